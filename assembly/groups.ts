@@ -1,0 +1,119 @@
+// The two stages of the bilevel projections (Barlaud, Perez, Marmorat, Algorithms 1–3) around the ℓ1 step:
+//   partials: each group y_j reduced to max |y_ij|, Σ |y_ij| or Σ y_ij² (mergeable across row blocks);
+//   apply:    each group clipped to [−u_j, u_j] (ℓ1,∞), projected on the ℓ1 ball of radius u_j (ℓ1,1),
+//             or scaled by u_j/‖y_j‖₂ (ℓ1,2).
+// Column groups sweep rows with a vector of per-column accumulators, so a row-major matrix needs no transpose.
+import { AXIS_COLUMNS, KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
+import { lanes, roundDown, roundUp, widenLow, widenHigh } from "./simd";
+import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan } from "./spans";
+import { condatTau, tauLowerBound } from "./l1ball";
+import { stableNorm2 } from "./stable";
+
+// partial[g] = max / Σ |y| / Σ y² over group g; NON_FINITE when a partial is NaN or infinite.
+export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 {
+  const groups = axis == AXIS_COLUMNS ? cols : rows;
+  if (axis == AXIS_COLUMNS) {
+    if (kind == KIND_INF) reduceColumns<T>(KIND_INF, y, rows, cols, partial);
+    else if (kind == KIND_L1) reduceColumns<T>(KIND_L1, y, rows, cols, partial);
+    else reduceColumns<T>(KIND_L2, y, rows, cols, partial);
+  } else {
+    if (kind == KIND_INF) reduceRows<T>(KIND_INF, y, rows, cols, partial);
+    else if (kind == KIND_L1) reduceRows<T>(KIND_L1, y, rows, cols, partial);
+    else reduceRows<T>(KIND_L2, y, rows, cols, partial);
+  }
+  for (let g = 0; g < groups; g++) {
+    if (!isFiniteF64(load<f64>(at<f64>(partial, g)))) return NON_FINITE;
+  }
+  return OK;
+}
+
+@inline function reduceColumns<T>(kind: i32, y: usize, rows: i32, cols: i32, partial: usize): void {
+  memory.fill(partial, 0, <usize>cols << 3);
+  for (let i = 0; i < rows; i++) {
+    const row = at<T>(y, i * cols);
+    let j = 0;
+    for (; j + lanes<T>() <= cols; j += lanes<T>()) {
+      const v = v128.abs<T>(v128.load(at<T>(row, j)));
+      const acc = at<f64>(partial, j);
+      v128.store(acc, foldPair(kind, v128.load(acc), widenLow<T>(v)));
+      if (sizeof<T>() == 4) v128.store(acc, foldPair(kind, v128.load(acc, 16), widenHigh<T>(v)), 16);
+    }
+    for (; j < cols; j++) {
+      const acc = at<f64>(partial, j);
+      store<f64>(acc, foldScalar(kind, load<f64>(acc), <f64>load<T>(at<T>(row, j))));
+    }
+  }
+}
+
+@inline function reduceRows<T>(kind: i32, y: usize, rows: i32, cols: i32, partial: usize): void {
+  for (let i = 0; i < rows; i++) store<f64>(at<f64>(partial, i), reduceSpan<T>(kind, at<T>(y, i * cols), cols));
+}
+
+// Norms ‖y_g‖₂ by the scaled slow path, for f64 data whose sums of squares overflow.
+export function stableGroupNorms2<T>(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void {
+  if (axis == AXIS_COLUMNS) {
+    for (let j = 0; j < cols; j++) store<f64>(at<f64>(norms, j), stableNorm2<T>(at<T>(y, j), rows, cols));
+  } else {
+    for (let i = 0; i < rows; i++) store<f64>(at<f64>(norms, i), stableNorm2<T>(at<T>(y, i * cols), cols, 1));
+  }
+}
+
+// Second stage: given u = P_ℓ1,η(norms) and the norms themselves, write X.
+// aux holds groups + max(rows, cols) T values: per-group thresholds in T, then one group's ℓ1 candidates.
+export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void {
+  const columns = axis == AXIS_COLUMNS;
+  const groups = columns ? cols : rows;
+  const length = columns ? rows : cols;
+  const stride = columns ? cols : 1;
+  const thresholds = aux;
+  const candidates = at<T>(aux, groups);
+  for (let g = 0; g < groups; g++) {
+    const uj = load<f64>(at<f64>(u, g));
+    const norm = load<f64>(at<f64>(norms, g));
+    let t: T;
+    if (kind == KIND_INF) t = roundDown<T>(uj);
+    else if (kind == KIND_L2) t = norm > 0 ? roundDown<T>(min(uj / norm, 1)) : <T>0;
+    else t = uj >= norm ? <T>0 : roundUp<T>(softThreshold<T>(at<T>(y, columns ? g : g * cols), length, stride, uj, norm, candidates));
+    store<T>(at<T>(thresholds, g), t);
+  }
+  if (columns) {
+    if (kind == KIND_INF) applyColumns<T>(KIND_INF, y, rows, cols, thresholds, out);
+    else if (kind == KIND_L1) applyColumns<T>(KIND_L1, y, rows, cols, thresholds, out);
+    else applyColumns<T>(KIND_L2, y, rows, cols, thresholds, out);
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const t = load<T>(at<T>(thresholds, i));
+      const offset = i * cols;
+      if (kind == KIND_INF) applySpan<T>(KIND_INF, at<T>(y, offset), cols, t, at<T>(out, offset));
+      else if (kind == KIND_L1) applySpan<T>(KIND_L1, at<T>(y, offset), cols, t, at<T>(out, offset));
+      else applySpan<T>(KIND_L2, at<T>(y, offset), cols, t, at<T>(out, offset));
+    }
+  }
+}
+
+// λ_j of P_ℓ1,u_j(y_j) = sign(y_j)·max(|y_j| − λ_j, 0), for 0 ≤ u_j < ‖y_j‖₁ (u_j = 0 zeroes the group).
+@inline function softThreshold<T>(y: usize, length: i32, stride: i32, uj: f64, norm: f64, candidates: usize): f64 {
+  if (uj <= 0) return Infinity;
+  const bound = tauLowerBound(norm, 0, length, uj, true);
+  let count = 0;
+  for (let i = 0; i < length; i++) {
+    const magnitude = abs<T>(load<T>(at<T>(y, i * stride)));
+    store<T>(at<T>(candidates, count), magnitude);
+    count += i32(<f64>magnitude > bound);
+  }
+  return condatTau<T>(candidates, count, uj);
+}
+
+@inline function applyColumns<T>(kind: i32, y: usize, rows: i32, cols: i32, thresholds: usize, out: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const offset = i * cols;
+    let j = 0;
+    for (; j + lanes<T>() <= cols; j += lanes<T>()) {
+      const t = v128.load(at<T>(thresholds, j));
+      v128.store(at<T>(out, offset + j), applyLanes<T>(kind, v128.load(at<T>(y, offset + j)), t));
+    }
+    for (; j < cols; j++) {
+      store<T>(at<T>(out, offset + j), applyScalar<T>(kind, load<T>(at<T>(y, offset + j)), load<T>(at<T>(thresholds, j))));
+    }
+  }
+}

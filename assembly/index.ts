@@ -1,0 +1,32 @@
+// The module's exports: each kernel instantiated for f32 and f64, plus the heap the TypeScript side manages.
+// Pointers are byte offsets into the module memory; every buffer a kernel touches is passed in.
+import { projectL1Ball, projectSimplex } from "./l1ball";
+import { projectL2Ball, projectLInfBall } from "./balls";
+import { groupPartials, stableGroupNorms2, applyBilevel } from "./groups";
+import { firstNonFinite } from "./spans";
+
+export function l1Ball_f32(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 { return projectL1Ball<f32>(y, n, a, out, aux); }
+export function l1Ball_f64(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 { return projectL1Ball<f64>(y, n, a, out, aux); }
+export function simplex_f32(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 { return projectSimplex<f32>(y, n, a, out, aux); }
+export function simplex_f64(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 { return projectSimplex<f64>(y, n, a, out, aux); }
+export function l2Ball_f32(y: usize, n: i32, a: f64, out: usize): i32 { return projectL2Ball<f32>(y, n, a, out); }
+export function l2Ball_f64(y: usize, n: i32, a: f64, out: usize): i32 { return projectL2Ball<f64>(y, n, a, out); }
+export function lInfBall_f32(y: usize, n: i32, a: f64, out: usize): i32 { return projectLInfBall<f32>(y, n, a, out); }
+export function lInfBall_f64(y: usize, n: i32, a: f64, out: usize): i32 { return projectLInfBall<f64>(y, n, a, out); }
+
+export function groupPartials_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 { return groupPartials<f32>(y, rows, cols, axis, kind, partial); }
+export function groupPartials_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 { return groupPartials<f64>(y, rows, cols, axis, kind, partial); }
+export function stableGroupNorms2_f32(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void { stableGroupNorms2<f32>(y, rows, cols, axis, norms); }
+export function stableGroupNorms2_f64(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void { stableGroupNorms2<f64>(y, rows, cols, axis, norms); }
+export function applyBilevel_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f32>(y, rows, cols, axis, kind, u, norms, out, aux); }
+export function applyBilevel_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f64>(y, rows, cols, axis, kind, u, norms, out, aux); }
+
+export function firstNonFinite_f32(y: usize, n: i32): i32 { return firstNonFinite<f32>(y, n); }
+export function firstNonFinite_f64(y: usize, n: i32): i32 { return firstNonFinite<f64>(y, n); }
+
+// memory.copy of the same bytes: the physical floor the benchmarks compare against.
+export function copyBytes(dst: usize, src: usize, bytes: usize): void { memory.copy(dst, src, bytes); }
+
+// The TLSF heap of the AssemblyScript runtime; blocks are 16-byte aligned, as v128 loads like.
+export function alloc(bytes: usize): usize { return heap.alloc(bytes); }
+export function release(ptr: usize): void { heap.free(ptr); }

@@ -1,0 +1,114 @@
+// Passes over one contiguous span of T values: the building blocks of vector projections and of row groups.
+import { KIND_INF, KIND_L1, KIND_L2, at } from "./layout";
+import { lanes, roundDown, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
+
+// Results of sumAndMax (two values, so module globals rather than an allocation).
+export let scannedSum: f64 = 0;
+export let scannedMax: f64 = 0;
+
+// One SIMD sweep: Σ and max of |y| (absolute) or of y. NaN propagates through both; ±Infinity shows in the sum.
+@inline export function sumAndMax<T>(y: usize, n: i32, absolute: bool): void {
+  let sum = f64x2.splat(0);
+  let top = v128.splat<T>(<T>-Infinity);
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
+    let v = v128.load(at<T>(y, i));
+    if (absolute) v = v128.abs<T>(v);
+    top = v128.max<T>(top, v);
+    sum = f64x2.add(sum, widenLow<T>(v));
+    if (sizeof<T>() == 4) sum = f64x2.add(sum, widenHigh<T>(v));
+  }
+  let total = horizontalSum(sum);
+  let best = horizontalMax<T>(top);
+  for (; i < n; i++) {
+    let value = <f64>load<T>(at<T>(y, i));
+    if (absolute) value = abs(value);
+    total += value;
+    best = max(best, value);
+  }
+  scannedSum = total;
+  scannedMax = best;
+}
+
+// Group reduction of a span: max |y|, Σ |y| or Σ y² (accumulated in f64 so f32 sums keep their precision).
+@inline export function reduceSpan<T>(kind: i32, y: usize, n: i32): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
+    const v = v128.abs<T>(v128.load(at<T>(y, i)));
+    acc = foldPair(kind, acc, widenLow<T>(v));
+    if (sizeof<T>() == 4) acc = foldPair(kind, acc, widenHigh<T>(v));
+  }
+  let total = kind == KIND_INF ? max(f64x2.extract_lane(acc, 0), f64x2.extract_lane(acc, 1)) : horizontalSum(acc);
+  for (; i < n; i++) total = foldScalar(kind, total, <f64>load<T>(at<T>(y, i)));
+  return total;
+}
+
+// acc ⊕ f(v) for the group norm `kind` (v already |y|).
+@inline export function foldPair(kind: i32, acc: v128, v: v128): v128 {
+  if (kind == KIND_INF) return f64x2.max(acc, v);
+  if (kind == KIND_L2) return f64x2.add(acc, f64x2.mul(v, v));
+  return f64x2.add(acc, v);
+}
+
+@inline export function foldScalar(kind: i32, acc: f64, value: f64): f64 {
+  const magnitude = abs(value);
+  if (kind == KIND_INF) return max(acc, magnitude);
+  if (kind == KIND_L2) return acc + magnitude * magnitude;
+  return acc + magnitude;
+}
+
+// The second stage of every projection, per element y with the group's threshold t:
+// KIND_INF clips y to [−t, t]; KIND_L1 soft-thresholds, y − clip(y) = sign(y)·max(|y| − t, 0); KIND_L2 scales by t.
+@inline export function applyLanes<T>(kind: i32, y: v128, t: v128): v128 {
+  if (kind == KIND_L2) return v128.mul<T>(y, t);
+  const clipped = v128.min<T>(v128.max<T>(y, v128.neg<T>(t)), t);
+  return kind == KIND_INF ? clipped : v128.sub<T>(y, clipped);
+}
+
+@inline export function applyScalar<T>(kind: i32, y: T, t: T): T {
+  if (kind == KIND_L2) return y * t;
+  const clipped = min<T>(max<T>(y, -t), t);
+  return kind == KIND_INF ? clipped : y - clipped;
+}
+
+@inline export function applySpan<T>(kind: i32, y: usize, n: i32, threshold: T, out: usize): void {
+  const t = v128.splat<T>(threshold);
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
+    v128.store(at<T>(out, i), applyLanes<T>(kind, v128.load(at<T>(y, i)), t));
+  }
+  for (; i < n; i++) store<T>(at<T>(out, i), applyScalar<T>(kind, load<T>(at<T>(y, i)), threshold));
+}
+
+// Stores the values (or |values|) strictly above `bound` into aux; returns how many.
+// Most vectors hold no candidate, so one SIMD compare skips them.
+@inline export function gatherAbove<T>(y: usize, n: i32, bound: f64, absolute: bool, aux: usize): i32 {
+  const b = v128.splat<T>(roundDown<T>(bound));
+  let count = 0;
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
+    let v = v128.load(at<T>(y, i));
+    if (absolute) v = v128.abs<T>(v);
+    if (v128.any_true(v128.gt<T>(v, b))) {
+      for (let lane = 0; lane < lanes<T>(); lane++) count = keepIfAbove<T>(load<T>(at<T>(y, i + lane)), absolute, bound, aux, count);
+    }
+  }
+  for (; i < n; i++) count = keepIfAbove<T>(load<T>(at<T>(y, i)), absolute, bound, aux, count);
+  return count;
+}
+
+@inline function keepIfAbove<T>(value: T, absolute: bool, bound: f64, aux: usize, count: i32): i32 {
+  const candidate = absolute ? abs<T>(value) : value;
+  store<T>(at<T>(aux, count), candidate);
+  return count + i32(<f64>candidate > bound);
+}
+
+// Index of the first NaN or ±Infinity, or −1: only run to name the culprit after a pass saw a non-finite result.
+export function firstNonFinite<T>(y: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const value = load<T>(at<T>(y, i));
+    if (value - value != 0) return i;
+  }
+  return -1;
+}

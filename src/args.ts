@@ -1,0 +1,50 @@
+// Argument checks shared by every entry point: TypeError for a wrong type, RangeError for a wrong value,
+// each message naming the argument.
+import type { Axis, GroupNormKind } from "./types.ts";
+
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "an object";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function checkRadius(radius: unknown, name = "radius"): number {
+  if (typeof radius !== "number") throw new TypeError(`${name} must be a number; got ${describe(radius)}`);
+  if (!(radius >= 0) || radius === Infinity) throw new RangeError(`${name} must be a finite number ≥ 0; got ${radius}`);
+  return radius;
+}
+
+export function checkDimension(value: unknown, name: string): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number; got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; got ${value}`);
+  return value;
+}
+
+export function checkShape(length: number, rows: unknown, cols: unknown): void {
+  const r = checkDimension(rows, "rows");
+  const c = checkDimension(cols, "cols");
+  if (r * c !== length) throw new RangeError(`rows × cols = ${r} × ${c} = ${r * c} but x has length ${length}`);
+}
+
+export function checkOptions<O extends object>(options: unknown): Partial<O> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") throw new TypeError(`options must be an object; got ${describe(options)}`);
+  return options as Partial<O>;
+}
+
+export function checkAxis(axis: unknown): Axis {
+  if (axis === undefined) return "columns";
+  if (typeof axis !== "string") throw new TypeError(`options.axis must be 'columns' or 'rows'; got ${describe(axis)}`);
+  if (axis !== "columns" && axis !== "rows") throw new RangeError(`options.axis must be 'columns' or 'rows'; got '${axis}'`);
+  return axis;
+}
+
+export const KIND_CODES: Record<GroupNormKind, number> = { inf: 0, "1": 1, "2": 2 };
+
+export function checkKind(kind: unknown): GroupNormKind {
+  if (typeof kind !== "string") throw new TypeError(`kind must be 'inf', '1' or '2'; got ${describe(kind)}`);
+  if (!(kind in KIND_CODES)) throw new RangeError(`kind must be 'inf', '1' or '2'; got '${kind}'`);
+  return kind as GroupNormKind;
+}

@@ -1,0 +1,8 @@
+// sparseproj: Euclidean projections onto the ℓ1 ball, the simplex, the ℓ2 and ℓ∞ balls, and the bilevel
+// ℓ1,∞ / ℓ1,1 / ℓ1,2 balls of matrices, computed by WebAssembly SIMD kernels.
+export { init, type InitOptions } from "./runtime/engine.ts";
+export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./kernels/vector.ts";
+export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./kernels/bilevel.ts";
+export { allocate, free } from "./kernels/memory.ts";
+export { WasmArray } from "./runtime/wasm-array.ts";
+export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";

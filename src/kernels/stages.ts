@@ -1,0 +1,73 @@
+// The stages of a bilevel projection at the level of module pointers. The one-shot functions, the staged
+// public API and the thread pool all run these, so each stage has one implementation:
+//   1. partials  — each group reduced to max |y|, Σ |y| or Σ y² (mergeable across row blocks);
+//   2. norms     — partials merged and finished (√ for ℓ2);
+//   3. thresholds u = P_ℓ1,η(norms);
+//   4. apply     — each group clipped (ℓ∞), ℓ1-projected onto radius u_j (ℓ1), or scaled by u_j/‖y_j‖₂ (ℓ2).
+import { KIND_CODES } from "../args.ts";
+import type { Heap } from "../runtime/heap.ts";
+import type { Operand } from "../runtime/staging.ts";
+import type { Axis, GroupNormKind } from "../types.ts";
+import { kernel, throwNonFinite } from "./exports.ts";
+
+export interface MatrixOperand extends Operand {
+  readonly rows: number;
+  readonly cols: number;
+  readonly axis: Axis;
+}
+
+export const AXIS_CODES: Record<Axis, number> = { columns: 0, rows: 1 };
+
+export function groupCount(m: MatrixOperand): number {
+  return m.axis === "columns" ? m.cols : m.rows;
+}
+
+/**
+ * Stage 1 into `partials` (one f64 per group). Returns false when finite data overflowed a sum of squares
+ * (f64 beyond ~1e154): the caller then takes stableNormsL2. Throws on NaN/±Infinity in the data.
+ */
+export function partialsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, partials: number): boolean {
+  const status = kernel(heap, "groupPartials", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], partials);
+  if (status === 0) return true;
+  if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
+  return false;
+}
+
+/** Stage 2 for one block: partials → norms in place. */
+export function finishNorms(kind: GroupNormKind, values: Float64Array): void {
+  if (kind === "2") for (let g = 0; g < values.length; g++) values[g] = Math.sqrt(values[g]);
+}
+
+/** Stages 1 and 2 for a whole matrix, with the scaled slow path for ℓ2 norms of huge f64 data. */
+export function normsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, norms: number): Float64Array {
+  const view = new Float64Array(heap.buffer, norms, groupCount(m));
+  if (partialsInto(heap, m, kind, norms)) {
+    finishNorms(kind, view);
+  } else {
+    kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], norms);
+  }
+  return new Float64Array(heap.buffer, norms, groupCount(m));
+}
+
+export function sum(values: Float64Array): number {
+  let total = 0;
+  for (let g = 0; g < values.length; g++) total += values[g];
+  return total;
+}
+
+/** Stage 3: u = P_ℓ1,η(norms) into `u`, with `scratch` holding one f64 per group. */
+export function thresholdsInto(heap: Heap, norms: number, groups: number, radius: number, u: number, scratch: number): void {
+  if (kernel(heap, "l1Ball", "f64")(norms, groups, radius, u, scratch) !== 0) {
+    throw new RangeError("the group norms sum beyond the float64 range: values too large");
+  }
+}
+
+/** Bytes of T scratch stage 4 needs: per-group thresholds, then one group's ℓ1 candidates. */
+export function applyScratchElements(m: MatrixOperand): number {
+  return groupCount(m) + Math.max(m.rows, m.cols);
+}
+
+/** Stage 4: X from Y, u and the norms. */
+export function applyInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, u: number, norms: number, out: number, scratch: number): void {
+  kernel(heap, "applyBilevel", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], u, norms, out, scratch);
+}

@@ -1,0 +1,58 @@
+import type { ElementType, FloatArray } from "../types.ts";
+import { WasmArray } from "./wasm-array.ts";
+
+/** The exports of sparseproj.simd.wasm / sparseproj.threads.wasm (see assembly/index.ts). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  release(ptr: number): void;
+  copyBytes(dst: number, src: number, bytes: number): void;
+  [kernel: string]: unknown;
+}
+
+/** The largest block the module's TLSF allocator hands out (2^30 bytes less its block header). */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
+
+export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
+
+/** The module memory as seen from TypeScript: allocation, and views that follow memory growth. */
+export class Heap {
+  constructor(readonly exports: KernelExports) {}
+
+  get buffer(): ArrayBufferLike {
+    return this.exports.memory.buffer;
+  }
+
+  /** A block of at least `bytes` bytes, 16-byte aligned; `what` names the argument in errors. */
+  alloc(bytes: number, what: string): number {
+    if (bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`${what} needs ${bytes} bytes of WebAssembly memory; one block holds at most ${MAX_BLOCK_BYTES} bytes`);
+    }
+    try {
+      return this.exports.alloc(Math.max(bytes, 16));
+    } catch (cause) {
+      // The allocator traps, leaving its state intact, when memory.grow fails.
+      throw new RangeError(`${what} needs ${bytes} bytes and the WebAssembly memory cannot grow that far`, { cause });
+    }
+  }
+
+  free(ptr: number): void {
+    this.exports.release(ptr);
+  }
+
+  view(type: ElementType, byteOffset: number, length: number): FloatArray {
+    return type === "f32" ? new Float32Array(this.buffer, byteOffset, length) : new Float64Array(this.buffer, byteOffset, length);
+  }
+
+  allocate(length: number, type: ElementType): WasmArray {
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer; got ${length}`);
+    if (type !== "f32" && type !== "f64") throw new TypeError(`type must be 'f32' or 'f64'; got ${String(type)}`);
+    const ptr = this.alloc(length * BYTES[type], "allocate(length)");
+    return new WasmArray(this, type, length, ptr);
+  }
+
+  /** Whether a typed array is a view into this module's memory (and so needs no copy). */
+  owns(array: FloatArray): boolean {
+    return array.buffer === this.buffer;
+  }
+}
