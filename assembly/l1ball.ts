@@ -82,6 +82,7 @@ export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usiz
 
 // P_Δ,a(y) = max(y − τ, 0) with Σ = a: the simplex {x ≥ 0, Σ x = a}, for signed y.
 export function projectSimplex<T>(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 {
+  if (n == 0) return OK;
   sumAndMax<T>(y, n, false);
   if (!isFiniteF64(scannedSum) || !isFiniteF64(scannedMax)) return NON_FINITE;
   if (a == 0) {

@@ -9,7 +9,7 @@ export let scannedMax: f64 = 0;
 // One SIMD sweep: Σ and max of |y| (absolute) or of y. NaN propagates through both; ±Infinity shows in the sum.
 @inline export function sumAndMax<T>(y: usize, n: i32, absolute: bool): void {
   let sum = f64x2.splat(0);
-  let top = v128.splat<T>(<T>-Infinity);
+  let top = v128.splat<T>(absolute ? <T>0 : <T>-Infinity);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
     let v = v128.load(at<T>(y, i));

@@ -1,0 +1,62 @@
+// Shared test utilities: a seeded generator of messy signed data, and tolerant comparison.
+import * as assert from "uvu/assert";
+
+/** Mulberry32: the same cases in every runtime. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomInt(random: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(random() * (hi - lo + 1));
+}
+
+/** Signed values with ties, zeros and a spread of magnitudes, as real data has. */
+export function messyValues(random: () => number, n: number): number[] {
+  const scale = 10 ** randomInt(random, -3, 3);
+  const pool = Array.from({ length: 4 }, () => (random() * 2 - 1) * scale);
+  return Array.from({ length: n }, () => {
+    const r = random();
+    if (r < 0.1) return 0;
+    if (r < 0.25) return pool[Math.floor(random() * pool.length)];
+    return (random() * 2 - 1) * scale * (random() < 0.1 ? 20 : 1);
+  });
+}
+
+export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+export const FLOAT_TYPES: Array<[string, FloatCtor]> = [["f32", Float32Array], ["f64", Float64Array]];
+
+/**
+ * Tolerance of a result against the f64 reference on the same (already rounded) inputs: thresholds are exact to
+ * f64 rounding, so the error is the final rounding of a few operations on values of magnitude ≤ scale:
+ * f32 carries ~4 ulps of 2^-24 (clip/scale/subtract plus the threshold's own rounding), f64 a Condat-vs-sort
+ * difference of ~n·2^-53 relative. Hence 1e-6 and 1e-10 relative to the data's scale.
+ */
+export function tolerance(type: string, scale: number): number {
+  return (type === "f32" ? 1e-6 : 1e-10) * Math.max(scale, 1e-300);
+}
+
+export function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  assert.is(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      assert.unreachable(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]} (tolerance ${tol})`);
+    }
+  }
+}
+
+export function assertNear(actual: number, expected: number, tol: number, what: string): void {
+  if (!(Math.abs(actual - expected) <= tol)) assert.unreachable(`${what}: ${actual}, expected ${expected} (tolerance ${tol})`);
+}

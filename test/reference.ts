@@ -1,0 +1,71 @@
+// Slow, obviously-correct references: sort-based thresholds in f64, one group at a time.
+import type { Axis } from "../src/types.ts";
+
+/** τ with Σ max(v_i − τ, 0) = a, by sorting v in decreasing order (Held, Wolfe, Crowder 1974). */
+export function sortThreshold(v: ArrayLike<number>, a: number): number {
+  const sorted = Array.from(v).sort((p, q) => q - p);
+  let cumulative = 0;
+  let tau = sorted[0] - a;
+  for (let k = 0; k < sorted.length; k++) {
+    cumulative += sorted[k];
+    const candidate = (cumulative - a) / (k + 1);
+    if (sorted[k] > candidate) tau = candidate;
+    else break;
+  }
+  return tau;
+}
+
+export function l1BallRef(y: ArrayLike<number>, a: number): number[] {
+  const abs = Array.from(y, Math.abs);
+  if (abs.reduce((s, v) => s + v, 0) <= a) return Array.from(y);
+  if (a === 0) return abs.map(() => 0);
+  const tau = sortThreshold(abs, a);
+  return Array.from(y, (v) => Math.sign(v) * Math.max(Math.abs(v) - tau, 0));
+}
+
+export function simplexRef(y: ArrayLike<number>, a: number): number[] {
+  if (a === 0) return Array.from(y, () => 0);
+  const tau = sortThreshold(y, a);
+  return Array.from(y, (v) => Math.max(v - tau, 0));
+}
+
+export function l2BallRef(y: ArrayLike<number>, a: number): number[] {
+  const norm = Math.hypot(...Array.from(y));
+  return norm <= a ? Array.from(y) : Array.from(y, (v) => v * (a / norm));
+}
+
+export function lInfBallRef(y: ArrayLike<number>, a: number): number[] {
+  return Array.from(y, (v) => Math.min(Math.max(v, -a), a));
+}
+
+export type Kind = "inf" | "1" | "2";
+
+export function groupsOf(y: ArrayLike<number>, rows: number, cols: number, axis: Axis): number[][] {
+  return axis === "columns"
+    ? Array.from({ length: cols }, (_, j) => Array.from({ length: rows }, (_, i) => y[i * cols + j]))
+    : Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => y[i * cols + j]));
+}
+
+export function fromGroups(groups: number[][], rows: number, cols: number, axis: Axis): number[] {
+  const out = new Array<number>(rows * cols);
+  groups.forEach((group, g) => group.forEach((v, k) => (out[axis === "columns" ? k * cols + g : g * cols + k] = v)));
+  return out;
+}
+
+export function groupNormRef(group: number[], kind: Kind): number {
+  if (kind === "inf") return group.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (kind === "1") return group.reduce((s, v) => s + Math.abs(v), 0);
+  return Math.hypot(...group);
+}
+
+export function mixedNormRef(y: ArrayLike<number>, rows: number, cols: number, kind: Kind, axis: Axis = "columns"): number {
+  return groupsOf(y, rows, cols, axis).reduce((s, g) => s + groupNormRef(g, kind), 0);
+}
+
+/** Bilevel projection: u = P_ℓ1,η(group norms), then each group projected onto its own ball of radius u_j. */
+export function bilevelRef(y: ArrayLike<number>, rows: number, cols: number, eta: number, kind: Kind, axis: Axis = "columns"): number[] {
+  const groups = groupsOf(y, rows, cols, axis);
+  const u = l1BallRef(groups.map((g) => groupNormRef(g, kind)), eta);
+  const project = { inf: lInfBallRef, "1": l1BallRef, "2": l2BallRef }[kind];
+  return fromGroups(groups.map((g, j) => project(g, u[j])), rows, cols, axis);
+}
