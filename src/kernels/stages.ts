@@ -49,17 +49,19 @@ export function normsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, nor
   return new Float64Array(heap.buffer, norms, groupCount(m));
 }
 
+/** Σ_j ‖y_j‖: the mixed norm. Finite group norms may still sum past the float64 range. */
 export function sum(values: Float64Array): number {
   let total = 0;
   for (let g = 0; g < values.length; g++) total += values[g];
+  if (total === Infinity) throw new RangeError(VALUES_TOO_LARGE);
   return total;
 }
 
+const VALUES_TOO_LARGE = "x: values too large, the sum of the group norms overflows float64";
+
 /** Stage 3: u = P_ℓ1,η(norms) into `u`, with `scratch` holding one f64 per group. */
 export function thresholdsInto(heap: Heap, norms: number, groups: number, radius: number, u: number, scratch: number): void {
-  if (kernel(heap, "l1Ball", "f64")(norms, groups, radius, u, scratch) !== 0) {
-    throw new RangeError("the group norms sum beyond the float64 range: values too large");
-  }
+  if (kernel(heap, "l1Ball", "f64")(norms, groups, radius, u, scratch) !== 0) throw new RangeError(VALUES_TOO_LARGE);
 }
 
 /** Bytes of T scratch stage 4 needs: per-group thresholds, then one group's ℓ1 candidates. */
