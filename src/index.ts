@@ -3,6 +3,8 @@
 export { init, type InitOptions } from "./runtime/engine.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./kernels/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./kernels/bilevel.ts";
+export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./kernels/staged.ts";
+export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./kernels/stream.ts";
 export { allocate, free } from "./kernels/memory.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";

@@ -17,7 +17,20 @@ export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
 
 /** The module memory as seen from TypeScript: allocation, and views that follow memory growth. */
 export class Heap {
+  readonly #sizes = new Map<number, number>();
+  #inUse = 0;
+  #peak = 0;
+
   constructor(readonly exports: KernelExports) {}
+
+  /** Bytes allocated through this heap and not yet freed, and their high-water mark since resetPeak(). */
+  get usage(): { inUse: number; peak: number } {
+    return { inUse: this.#inUse, peak: this.#peak };
+  }
+
+  resetPeak(): void {
+    this.#peak = this.#inUse;
+  }
 
   get buffer(): ArrayBufferLike {
     return this.exports.memory.buffer;
@@ -29,7 +42,11 @@ export class Heap {
       throw new RangeError(`${what} needs ${bytes} bytes of WebAssembly memory; one block holds at most ${MAX_BLOCK_BYTES} bytes`);
     }
     try {
-      return this.exports.alloc(Math.max(bytes, 16));
+      const ptr = this.exports.alloc(Math.max(bytes, 16));
+      this.#sizes.set(ptr, bytes);
+      this.#inUse += bytes;
+      this.#peak = Math.max(this.#peak, this.#inUse);
+      return ptr;
     } catch (cause) {
       // The allocator traps, leaving its state intact, when memory.grow fails.
       throw new RangeError(`${what} needs ${bytes} bytes and the WebAssembly memory cannot grow that far`, { cause });
@@ -37,6 +54,8 @@ export class Heap {
   }
 
   free(ptr: number): void {
+    this.#inUse -= this.#sizes.get(ptr) ?? 0;
+    this.#sizes.delete(ptr);
     this.exports.release(ptr);
   }
 

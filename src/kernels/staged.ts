@@ -1,0 +1,131 @@
+// The bilevel projection as composable stages, for matrices split into row blocks (streams, shards, workers,
+// map-reduce): per-block partials → merged norms → thresholds u → each block projected with u.
+// Composed over any row split, the stages give the one-shot result: bit for bit for ℓ1,∞ (max is order-free),
+// to float64 rounding of the sums for ℓ1,1 and ℓ1,2.
+import { checkKind, checkOptions, checkRadius, describe } from "../args.ts";
+import { heap as defaultHeap } from "../runtime/engine.ts";
+import { BYTES, type Heap } from "../runtime/heap.ts";
+import { run, stageOutput } from "../runtime/staging.ts";
+import type { GroupNormKind, Input, MatrixOptions, NormOptions, ResultOf } from "../types.ts";
+import { stageMatrix } from "./bilevel.ts";
+import { applyInto, applyScratchElements, finishNorms, groupCount, type MatrixOperand, partialsInto } from "./stages.ts";
+import { projectL1Ball } from "./vector.ts";
+
+type Stage = "partials" | "norms";
+
+// What each array returned by a stage holds, so that mixing kinds or stages is caught.
+const stageOf = new WeakMap<Float64Array, { kind: GroupNormKind; stage: Stage }>();
+
+function tagged(values: Float64Array, kind: GroupNormKind, stage: Stage): Float64Array {
+  stageOf.set(values, { kind, stage });
+  return values;
+}
+
+/**
+ * Stage 1 on one row block: per-group partials, max |y| ('inf'), Σ |y| ('1') or Σ y² ('2'), as a Float64Array
+ * with one entry per group (per column by default, per row with axis: 'rows').
+ */
+export function groupNorms(x: Input, rows: number, cols: number, kind: GroupNormKind, options?: NormOptions): Float64Array {
+  const checkedKind = checkKind(kind);
+  const { axis } = checkOptions<NormOptions>(options);
+  const heap = defaultHeap();
+  return run(heap, (call) => {
+    const m = stageMatrix(call, x, rows, cols, axis);
+    const partials = call.alloc(groupCount(m) * 8, "partials of x");
+    if (!partialsInto(heap, m, checkedKind, partials)) {
+      throw new RangeError("x: values too large, a sum of squares overflows float64 (scale the data down)");
+    }
+    return tagged(new Float64Array(heap.buffer, partials, groupCount(m)).slice(), checkedKind, "partials");
+  });
+}
+
+/**
+ * Stage 2: merges the partials of row blocks (max for 'inf', sum otherwise) and finishes them (√ for '2').
+ * With row groups, blocks hold different groups: concatenate their norms instead.
+ */
+export function combineGroupNorms(kind: GroupNormKind, partials: ArrayLike<number>[]): Float64Array {
+  const checkedKind = checkKind(kind);
+  if (!Array.isArray(partials)) throw new TypeError(`partials must be an array of per-block partials; got ${describe(partials)}`);
+  if (partials.length === 0) throw new RangeError("partials is empty: give the partials of at least one block");
+  const groups = partials[0]?.length;
+  const merged = new Float64Array(groups);
+  partials.forEach((block, b) => mergePartials(checkedKind, merged, checkGroupValues(block, `partials[${b}]`, groups, checkedKind, "partials")));
+  finishNorms(checkedKind, merged);
+  return tagged(merged, checkedKind, "norms");
+}
+
+/** into ⊕= from: max for 'inf', sum for '1' and '2' (sums of squares add before the √). */
+export function mergePartials(kind: GroupNormKind, into: Float64Array, from: Float64Array): void {
+  for (let g = 0; g < into.length; g++) into[g] = kind === "inf" ? Math.max(into[g], from[g]) : into[g] + from[g];
+}
+
+/** Stage 3: u = P_ℓ1,η(norms), the per-group thresholds (for '1', the radii of the per-group ℓ1 balls). */
+export function bilevelThresholds(kind: GroupNormKind, norms: ArrayLike<number>, radius: number): Float64Array {
+  const checkedKind = checkKind(kind);
+  const values = checkGroupValues(norms, "norms", norms?.length, checkedKind, "norms");
+  return tagged(projectL1Ball(values, checkRadius(radius)), checkedKind, "norms");
+}
+
+/**
+ * Stage 4 on one row block: clip each group to [−u_j, u_j] ('inf'), project it onto the ℓ1 ball of radius u_j
+ * ('1', which needs the whole group in the block: row groups, or column groups with all rows at once), or scale
+ * it by u_j/‖y_j‖₂ ('2'). With row groups pass the entries of u and norms that belong to the block's rows.
+ */
+export function applyBilevel<X extends Input>(
+  x: X,
+  rows: number,
+  cols: number,
+  kind: GroupNormKind,
+  u: ArrayLike<number>,
+  norms: ArrayLike<number>,
+  options?: MatrixOptions<ResultOf<X>>,
+): ResultOf<X> {
+  const checkedKind = checkKind(kind);
+  const { out, axis } = checkOptions<MatrixOptions>(options);
+  const heap = defaultHeap();
+  return run(heap, (call) => {
+    const m = stageMatrix(call, x, rows, cols, axis);
+    const groups = groupCount(m);
+    const thresholds = checkGroupValues(u, "u", groups, checkedKind, "norms");
+    const normValues = checkGroupValues(norms, "norms", groups, checkedKind, "norms");
+    const block = call.alloc(16 * groups + applyScratchElements(m) * BYTES[m.type], "workspace for x");
+    if (checkedKind === "1" && m.axis === "columns") checkWholeColumns(heap, m, normValues, block);
+    const dest = stageOutput(call, m, out);
+    new Float64Array(heap.buffer, block, groups).set(thresholds);
+    new Float64Array(heap.buffer, block + 8 * groups, groups).set(normValues);
+    applyInto(heap, m, checkedKind, block, block + 8 * groups, dest.ptr, block + 16 * groups);
+    return dest.finish() as ResultOf<X>;
+  }) as ResultOf<X>;
+}
+
+// λ_j of a column's ℓ1 projection depends on the whole sorted column: no fixed-size summary of row blocks
+// determines it. So a block must hold whole columns, which its own column sums reveal.
+function checkWholeColumns(heap: Heap, m: MatrixOperand, norms: Float64Array, scratch: number): void {
+  partialsInto(heap, m, "1", scratch);
+  const sums = new Float64Array(heap.buffer, scratch, m.cols);
+  for (let j = 0; j < m.cols; j++) {
+    if (Math.abs(sums[j] - norms[j]) > 1e-9 * Math.max(norms[j], Number.MIN_VALUE)) {
+      throw new RangeError(
+        `norms[${j}] = ${norms[j]} but this block's column sum is ${sums[j]}: the ℓ1,1 projection of a column needs ` +
+          "the whole column in one block (give all rows at once, or use row groups with axis: 'rows')",
+      );
+    }
+  }
+}
+
+function checkGroupValues(values: unknown, name: string, groups: number, kind: GroupNormKind, expected: Stage): Float64Array {
+  if (!(values instanceof Float64Array || values instanceof Float32Array || Array.isArray(values))) {
+    throw new TypeError(`${name} must be a Float64Array (or number[]); got ${describe(values)}`);
+  }
+  if (values.length !== groups) throw new RangeError(`${name} has length ${values.length}; expected one entry per group: ${groups}`);
+  const tag = values instanceof Float64Array ? stageOf.get(values) : undefined;
+  if (tag && tag.kind !== kind) throw new RangeError(`${name} holds '${tag.kind}' group values but kind is '${kind}'`);
+  if (tag && tag.stage !== expected) {
+    throw new RangeError(`${name} holds ${tag.stage} but ${expected} are needed${tag.stage === "partials" ? ": merge them with combineGroupNorms first" : ""}`);
+  }
+  const checked = Float64Array.from(values as ArrayLike<number>);
+  for (let g = 0; g < checked.length; g++) {
+    if (!(checked[g] >= 0) || checked[g] === Infinity) throw new RangeError(`${name}[${g}] is ${checked[g]}: group values must be finite and ≥ 0`);
+  }
+  return checked;
+}
