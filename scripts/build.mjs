@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import { useShippedWasm } from "./use-shipped-wasm.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => `${root}node_modules/.bin/${name}`;
@@ -18,13 +19,6 @@ const common = { bundle: true, format: "esm", platform: "neutral", target: "es20
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/index.js` });
 
 // workerd entry: the module comes from the shipped .wasm file, imported by the host as a WebAssembly.Module.
-const useShippedWasm = {
-  name: "use-shipped-wasm",
-  setup(b) {
-    b.onResolve({ filter: /\/wasm-source\.ts$/ }, (args) => ({ path: `${args.resolveDir}/wasm-source.workerd.ts` }));
-    b.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/workerd.js`, plugins: [useShippedWasm] });
 
 sh(bin("tsc"), ["-p", "tsconfig.json"]);

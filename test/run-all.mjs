@@ -1,7 +1,11 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|workerd ...]   (default: all)
-import { spawnSync } from "node:child_process";
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|workerd|examples ...]   (default: all)
+// Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { bundleTests } from "./bundle.mjs";
+import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
+import { runWorkerd } from "./edge/run.mjs";
+import { runExamples } from "./examples.mjs";
+import { commands, run } from "./runtimes.mjs";
 
 const { outfile } = await bundleTests();
 
@@ -12,24 +16,68 @@ function parseUvu(output) {
   return { total, passed };
 }
 
+// Each resolves to { output, total, passed, status?, skipped? } or, where it cannot run here, { skip: reason }.
+const suiteIn = async (command) => {
+  const result = await run(command);
+  return { ...result, ...parseUvu(result.output) };
+};
 const runtimes = {
-  node: () => spawnSync(process.execPath, [outfile], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } }),
+  node: () => suiteIn(commands.node(outfile)),
+  deno: () => suiteIn(commands.deno(outfile, { env: true })), // uvu reads NO_COLOR etc.
+  bun: () => suiteIn(commands.bun(outfile)),
+  chromium: async () => {
+    if (!findChromium()) return { skip: NO_CHROMIUM };
+    const output = await runPage("test/browser/tests.html", { done: (text) => /Duration:/.test(text) });
+    return { output, ...parseUvu(output) };
+  },
+  workerd: runWorkerd,
+  examples: runExamples,
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(runtimes);
+const unknown = selected.filter((name) => !(name in runtimes));
+if (unknown.length) {
+  console.error(`unknown runtime ${unknown.join(", ")}; choose from ${Object.keys(runtimes).join(", ")}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const results = {};
+const queue = [...selected];
+async function worker() {
+  for (let name; (name = queue.shift()); ) {
+    const t = Date.now();
+    try {
+      results[name] = await runtimes[name]();
+    } catch (error) {
+      results[name] = { output: `${error.stack ?? error}\n`, total: NaN, passed: NaN };
+    }
+    results[name].seconds = (Date.now() - t) / 1000;
+    if (results[name].output) process.stdout.write(`\n── ${name} ──\n${results[name].output}`);
+  }
+}
+const jobs = Math.max(1, Number(process.env.RUN_ALL_JOBS) || 2);
+await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, worker));
+
+console.log();
 let passed = 0, failed = 0;
 for (const name of selected) {
-  const result = runtimes[name]();
-  process.stdout.write(result.stdout + result.stderr);
-  const { total, passed: ok } = parseUvu(result.stdout);
-  if (Number.isNaN(total)) {
-    console.log(`[${name}] no uvu summary (exit ${result.status}): counted as 1 failure`);
+  const result = results[name];
+  const time = `${result.seconds.toFixed(1)} s`;
+  if (result.skip) {
+    console.log(`[${name}] skipped: ${result.skip}`);
+    continue;
+  }
+  if (Number.isNaN(result.total)) {
+    console.log(`[${name}] no test summary (exit ${result.status}), ${time}: counted as 1 failure`);
     failed += 1;
     continue;
   }
-  console.log(`[${name}] ${ok} of ${total} tests passed`);
-  passed += ok;
-  failed += total - ok + (result.status !== 0 && ok === total ? 1 : 0);
+  const skipped = result.skipped ? `, ${result.skipped} skipped` : "";
+  console.log(`[${name}] ${result.passed} of ${result.total} tests passed${skipped}, ${time}`);
+  passed += result.passed;
+  failed += result.total - result.passed + (result.status !== undefined && result.status !== 0 && result.passed === result.total ? 1 : 0);
 }
+console.log(`all runtimes: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
