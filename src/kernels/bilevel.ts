@@ -18,7 +18,8 @@ export function stageMatrix(call: Call, x: Input, rows: unknown, cols: unknown, 
   const checkedAxis = checkAxis(axis);
   const input = stageInput(call, x);
   checkShape(input.length, rows, cols);
-  return { ...input, rows: rows as number, cols: cols as number, axis: checkedAxis };
+  const { type, length, ptr, scratch } = input;
+  return { type, length, ptr, scratch, rows: rows as number, cols: cols as number, axis: checkedAxis };
 }
 
 /** The one-shot bilevel projection of m into `out` (which may be m.ptr). */
