@@ -1,0 +1,50 @@
+// The native C baseline (native/project.c): built once per element type with the system C compiler, fed the
+// benchmark's own input bytes through a temporary file, timed inside C; its result is read back for comparison.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const here = new URL("native/", import.meta.url).pathname;
+const FLAGS = ["-O3", "-march=native"];
+const REAL = { f32: "float", f64: "double" };
+
+function compilerVersion() {
+  try {
+    return execFileSync("cc", ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds both variants; returns { skipped: reason } when there is no C compiler. */
+export function buildNative() {
+  const version = compilerVersion();
+  if (!version) return { skipped: "no `cc` on this machine: the native C baseline was skipped" };
+  const binaries = {};
+  for (const [type, real] of Object.entries(REAL)) {
+    binaries[type] = join(here, `project_${type}.out`);
+    execFileSync("cc", [...FLAGS, `-DREAL=${real}`, "-o", binaries[type], join(here, "project.c"), "-lm"], { stdio: "inherit" });
+  }
+  const dir = mkdtempSync(join(tmpdir(), "sparseproj-bench-"));
+  return {
+    compiler: `${version}, ${FLAGS.join(" ")}`,
+    /**
+     * Runs OP on `input` (a typed array: a vector for l1ball, else a rows × cols matrix) for about budgetMs;
+     * returns { medianNs, repeats, passes, output }.
+     */
+    run(op, input, rows, cols, radius, budgetMs) {
+      const type = input instanceof Float32Array ? "f32" : "f64";
+      const inFile = join(dir, "input.bin");
+      const outFile = join(dir, "output.bin");
+      writeFileSync(inFile, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+      const args = [op, rows, cols, radius, budgetMs, inFile, outFile].map(String);
+      const report = JSON.parse(execFileSync(binaries[type], args, { encoding: "utf8" }));
+      const output = new input.constructor(new Uint8Array(readFileSync(outFile)).buffer);
+      return { medianNs: report.median_ns, repeats: report.repeats, passes: report.passes, output };
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
