@@ -13,7 +13,7 @@ import { stableNorm2 } from "./stable";
 export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 {
   const groups = axis == AXIS_COLUMNS ? cols : rows;
   if (axis == AXIS_COLUMNS) {
-    if (kind == KIND_INF) reduceColumns<T>(KIND_INF, y, rows, cols, partial);
+    if (kind == KIND_INF) columnMaxAbs<T>(y, rows, cols, partial);
     else if (kind == KIND_L1) reduceColumns<T>(KIND_L1, y, rows, cols, partial);
     else reduceColumns<T>(KIND_L2, y, rows, cols, partial);
   } else {
@@ -27,6 +27,7 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
   return OK;
 }
 
+// Σ_i |Y_ij| or Σ_i Y_ij² per column, in f64 accumulators (two f64x2 per f32x4 of data).
 @inline function reduceColumns<T>(kind: i32, y: usize, rows: i32, cols: i32, partial: usize): void {
   memory.fill(partial, 0, <usize>cols << 3);
   for (let i = 0; i < rows; i++) {
@@ -42,6 +43,43 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
       const acc = at<f64>(partial, j);
       store<f64>(acc, foldScalar(kind, load<f64>(acc), <f64>load<T>(at<T>(row, j))));
     }
+  }
+}
+
+// max_i |Y_ij| per column, four rows per sweep so each accumulator is loaded and stored once per four rows.
+// The maxima are exact in T, so they accumulate as T in the front half of `partial` and are widened to f64 at
+// the end, from the last column down so that no T value is overwritten before it is read.
+@inline function columnMaxAbs<T>(y: usize, rows: i32, cols: i32, partial: usize): void {
+  memory.fill(partial, 0, <usize>cols << alignof<T>());
+  const stride = <usize>cols << alignof<T>();
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const row = at<T>(y, i * cols);
+    let j = 0;
+    for (; j + lanes<T>() <= cols; j += lanes<T>()) {
+      const p = at<T>(row, j);
+      const a = v128.max<T>(v128.abs<T>(v128.load(p)), v128.abs<T>(v128.load(p + stride)));
+      const b = v128.max<T>(v128.abs<T>(v128.load(p + 2 * stride)), v128.abs<T>(v128.load(p + 3 * stride)));
+      const acc = at<T>(partial, j);
+      v128.store(acc, v128.max<T>(v128.load(acc), v128.max<T>(a, b)));
+    }
+    for (; j < cols; j++) {
+      const p = at<T>(row, j);
+      const top = max(max(abs(load<T>(p)), abs(load<T>(p + stride))), max(abs(load<T>(p + 2 * stride)), abs(load<T>(p + 3 * stride))));
+      store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), top));
+    }
+  }
+  for (; i < rows; i++) {
+    const row = at<T>(y, i * cols);
+    let j = 0;
+    for (; j + lanes<T>() <= cols; j += lanes<T>()) {
+      const acc = at<T>(partial, j);
+      v128.store(acc, v128.max<T>(v128.load(acc), v128.abs<T>(v128.load(at<T>(row, j)))));
+    }
+    for (; j < cols; j++) store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), abs(load<T>(at<T>(row, j)))));
+  }
+  if (sizeof<T>() == 4) {
+    for (let j = cols - 1; j >= 0; j--) store<f64>(at<f64>(partial, j), <f64>load<T>(at<T>(partial, j)));
   }
 }
 

@@ -30,8 +30,10 @@ export let scannedMax: f64 = 0;
   scannedMax = best;
 }
 
-// Group reduction of a span: max |y|, Σ |y| or Σ y² (accumulated in f64 so f32 sums keep their precision).
+// Group reduction of a span: max |y| (in T: the max is exact), or Σ |y| / Σ y² accumulated in f64 so that f32
+// sums keep their precision.
 @inline export function reduceSpan<T>(kind: i32, y: usize, n: i32): f64 {
+  if (kind == KIND_INF) return maxAbsSpan<T>(y, n);
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
@@ -39,23 +41,28 @@ export let scannedMax: f64 = 0;
     acc = foldPair(kind, acc, widenLow<T>(v));
     if (sizeof<T>() == 4) acc = foldPair(kind, acc, widenHigh<T>(v));
   }
-  let total = kind == KIND_INF ? max(f64x2.extract_lane(acc, 0), f64x2.extract_lane(acc, 1)) : horizontalSum(acc);
+  let total = horizontalSum(acc);
   for (; i < n; i++) total = foldScalar(kind, total, <f64>load<T>(at<T>(y, i)));
   return total;
 }
 
-// acc ⊕ f(v) for the group norm `kind` (v already |y|).
+@inline function maxAbsSpan<T>(y: usize, n: i32): f64 {
+  let top = v128.splat<T>(<T>0);
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) top = v128.max<T>(top, v128.abs<T>(v128.load(at<T>(y, i))));
+  let best = horizontalMax<T>(top);
+  for (; i < n; i++) best = max(best, abs(<f64>load<T>(at<T>(y, i))));
+  return best;
+}
+
+// acc + |v| (KIND_L1) or acc + v² (KIND_L2), v already |y|, in f64 lanes.
 @inline export function foldPair(kind: i32, acc: v128, v: v128): v128 {
-  if (kind == KIND_INF) return f64x2.max(acc, v);
-  if (kind == KIND_L2) return f64x2.add(acc, f64x2.mul(v, v));
-  return f64x2.add(acc, v);
+  return f64x2.add(acc, kind == KIND_L2 ? f64x2.mul(v, v) : v);
 }
 
 @inline export function foldScalar(kind: i32, acc: f64, value: f64): f64 {
   const magnitude = abs(value);
-  if (kind == KIND_INF) return max(acc, magnitude);
-  if (kind == KIND_L2) return acc + magnitude * magnitude;
-  return acc + magnitude;
+  return acc + (kind == KIND_L2 ? magnitude * magnitude : magnitude);
 }
 
 // The second stage of every projection, per element y with the group's threshold t:
