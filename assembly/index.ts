@@ -30,3 +30,8 @@ export function copyBytes(dst: usize, src: usize, bytes: usize): void { memory.c
 // The TLSF heap of the AssemblyScript runtime; blocks are 16-byte aligned, as v128 loads like.
 export function alloc(bytes: usize): usize { return heap.alloc(bytes); }
 export function release(ptr: usize): void { heap.free(ptr); }
+
+// The exact ℓ1,∞ projection's clip levels μ_j (assembly/exact.ts); the clip itself is applyBilevel with KIND_INF.
+import { l1InfThresholds } from "./exact";
+export function l1InfThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f32>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }
+export function l1InfThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f64>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }

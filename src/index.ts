@@ -6,6 +6,7 @@ export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } fro
 export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./kernels/staged.ts";
 export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./kernels/stream.ts";
 export { allocate, free } from "./kernels/memory.ts";
+export { projectL1Inf } from "./kernels/exact.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";

@@ -60,3 +60,11 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 export function assertNear(actual: number, expected: number, tol: number, what: string): void {
   if (!(Math.abs(actual - expected) <= tol)) assert.unreachable(`${what}: ${actual}, expected ${expected} (tolerance ${tol})`);
 }
+
+/** Random matrix shapes: every 10th one row, the next one column, every 25th up to big × big, else up to 25 × 25. */
+export function randomShape(random: () => number, trial: number, big = 300): [number, number] {
+  if (trial % 10 === 0) return [1, randomInt(random, 1, 40)];
+  if (trial % 10 === 1) return [randomInt(random, 1, 40), 1];
+  const limit = trial % 25 === 2 ? big : 25;
+  return [randomInt(random, 1, limit), randomInt(random, 1, limit)];
+}

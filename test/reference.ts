@@ -69,3 +69,24 @@ export function bilevelRef(y: ArrayLike<number>, rows: number, cols: number, eta
   const project = { inf: lInfBallRef, "1": l1BallRef, "2": l2BallRef }[kind];
   return fromGroups(groups.map((g, j) => project(g, u[j])), rows, cols, axis);
 }
+
+/**
+ * Exact ℓ1,∞ projection: X_ij = sign(Y_ij)·min(|Y_ij|, μ_j(θ)) with μ_j(θ) the level whose excess
+ * Σ_i (|Y_ij| − μ)₊ is θ (0 when ‖y_j‖₁ ≤ θ), and θ bisected in f64 down to adjacent floats so that Σ_j μ_j = η.
+ */
+export function l1InfRef(y: ArrayLike<number>, rows: number, cols: number, eta: number, axis: Axis = "columns"): number[] {
+  const groups = groupsOf(y, rows, cols, axis);
+  if (mixedNormRef(y, rows, cols, "inf", axis) <= eta) return Array.from(y);
+  if (eta === 0) return Array.from(y, () => 0);
+  const magnitudes = groups.map((g) => g.map(Math.abs));
+  const levels = (theta: number) => magnitudes.map((g) => Math.max(sortThreshold(g, theta), 0));
+  const total = (theta: number) => levels(theta).reduce((s, v) => s + v, 0);
+  let lo = 0;
+  let hi = Math.max(...magnitudes.map((g) => g.reduce((s, v) => s + v, 0)));
+  for (let mid = (lo + hi) / 2; mid > lo && mid < hi; mid = lo + (hi - lo) / 2) {
+    if (total(mid) >= eta) lo = mid;
+    else hi = mid;
+  }
+  const mu = levels(lo);
+  return fromGroups(groups.map((g, j) => g.map((v) => Math.sign(v) * Math.min(Math.abs(v), mu[j]))), rows, cols, axis);
+}

@@ -1,0 +1,313 @@
+// The exact Euclidean projection onto the ℓ1,∞ ball {Σ_j max_i |X_ij| ≤ η}: the per-group clip levels μ_j.
+// X_ij = sign(Y_ij)·min(|Y_ij|, μ_j), where, for the one dual variable θ ≥ 0,
+//   μ_j(θ) solves Σ_i (|Y_ij| − μ_j)₊ = θ, or is 0 when ‖y_j‖₁ ≤ θ,   and   M(θ) = Σ_j μ_j(θ) = η.
+// With a_1 ≥ a_2 ≥ … the sorted |y_j| and S_k = a_1 + … + a_k, μ_j(θ) = (S_k − θ)/k on the piece
+// S_k − k·a_k ≤ θ < S_k − k·a_{k+1}: M is piecewise linear, decreasing and convex (the slopes −Σ 1/k_j
+// flatten as θ grows). Newton's method from θ = 0 (Chu, Zhang, Sun, Tao 2020, semismooth Newton) then
+// never overshoots, crosses at least one breakpoint per step, and stops exactly on the root's piece.
+//
+// A group's values are needed in decreasing order only down to μ_j, and one at a time only near μ_j. So
+// each group is bucket-sorted once (256 buckets on the float bits below its max: 16 octaves of 16 steps):
+// a bucket that joins the piece whole costs O(1), and only the buckets μ_j stops in become max-heaps that
+// yield their values one by one. A group costs O(n) plus a few small heaps, not an O(n log n) sort.
+import { AXIS_COLUMNS, KIND_L1, OK, NON_FINITE, at } from "./layout";
+import { groupPartials } from "./groups";
+import { lanes, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
+
+const BUCKETS: i32 = 256;
+const STEPS_PER_OCTAVE_LOG2: i32 = 4;
+
+// Results of one evaluation of M at θ (module globals rather than an allocation, as in spans.ts).
+let evaluatedSum: f64 = 0; // M(θ) = Σ_j μ_j(θ)
+let evaluatedSlope: f64 = 0; // −M'(θ⁺) = Σ_{active j} 1/k_j
+let evaluatedActive: i32 = 0; // groups with ‖y_j‖₁ > θ
+
+// Per-group state, 6 f64 slots per group: ‖y_j‖₁, S_k, Σ and min of the open heap (the rest of a bucket that
+// straddles μ_j), then 4 i32: k, that heap's root and size, the end of its bucket (where the next one starts).
+const STATE_SLOTS: i32 = 6;
+@inline function l1Norm(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g); }
+@inline function sumAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 1); }
+@inline function heapSumAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 2); }
+@inline function heapMinAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 3); }
+@inline function countAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 8); }
+@inline function rootAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 9); }
+@inline function heapSizeAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 10); }
+@inline function bucketEndAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 11); }
+
+// μ_j into `mu` (one f64 per group), from Y and its group maxima `maxima` (‖y_j‖∞, f64 per group).
+// Scratch: `state` 6 f64 per group, `values` rows·cols T, `counts` 256 i32.
+// The data must be finite and outside the ball; η = 0 gives μ = 0. After `newtonSteps` steps without
+// settling (never seen in practice), the groups are fully sorted and θ is bisected instead.
+export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 {
+  const columns = axis == AXIS_COLUMNS;
+  const groups = columns ? cols : rows;
+  const length = columns ? rows : cols;
+  if (eta <= 0 || length == 0) {
+    memory.fill(mu, 0, <usize>groups << 3);
+    return OK;
+  }
+  // ‖y_j‖₁ decides when a group leaves the active set; an overflowed sum is reported like NaN.
+  if (groupPartials<T>(y, rows, cols, axis, KIND_L1, mu) != OK) return NON_FINITE;
+  for (let g = 0; g < groups; g++) {
+    store<f64>(l1Norm(state, g), load<f64>(at<f64>(mu, g)));
+    store<f64>(sumAt(state, g), 0);
+    store<i32>(countAt(state, g), 0);
+    store<i32>(rootAt(state, g), 0);
+    store<i32>(heapSizeAt(state, g), 0);
+    store<i32>(bucketEndAt(state, g), 0);
+    const top = load<f64>(at<f64>(maxima, g));
+    bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts);
+  }
+
+  let theta: f64 = 0;
+  let active = groups + 1; // makes the first evaluation count as a change
+  for (let step = 0; step < newtonSteps; step++) {
+    const joined = advance<T>(values, length, groups, maxima, state, theta);
+    const settled = !joined && evaluatedActive == active;
+    active = evaluatedActive;
+    // The same piece as at the last step, whose root θ is: M(θ) = η up to rounding.
+    if (settled || evaluatedSum <= eta) return writeLevels(groups, state, theta, mu);
+    const next = theta + (evaluatedSum - eta) / evaluatedSlope;
+    if (!(next > theta)) return writeLevels(groups, state, theta, mu);
+    theta = next;
+  }
+  return bisect<T>(values, length, groups, state, theta, eta, mu);
+}
+
+// |y| of one strided group into `group`, in decreasing bucket order (a counting sort).
+function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize): void {
+  memory.fill(counts, 0, <usize>BUCKETS << 2);
+  const topBits = bitsOf<T>(<T>top);
+  for (let i = 0; i < length; i++) {
+    const slot = at<i32>(counts, bucketOf<T>(abs<T>(load<T>(at<T>(y, i * stride))), topBits));
+    store<i32>(slot, load<i32>(slot) + 1);
+  }
+  let start = 0;
+  for (let b = 0; b < BUCKETS; b++) {
+    const slot = at<i32>(counts, b);
+    const size = load<i32>(slot);
+    store<i32>(slot, start);
+    start += size;
+  }
+  for (let i = 0; i < length; i++) {
+    const value = abs<T>(load<T>(at<T>(y, i * stride)));
+    const slot = at<i32>(counts, bucketOf<T>(value, topBits));
+    const position = load<i32>(slot);
+    store<T>(at<T>(group, position), value);
+    store<i32>(slot, position + 1);
+  }
+}
+
+// For 0 ≤ value ≤ top, the bit patterns order like the values: the gap, in 1/16 octaves, is the bucket.
+@inline function bitsOf<T>(value: T): u64 {
+  return sizeof<T>() == 4 ? <u64>reinterpret<u32>(<f32>value) : reinterpret<u64>(<f64>value);
+}
+
+@inline function bucketOf<T>(value: T, topBits: u64): i32 {
+  const shift: u64 = sizeof<T>() == 4 ? 23 - STEPS_PER_OCTAVE_LOG2 : 52 - STEPS_PER_OCTAVE_LOG2;
+  return <i32>min<u64>((topBits - bitsOf<T>(value)) >> shift, BUCKETS - 1);
+}
+
+// Every value of `value`'s bucket is above this floor, every value of the later buckets at or below it.
+@inline function bucketFloor<T>(value: T, top: f64): T {
+  const shift: u64 = sizeof<T>() == 4 ? 23 - STEPS_PER_OCTAVE_LOG2 : 52 - STEPS_PER_OCTAVE_LOG2;
+  const topBits = bitsOf<T>(<T>top);
+  const span = (<u64>bucketOf<T>(value, topBits) + 1) << shift;
+  if (bucketOf<T>(value, topBits) == BUCKETS - 1 || span > topBits) return <T>-1;
+  return sizeof<T>() == 4 ? <T>reinterpret<f32>(<u32>(topBits - span)) : <T>reinterpret<f64>(topBits - span);
+}
+
+// Σ and min of a bucket (into scannedSum, scannedMin), in one SIMD sweep; returns where it ends.
+let scannedSum: f64 = 0;
+let scannedMin: f64 = 0;
+function bucketEnd<T>(group: usize, start: i32, length: i32, floor: T): i32 {
+  const bound = v128.splat<T>(floor);
+  let sum = f64x2.splat(0);
+  let smallest = v128.splat<T>(<T>Infinity);
+  let end = start;
+  for (; end + lanes<T>() <= length; end += lanes<T>()) {
+    const v = v128.load(at<T>(group, end));
+    const above = v128.gt<T>(v, bound);
+    if (sizeof<T>() == 4 ? !i32x4.all_true(above) : !i64x2.all_true(above)) break;
+    sum = f64x2.add(sum, widenLow<T>(v));
+    if (sizeof<T>() == 4) sum = f64x2.add(sum, widenHigh<T>(v));
+    smallest = v128.min<T>(smallest, v);
+  }
+  let total = horizontalSum(sum);
+  let least = -horizontalMax<T>(v128.neg<T>(smallest));
+  for (; end < length; end++) {
+    const value = load<T>(at<T>(group, end));
+    if (!(value > floor)) break;
+    total += <f64>value;
+    least = min(least, <f64>value);
+  }
+  scannedSum = total;
+  scannedMin = least;
+  return end;
+}
+
+// Brings every group to its piece at θ ≥ all earlier θ: a_{k+1} joins when S_k − k·a_{k+1} ≤ θ.
+// Sets the evaluated* globals; returns whether any value joined.
+function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, state: usize, theta: f64): bool {
+  let total: f64 = 0;
+  let slope: f64 = 0;
+  let active = 0;
+  let joined = false;
+  for (let g = 0; g < groups; g++) {
+    if (theta >= load<f64>(l1Norm(state, g))) continue;
+    const group = at<T>(values, g * length);
+    let s = load<f64>(sumAt(state, g));
+    const k0 = load<i32>(countAt(state, g));
+    let k = k0;
+    let root = load<i32>(rootAt(state, g));
+    let size = load<i32>(heapSizeAt(state, g));
+    let heapSum = load<f64>(heapSumAt(state, g));
+    let heapMin = load<f64>(heapMinAt(state, g));
+    let end = load<i32>(bucketEndAt(state, g));
+    while (true) {
+      if (size > 0) {
+        // Inside a bucket that straddles μ_j: its rest whole when its smallest value joins, else one by one.
+        if (s + heapSum - <f64>(k + size) * heapMin <= theta) {
+          s += heapSum;
+          k += size;
+          size = 0;
+          continue;
+        }
+        const heap = at<T>(group, root);
+        const top = <f64>load<T>(heap);
+        if (s - <f64>k * top > theta) break;
+        s += top;
+        heapSum -= top;
+        k++;
+        popMax<T>(heap, size);
+        size--;
+        continue;
+      }
+      if (end >= length) break;
+      // The next bucket joins whole when its smallest value does (the breakpoints S_k − k·a_k grow with k).
+      const bucket = end;
+      const floor = bucketFloor<T>(load<T>(at<T>(group, bucket)), load<f64>(at<f64>(maxima, g)));
+      end = bucketEnd<T>(group, bucket, length, floor);
+      const members = end - bucket;
+      if (s + scannedSum - <f64>(k + members) * scannedMin <= theta) {
+        s += scannedSum;
+        k += members;
+      } else {
+        root = bucket;
+        size = members;
+        heapSum = scannedSum;
+        heapMin = scannedMin;
+        heapify<T>(at<T>(group, root), size);
+      }
+    }
+    if (k != k0) {
+      joined = true;
+      store<f64>(sumAt(state, g), s);
+      store<i32>(countAt(state, g), k);
+    }
+    store<i32>(rootAt(state, g), root);
+    store<i32>(heapSizeAt(state, g), size);
+    store<f64>(heapSumAt(state, g), heapSum);
+    store<f64>(heapMinAt(state, g), heapMin);
+    store<i32>(bucketEndAt(state, g), end);
+    total += (s - theta) / <f64>k;
+    slope += 1 / <f64>k;
+    active++;
+  }
+  evaluatedSum = total;
+  evaluatedSlope = slope;
+  evaluatedActive = active;
+  return joined;
+}
+
+// The safeguard for slow Newton runs: sort every group (heapsort: a_r lands r-th from the end), bisect θ
+// between the last Newton iterate (M ≥ η) and max_j ‖y_j‖₁ (M = 0), then solve the piece at the lower end.
+// At most ~1100 halvings reach adjacent f64 values; each evaluation costs O(Σ_j k_j).
+function bisect<T>(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): i32 {
+  let hi: f64 = 0;
+  for (let g = 0; g < groups; g++) {
+    const group = at<T>(values, g * length);
+    heapify<T>(group, length);
+    for (let size = length; size > 1; size--) popMax<T>(group, size);
+    hi = max(hi, load<f64>(l1Norm(state, g)));
+  }
+  let lo = theta;
+  for (let halving = 0; halving < 1100; halving++) {
+    const mid = lo + (hi - lo) * 0.5;
+    if (!(mid > lo && mid < hi)) break;
+    rescan<T>(values, length, groups, state, mid);
+    if (evaluatedSum >= eta) lo = mid;
+    else hi = mid;
+  }
+  rescan<T>(values, length, groups, state, lo);
+  const root = evaluatedSlope > 0 ? min(hi, lo + (evaluatedSum - eta) / evaluatedSlope) : lo;
+  return writeLevels(groups, state, root, mu);
+}
+
+// The piece at any θ, counted afresh from the sorted groups.
+function rescan<T>(values: usize, length: i32, groups: i32, state: usize, theta: f64): void {
+  let total: f64 = 0;
+  let slope: f64 = 0;
+  for (let g = 0; g < groups; g++) {
+    if (theta >= load<f64>(l1Norm(state, g))) continue;
+    const sorted = at<T>(values, g * length);
+    let s: f64 = 0;
+    let k = 0;
+    while (k < length) {
+      const next = <f64>load<T>(at<T>(sorted, length - 1 - k));
+      if (s - <f64>k * next > theta) break;
+      s += next;
+      k++;
+    }
+    store<f64>(sumAt(state, g), s);
+    store<i32>(countAt(state, g), k);
+    total += (s - theta) / <f64>k;
+    slope += 1 / <f64>k;
+  }
+  evaluatedSum = total;
+  evaluatedSlope = slope;
+}
+
+// μ_j = (S_k − θ)/k on each group's piece, 0 for groups whose whole ℓ1 mass is within θ.
+function writeLevels(groups: i32, state: usize, theta: f64, mu: usize): i32 {
+  for (let g = 0; g < groups; g++) {
+    let level: f64 = 0;
+    if (theta < load<f64>(l1Norm(state, g))) {
+      level = max((load<f64>(sumAt(state, g)) - theta) / <f64>load<i32>(countAt(state, g)), 0);
+    }
+    store<f64>(at<f64>(mu, g), level);
+  }
+  return OK;
+}
+
+// A binary max-heap in place over heap[0 .. size).
+function heapify<T>(heap: usize, size: i32): void {
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown<T>(heap, i, size, load<T>(at<T>(heap, i)));
+}
+
+// Moves the maximum to heap[size − 1] (heapsort's order, so a drained heap is sorted ascending).
+@inline function popMax<T>(heap: usize, size: i32): void {
+  const last = load<T>(at<T>(heap, size - 1));
+  store<T>(at<T>(heap, size - 1), load<T>(heap));
+  siftDown<T>(heap, 0, size - 1, last);
+}
+
+// Places `value` at the hole i, moving larger children up.
+@inline function siftDown<T>(heap: usize, i: i32, size: i32, value: T): void {
+  while (true) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    let larger = load<T>(at<T>(heap, child));
+    if (child + 1 < size) {
+      const right = load<T>(at<T>(heap, child + 1));
+      if (right > larger) {
+        larger = right;
+        child++;
+      }
+    }
+    if (larger <= value) break;
+    store<T>(at<T>(heap, i), larger);
+    i = child;
+  }
+  store<T>(at<T>(heap, i), value);
+}
