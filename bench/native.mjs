@@ -7,6 +7,8 @@ import { join } from "node:path";
 
 const here = new URL("native/", import.meta.url).pathname;
 const FLAGS = ["-O3", "-march=native"];
+// A second build held to 128-bit vectors, the width of WebAssembly SIMD, to tell width from code quality.
+const VARIANTS = { "": [], "-v128": ["-mprefer-vector-width=128"] };
 const REAL = { f32: "float", f64: "double" };
 
 function compilerVersion() {
@@ -23,23 +25,26 @@ export function buildNative() {
   if (!version) return { skipped: "no `cc` on this machine: the native C baseline was skipped" };
   const binaries = {};
   for (const [type, real] of Object.entries(REAL)) {
-    binaries[type] = join(here, `project_${type}.out`);
-    execFileSync("cc", [...FLAGS, `-DREAL=${real}`, "-o", binaries[type], join(here, "project.c"), "-lm"], { stdio: "inherit" });
+    for (const [suffix, extra] of Object.entries(VARIANTS)) {
+      const binary = join(here, `project_${type}${suffix}.out`);
+      execFileSync("cc", [...FLAGS, ...extra, `-DREAL=${real}`, "-o", binary, join(here, "project.c"), "-lm"], { stdio: "inherit" });
+      binaries[type + suffix] = binary;
+    }
   }
   const dir = mkdtempSync(join(tmpdir(), "sparseproj-bench-"));
   return {
     compiler: `${version}, ${FLAGS.join(" ")}`,
     /**
      * Runs OP on `input` (a typed array: a vector for l1ball, else a rows × cols matrix) for about budgetMs;
-     * returns { medianNs, repeats, passes, output }.
+     * returns { medianNs, repeats, passes, output }. `vectors128` runs the build held to 128-bit vectors.
      */
-    run(op, input, rows, cols, radius, budgetMs) {
+    run(op, input, rows, cols, radius, budgetMs, { vectors128 = false } = {}) {
       const type = input instanceof Float32Array ? "f32" : "f64";
       const inFile = join(dir, "input.bin");
       const outFile = join(dir, "output.bin");
       writeFileSync(inFile, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
       const args = [op, rows, cols, radius, budgetMs, inFile, outFile].map(String);
-      const report = JSON.parse(execFileSync(binaries[type], args, { encoding: "utf8" }));
+      const report = JSON.parse(execFileSync(binaries[type + (vectors128 ? "-v128" : "")], args, { encoding: "utf8" }));
       const output = new input.constructor(new Uint8Array(readFileSync(outFile)).buffer);
       return { medianNs: report.median_ns, repeats: report.repeats, passes: report.passes, output };
     },

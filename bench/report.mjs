@@ -90,22 +90,28 @@ function sweepTable(results) {
 function profileTables(results) {
   const staged = results.cases.filter((c) => c.kernel === "bilevelL1Inf" && c.wasmStages);
   const bilevel = table(
-    ["type", "shape", "η", "API zero-copy", "Σ wasm stages", "wasm partials", "C norms", "÷", "wasm ℓ1 step", "C ℓ1 step", "wasm apply", "C apply", "÷"],
+    [
+      "type", "shape", "η", "API zero-copy", "Σ wasm stages", "native C", "C, 128-bit vectors", "zero-copy ÷ C-128",
+      "wasm partials", "C norms", "C-128 norms", "wasm ℓ1 step", "C ℓ1 step", "wasm apply", "C apply", "C-128 apply",
+    ],
     staged.map((c) => {
       const w = c.wasmStages;
       const n = c.nativePasses ?? {};
+      const n128 = c.native128 ?? { passes: {} };
       return [
         c.type, c.shape, c.radiusLabel.replace("η ", ""), time(c.ms.zeroCopy), time(w.partials + w.l1 + w.apply),
-        time(w.partials), time(n.norms), ratio(w.partials, n.norms), time(w.l1), time(n.l1), time(w.apply), time(n.apply), ratio(w.apply, n.apply),
+        time(c.ms.native), time(n128.ms), ratio(c.ms.zeroCopy, n128.ms),
+        time(w.partials), time(n.norms), time(n128.passes.norms), time(w.l1), time(n.l1), time(w.apply), time(n.apply), time(n128.passes.apply),
       ];
     }),
   );
   const balls = results.cases.filter((c) => c.kernel === "projectL1Ball" && c.wasmStages);
   const ball = table(
-    ["type", "n", "API zero-copy", "wasm kernel alone", "native C", "C Condat pass (steps 1–4)", "C apply pass", "kernel ÷ C"],
+    ["type", "n", "API zero-copy", "wasm kernel alone", "native C", "C Condat pass (steps 1–4)", "C apply pass", "C, 128-bit vectors", "kernel ÷ C", "kernel ÷ C-128"],
     balls.map((c) => [
       c.type, c.shape, time(c.ms.zeroCopy), time(c.wasmStages.kernel), time(c.ms.native),
-      time(c.nativePasses?.condat), time(c.nativePasses?.apply), ratio(c.wasmStages.kernel, c.ms.native),
+      time(c.nativePasses?.condat), time(c.nativePasses?.apply), time(c.native128?.ms),
+      ratio(c.wasmStages.kernel, c.ms.native), ratio(c.wasmStages.kernel, c.native128?.ms),
     ]),
   );
   return `${bilevel}\n\n${ball}`;
@@ -122,6 +128,7 @@ export function resultsMarkdown(results) {
       `- Runtime: ${env.runtime}`,
       `- CPU: ${env.cpu}`,
       `- Date: ${env.date}`,
+      `- Code measured: ${env.revision}`,
       `- C compiler: ${env.compiler}`,
       `- Load average when the run started: ${env.loadAverageAtStart.toFixed(2)} (the 2-core machine is shared; numbers are medians)`,
       `- Exact ℓ1,∞: ${env.exactL1Inf}`,
@@ -158,7 +165,9 @@ export function resultsMarkdown(results) {
     envLine(env),
     [
       "wasm stages are the module's exports called directly on module memory (`groupPartials_*`, `l1Ball_f64` on the",
-      "m column norms, `applyBilevel_*`); C passes are timed inside the native run of the same case.",
+      "m column norms, `applyBilevel_*`); C passes are timed inside the native run of the same case. **C-128** is the",
+      "same C built with `-mprefer-vector-width=128`: vectors as wide as WebAssembly SIMD's, to separate vector width",
+      "from code quality.",
       "“API zero-copy” − “Σ wasm stages” is the cost of the TypeScript wrapper (argument checks, workspace allocation).",
     ].join("\n"),
     profileTables(results),

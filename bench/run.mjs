@@ -1,6 +1,7 @@
 // `npm run bench`: sparseproj against plain JavaScript, native C and the memory-copy floor, same data, same run.
-// Writes bench/results.md, bench/results.json and bench/scaling.svg. `--quick` measures a smaller subset.
-import { writeFileSync } from "node:fs";
+// Writes bench/results.md, bench/results.json and bench/scaling.svg. `--quick` measures a smaller subset;
+// `--report` only rewrites results.md and scaling.svg from results.json (after editing findings.md).
+import { readFileSync, writeFileSync } from "node:fs";
 import * as sp from "../dist/index.js";
 import { bilevelPlain, columnNorms, l1BallSort } from "./baselines.mjs";
 import { gaussianPool, radiusKeeping, take } from "./data.mjs";
@@ -11,6 +12,18 @@ import { buildNative } from "./native.mjs";
 import { scalingSvg } from "./plot.mjs";
 import { resultsMarkdown } from "./report.mjs";
 
+const output = (name) => new URL(name, import.meta.url);
+
+function writeReports(results) {
+  writeFileSync(output("results.md"), resultsMarkdown(results));
+  writeFileSync(output("scaling.svg"), scalingSvg(results));
+}
+
+if (process.argv.includes("--report")) {
+  writeReports(JSON.parse(readFileSync(output("results.json"), "utf8")));
+  process.exit(0);
+}
+
 const quick = process.argv.includes("--quick");
 const TYPES = ["f32", "f64"];
 const VECTOR_SIZES = quick ? [1e3, 1e4, 1e5, 1e6] : [1e3, 1e4, 1e5, 1e6, 1e7];
@@ -18,7 +31,7 @@ const L1INF_SHAPES = quick ? [[100, 100], [1000, 1000]] : [[100, 100], [1000, 10
 const OTHER_SHAPES = quick ? [[1000, 1000]] : [[1000, 1000], [4000, 4000]];
 // Fig. 1 of the paper: time against the number of rows with 1000 columns, and against columns with 1000 rows.
 const SWEEP = quick ? [100, 1000, 5000] : [100, 200, 500, 1000, 2000, 5000, 10000, 20000];
-const PROFILED = ["1000×1000", "4000×4000"];
+const PROFILED = ["100×100", "1000×1000", "4000×4000"];
 const KEPT_FRACTION = 0.1;
 const KINDS = { bilevelL1Inf: "inf", bilevelL11: "1", bilevelL12: "2" };
 const NATIVE_OPS = { projectL1Ball: "l1ball", bilevelL1Inf: "bilevel-inf", bilevelL11: "bilevel-1", bilevelL12: "bilevel-2" };
@@ -104,8 +117,16 @@ async function measureCase({ kernel, type, y, rows, cols, radius, radiusLabel, p
   return record;
 }
 
+/** The C build held to 128-bit vectors on the same case: its median and passes, in ms. */
+function native128(record, op, y) {
+  if (!native.run) return;
+  const run = native.run(op, y, record.rows, record.cols, record.radius, nativeBudgetMs(y.length, quick), { vectors128: true });
+  record.native128 = { ms: run.medianNs / 1e6, passes: Object.fromEntries(Object.entries(run.passes).map(([k, ns]) => [k, ns / 1e6])) };
+}
+
 /** The bilevel ℓ1,∞ stages timed one at a time through the module's exports, beside C's passes. */
 async function profileL1Inf(record, y) {
+  native128(record, "bilevel-inf", y);
   const staged = module.bilevelL1InfStages(y, record.rows, record.cols, record.radius);
   try {
     record.wasmStages = {};
@@ -116,6 +137,7 @@ async function profileL1Inf(record, y) {
 }
 
 async function profileL1Ball(record, y) {
+  native128(record, "l1ball", y);
   const kernel = module.l1BallKernel(y, record.radius);
   try {
     record.wasmStages = { kernel: (await medianMs(kernel.call, y.length, quick)).ms };
@@ -186,8 +208,6 @@ for (const [direction, shapeOf] of [["rows", (k) => [k, 1000]], ["cols", (k) => 
 }
 native.cleanup?.();
 
-const out = (name) => new URL(name, import.meta.url);
-writeFileSync(out("results.json"), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(out("results.md"), resultsMarkdown(results));
-writeFileSync(out("scaling.svg"), scalingSvg(results));
+writeFileSync(output("results.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeReports(results);
 log("wrote bench/results.md, bench/results.json, bench/scaling.svg");
