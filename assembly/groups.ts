@@ -4,7 +4,7 @@
 //             or scaled by u_j/‖y_j‖₂ (ℓ1,2).
 // Column groups sweep rows with a vector of per-column accumulators, so a row-major matrix needs no transpose.
 import { AXIS_COLUMNS, KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
-import { lanes, roundDown, roundUp, widenLow, widenHigh } from "./simd";
+import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh } from "./simd";
 import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan } from "./spans";
 import { condatTau, tauLowerBound } from "./l1ball";
 import { stableNorm2 } from "./stable";
@@ -58,10 +58,10 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
       const p = at<T>(row, j);
-      const a = v128.max<T>(v128.abs<T>(v128.load(p)), v128.abs<T>(v128.load(p + stride)));
-      const b = v128.max<T>(v128.abs<T>(v128.load(p + 2 * stride)), v128.abs<T>(v128.load(p + 3 * stride)));
+      const a = maxMagnitude<T>(v128.abs<T>(v128.load(p)), v128.abs<T>(v128.load(p + stride)));
+      const b = maxMagnitude<T>(v128.abs<T>(v128.load(p + 2 * stride)), v128.abs<T>(v128.load(p + 3 * stride)));
       const acc = at<T>(partial, j);
-      v128.store(acc, v128.max<T>(v128.load(acc), v128.max<T>(a, b)));
+      v128.store(acc, maxMagnitude<T>(v128.load(acc), maxMagnitude<T>(a, b)));
     }
     for (; j < cols; j++) {
       const p = at<T>(row, j);
@@ -74,7 +74,7 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
       const acc = at<T>(partial, j);
-      v128.store(acc, v128.max<T>(v128.load(acc), v128.abs<T>(v128.load(at<T>(row, j)))));
+      v128.store(acc, maxMagnitude<T>(v128.load(acc), v128.abs<T>(v128.load(at<T>(row, j)))));
     }
     for (; j < cols; j++) store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), abs(load<T>(at<T>(row, j)))));
   }

@@ -100,7 +100,7 @@ export function projectSimplex<T>(y: usize, n: i32, a: f64, out: usize, aux: usi
   const zero = v128.splat<T>(<T>0);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    v128.store(at<T>(out, i), v128.max<T>(v128.sub<T>(v128.load(at<T>(y, i)), t), zero));
+    v128.store(at<T>(out, i), v128.pmax<T>(v128.sub<T>(v128.load(at<T>(y, i)), t), zero));
   }
   for (; i < n; i++) store<T>(at<T>(out, i), max<T>(load<T>(at<T>(y, i)) - tau, <T>0));
 }

@@ -53,3 +53,11 @@
 @inline export function horizontalSum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
+
+// max of two lanes of magnitudes (|y| ≥ 0, or NaN) compared as integers: non-negative IEEE values order like
+// their bit patterns, and NaN's pattern is above +Infinity's, so NaN still wins — while V8 compiles a float
+// max with NaN and −0 semantics to a multi-instruction sequence.
+@inline export function maxMagnitude<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.max_u(a, b);
+  return v128.bitselect(b, a, i64x2.gt_s(b, a));
+}
