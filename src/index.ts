@@ -10,3 +10,4 @@ export { projectL1Inf } from "./kernels/exact.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
+export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";

@@ -1,0 +1,110 @@
+// The bilevel projections and group norms split by row blocks over the team (src/kernels/stages.ts, in parallel):
+//   1. each worker reduces its rows to per-group partials — its own buffer for column groups, merged here
+//      (max / sum); for row groups its rows are whole groups, written straight into the norms;
+//   2–3. norms finished and u = P_ℓ1,η(norms) on the calling thread (one pass over the groups);
+//   4. each worker clips / scales its rows with u. The ℓ1,1 projection of a column needs the whole column
+//      (its λ_j depends on every entry), so with column groups that stage runs as one task.
+import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
+import { stageMatrix } from "../kernels/bilevel.ts";
+import { kernel, throwNonFinite } from "../kernels/exports.ts";
+import { mergePartials } from "../kernels/staged.ts";
+import { applyScratchElements, AXIS_CODES, finishNorms, groupCount, type MatrixOperand, sum, thresholdsInto } from "../kernels/stages.ts";
+import { BYTES } from "../runtime/heap.ts";
+import { Call, stageOutput } from "../runtime/staging.ts";
+import type { FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions } from "../types.ts";
+import type { Team } from "./team.ts";
+
+export async function bilevelOnTeam(team: Team, kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
+  const eta = checkRadius(radius);
+  const { out, axis } = checkOptions<MatrixOptions>(options);
+  return runOnTeam(team, async (call) => {
+    const m = stageMatrix(call, x, rows, cols, axis);
+    const dest = stageOutput(call, m, out);
+    await bilevelInto(team, call, m, kind, eta, dest.ptr);
+    return dest.finish();
+  });
+}
+
+export async function groupNormOnTeam(team: Team, kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
+  const { axis } = checkOptions<NormOptions>(options);
+  return runOnTeam(team, async (call) => {
+    const m = stageMatrix(call, x, rows, cols, axis);
+    return sum(await normsInto(team, call, m, kind, call.alloc(groupCount(m) * 8, "norms of x")));
+  });
+}
+
+// The call's blocks are freed only once no worker can still be writing to them (after a failed task too).
+async function runOnTeam<R>(team: Team, body: (call: Call) => Promise<R>): Promise<R> {
+  await team.ready();
+  const call = new Call(team.heap);
+  try {
+    return await body(call);
+  } finally {
+    await team.idle();
+    call.release();
+  }
+}
+
+async function bilevelInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNormKind, radius: number, out: number): Promise<void> {
+  const heap = call.heap;
+  const groups = groupCount(m);
+  // norms, u, and the ℓ1 step's scratch: one f64 per group each.
+  const norms = call.alloc(3 * groups * 8, "workspace for x");
+  const u = norms + groups * 8;
+  if (sum(await normsInto(team, call, m, kind, norms)) <= radius) {
+    // Inside the ball: X = Y exactly.
+    if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
+    return;
+  }
+  thresholdsInto(heap, norms, groups, radius, u, u + groups * 8);
+  const blocks = kind === "1" && m.axis === "columns" ? [m] : rowBlocks(m, team.size);
+  await Promise.all(
+    blocks.map((block, i) => {
+      const first = groupOffset(m, block) * 8;
+      const scratch = call.alloc(applyScratchElements(block) * BYTES[m.type], "workspace for x");
+      const args = [block.ptr, block.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
+      return team.run(i, `applyBilevel_${m.type}`, args);
+    }),
+  );
+}
+
+/** Stages 1–2 into `norms` (one f64 per group): partials per row block, merged, finished. */
+async function normsInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNormKind, norms: number): Promise<Float64Array> {
+  const heap = call.heap;
+  const groups = groupCount(m);
+  const blocks = rowBlocks(m, team.size);
+  const columns = m.axis === "columns";
+  const partials = blocks.map((block) => (columns ? call.alloc(groups * 8, "partials of x") : norms + groupOffset(m, block) * 8));
+  const statuses = await Promise.all(
+    blocks.map((block, i) => team.run(i, `groupPartials_${m.type}`, [block.ptr, block.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], partials[i]])),
+  );
+  const values = new Float64Array(heap.buffer, norms, groups);
+  if (columns) {
+    values.set(new Float64Array(heap.buffer, partials[0], groups));
+    for (const partial of partials.slice(1)) mergePartials(kind, values, new Float64Array(heap.buffer, partial, groups));
+  }
+  if (statuses.every((status) => status === 0) && values.every(Number.isFinite)) {
+    finishNorms(kind, values);
+  } else {
+    // As partialsInto: NaN/±Infinity in the data is an error; finite f64 data whose squares overflow takes
+    // the scaled slow path (rare enough to run on this thread).
+    if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
+    kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], norms);
+  }
+  return values;
+}
+
+/** Up to `parts` blocks of consecutive rows, as even as can be. */
+function rowBlocks(m: MatrixOperand, parts: number): MatrixOperand[] {
+  const count = Math.max(1, Math.min(parts, m.rows));
+  return Array.from({ length: count }, (_, k) => {
+    const start = Math.floor((k * m.rows) / count);
+    const rows = Math.floor(((k + 1) * m.rows) / count) - start;
+    return { ...m, rows, length: rows * m.cols, ptr: m.ptr + start * m.cols * BYTES[m.type] };
+  });
+}
+
+/** The index of a block's first group: its first row for row groups, 0 for column groups. */
+function groupOffset(m: MatrixOperand, block: MatrixOperand): number {
+  return m.axis === "rows" ? (block.ptr - m.ptr) / (m.cols * BYTES[m.type]) : 0;
+}

@@ -1,0 +1,212 @@
+// createPool: the package's projections and norms as Promises, the matrix ones split over workers that share one
+// WebAssembly memory. Where threads cannot run, the same object computes on the calling thread.
+import { checkOptions, describe } from "../args.ts";
+import { bilevel, groupNorm } from "../kernels/bilevel.ts";
+import { projectVector } from "../kernels/vector.ts";
+import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
+import type { Heap } from "../runtime/heap.ts";
+import type { WasmArray } from "../runtime/wasm-array.ts";
+import type { ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import { bilevelOnTeam, groupNormOnTeam } from "./parallel.ts";
+import { defaultThreads, threadSupport } from "./spawn.ts";
+import { type Sabotage, Team } from "./team.ts";
+import { threadsModule } from "./threads-module.ts";
+
+/**
+ * Matrices with fewer elements than this are projected on the calling thread, where they finish sooner than
+ * the round trips to the workers would. Measured in bench/threads.md ("Crossover").
+ */
+const MIN_PARALLEL_ELEMENTS = 1 << 16;
+
+// The pool's memory: the threads module's declared limits (asconfig.json, target threads).
+const MEMORY_PAGES = { initial: 32, maximum: 65536 };
+
+export interface PoolOptions {
+  /** Worker threads; default min(4, ⌈cores / 2⌉). */
+  threads?: number;
+}
+
+/**
+ * The projections and norms of the package, each returning a Promise; bilevel projections and norms of large
+ * matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
+ * until the call settles (they are read and written in place when they live in the pool's memory).
+ */
+export interface Pool {
+  /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
+  readonly threads: number;
+  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
+  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
+  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
+  /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
+  allocate(length: number, type: "f32"): WasmArray<Float32Array>;
+  allocate(length: number, type?: "f64"): WasmArray<Float64Array>;
+  /** Lets the calls already made finish, then stops the workers; later calls reject. */
+  close(): Promise<void>;
+}
+
+let warned = false;
+
+/** A pool of `threads` workers, or (with a one-time console warning saying why) one on the calling thread. */
+export async function createPool(options?: PoolOptions): Promise<Pool> {
+  const { threads } = checkOptions<PoolOptions>(options);
+  const size = threads === undefined ? await defaultThreads() : checkThreads(threads);
+  const support = await threadSupport();
+  if (typeof support === "string") return singleThreadPool(support);
+  let team: Team | undefined;
+  try {
+    const module = await threadsModule();
+    const memory = new WebAssembly.Memory({ ...MEMORY_PAGES, shared: true });
+    team = new Team(instantiate(module, memory), module, memory, support, size);
+    await team.ready();
+  } catch (error) {
+    if (team) team.close();
+    else support.dispose();
+    return singleThreadPool(`the workers could not start (${error instanceof Error ? error.message : String(error)})`);
+  }
+  team.keepAlive(false);
+  return new ThreadPool(size, team.heap, team);
+}
+
+function checkThreads(threads: unknown): number {
+  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describe(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`options.threads must be an integer from 1 to 256; got ${threads}`);
+  return threads;
+}
+
+async function singleThreadPool(reason: string): Promise<Pool> {
+  if (!warned) {
+    warned = true;
+    console.warn(`sparseproj: createPool runs on the calling thread: ${reason}`);
+  }
+  await init();
+  return new ThreadPool(1, defaultHeap());
+}
+
+class ThreadPool implements Pool {
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #closing: Promise<void> | undefined;
+  #closedBecause: string | undefined;
+  #minParallelElements = MIN_PARALLEL_ELEMENTS;
+
+  constructor(
+    readonly threads: number,
+    readonly heap: Heap,
+    readonly team?: Team,
+  ) {}
+
+  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => projectVector(this.heap, "l1Ball", x, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => projectVector(this.heap, "simplex", x, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => projectVector(this.heap, "l2Ball", x, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => projectVector(this.heap, "lInfBall", x, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#bilevel("inf", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#bilevel("1", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#bilevel("2", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  }
+
+  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
+    return this.#norm("inf", x, rows, cols, options);
+  }
+
+  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
+    return this.#norm("1", x, rows, cols, options);
+  }
+
+  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
+    return this.#norm("2", x, rows, cols, options);
+  }
+
+  allocate(length: number, type: "f32"): WasmArray<Float32Array>;
+  allocate(length: number, type?: "f64"): WasmArray<Float64Array>;
+  allocate(length: number, type: ElementType = "f64"): WasmArray {
+    return this.heap.allocate(length, type);
+  }
+
+  close(): Promise<void> {
+    this.#closedBecause ??= "close() was called";
+    this.#closing ??= this.#queue.then(() => this.team?.close());
+    return this.#closing;
+  }
+
+  /** @internal Test hook: kills worker i now (failing its task, if any); a replacement starts. */
+  __terminateWorker(i: number): void {
+    this.team?.terminate(i);
+  }
+
+  /** @internal Test hook: the next task on worker i throws in the worker, or kills it while it runs. */
+  __sabotage(i: number, how: Sabotage): void {
+    this.team?.sabotage(i, how);
+  }
+
+  /** @internal Test hook: the size from which matrices go to the workers. */
+  __setMinParallelElements(elements: number): void {
+    this.#minParallelElements = Math.max(1, elements);
+  }
+
+  #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
+    return this.#enqueue(() => {
+      const team = this.#teamFor(rows, cols);
+      return team ? bilevelOnTeam(team, kind, x, rows, cols, radius, options) : bilevel(this.heap, kind, x, rows, cols, radius, options);
+    });
+  }
+
+  #norm(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
+    return this.#enqueue(() => {
+      const team = this.#teamFor(rows, cols);
+      return team ? groupNormOnTeam(team, kind, x, rows, cols, options) : groupNorm(this.heap, kind, x, rows, cols, options);
+    });
+  }
+
+  // Arguments that are not numbers go to the calling thread, whose checks name them.
+  #teamFor(rows: unknown, cols: unknown): Team | undefined {
+    const large = typeof rows === "number" && typeof cols === "number" && rows * cols >= this.#minParallelElements;
+    return large ? this.team : undefined;
+  }
+
+  #enqueue<R>(body: () => R | Promise<R>): Promise<R> {
+    if (this.#closedBecause !== undefined) return Promise.reject(new Error(`sparseproj pool is closed: ${this.#closedBecause}`));
+    if (this.#pending++ === 0) this.team?.keepAlive(true);
+    const result = this.#queue.then(body).catch((error: unknown) => {
+      if (this.team?.broken) {
+        this.#closedBecause = this.team.broken.message;
+        this.team.close();
+      }
+      throw error;
+    });
+    this.#queue = result.then(
+      () => this.#settled(),
+      () => this.#settled(),
+    );
+    return result;
+  }
+
+  #settled(): void {
+    if (--this.#pending === 0) this.team?.keepAlive(false);
+  }
+}
