@@ -1,21 +1,10 @@
 // The benchmark inputs: one seeded pool of signed Gaussian values, cut into vectors and row-major matrices,
 // and the radii the projections are run at.
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function uniform(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../test/rng.mjs";
 
 /** n standard normal values (Box–Muller), the same for a given seed on every run and machine. */
 export function gaussianPool(n, seed = 2016) {
-  const next = uniform(seed);
+  const next = rng(seed);
   const pool = new Float64Array(n);
   for (let i = 0; i < n; i += 2) {
     const radius = Math.sqrt(-2 * Math.log(1 - next()));
