@@ -1,5 +1,5 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|workerd|examples ...]   (default: all)
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|examples ...]   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { bundleTests } from "./bundle.mjs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
@@ -21,15 +21,18 @@ const suiteIn = async (command) => {
   const result = await run(command);
   return { ...result, ...parseUvu(result.output) };
 };
+const suiteInChromium = async ({ isolated }) => {
+  if (!findChromium()) return { skip: NO_CHROMIUM };
+  const output = await runPage("test/browser/tests.html", { isolated, done: (text) => /Duration:/.test(text) });
+  return { output, ...parseUvu(output) };
+};
 const runtimes = {
   node: () => suiteIn(commands.node(outfile)),
   deno: () => suiteIn(commands.deno(outfile, { env: true })), // uvu reads NO_COLOR etc.
   bun: () => suiteIn(commands.bun(outfile)),
-  chromium: async () => {
-    if (!findChromium()) return { skip: NO_CHROMIUM };
-    const output = await runPage("test/browser/tests.html", { done: (text) => /Duration:/.test(text) });
-    return { output, ...parseUvu(output) };
-  },
+  chromium: () => suiteInChromium({ isolated: true }),
+  // Served without COOP/COEP: the page is not cross-origin isolated, so createPool falls back to one thread.
+  "chromium-no-coop": () => suiteInChromium({ isolated: false }),
   workerd: runWorkerd,
   examples: runExamples,
 };
