@@ -18,8 +18,9 @@ const BUCKETS: i32 = 256;
 const STEPS_PER_OCTAVE_LOG2: i32 = 4;
 
 // Results of one evaluation of M at θ (module globals rather than an allocation, as in spans.ts).
-let evaluatedSum: f64 = 0; // M(θ) = Σ_j μ_j(θ)
-let evaluatedSlope: f64 = 0; // −M'(θ⁺) = Σ_{active j} 1/k_j
+// On the piece at θ, M(θ) = A − θ·B with A = Σ_{active j} S_k/k and B = Σ_{active j} 1/k (= −M'(θ⁺)).
+let evaluatedIntercept: f64 = 0;
+let evaluatedSlope: f64 = 0;
 let evaluatedActive: i32 = 0; // groups with ‖y_j‖₁ > θ
 
 // Per-group state, 6 f64 slots per group: ‖y_j‖₁, S_k, Σ and min of the open heap (the rest of a bucket that
@@ -59,19 +60,47 @@ export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, et
     bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts);
   }
 
-  let theta: f64 = 0;
+  let theta = startingPoint(groups, length, eta, maxima, state);
   let active = groups + 1; // makes the first evaluation count as a change
   for (let step = 0; step < newtonSteps; step++) {
     const joined = advance<T>(values, length, groups, maxima, state, theta);
     const settled = !joined && evaluatedActive == active;
     active = evaluatedActive;
-    // The same piece as at the last step, whose root θ is: M(θ) = η up to rounding.
-    if (settled || evaluatedSum <= eta) return writeLevels(groups, state, theta, mu);
-    const next = theta + (evaluatedSum - eta) / evaluatedSlope;
-    if (!(next > theta)) return writeLevels(groups, state, theta, mu);
+    if (evaluatedSlope == 0) return writeLevels(groups, state, theta, theta, mu); // every group zeroed
+    // The root of the piece's line; M(θ) ≤ η (θ at or, by rounding, past θ*) exactly when it is not right of θ.
+    const next = (evaluatedIntercept - eta) / evaluatedSlope;
+    // On the same piece as the last step, or at its root: θ* is that root.
+    if (settled || !(next > theta)) return writeLevels(groups, state, theta, next, mu);
     theta = next;
   }
   return bisect<T>(values, length, groups, state, theta, eta, mu);
+}
+
+// A θ ≤ θ* that skips most Newton steps on dense data: μ_j(θ) ≥ max(a_1 − θ, (‖y_j‖₁ − θ)/n, 0) (the pieces of
+// k = 1 and k = n, extended), so the root of their sum lies left of θ*. Newton from 0 on that convex sum never
+// overshoots either, so stopping after any step is safe.
+function startingPoint(groups: i32, length: i32, eta: f64, maxima: usize, state: usize): f64 {
+  let theta: f64 = 0;
+  for (let step = 0; step < 64; step++) {
+    let total: f64 = 0;
+    let slope: f64 = 0;
+    for (let g = 0; g < groups; g++) {
+      const top = load<f64>(at<f64>(maxima, g)) - theta;
+      const spread = (load<f64>(l1Norm(state, g)) - theta) / <f64>length;
+      if (top >= spread && top > 0) {
+        total += top;
+        slope += 1;
+      } else if (spread > 0) {
+        total += spread;
+        slope += 1 / <f64>length;
+      }
+    }
+    if (total <= eta) break;
+    const next = theta + (total - eta) / slope;
+    if (!(next > theta)) break;
+    theta = next;
+  }
+  return theta;
 }
 
 // |y| of one strided group into `group`, in decreasing bucket order (a counting sort).
@@ -108,16 +137,16 @@ function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usiz
   return <i32>min<u64>((topBits - bitsOf<T>(value)) >> shift, BUCKETS - 1);
 }
 
-// Every value of `value`'s bucket is above this floor, every value of the later buckets at or below it.
-@inline function bucketFloor<T>(value: T, top: f64): T {
+// Every value of buckets 0 … `bucket` is above this floor, every value of the later buckets at or below it.
+@inline function bucketFloor<T>(bucket: i32, topBits: u64): T {
   const shift: u64 = sizeof<T>() == 4 ? 23 - STEPS_PER_OCTAVE_LOG2 : 52 - STEPS_PER_OCTAVE_LOG2;
-  const topBits = bitsOf<T>(<T>top);
-  const span = (<u64>bucketOf<T>(value, topBits) + 1) << shift;
-  if (bucketOf<T>(value, topBits) == BUCKETS - 1 || span > topBits) return <T>-1;
+  const span = (<u64>bucket + 1) << shift;
+  if (bucket >= BUCKETS - 1 || span > topBits) return <T>-1;
   return sizeof<T>() == 4 ? <T>reinterpret<f32>(<u32>(topBits - span)) : <T>reinterpret<f64>(topBits - span);
 }
 
-// Σ and min of a bucket (into scannedSum, scannedMin), in one SIMD sweep; returns where it ends.
+// Σ and min of the values from `start` on that are above `floor` (into scannedSum, scannedMin), in one SIMD
+// sweep; returns where they end.
 let scannedSum: f64 = 0;
 let scannedMin: f64 = 0;
 function bucketEnd<T>(group: usize, start: i32, length: i32, floor: T): i32 {
@@ -164,6 +193,7 @@ function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, stat
     let heapSum = load<f64>(heapSumAt(state, g));
     let heapMin = load<f64>(heapMinAt(state, g));
     let end = load<i32>(bucketEndAt(state, g));
+    let reach = 1;
     while (true) {
       if (size > 0) {
         // Inside a bucket that straddles μ_j: its rest whole when its smallest value joins, else one by one.
@@ -184,16 +214,23 @@ function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, stat
         continue;
       }
       if (end >= length) break;
-      // The next bucket joins whole when its smallest value does (the breakpoints S_k − k·a_k grow with k).
-      const bucket = end;
-      const floor = bucketFloor<T>(load<T>(at<T>(group, bucket)), load<f64>(at<f64>(maxima, g)));
-      end = bucketEnd<T>(group, bucket, length, floor);
-      const members = end - bucket;
+      // The next `reach` buckets join whole when their smallest value does (the breakpoints S_k − k·a_k grow
+      // with k). Galloping: the reach doubles while whole runs join, and shrinks back to one bucket, which
+      // becomes the open heap, when they do not.
+      const start = end;
+      const topBits = bitsOf<T>(<T>load<f64>(at<f64>(maxima, g)));
+      const last = bucketOf<T>(load<T>(at<T>(group, start)), topBits) + reach - 1;
+      end = bucketEnd<T>(group, start, length, bucketFloor<T>(last, topBits));
+      const members = end - start;
       if (s + scannedSum - <f64>(k + members) * scannedMin <= theta) {
         s += scannedSum;
         k += members;
+        reach <<= 1;
+      } else if (reach > 1) {
+        end = start;
+        reach = 1;
       } else {
-        root = bucket;
+        root = start;
         size = members;
         heapSum = scannedSum;
         heapMin = scannedMin;
@@ -210,11 +247,11 @@ function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, stat
     store<f64>(heapSumAt(state, g), heapSum);
     store<f64>(heapMinAt(state, g), heapMin);
     store<i32>(bucketEndAt(state, g), end);
-    total += (s - theta) / <f64>k;
+    total += s / <f64>k;
     slope += 1 / <f64>k;
     active++;
   }
-  evaluatedSum = total;
+  evaluatedIntercept = total;
   evaluatedSlope = slope;
   evaluatedActive = active;
   return joined;
@@ -236,12 +273,12 @@ function bisect<T>(values: usize, length: i32, groups: i32, state: usize, theta:
     const mid = lo + (hi - lo) * 0.5;
     if (!(mid > lo && mid < hi)) break;
     rescan<T>(values, length, groups, state, mid);
-    if (evaluatedSum >= eta) lo = mid;
+    if (evaluatedIntercept - mid * evaluatedSlope >= eta) lo = mid;
     else hi = mid;
   }
   rescan<T>(values, length, groups, state, lo);
-  const root = evaluatedSlope > 0 ? min(hi, lo + (evaluatedSum - eta) / evaluatedSlope) : lo;
-  return writeLevels(groups, state, root, mu);
+  const root = evaluatedSlope > 0 ? min(hi, (evaluatedIntercept - eta) / evaluatedSlope) : lo;
+  return writeLevels(groups, state, lo, root, mu);
 }
 
 // The piece at any θ, counted afresh from the sorted groups.
@@ -261,19 +298,19 @@ function rescan<T>(values: usize, length: i32, groups: i32, state: usize, theta:
     }
     store<f64>(sumAt(state, g), s);
     store<i32>(countAt(state, g), k);
-    total += (s - theta) / <f64>k;
+    total += s / <f64>k;
     slope += 1 / <f64>k;
   }
-  evaluatedSum = total;
+  evaluatedIntercept = total;
   evaluatedSlope = slope;
 }
 
-// μ_j = (S_k − θ)/k on each group's piece, 0 for groups whose whole ℓ1 mass is within θ.
-function writeLevels(groups: i32, state: usize, theta: f64, mu: usize): i32 {
+// μ_j = (S_k − θ*)/k on each group's piece at θ, 0 for the groups whose whole ℓ1 mass is within θ.
+function writeLevels(groups: i32, state: usize, theta: f64, root: f64, mu: usize): i32 {
   for (let g = 0; g < groups; g++) {
     let level: f64 = 0;
     if (theta < load<f64>(l1Norm(state, g))) {
-      level = max((load<f64>(sumAt(state, g)) - theta) / <f64>load<i32>(countAt(state, g)), 0);
+      level = max((load<f64>(sumAt(state, g)) - root) / <f64>load<i32>(countAt(state, g)), 0);
     }
     store<f64>(at<f64>(mu, g), level);
   }
