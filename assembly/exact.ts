@@ -7,7 +7,8 @@
 // never overshoots, crosses at least one breakpoint per step, and stops exactly on the root's piece.
 //
 // A group's values are needed in decreasing order only down to μ_j, and one at a time only near μ_j. So
-// each group is bucket-sorted once (256 buckets on the float bits below its max: 16 octaves of 16 steps):
+// each group is bucket-sorted once (on the float bits below its max: 16 steps per octave for 16 octaves, one
+// bucket for all below, and the zeros apart, as they never join while the group is active):
 // a bucket that joins the piece whole costs O(1), and only the buckets μ_j stops in become max-heaps that
 // yield their values one by one. A group costs O(n) plus a few small heaps, not an O(n log n) sort.
 import { AXIS_COLUMNS, KIND_L1, OK, NON_FINITE, at } from "./layout";
@@ -15,6 +16,7 @@ import { groupPartials } from "./groups";
 import { lanes, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
 
 const BUCKETS: i32 = 256;
+const ZERO_BUCKET: i32 = BUCKETS - 1;
 const STEPS_PER_OCTAVE_LOG2: i32 = 4;
 
 // Results of one evaluation of M at θ (module globals rather than an allocation, as in spans.ts).
@@ -57,7 +59,7 @@ export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, et
     store<i32>(heapSizeAt(state, g), 0);
     store<i32>(bucketEndAt(state, g), 0);
     const top = load<f64>(at<f64>(maxima, g));
-    bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts);
+    bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts, counts + (<usize>BUCKETS << 2));
   }
 
   let theta = startingPoint(groups, length, eta, maxima, state);
@@ -103,12 +105,18 @@ function startingPoint(groups: i32, length: i32, eta: f64, maxima: usize, state:
   return theta;
 }
 
-// |y| of one strided group into `group`, in decreasing bucket order (a counting sort).
-function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize): void {
+// |y| of one strided group into `group`, in decreasing bucket order (a counting sort). The first pass keeps
+// each value and its bucket in `spill` (length T, then length bytes), so the second reads them contiguously.
+function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize, spill: usize): void {
   memory.fill(counts, 0, <usize>BUCKETS << 2);
   const topBits = bitsOf<T>(<T>top);
+  const keys = at<T>(spill, length);
   for (let i = 0; i < length; i++) {
-    const slot = at<i32>(counts, bucketOf<T>(abs<T>(load<T>(at<T>(y, i * stride))), topBits));
+    const value = abs<T>(load<T>(at<T>(y, i * stride)));
+    const key = bucketOf<T>(value, topBits);
+    store<T>(at<T>(spill, i), value);
+    store<u8>(keys + <usize>i, <u8>key);
+    const slot = at<i32>(counts, key);
     store<i32>(slot, load<i32>(slot) + 1);
   }
   let start = 0;
@@ -119,10 +127,9 @@ function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usiz
     start += size;
   }
   for (let i = 0; i < length; i++) {
-    const value = abs<T>(load<T>(at<T>(y, i * stride)));
-    const slot = at<i32>(counts, bucketOf<T>(value, topBits));
+    const slot = at<i32>(counts, <i32>load<u8>(keys + <usize>i));
     const position = load<i32>(slot);
-    store<T>(at<T>(group, position), value);
+    store<T>(at<T>(group, position), load<T>(at<T>(spill, i)));
     store<i32>(slot, position + 1);
   }
 }
@@ -134,14 +141,16 @@ function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usiz
 
 @inline function bucketOf<T>(value: T, topBits: u64): i32 {
   const shift: u64 = sizeof<T>() == 4 ? 23 - STEPS_PER_OCTAVE_LOG2 : 52 - STEPS_PER_OCTAVE_LOG2;
-  return <i32>min<u64>((topBits - bitsOf<T>(value)) >> shift, BUCKETS - 1);
+  if (value == 0) return ZERO_BUCKET;
+  return <i32>min<u64>((topBits - bitsOf<T>(value)) >> shift, ZERO_BUCKET - 1);
 }
 
-// Every value of buckets 0 … `bucket` is above this floor, every value of the later buckets at or below it.
+// Every value of buckets 0 … `bucket` is above this floor, every value of the later buckets at or below it
+// (the floor of the last nonzero bucket is 0).
 @inline function bucketFloor<T>(bucket: i32, topBits: u64): T {
   const shift: u64 = sizeof<T>() == 4 ? 23 - STEPS_PER_OCTAVE_LOG2 : 52 - STEPS_PER_OCTAVE_LOG2;
   const span = (<u64>bucket + 1) << shift;
-  if (bucket >= BUCKETS - 1 || span > topBits) return <T>-1;
+  if (bucket >= ZERO_BUCKET - 1 || span > topBits) return <T>0;
   return sizeof<T>() == 4 ? <T>reinterpret<f32>(<u32>(topBits - span)) : <T>reinterpret<f64>(topBits - span);
 }
 
@@ -222,6 +231,7 @@ function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, stat
       const last = bucketOf<T>(load<T>(at<T>(group, start)), topBits) + reach - 1;
       end = bucketEnd<T>(group, start, length, bucketFloor<T>(last, topBits));
       const members = end - start;
+      if (members == 0) break; // only zeros are left
       if (s + scannedSum - <f64>(k + members) * scannedMin <= theta) {
         s += scannedSum;
         k += members;

@@ -25,12 +25,13 @@ export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: num
   // One block: ‖y_j‖∞, μ, the kernel's state (6 f64 per group), its bucket counters, then T scratch for the
   // bucket-sorted |y_j| (reused by the clip for its per-group thresholds).
   const f64Bytes = groups * 8;
-  const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + Math.max(m.length, applyScratchElements(m)) * BYTES[m.type], "workspace for x");
+  const spillBytes = Math.ceil((Math.max(m.rows, m.cols) * (BYTES[m.type] + 1)) / 16) * 16;
+  const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + spillBytes + Math.max(m.length, applyScratchElements(m)) * BYTES[m.type], "workspace for x");
   const norms = block;
   const mu = block + f64Bytes;
   const state = block + 2 * f64Bytes;
   const counts = block + 8 * f64Bytes;
-  const values = counts + COUNTS_BYTES;
+  const values = counts + COUNTS_BYTES + spillBytes;
   const norm = sum(normsInto(heap, m, "inf", norms));
   if (norm === Infinity) throw new RangeError("x: values too large, ‖x‖₁,∞ overflows float64");
   if (norm <= radius) {
