@@ -3,7 +3,7 @@
 //   μ_j(θ) solves Σ_i (|Y_ij| − μ_j)₊ = θ, or is 0 when ‖y_j‖₁ ≤ θ,   and   M(θ) = Σ_j μ_j(θ) = η.
 // With a_1 ≥ a_2 ≥ … the sorted |y_j| and S_k = a_1 + … + a_k, μ_j(θ) = (S_k − θ)/k on the piece
 // S_k − k·a_k ≤ θ < S_k − k·a_{k+1}: M is piecewise linear, decreasing and convex (the slopes −Σ 1/k_j
-// flatten as θ grows). Newton's method from θ = 0 (Chu, Zhang, Sun, Tao 2020, semismooth Newton) then
+// flatten as θ grows). Newton's method from any θ ≤ θ* (Chu, Zhang, Sun, Tao 2020, semismooth Newton) then
 // never overshoots, crosses at least one breakpoint per step, and stops exactly on the root's piece.
 //
 // A group's values are needed in decreasing order only down to μ_j, and one at a time only near μ_j. So
@@ -38,7 +38,8 @@ const STATE_SLOTS: i32 = 6;
 @inline function bucketEndAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 11); }
 
 // μ_j into `mu` (one f64 per group), from Y and its group maxima `maxima` (‖y_j‖∞, f64 per group).
-// Scratch: `state` 6 f64 per group, `values` rows·cols T, `counts` 256 i32.
+// Scratch: `state` 6 f64 per group, `values` rows·cols T, `counts` 256 i32 followed by max(rows, cols)·(sizeof T + 1)
+// bytes for the bucket sort's spill.
 // The data must be finite and outside the ball; η = 0 gives μ = 0. After `newtonSteps` steps without
 // settling (never seen in practice), the groups are fully sorted and θ is bisected instead.
 export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 {

@@ -58,7 +58,7 @@ for (const [type, Float] of FLOAT_TYPES) {
         const projectedNorm = normL1Inf(x, rows, cols, options);
         assert.ok(projectedNorm <= radius + tol * Math.max(rows, cols), `feasible ${what}: ${projectedNorm} ≤ ${radius}`);
         // Identity (19): ‖Y − P(Y)‖₁,∞ + ‖P(Y)‖₁,∞ = ‖Y‖₁,∞.
-        const residual = Float.from(y, (v, i) => v - x[i]);
+        const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
         assertNear(normL1Inf(residual, rows, cols, options) + projectedNorm, normL1Inf(y, rows, cols, options), tol * rows * cols, `(19) ${what}`);
         assertClose(projectL1Inf(x, rows, cols, radius, options), x, tol, `idempotent ${what}`);
         const inPlace = y.slice();

@@ -11,7 +11,8 @@ import { AXIS_CODES, applyInto, applyScratchElements, groupCount, type MatrixOpe
 
 /**
  * Newton steps before the kernel falls back to bisection. Newton crosses at least one breakpoint of the
- * piecewise-linear Σ_j μ_j(θ) per step and typically settles in under 20; the cap bounds adversarial inputs.
+ * piecewise-linear Σ_j μ_j(θ) per step and settles within a dozen steps on 1000 × 1000 test data; the cap
+ * bounds adversarial inputs.
  */
 export const NEWTON_STEPS = 64;
 
@@ -22,8 +23,8 @@ const COUNTS_BYTES = 256 * 4;
 export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
   const heap = call.heap;
   const groups = groupCount(m);
-  // One block: ‖y_j‖∞, μ, the kernel's state (6 f64 per group), its bucket counters, then T scratch for the
-  // bucket-sorted |y_j| (reused by the clip for its per-group thresholds).
+  // One block: ‖y_j‖∞, μ, the kernel's state (6 f64 per group), its bucket counters and one group's spill
+  // (16-byte rounded), then T scratch for the bucket-sorted |y_j| (reused by the clip for its thresholds).
   const f64Bytes = groups * 8;
   const spillBytes = Math.ceil((Math.max(m.rows, m.cols) * (BYTES[m.type] + 1)) / 16) * 16;
   const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + spillBytes + Math.max(m.length, applyScratchElements(m)) * BYTES[m.type], "workspace for x");
@@ -44,6 +45,7 @@ export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: num
   applyInto(heap, m, "inf", mu, norms, out, values);
 }
 
+/** projectL1Inf on a given module instance with a given Newton cap (tests force the fallback with small caps). */
 export function projectL1InfWith(heap: Heap, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown, newtonSteps = NEWTON_STEPS): FloatArray {
   const eta = checkRadius(radius);
   const { out, axis } = checkOptions<MatrixOptions>(options);
