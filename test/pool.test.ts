@@ -134,6 +134,21 @@ test("vector projections through the pool = the package's", async () => {
   });
 });
 
+test("huge f64 data: ℓ1,2 norms overflow the sums of squares and take the scaled path, as on the calling thread", async () => {
+  await withPool(2, async (pool) => {
+    hooks(pool).__setMinParallelElements(1);
+    const random = rng(21);
+    const rows = 120, cols = 70;
+    const y = Float64Array.from(messyValues(random, rows * cols), (v) => v * 1e200);
+    for (const axis of AXES) {
+      const norm = sp.normL12(y, rows, cols, { axis });
+      assert.ok(Number.isFinite(norm) && norm > 1e200, `finite norm ${norm}`);
+      assert.is(await pool.normL12(y, rows, cols, { axis }), norm, axis);
+      assert.equal(await pool.bilevelL12(y, rows, cols, norm / 3, { axis }), sp.bilevelL12(y, rows, cols, norm / 3, { axis }), axis);
+    }
+  });
+});
+
 test("1,000 concurrent calls on one pool all resolve, each with its own result", async () => {
   await withPool(2, async (pool) => {
     hooks(pool).__setMinParallelElements(1000); // a mix of worker and calling-thread calls

@@ -33,15 +33,17 @@ export async function groupNormOnTeam(team: Team, kind: GroupNormKind, x: Input,
   });
 }
 
-// The call's blocks are freed only once no worker can still be writing to them (after a failed task too).
+// The call's blocks are freed only once no worker can still be writing to them: after every task has settled,
+// and never when a worker died during the call (terminate() stops a thread at its next interrupt check, later).
 async function runOnTeam<R>(team: Team, body: (call: Call) => Promise<R>): Promise<R> {
   await team.ready();
   const call = new Call(team.heap);
+  const tasksLost = team.tasksLost;
   try {
     return await body(call);
   } finally {
     await team.idle();
-    call.release();
+    if (team.tasksLost === tasksLost) call.release();
   }
 }
 

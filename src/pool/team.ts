@@ -55,6 +55,7 @@ export class Team {
   readonly #sabotage = new Map<number, Sabotage>();
   #keepAlive = true;
   #closed = false;
+  #tasksLost = 0;
   /** Why the team can no longer run tasks: a worker that could not be (re)started. */
   #broken: Error | undefined;
 
@@ -112,6 +113,11 @@ export class Team {
   keepAlive(on: boolean): void {
     this.#keepAlive = on;
     for (const member of this.#members) member.handle.keepAlive(on);
+  }
+
+  /** Tasks whose worker was lost while running them: a dying thread may still write to their blocks. */
+  get tasksLost(): number {
+    return this.#tasksLost;
   }
 
   get broken(): Error | undefined {
@@ -184,6 +190,7 @@ export class Team {
   #lost(i: number, member: Member, cause: string): void {
     if (this.#members[i] !== member || this.#closed) return;
     this.#stop(member);
+    if (this.#tasks[i]) this.#tasksLost++;
     this.#fail(i, new Error(`sparseproj pool: worker ${i} ${cause}`));
     if (!member.started) {
       // A worker that cannot start would fail the same way again: the pool stops here.
