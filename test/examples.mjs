@@ -1,7 +1,6 @@
 // Runs every example in examples/ in its runtime and checks that it prints (or returns) the worked answers.
 // Returns `{ output, total, passed, skipped }` like a parsed uvu run.
-import { copyFileSync } from "node:fs";
-import { build } from "esbuild";
+import { readdirSync } from "node:fs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
 import { startWorker } from "./edge/run.mjs";
 import { commands, run } from "./runtimes.mjs";
@@ -12,25 +11,8 @@ const root = new URL("../", import.meta.url).pathname;
 const EXPECTED = ["projectL1Ball: [1.5,0,0,0.5]", "bilevelL1Inf: [1,0,0.5,-1,0,2] norm 3"];
 const printsExpected = (output) => EXPECTED.every((line) => output.includes(line));
 
-// As wrangler bundles a Worker: the "workerd" condition, and .wasm imports left as compiled-module imports.
-async function bundleWorker() {
-  const outfile = `${root}build/examples/worker.js`;
-  await build({
-    entryPoints: [`${root}examples/worker.js`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["*.wasm"],
-    outfile,
-    logLevel: "warning",
-  });
-  copyFileSync(`${root}dist/sparseproj.simd.wasm`, `${root}build/examples/sparseproj.simd.wasm`);
-  return outfile;
-}
-
 async function workerExample() {
-  const mf = await startWorker(await bundleWorker());
+  const mf = await startWorker(`${root}examples/worker.js`, "example");
   try {
     const sample = await mf.dispatchFetch("http://example.test/");
     const body = await sample.text();
@@ -48,34 +30,42 @@ async function workerExample() {
   }
 }
 
+// The worked-answer examples must print EXPECTED; the others check themselves and exit non-zero on a mismatch.
+const printing = (result) => ({ ...result, ok: result.status === 0 && printsExpected(result.output) });
+const selfChecking = (result) => ({ ...result, ok: result.status === 0 });
+
+const CHECKS = {
+  "node.mjs": async () => printing(await run(commands.node("examples/node.mjs"))),
+  "deno.ts": async () => printing(await run(commands.deno("examples/deno.ts"))),
+  "bun.ts": async () => printing(await run(commands.bun("examples/bun.ts"))),
+  "browser.html": async () => {
+    if (!findChromium()) return { skip: NO_CHROMIUM };
+    return printing({ output: await runPage("examples/browser.html", { done: printsExpected, timeout: 30_000 }), status: 0 });
+  },
+  "worker.js": workerExample,
+  "distributed.mjs": async () => selfChecking(await run(commands.node("examples/distributed.mjs"))),
+  "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"))),
+};
+
 export async function runExamples() {
-  const checks = {
-    "examples/node.mjs": async () => run(commands.node("examples/node.mjs")),
-    "examples/deno.ts": async () => run(commands.deno("examples/deno.ts")),
-    "examples/bun.ts": async () => run(commands.bun("examples/bun.ts")),
-    "examples/browser.html": async () => {
-      if (!findChromium()) return { skip: NO_CHROMIUM };
-      return { output: await runPage("examples/browser.html", { done: printsExpected, timeout: 30_000 }), status: 0 };
-    },
-    "examples/worker.js": workerExample,
-  };
   let output = "", total = 0, passed = 0, skipped = 0;
-  for (const [name, check] of Object.entries(checks)) {
+  for (const [name, check] of Object.entries(CHECKS)) {
     let result;
     try {
       result = await check();
     } catch (error) {
-      result = { output: `${error.stack ?? error}\n`, status: -1 };
+      result = { output: `${error.stack ?? error}\n`, ok: false };
     }
     if (result.skip) {
       skipped += 1;
-      output += `  - ${name}: skipped, ${result.skip}\n`;
+      output += `  - examples/${name}: skipped, ${result.skip}\n`;
       continue;
     }
-    const ok = result.ok ?? (result.status === 0 && printsExpected(result.output));
     total += 1;
-    passed += ok ? 1 : 0;
-    output += `  ${ok ? "✓" : "✘"} ${name}\n${result.output.replace(/^/gm, "      ")}\n`;
+    passed += result.ok ? 1 : 0;
+    output += `  ${result.ok ? "✓" : "✘"} examples/${name}\n${result.output.replace(/^/gm, "      ")}\n`;
   }
+  const unchecked = readdirSync(`${root}examples`).filter((name) => !(name in CHECKS));
+  if (unchecked.length) output += `  not exercised (add them to test/examples.mjs): ${unchecked.join(", ")}\n`;
   return { output, total, passed, skipped };
 }

@@ -83,4 +83,5 @@ for (const name of selected) {
 }
 console.log(`all runtimes: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+// Exit even if a runtime's host left a handle open (a browser or workerd that failed half-started): CI must not hang.
+process.exit(failed ? 1 : 0);

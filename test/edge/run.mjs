@@ -2,6 +2,7 @@
 // Returns the same shape as a parsed uvu run, so run-all counts it like any runtime.
 import { copyFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
+import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { useShippedWasm } from "../../scripts/use-shipped-wasm.mjs";
 import { bundleTests } from "../bundle.mjs";
@@ -9,32 +10,49 @@ import { HAND_WORKED, runCases } from "./cases.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-// Cloudflare's bundler (wrangler) treats .js as ES modules and imports .wasm as compiled modules; so does this.
-export const WORKERD_MODULE_RULES = [
-  { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-  { type: "CompiledWasm", include: ["**/*.wasm"] },
-];
-
-export async function startWorker(scriptPath) {
+/**
+ * Bundles a Worker as Cloudflare's wrangler does (esbuild, the "workerd" export condition, .wasm imports left
+ * as imports of compiled modules) into build/workers/<name>/ and starts it in workerd.
+ */
+export async function startWorker(entry, name) {
+  const dir = `${root}build/workers/${name}/`;
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["*.wasm"],
+    outfile: `${dir}worker.js`,
+    logLevel: "warning",
+  });
+  copyFileSync(`${root}dist/sparseproj.simd.wasm`, `${dir}sparseproj.simd.wasm`);
+  // Listed rather than located: Miniflare's module walk rejects any non-literal import(), which esbuild keeps.
   const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: root,
-    modulesRules: WORKERD_MODULE_RULES,
+    modulesRoot: dir,
+    modules: [
+      { type: "ESModule", path: `${dir}worker.js` },
+      { type: "CompiledWasm", path: `${dir}sparseproj.simd.wasm` },
+    ],
     compatibilityDate: "2025-01-01",
   });
-  await mf.ready;
+  try {
+    await mf.ready;
+  } catch (error) {
+    await mf.dispose();
+    throw error;
+  }
   return mf;
 }
 
 /** Runs the edge checks; `{ output, total, passed }` like a parsed uvu summary (the suite's counts included). */
 export async function runWorkerd() {
-  // The uvu suite built as dist/workerd.js is: the module imported from the .wasm beside it.
+  // The uvu suite built as dist/workerd.js is: the module imported from the .wasm, not compiled from bytes.
   await bundleTests(`${root}build/edge/tests.mjs`, { plugins: [useShippedWasm] });
-  copyFileSync(`${root}dist/sparseproj.simd.wasm`, `${root}build/edge/sparseproj.simd.wasm`);
   // Through JSON as the Worker's answer is (−0 becomes 0).
   const node = JSON.parse(JSON.stringify(runCases(await import("../../dist/index.js"))));
-  const mf = await startWorker(`${root}test/edge/worker.js`);
+  const mf = await startWorker(`${root}test/edge/worker.js`, "edge");
   const lines = [];
   let total = 0, passed = 0;
   const check = (name, ok, detail = "") => {

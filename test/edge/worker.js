@@ -1,7 +1,7 @@
-// The edge test's Worker: runs the shared cases through the package's workerd entry, checks that workerd
-// refuses to compile WebAssembly from bytes (the reason that entry exists), and runs the uvu suite bundled
-// as that entry is built.
-import * as sp from "../../dist/workerd.js";
+// The edge test's Worker: runs the shared cases through the package's workerd entry (the "workerd" export
+// condition), checks that workerd refuses to compile WebAssembly from bytes (the reason that entry exists),
+// and runs the uvu suite built as that entry is.
+import * as sp from "sparseproj";
 import { runCases } from "./cases.mjs";
 
 // The smallest valid module: magic number and version 1.
