@@ -21,6 +21,7 @@ function randomSplit(random: () => number, rows: number): Array<[number, number]
 }
 
 function composed(kind: GroupNormKind, y: Float32Array | Float64Array, rows: number, cols: number, radius: number, axis: Axis, split: Array<[number, number]>) {
+  assert.is(split[split.length - 1][1], rows, "the split covers every row");
   const blocks = split.map(([a, b]) => y.subarray(a * cols, b * cols));
   const partials = blocks.map((block, k) => sp.groupNorms(block, split[k][1] - split[k][0], cols, kind, { axis }));
   // Column groups merge the blocks' partials; row groups own their rows, so their norms are concatenated.
