@@ -75,7 +75,7 @@ export async function runWorkerd() {
     for (const key of ["badRadius", "badShape"]) check(`${key} is a RangeError`, edge[key]?.name === "RangeError", JSON.stringify(edge[key]));
 
     const suite = await (await mf.dispatchFetch("http://edge.test/suite")).text();
-    lines.push("  uvu suite on dist/workerd.js:", suite);
+    lines.push("  uvu suite, built with the workerd wasm source:", suite);
     const clean = suite.replace(/\x1b\[[0-9;]*m/g, "");
     const suiteTotal = Number(/Total:\s+(\d+)/.exec(clean)?.[1] ?? NaN);
     const suitePassed = Number(/Passed:\s+(\d+)/.exec(clean)?.[1] ?? NaN);
