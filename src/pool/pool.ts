@@ -13,10 +13,11 @@ import { type Sabotage, Team } from "./team.ts";
 import { threadsModule } from "./threads-module.ts";
 
 /**
- * Matrices with fewer elements than this are projected on the calling thread, where they finish sooner than
- * the round trips to the workers would. Measured in bench/threads.md ("Crossover").
+ * Matrices with fewer elements than this (about 1000×1000) are projected on the calling thread: below it the
+ * two wake-ups of the workers per call (tens of µs each) cost more than splitting the passes saves.
+ * Measured in bench/threads.md ("Crossover").
  */
-const MIN_PARALLEL_ELEMENTS = 1 << 16;
+const MIN_PARALLEL_ELEMENTS = 1 << 20;
 
 // The pool's memory: the threads module's declared limits (asconfig.json, target threads).
 const MEMORY_PAGES = { initial: 32, maximum: 65536 };
