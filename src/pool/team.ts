@@ -100,9 +100,10 @@ export class Team {
     await Promise.all(this.#tasks.map((task) => task?.settled));
   }
 
-  /** Kills worker i, failing its task; a replacement starts on the same slot. */
+  /** Kills worker i, failing its task; a replacement starts in its place. */
   terminate(i: number, cause = "was terminated"): void {
-    this.#lost(i, this.#members[i], cause);
+    const member = this.#members[i];
+    if (member) this.#lost(i, member, cause);
   }
 
   sabotage(i: number, how: Sabotage): void {
