@@ -142,16 +142,39 @@ export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind:
   return condatTau<T>(candidates, count, uj);
 }
 
+// Four rows per sweep, so each threshold vector (and its negation) is loaded once per four rows.
 @inline function applyColumns<T>(kind: i32, y: usize, rows: i32, cols: i32, thresholds: usize, out: usize): void {
-  for (let i = 0; i < rows; i++) {
+  const stride = <usize>cols << alignof<T>();
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
     const offset = i * cols;
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
       const t = v128.load(at<T>(thresholds, j));
-      v128.store(at<T>(out, offset + j), applyLanes<T>(kind, v128.load(at<T>(y, offset + j)), t));
+      const negT = v128.neg<T>(t);
+      const src = at<T>(y, offset + j);
+      const dst = at<T>(out, offset + j);
+      v128.store(dst, applyLanes<T>(kind, v128.load(src), t, negT));
+      v128.store(dst + stride, applyLanes<T>(kind, v128.load(src + stride), t, negT));
+      v128.store(dst + 2 * stride, applyLanes<T>(kind, v128.load(src + 2 * stride), t, negT));
+      v128.store(dst + 3 * stride, applyLanes<T>(kind, v128.load(src + 3 * stride), t, negT));
     }
-    for (; j < cols; j++) {
-      store<T>(at<T>(out, offset + j), applyScalar<T>(kind, load<T>(at<T>(y, offset + j)), load<T>(at<T>(thresholds, j))));
+    for (let row = i; row < i + 4; row++) applyColumnsTail<T>(kind, y, row * cols, j, cols, thresholds, out);
+  }
+  for (; i < rows; i++) {
+    const offset = i * cols;
+    let j = 0;
+    for (; j + lanes<T>() <= cols; j += lanes<T>()) {
+      const t = v128.load(at<T>(thresholds, j));
+      v128.store(at<T>(out, offset + j), applyLanes<T>(kind, v128.load(at<T>(y, offset + j)), t, v128.neg<T>(t)));
     }
+    applyColumnsTail<T>(kind, y, offset, j, cols, thresholds, out);
+  }
+}
+
+// The columns from `from` on that do not fill a vector.
+@inline function applyColumnsTail<T>(kind: i32, y: usize, offset: i32, from: i32, cols: i32, thresholds: usize, out: usize): void {
+  for (let j = from; j < cols; j++) {
+    store<T>(at<T>(out, offset + j), applyScalar<T>(kind, load<T>(at<T>(y, offset + j)), load<T>(at<T>(thresholds, j))));
   }
 }

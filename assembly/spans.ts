@@ -77,10 +77,11 @@ export let scannedMax: f64 = 0;
 
 // The second stage of every projection, per element y with the group's threshold t:
 // KIND_INF clips y to [−t, t]; KIND_L1 soft-thresholds, y − clip(y) = sign(y)·max(|y| − t, 0); KIND_L2 scales by t.
-@inline export function applyLanes<T>(kind: i32, y: v128, t: v128): v128 {
+// negT = −t, hoisted by callers that reuse t.
+@inline export function applyLanes<T>(kind: i32, y: v128, t: v128, negT: v128): v128 {
   if (kind == KIND_L2) return v128.mul<T>(y, t);
   // pmin/pmax (one instruction each, unlike min/max): the data was checked finite before any apply pass.
-  const clipped = v128.pmin<T>(v128.pmax<T>(y, v128.neg<T>(t)), t);
+  const clipped = v128.pmin<T>(v128.pmax<T>(y, negT), t);
   return kind == KIND_INF ? clipped : v128.sub<T>(y, clipped);
 }
 
@@ -92,9 +93,10 @@ export let scannedMax: f64 = 0;
 
 @inline export function applySpan<T>(kind: i32, y: usize, n: i32, threshold: T, out: usize): void {
   const t = v128.splat<T>(threshold);
+  const negT = v128.neg<T>(t);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    v128.store(at<T>(out, i), applyLanes<T>(kind, v128.load(at<T>(y, i)), t));
+    v128.store(at<T>(out, i), applyLanes<T>(kind, v128.load(at<T>(y, i)), t, negT));
   }
   for (; i < n; i++) store<T>(at<T>(out, i), applyScalar<T>(kind, load<T>(at<T>(y, i)), threshold));
 }
