@@ -1,6 +1,7 @@
 // The threads variant of the kernels (shared imported memory), inlined as base64 by scripts/embed-wasm.mjs.
+import { decodeBase64 } from "../runtime/base64.ts";
 import { threadsWasmBase64 } from "./threads-wasm.generated.ts";
 
 export function threadsModule(): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(Uint8Array.from(atob(threadsWasmBase64), (c) => c.charCodeAt(0)));
+  return WebAssembly.compile(decodeBase64(threadsWasmBase64));
 }
