@@ -1,10 +1,11 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|examples ...]   (default: all)
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|examples|package ...]   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { bundleTests } from "./bundle.mjs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
 import { runWorkerd } from "./edge/run.mjs";
 import { runExamples } from "./examples.mjs";
+import { runPackageChecks } from "./package.mjs";
 import { commands, run } from "./runtimes.mjs";
 
 const { outfile } = await bundleTests();
@@ -35,6 +36,7 @@ const runtimes = {
   "chromium-no-coop": () => suiteInChromium({ isolated: false }),
   workerd: runWorkerd,
   examples: runExamples,
+  package: runPackageChecks,
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(runtimes);
