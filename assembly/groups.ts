@@ -132,7 +132,7 @@ export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind:
 // λ_j of P_ℓ1,u_j(y_j) = sign(y_j)·max(|y_j| − λ_j, 0), for 0 ≤ u_j < ‖y_j‖₁ (u_j = 0 zeroes the group).
 @inline function softThreshold<T>(y: usize, length: i32, stride: i32, uj: f64, norm: f64, candidates: usize): f64 {
   if (uj <= 0) return Infinity;
-  const bound = tauLowerBound(norm, 0, length, uj, true);
+  const bound = tauLowerBound(norm, length, uj);
   let count = 0;
   for (let i = 0; i < length; i++) {
     const magnitude = abs<T>(load<T>(at<T>(y, i * stride)));

@@ -1,7 +1,7 @@
 // Projections onto the ℓ1 ball and the simplex, in expected linear time.
 import { KIND_L1, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
 import { lanes, roundUp } from "./simd";
-import { sumAndMax, scannedSum, scannedMax, gatherAbove, applySpan } from "./spans";
+import { sumAndCandidates, scannedSum, scannedMax, exactBound, gatherAbove, applySpan } from "./spans";
 
 // Condat (2016), "Fast projection onto the simplex and the ℓ1 ball", Algorithm 2.
 // Returns τ with Σ_i max(v_i − τ, 0) = a over the k candidates in aux (rewritten in place: his lists
@@ -53,20 +53,19 @@ export function condatTau<T>(aux: usize, k: i32, a: f64): f64 {
   return tau;
 }
 
-// A lower bound on τ that drops most entries before Condat's passes: τ ≥ max_i v_i − a, and
-// τ ≥ (Σ_i v_i − a)/n when every v_i ≥ 0. The margins cover the rounding of the f64 sum.
-@inline export function tauLowerBound(sum: f64, top: f64, n: i32, a: f64, nonNegative: bool): f64 {
-  let bound = top - a;
-  if (nonNegative) bound = max(bound, (sum * (1 - <f64>n * 2.3e-16) - a) / <f64>n);
+// A lower bound on τ for a group of non-negative v (|y|), from its sum alone: τ ≥ (Σ v − a)/n, since
+// a = Σ max(v_i − τ, 0) ≥ Σ v_i − nτ. The margin covers the rounding of the f64 sum.
+@inline export function tauLowerBound(sum: f64, n: i32, a: f64): f64 {
+  const bound = (sum * (1 - <f64>n * 2.3e-16) - a) / <f64>n;
   return bound - abs(bound) * 4.5e-16;
 }
 
 // P_ℓ1,a(y) = sign(y)·max(|y| − τ, 0), with y returned unchanged when ‖y‖₁ ≤ a.
 // aux holds n T values; it may be `out` when out ≠ y.
 export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 {
-  sumAndMax<T>(y, n, true);
+  let k = sumAndCandidates<T>(y, n, a, true, aux, n >> CANDIDATE_CAP_SHIFT);
   const norm = scannedSum;
-  if (!isFiniteF64(norm) || !isFiniteF64(scannedMax)) return NON_FINITE;
+  if (!isFiniteF64(norm)) return NON_FINITE;
   if (norm <= a) {
     if (out != y) memory.copy(out, y, <usize>n << alignof<T>());
     return OK;
@@ -75,7 +74,7 @@ export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usiz
     memory.fill(out, 0, <usize>n << alignof<T>());
     return OK;
   }
-  const k = gatherAbove<T>(y, n, tauLowerBound(norm, scannedMax, n, a, true), true, aux);
+  if (k < 0) k = gatherAbove<T>(y, n, max(exactBound(scannedMax, a), tauLowerBound(norm, n, a)), true, aux);
   applySpan<T>(KIND_L1, y, n, roundUp<T>(condatTau<T>(aux, k, a)), out);
   return OK;
 }
@@ -83,16 +82,19 @@ export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usiz
 // P_Δ,a(y) = max(y − τ, 0) with Σ = a: the simplex {x ≥ 0, Σ x = a}, for signed y.
 export function projectSimplex<T>(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 {
   if (n == 0) return OK;
-  sumAndMax<T>(y, n, false);
-  if (!isFiniteF64(scannedSum) || !isFiniteF64(scannedMax)) return NON_FINITE;
+  let k = sumAndCandidates<T>(y, n, a, false, aux, n >> CANDIDATE_CAP_SHIFT);
+  if (!isFiniteF64(scannedSum)) return NON_FINITE;
   if (a == 0) {
     memory.fill(out, 0, <usize>n << alignof<T>());
     return OK;
   }
-  const k = gatherAbove<T>(y, n, tauLowerBound(scannedSum, scannedMax, n, a, false), false, aux);
+  if (k < 0) k = gatherAbove<T>(y, n, exactBound(scannedMax, a), false, aux);
   positivePartShifted<T>(y, n, <T>condatTau<T>(aux, k, a), out);
   return OK;
 }
+
+// Beyond n/16 candidates from the running maximum, a second gather with the final bounds is cheaper.
+const CANDIDATE_CAP_SHIFT: i32 = 4;
 
 // out = max(y − τ, 0).
 @inline function positivePartShifted<T>(y: usize, n: i32, tau: T, out: usize): void {

@@ -1,43 +1,61 @@
 // Passes over one contiguous span of T values: the building blocks of vector projections and of row groups.
 import { KIND_INF, KIND_L1, KIND_L2, at } from "./layout";
-import { lanes, maxMagnitude, roundDown, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
+import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
 
-// Results of sumAndMax (two values, so module globals rather than an allocation).
+// Σ and max of the values scanned by sumAndCandidates (more results, so module globals, not an allocation).
 export let scannedSum: f64 = 0;
 export let scannedMax: f64 = 0;
 
-// One SIMD sweep: Σ and max of |y| (absolute) or of y. Any NaN or ±Infinity makes the sum non-finite, which
-// callers check, so the max may ignore NaN (pmax: one instruction). Four sum accumulators keep the f64 adds
-// independent rather than one chain of add latencies.
-@inline export function sumAndMax<T>(y: usize, n: i32, absolute: bool): void {
+// One SIMD sweep for the ℓ1 ball (absolute: v = |y|) and the simplex (v = y): Σ v, and into aux the candidates
+// v_i > m − a, with m the largest v seen so far. Since τ ≥ max v − a ≥ m − a, every v_i > τ is kept, and the
+// running maximum soon leaves few others: Condat's algorithm then runs on a short list.
+// Any NaN or ±Infinity makes the sum non-finite, which callers check, so maxima may ignore NaN (pmax, one
+// instruction). Vectors are skipped on `v + a ≥ m` per lane, in T: with a ≥ the exact a, rounding is monotone, so
+// no lane with v > m − a fails it. Four sum accumulators keep the f64 adds independent.
+// When a is large against the spread of v, this keeps too much: past `cap` candidates it stops keeping any and
+// returns −1, and the caller gathers again with the final bounds (gatherAbove).
+@inline export function sumAndCandidates<T>(y: usize, n: i32, a: f64, absolute: bool, aux: usize, cap: i32): i32 {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-  let top = v128.splat<T>(absolute ? <T>0 : <T>-Infinity);
+  let top = v128.splat<T>(<T>-Infinity);
+  const reach = v128.splat<T>(roundUp<T>(a));
+  let count = 0;
   let i = 0;
   for (; i + 2 * lanes<T>() <= n; i += 2 * lanes<T>()) {
-    let a = v128.load(at<T>(y, i));
-    let b = v128.load(at<T>(y, i + lanes<T>()));
+    let p = v128.load(at<T>(y, i));
+    let q = v128.load(at<T>(y, i + lanes<T>()));
     if (absolute) {
-      a = v128.abs<T>(a);
-      b = v128.abs<T>(b);
+      p = v128.abs<T>(p);
+      q = v128.abs<T>(q);
     }
-    top = v128.pmax<T>(top, v128.pmax<T>(a, b));
-    s0 = f64x2.add(s0, widenLow<T>(a));
-    s1 = f64x2.add(s1, widenLow<T>(b));
+    top = v128.pmax<T>(top, v128.pmax<T>(p, q));
+    s0 = f64x2.add(s0, widenLow<T>(p));
+    s1 = f64x2.add(s1, widenLow<T>(q));
     if (sizeof<T>() == 4) {
-      s2 = f64x2.add(s2, widenHigh<T>(a));
-      s3 = f64x2.add(s3, widenHigh<T>(b));
+      s2 = f64x2.add(s2, widenHigh<T>(p));
+      s3 = f64x2.add(s3, widenHigh<T>(q));
+    }
+    if (count <= cap && v128.any_true(v128.or(v128.ge<T>(v128.add<T>(p, reach), top), v128.ge<T>(v128.add<T>(q, reach), top)))) {
+      const bound = exactBound(horizontalMax<T>(top), a);
+      for (let k = 0; k < 2 * lanes<T>(); k++) count = keepIfAbove<T>(load<T>(at<T>(y, i + k)), absolute, bound, aux, count);
     }
   }
   let total = horizontalSum(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
   let best = horizontalMax<T>(top);
   for (; i < n; i++) {
-    let value = <f64>load<T>(at<T>(y, i));
-    if (absolute) value = abs(value);
-    total += value;
-    best = max(best, value);
+    const value = absolute ? abs<T>(load<T>(at<T>(y, i))) : load<T>(at<T>(y, i));
+    total += <f64>value;
+    best = max(best, <f64>value);
+    if (count <= cap) count = keepIfAbove<T>(value, false, exactBound(best, a), aux, count);
   }
   scannedSum = total;
   scannedMax = best;
+  return count <= cap ? count : -1;
+}
+
+// m − a less a margin for the f64 rounding of the subtraction: a lower bound on τ.
+@inline export function exactBound(m: f64, a: f64): f64 {
+  const bound = m - a;
+  return bound - abs(bound) * 4.5e-16;
 }
 
 // Group reduction of a span: max |y| (in T: the max is exact), or Σ |y| / Σ y² accumulated in f64 so that f32
