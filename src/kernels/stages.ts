@@ -24,13 +24,26 @@ export function groupCount(m: MatrixOperand): number {
 
 /**
  * Stage 1 into `partials` (one f64 per group). Returns false when finite data overflowed a sum of squares
- * (f64 beyond ~1e154): the caller then takes stableNormsL2. Throws on NaN/±Infinity in the data.
+ * (f64 beyond ~1e154): the caller then takes stableNormsInto. Throws on NaN/±Infinity in the data.
  */
 export function partialsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, partials: number): boolean {
   const status = kernel(heap, "groupPartials", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], partials);
   if (status === 0) return true;
-  if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
+  throwUnlessSquaresOverflowed(heap, m, kind);
   return false;
+}
+
+/**
+ * After partials came out non-finite: NaN/±Infinity in the data, or a finite sum of |y| that overflowed, throws;
+ * finite data whose sums of squares overflowed returns, for the scaled slow path.
+ */
+export function throwUnlessSquaresOverflowed(heap: Heap, m: MatrixOperand, kind: GroupNormKind): void {
+  if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
+}
+
+/** ‖y_j‖₂ into `norms` by scaling each group by its max |y| first: slow, but no overflow. */
+export function stableNormsInto(heap: Heap, m: MatrixOperand, norms: number): void {
+  kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], norms);
 }
 
 /** Stage 2 for one block: partials → norms in place. */
@@ -41,12 +54,9 @@ export function finishNorms(kind: GroupNormKind, values: Float64Array): void {
 /** Stages 1 and 2 for a whole matrix, with the scaled slow path for ℓ2 norms of huge f64 data. */
 export function normsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, norms: number): Float64Array {
   const view = new Float64Array(heap.buffer, norms, groupCount(m));
-  if (partialsInto(heap, m, kind, norms)) {
-    finishNorms(kind, view);
-  } else {
-    kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], norms);
-  }
-  return new Float64Array(heap.buffer, norms, groupCount(m));
+  if (partialsInto(heap, m, kind, norms)) finishNorms(kind, view);
+  else stableNormsInto(heap, m, norms);
+  return view;
 }
 
 /** Σ_j ‖y_j‖: the mixed norm. Finite group norms may still sum past the float64 range. */

@@ -6,9 +6,18 @@
 //      (its λ_j depends on every entry), so with column groups that stage runs as one task.
 import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
 import { stageMatrix } from "../kernels/bilevel.ts";
-import { kernel, throwNonFinite } from "../kernels/exports.ts";
 import { mergePartials } from "../kernels/staged.ts";
-import { applyScratchElements, AXIS_CODES, finishNorms, groupCount, type MatrixOperand, sum, thresholdsInto } from "../kernels/stages.ts";
+import {
+  applyScratchElements,
+  AXIS_CODES,
+  finishNorms,
+  groupCount,
+  type MatrixOperand,
+  stableNormsInto,
+  sum,
+  thresholdsInto,
+  throwUnlessSquaresOverflowed,
+} from "../kernels/stages.ts";
 import { BYTES } from "../runtime/heap.ts";
 import { Call, stageOutput } from "../runtime/staging.ts";
 import type { FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions } from "../types.ts";
@@ -88,10 +97,9 @@ async function normsInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNo
   if (statuses.every((status) => status === 0) && values.every(Number.isFinite)) {
     finishNorms(kind, values);
   } else {
-    // As partialsInto: NaN/±Infinity in the data is an error; finite f64 data whose squares overflow takes
-    // the scaled slow path (rare enough to run on this thread).
-    if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
-    kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], norms);
+    // As partialsInto; the scaled slow path is rare enough to run on this thread.
+    throwUnlessSquaresOverflowed(heap, m, kind);
+    stableNormsInto(heap, m, norms);
   }
   return values;
 }
