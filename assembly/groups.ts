@@ -99,13 +99,19 @@ export function stableGroupNorms2<T>(y: usize, rows: i32, cols: i32, axis: i32, 
 // Second stage: given u = P_ℓ1,η(norms) and the norms themselves, write X.
 // aux holds groups + max(rows, cols) T values: per-group thresholds in T, then one group's ℓ1 candidates.
 export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void {
+  const groups = axis == AXIS_COLUMNS ? cols : rows;
+  groupThresholds<T>(y, rows, cols, axis, kind, u, norms, 0, groups, aux, at<T>(aux, groups));
+  applyThresholds<T>(y, rows, cols, axis, kind, aux, out);
+}
+
+// The per-group thresholds in T of groups [first, last), into thresholds[first .. last): the clip level u_j (ℓ∞),
+// the soft threshold λ_j of P_ℓ1,u_j(y_j) (ℓ1; `candidates` holds one group's T values), the scale u_j/‖y_j‖₂ (ℓ2).
+// y is the whole matrix: λ_j needs the whole group.
+export function groupThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void {
   const columns = axis == AXIS_COLUMNS;
-  const groups = columns ? cols : rows;
   const length = columns ? rows : cols;
   const stride = columns ? cols : 1;
-  const thresholds = aux;
-  const candidates = at<T>(aux, groups);
-  for (let g = 0; g < groups; g++) {
+  for (let g = first; g < last; g++) {
     const uj = load<f64>(at<f64>(u, g));
     const norm = load<f64>(at<f64>(norms, g));
     let t: T;
@@ -114,7 +120,12 @@ export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind:
     else t = uj >= norm ? <T>0 : roundUp<T>(softThreshold<T>(at<T>(y, columns ? g : g * cols), length, stride, uj, norm, candidates));
     store<T>(at<T>(thresholds, g), t);
   }
-  if (columns) {
+}
+
+// X from Y and the per-group T thresholds, over the given rows (a row block: y, out and, for row groups,
+// thresholds start at its first row).
+export function applyThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void {
+  if (axis == AXIS_COLUMNS) {
     if (kind == KIND_INF) applyColumns<T>(KIND_INF, y, rows, cols, thresholds, out);
     else if (kind == KIND_L1) applyColumns<T>(KIND_L1, y, rows, cols, thresholds, out);
     else applyColumns<T>(KIND_L2, y, rows, cols, thresholds, out);

@@ -2,7 +2,7 @@
 // Pointers are byte offsets into the module memory; every buffer a kernel touches is passed in.
 import { projectL1Ball, projectSimplex } from "./l1ball";
 import { projectL2Ball, projectLInfBall } from "./balls";
-import { groupPartials, stableGroupNorms2, applyBilevel } from "./groups";
+import { groupPartials, stableGroupNorms2, applyBilevel, groupThresholds, applyThresholds } from "./groups";
 import { firstNonFinite } from "./spans";
 
 export function l1Ball_f32(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 { return projectL1Ball<f32>(y, n, a, out, aux); }
@@ -20,6 +20,11 @@ export function stableGroupNorms2_f32(y: usize, rows: i32, cols: i32, axis: i32,
 export function stableGroupNorms2_f64(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void { stableGroupNorms2<f64>(y, rows, cols, axis, norms); }
 export function applyBilevel_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f32>(y, rows, cols, axis, kind, u, norms, out, aux); }
 export function applyBilevel_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f64>(y, rows, cols, axis, kind, u, norms, out, aux); }
+
+export function groupThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f32>(y, rows, cols, axis, kind, u, norms, first, last, thresholds, candidates); }
+export function groupThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f64>(y, rows, cols, axis, kind, u, norms, first, last, thresholds, candidates); }
+export function applyThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void { applyThresholds<f32>(y, rows, cols, axis, kind, thresholds, out); }
+export function applyThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void { applyThresholds<f64>(y, rows, cols, axis, kind, thresholds, out); }
 
 export function firstNonFinite_f32(y: usize, n: i32): i32 { return firstNonFinite<f32>(y, n); }
 export function firstNonFinite_f64(y: usize, n: i32): i32 { return firstNonFinite<f64>(y, n); }

@@ -18,14 +18,23 @@ export const MESSAGE_LENGTH = 6;
 
 // Float64 arguments (pointers, sizes, codes: all exact in a double) from this byte offset.
 export const ARGS_OFFSET = 32;
-export const MAX_ARGS = 10;
+export const MAX_ARGS = 12;
 
 // A worker's error message as UTF-16 code units, cut to what fits.
 export const MESSAGE_OFFSET = ARGS_OFFSET + 8 * MAX_ARGS;
 export const MESSAGE_CHARS = (SLOT_BYTES - MESSAGE_OFFSET) / 2;
 
-/** The kernels a worker runs, by index in KERNEL: the two bilevel stages that touch every element. */
-export const KERNELS = ["groupPartials_f32", "groupPartials_f64", "applyBilevel_f32", "applyBilevel_f64"] as const;
+/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element. */
+export const KERNELS = [
+  "groupPartials_f32",
+  "groupPartials_f64",
+  "applyBilevel_f32",
+  "applyBilevel_f64",
+  "groupThresholds_f32",
+  "groupThresholds_f64",
+  "applyThresholds_f32",
+  "applyThresholds_f64",
+] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** KERNEL values that are not kernels: leave the loop; throw (a test hook for the failure path). */

@@ -3,7 +3,8 @@
 //      (max / sum); for row groups its rows are whole groups, written straight into the norms;
 //   2–3. norms finished and u = P_ℓ1,η(norms) on the calling thread (one pass over the groups);
 //   4. each worker clips / scales its rows with u. The ℓ1,1 projection of a column needs the whole column
-//      (its λ_j depends on every entry), so with column groups that stage runs as one task.
+//      (its λ_j depends on every entry), so with column groups the λ_j are split over the workers by columns
+//      first, then applied by row blocks.
 import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
 import { stageMatrix } from "../kernels/bilevel.ts";
 import { mergePartials } from "../kernels/staged.ts";
@@ -68,14 +69,35 @@ async function bilevelInto(team: Team, call: Call, m: MatrixOperand, kind: Group
     return;
   }
   thresholdsInto(heap, norms, groups, radius, u, u + groups * 8);
-  const blocks = kind === "1" && m.axis === "columns" ? [m] : rowBlocks(m, team.size);
+  if (kind === "1" && m.axis === "columns") return columnSoftThresholds(team, call, m, u, norms, out);
   await Promise.all(
-    blocks.map((block, i) => {
+    rowBlocks(m, team.size).map((block, i) => {
       const first = groupOffset(m, block) * 8;
       const scratch = call.alloc(applyScratchElements(block) * BYTES[m.type], "workspace for x");
       const args = [block.ptr, block.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
       return team.run(i, `applyBilevel_${m.type}`, args);
     }),
+  );
+}
+
+// The ℓ1,1 projection of a column needs its whole column for λ_j: the columns' λ are split over the workers
+// first, then each worker soft-thresholds its rows.
+async function columnSoftThresholds(team: Team, call: Call, m: MatrixOperand, u: number, norms: number, out: number): Promise<void> {
+  const bytes = BYTES[m.type];
+  const thresholds = call.alloc(m.cols * bytes, "workspace for x");
+  const parts = Math.max(1, Math.min(team.size, m.cols));
+  await Promise.all(
+    Array.from({ length: parts }, (_, i) => {
+      const first = Math.floor((i * m.cols) / parts);
+      const last = Math.floor(((i + 1) * m.cols) / parts);
+      const candidates = call.alloc(m.rows * bytes, "workspace for x");
+      return team.run(i, `groupThresholds_${m.type}`, [m.ptr, m.rows, m.cols, AXIS_CODES.columns, KIND_CODES["1"], u, norms, first, last, thresholds, candidates]);
+    }),
+  );
+  await Promise.all(
+    rowBlocks(m, team.size).map((block, i) =>
+      team.run(i, `applyThresholds_${m.type}`, [block.ptr, block.rows, m.cols, AXIS_CODES.columns, KIND_CODES["1"], thresholds, out + (block.ptr - m.ptr)]),
+    ),
   );
 }
 
