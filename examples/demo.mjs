@@ -28,6 +28,7 @@ const keptColumns = (X) => {
 };
 
 const medianMs = (fn, repeats) => {
+  for (let warm = 0; warm < 200; warm++) fn();
   const times = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
@@ -42,8 +43,8 @@ const operators = [
   ["bilevel ℓ1,∞", sp.bilevelL1Inf, sp.normL1Inf, "(18)"],
   ["bilevel ℓ1,1", sp.bilevelL11, sp.normL11, "(24)"],
   ["bilevel ℓ1,2", sp.bilevelL12, sp.normL12, "(27)"],
+  ["exact ℓ1,∞", sp.projectL1Inf, sp.normL1Inf, "(19)"],
 ];
-if (typeof sp.projectL1Inf === "function") operators.push(["exact ℓ1,∞", sp.projectL1Inf, sp.normL1Inf, "(19)"]);
 
 console.log("operator        η/‖Y‖   ‖Y‖          ‖X‖          ‖Y−X‖+‖X‖−‖Y‖   metabolites kept   sparsity");
 for (const [name, project, norm, identity] of operators) {
@@ -77,9 +78,12 @@ for (const [name, project] of operators) {
 sp.free(x);
 sp.free(out);
 
+// A larger matrix, projected into a second array (in place, a second call would find it inside the ball).
 const big = sp.allocate(1000 * 1000, "f32");
+const bigOut = sp.allocate(1000 * 1000, "f32");
 const bigArray = big.array;
 for (let i = 0; i < bigArray.length; i++) bigArray[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
-const bigMs = medianMs(() => sp.bilevelL1Inf(big, 1000, 1000, 1, { out: big }), 50);
-console.log(`  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy in place: ${bigMs.toFixed(3)} ms (${(1e6 / bigMs / 1e6).toFixed(2)} G elements/s)`);
+const bigMs = medianMs(() => sp.bilevelL1Inf(big, 1000, 1000, 1, { out: bigOut }), 50);
+console.log(`  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy: ${bigMs.toFixed(3)} ms (${(1e6 / bigMs / 1e9 * 1e3).toFixed(2)} G elements/s)`);
 sp.free(big);
+sp.free(bigOut);
