@@ -7,6 +7,7 @@ import type { FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, Resu
 import {
   applyInto,
   applyScratchElements,
+  copyInput,
   groupCount,
   type MatrixOperand,
   normsInto,
@@ -32,11 +33,7 @@ export function bilevelInto(call: Call, m: MatrixOperand, kind: GroupNormKind, r
   const norms = block;
   const u = block + f64Bytes;
   const normsView = normsInto(heap, m, kind, norms);
-  if (sum(normsView) <= radius) {
-    // Inside the ball: X = Y exactly.
-    if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
-    return;
-  }
+  if (sum(normsView) <= radius) return copyInput(heap, m, out);
   thresholdsInto(heap, norms, groups, radius, u, block + 2 * f64Bytes);
   applyInto(heap, m, kind, u, norms, out, block + 3 * f64Bytes);
 }

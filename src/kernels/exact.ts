@@ -7,7 +7,7 @@ import { type Call, run, stageOutput } from "../runtime/staging.ts";
 import type { FloatArray, Input, MatrixOptions, ResultOf } from "../types.ts";
 import { stageMatrix } from "./bilevel.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
-import { AXIS_CODES, applyInto, applyScratchElements, groupCount, type MatrixOperand, normsInto, sum } from "./stages.ts";
+import { AXIS_CODES, applyInto, applyScratchElements, copyInput, groupCount, type MatrixOperand, normsInto, sum } from "./stages.ts";
 
 /**
  * Newton steps before the kernel falls back to bisection. Newton crosses at least one breakpoint of the
@@ -33,11 +33,7 @@ export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: num
   const state = block + 2 * f64Bytes;
   const counts = block + 8 * f64Bytes;
   const values = counts + COUNTS_BYTES + spillBytes;
-  if (sum(normsInto(heap, m, "inf", norms)) <= radius) {
-    // Inside the ball: X = Y exactly.
-    if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
-    return;
-  }
+  if (sum(normsInto(heap, m, "inf", norms)) <= radius) return copyInput(heap, m, out);
   const thresholds = kernel(heap, "l1InfThresholds", m.type);
   if (thresholds(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], radius, newtonSteps, norms, mu, state, values, counts) !== 0) throwNonFinite(heap, m);
   applyInto(heap, m, "inf", mu, norms, out, values);

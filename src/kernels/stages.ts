@@ -5,7 +5,7 @@
 //   3. thresholds u = P_ℓ1,η(norms);
 //   4. apply     — each group clipped (ℓ∞), ℓ1-projected onto radius u_j (ℓ1), or scaled by u_j/‖y_j‖₂ (ℓ2).
 import { KIND_CODES } from "../args.ts";
-import type { Heap } from "../runtime/heap.ts";
+import { BYTES, type Heap } from "../runtime/heap.ts";
 import type { Operand } from "../runtime/staging.ts";
 import type { Axis, GroupNormKind } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
@@ -57,6 +57,11 @@ export function normsInto(heap: Heap, m: MatrixOperand, kind: GroupNormKind, nor
   if (partialsInto(heap, m, kind, norms)) finishNorms(kind, view);
   else stableNormsInto(heap, m, norms);
   return view;
+}
+
+/** Inside the ball the projection is the input itself: X = Y exactly, copied unless in place. */
+export function copyInput(heap: Heap, m: MatrixOperand, out: number): void {
+  if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
 }
 
 /** Σ_j ‖y_j‖: the mixed norm. Finite group norms may still sum past the float64 range. */

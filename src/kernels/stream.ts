@@ -30,15 +30,17 @@ export async function* bilevelStream(kind: GroupNormKind, blocks: BlockSource, c
     throw new RangeError("the ℓ1,1 projection of a column needs the whole column: stream with axis: 'rows', or use bilevelL11");
   }
   // Pass 1: partials merged across blocks (columns) or gathered block after block (rows).
-  let merged: Float64Array = new Float64Array(axis === "columns" ? cols : 0);
+  const columnPartials = new Float64Array(axis === "columns" ? cols : 0);
+  const rowPartials: Float64Array[] = [];
   let totalRows = 0;
   for await (const block of blocks()) {
     const rows = rowsOf(block, cols, totalRows);
     const partials = groupNorms(block, rows, cols, checkedKind, { axis });
-    if (axis === "columns") mergePartials(checkedKind, merged, partials);
-    else merged = concat(merged, partials);
+    if (axis === "columns") mergePartials(checkedKind, columnPartials, partials);
+    else rowPartials.push(partials);
     totalRows += rows;
   }
+  const merged = axis === "columns" ? columnPartials : concat(rowPartials, totalRows);
   finishNorms(checkedKind, merged);
   const u = bilevelThresholds(checkedKind, merged, eta);
   // Pass 2: each block projected with the thresholds of its groups.
@@ -67,9 +69,12 @@ function rowsOf(block: Block, cols: number, rowSoFar: number): number {
   return cols === 0 ? 0 : length / cols;
 }
 
-function concat(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+function concat(parts: Float64Array[], length: number): Float64Array {
+  const out = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
   return out;
 }

@@ -11,6 +11,7 @@ import { mergePartials } from "../kernels/staged.ts";
 import {
   applyScratchElements,
   AXIS_CODES,
+  copyInput,
   finishNorms,
   groupCount,
   type MatrixOperand,
@@ -63,11 +64,7 @@ async function bilevelInto(team: Team, call: Call, m: MatrixOperand, kind: Group
   // norms, u, and the ℓ1 step's scratch: one f64 per group each.
   const norms = call.alloc(3 * groups * 8, "workspace for x");
   const u = norms + groups * 8;
-  if (sum(await normsInto(team, call, m, kind, norms)) <= radius) {
-    // Inside the ball: X = Y exactly.
-    if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
-    return;
-  }
+  if (sum(await normsInto(team, call, m, kind, norms)) <= radius) return copyInput(heap, m, out);
   thresholdsInto(heap, norms, groups, radius, u, u + groups * 8);
   if (kind === "1" && m.axis === "columns") return columnSoftThresholds(team, call, m, u, norms, out);
   await Promise.all(
