@@ -5,8 +5,8 @@
 // Column groups sweep rows with a vector of per-column accumulators, so a row-major matrix needs no transpose.
 import { AXIS_COLUMNS, KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
 import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh } from "./simd";
-import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan } from "./spans";
-import { condatTau, tauLowerBound } from "./l1ball";
+import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan, tauBoundFromSum } from "./spans";
+import { condatTau } from "./l1ball";
 import { stableNorm2 } from "./stable";
 
 // partial[g] = max / Σ |y| / Σ y² over group g; NON_FINITE when a partial is NaN or infinite.
@@ -143,7 +143,7 @@ export function applyThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, ki
 // λ_j of P_ℓ1,u_j(y_j) = sign(y_j)·max(|y_j| − λ_j, 0), for 0 ≤ u_j < ‖y_j‖₁ (u_j = 0 zeroes the group).
 @inline function softThreshold<T>(y: usize, length: i32, stride: i32, uj: f64, norm: f64, candidates: usize): f64 {
   if (uj <= 0) return Infinity;
-  const bound = tauLowerBound(norm, length, uj);
+  const bound = tauBoundFromSum(norm, length, uj);
   let count = 0;
   for (let i = 0; i < length; i++) {
     const magnitude = abs<T>(load<T>(at<T>(y, i * stride)));

@@ -1,7 +1,7 @@
 // Projections onto the ℓ1 ball and the simplex, in expected linear time.
 import { KIND_L1, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
 import { lanes, roundUp } from "./simd";
-import { sumAndCandidates, scannedSum, scannedMax, exactBound, gatherAbove, applySpan } from "./spans";
+import { sumAndCandidates, scannedSum, scannedMax, tauBoundFromMax, tauBoundFromSum, gatherAbove, applySpan } from "./spans";
 
 // Condat (2016), "Fast projection onto the simplex and the ℓ1 ball", Algorithm 2.
 // Returns τ with Σ_i max(v_i − τ, 0) = a over the k candidates in aux (rewritten in place: his lists
@@ -53,13 +53,6 @@ export function condatTau<T>(aux: usize, k: i32, a: f64): f64 {
   return tau;
 }
 
-// A lower bound on τ for a group of non-negative v (|y|), from its sum alone: τ ≥ (Σ v − a)/n, since
-// a = Σ max(v_i − τ, 0) ≥ Σ v_i − nτ. The margin covers the rounding of the f64 sum.
-@inline export function tauLowerBound(sum: f64, n: i32, a: f64): f64 {
-  const bound = (sum * (1 - <f64>n * 2.3e-16) - a) / <f64>n;
-  return bound - abs(bound) * 4.5e-16;
-}
-
 // P_ℓ1,a(y) = sign(y)·max(|y| − τ, 0), with y returned unchanged when ‖y‖₁ ≤ a.
 // aux holds n T values; it may be `out` when out ≠ y.
 export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usize): i32 {
@@ -74,7 +67,7 @@ export function projectL1Ball<T>(y: usize, n: i32, a: f64, out: usize, aux: usiz
     memory.fill(out, 0, <usize>n << alignof<T>());
     return OK;
   }
-  if (k < 0) k = gatherAbove<T>(y, n, max(exactBound(scannedMax, a), tauLowerBound(norm, n, a)), true, aux);
+  if (k < 0) k = gatherAbove<T>(y, n, max(tauBoundFromMax(scannedMax, a), tauBoundFromSum(norm, n, a)), true, aux);
   applySpan<T>(KIND_L1, y, n, roundUp<T>(condatTau<T>(aux, k, a)), out);
   return OK;
 }
@@ -88,7 +81,7 @@ export function projectSimplex<T>(y: usize, n: i32, a: f64, out: usize, aux: usi
     memory.fill(out, 0, <usize>n << alignof<T>());
     return OK;
   }
-  if (k < 0) k = gatherAbove<T>(y, n, exactBound(scannedMax, a), false, aux);
+  if (k < 0) k = gatherAbove<T>(y, n, tauBoundFromMax(scannedMax, a), false, aux);
   positivePartShifted<T>(y, n, <T>condatTau<T>(aux, k, a), out);
   return OK;
 }

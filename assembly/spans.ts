@@ -35,7 +35,7 @@ export let scannedMax: f64 = 0;
       s3 = f64x2.add(s3, widenHigh<T>(q));
     }
     if (count <= cap && v128.any_true(v128.or(v128.ge<T>(v128.add<T>(p, reach), top), v128.ge<T>(v128.add<T>(q, reach), top)))) {
-      const bound = exactBound(horizontalMax<T>(top), a);
+      const bound = tauBoundFromMax(horizontalMax<T>(top), a);
       for (let k = 0; k < 2 * lanes<T>(); k++) count = keepIfAbove<T>(load<T>(at<T>(y, i + k)), absolute, bound, aux, count);
     }
   }
@@ -45,16 +45,24 @@ export let scannedMax: f64 = 0;
     const value = absolute ? abs<T>(load<T>(at<T>(y, i))) : load<T>(at<T>(y, i));
     total += <f64>value;
     best = max(best, <f64>value);
-    if (count <= cap) count = keepIfAbove<T>(value, false, exactBound(best, a), aux, count);
+    if (count <= cap) count = keepIfAbove<T>(value, false, tauBoundFromMax(best, a), aux, count);
   }
   scannedSum = total;
   scannedMax = best;
   return count <= cap ? count : -1;
 }
 
-// m − a less a margin for the f64 rounding of the subtraction: a lower bound on τ.
-@inline export function exactBound(m: f64, a: f64): f64 {
+// Lower bounds on τ, where Σ_i max(v_i − τ, 0) = a, less a margin for their own f64 rounding:
+// from any m ≤ max v, τ ≥ m − a;
+@inline export function tauBoundFromMax(m: f64, a: f64): f64 {
   const bound = m - a;
+  return bound - abs(bound) * 4.5e-16;
+}
+
+// and, for n non-negative v (|y|) of sum Σ, τ ≥ (Σ − a)/n since a ≥ Σ_i (v_i − τ); the margin also covers the
+// rounding of the f64 sum.
+@inline export function tauBoundFromSum(sum: f64, n: i32, a: f64): f64 {
+  const bound = (sum * (1 - <f64>n * 2.3e-16) - a) / <f64>n;
   return bound - abs(bound) * 4.5e-16;
 }
 
