@@ -40,3 +40,8 @@ export function release(ptr: usize): void { heap.free(ptr); }
 import { l1InfThresholds } from "./exact";
 export function l1InfThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f32>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }
 export function l1InfThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f64>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }
+
+// The autograd's kernel vocabulary (f32): elementwise ops and reductions, losses, optimizer steps.
+export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill } from "./elementwise";
+export { crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad } from "./losses";
+export { adamStep, sgdStep } from "./optimizers";

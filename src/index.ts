@@ -11,3 +11,12 @@ export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
 export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";
+
+// Learning: a small autograd on the WebAssembly kernels.
+export { Tensor, tensor, zeros, noGrad, type TensorOptions } from "./autograd/tensor.ts";
+export { scope, arenaBytes } from "./autograd/arena.ts";
+export type { DType } from "./autograd/backend.ts";
+export * as F from "./autograd/functional.ts";
+export * as nn from "./nn/index.ts";
+export * as optim from "./optim/index.ts";
+export { Generator, manualSeed } from "./random.ts";

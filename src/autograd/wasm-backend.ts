@@ -1,0 +1,93 @@
+// The kernel vocabulary on the WebAssembly kernels (assembly/elementwise.ts, losses.ts, optimizers.ts,
+// matmul.ts): f32 data in the module memory, passed to the kernels as byte offsets, never copied.
+import type { Heap } from "../runtime/heap.ts";
+import { allocPersistent, allocTemporary, type Lifetime } from "./arena.ts";
+import type { Backend, Buf, Indices } from "./backend.ts";
+
+type Kernel = (...args: number[]) => number;
+
+/** f32 or i32 values in the module memory; the view is re-made when the memory has grown. */
+class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
+  #view: A | undefined;
+  heap!: Heap;
+  ptr!: number;
+  lifetime!: Lifetime;
+
+  constructor(
+    readonly length: number,
+    private readonly View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A },
+    persistent?: string,
+  ) {
+    Object.assign(this, persistent === undefined ? allocTemporary(length * 4, this) : allocPersistent(length * 4, persistent));
+  }
+
+  /** The byte offset, checked: memory whose lifetime ended is never handed to a kernel. */
+  get address(): number {
+    if (!this.lifetime.alive) throw new TypeError(`this tensor's memory was released: ${this.lifetime.ended}`);
+    return this.ptr;
+  }
+
+  get array(): A {
+    const ptr = this.address;
+    const buffer = this.heap.buffer;
+    if (this.#view?.buffer !== buffer) this.#view = new this.View(buffer, ptr, this.length);
+    return this.#view;
+  }
+
+  release(): void {
+    this.lifetime.alive = false;
+    this.heap.free(this.ptr);
+  }
+}
+
+const at = (b: Buf | Indices | null) => (b ? (b as unknown as WasmBuf<Float32Array | Int32Array>).address : 0);
+const flag = (value: boolean) => (value ? 1 : 0);
+
+export function wasmBackend(heap: Heap): Backend {
+  const k = (name: string) => heap.exports[name] as Kernel;
+  const [matmulNN, matmulTN, matmulNT, unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill] = [
+    "matmulNN", "matmulTN", "matmulNT", "unary", "unaryGrad", "binary", "scaleAdd", "sumRows", "sumCols", "sumAll", "gatherRows", "fill",
+  ].map(k);
+  const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
+    "crossEntropy", "crossEntropyGrad", "pointwiseLoss", "pointwiseLossGrad", "adamStep", "sgdStep",
+  ].map(k);
+  return {
+    name: "wasm",
+    dtype: "float32",
+    alloc: (length) => new WasmBuf(length, Float32Array),
+    allocPersistent: (length, ended) => new WasmBuf(length, Float32Array, ended),
+    releasePersistent: (buf) => (buf as WasmBuf).release(),
+    indices(values) {
+      const buf = new WasmBuf(values.length, Int32Array);
+      buf.array.set(values);
+      return buf;
+    },
+
+    matmul(a, b, c, m, n, kk, transA, transB, accumulate) {
+      if (transA && transB) throw new RangeError("matmul: A and B cannot both be transposed");
+      const kernel = transA ? matmulTN : transB ? matmulNT : matmulNN;
+      kernel(at(a), at(b), at(c), m, n, kk, flag(accumulate));
+    },
+    unary: (op, x, y, n) => void unary(op, at(x), at(y), n),
+    unaryGrad: (op, x, y, dy, dx, n, accumulate) => void unaryGrad(op, at(x), at(y), at(dy), at(dx), n, flag(accumulate)),
+    binary: (op, a, aMode, b, bMode, c, rows, cols) => void binary(op, at(a), aMode, at(b), bMode, at(c), rows, cols),
+    scaleAdd: (x, alpha, y, n, accumulate) => void scaleAdd(at(x), alpha, at(y), n, flag(accumulate)),
+    sumRows: (x, rows, cols, out, accumulate) => void sumRows(at(x), rows, cols, at(out), flag(accumulate)),
+    sumCols: (x, rows, cols, out, accumulate) => void sumCols(at(x), rows, cols, at(out), flag(accumulate)),
+    sumAll: (x, n) => sumAll(at(x), n),
+    gatherRows: (src, cols, index, dst) => void gatherRows(at(src), cols, at(index), index.length, at(dst)),
+    fill: (x, n, value) => void fill(at(x), n, value),
+
+    crossEntropy: (logits, labels, weights, rows, kk, probs) => crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
+    crossEntropyGrad: (probs, labels, weights, rows, kk, scale, dx, accumulate) =>
+      void crossEntropyGrad(at(probs), at(labels), at(weights), rows, kk, scale, at(dx), flag(accumulate)),
+    pointwiseLoss: (kind, a, b, n, beta) => pointwiseLoss(kind, at(a), at(b), n, beta),
+    pointwiseLossGrad: (kind, a, b, n, beta, scale, da, accumulateA, db, accumulateB) =>
+      void pointwiseLossGrad(kind, at(a), at(b), n, beta, scale, at(da), flag(accumulateA), at(db), flag(accumulateB)),
+
+    adamStep: (w, g, m, v, mask, n, s) =>
+      void adamStep(at(w), at(g), at(m), at(v), at(mask), n, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.biasCorrection1, s.biasCorrection2Sqrt),
+    sgdStep: (w, g, buf, mask, n, s) =>
+      void sgdStep(at(w), at(g), at(buf), at(mask), n, s.lr, s.momentum, s.dampening, s.weightDecay, flag(s.nesterov), flag(s.first)),
+  };
+}

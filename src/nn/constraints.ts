@@ -1,0 +1,66 @@
+// Projection constraints on parameters: the package's projections, applied in place on the parameter's own
+// memory (zero-copy) by optimizer.step() — unlike TensorFlow.js's kernelConstraint, which its optimizers never
+// call — or at the end of each epoch. Groups are the input features (the columns of an out × in weight) unless
+// `axis: 'rows'` says otherwise.
+import { bilevelL11, bilevelL12, bilevelL1Inf } from "../kernels/bilevel.ts";
+import { projectL1Inf } from "../kernels/exact.ts";
+import { projectL1Ball } from "../kernels/vector.ts";
+import { formatShape } from "../autograd/tensor.ts";
+import type { Axis } from "../types.ts";
+import type { Parameter } from "./parameter.ts";
+
+export type ProjectionKind = "bilevelL1Inf" | "bilevelL11" | "bilevelL12" | "l1Inf" | "l1";
+
+const MATRIX_PROJECTIONS = { bilevelL1Inf, bilevelL11, bilevelL12, l1Inf: projectL1Inf };
+
+export interface ConstraintOptions {
+  /** The ball's radius η. */
+  radius: number;
+  /** Matrix projections: groups are columns (input features, the default) or rows (output units). */
+  axis?: Axis;
+  /** After every optimizer step (default) or only when applyConstraints(…, 'epoch') is called. */
+  every?: "step" | "epoch";
+}
+
+export interface Constraint {
+  readonly kind: ProjectionKind;
+  readonly radius: number;
+  readonly axis: Axis;
+  readonly every: "step" | "epoch";
+  /** Projects the parameter in place. */
+  apply(parameter: Parameter): void;
+  /** Throws a RangeError if the parameter's shape does not suit the projection. */
+  check(parameter: Parameter): void;
+  getConfig(): { kind: ProjectionKind; radius: number; axis: Axis; every: "step" | "epoch" };
+}
+
+/** A constraint that keeps a parameter inside the `kind` ball of radius options.radius. */
+export function projectionConstraint(kind: ProjectionKind, options: ConstraintOptions): Constraint {
+  if (!(kind in MATRIX_PROJECTIONS) && kind !== "l1") throw new TypeError(`projectionConstraint: kind must be one of ${[...Object.keys(MATRIX_PROJECTIONS), "l1"].join(", ")}; got ${String(kind)}`);
+  const { radius, axis = "columns", every = "step" } = options ?? ({} as ConstraintOptions);
+  if (typeof radius !== "number" || !(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`projectionConstraint: radius must be a finite number ≥ 0; got ${radius}`);
+  if (axis !== "columns" && axis !== "rows") throw new TypeError(`projectionConstraint: axis must be 'columns' or 'rows'; got ${String(axis)}`);
+  if (every !== "step" && every !== "epoch") throw new TypeError(`projectionConstraint: every must be 'step' or 'epoch'; got ${String(every)}`);
+  const constraint: Constraint = {
+    kind,
+    radius,
+    axis,
+    every,
+    check(p) {
+      if (kind !== "l1" && p.shape.length !== 2) throw new RangeError(`${kind} constraint needs a 2-D parameter (out × in); got shape ${formatShape(p.shape)}`);
+    },
+    apply(p) {
+      constraint.check(p);
+      const data = p.data;
+      if (kind === "l1") projectL1Ball(data, radius, { out: data });
+      else MATRIX_PROJECTIONS[kind](data, p.shape[0], p.shape[1], radius, { out: data, axis });
+    },
+    getConfig: () => ({ kind, radius, axis, every }),
+  };
+  return constraint;
+}
+
+/** Applies the constraints of `parameters` that run at `when` ('step' or 'epoch'). */
+export function applyConstraints(parameters: Iterable<Parameter>, when: "step" | "epoch"): void {
+  for (const p of parameters) if (p.constraint?.every === when) p.constraint.apply(p);
+}

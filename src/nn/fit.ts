@@ -1,0 +1,60 @@
+// A minibatch training loop: shuffled batches, one step arena per step, the epoch-end constraints, and a
+// non-finite loss stopped before it updates anything, with the epoch and step named.
+import { scope } from "../autograd/arena.ts";
+import { indexRows } from "../autograd/ops.ts";
+import { formatShape, type Tensor } from "../autograd/tensor.ts";
+import type { Optimizer } from "../optim/optimizer.ts";
+import { globalGenerator, type Generator } from "../random.ts";
+import { applyConstraints } from "./constraints.ts";
+
+export interface FitOptions {
+  optimizer: Optimizer<object>;
+  /** The loss of one batch: `batch` holds rows `indices` of the data. */
+  loss: (batch: Tensor, indices: Int32Array) => Tensor;
+  epochs: number;
+  batchSize: number;
+  /** Reshuffle the rows every epoch (default true), with this generator (default: the global one). */
+  shuffle?: boolean;
+  generator?: Generator;
+  /** Called after each epoch with its mean batch loss; return false to stop. */
+  onEpoch?: (epoch: number, meanLoss: number) => boolean | void;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) throw new RangeError(`fit: ${name} must be a positive integer; got ${String(value)}`);
+  return value as number;
+}
+
+/** Trains on the rows of a 2-D data tensor; returns the mean loss of every epoch. */
+export function fit(data: Tensor, options: FitOptions): { epochLosses: number[] } {
+  if (data?.shape?.length !== 2) throw new RangeError(`fit: data must be a 2-D tensor [rows, features]; got ${data?.shape ? formatShape(data.shape) : String(data)}`);
+  const { optimizer, loss, shuffle = true, generator = globalGenerator(), onEpoch } = options;
+  const epochs = positiveInteger("epochs", options.epochs);
+  const batchSize = positiveInteger("batchSize", options.batchSize);
+  if (typeof loss !== "function") throw new TypeError("fit: options.loss must be a function (batch, indices) => scalar loss tensor");
+  const rows = data.shape[0];
+  const parameters = optimizer.entries.map((e) => e.parameter);
+  const epochLosses: number[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = shuffle ? generator.permutation(rows) : Int32Array.from({ length: rows }, (_, i) => i);
+    let total = 0;
+    for (let start = 0, step = 0; start < rows; start += batchSize, step++) {
+      const indices = order.subarray(start, Math.min(rows, start + batchSize));
+      total += scope(() => {
+        optimizer.zeroGrad();
+        const value = loss(indexRows(data, indices), indices);
+        const item = value.item();
+        if (!Number.isFinite(item)) {
+          throw new RangeError(`fit: the loss is ${item} at epoch ${epoch + 1}, step ${step + 1}; training stopped before that step changed any parameter`);
+        }
+        value.backward();
+        optimizer.step();
+        return item * indices.length;
+      });
+    }
+    applyConstraints(parameters, "epoch");
+    epochLosses.push(total / rows);
+    if (onEpoch?.(epoch + 1, total / rows) === false) break;
+  }
+  return { epochLosses };
+}

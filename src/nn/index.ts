@@ -1,0 +1,6 @@
+// Layers, modules, parameters with masks and projection constraints, and a training loop (PyTorch's torch.nn).
+export { Module, type StateDict, type StateEntry } from "./module.ts";
+export { Parameter } from "./parameter.ts";
+export { Linear, Sequential, ReLU, SiLU, Tanh, Sigmoid, type LinearOptions } from "./layers.ts";
+export { projectionConstraint, applyConstraints, type Constraint, type ConstraintOptions, type ProjectionKind } from "./constraints.ts";
+export { fit, type FitOptions } from "./fit.ts";
