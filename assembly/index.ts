@@ -45,3 +45,4 @@ export function l1InfThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, e
 export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill } from "./elementwise";
 export { crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad } from "./losses";
 export { adamStep, sgdStep } from "./optimizers";
+export { matmulNN, matmulTN, matmulNT } from "./matmul";

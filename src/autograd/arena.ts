@@ -2,7 +2,8 @@
 // - inside `scope(fn)`: a bump arena. Every tensor an op makes during fn takes the next bytes of a chunk; when fn
 //   returns, the arena rolls back to where fn began and the chunks are reused by the next step, so a training
 //   loop allocates no module memory once its first step has run, and makes no garbage for the host's GC.
-// - outside any scope: a block of its own, freed when the tensor is garbage-collected (convenient, not fast).
+// - outside any scope: a block of its own, freed when the tensor is garbage-collected (convenient, not fast;
+//   never freed where the host has no FinalizationRegistry, as in Cloudflare's workerd).
 // - persistent (parameters, gradients, optimizer moments): until their owner releases them.
 // A tensor read after its lifetime ended throws, naming the lifetime, instead of reading reused memory.
 import { heap } from "../runtime/engine.ts";
@@ -83,7 +84,9 @@ function currentArena(): Arena {
   return arena;
 }
 
-const collected = new FinalizationRegistry<{ heap: Heap; ptr: number }>(({ heap, ptr }) => heap.free(ptr));
+// Cloudflare's workerd has no FinalizationRegistry: there a tensor made outside any scope is never freed.
+const collected = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<{ heap: Heap; ptr: number }>(({ heap, ptr }) => heap.free(ptr)) : undefined;
+let warnedUncollected = false;
 
 /** A block of module memory for a tensor made now: in the open scope, or its own block outside any. */
 export function allocTemporary(bytes: number, owner: object): { heap: Heap; ptr: number; lifetime: Lifetime } {
@@ -91,7 +94,11 @@ export function allocTemporary(bytes: number, owner: object): { heap: Heap; ptr:
   const lifetime = a.open;
   if (lifetime) return { heap: a.heap, ptr: a.alloc(bytes), lifetime };
   const ptr = a.heap.alloc(Math.max(bytes, 1), "a tensor");
-  collected.register(owner, { heap: a.heap, ptr });
+  if (collected) collected.register(owner, { heap: a.heap, ptr });
+  else if (!warnedUncollected) {
+    warnedUncollected = true;
+    console.warn("sparseproj: this host has no FinalizationRegistry, so tensors made outside scope() are never freed; make per-request tensors inside scope(() => …)");
+  }
   return { heap: a.heap, ptr, lifetime: FOREVER };
 }
 

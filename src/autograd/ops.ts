@@ -123,11 +123,11 @@ function arithmetic(op: BinaryOp, name: string, left: Operand, right: Operand): 
   });
 }
 
-export const add = (a: Operand, b: Operand) => arithmetic(ADD, "add", a, b);
-export const sub = (a: Operand, b: Operand) => arithmetic(SUB, "sub", a, b);
-export const mul = (a: Operand, b: Operand) => arithmetic(MUL, "mul", a, b);
-export const div = (a: Operand, b: Operand) => arithmetic(DIV, "div", a, b);
-export const neg = (x: Tensor) => arithmetic(MUL, "neg", checkTensor(x, "neg"), -1);
+export const add = (a: Operand, b: Operand): Tensor => arithmetic(ADD, "add", a, b);
+export const sub = (a: Operand, b: Operand): Tensor => arithmetic(SUB, "sub", a, b);
+export const mul = (a: Operand, b: Operand): Tensor => arithmetic(MUL, "mul", a, b);
+export const div = (a: Operand, b: Operand): Tensor => arithmetic(DIV, "div", a, b);
+export const neg = (x: Tensor): Tensor => arithmetic(MUL, "neg", checkTensor(x, "neg"), -1);
 
 // ───── elementwise functions ─────
 
@@ -141,12 +141,12 @@ function elementwise(op: UnaryOp, name: string, input: Tensor): Tensor {
   });
 }
 
-export const exp = (x: Tensor) => elementwise(EXP, "exp", x);
-export const log = (x: Tensor) => elementwise(LOG, "log", x);
-export const relu = (x: Tensor) => elementwise(RELU, "relu", x);
-export const silu = (x: Tensor) => elementwise(SILU, "silu", x);
-export const tanh = (x: Tensor) => elementwise(TANH, "tanh", x);
-export const sigmoid = (x: Tensor) => elementwise(SIGMOID, "sigmoid", x);
+export const exp = (x: Tensor): Tensor => elementwise(EXP, "exp", x);
+export const log = (x: Tensor): Tensor => elementwise(LOG, "log", x);
+export const relu = (x: Tensor): Tensor => elementwise(RELU, "relu", x);
+export const silu = (x: Tensor): Tensor => elementwise(SILU, "silu", x);
+export const tanh = (x: Tensor): Tensor => elementwise(TANH, "tanh", x);
+export const sigmoid = (x: Tensor): Tensor => elementwise(SIGMOID, "sigmoid", x);
 
 // ───── products ─────
 
@@ -247,8 +247,8 @@ function reduction(name: string, input: Tensor, axis: number | undefined, mean: 
 }
 
 /** Σ of all values (shape []), or along an axis of a 2-D tensor (0: over rows, giving [cols]; 1 or -1: [rows]). */
-export const sum = (x: Tensor, axis?: number) => reduction("sum", x, axis, false);
-export const mean = (x: Tensor, axis?: number) => reduction("mean", x, axis, true);
+export const sum = (x: Tensor, axis?: number): Tensor => reduction("sum", x, axis, false);
+export const mean = (x: Tensor, axis?: number): Tensor => reduction("mean", x, axis, true);
 
 /** The same values with another shape (one dimension may be -1); shares x's storage. */
 export function reshape(input: Tensor, shape: readonly number[]): Tensor {

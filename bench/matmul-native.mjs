@@ -1,0 +1,32 @@
+// The native C twin of the matmul kernels (native/matmul.c): built twice with the system C compiler — the
+// hand-blocked SSE kernels held to 128-bit vectors like WebAssembly SIMD, and plain loops autovectorised for
+// this CPU — and run on a list of shapes; each prints one JSON line per shape, timed inside C.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+
+const here = new URL("native/", import.meta.url).pathname;
+const BUILDS = {
+  sse: { flags: ["-O3", "-msse4.2", "-mno-avx"], binary: "matmul_sse.out" },
+  plain: { flags: ["-O3", "-march=native"], binary: "matmul_native.out" },
+};
+
+/**
+ * GFLOP/s of the C kernels for shapes [form ('NN' | 'TN' | 'NT'), m, n, k]: { compiler, sse: [...], plain: [...] },
+ * each entry { form, m, n, k, ns, gflops, error }; { skipped } without a C compiler.
+ */
+export function nativeMatmul(shapes) {
+  let compiler;
+  try {
+    compiler = execFileSync("cc", ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
+  } catch {
+    return { skipped: "no `cc` on this machine: the native C baseline was skipped" };
+  }
+  const result = { compiler: `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; plain loops: ${BUILDS.plain.flags.join(" ")}` };
+  for (const [name, { flags, binary }] of Object.entries(BUILDS)) {
+    const path = join(here, binary);
+    execFileSync("cc", [...flags, "-o", path, join(here, "matmul.c")], { stdio: "inherit" });
+    const output = execFileSync(path, [name, ...shapes.flat().map(String)], { encoding: "utf8" });
+    result[name] = output.trim().split("\n").map((line) => JSON.parse(line));
+  }
+  return result;
+}
