@@ -45,6 +45,7 @@ const CHECKS = {
   "worker.js": workerExample,
   "distributed.mjs": async () => selfChecking(await run(commands.node("examples/distributed.mjs"))),
   "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"))),
+  "autograd.mjs": async () => selfChecking(await run(commands.node("examples/autograd.mjs"))),
 };
 
 export async function runExamples() {

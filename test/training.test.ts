@@ -194,6 +194,17 @@ test("an 'epoch' constraint is applied by fit at each epoch's end, not by step()
   layer.dispose();
 });
 
+test("fit stops cleanly when its signal is aborted", () => {
+  const data = blobs(32, 4, 9);
+  const layer = new nn.Linear(4, 2, { generator: new Generator(9) });
+  const opt = new optim.SGD(layer.parameters(), { lr: 0.1 });
+  const controller = new AbortController();
+  const result = nn.fit(data.x, { optimizer: opt, epochs: 5, batchSize: 8, signal: controller.signal, onEpoch: () => controller.abort(), loss: (b, rows) => F.crossEntropy(layer.forward(b), rows.map((r) => data.labels[r])) });
+  assert.equal({ epochs: result.epochLosses.length, stopped: result.stopped }, { epochs: 1, stopped: true });
+  opt.dispose();
+  layer.dispose();
+});
+
 test("1,000 training steps leave the module memory in use unchanged (the step arena is reused)", () => {
   const { x, labels } = blobs(64, 30, 5);
   const model = new Autoencoder(30, 20, 2, new Generator(5));

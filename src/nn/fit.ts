@@ -16,8 +16,10 @@ export interface FitOptions {
   /** Reshuffle the rows every epoch (default true), with this generator (default: the global one). */
   shuffle?: boolean;
   generator?: Generator;
-  /** Called after each epoch with its mean batch loss; return false to stop. */
-  onEpoch?: (epoch: number, meanLoss: number) => boolean | void;
+  /** Called after each epoch (numbered from 1) with its mean training loss. */
+  onEpoch?: (epoch: number, meanLoss: number) => void;
+  /** Stops training cleanly before the next step once aborted (a Stop button's AbortController). */
+  signal?: AbortSignal;
 }
 
 function positiveInteger(name: string, value: unknown): number {
@@ -25,10 +27,13 @@ function positiveInteger(name: string, value: unknown): number {
   return value as number;
 }
 
-/** Trains on the rows of a 2-D data tensor; returns the mean loss of every epoch. */
-export function fit(data: Tensor, options: FitOptions): { epochLosses: number[] } {
+/**
+ * Trains on the rows of a 2-D data tensor; returns the mean loss of every completed epoch, and whether the
+ * signal stopped it early (the parameters then hold the last completed step's values).
+ */
+export function fit(data: Tensor, options: FitOptions): { epochLosses: number[]; stopped: boolean } {
   if (data?.shape?.length !== 2) throw new RangeError(`fit: data must be a 2-D tensor [rows, features]; got ${data?.shape ? formatShape(data.shape) : String(data)}`);
-  const { optimizer, loss, shuffle = true, generator = globalGenerator(), onEpoch } = options;
+  const { optimizer, loss, shuffle = true, generator = globalGenerator(), onEpoch, signal } = options;
   const epochs = positiveInteger("epochs", options.epochs);
   const batchSize = positiveInteger("batchSize", options.batchSize);
   if (typeof loss !== "function") throw new TypeError("fit: options.loss must be a function (batch, indices) => scalar loss tensor");
@@ -39,6 +44,7 @@ export function fit(data: Tensor, options: FitOptions): { epochLosses: number[] 
     const order = shuffle ? generator.permutation(rows) : Int32Array.from({ length: rows }, (_, i) => i);
     let total = 0;
     for (let start = 0, step = 0; start < rows; start += batchSize, step++) {
+      if (signal?.aborted) return { epochLosses, stopped: true };
       const indices = order.subarray(start, Math.min(rows, start + batchSize));
       total += scope(() => {
         optimizer.zeroGrad();
@@ -54,7 +60,7 @@ export function fit(data: Tensor, options: FitOptions): { epochLosses: number[] 
     }
     applyConstraints(parameters, "epoch");
     epochLosses.push(total / rows);
-    if (onEpoch?.(epoch + 1, total / rows) === false) break;
+    onEpoch?.(epoch + 1, total / rows);
   }
-  return { epochLosses };
+  return { epochLosses, stopped: false };
 }
