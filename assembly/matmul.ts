@@ -12,8 +12,11 @@
 //     12 of the 16 xmm registers (V8 keeps one as scratch), so nothing spills, and each B load feeds 4 rows,
 //     each A splat 2 vectors: 6 loads per 16 vector ops, below the 2 loads per cycle x86 sustains. Loops
 //     run inner over k, so C is read/written once per tile, and when k is small (backward pass, k = batch
-//     size) the tile is mostly that one store. Inlining with constant strides turns TN's A accesses into
-//     constant offsets and NN's B stride into the only runtime stride.
+//     size) the tile is mostly that one store. The kernel is inlined into each export, so the stride that is
+//     a constant there (NN: 4 along k; TN: 4 across rows) folds into address offsets.
+//     k runs in blocks of K_BLOCK = 64 (C re-read once per block): TN with m = 1000 steps A by 4 KB per p, so
+//     an unblocked tile touches k pages of A and the L1 DTLB misses; measured in Node on this machine, 64
+//     lifts TN m=1000 n=100 k=256 from ~36 to ~40 GFLOP/s and moves NN within ±2% (noise).
 //   NT (B stored n×k) has both operands contiguous along k, so it is a dot-product form vectorised over k:
 //     2 A rows × 4 B rows = 8 accumulators, 6 loads per 16 vector ops, and the horizontal sums of a row's
 //     4 accumulators collapse (two unpack/add rounds) into one vector C(i, j..j+4), one contiguous store.
@@ -23,10 +26,12 @@
 //   NT with k < SMALL_K (the 2-class latent) has too little k to fill vectors, so it turns around: four B
 //     rows are transposed once into k registers Bᵀ(p, j..j+4) and every row of A is swept against them,
 //     C(i, j..j+4) = Σ_p A(i,p)·Bᵀ(p, j..j+4); k is a compile-time constant in each specialisation.
-//   Packing panels into scratch did not pay at the shapes that matter (see bench/matmul-speed.mjs): B's
-//   panel is already streamed with unit or one fixed stride and the working sets fit L2.
+//   No packing into scratch: unpacked, the listed shapes already run at 36–45 GFLOP/s, the rate of the
+//   L1-resident 64×64×64 product (~39–41 GFLOP/s, the 128-bit mul + add ceiling here), so a copy has nothing
+//   left to win (bench/matmul-speed.mjs).
 
 const SMALL_K = 8;
+const K_BLOCK = 64;
 
 @inline function madd(acc: v128, x: v128, y: v128): v128 {
   return f32x4.add(acc, f32x4.mul(x, y));
@@ -151,13 +156,20 @@ const SMALL_K = 8;
 // C = A·B with A(i,p) at a + i·ars + p·aps (bytes).
 @inline function axpyForm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
   const ldc = <usize>n << 2;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) axpyBand(a + <usize>i * ars, ars, aps, b, c + <usize>i * ldc, n, k, 4, accumulate);
-  const left = m - i;
-  const ai = a + <usize>i * ars, ci = c + <usize>i * ldc;
-  if (left == 3) axpyBand(ai, ars, aps, b, ci, n, k, 3, accumulate);
-  else if (left == 2) axpyBand(ai, ars, aps, b, ci, n, k, 2, accumulate);
-  else if (left == 1) axpyBand(ai, ars, aps, b, ci, n, k, 1, accumulate);
+  let p0 = 0;
+  do {
+    const kc = min(K_BLOCK, k - p0);
+    const ak = a + <usize>p0 * aps, bk = b + <usize>p0 * ldc;
+    const acc = p0 > 0 ? 1 : accumulate;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) axpyBand(ak + <usize>i * ars, ars, aps, bk, c + <usize>i * ldc, n, kc, 4, acc);
+    const left = m - i;
+    const ai = ak + <usize>i * ars, ci = c + <usize>i * ldc;
+    if (left == 3) axpyBand(ai, ars, aps, bk, ci, n, kc, 3, acc);
+    else if (left == 2) axpyBand(ai, ars, aps, bk, ci, n, kc, 2, acc);
+    else if (left == 1) axpyBand(ai, ars, aps, bk, ci, n, kc, 1, acc);
+    p0 += kc;
+  } while (p0 < k);
 }
 
 export function matmulNN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {

@@ -11,22 +11,21 @@ const BUILDS = {
 };
 
 /**
- * GFLOP/s of the C kernels for shapes [form ('NN' | 'TN' | 'NT'), m, n, k]: { compiler, sse: [...], plain: [...] },
- * each entry { form, m, n, k, ns, gflops, error }; { skipped } without a C compiler.
+ * Builds both binaries: { compiler, run(shapes) }, where run takes shapes [form ('NN' | 'TN' | 'NT'), m, n, k]
+ * and returns { sse: [...], plain: [...] }, each entry { form, m, n, k, ns, gflops, error }; { skipped } without
+ * a C compiler.
  */
-export function nativeMatmul(shapes) {
+export function buildNativeMatmul() {
   let compiler;
   try {
     compiler = execFileSync("cc", ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
   } catch {
     return { skipped: "no `cc` on this machine: the native C baseline was skipped" };
   }
-  const result = { compiler: `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; plain loops: ${BUILDS.plain.flags.join(" ")}` };
-  for (const [name, { flags, binary }] of Object.entries(BUILDS)) {
-    const path = join(here, binary);
-    execFileSync("cc", [...flags, "-o", path, join(here, "matmul.c")], { stdio: "inherit" });
-    const output = execFileSync(path, [name, ...shapes.flat().map(String)], { encoding: "utf8" });
-    result[name] = output.trim().split("\n").map((line) => JSON.parse(line));
-  }
-  return result;
+  for (const { flags, binary } of Object.values(BUILDS)) execFileSync("cc", [...flags, "-o", join(here, binary), join(here, "matmul.c")], { stdio: "inherit" });
+  const runBuild = (name, shapes) => execFileSync(join(here, BUILDS[name].binary), [name, ...shapes.flat().map(String)], { encoding: "utf8" }).trim().split("\n").map((line) => JSON.parse(line));
+  return {
+    compiler: `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; plain loops: ${BUILDS.plain.flags.join(" ")}`,
+    run: (shapes) => ({ sse: runBuild("sse", shapes), plain: runBuild("plain", shapes) }),
+  };
 }

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as sp from "../dist/index.js";
 import { environment } from "./environment.mjs";
-import { nativeMatmul } from "./matmul-native.mjs";
+import { buildNativeMatmul } from "./matmul-native.mjs";
+import { PLAIN } from "./matmul-speed.mjs";
 import { medianMs } from "./measure.mjs";
 import { BATCH, BETA1, BETA2, D, EPS, HIDDEN, initialWeights, K, LAMBDA_RECON, LAYERS, LR, makeData, median, mulberry32, N_ROWS, permutation } from "./train/problem.mjs";
 
@@ -94,25 +95,6 @@ function randomArray(n, rng) {
   return Float32Array.from({ length: n }, () => rng.random() * 2 - 1);
 }
 
-/** Plain JavaScript: C = op(A)·op(B) on Float32Arrays, loops ordered for unit stride in the innermost one. */
-function plainMatmul(a, b, c, m, n, k, transA, transB) {
-  c.fill(0);
-  for (let i = 0; i < m; i++) {
-    if (transB) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
-        c[i * n + j] = s;
-      }
-    } else {
-      for (let p = 0; p < k; p++) {
-        const aip = transA ? a[p * m + i] : a[i * k + p];
-        for (let j = 0; j < n; j++) c[i * n + j] += aip * b[p * n + j];
-      }
-    }
-  }
-}
-
 async function matmulSuite() {
   const rng = mulberry32(0);
   const rows = [];
@@ -122,8 +104,9 @@ async function matmulSuite() {
     const A = sp.tensor(a, transA ? [k, m] : [m, k]), B = sp.tensor(b, transB ? [n, k] : [k, n]);
     const ours = await medianMs(() => sp.scope(() => void F.matmul(A, B, { transA, transB })), m * n);
     const c = new Float32Array(m * n);
-    const plain = await medianMs(() => plainMatmul(a, b, c, m, n, k, transA, transB), m * n * 100);
-    rows.push({ label, m, n, k, form: transA ? "TN" : transB ? "NT" : "NN", sparseproj: flops / ours.ms / 1e6, plainJs: flops / plain.ms / 1e6 });
+    const form = transA ? "TN" : transB ? "NT" : "NN";
+    const plain = await medianMs(() => PLAIN[form](a, b, c, m, n, k), m * n * 100);
+    rows.push({ label, m, n, k, form, sparseproj: flops / ours.ms / 1e6, plainJs: flops / plain.ms / 1e6 });
     log(`matmul ${label}: sparseproj ${(flops / ours.ms / 1e6).toFixed(2)} GFLOP/s, plain JS ${(flops / plain.ms / 1e6).toFixed(2)}`);
   }
   return rows;
@@ -131,7 +114,9 @@ async function matmulSuite() {
 
 // ───── run everything ─────
 
-const native = nativeMatmul(PRODUCTS.map(([, m, n, k, transA, transB]) => [transA ? "TN" : transB ? "NT" : "NN", m, n, k]));
+const nativeBuild = buildNativeMatmul();
+const native = nativeBuild.skipped ? nativeBuild : nativeBuild.run(PRODUCTS.map(([, m, n, k, transA, transB]) => [transA ? "TN" : transB ? "NT" : "NN", m, n, k]));
+native.compiler = nativeBuild.compiler;
 const { exactL1Inf: _, ...machine } = environment(native, false);
 const results = { environment: machine, epochs: EPOCHS, training: {}, matmul: [] };
 log("sparseproj (WebAssembly kernels, float32)…");

@@ -20,3 +20,10 @@ export * as F from "./autograd/functional.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export { Generator, manualSeed } from "./random.ts";
+
+// The supervised autoencoder: feature selection by projection-constrained double descent.
+export { trainSAE, type TrainingHistory } from "./sae/train.ts";
+export { crossValidate, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type Summary } from "./sae/cross-validate.ts";
+export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
+export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
+export type { PreprocessOptions } from "./sae/preprocess.ts";

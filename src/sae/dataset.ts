@@ -1,0 +1,58 @@
+// The samples and labels a user hands in, checked once and put in one shape: a row-major Float64Array of
+// n × d values and class indices 0..k−1 into the sorted distinct labels.
+
+export type Labels = ArrayLike<number> | ArrayLike<string>;
+
+export interface Dataset {
+  readonly x: Float64Array;
+  readonly n: number;
+  readonly d: number;
+  readonly y: Int32Array;
+  /** The distinct labels, sorted; y indexes into them. */
+  readonly classes: Array<number | string>;
+}
+
+/**
+ * X as rows (number[][]) or row-major values: flat values are split into `rows` rows when it is given (training:
+ * one per label), else into rows of `cols` values (prediction: the model's feature count).
+ */
+export function toMatrix(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, shape: { rows?: number; cols?: number }, what: string): { x: Float64Array; n: number; d: number } {
+  const nested = X != null && typeof (X as ArrayLike<unknown>)[0] === "object" && (X as ArrayLike<unknown>)[0] !== null;
+  let n: number, d: number, x: Float64Array;
+  if (nested) {
+    const rows = X as ArrayLike<ArrayLike<number>>;
+    n = rows.length;
+    if (shape.rows !== undefined && n !== shape.rows) throw new RangeError(`${what}: X has ${n} rows but y has ${shape.rows} labels`);
+    d = rows[0].length;
+    x = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      if (rows[i]?.length !== d) throw new RangeError(`${what}: X row ${i} has ${rows[i]?.length} values, row 0 has ${d}`);
+      for (let j = 0; j < d; j++) x[i * d + j] = rows[i][j];
+    }
+  } else {
+    if (X == null || typeof (X as ArrayLike<number>).length !== "number") throw new TypeError(`${what}: X must be rows (number[][]) or row-major values`);
+    const flat = X as ArrayLike<number>;
+    [n, d] = shape.rows !== undefined ? [shape.rows, flat.length / shape.rows] : [flat.length / shape.cols!, shape.cols!];
+    if (!Number.isInteger(n) || !Number.isInteger(d) || d < 1) {
+      throw new RangeError(`${what}: X has ${flat.length} values, not a whole number of ${shape.rows !== undefined ? `features for ${n} samples` : `rows of ${d} features`}`);
+    }
+    x = Float64Array.from(flat);
+  }
+  if (shape.cols !== undefined && d !== shape.cols) throw new RangeError(`${what}: X has ${d} features; the model was trained on ${shape.cols}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RangeError(`${what}: X[${Math.floor(i / d)}][${i % d}] is ${x[i]}; values must be finite`);
+  }
+  return { x, n, d };
+}
+
+/** Samples and labels (numbers or strings) checked and indexed. */
+export function toDataset(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, what = "trainSAE"): Dataset {
+  if (y == null || typeof y.length !== "number" || !y.length) throw new TypeError(`${what}: y must be a non-empty array of labels`);
+  const { x, n, d } = toMatrix(X, { rows: y.length }, what);
+  const values = Array.from(y as ArrayLike<number | string>);
+  if (!values.every((v) => typeof v === "number" || typeof v === "string")) throw new TypeError(`${what}: labels must be numbers or strings`);
+  const classes = [...new Set(values)].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b))));
+  if (classes.length < 2) throw new RangeError(`${what}: y has a single class (${String(classes[0])}); a classifier needs at least two`);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return { x, n, d, y: Int32Array.from(values, (v) => index.get(v)!), classes };
+}

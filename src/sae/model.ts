@@ -1,0 +1,136 @@
+// A trained supervised autoencoder: predictions with the softmax confidence of the latent, the latent itself,
+// reconstructions, the selected features ranked by their first-layer column norm, and a JSON form that carries
+// the fitted preprocessing with the weights.
+import { scope } from "../autograd/arena.ts";
+import { noGrad, tensor } from "../autograd/tensor.ts";
+import type { StateDict } from "../nn/module.ts";
+import { Generator } from "../random.ts";
+import { toMatrix } from "./dataset.ts";
+import { SupervisedAutoencoderNet } from "./network.ts";
+import { resolveOptions, type ResolvedOptions } from "./options.ts";
+import { transformRows, type Preprocessing } from "./preprocess.ts";
+import type { TrainingHistory } from "./train.ts";
+
+export interface SAEInfo {
+  options: ResolvedOptions;
+  classes: Array<number | string>;
+  featureNames: string[];
+  preprocessing: Preprocessing;
+  history: TrainingHistory;
+}
+
+export interface SelectedFeature {
+  index: number;
+  name: string;
+  /** The column's ℓ2 norm in the first layer, divided by the largest. */
+  score: number;
+}
+
+/** The JSON form of a model: plain data, loadable by loadSAE in any runtime. */
+export interface SAEJson extends SAEInfo {
+  format: "sparseproj-sae";
+  version: 1;
+  state: StateDict;
+}
+
+export class SAEModel {
+  constructor(
+    /** @internal */ readonly net: SupervisedAutoencoderNet,
+    readonly info: SAEInfo,
+  ) {}
+
+  get classes(): Array<number | string> {
+    return this.info.classes;
+  }
+
+  get features(): number {
+    return this.info.featureNames.length;
+  }
+
+  /** Rows of X (rows, or row-major values) preprocessed as in training, through the encoder (and the decoder). */
+  #apply(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, through: "latent" | "reconstruction"): Float64Array {
+    const d = this.features;
+    const data = toMatrix(X, { cols: d }, "SAEModel");
+    const n = data.n;
+    const x = transformRows(this.info.preprocessing, data.x, d, Int32Array.from({ length: n }, (_, i) => i));
+    return scope(() => noGrad(() => {
+      const latent = this.net.forward(tensor(x, [n, d]));
+      return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
+    }));
+  }
+
+  /** The latent (the class logits), n × classes, row-major. */
+  encode(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
+    return this.#apply(X, "latent");
+  }
+
+  /** The decoder's output, in the preprocessed (log / z-scored) space, n × features. */
+  reconstruct(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
+    return this.#apply(X, "reconstruction");
+  }
+
+  /** The softmax of the latent: the confidence per class, n × classes, row-major. */
+  predictProba(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
+    const z = this.encode(X);
+    const k = this.classes.length;
+    for (let i = 0; i < z.length; i += k) {
+      let top = -Infinity, sum = 0;
+      for (let c = 0; c < k; c++) top = Math.max(top, z[i + c]);
+      for (let c = 0; c < k; c++) sum += (z[i + c] = Math.exp(z[i + c] - top));
+      for (let c = 0; c < k; c++) z[i + c] /= sum;
+    }
+    return z;
+  }
+
+  /** The class index (into `classes`) of the largest logit per row. */
+  predict(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Int32Array {
+    const z = this.encode(X);
+    const k = this.classes.length;
+    return Int32Array.from({ length: z.length / k }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+      return best;
+    });
+  }
+
+  /** The input features whose first-layer column is not all zero, strongest first. */
+  selectedFeatures(): SelectedFeature[] {
+    const w = this.net.firstLayer.weight;
+    const [h, d] = w.shape;
+    const data = w.data;
+    const norms = Array.from({ length: d }, (_, j) => {
+      let s = 0;
+      for (let i = 0; i < h; i++) s += data[i * d + j] ** 2;
+      return Math.sqrt(s);
+    });
+    const top = Math.max(...norms) || 1;
+    return norms
+      .map((norm, index) => ({ index, name: this.info.featureNames[index], score: norm / top }))
+      .filter((f) => f.score > 0)
+      .sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
+  /** The fraction of input features whose first-layer column is all zero. */
+  get featureSparsity(): number {
+    return 1 - this.selectedFeatures().length / this.features;
+  }
+
+  toJSON(): SAEJson {
+    return { format: "sparseproj-sae", version: 1, ...this.info, state: this.net.stateDict() };
+  }
+
+  /** Releases the weights' memory. */
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/** A model from SAEModel.toJSON() (or its JSON text). */
+export function loadSAE(json: SAEJson | string): SAEModel {
+  const value = typeof json === "string" ? (JSON.parse(json) as SAEJson) : json;
+  if (value?.format !== "sparseproj-sae" || value.version !== 1) throw new TypeError("loadSAE: not a sparseproj supervised-autoencoder model (format 'sparseproj-sae', version 1)");
+  const options = resolveOptions({ ...value.options, radius: value.options.radius });
+  const net = new SupervisedAutoencoderNet(value.featureNames.length, options.hidden, value.classes.length, options.activation, new Generator(0));
+  net.loadStateDict(value.state);
+  return new SAEModel(net, { options, classes: value.classes, featureNames: value.featureNames, preprocessing: value.preprocessing, history: value.history });
+}

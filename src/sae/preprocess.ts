@@ -1,0 +1,49 @@
+// The papers' preprocessing, fitted on training rows only: log(|x + 1|) for non-negative intensities, then a
+// z-score per feature with the training rows' mean and population standard deviation (sklearn's scale).
+
+export interface PreprocessOptions {
+  /** log(|x + 1|) first: true, false, or 'auto' (default) = when every training value is ≥ 0 (intensities). */
+  log?: boolean | "auto";
+  /** Centre and scale each feature (default true). */
+  zscore?: boolean;
+}
+
+/** What was fitted, enough to transform new rows the same way (saved with a model). */
+export interface Preprocessing {
+  log: boolean;
+  mean: number[] | null;
+  std: number[] | null;
+}
+
+/** Fits on rows `rows` of X (n × d, row-major). */
+export function fitPreprocessing(x: ArrayLike<number>, d: number, rows: ArrayLike<number>, options: PreprocessOptions = {}): Preprocessing {
+  const { log = "auto", zscore = true } = options;
+  let useLog = log === true;
+  if (log === "auto") {
+    useLog = true;
+    for (let r = 0; r < rows.length && useLog; r++) for (let j = 0; j < d; j++) if (x[rows[r] * d + j] < 0) useLog = false;
+  }
+  if (!zscore) return { log: useLog, mean: null, std: null };
+  const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
+  const value = (i: number, j: number) => (useLog ? Math.log(Math.abs(x[i * d + j] + 1)) : x[i * d + j]);
+  for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) mean[j] += value(rows[r], j);
+  for (let j = 0; j < d; j++) mean[j] /= rows.length;
+  for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) std[j] += (value(rows[r], j) - mean[j]) ** 2;
+  // A constant feature carries no information; scaling it by 1 keeps it at 0 instead of dividing by 0.
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j] / rows.length) || 1;
+  return { log: useLog, mean, std };
+}
+
+/** Rows `rows` of X transformed, as a new row-major Float32Array (rows.length × d). */
+export function transformRows(p: Preprocessing, x: ArrayLike<number>, d: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * d);
+  for (let r = 0; r < rows.length; r++) {
+    for (let j = 0; j < d; j++) {
+      let v = x[rows[r] * d + j];
+      if (p.log) v = Math.log(Math.abs(v + 1));
+      if (p.mean && p.std) v = (v - p.mean[j]) / p.std[j];
+      out[r * d + j] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+// trainSAE: the supervised autoencoder with double descent (Barlaud et al.). Phase 1 trains the network; the
+// chosen layer is then projected once onto the ball of radius η, the entries the projection zeroed become a
+// mask, and phase 2 trains again with the mask held (optionally from the initial values: rewind). Every choice
+// that looks at data other than the training rows (epoch, radius) uses a validation carve of those rows.
+import { scope } from "../autograd/arena.ts";
+import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
+import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import { projectionConstraint } from "../nn/constraints.ts";
+import { fit } from "../nn/fit.ts";
+import type { StateDict } from "../nn/module.ts";
+import type { Parameter } from "../nn/parameter.ts";
+import { Adam } from "../optim/adam.ts";
+import { Generator } from "../random.ts";
+import { toDataset, type Dataset, type Labels } from "./dataset.ts";
+import { validationSplit } from "./folds.ts";
+import { SAEModel } from "./model.ts";
+import { SupervisedAutoencoderNet } from "./network.ts";
+import { PROJECTIONS, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
+import { fitPreprocessing, transformRows } from "./preprocess.ts";
+
+export interface TrainingHistory {
+  /** Mean training loss per epoch of each phase. */
+  losses: [number[], number[]];
+  /** Validation accuracy per phase-2 epoch, when a validation fraction was carved. */
+  validationAccuracy: number[];
+  /** The phase-2 epoch kept (1-based; the last one without validation). */
+  epoch: number;
+  /** The radius used (the chosen one with radius 'auto'), or null without projection. */
+  radius: number | null;
+  /** Validation accuracy and sparsity of every radius tried by radius 'auto'. */
+  radiusSearch: Array<{ radius: number; accuracy: number; featureSparsity: number }>;
+  secondsPerEpoch: number;
+}
+
+function classWeights(o: ResolvedOptions, data: Dataset, rows: ArrayLike<number>): number[] | undefined {
+  if (o.classWeights === null) return undefined;
+  const k = data.classes.length;
+  if (o.classWeights === "balanced") {
+    const counts = new Array<number>(k).fill(0);
+    for (let r = 0; r < rows.length; r++) counts[data.y[rows[r]]]++;
+    return counts.map((c) => (c ? rows.length / (k * c) : 0));
+  }
+  if (o.classWeights.length !== k) throw new RangeError(`trainSAE: options.classWeights has ${o.classWeights.length} entries for ${k} classes`);
+  return o.classWeights;
+}
+
+/** The parameters the projection acts on, each with its grouping. */
+function projectedWeights(net: SupervisedAutoencoderNet, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
+  return o.projectLayers.map((layer) => (layer === "encoder" ? { parameter: net.firstLayer.weight, axis: "columns" as const } : { parameter: net.lastLayer.weight, axis: "rows" as const }));
+}
+
+/** Projects each chosen weight once and holds the zeros it made as the parameter's mask. */
+function projectAndMask(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
+  if (o.projection === "none") return;
+  for (const { parameter, axis } of projectedWeights(net, o)) {
+    projectionConstraint(PROJECTIONS[o.projection], { radius, axis }).apply(parameter);
+    parameter.setMask(Array.from(parameter.data, (v) => (v === 0 ? 0 : 1)));
+  }
+}
+
+function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<number>, k: number): number {
+  return scope(() => {
+    const z = noGrad(() => net.forward(x)).data;
+    let right = 0;
+    for (let i = 0; i < y.length; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+      if (best === y[i]) right++;
+    }
+    return right / y.length;
+  });
+}
+
+interface Run {
+  net: SupervisedAutoencoderNet;
+  losses: [number[], number[]];
+  validationAccuracy: number[];
+  epoch: number;
+  seconds: number;
+  epochs: number;
+}
+
+/** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
+function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: number | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: SupervisedAutoencoderNet) => void): Run {
+  const generator = new Generator(o.seed);
+  const k = data.classes.length;
+  const net = new SupervisedAutoencoderNet(data.d, o.hidden, k, o.activation, generator);
+  const initial = o.rewind ? net.stateDict() : null;
+  const loss = (batch: Tensor, rows: Int32Array) => {
+    const z = net.encoder.forward(batch);
+    const labels = Array.from(rows, (r) => trainLabels[r]);
+    return add(crossEntropy(z, labels, { weight: weights }), mul(smoothL1Loss(net.decoder.forward(z), batch), o.lambda));
+  };
+  const started = performance.now();
+  const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void) => {
+    if (!epochs) return [];
+    const optimizer = new Adam(net.parameters(), { lr: o.lr });
+    try {
+      return fit(x, {
+        optimizer, loss, epochs, batchSize: o.batchSize, generator, signal,
+        onEpoch: (epoch, mean) => {
+          onEpoch?.(epoch);
+          onProgress?.({ phase: p, epoch, epochs, loss: mean });
+        },
+      }).epochLosses;
+    } finally {
+      optimizer.dispose();
+    }
+  };
+  const phase1 = phase(1, o.epochs[0]);
+  afterPhase1?.(net);
+  if (radius !== null) {
+    projectAndMask(net, o, radius);
+    if (initial) {
+      const masks = net.parameters().map((p) => p.mask);
+      net.loadStateDict(initial);
+      net.parameters().forEach((p, i) => p.setMask(masks[i]));
+    }
+  }
+  const validationAccuracy: number[] = [];
+  let best = { accuracy: -1, epoch: o.epochs[1], state: null as StateDict | null };
+  const phase2 = phase(2, o.epochs[1], (epoch) => {
+    if (!validation) return;
+    const accuracy = accuracyOf(net, validation.x, validation.y, k);
+    validationAccuracy.push(accuracy);
+    // Ties go to the later epoch: more training at the same validation accuracy.
+    if (accuracy >= best.accuracy) best = { accuracy, epoch, state: net.stateDict() };
+  });
+  if (best.state) net.loadStateDict(best.state);
+  const epochs = phase1.length + phase2.length;
+  return { net, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
+}
+
+function featureSparsity(net: SupervisedAutoencoderNet): number {
+  const w = net.firstLayer.weight;
+  const [h, d] = w.shape;
+  const data = w.data;
+  let zero = 0;
+  for (let j = 0; j < d; j++) {
+    let i = 0;
+    while (i < h && data[i * d + j] === 0) i++;
+    if (i === h) zero++;
+  }
+  return zero / d;
+}
+
+/** Radius 'auto': phase 1 once on an inner split, then each radius on a log grid below the trained norm. */
+function searchRadius(data: Dataset, o: ResolvedOptions, rows: Int32Array, weights: number[] | undefined): { radius: number; tried: TrainingHistory["radiusSearch"] } {
+  const [inner, held] = validationSplit(rows, data.y, data.classes.length, 0.25, o.seed + 1);
+  const prep = fitPreprocessing(data.x, data.d, inner, o.preprocess);
+  const x = tensor(transformRows(prep, data.x, data.d, inner), [inner.length, data.d]);
+  const validation = { x: tensor(transformRows(prep, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) };
+  const labels = Int32Array.from(inner, (r) => data.y[r]);
+  let norm = 0;
+  const base = doubleDescent(data, { ...o, projection: "none" }, x, labels, weights, null, null, undefined, undefined, (net) => {
+    const w = net.firstLayer.weight;
+    const [h, d] = w.shape;
+    for (let j = 0; j < d; j++) {
+      let m = 0;
+      for (let i = 0; i < h; i++) m = Math.max(m, Math.abs(w.data[i * d + j]));
+      norm += m;
+    }
+  });
+  base.net.dispose();
+  const tried: TrainingHistory["radiusSearch"] = [];
+  for (let step = 1; step <= 8; step++) {
+    const radius = norm / 2 ** step;
+    const run = doubleDescent(data, o, x, labels, weights, radius, null);
+    tried.push({ radius, accuracy: accuracyOf(run.net, validation.x, validation.y, data.classes.length), featureSparsity: featureSparsity(run.net) });
+    run.net.dispose();
+  }
+  // Best validation accuracy; ties toward more sparsity (the smaller radius).
+  const chosen = tried.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.featureSparsity >= a.featureSparsity) ? b : a));
+  return { radius: chosen.radius, tried };
+}
+
+/** Trains on every row of `rows` (all rows by default), preprocessing fitted on them alone. @internal */
+export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array, featureNames?: string[]): SAEModel {
+  const o = resolveOptions(options);
+  const weights = classWeights(o, data, rows);
+  let radius: number | null = null;
+  let radiusSearch: TrainingHistory["radiusSearch"] = [];
+  if (o.projection !== "none") {
+    if (o.radius === "auto") ({ radius, tried: radiusSearch } = searchRadius(data, o, rows, weights));
+    else radius = o.radius;
+  }
+  const [train, held] = o.validationFraction > 0 ? validationSplit(rows, data.y, data.classes.length, o.validationFraction, o.seed + 2) : [rows, new Int32Array(0)];
+  const preprocessing = fitPreprocessing(data.x, data.d, train, o.preprocess);
+  const x = tensor(transformRows(preprocessing, data.x, data.d, train), [train.length, data.d]);
+  const validation = held.length ? { x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) } : null;
+  const run = doubleDescent(data, o, x, Int32Array.from(train, (r) => data.y[r]), weights, radius, validation, options.onProgress, options.signal);
+  const history: TrainingHistory = { losses: run.losses, validationAccuracy: run.validationAccuracy, epoch: run.epoch, radius, radiusSearch, secondsPerEpoch: run.seconds / Math.max(1, run.epochs) };
+  return new SAEModel(run.net, { options: { ...o, radius: radius ?? o.radius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
+}
+
+/**
+ * Trains a supervised autoencoder on all of X (rows, or row-major values with y.length rows) and labels y.
+ * See SAEOptions for the defaults: hidden [100], SiLU, λ 1, Adam lr 1e-3, batch 8, 30 + 30 epochs, bilevel ℓ1,∞
+ * with radius 1 on the first layer, no rewind.
+ */
+export function trainSAE(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: SAEOptions = {}): SAEModel {
+  const data = toDataset(X, y);
+  if (options.featureNames && options.featureNames.length !== data.d) throw new RangeError(`trainSAE: ${options.featureNames.length} feature names for ${data.d} features`);
+  return trainOnRows(data, options, Int32Array.from({ length: data.n }, (_, i) => i));
+}
