@@ -36,8 +36,15 @@ export interface SAEJson extends SAEInfo {
 export class SAEModel {
   constructor(
     /** @internal */ readonly net: SupervisedAutoencoderNet,
+    /** The first layer's weight (hidden × features) after phase 1, before the projection; null for a loaded model. */
+    readonly firstLayerBeforeProjection: Float32Array | null,
     readonly info: SAEInfo,
   ) {}
+
+  /** A copy of the first layer's weight (hidden × features, row-major): its columns are the input features. */
+  get firstLayerWeight(): Float32Array {
+    return Float32Array.from(this.net.firstLayer.weight.data);
+  }
 
   get classes(): Array<number | string> {
     return this.info.classes;
@@ -132,5 +139,5 @@ export function loadSAE(json: SAEJson | string): SAEModel {
   const options = resolveOptions({ ...value.options, radius: value.options.radius });
   const net = new SupervisedAutoencoderNet(value.featureNames.length, options.hidden, value.classes.length, options.activation, new Generator(0));
   net.loadStateDict(value.state);
-  return new SAEModel(net, { options, classes: value.classes, featureNames: value.featureNames, preprocessing: value.preprocessing, history: value.history });
+  return new SAEModel(net, null, { options, classes: value.classes, featureNames: value.featureNames, preprocessing: value.preprocessing, history: value.history });
 }

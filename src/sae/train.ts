@@ -73,6 +73,8 @@ function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<numbe
 
 interface Run {
   net: SupervisedAutoencoderNet;
+  /** The first layer's weight after phase 1, before the projection. */
+  firstLayerBefore: Float32Array;
   losses: [number[], number[]];
   validationAccuracy: number[];
   epoch: number;
@@ -109,6 +111,7 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   };
   const phase1 = phase(1, o.epochs[0]);
   afterPhase1?.(net);
+  const firstLayerBefore = Float32Array.from(net.firstLayer.weight.data);
   if (radius !== null) {
     projectAndMask(net, o, radius);
     if (initial) {
@@ -128,7 +131,7 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   });
   if (best.state) net.loadStateDict(best.state);
   const epochs = phase1.length + phase2.length;
-  return { net, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
+  return { net, firstLayerBefore, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
 }
 
 function featureSparsity(net: SupervisedAutoencoderNet): number {
@@ -190,7 +193,7 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
   const validation = held.length ? { x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) } : null;
   const run = doubleDescent(data, o, x, Int32Array.from(train, (r) => data.y[r]), weights, radius, validation, options.onProgress, options.signal);
   const history: TrainingHistory = { losses: run.losses, validationAccuracy: run.validationAccuracy, epoch: run.epoch, radius, radiusSearch, secondsPerEpoch: run.seconds / Math.max(1, run.epochs) };
-  return new SAEModel(run.net, { options: { ...o, radius: radius ?? o.radius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
+  return new SAEModel(run.net, run.firstLayerBefore, { options: { ...o, radius: radius ?? o.radius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
 }
 
 /**
