@@ -27,3 +27,8 @@ export { crossValidate, type CrossValidateOptions, type CrossValidationResult, t
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
 export type { PreprocessOptions } from "./sae/preprocess.ts";
+
+// Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
+export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";
+export { silhouetteScore } from "./metrics/silhouette.ts";
+export { pca2, type Pca2, type Points } from "./metrics/pca.ts";
