@@ -23,7 +23,7 @@ export { Generator, manualSeed } from "./random.ts";
 
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
-export { crossValidate, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type Summary } from "./sae/cross-validate.ts";
+export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
 export type { PreprocessOptions } from "./sae/preprocess.ts";
@@ -32,3 +32,6 @@ export type { PreprocessOptions } from "./sae/preprocess.ts";
 export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";
 export { silhouetteScore } from "./metrics/silhouette.ts";
 export { pca2, type Pca2, type Points } from "./metrics/pca.ts";
+
+// Synthetic data: scikit-learn's make_classification, the same arrays for the same randomState.
+export { makeClassification, type MakeClassificationOptions, type Classification } from "./data/make-classification.ts";

@@ -2,7 +2,7 @@
 // reproducibility, no test-fold information in training, the model's JSON, and bad input.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { crossValidate, Generator, loadSAE, trainSAE } from "../src/index.ts";
+import { crossValidate, crossValidateInWorkers, Generator, loadSAE, trainSAE } from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
 import { stratifiedFolds, validationSplit } from "../src/sae/folds.ts";
 import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
@@ -64,6 +64,27 @@ test("the same seed gives the same results; another seed other folds", () => {
   assert.equal(a.runs.map((r) => r.losses), b.runs.map((r) => r.losses));
   const c = crossValidate(X, y, { ...FAST, folds: 3, seeds: [8] });
   assert.not.equal(a.runs.map((r) => Array.from(r.test)), c.runs.map((r) => Array.from(r.test)));
+});
+
+test("folds in worker threads give the sequential results, in fold order", async () => {
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
+  if (typeof Worker !== "function" && !isNode) return; // workerd has no workers: crossValidateInWorkers says so
+  const { X, y } = separable(45, 8);
+  const options = { ...FAST, folds: 3, seeds: 2 };
+  const sequential = crossValidate(X, y, options);
+  const events: number[] = [];
+  const parallel = await crossValidateInWorkers(X, y, { ...options, workers: 2, onProgress: (e) => events.push(e.epoch) });
+  const strip = (r: typeof sequential) => r.runs.map(({ secondsPerEpoch: _, ...rest }) => ({ ...rest, test: Array.from(rest.test), predicted: Array.from(rest.predicted), probabilities: Array.from(rest.probabilities) }));
+  assert.equal(strip(parallel), strip(sequential));
+  assert.equal(parallel.selection, sequential.selection);
+  assert.is(events.length, 6 * 40, "every epoch of both phases of the 6 folds reported");
+});
+
+test("an aborted signal stops cross-validation with its reason", () => {
+  const { X, y } = separable(30, 9);
+  const controller = new AbortController();
+  controller.abort(new Error("stopped by the user"));
+  assert.throws(() => crossValidate(X, y, { ...FAST, folds: 3, signal: controller.signal }), /stopped by the user/);
 });
 
 test("folds are stratified and partition the samples; the validation carve stays inside the training rows", () => {

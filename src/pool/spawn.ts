@@ -1,24 +1,25 @@
-// Starting pool workers from the inlined worker source, and deciding whether this host can run them at all.
-// Browsers, Deno and Bun get module workers from a Blob URL; Node (which rejects blob: URLs) gets worker_threads
-// with eval. node:* modules are imported dynamically and only in Node, so this stays in the neutral bundle.
+// Starting workers from an inlined worker source (the pool's, the cross-validation folds'), and deciding whether
+// this host can run them at all. Browsers, Deno and Bun get module workers from a Blob URL; Node (which rejects
+// blob: URLs) gets worker_threads with eval. node:* modules are imported dynamically and only in Node, so this
+// stays in the neutral bundle. The source sees its port as `port`: `self`, or worker_threads' parentPort.
 import type { WorkerInit, WorkerMessage } from "./control.ts";
 import { workerSource } from "./worker-source.generated.ts";
 
-export interface WorkerEvents {
-  message(data: WorkerMessage): void;
+export interface WorkerEvents<In = WorkerMessage> {
+  message(data: In): void;
   /** The worker is gone or unusable: it threw outside a task, failed to load, or exited. */
   lost(cause: string): void;
 }
 
-export interface WorkerHandle {
-  post(message: WorkerInit): void;
+export interface WorkerHandle<Out = WorkerInit> {
+  post(message: Out): void;
   terminate(): void;
   /** Whether the worker keeps the host process alive (Node and Bun; a no-op where workers have no such notion). */
   keepAlive(on: boolean): void;
 }
 
-export interface Spawner {
-  spawn(events: WorkerEvents): WorkerHandle;
+export interface Spawner<Out = WorkerInit, In = WorkerMessage> {
+  spawn(events: WorkerEvents<In>): WorkerHandle<Out>;
   /** Releases what the spawner holds (the Blob URL). */
   dispose(): void;
 }
@@ -35,20 +36,30 @@ export async function threadSupport(): Promise<Spawner | string> {
   } catch (error) {
     return `a shared WebAssembly.Memory cannot be created here (${String(error)})`;
   }
-  if (typeof Worker === "function") return webSpawner();
-  if (isNode()) return nodeSpawner(await importNode<NodeWorkerThreads>("node:worker_threads"));
+  return workerSpawner(workerSource);
+}
+
+/** Workers running `source` (message passing only, no shared memory), or why this host has none. */
+export async function workerSpawner<Out, In>(source: string): Promise<Spawner<Out, In> | string> {
+  if (typeof Worker === "function") return webSpawner(source);
+  if (isNode()) return nodeSpawner(await importNode<NodeWorkerThreads>("node:worker_threads"), source);
   return "this host has no Worker (nor Node's worker_threads)";
+}
+
+/** The host's logical cores (1 where it does not say). */
+export async function availableCores(): Promise<number> {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
+    (isNode() ? (await importNode<{ availableParallelism(): number }>("node:os")).availableParallelism() : 1);
+  return Math.max(cores, 1);
 }
 
 /** min(4, ⌈cores / 2⌉): half the cores, leaving the rest to the calling thread and the rest of the program. */
 export async function defaultThreads(): Promise<number> {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
-    (isNode() ? (await importNode<{ availableParallelism(): number }>("node:os")).availableParallelism() : 1);
-  return Math.min(4, Math.ceil(Math.max(cores, 1) / 2));
+  return Math.min(4, Math.ceil((await availableCores()) / 2));
 }
 
-function webSpawner(): Spawner {
-  const url = URL.createObjectURL(new Blob([`const port = self;\n${workerSource}`], { type: "text/javascript" }));
+function webSpawner<Out, In>(source: string): Spawner<Out, In> {
+  const url = URL.createObjectURL(new Blob([`const port = self;\n${source}`], { type: "text/javascript" }));
   return {
     spawn(events) {
       const worker = new Worker(url, { type: "module" });
@@ -72,10 +83,10 @@ function webSpawner(): Spawner {
 }
 
 interface NodeWorker {
-  on(event: "message", listener: (data: WorkerMessage) => void): void;
+  on(event: "message", listener: (data: never) => void): void;
   on(event: "error", listener: (error: unknown) => void): void;
   on(event: "exit", listener: (code: number) => void): void;
-  postMessage(message: WorkerInit): void;
+  postMessage(message: unknown): void;
   terminate(): Promise<number>;
   ref(): void;
   unref(): void;
@@ -85,12 +96,12 @@ interface NodeWorkerThreads {
   Worker: new (source: string, options: { eval: true }) => NodeWorker;
 }
 
-function nodeSpawner({ Worker }: NodeWorkerThreads): Spawner {
-  const source = `const port = require("node:worker_threads").parentPort;\n${workerSource}`;
+function nodeSpawner<Out, In>({ Worker }: NodeWorkerThreads, source: string): Spawner<Out, In> {
+  const prelude = `const port = require("node:worker_threads").parentPort;\n${source}`;
   return {
     spawn(events) {
-      const worker = new Worker(source, { eval: true });
-      worker.on("message", (data) => events.message(data));
+      const worker = new Worker(prelude, { eval: true });
+      worker.on("message", (data: In) => events.message(data));
       worker.on("error", (error) => events.lost(`threw ${String(error)}`));
       worker.on("exit", (code) => events.lost(`exited with code ${code}`));
       return {

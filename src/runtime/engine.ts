@@ -10,6 +10,7 @@ export interface InitOptions {
 }
 
 let current: Heap | undefined;
+let currentModule: WebAssembly.Module | undefined;
 
 /** Instantiates the kernels; `memory` is given for the threads variant, which imports a shared memory. */
 export function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): Heap {
@@ -44,7 +45,14 @@ export async function init(options: InitOptions = {}): Promise<void> {
     throw new TypeError("init(options): options.module must be a WebAssembly.Module");
   }
   if (current && module === undefined) return;
-  current = instantiate(module ?? (await defaultModule()));
+  currentModule = module ?? (await defaultModule());
+  current = instantiate(currentModule);
+}
+
+/** The compiled module in use (workers are handed it rather than compiling their own). */
+export function moduleInUse(): WebAssembly.Module {
+  heap();
+  return currentModule!;
 }
 
 /** The module in use, instantiated synchronously on first use where the host allows it. */
@@ -61,6 +69,7 @@ export function heap(): Heap {
       { cause },
     );
   }
+  currentModule = module;
   current = instantiate(module);
   return current;
 }

@@ -1,45 +1,22 @@
 // Stratified k-fold cross-validation of the supervised autoencoder, over one or more seeds: preprocessing, the
 // radius search and any epoch selection see the training fold only; the test fold is scored once, at the end.
-import { classificationReport, confusionMatrix, rocAuc } from "../metrics/classification.ts";
-import { silhouetteScore } from "../metrics/silhouette.ts";
-import { toDataset, type Labels } from "./dataset.ts";
+import { toDataset, type Dataset, type Labels } from "./dataset.ts";
+import { evaluateFold, type FoldResult } from "./fold.ts";
+import { runFoldsInWorkers } from "./fold-workers.ts";
 import { stratifiedFolds } from "./folds.ts";
 import type { SAEOptions } from "./options.ts";
-import { trainOnRows } from "./train.ts";
+
+export type { FoldResult };
 
 export interface CrossValidateOptions extends SAEOptions {
+  /** Stops at the next training step once aborted; the call then throws the signal's reason. */
+  signal?: AbortSignal;
   /** Number of stratified folds (default 4). */
   folds?: number;
   /** Seeds: a count (seeds 0..n−1) or a list; each seed reshuffles the folds and re-initialises (default 1). */
   seeds?: number | number[];
   /** Called when a fold starts and as it trains (the SAE's own progress, tagged with seed and fold). */
   onFold?: (event: { seed: number; fold: number; folds: number; run: number; runs: number }) => void;
-}
-
-export interface FoldResult {
-  seed: number;
-  fold: number;
-  test: Int32Array;
-  accuracy: number;
-  /** Recall of each class (null for a class absent from the test fold). */
-  perClassAccuracy: Array<number | null>;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** ROC AUC from the predicted probabilities (one-vs-rest macro beyond two classes). */
-  auc: number;
-  confusion: number[][];
-  /** Silhouette of the test samples' latent points, with their true labels. */
-  silhouette: number | null;
-  featureSparsity: number;
-  /** The input features kept by the first layer, strongest first, with their score (column norm / largest). */
-  selected: Array<{ index: number; score: number }>;
-  radius: number | null;
-  secondsPerEpoch: number;
-  losses: [number[], number[]];
-  /** Per test sample (in `test` order): the predicted class and the class probabilities. */
-  predicted: Int32Array;
-  probabilities: Float64Array;
 }
 
 /** Mean and sample standard deviation (n − 1 denominator) over the folds × seeds runs, and the values. */
@@ -70,60 +47,19 @@ export function summarize(values: number[]): Summary {
   return { mean, std, values };
 }
 
-/**
- * Trains and scores the supervised autoencoder on stratified folds; see CrossValidationResult. Options are
- * trainSAE's, plus folds and seeds.
- */
-export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions = {}): CrossValidationResult {
-  const data = toDataset(X, y, "crossValidate");
-  const { folds: k = 4, seeds = 1, onFold, ...sae } = options;
+/** What crossValidate and crossValidateInWorkers share: checked inputs, the seeds, the folds of each seed. */
+function plan(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions, what: string) {
+  const data = toDataset(X, y, what);
+  const { folds: k = 4, seeds = 1, onFold, onProgress, signal, ...sae } = options;
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
-  if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError("crossValidate: seeds must be a positive count or a list of integers");
+  if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
   const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
-  if (featureNames.length !== data.d) throw new RangeError(`crossValidate: ${featureNames.length} feature names for ${data.d} features`);
-  const classes = data.classes.length;
-  const all = Int32Array.from({ length: data.n }, (_, i) => i);
-  const runs: FoldResult[] = [];
-  const total = seedList.length * k;
-  for (const seed of seedList) {
-    const folds = stratifiedFolds(data.y, classes, k, seed);
-    folds.forEach((test, fold) => {
-      onFold?.({ seed, fold: fold + 1, folds: k, run: runs.length + 1, runs: total });
-      const inTest = new Set(test);
-      const train = all.filter((i) => !inTest.has(i));
-      const model = trainOnRows(data, { ...sae, seed: (sae.seed ?? 0) + seed }, train, featureNames);
-      try {
-        const xTest = new Float64Array(test.length * data.d);
-        test.forEach((row, r) => xTest.set(data.x.subarray(row * data.d, (row + 1) * data.d), r * data.d));
-        const truth = Int32Array.from(test, (row) => data.y[row]);
-        const probabilities = model.predictProba(xTest);
-        const predicted = model.predict(xTest);
-        const report = classificationReport(truth, predicted, classes);
-        const latent = model.encode(xTest);
-        const selected = model.selectedFeatures();
-        runs.push({
-          seed, fold: fold + 1, test,
-          accuracy: report.accuracy,
-          perClassAccuracy: report.perClassAccuracy,
-          precision: report.precision,
-          recall: report.recall,
-          f1: report.f1,
-          auc: rocAuc(truth, probabilities, classes),
-          confusion: confusionMatrix(truth, predicted, classes),
-          silhouette: new Set(truth).size > 1 && test.length > new Set(truth).size ? silhouetteScore(latent, classes, truth) : null,
-          featureSparsity: 1 - selected.length / data.d,
-          selected: selected.map(({ index, score }) => ({ index, score })),
-          radius: model.info.history.radius,
-          secondsPerEpoch: model.info.history.secondsPerEpoch,
-          losses: model.info.history.losses,
-          predicted,
-          probabilities,
-        });
-      } finally {
-        model.dispose();
-      }
-    });
-  }
+  if (featureNames.length !== data.d) throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
+  const tasks = seedList.flatMap((seed) => stratifiedFolds(data.y, data.classes.length, k, seed).map((test, f) => ({ seed, fold: f + 1, test })));
+  return { data, sae: { ...sae, featureNames }, featureNames, tasks, k, onFold, hooks: { onProgress, signal } };
+}
+
+function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): CrossValidationResult {
   const counts = new Map<number, { times: number; score: number }>();
   for (const run of runs) {
     for (const { index, score } of run.selected) {
@@ -145,4 +81,40 @@ export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>
     secondsPerEpoch: pick((r) => r.secondsPerEpoch),
     selection,
   };
+}
+
+/**
+ * Trains and scores the supervised autoencoder on stratified folds; see CrossValidationResult. Options are
+ * trainSAE's, plus folds and seeds.
+ */
+export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions = {}): CrossValidationResult {
+  const p = plan(X, y, options, "crossValidate");
+  const runs = p.tasks.map(({ seed, fold, test }, i) => {
+    p.hooks.signal?.throwIfAborted();
+    p.onFold?.({ seed, fold, folds: p.k, run: i + 1, runs: p.tasks.length });
+    const run = evaluateFold(p.data, p.sae, seed, fold, test, p.featureNames, p.hooks);
+    // A fold cut short by the signal was not trained as asked: its scores are not results.
+    p.hooks.signal?.throwIfAborted();
+    return run;
+  });
+  return aggregate(p.data, p.featureNames, runs);
+}
+
+export interface ParallelOptions extends CrossValidateOptions {
+  /** Worker threads running folds at once (default: the cores less one, at least 1). */
+  workers?: number;
+}
+
+/**
+ * crossValidate with the folds run in worker threads (Node, Deno, Bun, browsers): the same results, since each
+ * fold's training depends only on its seed and rows. Progress callbacks receive the workers' events.
+ */
+export async function crossValidateInWorkers(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: ParallelOptions = {}): Promise<CrossValidationResult> {
+  const { workers, ...rest } = options;
+  const p = plan(X, y, rest, "crossValidateInWorkers");
+  const runs = await runFoldsInWorkers(p.data, p.sae, p.tasks, workers, (i) => {
+    const t = p.tasks[i];
+    p.onFold?.({ seed: t.seed, fold: t.fold, folds: p.k, run: i + 1, runs: p.tasks.length });
+  }, p.hooks);
+  return aggregate(p.data, p.featureNames, runs);
 }

@@ -1,0 +1,75 @@
+// One cross-validation fold: train on the other folds' rows, score the test fold once. Shared by crossValidate
+// and the fold workers.
+import { classificationReport, confusionMatrix, rocAuc } from "../metrics/classification.ts";
+import { silhouetteScore } from "../metrics/silhouette.ts";
+import type { Dataset } from "./dataset.ts";
+import type { SAEOptions } from "./options.ts";
+import { trainOnRows } from "./train.ts";
+
+export interface FoldResult {
+  seed: number;
+  fold: number;
+  test: Int32Array;
+  accuracy: number;
+  /** Recall of each class (null for a class absent from the test fold). */
+  perClassAccuracy: Array<number | null>;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** ROC AUC from the predicted probabilities (one-vs-rest macro beyond two classes). */
+  auc: number;
+  confusion: number[][];
+  /** Silhouette of the test samples' latent points, with their true labels. */
+  silhouette: number | null;
+  featureSparsity: number;
+  /** The input features kept by the first layer, strongest first, with their score (column norm / largest). */
+  selected: Array<{ index: number; score: number }>;
+  radius: number | null;
+  secondsPerEpoch: number;
+  losses: [number[], number[]];
+  /** Per test sample (in `test` order): the predicted class and the class probabilities. */
+  predicted: Int32Array;
+  probabilities: Float64Array;
+}
+
+/** The options a fold needs, without the callbacks (which cannot cross into a worker). @internal */
+export type FoldOptions = Omit<SAEOptions, "onProgress" | "signal">;
+
+/** One fold: train on every row outside `test`, score `test` once. @internal */
+export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold: number, test: Int32Array, featureNames: string[], hooks: Pick<SAEOptions, "onProgress" | "signal"> = {}): FoldResult {
+  const inTest = new Set(test);
+  const train = Int32Array.from({ length: data.n }, (_, i) => i).filter((i) => !inTest.has(i));
+  const model = trainOnRows(data, { ...sae, ...hooks, seed: (sae.seed ?? 0) + seed }, train, featureNames);
+  try {
+    const xTest = new Float64Array(test.length * data.d);
+    test.forEach((row, r) => xTest.set(data.x.subarray(row * data.d, (row + 1) * data.d), r * data.d));
+    const truth = Int32Array.from(test, (row) => data.y[row]);
+    const classes = data.classes.length;
+    const probabilities = model.predictProba(xTest);
+    const predicted = model.predict(xTest);
+    const report = classificationReport(truth, predicted, classes);
+    const selected = model.selectedFeatures();
+    return {
+      seed, fold, test,
+      accuracy: report.accuracy,
+      perClassAccuracy: report.perClassAccuracy,
+      precision: report.precision,
+      recall: report.recall,
+      f1: report.f1,
+      auc: rocAuc(truth, probabilities, classes),
+      confusion: confusionMatrix(truth, predicted, classes),
+      // Defined when the test fold has at least two classes and a class with two points.
+      silhouette: test.length > new Set(truth).size && new Set(truth).size > 1 ? silhouetteScore(model.encode(xTest), classes, truth) : null,
+      featureSparsity: 1 - selected.length / data.d,
+      selected: selected.map(({ index, score }) => ({ index, score })),
+      radius: model.info.history.radius,
+      secondsPerEpoch: model.info.history.secondsPerEpoch,
+      losses: model.info.history.losses,
+      predicted,
+      probabilities,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
