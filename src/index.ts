@@ -8,6 +8,8 @@ export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions
 export { allocate, free } from "./kernels/memory.ts";
 export { projectL1Inf } from "./kernels/exact.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
+export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
+export { decodeText } from "./io/decode.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
 export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";
