@@ -1,6 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as sp from "../src/index.ts";
+import { throwsNamed } from "./helpers.ts";
 
 const test = suite("bad input: clear errors, nothing mutated, next call fine");
 
@@ -11,17 +12,6 @@ const NORMS = ["normL1Inf", "normL11", "normL12"] as const;
 // deno-lint-ignore no-explicit-any
 type AnyFn = (...args: any[]) => unknown;
 const fn = (name: string) => (sp as unknown as Record<string, AnyFn>)[name];
-
-function throwsNamed(call: () => unknown, type: ErrorConstructor, pattern: RegExp, what: string): void {
-  try {
-    call();
-  } catch (error) {
-    assert.instance(error, type, `${what}: ${(error as Error).name}: ${(error as Error).message}`);
-    assert.match((error as Error).message, pattern, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error thrown`);
-}
 
 function stillWorks(): void {
   assert.equal(Array.from(sp.projectL1Ball([3, -1], 1)), [1, -0]);

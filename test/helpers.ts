@@ -57,3 +57,15 @@ export function randomShape(random: () => number, trial: number, big = 300): [nu
   const limit = trial % 25 === 2 ? big : 25;
   return [randomInt(random, 1, limit), randomInt(random, 1, limit)];
 }
+
+/** Asserts that call throws an error of `type` whose message matches `pattern`. */
+export function throwsNamed(call: () => unknown, type: ErrorConstructor, pattern: RegExp, what: string): void {
+  try {
+    call();
+  } catch (error) {
+    assert.instance(error, type, `${what}: ${(error as Error).name}: ${(error as Error).message}`);
+    assert.match((error as Error).message, pattern, what);
+    return;
+  }
+  assert.unreachable(`${what}: no error thrown`);
+}

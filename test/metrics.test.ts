@@ -6,24 +6,13 @@ import { classificationReport, confusionMatrix, rocAuc } from "../src/metrics/cl
 import { pca2 } from "../src/metrics/pca.ts";
 import { silhouetteScore } from "../src/metrics/silhouette.ts";
 import fixtures from "./fixtures/metrics.json";
-import { assertNear, rng } from "./helpers.ts";
+import { assertNear, rng, throwsNamed } from "./helpers.ts";
 
 const test = suite("metrics: classification, silhouette and PCA against scikit-learn");
 
 // deno-lint-ignore no-explicit-any
 type AnyFn = (...args: any[]) => unknown;
 const untyped = (fn: unknown) => fn as AnyFn;
-
-function throwsNamed(call: () => unknown, type: ErrorConstructor, pattern: RegExp, what: string): void {
-  try {
-    call();
-  } catch (error) {
-    assert.instance(error, type, `${what}: ${(error as Error).name}: ${(error as Error).message}`);
-    assert.match((error as Error).message, pattern, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error thrown`);
-}
 
 test("confusionMatrix and classificationReport equal sklearn's (absent and never-predicted classes, zero_division=0)", () => {
   for (const c of fixtures.classification) {
