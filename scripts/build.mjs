@@ -40,5 +40,18 @@ await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}
 // workerd entry: the module comes from the shipped .wasm file, imported by the host as a WebAssembly.Module.
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/workerd.js`, plugins: [useShippedWasm] });
 
+// The command line (Node only): its npm dependencies stay external, installed with the package.
+await build({ ...common, platform: "node", packages: "external", banner: { js: "#!/usr/bin/env node" }, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/cli.js` });
+
+// sparseproj/tfjs: TensorFlow.js stays the caller's (peer dependencies), and the kernels come from the main entry
+// ("sparseproj") rather than a second inlined copy of the module.
+const mainEntryExternal = {
+  name: "main-entry-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.ts$/ }, (args) => (args.importer.includes("/src/tfjs/") ? { path: "sparseproj", external: true } : undefined));
+  },
+};
+await build({ ...common, entryPoints: [`${root}src/tfjs/index.ts`], outfile: `${root}dist/tfjs.js`, external: ["@tensorflow/*"], plugins: [mainEntryExternal] });
+
 sh(bin("tsc"), ["-p", "tsconfig.json"]);
 copyFileSync(`${root}src/wasm.d.ts`, `${root}dist/types/wasm.d.ts`);

@@ -44,8 +44,11 @@ const CHECKS = {
   },
   "worker.js": workerExample,
   "distributed.mjs": async () => selfChecking(await run(commands.node("examples/distributed.mjs"))),
-  "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"))),
+  // The demo cross-validates 6 settings × 20 runs: about a minute alone, more beside another runtime's tests.
+  "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"), { timeout: 300_000 })),
+  "projections.mjs": async () => selfChecking(await run(commands.node("examples/projections.mjs"))),
   "autograd.mjs": async () => selfChecking(await run(commands.node("examples/autograd.mjs"))),
+  "tfjs.mjs": async () => selfChecking(await run(commands.node("examples/tfjs.mjs"))),
 };
 
 export async function runExamples() {

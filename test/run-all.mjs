@@ -1,5 +1,5 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|examples|package ...]   (default: all)
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|package ...]   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { bundleTests } from "./bundle.mjs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
@@ -35,7 +35,11 @@ const runtimes = {
   // Served without COOP/COEP: the page is not cross-origin isolated, so createPool falls back to one thread.
   "chromium-no-coop": () => suiteInChromium({ isolated: false }),
   workerd: runWorkerd,
+  // The TensorFlow.js adapter, Node only: tfjs's cpu backend, and its wasm backend where that loads.
+  tfjs: () => suiteIn(commands.node("test/tfjs/tfjs.test.mjs")),
   examples: runExamples,
+  // The command line, spawned as users run it (Node only): its own uvu file, not part of the bundle.
+  cli: () => suiteIn(commands.node("test/cli/cli.test.mjs")),
   package: runPackageChecks,
 };
 

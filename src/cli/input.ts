@@ -1,0 +1,31 @@
+// Reading the command line's input files: a labelled table and a saved model. Whatever goes wrong becomes a
+// DataError that names the file, so the command reports it as one line with exit code 1.
+import { readFileSync } from "node:fs";
+import { DataError, decodeText, parseTable, type LabelledTable } from "../io/table.ts";
+import { loadSAE, type SAEModel } from "../sae/model.ts";
+
+function readBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new DataError(`cannot read the file: ${reason}`, { file });
+  }
+}
+
+/** A labelled table (CSV, TSV or the omics layout, told apart by parseTable) from a file. */
+export function readTable(file: string, columns: { labelColumn?: string; idColumn?: string }): LabelledTable {
+  return parseTable(decodeText(readBytes(file)), { file, ...columns });
+}
+
+/** A model saved by `sparseproj sae --save` or `--out` (SAEModel.toJSON()). */
+export function readModel(file: string): SAEModel {
+  const text = decodeText(readBytes(file));
+  try {
+    return loadSAE(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message.replace(/^loadSAE: /, "");
+    throw new DataError(reason, { file });
+  }
+}

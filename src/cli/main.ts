@@ -1,0 +1,195 @@
+// The `sparseproj` command line: argument parsing (node:util parseArgs) and dispatch. Every failure ends as one
+// line on stderr and an exit code, 2 for a usage error (unknown flag, bad value) and 1 for input that cannot be
+// used (an unreadable or malformed file, too few samples for the folds), because scripts branch on the code and
+// people read the line. The flags are declared once, in FLAGS, and both the parser and --help read them.
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { DataError } from "../io/table.ts";
+import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { runPredict } from "./predict.ts";
+import { runSae } from "./sae.ts";
+
+/** A command line that cannot be run as written; exit code 2. */
+export class UsageError extends Error {}
+
+interface Flag {
+  type: "string" | "boolean";
+  short?: string;
+  /** What the value looks like, in --help. */
+  value?: string;
+  help: string;
+}
+
+const COMMON: Record<string, Flag> = {
+  "label-column": { type: "string", value: "NAME", help: "the column of class labels (plain tables; default \"label\", any case)" },
+  "id-column": { type: "string", value: "NAME", help: "a column of sample ids, kept out of the features" },
+  json: { type: "boolean", help: "print one JSON document on stdout instead of the table" },
+  help: { type: "boolean", short: "h", help: "show this help" },
+};
+
+const FLAGS: Record<"sae" | "predict", Record<string, Flag>> = {
+  sae: {
+    projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
+    radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
+    folds: { type: "string", value: "K", help: "stratified folds (default 4)" },
+    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1 (default 5)" },
+    epochs: { type: "string", value: "N | N1,N2", help: "epochs of phase 1 and phase 2 (default 30; phase 2 may be 0)" },
+    hidden: { type: "string", value: "N | N1,N2,…", help: "hidden layer sizes of the encoder (default 100)" },
+    lambda: { type: "string", value: "X", help: "weight of the reconstruction loss (default 1)" },
+    lr: { type: "string", value: "X", help: "Adam's learning rate (default 0.001)" },
+    batch: { type: "string", value: "N", help: "batch size (default 8)" },
+    rewind: { type: "boolean", help: "phase 2 restarts from the initial weights (lottery-ticket rewind)" },
+    "no-rewind": { type: "boolean", help: "phase 2 continues from the phase-1 weights (default)" },
+    log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
+    "no-log": { type: "boolean", help: "no log transform" },
+    "no-baseline": { type: "boolean", help: "skip the run without projection" },
+    out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
+    save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
+    ...COMMON,
+  },
+  predict: COMMON,
+};
+
+const USAGE = {
+  sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
+  predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
+};
+
+function help(command?: "sae" | "predict"): string {
+  if (!command) {
+    return [
+      "Usage:",
+      `  ${USAGE.sae}`,
+      `  ${USAGE.predict}`,
+      "",
+      "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
+      "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
+      "",
+    ].join("\n");
+  }
+  const flags = Object.entries(FLAGS[command]).map(([name, f]) => [`  ${f.short ? `-${f.short}, ` : ""}--${name}${f.value ? ` ${f.value}` : ""}`, f.help]);
+  const width = Math.max(...flags.map(([left]) => left.length)) + 2;
+  return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join("\n");
+}
+
+// Strict forms: Number() would accept "", " 1", "0x10" and "Infinity".
+const INTEGER = /^\d+$/;
+const DECIMAL = /^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+function integer(flag: string, text: string, least: number): number {
+  const n = Number(text);
+  if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < least) throw new UsageError(`--${flag} must be an integer ≥ ${least}; got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function decimal(flag: string, text: string, allowZero: boolean): number {
+  const x = Number(text);
+  if (!DECIMAL.test(text) || !Number.isFinite(x) || (!allowZero && x === 0)) throw new UsageError(`--${flag} must be a number ${allowZero ? "≥" : ">"} 0; got ${JSON.stringify(text)}`);
+  return x;
+}
+
+function list<T>(text: string, item: (part: string) => T): T[] {
+  return text.split(",").map((part) => item(part.trim()));
+}
+
+/** A flag and its negation (--x / --no-x): undefined when neither is given. */
+function toggle(values: Record<string, unknown>, name: string): boolean | undefined {
+  if (values[name] && values[`no-${name}`]) throw new UsageError(`give --${name} or --no-${name}, not both`);
+  return values[name] ? true : values[`no-${name}`] ? false : undefined;
+}
+
+function parse(command: "sae" | "predict", args: string[]) {
+  try {
+    const options = Object.fromEntries(Object.entries(FLAGS[command]).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // parseArgs's messages run to several sentences; the flag is what the user needs.
+    const code = (error as { code?: string }).code;
+    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown flag ${flag}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${flag?.replace(/ <value>$/, "") ?? "a flag"} needs a value`);
+    throw error;
+  }
+}
+
+function positionals(found: string[], names: string[]): string[] {
+  if (found.length < names.length) throw new UsageError(`missing ${names.slice(found.length).map((n) => `<${n}>`).join(" ")}`);
+  if (found.length > names.length) throw new UsageError(`unexpected argument ${JSON.stringify(found[names.length])}`);
+  return found;
+}
+
+async function sae(args: string[]): Promise<void> {
+  const { values: v, positionals: found } = parse("sae", args);
+  if (v.help) return void process.stdout.write(help("sae"));
+  const [file] = positionals(found, ["file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const projection = (s("projection") ?? "bilevel-l1inf") as SAEProjection;
+  if (projection !== "none" && !(projection in PROJECTIONS)) throw new UsageError(`--projection must be one of ${[...Object.keys(PROJECTIONS), "none"].join(", ")}; got ${JSON.stringify(projection)}`);
+  const radiusText = s("radius") ?? "1";
+  if (projection === "none" && s("radius") !== undefined) throw new UsageError("--radius has no meaning with --projection none");
+  const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, (r) => decimal("radius", r, true)))];
+  const epochs = list(s("epochs") ?? "30", (e) => e);
+  if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
+  await runSae({
+    file,
+    projection,
+    radii,
+    folds: integer("folds", s("folds") ?? "4", 2),
+    seeds: integer("seeds", s("seeds") ?? "5", 1),
+    epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],
+    hidden: list(s("hidden") ?? "100", (h) => integer("hidden", h, 1)),
+    lambda: decimal("lambda", s("lambda") ?? "1", true),
+    lr: decimal("lr", s("lr") ?? "0.001", false),
+    batchSize: integer("batch", s("batch") ?? "8", 1),
+    rewind: toggle(v, "rewind") ?? false,
+    log: toggle(v, "log") ?? "auto",
+    baseline: !v["no-baseline"],
+    out: s("out"),
+    save: s("save"),
+    json: Boolean(v.json),
+    labelColumn: s("label-column"),
+    idColumn: s("id-column"),
+  });
+}
+
+async function predict(args: string[]): Promise<void> {
+  const { values: v, positionals: found } = parse("predict", args);
+  if (v.help) return void process.stdout.write(help("predict"));
+  const [model, file] = positionals(found, ["model.json", "file"]);
+  await runPredict({ model, file, json: Boolean(v.json), labelColumn: v["label-column"] as string | undefined, idColumn: v["id-column"] as string | undefined });
+}
+
+const COMMANDS = { sae, predict };
+
+/** Runs a command line (without `node` and the script) and returns the exit code; errors go to stderr. */
+export async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    (command === undefined ? process.stderr : process.stdout).write(help());
+    return command === undefined ? 2 : 0;
+  }
+  const name = command in COMMANDS ? (command as keyof typeof COMMANDS) : null;
+  try {
+    if (!name) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(", ")}`);
+    await COMMANDS[name](args);
+    return 0;
+  } catch (error) {
+    const where = name ? `sparseproj ${name}` : "sparseproj";
+    if (error instanceof UsageError) {
+      process.stderr.write(`${where}: ${error.message} (see ${where} --help)\n`);
+      return 2;
+    }
+    // A bad input file, or a file system refusal (EACCES, ENOSPC…) whose message names the path.
+    if (error instanceof DataError || typeof (error as NodeJS.ErrnoException).syscall === "string") {
+      process.stderr.write(`${where}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+// Run when executed (node dist/cli.js, or npm's bin link to it), not when imported (examples/demo.mjs).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  process.exitCode = await run(process.argv.slice(2));
+}

@@ -1,0 +1,79 @@
+// `sparseproj predict model.json <file>`: classifies the samples of a table with a saved model. The model's
+// features are found in the table by name, so the columns may come in any order and extra columns are ignored;
+// the label column, when the table has one, gives the accuracy.
+import { DataError, type LabelledTable } from "../io/table.ts";
+import type { SAEModel } from "../sae/model.ts";
+import { readModel, readTable } from "./input.ts";
+import { textTable } from "./output.ts";
+
+export interface PredictCommand {
+  model: string;
+  file: string;
+  json: boolean;
+  labelColumn?: string;
+  idColumn?: string;
+}
+
+export interface Prediction {
+  sample: string;
+  label: string;
+  predicted: string;
+  /** The softmax probability of the predicted class. */
+  confidence: number;
+  probabilities: Record<string, number>;
+}
+
+/** What --json prints. */
+export interface PredictReport {
+  model: string;
+  file: string;
+  samples: number;
+  classes: string[];
+  /** Fraction of samples whose label is the predicted class. */
+  accuracy: number;
+  predictions: Prediction[];
+}
+
+/** The table's values in the model's feature order (samples × model features, row-major). */
+function modelColumns(table: LabelledTable, model: SAEModel, file: string): Float64Array {
+  const column = new Map(table.featureNames.map((name, f) => [name, f]));
+  const missing = model.info.featureNames.filter((name) => !column.has(name));
+  if (missing.length) throw new DataError(`the model's feature${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((n) => JSON.stringify(n)).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is"} not a column of the table`, { file });
+  const order = model.info.featureNames.map((name) => column.get(name)!);
+  const d = order.length;
+  const x = new Float64Array(table.samples * d);
+  for (let s = 0; s < table.samples; s++) order.forEach((f, j) => (x[s * d + j] = table.data[s * table.features + f]));
+  return x;
+}
+
+/** Runs `sparseproj predict`; returns the report it printed. */
+export async function runPredict(command: PredictCommand): Promise<PredictReport> {
+  const model = readModel(command.model);
+  try {
+    const table = readTable(command.file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
+    const x = modelColumns(table, model, command.file);
+    const classes = model.classes.map(String);
+    const k = classes.length;
+    const probabilities = model.predictProba(x);
+    const predicted = model.predict(x);
+    const predictions = table.sampleIds.map((sample, s) => ({
+      sample,
+      label: table.labels[s],
+      predicted: classes[predicted[s]],
+      confidence: probabilities[s * k + predicted[s]],
+      probabilities: Object.fromEntries(classes.map((c, i) => [c, probabilities[s * k + i]])),
+    }));
+    const right = predictions.filter((p) => p.label === p.predicted).length;
+    const report: PredictReport = { model: command.model, file: command.file, samples: table.samples, classes, accuracy: right / table.samples, predictions };
+    if (command.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      const rows = predictions.map((p) => [p.sample, p.label, p.predicted, p.confidence.toFixed(3), ...classes.map((c) => p.probabilities[c].toFixed(3))]);
+      process.stdout.write(textTable(["sample", "label", "predicted", "confidence", ...classes.map((c) => `p(${c})`)], rows));
+      process.stdout.write(`accuracy: ${(100 * report.accuracy).toFixed(1)}% (${right} of ${table.samples} samples)\n`);
+    }
+    return report;
+  } finally {
+    model.dispose();
+  }
+}

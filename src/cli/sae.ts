@@ -1,0 +1,242 @@
+// `sparseproj sae`: cross-validates the supervised autoencoder on a labelled table for each setting (each radius
+// of the projection, and the baseline without projection), then trains the model to keep on every sample with
+// the chosen setting, and prints the results (a table, or one JSON document) and writes them (--out, --save).
+import { DataError, type LabelledTable } from "../io/table.ts";
+import { crossValidate, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
+import type { SAEModel } from "../sae/model.ts";
+import type { SAEOptions, SAEProjection } from "../sae/options.ts";
+import { trainSAE } from "../sae/train.ts";
+import { readTable } from "./input.ts";
+import { checkDestination, checkFileDestination, csv, textTable, writeDirectory, writeFile, type Cell } from "./output.ts";
+import { latentFigure, lossFigure, radiusFigure, weightsFigure } from "./plots.ts";
+import { createProgress, type Progress } from "./progress.ts";
+
+export interface SaeCommand {
+  file: string;
+  projection: SAEProjection;
+  /** Radii to compare, or "auto" (a nested search inside each training set). Unused with projection "none". */
+  radii: number[] | "auto";
+  folds: number;
+  seeds: number;
+  epochs: [number, number];
+  hidden: number[];
+  lambda: number;
+  lr: number;
+  batchSize: number;
+  rewind: boolean;
+  log: boolean | "auto";
+  /** Also cross-validate without projection. */
+  baseline: boolean;
+  out?: string;
+  save?: string;
+  json: boolean;
+  labelColumn?: string;
+  idColumn?: string;
+}
+
+interface Setting {
+  projection: SAEProjection;
+  /** null without projection. */
+  radius: number | "auto" | null;
+}
+
+interface MeanStd {
+  mean: number;
+  /** The sample standard deviation (n − 1) over folds × seeds. */
+  std: number;
+}
+
+export interface SaeRun extends Setting {
+  /** `folds`: the accuracy of every run, seed by seed, fold by fold. */
+  accuracy: MeanStd & { folds: number[] };
+  auc: MeanStd;
+  f1: MeanStd;
+  featureSparsity: MeanStd;
+  /** Features selected in at least one run, most often first: frequency is the fraction of runs. */
+  selectedFeatures: Array<{ name: string; frequency: number; meanScore: number }>;
+  secondsPerEpoch: number;
+}
+
+/** What --json prints and --out saves as results.json. Fractions, not percentages. */
+export interface SaeReport {
+  file: string;
+  samples: number;
+  features: number;
+  classes: Array<{ label: string; samples: number }>;
+  folds: number;
+  seeds: number;
+  runs: SaeRun[];
+  /** The setting of the model trained on every sample (with --out or --save), and why it was chosen. */
+  model: (Setting & { choice: string }) | null;
+}
+
+/** Every file --out may write; an existing directory holding only these is replaced. */
+export const OUTPUT_FILES = ["results.json", "metrics.csv", "features.csv", "predictions.csv", "model.json", "radius.svg", "loss.svg", "latent.svg", "weights.svg"] as const;
+
+function classSizes(table: LabelledTable): Array<{ label: string; samples: number }> {
+  return table.classes.map((label, c) => ({ label, samples: table.y.filter((y) => y === c).length }));
+}
+
+function checkFolds(table: LabelledTable, folds: number, file: string): void {
+  if (folds > table.samples) throw new DataError(`${folds} folds for ${table.samples} samples: there cannot be more folds than samples`, { file });
+  classSizes(table).forEach(({ label, samples: count }) => {
+    if (count < folds) throw new DataError(`class ${JSON.stringify(label)} has ${count} sample${count === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower --folds)`, { file });
+  });
+}
+
+function settingsOf(command: SaeCommand): Setting[] {
+  const none: Setting = { projection: "none", radius: null };
+  if (command.projection === "none") return [none];
+  const projected = command.radii === "auto" ? [{ projection: command.projection, radius: "auto" as const }] : command.radii.map((radius) => ({ projection: command.projection, radius }));
+  return command.baseline ? [none, ...projected] : projected;
+}
+
+function describe({ projection, radius }: Setting): string {
+  return radius === null ? projection : `${projection} η=${radius}`;
+}
+
+/** The setting of the model to keep: the radius with the best mean cross-validated accuracy (ties: the smaller). */
+function chooseSetting(settings: Setting[], results: CrossValidationResult[]): Setting & { choice: string } {
+  const candidates = settings.map((s, i) => ({ ...s, accuracy: results[i].accuracy.mean })).filter((s) => s.projection !== "none" || settings.length === 1);
+  if (candidates.length === 1) {
+    const { projection, radius } = candidates[0];
+    return { projection, radius, choice: radius === "auto" ? "radius chosen inside the training samples (nested)" : "the only setting" };
+  }
+  const best = candidates.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && (b.radius as number) < (a.radius as number)) ? b : a));
+  return { projection: best.projection, radius: best.radius, choice: "best mean cross-validated accuracy of the radii tried (so that accuracy is optimistic for it)" };
+}
+
+function toOptions(command: SaeCommand, table: LabelledTable, { projection, radius }: Setting, progress: Progress): SAEOptions {
+  return {
+    hidden: command.hidden, lambda: command.lambda, lr: command.lr, batchSize: command.batchSize, epochs: command.epochs,
+    rewind: command.rewind, preprocess: { log: command.log }, featureNames: table.featureNames,
+    projection, radius: radius ?? undefined,
+    onProgress: (event) => progress.epoch(event),
+  };
+}
+
+const meanStd = ({ mean, std }: Summary): MeanStd => ({ mean, std });
+
+function toRun(setting: Setting, cv: CrossValidationResult): SaeRun {
+  return {
+    ...setting,
+    accuracy: { ...meanStd(cv.accuracy), folds: cv.accuracy.values },
+    auc: meanStd(cv.auc),
+    f1: meanStd(cv.f1),
+    featureSparsity: meanStd(cv.featureSparsity),
+    selectedFeatures: cv.selection.map(({ name, frequency, meanScore }) => ({ name, frequency, meanScore })),
+    secondsPerEpoch: cv.secondsPerEpoch.mean,
+  };
+}
+
+const percent = (s: MeanStd) => `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}`;
+const fraction = (s: MeanStd) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
+
+function printTable(report: SaeReport): string {
+  const runs = report.folds * report.seeds;
+  const header = ["projection", "radius", "accuracy %", "AUC", "F1", "features removed %", "s/epoch", "top features (share of runs selecting it)"];
+  const rows = report.runs.map((r) => [
+    r.projection, r.radius === null ? "-" : String(r.radius), percent(r.accuracy), fraction(r.auc), fraction(r.f1),
+    percent(r.featureSparsity), r.secondsPerEpoch.toFixed(4),
+    r.selectedFeatures.slice(0, 5).map((f) => `${f.name} ${(100 * f.frequency).toFixed(0)}%`).join(", "),
+  ]);
+  const classes = report.classes.map((c) => `${c.label} (${c.samples})`).join(", ");
+  const lines = [
+    `${report.file}: ${report.samples} samples × ${report.features} features; classes ${classes}`,
+    `${report.folds} stratified folds × ${report.seeds} seed${report.seeds === 1 ? "" : "s"} = ${runs} runs per setting`,
+    "",
+    textTable(header, rows).trimEnd(),
+    `± is the sample standard deviation (n − 1) over the ${runs} runs (folds × seeds).`,
+  ];
+  if (report.model) lines.push(`model: ${describe(report.model)}, ${report.model.choice}.`);
+  return `${lines.join("\n")}\n`;
+}
+
+function metricsCsv(settings: Setting[], results: CrossValidationResult[]): string {
+  const rows = results.flatMap((cv, i) => cv.runs.map((r) => [settings[i].projection, settings[i].radius, r.radius, r.seed, r.fold, r.accuracy, r.auc, r.f1, r.precision, r.recall, r.featureSparsity, r.selected.length, r.silhouette, r.secondsPerEpoch]));
+  return csv(["projection", "radius", "radius_used", "seed", "fold", "accuracy", "auc", "f1", "precision", "recall", "feature_sparsity", "selected_features", "silhouette", "seconds_per_epoch"], rows);
+}
+
+function featuresCsv(settings: Setting[], results: CrossValidationResult[]): string {
+  const rows = results.flatMap((cv, i) => cv.selection.map((f, rank) => [settings[i].projection, settings[i].radius, rank + 1, f.name, f.frequency, f.meanScore]));
+  return csv(["projection", "radius", "rank", "feature", "frequency", "mean_score"], rows);
+}
+
+function predictionsCsv(settings: Setting[], results: CrossValidationResult[], table: LabelledTable): string {
+  const classes = results[0].classes.map(String);
+  const k = classes.length;
+  const rows: Cell[][] = [];
+  results.forEach((cv, i) => {
+    for (const r of cv.runs) {
+      r.test.forEach((sample, t) => {
+        const p = Array.from(r.probabilities.subarray(t * k, (t + 1) * k));
+        rows.push([settings[i].projection, settings[i].radius, r.seed, r.fold, table.sampleIds[sample], table.labels[sample], classes[r.predicted[t]], p[r.predicted[t]], ...p]);
+      });
+    }
+  });
+  return csv(["projection", "radius", "seed", "fold", "sample", "label", "predicted", "confidence", ...classes.map((c) => `p_${c}`)], rows);
+}
+
+function outputFiles(command: SaeCommand, report: SaeReport, settings: Setting[], results: CrossValidationResult[], table: LabelledTable, model: SAEModel): Array<{ name: string; content: string }> {
+  const about = `Final model (${describe(report.model!)})`;
+  const files = [
+    { name: "results.json", content: `${JSON.stringify(report, null, 2)}\n` },
+    { name: "metrics.csv", content: metricsCsv(settings, results) },
+    { name: "features.csv", content: featuresCsv(settings, results) },
+    { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
+    { name: "model.json", content: `${JSON.stringify(model)}\n` },
+    { name: "loss.svg", content: lossFigure(model.info.history.losses, `${about}, trained on all ${table.samples} samples.`) },
+    { name: "latent.svg", content: latentFigure(model.encode(table.data), model.classes.map(String), table.labels, `${about} on its ${table.samples} training samples, which it separates better than new ones.`) },
+    { name: "weights.svg", content: weightsFigure(model.firstLayerBeforeProjection!, model.firstLayerWeight, command.hidden[0], `${about}; |W| of each of the ${command.hidden[0]} hidden units (rows) for each input feature (columns).`) },
+  ];
+  const radii = report.runs.filter((r): r is SaeRun & { radius: number } => typeof r.radius === "number");
+  if (radii.length > 1) {
+    const baseline = report.runs.find((r) => r.projection === "none");
+    files.push({ name: "radius.svg", content: radiusFigure(command.projection, radii, baseline?.accuracy ?? null, `${report.folds} folds × ${report.seeds} seeds`) });
+  }
+  return files;
+}
+
+/** Runs `sparseproj sae`; returns the report it printed. */
+export async function runSae(command: SaeCommand): Promise<SaeReport> {
+  const { file, folds, seeds } = command;
+  const table = readTable(file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
+  checkFolds(table, folds, file);
+  if (command.out) checkDestination(command.out, OUTPUT_FILES);
+  if (command.save) checkFileDestination(command.save);
+  const settings = settingsOf(command);
+  const trainModel = Boolean(command.out || command.save);
+  const perRun = command.epochs[0] + command.epochs[1];
+  const progress = createProgress(perRun * (settings.length * folds * seeds + (trainModel ? 1 : 0)));
+  let model: SAEModel | null = null;
+  try {
+    const results = settings.map((setting) =>
+      crossValidate(table.data, table.labels, {
+        ...toOptions(command, table, setting, progress),
+        folds, seeds,
+        onFold: (e) => progress.start(`${describe(setting)} · seed ${e.seed} · fold ${e.fold}/${e.folds}`),
+      }),
+    );
+    const report: SaeReport = {
+      file, samples: table.samples, features: table.features,
+      classes: classSizes(table),
+      folds, seeds,
+      runs: settings.map((s, i) => toRun(s, results[i])),
+      model: trainModel ? chooseSetting(settings, results) : null,
+    };
+    if (report.model) {
+      progress.start(`final model: ${describe(report.model)} on all ${table.samples} samples`);
+      model = trainSAE(table.data, table.labels, toOptions(command, table, report.model, progress));
+    }
+    progress.stop();
+    const files = command.out ? outputFiles(command, report, settings, results, table, model!) : [];
+    if (command.out) writeDirectory(command.out, files, OUTPUT_FILES);
+    if (command.save) writeFile(command.save, `${JSON.stringify(model)}\n`);
+    if (command.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else process.stdout.write(printTable(report) + (command.out ? `wrote ${command.out}: ${files.map((f) => f.name).join(", ")}\n` : ""));
+    return report;
+  } finally {
+    progress.stop();
+    model?.dispose();
+  }
+}

@@ -1,0 +1,207 @@
+// The command line as a user runs it: `node dist/cli.js …` on small generated tables in a temporary directory.
+// Node only (it spawns processes and writes files); run by `node test/run-all.mjs cli`. Tiny networks and few
+// epochs keep it fast: what is tested is the plumbing (errors, exit codes, output files, JSON), not the learning.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadSAE } from "../../dist/index.js";
+
+const root = new URL("../../", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "sparseproj-cli-"));
+const FAST = ["--folds", "2", "--seeds", "1", "--epochs", "3", "--hidden", "4", "--id-column", "id"];
+
+function cli(...args) {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status, stdout, stderr };
+}
+
+// A seeded table of two classes that differ in the first two features: header, then one sample per row.
+function table({ samples = 24, features = 6, classes = ["a", "b"] } = {}) {
+  let state = 12345;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const header = ["id", ...Array.from({ length: features }, (_, j) => `f${j + 1}`), "label"];
+  const rows = Array.from({ length: samples }, (_, i) => {
+    const c = i % classes.length;
+    const values = Array.from({ length: features }, (_, j) => (random() * 2 + (j < 2 ? 3 * c : 0)).toFixed(4));
+    return [`s${i + 1}`, ...values, classes[c]];
+  });
+  return [header, ...rows];
+}
+
+const toCsv = (rows) => rows.map((r) => r.join(",")).join("\n") + "\n";
+function write(name, rows) {
+  writeFileSync(join(dir, name), typeof rows === "string" ? rows : toCsv(rows));
+  return name;
+}
+
+// RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks.
+function parseCsv(text) {
+  const rows = [[]];
+  let cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") rows.at(-1).push(cell), (cell = "");
+    else if (ch === "\n") rows.at(-1).push(cell), (cell = ""), rows.push([]);
+    else cell += ch;
+  }
+  if (rows.at(-1).length === 0 && cell === "") rows.pop();
+  return rows;
+}
+
+const good = write("good.csv", table());
+
+function rejects(name, args, { status = 1, says }) {
+  test(name, () => {
+    const out = join(dir, `out-${name.replace(/\W+/g, "-")}`);
+    const r = cli("sae", ...FAST, ...args, "--out", out); // args last: they override FAST
+    assert.is(r.status, status, r.stderr);
+    assert.is(r.stdout, "");
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.is(lines.length, 1, `one line: ${r.stderr}`);
+    for (const part of says) assert.ok(lines[0].includes(part), `${JSON.stringify(lines[0])} should say ${JSON.stringify(part)}`);
+    assert.not.ok(existsSync(out), "nothing written");
+  });
+}
+
+// Bad input files: exit code 1, the file and where in it.
+{
+  const t = table();
+  rejects("missing label column", [write("nolabel.csv", t.map((r) => r.slice(0, -1)))], { says: ["nolabel.csv", "label"] });
+  rejects("label column by another name", [good, "--label-column", "class"], { says: ["good.csv", "class"] });
+  const ragged = t.map((r, i) => (i === 5 ? r.slice(0, -2) : r));
+  rejects("ragged row", [write("ragged.csv", ragged)], { says: ["ragged.csv", "row 6"] });
+  const word = t.map((r, i) => (i === 3 ? r.map((c, j) => (j === 2 ? "abc" : c)) : r));
+  rejects("non-numeric cell", [write("word.csv", word)], { says: ["word.csv", "row 4", "column 3", "abc"] });
+  const empty = t.map((r, i) => (i === 7 ? r.map((c, j) => (j === 4 ? "" : c)) : r));
+  rejects("empty cell", [write("empty.csv", empty)], { says: ["empty.csv", "row 8", "column 5"] });
+  rejects("single class", [write("single.csv", table({ classes: ["a"] }))], { says: ["single.csv", '"a"'] });
+  const fewB = [t[0], ...t.slice(1).filter((r, i) => r.at(-1) === "a" || i < 4)]; // 2 samples of class b
+  rejects("class smaller than the folds", [write("fewb.csv", fewB), "--folds", "3"], { says: ["fewb.csv", 'class "b"', "3 folds"] });
+  rejects("more folds than samples", [write("tiny.csv", table({ samples: 4 })), "--folds", "5"], { says: ["tiny.csv", "5 folds", "4 samples"] });
+  rejects("unreadable file", ["missing.csv"], { says: ["missing.csv", "cannot read"] });
+  rejects("a directory for a file", ["."], { says: ["cannot read"] });
+}
+
+// Bad command lines: exit code 2, the flag.
+rejects("unknown flag", [good, "--fold", "3"], { status: 2, says: ["--fold"] });
+rejects("folds below 2", [good, "--folds", "1"], { status: 2, says: ["--folds", '"1"'] });
+rejects("radius not a number", [good, "--radius", "0.5,big"], { status: 2, says: ["--radius", '"big"'] });
+rejects("unknown projection", [good, "--projection", "l3"], { status: 2, says: ["--projection", '"l3"'] });
+rejects("zero epochs in phase 1", [good, "--epochs", "0"], { status: 2, says: ["--epochs"] });
+rejects("learning rate zero", [good, "--lr", "0"], { status: 2, says: ["--lr"] });
+rejects("rewind both ways", [good, "--rewind", "--no-rewind"], { status: 2, says: ["--rewind", "--no-rewind"] });
+rejects("missing file argument", [], { status: 2, says: ["<file>"] });
+
+test("an unknown command: exit code 2", () => {
+  const r = cli("train", good);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /unknown command "train"/);
+});
+
+test("--help of each command exits 0 and lists the flags", () => {
+  for (const args of [["--help"], ["sae", "--help"], ["predict", "-h"]]) {
+    const r = cli(...args);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Usage/);
+  }
+  assert.match(cli("sae", "--help").stdout, /--no-baseline/);
+});
+
+test("--json: one JSON document on stdout, in the documented shape", () => {
+  const r = cli("sae", good, ...FAST, "--radius", "0.5,1", "--json");
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.file, good);
+  assert.is(report.samples, 24);
+  assert.is(report.features, 6);
+  assert.equal(report.classes, [{ label: "a", samples: 12 }, { label: "b", samples: 12 }]);
+  assert.equal(report.runs.map((run) => [run.projection, run.radius]), [["none", null], ["bilevel-l1inf", 0.5], ["bilevel-l1inf", 1]]);
+  for (const run of report.runs) {
+    assert.is(run.accuracy.folds.length, 2);
+    for (const x of [run.accuracy.mean, ...run.accuracy.folds, run.auc.mean, run.f1.mean, run.featureSparsity.mean]) assert.ok(x >= 0 && x <= 1, `${x} is a fraction`);
+    assert.ok(run.accuracy.std >= 0);
+    assert.ok(Array.isArray(run.selectedFeatures) && run.selectedFeatures.every((f) => typeof f.name === "string" && f.frequency > 0 && f.frequency <= 1));
+    assert.ok(run.secondsPerEpoch > 0);
+  }
+  assert.is(report.model, null, "no model is trained without --out or --save");
+  const noBaseline = JSON.parse(cli("sae", good, ...FAST, "--json", "--no-baseline").stdout);
+  assert.equal(noBaseline.runs.map((run) => run.projection), ["bilevel-l1inf"]);
+});
+
+const out = join(dir, "results");
+test("--out writes every documented file, parseable; predict reproduces the saved model", () => {
+  const r = cli("sae", good, ...FAST, "--radius", "0.5,2", "--out", out, "--save", "saved.json");
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(readdirSync(out).sort(), ["features.csv", "latent.svg", "loss.svg", "metrics.csv", "model.json", "predictions.csv", "radius.svg", "results.json", "weights.svg"]);
+  assert.equal(readdirSync(dir).filter((n) => n.includes("partial")), [], "no staging directory left");
+  const csv = (name) => parseCsv(readFileSync(join(out, name), "utf8"));
+  const metrics = csv("metrics.csv");
+  assert.is(metrics.length, 1 + 3 * 2, "a row per setting × fold");
+  const predictions = csv("predictions.csv");
+  assert.equal(predictions[0], ["projection", "radius", "seed", "fold", "sample", "label", "predicted", "confidence", "p_a", "p_b"]);
+  assert.is(predictions.length, 1 + 3 * 24, "each sample once per setting");
+  for (const name of ["metrics.csv", "features.csv", "predictions.csv"]) {
+    const rows = csv(name);
+    assert.ok(rows.every((row) => row.length === rows[0].length), `${name}: every row as wide as the header`);
+  }
+  for (const name of ["radius.svg", "loss.svg", "latent.svg", "weights.svg"]) assert.ok(readFileSync(join(out, name), "utf8").startsWith("<svg"), name);
+  const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  assert.ok(results.model.radius === 0.5 || results.model.radius === 2, "the model uses one of the radii");
+
+  // predict: the same probabilities as the model itself, with the columns in another order.
+  const model = loadSAE(readFileSync(join(out, "model.json"), "utf8"));
+  const t = table();
+  const x = t.slice(1).map((row) => row.slice(1, -1).map(Number));
+  const expected = model.predictProba(x);
+  const shuffled = t.map((row) => [row.at(-1), ...row.slice(1, -1).reverse(), row[0]]);
+  const p = cli("predict", join(out, "model.json"), write("shuffled.csv", shuffled), "--id-column", "id", "--json");
+  assert.is(p.status, 0, p.stderr);
+  const report = JSON.parse(p.stdout);
+  assert.is(report.predictions.length, 24);
+  report.predictions.forEach((prediction, i) => {
+    assert.is(prediction.sample, `s${i + 1}`);
+    assert.ok(Math.abs(prediction.probabilities.a - expected[2 * i]) < 1e-12 && Math.abs(prediction.probabilities.b - expected[2 * i + 1]) < 1e-12, `sample ${i + 1}`);
+    assert.is(prediction.predicted, expected[2 * i] > expected[2 * i + 1] ? "a" : "b");
+    assert.is(prediction.confidence, Math.max(prediction.probabilities.a, prediction.probabilities.b));
+  });
+  assert.is(report.accuracy, report.predictions.filter((q) => q.label === q.predicted).length / 24);
+  assert.equal(JSON.parse(readFileSync(join(dir, "saved.json"), "utf8")), JSON.parse(readFileSync(join(out, "model.json"), "utf8")), "--save writes the same model");
+  const text = cli("predict", "saved.json", good, "--id-column", "id");
+  assert.is(text.status, 0, text.stderr);
+  assert.match(text.stdout, /accuracy: \d+\.\d% \(\d+ of 24 samples\)/);
+  model.dispose();
+});
+
+test("--out replaces an earlier output, but never a directory of other files", () => {
+  const again = cli("sae", good, ...FAST, "--out", out);
+  assert.is(again.status, 0, again.stderr);
+  assert.not.ok(readdirSync(out).includes("radius.svg"), "one radius: no radius plot, and the old one is gone");
+  const mine = join(dir, "mine");
+  mkdirSync(mine);
+  writeFileSync(join(mine, "notes.txt"), "keep");
+  const refused = cli("sae", good, ...FAST, "--out", mine);
+  assert.is(refused.status, 1);
+  assert.match(refused.stderr, /notes\.txt/);
+  assert.equal(readdirSync(mine), ["notes.txt"]);
+});
+
+test("predict: a model feature missing from the table, and a file that is not a model", () => {
+  const missing = cli("predict", "saved.json", write("fewer.csv", table().map((r) => r.filter((_, j) => j !== 3))), "--id-column", "id");
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, /fewer\.csv.*"f3"/);
+  const notModel = cli("predict", good, good);
+  assert.is(notModel.status, 1);
+  assert.match(notModel.stderr, /good\.csv/);
+  assert.is(notModel.stderr.trimEnd().split("\n").length, 1);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
