@@ -46,3 +46,13 @@ export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRow
 export { crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad } from "./losses";
 export { adamStep, sgdStep } from "./optimizers";
 export { matmulNN, matmulTN, matmulNT } from "./matmul";
+
+// The weighted ℓ1 ball (assembly/weighted.ts) and the trilevel projections of 3-D tensors (assembly/trilevel.ts).
+import { projectWeightedL1Ball } from "./weighted";
+import { trilevelNorms, trilevel } from "./trilevel";
+export function weightedL1Ball_f32(y: usize, w: usize, n: i32, eta: f64, out: usize, aux: usize): i32 { return projectWeightedL1Ball<f32>(y, w, n, eta, out, aux); }
+export function weightedL1Ball_f64(y: usize, w: usize, n: i32, eta: f64, out: usize, aux: usize): i32 { return projectWeightedL1Ball<f64>(y, w, n, eta, out, aux); }
+export function trilevelNorms_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, fibreNorms: usize, groupNorms: usize): i32 { return trilevelNorms<f32>(y, a, b, c, kind, fibreNorms, groupNorms); }
+export function trilevelNorms_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, fibreNorms: usize, groupNorms: usize): i32 { return trilevelNorms<f64>(y, a, b, c, kind, fibreNorms, groupNorms); }
+export function trilevel_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f32>(y, a, b, c, kind, eta, out, norms, aux); }
+export function trilevel_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f64>(y, a, b, c, kind, eta, out, norms, aux); }

@@ -14,6 +14,7 @@ export const KIND_L2: i32 = 2; // Σ_i Y_ij² as a partial, √ of it as a norm
 // Kernel status codes, turned into RangeErrors by the TypeScript wrappers.
 export const OK: i32 = 0;
 export const NON_FINITE: i32 = 1; // NaN or ±Infinity met in the data, or a sum overflowed
+export const BAD_WEIGHT: i32 = 2; // a weight of the weighted ℓ1 ball not positive and finite
 
 @inline export function at<T>(base: usize, index: i32): usize {
   return base + (<usize>index << alignof<T>());

@@ -211,3 +211,4 @@ native.cleanup?.();
 writeFileSync(output("results.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeReports(results);
 log("wrote bench/results.md, bench/results.json, bench/scaling.svg");
+await import("./tensor.mjs"); // the weighted ℓ1 ball and the trilevel projections: bench/tensor-results.md

@@ -28,6 +28,11 @@ export function checkShape(length: number, rows: unknown, cols: unknown): void {
   if (r * c !== length) throw new RangeError(`rows × cols = ${r} × ${c} = ${r * c} but x has length ${length}`);
 }
 
+export function checkTensorShape(length: number, a: unknown, b: unknown, c: unknown): void {
+  const [p, q, r] = [checkDimension(a, "a"), checkDimension(b, "b"), checkDimension(c, "c")];
+  if (p * q * r !== length) throw new RangeError(`a × b × c = ${p} × ${q} × ${r} = ${p * q * r} but x has length ${length}`);
+}
+
 export function checkOptions<O extends object>(options: unknown): Partial<O> {
   if (options === undefined) return {};
   if (options === null || typeof options !== "object") throw new TypeError(`options must be an object; got ${describe(options)}`);

@@ -90,3 +90,52 @@ export function l1InfRef(y: ArrayLike<number>, rows: number, cols: number, eta: 
   const mu = levels(lo);
   return fromGroups(groups.map((g, j) => g.map((v) => Math.sign(v) * Math.min(Math.abs(v), mu[j]))), rows, cols, axis);
 }
+
+/**
+ * Weighted ℓ1 ball: x_i = sign(y_i)·max(|y_i| − τ·w_i, 0) with Σ w_i·max(|y_i| − τw_i, 0) = a, τ found by sorting
+ * the breakpoints t_i = |y_i|/w_i in decreasing order and taking the last prefix whose τ stays below its breakpoint.
+ */
+export function weightedL1BallRef(y: ArrayLike<number>, w: ArrayLike<number>, a: number): number[] {
+  const abs = Array.from(y, Math.abs);
+  if (abs.reduce((s, v, i) => s + w[i] * v, 0) <= a) return Array.from(y);
+  if (a === 0) return abs.map(() => 0);
+  const order = abs.map((_, i) => i).sort((p, q) => abs[q] / w[q] - abs[p] / w[p]);
+  let sum = 0, squares = 0, tau = 0;
+  for (const i of order) {
+    sum += w[i] * abs[i];
+    squares += w[i] * w[i];
+    const candidate = (sum - a) / squares;
+    if (abs[i] / w[i] > candidate) tau = candidate;
+    else break;
+  }
+  return Array.from(y, (v, i) => Math.sign(v) * Math.max(Math.abs(v) - tau * w[i], 0));
+}
+
+export type TrilevelKind = "inf" | "1";
+
+/** The fibres Y[i, j, :] of a row-major [a, b, c] tensor, by group i. */
+export function fibresOf(y: ArrayLike<number>, a: number, b: number, c: number): number[][][] {
+  return Array.from({ length: a }, (_, i) => Array.from({ length: b }, (_, j) => Array.from({ length: c }, (_, k) => y[(i * b + j) * c + k])));
+}
+
+/** Σ_i of max_j (ℓ∞) or Σ_j (ℓ1) of the fibre norms max_k |Y_ijk| or Σ_k |Y_ijk|. */
+export function trilevelNormRef(y: ArrayLike<number>, a: number, b: number, c: number, kind: TrilevelKind): number {
+  return fibresOf(y, a, b, c).reduce((s, group) => s + groupOfFibresNorm(group, kind), 0);
+}
+
+function groupOfFibresNorm(group: number[][], kind: TrilevelKind): number {
+  const norms = group.map((f) => groupNormRef(f, kind));
+  return kind === "inf" ? norms.reduce((m, v) => Math.max(m, v), 0) : norms.reduce((s, v) => s + v, 0);
+}
+
+/** u = P_ℓ1,η(group norms); v_i = P_ℓ1,u_i(fibre norms of group i); each fibre onto its ball of radius v_ij. */
+export function trilevelRef(y: ArrayLike<number>, a: number, b: number, c: number, eta: number, kind: TrilevelKind): number[] {
+  if (trilevelNormRef(y, a, b, c, kind) <= eta) return Array.from(y);
+  const groups = fibresOf(y, a, b, c);
+  const u = l1BallRef(groups.map((g) => groupOfFibresNorm(g, kind)), eta);
+  const project = kind === "inf" ? lInfBallRef : l1BallRef;
+  return groups.flatMap((group, i) => {
+    const v = l1BallRef(group.map((f) => groupNormRef(f, kind)), u[i]);
+    return group.flatMap((fibre, j) => project(fibre, v[j]));
+  });
+}
