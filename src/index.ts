@@ -7,9 +7,12 @@ export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "
 export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./kernels/stream.ts";
 export { allocate, free } from "./kernels/memory.ts";
 export { projectL1Inf } from "./kernels/exact.ts";
+export { projectWeightedL1Ball } from "./kernels/weighted.ts";
+export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./kernels/trilevel.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
+export { parseIdx, type IdxArray, type IdxType } from "./io/idx.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
 export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";
@@ -29,6 +32,12 @@ export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type 
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
 export type { PreprocessOptions } from "./sae/preprocess.ts";
+
+// Generation (Barlaud & Guyard, ICASSP 2021): per-class kernel densities of the latent space, walked by
+// Metropolis–Hastings, decoded into data.
+export { fitLatentSampler, type LatentModel, type LatentSampler, type LatentSamplerOptions, type LatentSample, type ClassDensity } from "./generative/latent-sampler.ts";
+export { GaussianKDE, bandwidthFactor, type KdeOptions, type BandwidthRule } from "./generative/kde.ts";
+export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
 
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";

@@ -14,8 +14,8 @@ function readBytes(file: string): Uint8Array {
   }
 }
 
-/** A labelled table (CSV, TSV or the omics layout, told apart by parseTable) from a file. */
-export function readTable(file: string, columns: { labelColumn?: string; idColumn?: string }): LabelledTable {
+/** A table (CSV, TSV or the omics layout, told apart by parseTable) from a file; see ParseTableOptions. */
+export function readTable(file: string, columns: { labelColumn?: string | null; idColumn?: string; minClasses?: number }): LabelledTable {
   return parseTable(decodeText(readBytes(file)), { file, ...columns });
 }
 

@@ -4,6 +4,7 @@
 // people read the line. The flags are declared once, in FLAGS, and both the parser and --help read them.
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
@@ -44,6 +45,7 @@ const FLAGS: Record<"sae" | "predict", Record<string, Flag>> = {
     log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
     "no-log": { type: "boolean", help: "no log transform" },
     "no-baseline": { type: "boolean", help: "skip the run without projection" },
+    workers: { type: "string", value: "N", help: "run the folds in N worker threads (default: one per core; 1 = the main thread); the results do not depend on N" },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
     ...COMMON,
@@ -145,6 +147,7 @@ async function sae(args: string[]): Promise<void> {
     rewind: toggle(v, "rewind") ?? false,
     log: toggle(v, "log") ?? "auto",
     baseline: !v["no-baseline"],
+    workers: integer("workers", s("workers") ?? String(availableParallelism()), 1),
     out: s("out"),
     save: s("save"),
     json: Boolean(v.json),

@@ -1,6 +1,6 @@
 // `sparseproj predict model.json <file>`: classifies the samples of a table with a saved model. The model's
 // features are found in the table by name, so the columns may come in any order and extra columns are ignored;
-// the label column, when the table has one, gives the accuracy.
+// the label column, when the table has one (any number of classes), gives the accuracy.
 import { DataError, type LabelledTable } from "../io/table.ts";
 import type { SAEModel } from "../sae/model.ts";
 import { readModel, readTable } from "./input.ts";
@@ -16,7 +16,8 @@ export interface PredictCommand {
 
 export interface Prediction {
   sample: string;
-  label: string;
+  /** The sample's label in the table, or null for an unlabelled table. */
+  label: string | null;
   predicted: string;
   /** The softmax probability of the predicted class. */
   confidence: number;
@@ -29,8 +30,8 @@ export interface PredictReport {
   file: string;
   samples: number;
   classes: string[];
-  /** Fraction of samples whose label is the predicted class. */
-  accuracy: number;
+  /** Fraction of samples whose label is the predicted class; null for an unlabelled table. */
+  accuracy: number | null;
   predictions: Prediction[];
 }
 
@@ -46,11 +47,25 @@ function modelColumns(table: LabelledTable, model: SAEModel, file: string): Floa
   return x;
 }
 
+/**
+ * The table with its labels when it has some: the named label column (required), else a column called "label"
+ * when there is one that is not one of the model's features, else no labels.
+ */
+function readSamples(command: PredictCommand, model: SAEModel): LabelledTable {
+  const { file, labelColumn, idColumn } = command;
+  if (labelColumn !== undefined) return readTable(file, { labelColumn, idColumn, minClasses: 1 });
+  const unlabelled = readTable(file, { labelColumn: null, idColumn, minClasses: 1 });
+  const features = new Set(model.info.featureNames);
+  const label = unlabelled.featureNames.find((name) => name.toLowerCase() === "label" && !features.has(name));
+  return label === undefined ? unlabelled : readTable(file, { labelColumn: label, idColumn, minClasses: 1 });
+}
+
 /** Runs `sparseproj predict`; returns the report it printed. */
 export async function runPredict(command: PredictCommand): Promise<PredictReport> {
   const model = readModel(command.model);
   try {
-    const table = readTable(command.file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
+    const table = readSamples(command, model);
+    const labelled = table.labels.length > 0;
     const x = modelColumns(table, model, command.file);
     const classes = model.classes.map(String);
     const k = classes.length;
@@ -58,19 +73,19 @@ export async function runPredict(command: PredictCommand): Promise<PredictReport
     const predicted = model.predict(x);
     const predictions = table.sampleIds.map((sample, s) => ({
       sample,
-      label: table.labels[s],
+      label: labelled ? table.labels[s] : null,
       predicted: classes[predicted[s]],
       confidence: probabilities[s * k + predicted[s]],
       probabilities: Object.fromEntries(classes.map((c, i) => [c, probabilities[s * k + i]])),
     }));
     const right = predictions.filter((p) => p.label === p.predicted).length;
-    const report: PredictReport = { model: command.model, file: command.file, samples: table.samples, classes, accuracy: right / table.samples, predictions };
+    const report: PredictReport = { model: command.model, file: command.file, samples: table.samples, classes, accuracy: labelled ? right / table.samples : null, predictions };
     if (command.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
-      const rows = predictions.map((p) => [p.sample, p.label, p.predicted, p.confidence.toFixed(3), ...classes.map((c) => p.probabilities[c].toFixed(3))]);
-      process.stdout.write(textTable(["sample", "label", "predicted", "confidence", ...classes.map((c) => `p(${c})`)], rows));
-      process.stdout.write(`accuracy: ${(100 * report.accuracy).toFixed(1)}% (${right} of ${table.samples} samples)\n`);
+      const rows = predictions.map((p) => [p.sample, ...(labelled ? [p.label!] : []), p.predicted, p.confidence.toFixed(3), ...classes.map((c) => p.probabilities[c].toFixed(3))]);
+      process.stdout.write(textTable(["sample", ...(labelled ? ["label"] : []), "predicted", "confidence", ...classes.map((c) => `p(${c})`)], rows));
+      if (report.accuracy !== null) process.stdout.write(`accuracy: ${(100 * report.accuracy).toFixed(1)}% (${right} of ${table.samples} samples)\n`);
     }
     return report;
   } finally {

@@ -2,7 +2,7 @@
 // of the projection, and the baseline without projection), then trains the model to keep on every sample with
 // the chosen setting, and prints the results (a table, or one JSON document) and writes them (--out, --save).
 import { DataError, type LabelledTable } from "../io/table.ts";
-import { crossValidate, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
+import { crossValidate, crossValidateInWorkers, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
 import type { SAEModel } from "../sae/model.ts";
 import type { SAEOptions, SAEProjection } from "../sae/options.ts";
 import { trainSAE } from "../sae/train.ts";
@@ -27,6 +27,8 @@ export interface SaeCommand {
   log: boolean | "auto";
   /** Also cross-validate without projection. */
   baseline: boolean;
+  /** Worker threads for the folds (1: the main thread). */
+  workers: number;
   out?: string;
   save?: string;
   json: boolean;
@@ -210,13 +212,12 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const progress = createProgress(perRun * (settings.length * folds * seeds + (trainModel ? 1 : 0)));
   let model: SAEModel | null = null;
   try {
-    const results = settings.map((setting) =>
-      crossValidate(table.data, table.labels, {
-        ...toOptions(command, table, setting, progress),
-        folds, seeds,
-        onFold: (e) => progress.start(`${describe(setting)} · seed ${e.seed} · fold ${e.fold}/${e.folds}`),
-      }),
-    );
+    const results: CrossValidationResult[] = [];
+    for (const setting of settings) {
+      // The bar names the setting; each epoch's event says which seed and fold it came from.
+      const options = { ...toOptions(command, table, setting, progress), folds, seeds, onFold: () => progress.start(describe(setting)) };
+      results.push(command.workers > 1 ? await crossValidateInWorkers(table.data, table.labels, { ...options, workers: command.workers }) : crossValidate(table.data, table.labels, options));
+    }
     const report: SaeReport = {
       file, samples: table.samples, features: table.features,
       classes: classSizes(table),

@@ -214,8 +214,8 @@ function fma(a: number, b: number, c: number): number {
   return s + (p - (s - v) + (c - v) + e);
 }
 
-/** glibc's log(x) for the normal x in (0, 1) that the polar method produces. */
-function glibcLog(x: number): number {
+/** glibc's log(x) for the normal x in (0, 1) that the polar method produces. @internal */
+export function glibcLog(x: number): number {
   if (x >= 0.9375) {
     // Near 1 a table step would cancel badly, so log1p(r) is a polynomial with r² split exactly in hi + lo.
     const r = x - 1;

@@ -34,6 +34,8 @@ export interface CrossValidationResult {
   accuracy: Summary;
   auc: Summary;
   f1: Summary;
+  /** Silhouette of each test fold's latent points with their true labels (folds where it is undefined are skipped). */
+  silhouette: Summary;
   featureSparsity: Summary;
   secondsPerEpoch: Summary;
   /** Every feature selected at least once: how often (fraction of runs) and its mean score when selected. */
@@ -77,6 +79,7 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
     accuracy: pick((r) => r.accuracy),
     auc: pick((r) => r.auc),
     f1: pick((r) => r.f1),
+    silhouette: pick((r) => r.silhouette ?? NaN),
     featureSparsity: pick((r) => r.featureSparsity),
     secondsPerEpoch: pick((r) => r.secondsPerEpoch),
     selection,

@@ -3,7 +3,7 @@
 import { classificationReport, confusionMatrix, rocAuc } from "../metrics/classification.ts";
 import { silhouetteScore } from "../metrics/silhouette.ts";
 import type { Dataset } from "./dataset.ts";
-import type { SAEOptions } from "./options.ts";
+import type { ProgressEvent, SAEOptions } from "./options.ts";
 import { trainOnRows } from "./train.ts";
 
 export interface FoldResult {
@@ -39,7 +39,8 @@ export type FoldOptions = Omit<SAEOptions, "onProgress" | "signal">;
 export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold: number, test: Int32Array, featureNames: string[], hooks: Pick<SAEOptions, "onProgress" | "signal"> = {}): FoldResult {
   const inTest = new Set(test);
   const train = Int32Array.from({ length: data.n }, (_, i) => i).filter((i) => !inTest.has(i));
-  const model = trainOnRows(data, { ...sae, ...hooks, seed: (sae.seed ?? 0) + seed }, train, featureNames);
+  const onProgress = hooks.onProgress && ((event: ProgressEvent) => hooks.onProgress!({ ...event, seed, fold }));
+  const model = trainOnRows(data, { ...sae, signal: hooks.signal, onProgress, seed: (sae.seed ?? 0) + seed }, train, featureNames);
   try {
     const xTest = new Float64Array(test.length * data.d);
     test.forEach((row, r) => xTest.set(data.x.subarray(row * data.d, (row + 1) * data.d), r * data.d));

@@ -8,7 +8,7 @@ import { Generator } from "../random.ts";
 import { toMatrix } from "./dataset.ts";
 import { SupervisedAutoencoderNet } from "./network.ts";
 import { resolveOptions, type ResolvedOptions } from "./options.ts";
-import { transformRows, type Preprocessing } from "./preprocess.ts";
+import { transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
 
 export interface SAEInfo {
@@ -74,6 +74,17 @@ export class SAEModel {
   /** The decoder's output, in the preprocessed (log / z-scored) space, n × features. */
   reconstruct(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
     return this.#apply(X, "reconstruction");
+  }
+
+  /**
+   * The decoder's output for latent points Z (rows, or row-major n × classes), mapped back to the input's units
+   * (the fitted z-score and log undone), so that generated points read like the data and predict() takes them.
+   */
+  decode(Z: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
+    const k = this.classes.length;
+    const latent = toMatrix(Z, { cols: k }, "SAEModel.decode");
+    const out = scope(() => noGrad(() => Float64Array.from(this.net.decoder.forward(tensor(Float32Array.from(latent.x), [latent.n, k])).data)));
+    return untransform(this.info.preprocessing, out, this.features);
   }
 
   /** The softmax of the latent: the confidence per class, n × classes, row-major. */

@@ -19,6 +19,9 @@ export interface ProgressEvent {
   epoch: number;
   epochs: number;
   loss: number;
+  /** During cross-validation: the seed and the fold (1-based) being trained. */
+  seed?: number;
+  fold?: number;
 }
 
 export interface SAEOptions {

@@ -47,3 +47,15 @@ export function transformRows(p: Preprocessing, x: ArrayLike<number>, d: number,
   }
   return out;
 }
+
+/** The inverse of transformRows on n rows of d values, in place: the z-score undone, then exp(v) − 1 for the log. */
+export function untransform(p: Preprocessing, values: Float64Array, d: number): Float64Array {
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i];
+    if (p.mean && p.std) v = v * p.std[i % d] + p.mean[i % d];
+    // The log was fitted only on non-negative data, where log(|x + 1|) = log(x + 1).
+    if (p.log) v = Math.exp(v) - 1;
+    values[i] = v;
+  }
+  return values;
+}

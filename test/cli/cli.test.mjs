@@ -177,6 +177,15 @@ test("--out writes every documented file, parseable; predict reproduces the save
   const text = cli("predict", "saved.json", good, "--id-column", "id");
   assert.is(text.status, 0, text.stderr);
   assert.match(text.stdout, /accuracy: \d+\.\d% \(\d+ of 24 samples\)/);
+  // Samples to classify need no label column, and a labelled file may hold one class only.
+  const unlabelled = cli("predict", "saved.json", write("unlabelled.csv", t.map((row) => row.slice(0, -1))), "--id-column", "id", "--json");
+  assert.is(unlabelled.status, 0, unlabelled.stderr);
+  const plain = JSON.parse(unlabelled.stdout);
+  assert.is(plain.accuracy, null);
+  assert.equal(plain.predictions.map((q) => q.predicted), report.predictions.map((q) => q.predicted));
+  const oneClass = cli("predict", "saved.json", write("one-class.csv", [t[0], ...t.slice(1).filter((row) => row.at(-1) === "a")]), "--id-column", "id", "--json");
+  assert.is(oneClass.status, 0, oneClass.stderr);
+  assert.ok(JSON.parse(oneClass.stdout).predictions.every((q) => q.label === "a"));
   model.dispose();
 });
 
