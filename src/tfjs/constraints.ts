@@ -1,0 +1,193 @@
+// sparseproj's projections as TensorFlow.js layer constraints: serializable (saved and loaded with the model)
+// and usable as `kernelConstraint`. tfjs itself calls a constraint only in LayerVariable.write() (setWeights,
+// loading), never during fit; ModelConstraints (model-constraints.ts) is what applies them while training.
+import { mul, serialization, tensor, type Tensor } from "@tensorflow/tfjs-core";
+import { constraints } from "@tensorflow/tfjs-layers";
+import type { Constraint } from "@tensorflow/tfjs-layers/dist/constraints";
+import { bilevelL11, bilevelL12, bilevelL1Inf, projectL1Ball, projectL1Inf, type Axis } from "../index.ts";
+
+// tfjs-layers exports its constraint factories but not their base class, and accepts a constraint object only if
+// it is an instance of that class (getConstraint's instanceof): take the class its own factories instantiate.
+const ConstraintBase = Object.getPrototypeOf(constraints.nonNeg().constructor) as typeof Constraint;
+
+export interface RadiusArgs {
+  /** The ball's radius η: a finite number ≥ 0. */
+  radius: number;
+}
+
+export interface MatrixConstraintArgs extends RadiusArgs {
+  /**
+   * Which lines of the 2-D weight form the groups. A Dense kernel is [inputs, units], so the default 'rows'
+   * groups by input feature: a group driven to zero is an input the layer no longer reads (feature selection).
+   * 'columns' groups by unit.
+   */
+  axis?: Axis;
+}
+
+// tfjs's write path hands a constraint the layer's variable, whose name ("dense_Dense1/kernel") makes errors useful.
+const weightName = (w: Tensor): string => ("name" in w && typeof w.name === "string" ? w.name : "the weight");
+
+/** A sparseproj projection as a tfjs constraint; ModelConstraints projects it in place during training. */
+export abstract class ProjectionConstraint extends ConstraintBase {
+  readonly radius: number;
+
+  constructor(args: RadiusArgs) {
+    super();
+    const radius = args?.radius;
+    if (typeof radius !== "number" || !Number.isFinite(radius) || radius < 0) {
+      throw new RangeError(`${this.label}: radius must be a finite number ≥ 0; got ${String(radius)}`);
+    }
+    this.radius = radius;
+  }
+
+  /** The class's registered name without the package prefix, for messages. */
+  protected get label(): string {
+    return (this.constructor as unknown as { className: string }).className.replace(/^sparseproj>/, "");
+  }
+
+  /** Throws a RangeError naming `weight` if this constraint cannot act on a weight of that shape and dtype. */
+  abstract check(shape: readonly number[], dtype: string, weight: string): void;
+
+  /** Writes the projection of `x` (float32 data of `shape`) into `out`, which may be `x` itself. */
+  abstract project(x: Float32Array, shape: readonly number[], out: Float32Array): void;
+
+  /** tfjs's path (LayerVariable.write, e.g. setWeights and loading): a new, projected tensor. */
+  apply(w: Tensor): Tensor {
+    this.check(w.shape, w.dtype, weightName(w));
+    const out = new Float32Array(w.size);
+    this.project(w.dataSync() as Float32Array, w.shape, out);
+    return tensor(out, w.shape, "float32");
+  }
+
+  getConfig(): serialization.ConfigDict {
+    return { radius: this.radius };
+  }
+}
+
+type MatrixOperator = (x: Float32Array, rows: number, cols: number, radius: number, options: { out: Float32Array; axis: Axis }) => Float32Array;
+
+abstract class MatrixConstraint extends ProjectionConstraint {
+  readonly axis: Axis;
+  protected abstract readonly operator: MatrixOperator;
+
+  constructor(args: MatrixConstraintArgs) {
+    super(args);
+    const axis = args.axis ?? "rows";
+    if (axis !== "rows" && axis !== "columns") throw new RangeError(`${this.label}: axis must be 'rows' or 'columns'; got ${String(axis)}`);
+    this.axis = axis;
+  }
+
+  check(shape: readonly number[], dtype: string, weight: string): void {
+    if (shape.length !== 2) {
+      throw new RangeError(`${this.label} constraint on ${weight}: needs a 2-D weight (a Dense kernel, [inputs, units]); got shape [${shape.join(", ")}]`);
+    }
+    if (dtype !== "float32") throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
+  }
+
+  project(x: Float32Array, shape: readonly number[], out: Float32Array): void {
+    this.operator(x, shape[0], shape[1], this.radius, { out, axis: this.axis });
+  }
+
+  getConfig(): serialization.ConfigDict {
+    return { radius: this.radius, axis: this.axis };
+  }
+}
+
+/** Bilevel ℓ1,∞ ball: group maxima projected onto the ℓ1 ball, each group clipped to its level. */
+export class BilevelL1Inf extends MatrixConstraint {
+  static className = "sparseproj>BilevelL1Inf";
+  protected readonly operator: MatrixOperator = bilevelL1Inf;
+}
+
+/** Bilevel ℓ1,1 ball: group ℓ1 norms projected onto the ℓ1 ball, each group onto the ℓ1 ball of its level. */
+export class BilevelL11 extends MatrixConstraint {
+  static className = "sparseproj>BilevelL11";
+  protected readonly operator: MatrixOperator = bilevelL11;
+}
+
+/** Bilevel ℓ1,2 ball: group ℓ2 norms projected onto the ℓ1 ball, each group scaled to its level. */
+export class BilevelL12 extends MatrixConstraint {
+  static className = "sparseproj>BilevelL12";
+  protected readonly operator: MatrixOperator = bilevelL12;
+}
+
+/** The exact (Euclidean) projection onto the ℓ1,∞ ball. */
+export class L1Inf extends MatrixConstraint {
+  static className = "sparseproj>L1Inf";
+  protected readonly operator: MatrixOperator = projectL1Inf;
+}
+
+/** The ℓ1 ball over all entries, of a weight of any rank. */
+export class L1Ball extends ProjectionConstraint {
+  static className = "sparseproj>L1Ball";
+
+  check(_shape: readonly number[], dtype: string, weight: string): void {
+    if (dtype !== "float32") throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
+  }
+
+  project(x: Float32Array, _shape: readonly number[], out: Float32Array): void {
+    projectL1Ball(x, this.radius, { out });
+  }
+}
+
+export interface MaskArgs {
+  /** Flat (row-major) indices of the entries held at zero. */
+  zeros: number[];
+}
+
+/**
+ * The entries a projection zeroed, held at exactly zero (double descent's second phase). ModelConstraints
+ * .projectAndMask puts it in place of the projection, so a saved model keeps its mask and loads unchanged
+ * (tfjs writes loaded weights through their constraints).
+ */
+export class Mask extends ConstraintBase {
+  static className = "sparseproj>Mask";
+  readonly zeros: Uint32Array;
+  #gradientMask: Tensor | null = null;
+
+  constructor(args: MaskArgs) {
+    super();
+    const zeros = args?.zeros;
+    if (!Array.isArray(zeros) || !zeros.every((i) => Number.isInteger(i) && i >= 0)) throw new RangeError("Mask: zeros must be an array of entry indices (integers ≥ 0)");
+    this.zeros = Uint32Array.from(zeros);
+  }
+
+  check(size: number, weight: string): void {
+    const last = this.zeros.reduce((max, i) => Math.max(max, i), -1);
+    if (last >= size) throw new RangeError(`Mask constraint on ${weight}: index ${last} is beyond its ${size} entries`);
+  }
+
+  /** Copies `x` into `out` (which may be `x`) with the masked entries set to zero. */
+  project(x: Float32Array, out: Float32Array): void {
+    if (out !== x) out.set(x);
+    for (const i of this.zeros) out[i] = 0;
+  }
+
+  /** 1 where the weight trains, 0 where it is held at zero. */
+  keep(size: number): Uint8Array {
+    const keep = new Uint8Array(size).fill(1);
+    for (const i of this.zeros) keep[i] = 0;
+    return keep;
+  }
+
+  /** `grad` with the masked entries zeroed. */
+  maskGradient(grad: Tensor): Tensor {
+    this.#gradientMask ??= tensor(Float32Array.from(this.keep(grad.size)), grad.shape, "float32");
+    return mul(grad, this.#gradientMask);
+  }
+
+  apply(w: Tensor): Tensor {
+    this.check(w.size, weightName(w));
+    const out = new Float32Array(w.size);
+    this.project(w.dataSync() as Float32Array, out);
+    return tensor(out, w.shape, "float32");
+  }
+
+  getConfig(): serialization.ConfigDict {
+    return { zeros: Array.from(this.zeros) };
+  }
+}
+
+// Registered under "sparseproj>Name" (Keras's package>name convention) so a saved model names its constraints
+// unambiguously and tf.loadLayersModel finds them once this module is loaded.
+for (const cls of [BilevelL1Inf, BilevelL11, BilevelL12, L1Inf, L1Ball, Mask]) serialization.registerClass(cls);
