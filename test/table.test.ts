@@ -230,4 +230,13 @@ test("misuse is a TypeError or RangeError, not a DataError", () => {
   assert.throws(() => parseTable("label,a\nx,1\ny,2", { format: "xlsx" as "csv" }), (e: unknown) => e instanceof RangeError);
 });
 
+test("samples to classify: no label column (labelColumn null, or labelsOptional), or a single class (minClasses 1)", () => {
+  const none = parseTable("id,a,b\ns1,1,2\ns2,3,4", { idColumn: "id", labelColumn: null });
+  assert.equal({ labels: none.labels, classes: none.classes, y: Array.from(none.y), features: none.featureNames }, { labels: [], classes: [], y: [], features: ["a", "b"] });
+  assert.equal(parseTable("id,a,b\ns1,1,2\ns2,3,4", { idColumn: "id", labelsOptional: true }).labels, []);
+  assert.equal(parseTable("a,Label\n1,x\n2,y", { labelsOptional: true }).labels, ["x", "y"], "a label column present is still read");
+  assert.equal(parseTable("a,label\n1,x\n2,x", { minClasses: 1 }).classes, ["x"]);
+  assert.throws(() => parseTable("a,label\n1,x\n2,x"), /every sample has the label "x"/);
+});
+
 test.run();

@@ -15,7 +15,7 @@ function readBytes(file: string): Uint8Array {
 }
 
 /** A table (CSV, TSV or the omics layout, told apart by parseTable) from a file; see ParseTableOptions. */
-export function readTable(file: string, columns: { labelColumn?: string | null; idColumn?: string; minClasses?: number }): LabelledTable {
+export function readTable(file: string, columns: { labelColumn?: string | null; labelsOptional?: boolean; idColumn?: string; minClasses?: number }): LabelledTable {
   return parseTable(decodeText(readBytes(file)), { file, ...columns });
 }
 

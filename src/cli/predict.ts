@@ -47,24 +47,17 @@ function modelColumns(table: LabelledTable, model: SAEModel, file: string): Floa
   return x;
 }
 
-/**
- * The table with its labels when it has some: the named label column (required), else a column called "label"
- * when there is one that is not one of the model's features, else no labels.
- */
-function readSamples(command: PredictCommand, model: SAEModel): LabelledTable {
+/** The table, with labels when it has a label column (required when named with --label-column). */
+function readSamples(command: PredictCommand): LabelledTable {
   const { file, labelColumn, idColumn } = command;
-  if (labelColumn !== undefined) return readTable(file, { labelColumn, idColumn, minClasses: 1 });
-  const unlabelled = readTable(file, { labelColumn: null, idColumn, minClasses: 1 });
-  const features = new Set(model.info.featureNames);
-  const label = unlabelled.featureNames.find((name) => name.toLowerCase() === "label" && !features.has(name));
-  return label === undefined ? unlabelled : readTable(file, { labelColumn: label, idColumn, minClasses: 1 });
+  return readTable(file, { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1 });
 }
 
 /** Runs `sparseproj predict`; returns the report it printed. */
 export async function runPredict(command: PredictCommand): Promise<PredictReport> {
   const model = readModel(command.model);
   try {
-    const table = readSamples(command, model);
+    const table = readSamples(command);
     const labelled = table.labels.length > 0;
     const x = modelColumns(table, model, command.file);
     const classes = model.classes.map(String);

@@ -17,8 +17,16 @@ export interface ParseTableOptions {
   readonly format?: TableFormat;
   /** Overrides the separator the format implies or detects. */
   readonly delimiter?: "," | ";" | "\t";
-  /** Plain tables: the column of class labels, matched case-insensitively (an exact match wins). Default "label". */
-  readonly labelColumn?: string;
+  /**
+   * Plain tables: the column of class labels, matched case-insensitively (an exact match wins). Default "label".
+   * null: the table has no labels (samples to classify): every column but the id is a feature, and labels,
+   * classes and y are empty.
+   */
+  readonly labelColumn?: string | null;
+  /** Plain tables: a missing label column makes the table unlabelled instead of an error (samples to classify). */
+  readonly labelsOptional?: boolean;
+  /** How many distinct labels a labelled table must hold (default 2, what a classifier needs to train). */
+  readonly minClasses?: number;
   /** Plain tables: a column of sample ids, kept out of the features. Without one, a sample's id is its line number. */
   readonly idColumn?: string;
   /** The file's name, for error messages. */
@@ -96,7 +104,7 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Label
   // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
   const decimalComma = delimiter !== ",";
   const { labelPlace, ...table } = omics ? fromFeatureRows(rows, decimalComma, file) : fromSampleRows(rows, decimalComma, options);
-  return { ...table, ...encodeLabels(table.labels, labelPlace), samples: table.sampleIds.length, features: table.featureNames.length };
+  return { ...table, ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2), samples: table.sampleIds.length, features: table.featureNames.length };
 }
 
 interface Parsed {
@@ -141,7 +149,7 @@ const LINE_BREAK = /\r\n|\r|\n/g;
 
 // Plain layout: a header row, then one sample per row.
 function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableOptions): Parsed {
-  const { file, labelColumn = "label", idColumn } = options;
+  const { file, labelColumn = "label", idColumn, labelsOptional = false } = options;
   const [header, ...body] = rows;
   const names = header.cells;
   const at = (row: number, column: number): DataErrorLocation => ({ file, row, column: column + 1, columnName: names[column] });
@@ -150,7 +158,8 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
     const first = names.indexOf(name);
     if (first < c) throw new DataError(`column ${first + 1} has the same name`, at(header.line, c));
   });
-  const labelAt = findColumn(names, labelColumn, "label", header.line, file);
+  const labelled = labelColumn !== null && !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
+  const labelAt = labelled ? findColumn(names, labelColumn, "label", header.line, file) : -1;
   const idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", header.line, file);
   const featureAt = names.flatMap((_, c) => (c === labelAt || c === idAt ? [] : [c]));
   if (featureAt.length === 0) throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, { file, row: header.line });
@@ -159,12 +168,12 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   const data = new Float64Array(body.length * features);
   body.forEach(({ cells, line }, s) => {
     if (cells.length !== names.length) throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, { file, row: line });
-    if (cells[labelAt] === "") throw new DataError("the label is empty", at(line, labelAt));
+    if (labelAt >= 0 && cells[labelAt] === "") throw new DataError("the label is empty", at(line, labelAt));
     featureAt.forEach((c, f) => (data[s * features + f] = readNumber(cells[c], decimalComma, at(line, c))));
   });
   return {
     sampleIds: body.map(({ cells, line }) => (idAt < 0 ? String(line) : cells[idAt])),
-    labels: body.map(({ cells }) => cells[labelAt]),
+    labels: labelAt < 0 ? [] : body.map(({ cells }) => cells[labelAt]),
     featureNames: featureAt.map((c) => names[c]),
     data,
     labelPlace: { file, column: labelAt + 1, columnName: names[labelAt] },
@@ -244,10 +253,10 @@ function readNumber(cell: string, decimalComma: boolean, where: DataErrorLocatio
   throw new DataError(`'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}' is not a number`, where);
 }
 
-function encodeLabels(labels: string[], place: DataErrorLocation): { classes: string[]; y: Int32Array } {
+function encodeLabels(labels: string[], place: DataErrorLocation, minClasses: number): { classes: string[]; y: Int32Array } {
   const numeric = labels.every((label) => NUMBER.test(label));
   const classes = [...new Set(labels)].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (classes.length < 2) throw new DataError(`every sample has the label ${JSON.stringify(classes[0])}: a classifier needs two classes or more`, place);
+  if (labels.length && classes.length < minClasses) throw new DataError(`every sample has the label ${JSON.stringify(classes[0])}: a classifier needs two classes or more`, place);
   const index = new Map(classes.map((label, k) => [label, k]));
   return { classes, y: Int32Array.from(labels, (label) => index.get(label)!) };
 }

@@ -136,6 +136,16 @@ test("--json: one JSON document on stdout, in the documented shape", () => {
   assert.equal(noBaseline.runs.map((run) => run.projection), ["bilevel-l1inf"]);
 });
 
+test("--workers: folds in threads give the same report as on the main thread", () => {
+  const runs = (workers) => {
+    const r = cli("sae", good, ...FAST, "--radius", "0.5", "--json", "--workers", workers);
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout).runs.map(({ secondsPerEpoch: _, ...rest }) => rest);
+  };
+  assert.equal(runs("2"), runs("1"));
+  assert.match(cli("sae", good, "--workers", "0").stderr, /--workers must be an integer ≥ 1/);
+});
+
 const out = join(dir, "results");
 test("--out writes every documented file, parseable; predict reproduces the saved model", () => {
   const r = cli("sae", good, ...FAST, "--radius", "0.5,2", "--out", out, "--save", "saved.json");
