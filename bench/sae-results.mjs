@@ -3,6 +3,7 @@
 // and on scikit-learn-style synthetic sets (1000 × 1000, 64 or 16 informative features) — accuracy ± std over 4
 // stratified folds for each radius of a sweep (the paper's Fig. 7), and radius 'auto' chosen inside each training
 // fold (the honest figure). Writes docs/results.md and docs/results.json. Flags: --quick (GC data only).
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import * as sp from "../dist/index.js";
@@ -88,9 +89,9 @@ const results = {
   machine: `${cpus()[0]?.model}, ${cpus().length} cores`,
   revision: (() => {
     try {
-      return readFileSync(here("../.git/HEAD"), "utf8").trim();
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: here("..") }).trim();
     } catch {
-      return "unknown";
+      return "unknown (not a git checkout)";
     }
   })(),
   load: loadavg()[0],
