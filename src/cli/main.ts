@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { runGenerate } from "./generate.ts";
 import { runPredict } from "./predict.ts";
 import { runSae } from "./sae.ts";
 
@@ -29,7 +30,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
     radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
@@ -51,19 +52,29 @@ const FLAGS: Record<"sae" | "predict", Record<string, Flag>> = {
     ...COMMON,
   },
   predict: COMMON,
+  generate: {
+    samples: { type: "string", value: "N", help: "samples per class (default 100)" },
+    seed: { type: "string", value: "S", help: "seeds every class's chain (default 0)" },
+    bandwidth: { type: "string", value: "scott | silverman | F", help: "the kernel density's bandwidth rule, or a factor of the class covariance (default scott)" },
+    "threshold-quantile": { type: "string", value: "Q", help: "reject candidates less dense than this quantile of the class's own points (default 0.05)" },
+    out: { type: "string", value: "FILE", help: "write the samples as CSV (the model's features, then label)" },
+    ...COMMON,
+  },
 };
 
 const USAGE = {
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
+  generate: "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
 };
 
-function help(command?: "sae" | "predict"): string {
+function help(command?: keyof typeof FLAGS): string {
   if (!command) {
     return [
       "Usage:",
       `  ${USAGE.sae}`,
       `  ${USAGE.predict}`,
+      `  ${USAGE.generate}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -101,7 +112,7 @@ function toggle(values: Record<string, unknown>, name: string): boolean | undefi
   return values[name] ? true : values[`no-${name}`] ? false : undefined;
 }
 
-function parse(command: "sae" | "predict", args: string[]) {
+function parse(command: keyof typeof FLAGS, args: string[]) {
   try {
     const options = Object.fromEntries(Object.entries(FLAGS[command]).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
     return parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -163,7 +174,28 @@ async function predict(args: string[]): Promise<void> {
   await runPredict({ model, file, json: Boolean(v.json), labelColumn: v["label-column"] as string | undefined, idColumn: v["id-column"] as string | undefined });
 }
 
-const COMMANDS = { sae, predict };
+async function generate(args: string[]): Promise<void> {
+  const { values: v, positionals: found } = parse("generate", args);
+  if (v.help) return void process.stdout.write(help("generate"));
+  const [model, file] = positionals(found, ["model.json", "file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const bandwidth = s("bandwidth") ?? "scott";
+  const quantile = decimal("threshold-quantile", s("threshold-quantile") ?? "0.05", true);
+  if (quantile >= 1) throw new UsageError(`--threshold-quantile must be below 1; got ${quantile}`);
+  await runGenerate({
+    model, file,
+    samples: integer("samples", s("samples") ?? "100", 1),
+    seed: integer("seed", s("seed") ?? "0", 0),
+    bandwidth: bandwidth === "scott" || bandwidth === "silverman" ? bandwidth : decimal("bandwidth", bandwidth, false),
+    thresholdQuantile: quantile,
+    out: s("out"),
+    json: Boolean(v.json),
+    labelColumn: s("label-column"),
+    idColumn: s("id-column"),
+  });
+}
+
+const COMMANDS = { sae, predict, generate };
 
 /** Runs a command line (without `node` and the script) and returns the exit code; errors go to stderr. */
 export async function run(argv: string[]): Promise<number> {

@@ -36,7 +36,7 @@ export interface PredictReport {
 }
 
 /** The table's values in the model's feature order (samples × model features, row-major). */
-function modelColumns(table: LabelledTable, model: SAEModel, file: string): Float64Array {
+export function modelColumns(table: LabelledTable, model: SAEModel, file: string): Float64Array {
   const column = new Map(table.featureNames.map((name, f) => [name, f]));
   const missing = model.info.featureNames.filter((name) => !column.has(name));
   if (missing.length) throw new DataError(`the model's feature${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((n) => JSON.stringify(n)).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is"} not a column of the table`, { file });

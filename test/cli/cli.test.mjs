@@ -107,7 +107,7 @@ test("an unknown command: exit code 2", () => {
 });
 
 test("--help of each command exits 0 and lists the flags", () => {
-  for (const args of [["--help"], ["sae", "--help"], ["predict", "-h"]]) {
+  for (const args of [["--help"], ["sae", "--help"], ["predict", "-h"], ["generate", "--help"]]) {
     const r = cli(...args);
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage/);
@@ -210,6 +210,23 @@ test("--out replaces an earlier output, but never a directory of other files", (
   assert.is(refused.status, 1);
   assert.match(refused.stderr, /notes\.txt/);
   assert.equal(readdirSync(mine), ["notes.txt"]);
+});
+
+test("generate: samples of every class from the saved model, as CSV, with acceptance and self-classification rates", () => {
+  const r = cli("generate", "saved.json", good, "--id-column", "id", "--samples", "10", "--out", "generated.csv", "--json");
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.classes.map((c) => c.label), ["a", "b"]);
+  for (const c of report.classes) assert.ok(c.acceptanceRate > 0 && c.acceptanceRate <= 1 && c.classifiedAsOwn >= 0 && c.classifiedAsOwn <= 1);
+  const rows = parseCsv(readFileSync(join(dir, "generated.csv"), "utf8"));
+  assert.equal(rows[0], ["f1", "f2", "f3", "f4", "f5", "f6", "label"]);
+  assert.is(rows.length, 1 + 2 * 10);
+  assert.ok(rows.slice(1).every((row) => row.slice(0, 6).every((v) => Number.isFinite(Number(v)))));
+  const again = cli("generate", "saved.json", good, "--id-column", "id", "--samples", "10", "--json");
+  assert.equal(JSON.parse(again.stdout).classes, report.classes, "seeded: the same chains again");
+  const other = cli("generate", "saved.json", write("other-labels.csv", table({ classes: ["a", "z"] })), "--id-column", "id");
+  assert.is(other.status, 1);
+  assert.match(other.stderr, /label "z" is not one of the model's classes/);
 });
 
 test("predict: a model feature missing from the table, and a file that is not a model", () => {
