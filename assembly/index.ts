@@ -14,17 +14,19 @@ export function l2Ball_f64(y: usize, n: i32, a: f64, out: usize): i32 { return p
 export function lInfBall_f32(y: usize, n: i32, a: f64, out: usize): i32 { return projectLInfBall<f32>(y, n, a, out); }
 export function lInfBall_f64(y: usize, n: i32, a: f64, out: usize): i32 { return projectLInfBall<f64>(y, n, a, out); }
 
-export function groupPartials_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 { return groupPartials<f32>(y, rows, cols, axis, kind, partial); }
-export function groupPartials_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 { return groupPartials<f64>(y, rows, cols, axis, kind, partial); }
-export function stableGroupNorms2_f32(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void { stableGroupNorms2<f32>(y, rows, cols, axis, norms); }
-export function stableGroupNorms2_f64(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void { stableGroupNorms2<f64>(y, rows, cols, axis, norms); }
-export function applyBilevel_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f32>(y, rows, cols, axis, kind, u, norms, out, aux); }
-export function applyBilevel_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f64>(y, rows, cols, axis, kind, u, norms, out, aux); }
-
-export function groupThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f32>(y, rows, cols, axis, kind, u, norms, first, last, thresholds, candidates); }
-export function groupThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f64>(y, rows, cols, axis, kind, u, norms, first, last, thresholds, candidates); }
-export function applyThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void { applyThresholds<f32>(y, rows, cols, axis, kind, thresholds, out); }
-export function applyThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void { applyThresholds<f64>(y, rows, cols, axis, kind, thresholds, out); }
+// The bilevel stages on the grouped view [outer, groups, inner] (layout.ts); a matrix is [rows, cols, 1] (column
+// groups) or [1, rows, cols] (row groups). The *Elements functions size the buffers the stages need.
+export function groupPartials_f32(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, partial: usize): i32 { return groupPartials<f32>(y, outer, groups, inner, kind, partial); }
+export function groupPartials_f64(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, partial: usize): i32 { return groupPartials<f64>(y, outer, groups, inner, kind, partial); }
+export function stableGroupNorms2_f32(y: usize, outer: i32, groups: i32, inner: i32, norms: usize): void { stableGroupNorms2<f32>(y, outer, groups, inner, norms); }
+export function stableGroupNorms2_f64(y: usize, outer: i32, groups: i32, inner: i32, norms: usize): void { stableGroupNorms2<f64>(y, outer, groups, inner, norms); }
+export function applyBilevel_f32(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f32>(y, outer, groups, inner, kind, u, norms, out, aux); }
+export function applyBilevel_f64(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void { applyBilevel<f64>(y, outer, groups, inner, kind, u, norms, out, aux); }
+export function groupThresholds_f32(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f32>(y, outer, groups, inner, kind, u, norms, first, last, thresholds, candidates); }
+export function groupThresholds_f64(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void { groupThresholds<f64>(y, outer, groups, inner, kind, u, norms, first, last, thresholds, candidates); }
+export function applyThresholds_f32(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, thresholds: usize, out: usize, scratch: usize): void { applyThresholds<f32>(y, outer, groups, inner, kind, thresholds, out, scratch); }
+export function applyThresholds_f64(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, thresholds: usize, out: usize, scratch: usize): void { applyThresholds<f64>(y, outer, groups, inner, kind, thresholds, out, scratch); }
+export { partialElements, applyScratchElements } from "./groups";
 
 export function firstNonFinite_f32(y: usize, n: i32): i32 { return firstNonFinite<f32>(y, n); }
 export function firstNonFinite_f64(y: usize, n: i32): i32 { return firstNonFinite<f64>(y, n); }
@@ -44,6 +46,7 @@ export function l1InfThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, e
 // The autograd's kernel vocabulary (f32): elementwise ops and reductions, losses, optimizer steps.
 export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill } from "./elementwise";
 export { crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad } from "./losses";
+export { huberEnergy, huberEnergyGrad } from "./energy";
 export { adamStep, sgdStep } from "./optimizers";
 export { matmulNN, matmulTN, matmulNT } from "./matmul";
 
@@ -56,3 +59,4 @@ export function trilevelNorms_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, f
 export function trilevelNorms_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, fibreNorms: usize, groupNorms: usize): i32 { return trilevelNorms<f64>(y, a, b, c, kind, fibreNorms, groupNorms); }
 export function trilevel_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f32>(y, a, b, c, kind, eta, out, norms, aux); }
 export function trilevel_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f64>(y, a, b, c, kind, eta, out, norms, aux); }
+export { im2col, col2im, upsampleNearest, upsampleNearestGrad } from "./conv";

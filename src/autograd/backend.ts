@@ -31,6 +31,19 @@ export interface Indices {
   readonly array: Int32Array;
 }
 
+/** One image's convolution: channels, input size, kernel, stride, padding and the output size they give. */
+export interface ConvGeometry {
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  pad: number;
+  oh: number;
+  ow: number;
+}
+
 export interface AdamScalars {
   lr: number;
   beta1: number;
@@ -59,6 +72,8 @@ export interface Backend {
   allocPersistent(length: number, ended: string): Buf;
   releasePersistent(buf: Buf): void;
   indices(values: ArrayLike<number>): Indices;
+  /** `length` values of `buf` from `offset` on, sharing its storage and lifetime (one image of a batch). */
+  view(buf: Buf, offset: number, length: number): Buf;
 
   /** C[m×n] (+)= op(A)·op(B): A is m×k (k×m when transA), B is k×n (n×k when transB); not both transposed. */
   matmul(a: Buf, b: Buf, c: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
@@ -83,6 +98,18 @@ export interface Backend {
   /** Σ_i ℓ(a_i − b_i); a null b reads as zeros. */
   pointwiseLoss(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number): number;
   pointwiseLossGrad(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number, scale: number, da: Buf | null, accumulateA: boolean, db: Buf | null, accumulateB: boolean): void;
+  /** c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k] (the Huber-energy latent loss). */
+  huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;
+  /** dz (+)= scale·∂/∂z of huberEnergy; a coincident pair contributes the subgradient 0. */
+  huberEnergyGrad(z: Buf, n: number, k: number, c1: number, scale: number, dz: Buf, accumulate: boolean): void;
+
+  /** One image [c, h, w] unrolled into its columns matrix [c·kh·kw, oh·ow] (assembly/conv.ts). */
+  im2col(x: Buf, g: ConvGeometry, cols: Buf): void;
+  /** The adjoint of im2col, added into dx. */
+  col2im(cols: Buf, g: ConvGeometry, dx: Buf): void;
+  /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint. */
+  upsampleNearest(x: Buf, planes: number, h: number, w: number, s: number, y: Buf): void;
+  upsampleNearestGrad(dy: Buf, planes: number, h: number, w: number, s: number, dx: Buf, accumulate: boolean): void;
 
   adamStep(w: Buf, g: Buf, m: Buf, v: Buf, mask: Buf | null, n: number, s: AdamScalars): void;
   sgdStep(w: Buf, g: Buf, buf: Buf | null, mask: Buf | null, n: number, s: SgdScalars): void;

@@ -4,7 +4,7 @@
 // between engines: seeded, bit-for-bit training runs use the WebAssembly backend.
 import {
   ABSOLUTE, ADD, COLUMN, EXP, FULL, LOG, MUL, RELU, ROW, SILU, SQUARED, SUB, TANH,
-  type AdamScalars, type Backend, type BinaryOp, type Buf, type DType, type Mode, type PointwiseLoss, type SgdScalars, type UnaryOp,
+  type AdamScalars, type Backend, type BinaryOp, type Buf, type ConvGeometry, type DType, type Mode, type PointwiseLoss, type SgdScalars, type UnaryOp,
 } from "./backend.ts";
 
 type Floats = Float32Array | Float64Array;
@@ -63,6 +63,27 @@ function pointwiseSlope(kind: PointwiseLoss, d: number, beta: number): number {
   return d / beta;
 }
 
+/** ‖z_i − z_j‖² of rows of a k-column matrix; j = −1 is the origin. */
+function squaredDistance(z: Floats, i: number, j: number, k: number): number {
+  let s = 0;
+  for (let c = 0; c < k; c++) {
+    const d = z[i * k + c] - (j < 0 ? 0 : z[j * k + c]);
+    s += d * d;
+  }
+  return s;
+}
+
+/** Visits every entry of one image's columns matrix: its row (c, i, j), column p = (oy, ox) and source pixel (−1 in the padding). */
+function forEachField(g: ConvGeometry, visit: (row: number, p: number, pixel: number) => void): void {
+  for (let c = 0; c < g.c; c++) for (let i = 0; i < g.kh; i++) for (let j = 0; j < g.kw; j++) {
+    const row = (c * g.kh + i) * g.kw + j;
+    for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
+      const y = oy * g.stride - g.pad + i, x = ox * g.stride - g.pad + j;
+      visit(row, oy * g.ow + ox, y >= 0 && y < g.h && x >= 0 && x < g.w ? (c * g.h + y) * g.w + x : -1);
+    }
+  }
+}
+
 export function typescriptBackend(dtype: DType): Backend {
   const Ctor = dtype === "float32" ? Float32Array : Float64Array;
   const at = (b: Buf | null, i: number) => (b ? b.array[i] : 0);
@@ -73,6 +94,7 @@ export function typescriptBackend(dtype: DType): Backend {
     allocPersistent: (length) => new ArrayBuf(new Ctor(length)),
     releasePersistent: () => {},
     indices: (values) => ({ length: values.length, array: Int32Array.from(values) }),
+    view: (buf, offset, length) => new ArrayBuf(buf.array.subarray(offset, offset + length)),
 
     matmul(a, b, c, m, n, k, transA, transB, accumulate) {
       const A = a.array, B = b.array, C = c.array;
@@ -164,6 +186,49 @@ export function typescriptBackend(dtype: DType): Backend {
         if (da) da.array[i] = accumulateA ? da.array[i] + step : step;
         if (db) db.array[i] = accumulateB ? db.array[i] - step : -step;
       }
+    },
+
+    // The same sums as assembly/energy.ts (each unordered pair once), in float64 throughout.
+    huberEnergy(z, n, k, c0, c1) {
+      if (n === 0) return c0;
+      let radial = 0, pairwise = 0;
+      for (let i = 0; i < n; i++) {
+        radial += Math.sqrt(squaredDistance(z.array, i, -1, k) + c1);
+        for (let j = i + 1; j < n; j++) pairwise += Math.sqrt(squaredDistance(z.array, i, j, k));
+      }
+      return c0 + radial / n - pairwise / (n * n);
+    },
+    huberEnergyGrad(z, n, k, c1, scale, dz, accumulate) {
+      const Z = z.array, G = dz.array;
+      if (!accumulate) G.fill(0, 0, n * k); // the pairs add into both of their rows
+      for (let i = 0; i < n; i++) {
+        const u = scale / (n * Math.sqrt(squaredDistance(Z, i, -1, k) + c1));
+        for (let c = 0; c < k; c++) G[i * k + c] += u * Z[i * k + c];
+        for (let j = i + 1; j < n; j++) {
+          const distance = Math.sqrt(squaredDistance(Z, i, j, k));
+          if (!(distance > 0)) continue; // coincident points: the subgradient 0, not 0/0
+          const v = scale / (n * n * distance);
+          for (let c = 0; c < k; c++) {
+            const d = v * (Z[i * k + c] - Z[j * k + c]);
+            G[i * k + c] -= d;
+            G[j * k + c] += d;
+          }
+        }
+      }
+    },
+
+    im2col(x, g, cols) {
+      forEachField(g, (row, p, pixel) => (cols.array[row * g.oh * g.ow + p] = pixel < 0 ? 0 : x.array[pixel]));
+    },
+    col2im(cols, g, dx) {
+      forEachField(g, (row, p, pixel) => pixel >= 0 && (dx.array[pixel] += cols.array[row * g.oh * g.ow + p]));
+    },
+    upsampleNearest(x, planes, h, w, s, y) {
+      for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) y.array[(p * h * s + i) * w * s + j] = x.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)];
+    },
+    upsampleNearestGrad(dy, planes, h, w, s, dx, accumulate) {
+      if (!accumulate) dx.array.fill(0, 0, planes * h * w);
+      for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) dx.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)] += dy.array[(p * h * s + i) * w * s + j];
     },
 
     adamStep(w, g, m, v, mask, n, s: AdamScalars) {

@@ -13,12 +13,13 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
   ptr!: number;
   lifetime!: Lifetime;
 
+  /** Memory of its own (temporary, or persistent with what a use after release means), or a window on another's. */
   constructor(
     readonly length: number,
     private readonly View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A },
-    persistent?: string,
+    memory?: string | { heap: Heap; ptr: number; lifetime: Lifetime },
   ) {
-    Object.assign(this, persistent === undefined ? allocTemporary(length * 4, this) : allocPersistent(length * 4, persistent));
+    Object.assign(this, memory === undefined ? allocTemporary(length * 4, this) : typeof memory === "string" ? allocPersistent(length * 4, memory) : memory);
   }
 
   /** The byte offset, checked: memory whose lifetime ended is never handed to a kernel. */
@@ -48,9 +49,11 @@ export function wasmBackend(heap: Heap): Backend {
   const [matmulNN, matmulTN, matmulNT, unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill] = [
     "matmulNN", "matmulTN", "matmulNT", "unary", "unaryGrad", "binary", "scaleAdd", "sumRows", "sumCols", "sumAll", "gatherRows", "fill",
   ].map(k);
+  const [im2col, col2im, upsampleNearest, upsampleNearestGrad] = ["im2col", "col2im", "upsampleNearest", "upsampleNearestGrad"].map(k);
   const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
     "crossEntropy", "crossEntropyGrad", "pointwiseLoss", "pointwiseLossGrad", "adamStep", "sgdStep",
   ].map(k);
+  const [huberEnergy, huberEnergyGrad] = ["huberEnergy", "huberEnergyGrad"].map(k);
   return {
     name: "wasm",
     dtype: "float32",
@@ -61,6 +64,10 @@ export function wasmBackend(heap: Heap): Backend {
       const buf = new WasmBuf(values.length, Int32Array);
       buf.array.set(values);
       return buf;
+    },
+    view(buf, offset, length) {
+      const { heap: h, lifetime } = buf as unknown as WasmBuf;
+      return new WasmBuf(length, Float32Array, { heap: h, ptr: at(buf) + offset * 4, lifetime });
     },
 
     matmul(a, b, c, m, n, kk, transA, transB, accumulate) {
@@ -84,6 +91,13 @@ export function wasmBackend(heap: Heap): Backend {
     pointwiseLoss: (kind, a, b, n, beta) => pointwiseLoss(kind, at(a), at(b), n, beta),
     pointwiseLossGrad: (kind, a, b, n, beta, scale, da, accumulateA, db, accumulateB) =>
       void pointwiseLossGrad(kind, at(a), at(b), n, beta, scale, at(da), flag(accumulateA), at(db), flag(accumulateB)),
+    huberEnergy: (z, n, kk, c0, c1) => huberEnergy(at(z), n, kk, c0, c1),
+    huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) => void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
+
+    im2col: (x, g, cols) => void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols)),
+    col2im: (cols, g, dx) => void col2im(at(cols), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(dx)),
+    upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
+    upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) => void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),
 
     adamStep: (w, g, m, v, mask, n, s) =>
       void adamStep(at(w), at(g), at(m), at(v), at(mask), n, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.biasCorrection1, s.biasCorrection2Sqrt),

@@ -1,0 +1,85 @@
+// Convolution and nearest-neighbour upsampling on NCHW batches, with PyTorch's weight layout [O, C, kh, kw].
+// conv2d is im2col + one product per image on the matmul kernels; its backward recomputes each image's columns
+// rather than keeping N copies of them alive until the sweep comes back.
+import { ADD, COLUMN, FULL, type ConvGeometry } from "./backend.ts";
+import { empty } from "./ops.ts";
+import { formatShape, Tensor } from "./tensor.ts";
+
+export interface Conv2dOptions {
+  stride?: number;
+  padding?: number;
+}
+
+function checkInteger(op: string, name: string, value: unknown, least: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < least) throw new RangeError(`${op}: ${name} must be an integer ≥ ${least}; got ${String(value)}`);
+  return value as number;
+}
+
+/** y = x ⋆ W + b: x [N, C, H, W], weight [O, C, kh, kw], bias [O] (PyTorch's F.conv2d, no dilation or groups). */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError("conv2d: x and weight must be Tensors");
+  const stride = checkInteger("conv2d", "stride", options.stride ?? 1, 1);
+  const pad = checkInteger("conv2d", "padding", options.padding ?? 0, 0);
+  if (x.shape.length !== 4 || weight.shape.length !== 4 || x.shape[1] !== weight.shape[1]) {
+    throw new RangeError(`conv2d: x ${formatShape(x.shape)} needs [N, C, H, W] and weight ${formatShape(weight.shape)} needs [O, C, kh, kw] with the same C`);
+  }
+  if (x.backend !== weight.backend || (bias && bias.backend !== x.backend)) throw new TypeError("conv2d: x, weight and bias must have one dtype");
+  const [n, c, h, w] = x.shape, [o, , kh, kw] = weight.shape;
+  if (bias && (bias.shape.length !== 1 || bias.size !== o)) throw new RangeError(`conv2d: bias ${formatShape(bias.shape)} must be [${o}]`);
+  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1, ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
+  if (oh < 1 || ow < 1) throw new RangeError(`conv2d: a ${kh} × ${kw} kernel does not fit a ${h} × ${w} image with padding ${pad}`);
+  const g: ConvGeometry = { c, h, w, kh, kw, stride, pad, oh, ow };
+  const be = x.backend;
+  const fields = c * kh * kw, positions = oh * ow;
+  const image = (t: Tensor | { buf: Tensor["buf"] }, i: number, size: number) => be.view(t.buf, i * size, size);
+  const cols = be.alloc(fields * positions);
+  const out = empty(x, [n, o, oh, ow], "conv2d");
+  for (let i = 0; i < n; i++) {
+    be.im2col(image(x, i, c * h * w), g, cols);
+    be.matmul(weight.buf, cols, image(out, i, o * positions), o, positions, fields, false, false, false);
+  }
+  let tiled: Tensor["buf"] | null = null;
+  if (bias) {
+    tiled = be.alloc(n * o);
+    for (let i = 0; i < n; i++) be.scaleAdd(bias.buf, 1, be.view(tiled, i * o, o), o, false);
+    be.binary(ADD, out.buf, FULL, tiled, COLUMN, out.buf, n * o, positions);
+  }
+  return out.record(bias ? [x, weight, bias] : [x, weight], () => {
+    const dy = out.grad!.buf;
+    const dx = x.requiresGrad ? x.gradTarget() : null;
+    if (dx && !dx.accumulate) be.fill(dx.buf, x.size, 0);
+    const dw = weight.requiresGrad ? weight.gradTarget() : null;
+    const dcols = dx ? be.alloc(fields * positions) : null;
+    for (let i = 0; i < n; i++) {
+      const dyi = be.view(dy, i * o * positions, o * positions);
+      if (dw) {
+        be.im2col(image(x, i, c * h * w), g, cols);
+        be.matmul(dyi, cols, dw.buf, o, fields, positions, false, true, dw.accumulate || i > 0); // dW += dYᵢ·colsᵢᵀ
+      }
+      if (dx && dcols) {
+        be.matmul(weight.buf, dyi, dcols, fields, positions, o, true, false, false); // dcolsᵢ = Wᵀ·dYᵢ
+        be.col2im(dcols, g, be.view(dx.buf, i * c * h * w, c * h * w));
+      }
+    }
+    if (bias?.requiresGrad) {
+      const perImage = be.alloc(n * o);
+      be.sumCols(dy, n * o, positions, perImage, false);
+      const { buf, accumulate } = bias.gradTarget();
+      be.sumRows(perImage, n, o, buf, accumulate); // db = Σ over images and positions
+    }
+  });
+}
+
+/** Nearest-neighbour upsampling of x [N, C, H, W] by the integer factor `scale` (PyTorch's mode 'nearest'). */
+export function upsampleNearest(x: Tensor, scale: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError("upsampleNearest: x must be a Tensor");
+  checkInteger("upsampleNearest", "scale", scale, 1);
+  if (x.shape.length !== 4) throw new RangeError(`upsampleNearest: x ${formatShape(x.shape)} needs [N, C, H, W]`);
+  const [n, c, h, w] = x.shape;
+  const out = empty(x, [n, c, h * scale, w * scale], "upsampleNearest");
+  x.backend.upsampleNearest(x.buf, n * c, h, w, scale, out.buf);
+  return out.record([x], () => {
+    const { buf, accumulate } = x.gradTarget();
+    x.backend.upsampleNearestGrad(out.grad!.buf, n * c, h, w, scale, buf, accumulate);
+  });
+}
