@@ -89,4 +89,22 @@ test("nn.Conv2d: PyTorch's layout and initialisation bound, a forward shape, and
   layer.dispose();
 });
 
+test("layerSparsity counts the zero input channels and output filters and what deleting them saves", () => {
+  const conv = new nn.Conv2d(4, 3, 3, { generator: new Generator(2) });
+  const w = conv.weight.data;
+  for (let o = 0; o < 3; o++) for (let k = 0; k < 9; k++) w[(o * 4 + 1) * 9 + k] = 0; // input channel 1
+  for (let i = 0; i < 4 * 9; i++) w[2 * 36 + i] = 0; // output filter 2
+  w[0] = 0; // a scattered zero frees nothing
+  const report = nn.layerSparsity(conv.weight, { bias: true, outputSize: [10, 10] });
+  assert.equal({ zeroInputs: report.zeroInputs, zeroOutputs: report.zeroOutputs }, { zeroInputs: [1], zeroOutputs: [2] });
+  assert.equal(report.parameters, { before: 9 * 3 * 4 + 3, after: 9 * 2 * 3 + 2 });
+  assert.equal(report.macs, { before: 9 * 3 * 4 * 100, after: 9 * 2 * 3 * 100 });
+  const linear = new nn.Linear(5, 2, { generator: new Generator(3) });
+  linear.weight.data.fill(0, 0, 5);
+  assert.equal(nn.layerSparsity(linear.weight).zeroOutputs, [0]);
+  assert.throws(() => nn.layerSparsity(linear.bias!), /must be \[out, in\] or \[out, in, kh, kw\]/);
+  conv.dispose();
+  linear.dispose();
+});
+
 test.run();

@@ -5,3 +5,4 @@ export { Linear, Sequential, ReLU, SiLU, Tanh, Sigmoid, type LinearOptions } fro
 export { Conv2d, UpsampleNearest, type Conv2dLayerOptions } from "./conv.ts";
 export { projectionConstraint, applyConstraints, type Constraint, type ConstraintOptions, type ProjectionKind } from "./constraints.ts";
 export { fit, type FitOptions } from "./fit.ts";
+export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
