@@ -1,5 +1,5 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|package ...]   (default: all)
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package ...]   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { bundleTests } from "./bundle.mjs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
@@ -40,6 +40,8 @@ const runtimes = {
   examples: runExamples,
   // The command line, spawned as users run it (Node only): its own uvu file, not part of the bundle.
   cli: () => suiteIn(commands.node("test/cli/cli.test.mjs")),
+  // The web page (web/), driven in headless Chromium as a user would; imported only when selected.
+  web: async () => (await import("./web/web.test.mjs")).runWebTests(),
   package: runPackageChecks,
 };
 

@@ -6,7 +6,7 @@ import { serve } from "./server.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-const ARGS = [
+export const ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

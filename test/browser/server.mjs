@@ -13,6 +13,9 @@ const TYPES = {
   ".json": "application/json",
   ".wasm": "application/wasm",
   ".map": "application/json",
+  ".css": "text/css; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".png": "image/png",
 };
 
 const ISOLATION_HEADERS = {
@@ -20,8 +23,8 @@ const ISOLATION_HEADERS = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-/** Serves files under `root`; resolves to `{ url, close }` once listening. */
-export async function serve(root, { isolated = true } = {}) {
+/** Serves files under `root` (on `port`, or a free one); resolves to `{ url, close }` once listening. */
+export async function serve(root, { isolated = true, port = 0 } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const path = resolve(base, "." + decodeURIComponent(new URL(req.url, "http://x").pathname));
@@ -34,7 +37,7 @@ export async function serve(root, { isolated = true } = {}) {
     res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(path)] ?? "application/octet-stream" });
     createReadStream(path).pipe(res);
   });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  await new Promise((done) => server.listen(port, "127.0.0.1", done));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((done) => server.close(done)),

@@ -1,0 +1,39 @@
+// Opens the web page (web/index.html, bundled by web/build.mjs) in headless Chromium, served from web/ with or
+// without COOP/COEP, for the "web" test runtime and web/screenshot.mjs.
+import { chromium } from "playwright-core";
+import { ARGS, findChromium } from "../browser/run.mjs";
+import { serve } from "../browser/server.mjs";
+import { buildWeb } from "../../web/build.mjs";
+
+const webRoot = new URL("../../web/", import.meta.url).pathname;
+
+/** Resolves to { page, errors, close } once the page has loaded the built-in data set. */
+export async function openPage({ isolated = true, viewport = { width: 1200, height: 900 } } = {}) {
+  await buildWeb();
+  const server = await serve(webRoot, { isolated });
+  const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ARGS });
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  try {
+    const page = await browser.newPage({ viewport, acceptDownloads: true });
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(String(error.stack ?? error)));
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => /samples ×/.test(document.getElementById("data-summary").textContent), null, { timeout: 15_000 });
+    return { page, errors, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Sets the training form and starts training; resolves when the cross-validation's summary is shown. */
+export async function train(page, { epochs = [3, 2], folds = 2, timeout = 20_000 } = {}) {
+  await page.fill("#epochs1", String(epochs[0]));
+  await page.fill("#epochs2", String(epochs[1]));
+  await page.fill("#folds", String(folds));
+  await page.click("#train");
+  await page.waitForFunction(() => document.getElementById("status").textContent === "Done.", null, { timeout });
+}

@@ -1,0 +1,88 @@
+// The "web" runtime of test/run-all.mjs: drives web/index.html in headless Chromium as a user would — trains on
+// the built-in data with tiny epochs, moves the radius slider, stops a run, downloads the model and predicts with
+// the CLI, drops a bad file — and reports { output, total, passed } in the form run-all counts.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseTable } from "../../dist/index.js";
+import { findChromium, NO_CHROMIUM } from "../browser/run.mjs";
+import { openPage, train } from "./page.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const text = (page, id) => page.$eval(`#${id}`, (e) => e.textContent);
+const keptCount = async (page) => Number(/^(\d+) of/.exec(await text(page, "kept-count"))?.[1]);
+
+export async function runWebTests() {
+  if (!findChromium()) return { skip: NO_CHROMIUM };
+  const lines = [];
+  let total = 0, passed = 0;
+  const check = (name, ok, detail = "") => {
+    total += 1;
+    if (ok) passed += 1;
+    lines.push(`${ok ? "✔" : "✘"} ${name}${detail ? `: ${detail}` : ""}`);
+  };
+  const { page, errors, close } = await openPage();
+  const scratch = mkdtempSync(join(tmpdir(), "sparseproj-web-"));
+  try {
+    check("the built-in data set loads", /271 samples × 162 features/.test(await text(page, "data-summary")), await text(page, "data-summary"));
+    const threads = await text(page, "threads");
+    check("the page says whether threads are on and that it is cross-origin isolated", /^Threads (on|off)/.test(threads) && /Cross-origin isolated/.test(threads), threads);
+
+    await train(page);
+    const cv = await text(page, "cv-summary");
+    check("training shows the cross-validated accuracy", /mean \d+(\.\d)?%/.test(cv), cv);
+    check("training shows one accuracy per fold", (await page.$$("#fold-chart svg")).length === 1 && /fold 1.*fold 2/.test(await page.$eval("#fold-chart svg", (s) => s.getAttribute("aria-label"))));
+    check("the latent space is drawn", (await page.$$("#latent-chart svg")).length >= 1);
+    check("the ranked features are listed", (await page.$$("#features-table tbody tr")).length > 0);
+
+    const trained = await keptCount(page);
+    await page.focus("#eta");
+    await page.keyboard.press("Home");
+    const tight = await keptCount(page);
+    await page.keyboard.press("End");
+    const loose = await keptCount(page);
+    check("moving the radius slider changes the count of surviving features", tight < trained && trained < loose, `${tight} < ${trained} < ${loose}`);
+    check("at the layer's own norm the projection keeps every feature", loose === 162, String(loose));
+    const timing = await text(page, "kept-detail");
+    check("the page times each re-projection", /in \d+\.\d+ ms/.test(timing), timing);
+    lines.push(`  (${timing})`);
+
+    const model = join(scratch, "model.json");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-model")]);
+    await download.saveAs(model);
+    const predicted = JSON.parse(execFileSync("node", [`${root}dist/cli.js`, "predict", model, `${root}data/GC_Breast_D_MB.csv`, "--json"], { encoding: "utf8" }));
+    check("the downloaded model loads in `sparseproj predict`", predicted.samples === 271 && predicted.accuracy > 0.6, `accuracy ${predicted.accuracy}`);
+
+    await page.fill("#epochs1", "400");
+    await page.click("#train");
+    await page.waitForFunction(() => /fold \d+ of/.test(document.getElementById("status").textContent), null, { timeout: 20_000 });
+    await page.click("#stop");
+    await page.waitForFunction(() => /^Stopped/.test(document.getElementById("status").textContent), null, { timeout: 5_000 });
+    check("Stop stops a cross-validation through its signal", (await text(page, "status")) === "Stopped." && !(await page.$eval("#train", (b) => b.disabled)), await text(page, "status"));
+
+    const bad = "a,b,label\n1,x,0\n2,3,1\n";
+    const expected = (() => {
+      try {
+        parseTable(bad, { file: "bad.csv" });
+      } catch (error) {
+        return error.message;
+      }
+    })();
+    await page.check('input[name="source"][value="file"]');
+    const transfer = await page.evaluateHandle((content) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], "bad.csv", { type: "text/csv" }));
+      return data;
+    }, bad);
+    await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+    await page.waitForFunction(() => document.getElementById("data-error").textContent !== "", null, { timeout: 5_000 });
+    const shown = await text(page, "data-error");
+    check("a bad dropped file shows the DataError message", shown.startsWith(expected), shown);
+    check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await close();
+  }
+  return { output: `${lines.join("\n")}\n`, total, passed };
+}

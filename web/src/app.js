@@ -1,0 +1,292 @@
+// The page's controller: reads the controls, sends jobs to the training worker (web/src/worker.js), and turns the
+// worker's messages into the page's text, charts and heat-maps. Only the radius slider computes here (see
+// projection.js); everything slower runs in the worker.
+import { init } from "../../dist/index.js";
+import { foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
+import { download, featuresCsv } from "./downloads.js";
+import { drawHeatmap, heatmapLegend } from "./heatmap.js";
+import { Reprojector } from "./projection.js";
+
+const $ = (id) => document.getElementById(id);
+const ready = init();
+const DATA_CONTROLS = ["generate", "file-input", "samples", "features", "informative", ...document.querySelectorAll('input[name="source"]')];
+
+let worker;
+/** The last load message: a worker restarted by Stop is given the data again. */
+let lastLoad = null;
+/** Whether the next "data" message comes from the user's choice (and clears the results) or from a restart. */
+let freshData = false;
+let stopTimer;
+let view;
+
+function emptyView() {
+  return { summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null, model: null, reprojector: null, sweep: [], baseline: null };
+}
+
+function startWorker() {
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = ({ data }) => HANDLERS[data.type](data);
+  worker.onerror = (event) => {
+    $("train-error").textContent = `The training worker failed: ${event.message}`;
+    finish("Failed.");
+  };
+}
+
+// ── data ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+function load(source) {
+  lastLoad = { type: "load", ...source };
+  freshData = true;
+  $("data-error").textContent = "";
+  $("data-summary").textContent = "Reading…";
+  $("train").disabled = true;
+  worker.postMessage(lastLoad);
+}
+
+function loadSynthetic() {
+  const value = (id) => Number($(id).value);
+  load({ source: "synthetic", samples: value("samples"), features: value("features"), informative: Math.min(value("informative"), value("features")), seed: 0 });
+}
+
+async function loadFile(file) {
+  if (file) load({ source: "file", name: file.name, bytes: await file.arrayBuffer() });
+}
+
+function showSource() {
+  const source = document.querySelector('input[name="source"]:checked').value;
+  $("synthetic").hidden = source !== "synthetic";
+  $("file").hidden = source !== "file";
+  if (source === "builtin") load({ source: "builtin" });
+  if (source === "synthetic") loadSynthetic();
+}
+
+function describeData({ name, samples, features, classes, informative }) {
+  const counts = classes.map((c) => `${c.label} (${c.samples})`).join(", ");
+  const truth = informative ? ` Features “informative 1”–“informative ${informative}” carry the classes; the rest are noise.` : "";
+  return `${name}: ${samples} samples × ${features} features; classes ${counts}.${truth}`;
+}
+
+// ── training ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+function readSettings() {
+  const number = (id) => Number($(id).value);
+  return { projection: $("projection").value, radius: number("radius"), epochs: [number("epochs1"), number("epochs2")], folds: number("folds"), hidden: number("hidden") };
+}
+
+function setBusy(busy) {
+  $("train").disabled = busy || !view.summary;
+  $("sweep").disabled = busy || !view.model;
+  $("stop").disabled = !busy;
+  for (const control of DATA_CONTROLS) (typeof control === "string" ? $(control) : control).disabled = busy;
+}
+
+/** Forgets the results shown (new data, or a new training). */
+function clearResults() {
+  view = emptyView();
+  for (const id of ["loss-chart", "fold-chart", "latent-chart", "sweep-chart", "heatmap-legend", "kept-list"]) $(id).replaceChildren();
+  for (const id of ["before", "after"]) $(id).getContext("2d").clearRect(0, 0, $(id).width, $(id).height);
+  $("features-table").tBodies[0].replaceChildren();
+  for (const id of ["cv-summary", "train-error", "kept-count", "kept-detail", "eta-value"]) $(id).textContent = "";
+  for (const id of ["eta", "download-features", "download-model"]) $(id).disabled = true;
+}
+
+function startTraining(event) {
+  event.preventDefault();
+  if (!$("settings").reportValidity()) return;
+  clearResults();
+  view.settings = readSettings();
+  const [e1, e2] = view.settings.epochs;
+  view.epochsTotal = (view.settings.folds + 1) * (e1 + e2);
+  $("progress").value = 0;
+  $("status").textContent = "Training the model shown…";
+  setBusy(true);
+  worker.postMessage({ type: "train", settings: view.settings });
+}
+
+function startSweep() {
+  view.sweep = [];
+  view.baseline = null;
+  $("sweep-progress").value = 0;
+  $("train-error").textContent = "";
+  $("status").textContent = "Sweeping the radius…";
+  setBusy(true);
+  // The radii are fractions of the shown model's phase-1 weight, which the worker may no longer hold (after a restart).
+  const { before, hidden } = view.model;
+  worker.postMessage({ type: "sweep", settings: { ...readSettings(), hidden }, before });
+}
+
+function stop() {
+  worker.postMessage({ type: "stop" });
+  $("status").textContent = "Stopping…";
+  // The signal is read at every training step, but a worker inside one synchronous training cannot receive the
+  // message until that training ends: past a second, end the worker instead and give a new one the data.
+  stopTimer = setTimeout(() => {
+    worker.terminate();
+    startWorker();
+    if (lastLoad) worker.postMessage(lastLoad);
+    finish("Stopped (the worker was restarted).");
+  }, 1000);
+}
+
+function finish(text) {
+  clearTimeout(stopTimer);
+  $("status").textContent = text;
+  setBusy(false);
+}
+
+// ── rendering ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const pending = new Map();
+/** Draws `name` at the next frame at most once, however many messages asked for it. */
+function schedule(name, draw) {
+  if (!pending.size) requestAnimationFrame(() => {
+    for (const fn of pending.values()) fn();
+    pending.clear();
+  });
+  pending.set(name, draw);
+}
+
+const widthOf = (id) => Math.max(280, $(id).clientWidth);
+const drawLoss = () => view.losses.size && $("loss-chart").replaceChildren(lossChart(view.losses, widthOf("loss-chart")));
+const drawFolds = () => view.cv && $("fold-chart").replaceChildren(foldChart(view.cv.runs, widthOf("fold-chart")));
+const drawLatent = () => view.model && $("latent-chart").replaceChildren(latentChart(view.model.latent, view.model.axes, view.summary.classes.map((c) => c.label), widthOf("latent-chart")));
+const drawSweep = () => view.sweep.length && $("sweep-chart").replaceChildren(sweepChart(view.sweep, view.baseline, widthOf("sweep-chart")));
+
+/** The slider's position (0–1000) as a radius: 0.1% to 100% of the layer's norm, on a log scale. */
+const sliderRadius = (full, value) => full * 10 ** (-3 + (3 * value) / 1000);
+const sliderValue = (full, radius) => Math.round(Math.min(1000, Math.max(0, (1000 * (Math.log10(radius / full) + 3)) / 3)));
+
+function reproject() {
+  const { reprojector: r, model } = view;
+  const radius = sliderRadius(r.full, Number($("eta").value));
+  const { after, kept, ms } = r.project(radius);
+  drawHeatmap($("after"), after, r.hidden, r.d, r.order, view.top);
+  const names = model.featureNames;
+  const informative = view.summary.informative;
+  const truth = informative ? `, ${kept.filter((j) => j < informative).length} of the ${informative} informative ones` : "";
+  $("eta-value").textContent = `${radius.toPrecision(3)} (${((100 * radius) / r.full).toPrecision(2)}% of ‖W‖ = ${r.full.toPrecision(3)})`;
+  $("kept-count").textContent = `${kept.length} of ${r.d} features kept${truth}.`;
+  $("kept-detail").textContent = `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
+  $("after").setAttribute("aria-label", `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ${kept.length} feature columns remain`);
+  const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
+  if (kept.length > 300) shown.push(Object.assign(document.createElement("li"), { textContent: `… and ${kept.length - 300} more` }));
+  $("kept-list").replaceChildren(...shown);
+}
+
+function showModel(message) {
+  const { before, hidden, featureNames, radius } = message;
+  view.model = message;
+  view.losses.set("model shown", message.losses);
+  view.reprojector = new Reprojector(before, hidden, featureNames.length, view.settings.projection);
+  view.top = before.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+  const r = view.reprojector;
+  drawHeatmap($("before"), before, hidden, r.d, r.order, view.top);
+  $("heatmap-legend").replaceChildren(heatmapLegend(view.top));
+  $("eta").disabled = false;
+  $("eta").value = sliderValue(r.full, radius);
+  reproject();
+  $("latent-note").textContent = `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every fold-th sample of each class (large dots; crossed when misclassified).`;
+  $("download-model").disabled = false;
+  schedule("latent", drawLatent);
+  schedule("loss", drawLoss);
+}
+
+function showCrossValidation({ cv }) {
+  view.cv = cv;
+  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  $("cv-summary").textContent = `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, AUC ${cv.auc.toFixed(3)}, ${pct(cv.featureSparsity)} of the features removed`;
+  const folds = cv.runs.length;
+  const rows = cv.selection.slice(0, 100).map((f, i) => {
+    const row = document.createElement("tr");
+    const meter = Object.assign(document.createElement("meter"), { min: 0, max: 1, value: f.frequency, title: pct(f.frequency) });
+    const cells = [String(i + 1), f.name, null, f.meanScore.toFixed(3)].map((text) => Object.assign(document.createElement("td"), { textContent: text ?? "" }));
+    cells[2].append(meter, ` ${Math.round(f.frequency * folds)} of ${folds}`);
+    row.append(...cells);
+    return row;
+  });
+  $("features-table").tBodies[0].replaceChildren(...rows);
+  $("download-features").disabled = false;
+  schedule("folds", drawFolds);
+}
+
+function recordProgress({ event }) {
+  const name = event.fold ? `fold ${event.fold}` : "model shown";
+  if (!view.losses.has(name)) view.losses.set(name, [[], []]);
+  view.losses.get(name)[event.phase - 1][event.epoch - 1] = event.loss;
+  $("progress").value = ++view.epochsDone / view.epochsTotal;
+  schedule("loss", drawLoss);
+}
+
+function threadsText({ workers, reason, cores, isolated }) {
+  const threads = workers > 1 ? `Threads on: cross-validation folds run in ${workers} parallel workers (${cores} cores).` : `Threads off: ${reason}; folds run one after another in the training worker.`;
+  const isolation = isolated
+    ? "Cross-origin isolated (COOP/COEP): shared memory and fine timers are available."
+    : "Not cross-origin isolated (the page was served without COOP/COEP): the fold workers still run, passing messages, but shared memory is off and timers are coarse, so the projection times below are rounded.";
+  return `${threads} ${isolation}`;
+}
+
+const HANDLERS = {
+  threads: (m) => ($("threads").textContent = threadsText(m)),
+  data({ summary }) {
+    if (freshData) clearResults();
+    freshData = false;
+    view.summary = summary;
+    $("data-summary").textContent = describeData(summary);
+    $("status").textContent = "Ready to train.";
+    setBusy(false);
+  },
+  error({ message, data }) {
+    $(data ? "data-error" : "train-error").textContent = data && view.summary ? `${message} (the data set loaded before is kept)` : message;
+    if (data) {
+      freshData = false;
+      $("data-summary").textContent = view.summary ? describeData(view.summary) : "";
+    }
+    finish(!data ? "Failed." : view.summary ? "Ready to train." : "No data loaded.");
+  },
+  fold: ({ event }) => ($("status").textContent = `Cross-validating: fold ${event.run} of ${event.runs} started…`),
+  progress: recordProgress,
+  model: showModel,
+  cv: showCrossValidation,
+  "sweep-baseline"({ accuracy, done, total }) {
+    view.baseline = accuracy;
+    $("sweep-progress").value = done / total;
+  },
+  "sweep-point"({ point, done, total }) {
+    view.sweep.push(point);
+    $("sweep-progress").value = done / total;
+    $("status").textContent = `Sweeping the radius: ${done} of ${total} cross-validations done.`;
+    schedule("sweep", drawSweep);
+  },
+  done: () => finish(view.sweep.length ? "Sweep done." : "Done."),
+  stopped: () => finish("Stopped."),
+};
+
+// ── wiring ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+await ready;
+view = emptyView();
+startWorker();
+document.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener("change", showSource));
+for (const id of ["samples", "features", "informative"]) $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
+$("generate").addEventListener("click", loadSynthetic);
+$("file-input").addEventListener("change", () => loadFile($("file-input").files[0]));
+const drop = $("drop");
+drop.addEventListener("dragover", (event) => (event.preventDefault(), drop.classList.add("over")));
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (event) => {
+  event.preventDefault();
+  drop.classList.remove("over");
+  loadFile(event.dataTransfer.files[0]);
+});
+$("settings").addEventListener("submit", startTraining);
+$("stop").addEventListener("click", stop);
+$("sweep").addEventListener("click", startSweep);
+$("eta").addEventListener("input", () => view.reprojector && reproject());
+$("download-features").addEventListener("click", () => download("features.csv", featuresCsv(view.cv.selection), "text/csv"));
+$("download-model").addEventListener("click", () => download("model.json", `${view.model.json}\n`, "application/json"));
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => [drawLoss, drawFolds, drawLatent, drawSweep].forEach((draw) => draw()), 150);
+});
+showSource();

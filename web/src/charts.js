@@ -1,0 +1,95 @@
+// The page's charts, drawn with Observable Plot: each function takes plain rows and a width and returns an element
+// (Plot's SVG, or a <figure> when it adds a legend), with an aria-label that says what it shows.
+import * as Plot from "@observablehq/plot";
+
+const PROJECTION_NAMES = {
+  "bilevel-l1inf": "bilevel ℓ1,∞",
+  l1inf: "exact ℓ1,∞",
+  "bilevel-l11": "bilevel ℓ1,1",
+  "bilevel-l12": "bilevel ℓ1,2",
+};
+export const projectionName = (p) => PROJECTION_NAMES[p] ?? p;
+
+const axis = { labelAnchor: "center", labelArrow: "none" };
+
+/** Mean training loss per epoch; `series` maps a name ("model shown", "fold 2") to [phase 1, phase 2] losses. */
+export function lossChart(series, width) {
+  const rows = [];
+  for (const [name, [first, second]] of series) {
+    first.forEach((loss, i) => rows.push({ name, epoch: i + 1, loss }));
+    second.forEach((loss, i) => rows.push({ name, epoch: first.length + i + 1, loss }));
+  }
+  return Plot.plot({
+    width, height: 240, marginLeft: 50,
+    ariaLabel: "Training loss per epoch for the model shown and each cross-validation fold",
+    x: { ...axis, label: "epoch (phase 1, then phase 2 with the mask held)" },
+    y: { label: "mean loss", grid: true },
+    color: { legend: true },
+    marks: [Plot.lineY(rows, { x: "epoch", y: "loss", stroke: "name", strokeWidth: 1.5 })],
+  });
+}
+
+/** Test accuracy of each fold, and their mean. */
+export function foldChart(runs, width) {
+  const rows = runs.map((r) => ({ fold: `fold ${r.fold}`, accuracy: 100 * r.accuracy, kept: r.kept }));
+  const mean = rows.reduce((a, r) => a + r.accuracy, 0) / rows.length;
+  return Plot.plot({
+    width, height: 200, marginLeft: 50,
+    ariaLabel: `Test accuracy per fold: ${rows.map((r) => `${r.fold} ${r.accuracy.toFixed(1)}%`).join(", ")}`,
+    x: { ...axis, label: null },
+    y: { ...axis, label: "test accuracy %", domain: [0, 100], grid: true },
+    marks: [
+      Plot.barY(rows, { x: "fold", y: "accuracy", fill: "#4269d0" }),
+      Plot.text(rows, { x: "fold", y: "accuracy", text: (r) => `${r.accuracy.toFixed(1)}% · ${r.kept} kept`, dy: -8 }),
+      Plot.ruleY([mean], { stroke: "#b30000", strokeDasharray: "4,3" }),
+    ],
+  });
+}
+
+/** The papers' Fig. 7–8: accuracy and the share of features kept against the radius, one line per projection. */
+export function sweepChart(points, baseline, width) {
+  const rows = points.map((p) => ({ ...p, name: projectionName(p.projection), accuracy: 100 * p.accuracy, kept: 100 * p.kept }));
+  const common = {
+    width, height: 230, marginLeft: 50,
+    x: { ...axis, type: "log", label: "radius η as a fraction of the trained layer's own norm (log scale)", ticks: [...new Set(rows.map((r) => r.fraction))], tickFormat: "~g" },
+    color: { legend: true, domain: Object.values(PROJECTION_NAMES) },
+  };
+  const line = (y) => [Plot.line(rows, { x: "fraction", y, stroke: "name", strokeWidth: 2 }), Plot.dot(rows, { x: "fraction", y, fill: "name", symbol: "name", r: 3.5 })];
+  const accuracy = Plot.plot({
+    ...common,
+    ariaLabel: "Cross-validated accuracy against the radius for each projection",
+    y: { ...axis, label: "accuracy %", grid: true },
+    marks: [...(baseline === null ? [] : [Plot.ruleY([100 * baseline], { stroke: "#555", strokeDasharray: "6,4" }), Plot.text([100 * baseline], { y: (d) => d, frameAnchor: "left", dx: 4, dy: -7, text: () => "no projection" })]), ...line("accuracy")],
+  });
+  const kept = Plot.plot({
+    ...common,
+    color: { ...common.color, legend: false },
+    ariaLabel: "Share of the features kept against the radius for each projection",
+    y: { ...axis, label: "features kept %", domain: [0, 100], grid: true },
+    marks: line("kept"),
+  });
+  const both = document.createElement("div");
+  both.append(accuracy, kept);
+  return both;
+}
+
+/** The latent space of the model shown, coloured by class: training samples faint, held-out ones larger, misclassified ones crossed. */
+export function latentChart(points, axes, classes, width) {
+  const size = Math.min(width, 520);
+  const train = points.filter((p) => !p.test);
+  const test = points.filter((p) => p.test);
+  const wrong = points.filter((p) => p.wrong);
+  return Plot.plot({
+    width: size, height: size, marginLeft: 50, marginBottom: 40,
+    ariaLabel: `Latent space: ${train.length} training samples, ${test.length} held-out samples of which ${wrong.length} misclassified`,
+    x: { ...axis, label: axes[0], grid: true, inset: 8 },
+    y: { ...axis, label: axes[1], grid: true, inset: 8 },
+    color: { legend: true, domain: classes },
+    symbol: { legend: true, domain: ["held out, misclassified"], range: ["times"] },
+    marks: [
+      Plot.dot(train, { x: "x", y: "y", fill: "label", r: 2.5, fillOpacity: 0.35 }),
+      Plot.dot(test, { x: "x", y: "y", fill: "label", r: 4.5, stroke: "white", strokeWidth: 0.7 }),
+      Plot.dot(wrong, { x: "x", y: "y", symbol: () => "held out, misclassified", stroke: "black", r: 7, strokeWidth: 2 }),
+    ],
+  });
+}

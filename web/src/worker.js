@@ -1,0 +1,190 @@
+// The page's training worker: it holds the data set and runs everything that takes longer than a frame — parsing,
+// the model shown on the page, the cross-validation, the radius sweep — posting progress as it goes, so the page
+// never freezes. Folds run in nested workers (crossValidateInWorkers) where the browser has them; that also keeps
+// this worker's event loop free between folds, so a "stop" message reaches the AbortController at once.
+import {
+  crossValidate, crossValidateInWorkers, DataError, decodeText, init, makeClassification, normL11, normL12, normL1Inf,
+  parseTable, pca2, trainSAE,
+} from "../../dist/index.js";
+
+const ready = init();
+/** { name, X, labels, classes, y, featureNames, informative } once loaded. */
+let dataset = null;
+let controller = null;
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+/** Whether folds can run in parallel here, and why not when they cannot. */
+function threads() {
+  const cores = navigator.hardwareConcurrency || 1;
+  const nested = typeof Worker === "function";
+  // One per core, not cores − 1: this worker only waits while they train, and the page only draws.
+  const workers = nested ? cores : 1;
+  const reason = !nested ? "this browser has no Worker inside a worker" : cores < 2 ? "the browser reports one core" : null;
+  return { workers, reason, cores, isolated: self.crossOriginIsolated === true };
+}
+
+async function load(message) {
+  if (message.source === "builtin") {
+    const name = "GC_Breast_D_MB.csv";
+    const response = await fetch(new URL(name, import.meta.url));
+    if (!response.ok) throw new Error(`could not fetch the built-in data set (${response.status})`);
+    return fromTable(name, parseTable(decodeText(new Uint8Array(await response.arrayBuffer())), { file: name }));
+  }
+  if (message.source === "file") return fromTable(message.name, parseTable(decodeText(new Uint8Array(message.bytes)), { file: message.name }));
+  const { samples, features, informative, seed } = message;
+  // Unshuffled, so the informative features are the first columns and the page can say which ones they are.
+  const { X, y } = makeClassification({ nSamples: samples, nFeatures: features, nInformative: informative, nRedundant: 0, shuffle: false, randomState: seed });
+  const featureNames = Array.from({ length: features }, (_, j) => (j < informative ? `informative ${j + 1}` : `noise ${j + 1 - informative}`));
+  const labels = Array.from(y, (c) => `class ${c}`);
+  return { name: `synthetic (seed ${seed})`, X, labels, classes: ["class 0", "class 1"], y, featureNames, informative };
+}
+
+function fromTable(name, table) {
+  return { name, X: table.data, labels: table.labels, classes: table.classes, y: table.y, featureNames: table.featureNames, informative: null };
+}
+
+function summary({ name, labels, classes, y, featureNames, informative }) {
+  const counts = classes.map((label, c) => ({ label, samples: y.filter((v) => v === c).length }));
+  return { name, samples: labels.length, features: featureNames.length, classes: counts, informative };
+}
+
+/** The CLI's check (src/cli/sae.ts), with its message: crossValidate's own names the class by index. */
+function checkFolds(folds) {
+  for (const { label, samples } of summary(dataset).classes) {
+    if (samples < folds) throw new DataError(`class ${JSON.stringify(label)} has ${samples} sample${samples === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower the folds)`, { file: dataset.name });
+  }
+}
+
+function saeOptions(settings, signal) {
+  return { hidden: [settings.hidden], epochs: settings.epochs, projection: settings.projection, radius: settings.radius, featureNames: dataset.featureNames, signal };
+}
+
+async function crossValidated(settings, signal, { onProgress } = {}) {
+  const options = { ...saeOptions(settings, signal), folds: settings.folds, seeds: 1, onProgress, onFold: (event) => post({ type: "fold", event }) };
+  const { workers } = threads();
+  return workers > 1 ? crossValidateInWorkers(dataset.X, dataset.labels, { ...options, workers }) : crossValidate(dataset.X, dataset.labels, options);
+}
+
+/** Rows in the test part of the model shown: every `folds`-th sample of each class, so the split is stratified. */
+function holdout(folds) {
+  const seen = new Array(dataset.classes.length).fill(0);
+  return Array.from(dataset.y, (c) => seen[c]++ % folds === folds - 1);
+}
+
+function rows(mask, keep) {
+  const d = dataset.featureNames.length;
+  const picked = [];
+  mask.forEach((test, i) => test === keep && picked.push(i));
+  const X = new Float64Array(picked.length * d);
+  picked.forEach((row, r) => X.set(dataset.X.subarray(row * d, (row + 1) * d), r * d));
+  return { X, labels: picked.map((i) => dataset.labels[i]) };
+}
+
+/** The model the page shows: trained on all but the holdout rows, whose latent points it marks when misclassified. */
+function trainShown(settings, signal) {
+  const isTest = holdout(settings.folds);
+  const train = rows(isTest, false);
+  const onProgress = (event) => post({ type: "progress", event: { ...event, fold: 0 } });
+  const model = trainSAE(train.X, train.labels, { ...saeOptions(settings, signal), onProgress });
+  try {
+    const k = model.classes.length;
+    const logits = model.encode(dataset.X);
+    const predicted = model.predict(dataset.X);
+    const [points, axes] = k === 2
+      ? [logits, model.classes.map((c) => `logit of ${c}`)]
+      : (({ coordinates, explained }) => [coordinates, explained.map((e, i) => `principal component ${i + 1} (${(100 * e).toFixed(0)}% of variance)`)])(pca2(logits, k));
+    const classIndex = new Map(model.classes.map((c, i) => [String(c), i]));
+    const latent = dataset.labels.map((label, i) => ({
+      x: points[2 * i], y: points[2 * i + 1], label, test: isTest[i], wrong: isTest[i] && predicted[i] !== classIndex.get(label),
+    }));
+    const testCount = isTest.filter(Boolean).length;
+    const correct = latent.filter((p) => p.test && !p.wrong).length;
+    post({
+      type: "model",
+      before: Float32Array.from(model.firstLayerBeforeProjection),
+      hidden: settings.hidden,
+      featureNames: dataset.featureNames,
+      radius: model.info.history.radius,
+      kept: model.selectedFeatures().length,
+      losses: model.info.history.losses,
+      latent, axes,
+      trainSamples: train.labels.length,
+      holdoutAccuracy: correct / testCount,
+      json: JSON.stringify(model),
+    });
+  } finally {
+    model.dispose();
+  }
+}
+
+function cvMessage(cv) {
+  return {
+    accuracy: { mean: cv.accuracy.mean, std: cv.accuracy.std },
+    auc: cv.auc.mean,
+    featureSparsity: cv.featureSparsity.mean,
+    runs: cv.runs.map((r) => ({ fold: r.fold, accuracy: r.accuracy, kept: r.selected.length })),
+    selection: cv.selection.map(({ name, frequency, meanScore }) => ({ name, frequency, meanScore })),
+  };
+}
+
+async function train(settings, signal) {
+  checkFolds(settings.folds);
+  post({ type: "threads", ...threads() });
+  trainShown(settings, signal);
+  const onProgress = (event) => post({ type: "progress", event });
+  post({ type: "cv", cv: cvMessage(await crossValidated(settings, signal, { onProgress })) });
+}
+
+// The radii of the sweep, as fractions of the shown model's first-layer norm in each projection's own norm, so
+// the four projections are compared at the same relative tightness of their balls.
+const FRACTIONS = [0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const SWEPT = { "bilevel-l1inf": normL1Inf, l1inf: normL1Inf, "bilevel-l11": normL11, "bilevel-l12": normL12 };
+
+/** `before`: the shown model's first-layer weight after phase 1, whose norms the radii are fractions of. */
+async function sweep(settings, before, signal) {
+  checkFolds(settings.folds);
+  const total = 1 + FRACTIONS.length * Object.keys(SWEPT).length;
+  let done = 0;
+  const baseline = await crossValidated({ ...settings, projection: "none" }, signal);
+  post({ type: "sweep-baseline", accuracy: baseline.accuracy.mean, done: ++done, total });
+  for (const [projection, norm] of Object.entries(SWEPT)) {
+    const full = norm(before, settings.hidden, dataset.featureNames.length);
+    for (const fraction of FRACTIONS) {
+      const cv = await crossValidated({ ...settings, projection, radius: fraction * full }, signal);
+      post({ type: "sweep-point", point: { projection, fraction, radius: fraction * full, accuracy: cv.accuracy.mean, std: cv.accuracy.std, kept: 1 - cv.featureSparsity.mean }, done: ++done, total });
+    }
+  }
+}
+
+async function run(job) {
+  controller = new AbortController();
+  try {
+    await job(controller.signal);
+    post({ type: "done" });
+  } catch (error) {
+    if (controller.signal.aborted) post({ type: "stopped" });
+    else throw error;
+  } finally {
+    controller = null;
+  }
+}
+
+self.onmessage = async ({ data: message }) => {
+  if (message.type === "stop") {
+    controller?.abort(new DOMException("stopped from the page", "AbortError"));
+    return;
+  }
+  try {
+    await ready;
+    if (message.type === "load") {
+      dataset = await load(message);
+      post({ type: "data", summary: summary(dataset) });
+    } else if (message.type === "train") await run((signal) => train(message.settings, signal));
+    else if (message.type === "sweep") await run((signal) => sweep(message.settings, message.before, signal));
+  } catch (error) {
+    // DataError messages already say file, row and column; other errors keep their own message.
+    post({ type: "error", message: error instanceof Error ? error.message : String(error), data: message.type === "load" });
+  }
+};
+post({ type: "threads", ...threads() });
