@@ -3,6 +3,7 @@
 export { init, type InitOptions } from "./runtime/engine.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./kernels/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./kernels/bilevel.ts";
+export { bilevelGrouped, bilevelL1InfGrouped, bilevelL11Grouped, bilevelL12Grouped, groupedNorm } from "./kernels/bilevel.ts";
 export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./kernels/staged.ts";
 export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./kernels/stream.ts";
 export { allocate, free } from "./kernels/memory.ts";
@@ -14,7 +15,7 @@ export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type
 export { decodeText } from "./io/decode.ts";
 export { parseIdx, type IdxArray, type IdxType } from "./io/idx.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
-export type { Axis, ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
+export type { Axis, ElementType, FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
 export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";
 
 // Learning: a small autograd on the WebAssembly kernels.
@@ -25,6 +26,7 @@ export * as F from "./autograd/functional.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export { Generator, manualSeed } from "./random.ts";
+export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants } from "./autograd/energy.ts";
 
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
@@ -38,6 +40,8 @@ export type { PreprocessOptions } from "./sae/preprocess.ts";
 export { fitLatentSampler, type LatentModel, type LatentSampler, type LatentSamplerOptions, type LatentSample, type ClassDensity } from "./generative/latent-sampler.ts";
 export { GaussianKDE, bandwidthFactor, type KdeOptions, type BandwidthRule } from "./generative/kde.ts";
 export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
+// The Huber-energy VAE: codes pulled towards N(0, I_k) by the closed-form Radon–Sobolev distance (F.huberEnergyLoss).
+export { trainVAE, loadVAE, VAEModel, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson } from "./generative/vae.ts";
 
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";
@@ -46,3 +50,12 @@ export { pca2, type Pca2, type Points } from "./metrics/pca.ts";
 
 // Synthetic data: scikit-learn's make_classification, the same arrays for the same randomState.
 export { makeClassification, type MakeClassificationOptions, type Classification } from "./data/make-classification.ts";
+
+// Quaternary coding for DNA storage: base-4 Huffman / Shannon–Fano / Shannon codes, nucleotides, screened oligos,
+// the .dna text format (also importable alone from src/dna/index.ts: it does not touch the WebAssembly kernels).
+export {
+  histogram, entropy4, meanLength, codeLengths, huffmanLengths, shannonFanoLengths, shannonLengths, kraftSum, PrefixCode,
+  toNucleotides, fromNucleotides, longestRun, gcContent, meetsConstraints, runLengthCapacity, screenOligo, unscrambleOligo,
+  crc32, encodeDna, decodeDna, dataBytes, DnaFormatError,
+  type Histogram, type CodeKind, type CodeLengths, type Alphabet, type EncodeDnaOptions, type DnaStats, type EncodedDna, type DecodedDna,
+} from "./dna/index.ts";

@@ -1,0 +1,241 @@
+// The Huber-energy VAE (Turinici's Radon–Sobolev VAE, as in Mourre & Premachandra's slides): a deterministic
+// autoencoder d → hidden… → k → …hidden → d whose codes are pulled towards N(0, I_k) by the closed-form
+// Huber-energy distance of each batch's codes (F.huberEnergyLoss), so that decoding z ~ N(0, I_k) generates data.
+//   loss = (1/n) Σ_i ‖x_i − D(E(x_i))‖²  +  λ · L_HE(E(x_1), …, E(x_n))
+// The reconstruction term is the slides' squared error summed over features and averaged over the batch (so λ
+// weighs one whole sample's error against the latent distance, whatever d is).
+import { scope } from "../autograd/arena.ts";
+import { huberEnergyLoss } from "../autograd/energy.ts";
+import { add, mul, sigmoid } from "../autograd/ops.ts";
+import { mseLoss } from "../autograd/losses.ts";
+import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import { fit } from "../nn/fit.ts";
+import type { StateDict } from "../nn/module.ts";
+import { Adam } from "../optim/adam.ts";
+import { Generator } from "../random.ts";
+import { toMatrix } from "../sae/dataset.ts";
+import { SupervisedAutoencoderNet, type Activation } from "../sae/network.ts";
+import { fillStandardNormal } from "./normal.ts";
+
+type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+export interface VAEOptions {
+  /** The number of features, when X is row-major values rather than rows. */
+  features?: number;
+  /** Hidden layer sizes of the encoder (the decoder mirrors them); default [128]. */
+  hidden?: number | number[];
+  /** The latent dimension k (default 8). */
+  latent?: number;
+  /** λ, the weight of the latent loss (default 1; 0 is the plain autoencoder of the slides' ablation). */
+  lambda?: number;
+  /** 'sigmoid' for data in [0, 1] (images), 'linear' for anything else (default 'sigmoid'). */
+  output?: "sigmoid" | "linear";
+  /** z-score the features with the training rows' mean and standard deviation (default: true when output is 'linear'). */
+  standardize?: boolean;
+  activation?: Activation;
+  epochs?: number;
+  batchSize?: number;
+  /** Adam's learning rate (default 1e-3). */
+  lr?: number;
+  /** Seeds the initialisation and the shuffling (default 0). */
+  seed?: number;
+  /** Rows whose loss is recorded after every epoch (the held-out curve); not trained on. */
+  validation?: Rows;
+  onEpoch?: (epoch: VAEEpoch) => void;
+}
+
+export interface VAELosses {
+  /** reconstruction + λ·latent. */
+  loss: number;
+  /** (1/n) Σ ‖x − x̂‖², in the standardized units when standardize is on. */
+  reconstruction: number;
+  /** The Huber-energy latent loss (the training value is the mean over batches; the held-out one is of all its codes). */
+  latent: number;
+}
+
+export interface VAEEpoch {
+  epoch: number;
+  train: VAELosses;
+  validation?: VAELosses;
+}
+
+interface Architecture {
+  features: number;
+  hidden: number[];
+  latent: number;
+  lambda: number;
+  output: "sigmoid" | "linear";
+  activation: Activation;
+  /** Per-feature mean and standard deviation of the z-score, or null. */
+  scaling: { mean: number[]; std: number[] } | null;
+}
+
+export interface VAEJson extends Architecture {
+  format: "sparseproj-vae";
+  version: 1;
+  state: StateDict;
+  history: VAEEpoch[];
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`trainVAE: ${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
+export class VAEModel {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly net: SupervisedAutoencoderNet,
+    readonly architecture: Readonly<Architecture>,
+    readonly history: VAEEpoch[],
+  ) {}
+
+  get features(): number {
+    return this.architecture.features;
+  }
+
+  get latent(): number {
+    return this.architecture.latent;
+  }
+
+  /** @internal The decoder's output for codes z (a tensor in the training units: standardized if so trained). */
+  decodeTensor(z: Tensor): Tensor {
+    const out = this.net.decoder.forward(z);
+    return this.architecture.output === "sigmoid" ? sigmoid(out) : out;
+  }
+
+  /** @internal Rows in the units the network sees (z-scored if so trained), as f32. */
+  toUnits(X: Rows, what: string): { x: Float32Array; n: number } {
+    const { x, n } = toMatrix(X, { cols: this.features }, what);
+    const { scaling } = this.architecture, d = this.features;
+    const out = new Float32Array(n * d);
+    for (let i = 0; i < n * d; i++) out[i] = scaling ? (x[i] - scaling.mean[i % d]) / scaling.std[i % d] : x[i];
+    return { x: out, n };
+  }
+
+  #fromUnits(values: ArrayLike<number>): Float64Array {
+    const { scaling } = this.architecture, d = this.features;
+    return Float64Array.from(values, (v, i) => (scaling ? v * scaling.std[i % d] + scaling.mean[i % d] : v));
+  }
+
+  /** The codes E(x), n × k row-major. */
+  encode(X: Rows): Float64Array {
+    const { x, n } = this.toUnits(X, "VAEModel.encode");
+    return scope(() => noGrad(() => Float64Array.from(this.net.encoder.forward(tensor(x, [n, this.features])).data)));
+  }
+
+  /** D(z) for codes z (n × k, row-major or rows), in the data's units. */
+  decode(Z: Rows): Float64Array {
+    const { x: z, n } = toMatrix(Z, { cols: this.latent }, "VAEModel.decode");
+    return scope(() => noGrad(() => this.#fromUnits(this.decodeTensor(tensor(z, [n, this.latent])).data)));
+  }
+
+  /** D(E(x)). */
+  reconstruct(X: Rows): Float64Array {
+    return this.decode(this.encode(X));
+  }
+
+  /** `count` samples D(z), z ~ N(0, I_k) drawn with a seeded generator (the same bits in every runtime). */
+  generate(count: number, options: { seed?: number } = {}): { z: Float64Array; x: Float64Array } {
+    const z = fillStandardNormal(new Generator(options.seed ?? 0), new Float64Array(count * this.latent));
+    return { z, x: this.decode(z) };
+  }
+
+  /** The losses of rows X, each term on all of them at once (the latent loss of all their codes together). */
+  evaluate(X: Rows): VAELosses {
+    const { x, n } = this.toUnits(X, "VAEModel.evaluate");
+    return scope(() => noGrad(() => losses(this, tensor(x, [n, this.features]), this.architecture.lambda)));
+  }
+
+  toJSON(): VAEJson {
+    return { format: "sparseproj-vae", version: 1, ...this.architecture, state: this.net.stateDict(), history: this.history };
+  }
+
+  /** Returns the network's module memory. */
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/** The three terms on one batch x (in training units). */
+function losses(model: VAEModel, x: Tensor, lambda: number): VAELosses & { total: Tensor } {
+  const z = model.net.encoder.forward(x);
+  const reconstruction = mseLoss(model.decodeTensor(z), x, { reduction: "sum" });
+  const rec = reconstruction.item() / x.shape[0];
+  const latent = huberEnergyLoss(z);
+  const total = add(mul(reconstruction, 1 / x.shape[0]), mul(latent, lambda));
+  return { total, loss: total.item(), reconstruction: rec, latent: latent.item() };
+}
+
+function network(a: Architecture, seed: number): SupervisedAutoencoderNet {
+  return new SupervisedAutoencoderNet(a.features, a.hidden, a.latent, a.activation, new Generator(seed));
+}
+
+/** Trains a Huber-energy VAE on the rows of X (rows, or row-major values with options.features columns). */
+export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
+  if (options.features !== undefined) positiveInteger("features", options.features);
+  const { x: raw, n, d } = toMatrix(X, { cols: options.features }, "trainVAE");
+  const hidden = (Array.isArray(options.hidden) ? options.hidden : [options.hidden ?? 128]).map((h) => positiveInteger("hidden", h));
+  const output = options.output ?? "sigmoid";
+  if (output !== "sigmoid" && output !== "linear") throw new RangeError(`trainVAE: output must be 'sigmoid' or 'linear'; got ${String(output)}`);
+  const lambda = options.lambda ?? 1;
+  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`trainVAE: lambda must be finite and ≥ 0; got ${lambda}`);
+  let scaling: Architecture["scaling"] = null;
+  if (options.standardize ?? output === "linear") {
+    const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
+    for (let i = 0; i < n * d; i++) mean[i % d] += raw[i] / n;
+    for (let i = 0; i < n * d; i++) std[i % d] += (raw[i] - mean[i % d]) ** 2 / n;
+    // A constant feature keeps unit scale: it is reconstructed as its mean.
+    scaling = { mean, std: std.map((v) => (v > 0 ? Math.sqrt(v) : 1)) };
+  }
+  const architecture: Architecture = {
+    features: d, hidden, latent: positiveInteger("latent", options.latent ?? 8), lambda, output,
+    activation: options.activation ?? "relu", scaling,
+  };
+  const seed = options.seed ?? 0;
+  const history: VAEEpoch[] = [];
+  const model = new VAEModel(network(architecture, seed), architecture, history);
+  const data = tensor(model.toUnits(raw, "trainVAE").x, [n, d]);
+  const validation = options.validation === undefined ? null : model.toUnits(options.validation, "trainVAE validation");
+  const validationData = validation && tensor(validation.x, [validation.n, d]);
+  const optimizer = new Adam(model.net.parameters(), { lr: options.lr ?? 1e-3 });
+  let sums = { reconstruction: 0, latent: 0, batches: 0 };
+  try {
+    fit(data, {
+      optimizer,
+      epochs: positiveInteger("epochs", options.epochs ?? 20),
+      batchSize: positiveInteger("batchSize", options.batchSize ?? 128),
+      generator: new Generator(seed + 1),
+      loss: (batch) => {
+        const l = losses(model, batch, lambda);
+        sums.reconstruction += l.reconstruction;
+        sums.latent += l.latent;
+        sums.batches++;
+        return l.total;
+      },
+      onEpoch: (epoch) => {
+        const reconstruction = sums.reconstruction / sums.batches, latent = sums.latent / sums.batches;
+        const entry: VAEEpoch = { epoch, train: { loss: reconstruction + lambda * latent, reconstruction, latent } };
+        if (validationData) entry.validation = scope(() => noGrad(() => {
+          const { total: _, ...values } = losses(model, validationData, lambda);
+          return values;
+        }));
+        history.push(entry);
+        options.onEpoch?.(entry);
+        sums = { reconstruction: 0, latent: 0, batches: 0 };
+      },
+    });
+  } finally {
+    optimizer.dispose();
+  }
+  return model;
+}
+
+/** A model from toJSON(). */
+export function loadVAE(json: VAEJson): VAEModel {
+  if (json?.format !== "sparseproj-vae" || json.version !== 1) throw new TypeError("loadVAE: not a sparseproj-vae version 1 object");
+  const { format: _f, version: _v, state, history, ...architecture } = json;
+  const model = new VAEModel(network(architecture, 0), architecture, history ?? []);
+  model.net.loadStateDict(state, { strict: true });
+  return model;
+}
