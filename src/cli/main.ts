@@ -6,8 +6,11 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
+import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
+import { MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate } from "./generate.ts";
 import { runPredict } from "./predict.ts";
 import { runSae } from "./sae.ts";
@@ -30,7 +33,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate" | "dna", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
     radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
@@ -60,12 +63,21 @@ const FLAGS: Record<"sae" | "predict" | "generate", Record<string, Flag>> = {
     out: { type: "string", value: "FILE", help: "write the samples as CSV (the model's features, then label)" },
     ...COMMON,
   },
+  dna: {
+    out: { type: "string", short: "o", value: "FILE", help: "the file to write (required): the .dna text (encode) or the original file (decode)" },
+    code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
+    constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
+    oligo: { type: "string", value: "N", help: `encode: nucleotides per oligo (line), header included (default 200; at least ${MIN_OLIGO} with --constrained)` },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
 };
 
 const USAGE = {
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   generate: "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
+  dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
 };
 
 function help(command?: keyof typeof FLAGS): string {
@@ -75,6 +87,7 @@ function help(command?: keyof typeof FLAGS): string {
       `  ${USAGE.sae}`,
       `  ${USAGE.predict}`,
       `  ${USAGE.generate}`,
+      `  ${USAGE.dna}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -195,7 +208,26 @@ async function generate(args: string[]): Promise<void> {
   });
 }
 
-const COMMANDS = { sae, predict, generate };
+async function dna(args: string[]): Promise<void> {
+  const { values: v, positionals: found } = parse("dna", args);
+  if (v.help) return void process.stdout.write(help("dna"));
+  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const out = s("out");
+  if (out === undefined) throw new UsageError("-o/--out FILE is required");
+  if (action === "decode") {
+    const given = ["code", "oligo", "constrained"].find((name) => v[name] !== undefined);
+    if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
+    return runDnaDecode({ file, out, json: Boolean(v.json) });
+  }
+  if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
+  const code = (s("code") ?? "huffman") as CodeKind;
+  if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
+  const constrained = Boolean(v.constrained);
+  runDnaEncode({ file, out, code, constrained, oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
+}
+
+const COMMANDS = { sae, predict, generate, dna };
 
 /** Runs a command line (without `node` and the script) and returns the exit code; errors go to stderr. */
 export async function run(argv: string[]): Promise<number> {

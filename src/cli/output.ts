@@ -61,7 +61,7 @@ export function writeDirectory(dir: string, files: Array<{ name: string; content
 }
 
 /** Writes one file through a temporary sibling and a rename. */
-export function writeFile(path: string, content: string): void {
+export function writeFile(path: string, content: string | Uint8Array): void {
   const target = resolve(path);
   const temporary = `${dirname(target)}/.${basename(target)}.partial-${process.pid}`;
   try {

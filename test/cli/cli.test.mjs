@@ -239,5 +239,96 @@ test("predict: a model feature missing from the table, and a file that is not a 
   assert.is(notModel.stderr.trimEnd().split("\n").length, 1);
 });
 
+// dna: any file to nucleotides and back, bit-exact; a damaged .dna file is one line naming the file and line.
+{
+  let state = 99;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  // Skewed bytes (mostly small values, as in a quantized latent) and every byte value at least once.
+  const bytes = Uint8Array.from({ length: 6000 }, (_, i) => (i < 256 ? i : Math.min(255, Math.floor(-8 * Math.log(random())))));
+  writeFileSync(join(dir, "blob.bin"), bytes);
+
+  test("dna encode / decode: bit-exact round trips for each code, constrained oligos meet both constraints", () => {
+    for (const code of ["huffman", "shannon-fano", "shannon"]) {
+      for (const constrained of [false, true]) {
+        const args = ["dna", "encode", "blob.bin", "-o", "blob.dna", "--code", code, "--json", ...(constrained ? ["--constrained", "--oligo", "150"] : [])];
+        const r = cli(...args);
+        assert.is(r.status, 0, r.stderr);
+        const stats = JSON.parse(r.stdout);
+        assert.is(stats.bytes, bytes.length);
+        assert.ok(stats.meanLength >= stats.entropy && stats.kraft <= 1 + 1e-12, code);
+        if (code !== "shannon-fano") assert.ok(stats.meanLength < stats.entropy + 1, code);
+        assert.ok(Math.abs(stats.bitsPerNucleotide - (8 * bytes.length) / stats.nucleotides) < 1e-12);
+        const lines = readFileSync(join(dir, "blob.dna"), "utf8").trimEnd().split("\n");
+        assert.ok(lines[0].startsWith("#sparseproj-dna 1 {"));
+        if (constrained) {
+          assert.ok(stats.overhead <= 0.05 && stats.longestHomopolymer <= 3 && stats.gc.min >= 0.4 && stats.gc.max <= 0.6);
+          for (const line of lines.slice(1)) {
+            assert.is(line.length, 150);
+            assert.not.ok(/A{4}|C{4}|G{4}|T{4}/.test(line), line);
+            const gc = line.replace(/[AT]/g, "").length;
+            assert.ok(gc >= 60 && gc <= 90, line);
+          }
+        }
+        const d = cli("dna", "decode", "blob.dna", "-o", "blob.out");
+        assert.is(d.status, 0, d.stderr);
+        assert.equal(new Uint8Array(readFileSync(join(dir, "blob.out"))), bytes);
+      }
+    }
+    writeFileSync(join(dir, "empty.bin"), "");
+    assert.is(cli("dna", "encode", "empty.bin", "-o", "empty.dna").status, 0);
+    assert.is(cli("dna", "decode", "empty.dna", "-o", "empty.out").status, 0);
+    assert.is(readFileSync(join(dir, "empty.out")).length, 0);
+  });
+
+  test("dna decode: corrupt, truncated, tampered and non-ACGT files are exit code 1 naming the file and line, nothing written", () => {
+    assert.is(cli("dna", "encode", "blob.bin", "-o", "good.dna", "--constrained").status, 0);
+    const text = readFileSync(join(dir, "good.dna"), "utf8");
+    const lines = text.split("\n");
+    const edit = (line, change) => lines.map((l, i) => (i === line - 1 ? change(l) : l)).join("\n");
+    const flip = (l, at) => l.slice(0, at) + "ACGT"[("ACGT".indexOf(l[at]) + 1) % 4] + l.slice(at + 1);
+    const cases = [
+      ["non-ACGT", edit(4, (l) => l.slice(0, 7) + "U" + l.slice(8)), /line 4: column 8: "U" is not a nucleotide/],
+      ["truncated", lines.slice(0, 6).join("\n") + "\n", /line 7: the file ends after 5 lines/],
+      ["cut line", edit(3, (l) => l.slice(0, 120)), /line 3: 120 nucleotides; expected 200/],
+      ["tampered crc", edit(1, (l) => l.replace(/"crc32":"[0-9a-f]{8}"/, '"crc32":"00000000"')), /line 1: .*CRC-32/],
+      ["reordered table", edit(1, (l) => l.replace(/"table":\[\[(\d+),\[(\d+),(\d+)/, '"table":[[$1,[$3,$2')), /line 1: the table's symbols of length \d+ must increase/],
+      ["tampered table", edit(1, (l) => {
+        // Swap the first symbols of the first two length groups: a valid prefix code, but not the one used.
+        const at = l.indexOf("{"), header = JSON.parse(l.slice(at));
+        [header.table[0][1][0], header.table[1][1][0]] = [header.table[1][1][0], header.table[0][1][0]];
+        header.table.forEach(([, symbols]) => symbols.sort((a, b) => a - b));
+        return l.slice(0, at) + JSON.stringify(header);
+      })],
+      ["substitution", edit(5, (l) => flip(l, 100))],
+      ["not a .dna file", "hello\n", /line 1: not a \.dna file/],
+    ];
+    for (const [name, content, says] of cases) {
+      assert.is.not(content, text, `${name}: the edit changed something`);
+      writeFileSync(join(dir, "bad.dna"), content);
+      const r = cli("dna", "decode", "bad.dna", "-o", "bad.out");
+      assert.is(r.status, 1, `${name}: ${r.stderr}`);
+      assert.is(r.stdout, "");
+      assert.is(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, /^sparseproj dna: bad\.dna: line \d+: /, name);
+      if (says) assert.match(r.stderr, says, name);
+      assert.not.ok(existsSync(join(dir, "bad.out")), `${name}: nothing written`);
+    }
+  });
+
+  test("dna: usage errors are exit code 2", () => {
+    for (const args of [
+      ["encode", "blob.bin"],
+      ["encode", "blob.bin", "-o", "x.dna", "--code", "arithmetic"],
+      ["encode", "blob.bin", "-o", "x.dna", "--constrained", "--oligo", "10"],
+      ["decode", "good.dna", "-o", "x.out", "--constrained"],
+      ["transcribe", "blob.bin", "-o", "x"],
+    ]) {
+      const r = cli("dna", ...args);
+      assert.is(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.not.ok(existsSync(join(dir, "x.dna")) || existsSync(join(dir, "x.out")));
+    }
+  });
+}
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

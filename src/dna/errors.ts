@@ -1,0 +1,18 @@
+// The one error the DNA decoder throws. It carries where the problem was found, the 1-based line of the .dna text
+// or the offset in the digit stream (which the text layer turns into a line), so a caller (the command line) can
+// name the place without parsing the message.
+
+/** A DNA text, table or digit stream that cannot be decoded to exactly what was encoded. */
+export class DnaFormatError extends Error {
+  /** 1-based line of the .dna text, when the problem is tied to one. */
+  readonly line?: number;
+  /** 0-based offset in the digit stream, from the prefix-code decoder. */
+  readonly digit?: number;
+
+  constructor(problem: string, where: { line?: number; digit?: number } = {}) {
+    super(problem);
+    this.name = "DnaFormatError";
+    this.line = where.line;
+    this.digit = where.digit;
+  }
+}

@@ -1,0 +1,263 @@
+// The .dna text: one header line, then the nucleotides, one oligo per line. The header is
+//   #sparseproj-dna 1 {"alphabet":"bytes","code":"huffman","symbols":…,"digits":…,"crc32":"…","constrained":…,
+//                      "oligo":200,"table":[[length,[symbols…]],…]}
+// where the table lists the canonical code (symbols grouped by codeword length), enough to rebuild every
+// codeword. Unconstrained, each line holds `oligo` digits of the code stream (the last line fewer); constrained,
+// each line is a screened oligo of exactly `oligo` nucleotides (scramble.ts), the last one's payload padded with
+// zeros. Decoding checks every line's length and characters, the oligos' constraints and padding, that the code
+// stream decodes to exactly `symbols` symbols, and finally the CRC-32 of the decoded data, so a corrupt, truncated
+// or tampered file is a DnaFormatError naming the line, never a wrong output.
+import { codeLengths, CODE_KINDS, kraftSum, type CodeKind } from "./code-lengths.ts";
+import { crc32 } from "./crc32.ts";
+import { DnaFormatError } from "./errors.ts";
+import { entropy4, histogram, meanLength } from "./histogram.ts";
+import { fromNucleotides, gcContent, longestRun, meetsConstraints, runLengthCapacity, toNucleotides } from "./nucleotides.ts";
+import { PrefixCode } from "./prefix-code.ts";
+import { MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
+
+const MAGIC = "#sparseproj-dna 1 ";
+
+/** "bytes": a Uint8Array, symbols 0–255. "integers": 32-bit signed integers, such as a quantized latent. */
+export type Alphabet = "bytes" | "integers";
+
+export interface EncodeDnaOptions {
+  /** The prefix code (default "huffman", the optimum). */
+  readonly code?: CodeKind;
+  /** Screened oligos: runs ≤ 3 and 40–60% GC in every one (default false). */
+  readonly constrained?: boolean;
+  /** Nucleotides per oligo, i.e. per line, header included when constrained (default 200; at least 20 constrained). */
+  readonly oligo?: number;
+}
+
+export interface DnaStats {
+  readonly alphabet: Alphabet;
+  readonly code: CodeKind;
+  readonly symbols: number;
+  readonly distinctSymbols: number;
+  /** H₄, nucleotides per symbol. */
+  readonly entropy: number;
+  /** L, the code's mean codeword length in nucleotides per symbol (H₄ ≤ L). */
+  readonly meanLength: number;
+  /** Σ 4^−ℓ over the code. */
+  readonly kraft: number;
+  /** Digits of the code stream: what an unconstrained encoding writes. */
+  readonly digits: number;
+  /** Nucleotides written, headers and padding included. */
+  readonly nucleotides: number;
+  readonly oligos: number;
+  readonly oligoLength: number;
+  readonly constrained: boolean;
+  /** nucleotides / digits − 1: the constrained mode's cost (0 unconstrained, or for no digits). */
+  readonly overhead: number;
+  /** Code-stream bits carried per nucleotide, 2·digits / nucleotides (2 unconstrained). */
+  readonly codeBitsPerNucleotide: number;
+  /** The most bits per nucleotide any code with runs ≤ 3 can carry, 1.9824. */
+  readonly capacityRunsAtMost3: number;
+  readonly longestHomopolymer: number;
+  /** Lowest and highest GC fraction over the oligos (null without oligos). */
+  readonly gc: { readonly min: number; readonly max: number } | null;
+}
+
+export interface EncodedDna {
+  readonly text: string;
+  readonly stats: DnaStats;
+}
+
+export interface DecodedDna {
+  /** A Uint8Array for "bytes", an Int32Array for "integers". */
+  readonly data: Uint8Array | Int32Array;
+  readonly alphabet: Alphabet;
+  readonly code: CodeKind;
+  readonly constrained: boolean;
+  readonly oligo: number;
+}
+
+/** Data as bytes, what the checksum covers: bytes as they are, each integer as 4 bytes little-endian. */
+export function dataBytes(data: Uint8Array | Int32Array): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  const bytes = new Uint8Array(4 * data.length);
+  const view = new DataView(bytes.buffer);
+  data.forEach((x, i) => view.setInt32(4 * i, x, true));
+  return bytes;
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, "0");
+}
+
+/** Payload digits per line. */
+function perLine(oligo: number, constrained: boolean): number {
+  return constrained ? oligo - SEED_DIGITS : oligo;
+}
+
+/**
+ * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as .dna text.
+ * Throws a RangeError for a bad option or an array element that is not a 32-bit integer.
+ */
+export function encodeDna(data: Uint8Array | Int32Array | readonly number[], options: EncodeDnaOptions = {}): EncodedDna {
+  const { code = "huffman", constrained = false, oligo = 200 } = options;
+  if (!CODE_KINDS.includes(code)) throw new RangeError(`code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
+  const least = constrained ? MIN_OLIGO : 1;
+  if (!Number.isSafeInteger(oligo) || oligo < least) throw new RangeError(`oligo must be an integer ≥ ${least}; got ${oligo}`);
+  const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
+  let symbols: Uint8Array | Int32Array;
+  if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
+  else {
+    const bad = data.findIndex((x) => !Number.isInteger(x) || x !== (x | 0));
+    if (bad >= 0) throw new RangeError(`data[${bad}] is not a 32-bit integer: ${data[bad]}`);
+    symbols = Int32Array.from(data);
+  }
+
+  const h = histogram(symbols);
+  const prefixCode = new PrefixCode(codeLengths(h, code));
+  const digits = prefixCode.encode(symbols);
+  const per = perLine(oligo, constrained);
+  const lines: Uint8Array[] = [];
+  for (let at = 0; at < digits.length; at += per) {
+    const chunk = digits.subarray(at, at + per);
+    if (!constrained) lines.push(chunk);
+    else {
+      const payload = new Uint8Array(per); // the zeros after a short last chunk are the padding
+      payload.set(chunk);
+      lines.push(screenOligo(payload));
+    }
+  }
+
+  const table: Array<[number, number[]]> = [];
+  for (const [symbol, length] of prefixCode.lengths) {
+    if (table.at(-1)?.[0] !== length) table.push([length, []]);
+    table.at(-1)![1].push(symbol);
+  }
+  const header = { alphabet, code, symbols: symbols.length, digits: digits.length, crc32: hex8(crc32(dataBytes(symbols))), constrained, oligo, table };
+  const text = [MAGIC + JSON.stringify(header), ...lines.map(toNucleotides)].join("\n") + "\n";
+
+  const nucleotides = lines.reduce((n, line) => n + line.length, 0);
+  const gcs = lines.map(gcContent);
+  const stats: DnaStats = {
+    alphabet, code,
+    symbols: symbols.length,
+    distinctSymbols: h.size,
+    entropy: entropy4(h),
+    meanLength: meanLength(h, prefixCode.lengths),
+    kraft: kraftSum(prefixCode.lengths),
+    digits: digits.length,
+    nucleotides,
+    oligos: lines.length,
+    oligoLength: oligo,
+    constrained,
+    overhead: digits.length ? nucleotides / digits.length - 1 : 0,
+    codeBitsPerNucleotide: nucleotides ? (2 * digits.length) / nucleotides : 0,
+    capacityRunsAtMost3: runLengthCapacity(3),
+    longestHomopolymer: lines.reduce((m, line) => Math.max(m, longestRun(line)), 0),
+    gc: lines.length ? { min: Math.min(...gcs), max: Math.max(...gcs) } : null,
+  };
+  return { text, stats };
+}
+
+interface Header {
+  alphabet: Alphabet;
+  code: CodeKind;
+  symbols: number;
+  digits: number;
+  crc32: string;
+  constrained: boolean;
+  oligo: number;
+  table: Array<[number, number[]]>;
+}
+
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** Parses and checks line 1; every problem is a DnaFormatError on line 1. */
+function parseHeader(line: string): { header: Header; prefixCode: PrefixCode } {
+  const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
+  if (!line.startsWith(MAGIC)) throw bad(`not a .dna file: the first line must begin with ${JSON.stringify(MAGIC.trim())}`);
+  let h: Header;
+  try {
+    h = JSON.parse(line.slice(MAGIC.length));
+  } catch {
+    throw bad("the header is not valid JSON");
+  }
+  if (typeof h !== "object" || h === null) throw bad("the header is not a JSON object");
+  if (h.alphabet !== "bytes" && h.alphabet !== "integers") throw bad(`"alphabet" must be "bytes" or "integers"; got ${JSON.stringify(h.alphabet)}`);
+  if (!CODE_KINDS.includes(h.code)) throw bad(`"code" must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(h.code)}`);
+  if (!isCount(h.symbols) || h.symbols > 2 ** 31 - 1) throw bad(`"symbols" must be an integer in 0..2^31−1; got ${JSON.stringify(h.symbols)}`);
+  if (!isCount(h.digits)) throw bad(`"digits" must be an integer ≥ 0; got ${JSON.stringify(h.digits)}`);
+  if (typeof h.crc32 !== "string" || !/^[0-9a-f]{8}$/.test(h.crc32)) throw bad(`"crc32" must be 8 lowercase hexadecimal digits; got ${JSON.stringify(h.crc32)}`);
+  if (typeof h.constrained !== "boolean") throw bad(`"constrained" must be true or false; got ${JSON.stringify(h.constrained)}`);
+  const least = h.constrained ? MIN_OLIGO : 1;
+  if (!isCount(h.oligo) || h.oligo < least) throw bad(`"oligo" must be an integer ≥ ${least}; got ${JSON.stringify(h.oligo)}`);
+  if (!Array.isArray(h.table)) throw bad(`"table" must be an array of [length, [symbols…]]`);
+  const lengths = new Map<number, number>();
+  const [lo, hi] = h.alphabet === "bytes" ? [0, 255] : [-(2 ** 31), 2 ** 31 - 1];
+  let previous = -1;
+  for (const entry of h.table) {
+    const [length, symbols] = Array.isArray(entry) && entry.length === 2 ? entry : [];
+    if (!isCount(length) || length <= previous || !Array.isArray(symbols) || !symbols.length) {
+      throw bad(`"table" entries must be [length, [symbols…]] with increasing lengths; got ${JSON.stringify(entry)}`);
+    }
+    previous = length;
+    symbols.forEach((s: unknown, i: number) => {
+      if (!Number.isInteger(s) || (s as number) < lo || (s as number) > hi) throw bad(`the table's symbol ${JSON.stringify(s)} is not in the ${h.alphabet} alphabet`);
+      // The canonical order, so any reordering of the table is noticed, not silently re-sorted.
+      if (i > 0 && (s as number) <= symbols[i - 1]) throw bad(`the table's symbols of length ${length} must increase; ${s} follows ${symbols[i - 1]}`);
+      if (lengths.has(s as number)) throw bad(`the table lists symbol ${s} twice`);
+      lengths.set(s as number, length);
+    });
+  }
+  if (h.symbols > 0 && lengths.size === 0) throw bad(`the table is empty but "symbols" is ${h.symbols}`);
+  try {
+    return { header: h, prefixCode: new PrefixCode(lengths) };
+  } catch (error) {
+    throw bad(`the table is not a prefix code: ${(error as Error).message}`);
+  }
+}
+
+/** Decodes .dna text to exactly the data that was encoded, or throws a DnaFormatError. */
+export function decodeDna(text: string): DecodedDna {
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop(); // the final line break
+  if (!lines.length) throw new DnaFormatError("the file is empty", { line: 1 });
+  const { header, prefixCode } = parseHeader(lines[0]);
+  const per = perLine(header.oligo, header.constrained);
+  const expected = Math.ceil(header.digits / per);
+  if (lines.length - 1 < expected) {
+    throw new DnaFormatError(`the file ends after ${lines.length - 1} lines of nucleotides; the header announces ${expected}`, { line: lines.length + 1 });
+  }
+  if (lines.length - 1 > expected) throw new DnaFormatError(`the header announces ${expected} lines of nucleotides; this is one more`, { line: expected + 2 });
+
+  const digits = new Uint8Array(header.digits);
+  for (let i = 0; i < expected; i++) {
+    const line = i + 2;
+    const payloadDigits = Math.min(per, header.digits - i * per);
+    const width = header.constrained ? header.oligo : payloadDigits;
+    if (lines[i + 1].length !== width) throw new DnaFormatError(`${lines[i + 1].length} nucleotides; expected ${width}`, { line });
+    let nucleotides: Uint8Array;
+    try {
+      nucleotides = fromNucleotides(lines[i + 1]);
+    } catch (error) {
+      throw new DnaFormatError((error as Error).message, { line });
+    }
+    if (!header.constrained) {
+      digits.set(nucleotides, i * per);
+      continue;
+    }
+    if (!meetsConstraints(nucleotides)) throw new DnaFormatError("the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered", { line });
+    const payload = unscrambleOligo(nucleotides);
+    if (payload.subarray(payloadDigits).some((d) => d !== 0)) throw new DnaFormatError("the last oligo's padding is not zeros: it was altered", { line });
+    digits.set(payload.subarray(0, payloadDigits), i * per);
+  }
+
+  const data = header.alphabet === "bytes" ? new Uint8Array(header.symbols) : new Int32Array(header.symbols);
+  try {
+    prefixCode.decode(digits, data);
+  } catch (error) {
+    if (!(error instanceof DnaFormatError)) throw error;
+    throw new DnaFormatError(error.message, { line: 2 + Math.floor(Math.min(error.digit ?? 0, header.digits - 1) / per) });
+  }
+  const crc = hex8(crc32(dataBytes(data)));
+  if (crc !== header.crc32) {
+    const body = expected ? ` (lines 2–${expected + 1})` : "";
+    throw new DnaFormatError(`the decoded data's CRC-32 is ${crc} but the header says ${header.crc32}: the nucleotides${body} or the header's table were altered`, { line: 1 });
+  }
+  return { data, alphabet: header.alphabet, code: header.code, constrained: header.constrained, oligo: header.oligo };
+}
