@@ -11,7 +11,7 @@ export function projectL2Ball<T>(y: usize, n: i32, a: f64, out: usize): i32 {
   // Σ y² overflows (f64 data beyond 1e154) or underflows (denormals): recompute with scaling.
   if (!isFiniteF64(squares) || squares < 1e-290) {
     if (firstNonFinite<T>(y, n) >= 0) return NON_FINITE;
-    norm = stableNorm2<T>(y, n, 1);
+    norm = stableNorm2<T>(y, 1, n, n);
   }
   if (norm <= a) {
     if (out != y) memory.copy(out, y, <usize>n << alignof<T>());

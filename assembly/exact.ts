@@ -51,7 +51,8 @@ export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, et
     return OK;
   }
   // ‖y_j‖₁ decides when a group leaves the active set; an overflowed sum is reported like NaN.
-  if (groupPartials<T>(y, rows, cols, axis, KIND_L1, mu) != OK) return NON_FINITE;
+  // (The grouped view of a matrix: columns are [rows, cols, 1], rows [1, rows, cols].)
+  if (groupPartials<T>(y, columns ? rows : 1, groups, columns ? 1 : cols, KIND_L1, mu) != OK) return NON_FINITE;
   for (let g = 0; g < groups; g++) {
     store<f64>(l1Norm(state, g), load<f64>(at<f64>(mu, g)));
     store<f64>(sumAt(state, g), 0);

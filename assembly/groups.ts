@@ -1,25 +1,61 @@
-// The two stages of the bilevel projections (Barlaud, Perez, Marmorat, Algorithms 1–3) around the ℓ1 step:
-//   partials: each group y_j reduced to max |y_ij|, Σ |y_ij| or Σ y_ij² (mergeable across row blocks);
-//   apply:    each group clipped to [−u_j, u_j] (ℓ1,∞), projected on the ℓ1 ball of radius u_j (ℓ1,1),
-//             or scaled by u_j/‖y_j‖₂ (ℓ1,2).
-// Column groups sweep rows with a vector of per-column accumulators, so a row-major matrix needs no transpose.
-import { AXIS_COLUMNS, KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
+// The two stages of the bilevel projections (Barlaud, Perez, Marmorat, Algorithms 1–3) around the ℓ1 step
+// u = P_ℓ1,η(‖y_1‖, …, ‖y_m‖), on the grouped view [outer, groups, inner] of layout.ts (group g = Y[:, g, :]):
+//   partials: each group y_g reduced to max |y|, Σ |y| or Σ y² (mergeable across blocks of the outer dimension);
+//   apply:    each group clipped to [−u_g, u_g] (ℓ1,∞), projected on the ℓ1 ball of radius u_g (ℓ1,1),
+//             or scaled by u_g/‖y_g‖₂ (ℓ1,2).
+// Every shape is swept one of two ways (sweepsColumns), so the matrix cases are this code, not a copy of it:
+//   columns — Y read as the [outer, groups·inner] matrix, whose columns are reduced with a row of per-column
+//             accumulators (or clipped with a row of thresholds): SIMD across the row, no transpose. Each run of
+//             `inner` columns is then folded into its group. Matrix columns (inner = 1), and short spans such as
+//             a 3×3 kernel's 9 taps, which alone would not fill the vectors.
+//   spans   — each span Y[o, g, :] reduced or applied by the span helpers (spans.ts): matrix rows (outer = 1)
+//             and long spans.
+import { KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
 import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh } from "./simd";
 import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan, tauBoundFromSum } from "./spans";
 import { condatTau } from "./l1ball";
 import { stableNorm2 } from "./stable";
 
+// The columns sweep costs the same per element whatever `inner` is; a span costs a horizontal reduction and a
+// loop setup more (measured: 2× per element for 16 f32, 1.4× for 64). But its row of accumulators is
+// groups·inner long and swept once per outer index, so it pays only while that row stays in cache. Hence:
+// spans shorter than SHORT_SPAN (4 f32 vectors) always, up to LONG_SPAN while the row is at most CACHED_ROW f64.
+const SHORT_SPAN: i32 = 16;
+const LONG_SPAN: i32 = 64;
+const CACHED_ROW: i32 = 16384; // 128 KB
+
+// Columns for inner = 1 (matrix columns). With outer = 1 (matrix rows) the row of accumulators would be the whole
+// data, with nothing to sweep down: spans.
+@inline function sweepsColumns(outer: i32, groups: i32, inner: i32): bool {
+  if (inner == 1) return true;
+  return outer > 1 && (inner < SHORT_SPAN || (inner < LONG_SPAN && groups * inner <= CACHED_ROW));
+}
+
+// The f64 entries `partial` must hold for groupPartials: one accumulator per column swept (folded into the
+// first `groups` at the end), else one per group.
+export function partialElements(outer: i32, groups: i32, inner: i32): i32 {
+  return sweepsColumns(outer, groups, inner) ? groups * inner : groups;
+}
+
+// The T entries of applyBilevel's aux: the per-group thresholds, then one group's ℓ1 candidates or, for the
+// columns sweep, the thresholds repeated along a row (applyThresholds' scratch).
+export function applyScratchElements(outer: i32, groups: i32, inner: i32): i32 {
+  return groups + max(outer * inner, sweepsColumns(outer, groups, inner) && inner > 1 ? groups * inner : 0);
+}
+
 // partial[g] = max / Σ |y| / Σ y² over group g; NON_FINITE when a partial is NaN or infinite.
-export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, partial: usize): i32 {
-  const groups = axis == AXIS_COLUMNS ? cols : rows;
-  if (axis == AXIS_COLUMNS) {
-    if (kind == KIND_INF) columnMaxAbs<T>(y, rows, cols, partial);
-    else if (kind == KIND_L1) reduceColumns<T>(KIND_L1, y, rows, cols, partial);
-    else reduceColumns<T>(KIND_L2, y, rows, cols, partial);
+// partial holds partialElements(outer, groups, inner) f64.
+export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, partial: usize): i32 {
+  if (sweepsColumns(outer, groups, inner)) {
+    const width = groups * inner;
+    if (kind == KIND_INF) columnMaxAbs<T>(y, outer, width, partial);
+    else if (kind == KIND_L1) reduceColumns<T>(KIND_L1, y, outer, width, partial);
+    else reduceColumns<T>(KIND_L2, y, outer, width, partial);
+    foldColumns<T>(kind, groups, inner, partial);
   } else {
-    if (kind == KIND_INF) reduceRows<T>(KIND_INF, y, rows, cols, partial);
-    else if (kind == KIND_L1) reduceRows<T>(KIND_L1, y, rows, cols, partial);
-    else reduceRows<T>(KIND_L2, y, rows, cols, partial);
+    if (kind == KIND_INF) reduceSpans<T>(KIND_INF, y, outer, groups, inner, partial);
+    else if (kind == KIND_L1) reduceSpans<T>(KIND_L1, y, outer, groups, inner, partial);
+    else reduceSpans<T>(KIND_L2, y, outer, groups, inner, partial);
   }
   for (let g = 0; g < groups; g++) {
     if (!isFiniteF64(load<f64>(at<f64>(partial, g)))) return NON_FINITE;
@@ -47,8 +83,7 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
 }
 
 // max_i |Y_ij| per column, four rows per sweep so each accumulator is loaded and stored once per four rows.
-// The maxima are exact in T, so they accumulate as T in the front half of `partial` and are widened to f64 at
-// the end, from the last column down so that no T value is overwritten before it is read.
+// The maxima are exact in T, so they accumulate as T in the front of `partial`; foldColumns widens them.
 @inline function columnMaxAbs<T>(y: usize, rows: i32, cols: i32, partial: usize): void {
   memory.fill(partial, 0, <usize>cols << alignof<T>());
   const stride = <usize>cols << alignof<T>();
@@ -78,79 +113,128 @@ export function groupPartials<T>(y: usize, rows: i32, cols: i32, axis: i32, kind
     }
     for (; j < cols; j++) store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), abs(load<T>(at<T>(row, j)))));
   }
-  if (sizeof<T>() == 4) {
-    for (let j = cols - 1; j >= 0; j--) store<f64>(at<f64>(partial, j), <f64>load<T>(at<T>(partial, j)));
-  }
 }
 
-@inline function reduceRows<T>(kind: i32, y: usize, rows: i32, cols: i32, partial: usize): void {
-  for (let i = 0; i < rows; i++) store<f64>(at<f64>(partial, i), reduceSpan<T>(kind, at<T>(y, i * cols), cols));
-}
-
-// Norms ‖y_g‖₂ by the scaled slow path, for f64 data whose sums of squares overflow.
-export function stableGroupNorms2<T>(y: usize, rows: i32, cols: i32, axis: i32, norms: usize): void {
-  if (axis == AXIS_COLUMNS) {
-    for (let j = 0; j < cols; j++) store<f64>(at<f64>(norms, j), stableNorm2<T>(at<T>(y, j), rows, cols));
-  } else {
-    for (let i = 0; i < rows; i++) store<f64>(at<f64>(norms, i), stableNorm2<T>(at<T>(y, i * cols), cols, 1));
-  }
-}
-
-// Second stage: given u = P_ℓ1,η(norms) and the norms themselves, write X.
-// aux holds groups + max(rows, cols) T values: per-group thresholds in T, then one group's ℓ1 candidates.
-export function applyBilevel<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void {
-  const groups = axis == AXIS_COLUMNS ? cols : rows;
-  groupThresholds<T>(y, rows, cols, axis, kind, u, norms, 0, groups, aux, at<T>(aux, groups));
-  applyThresholds<T>(y, rows, cols, axis, kind, aux, out);
-}
-
-// The per-group thresholds in T of groups [first, last), into thresholds[first .. last): the clip level u_j (ℓ∞),
-// the soft threshold λ_j of P_ℓ1,u_j(y_j) (ℓ1; `candidates` holds one group's T values), the scale u_j/‖y_j‖₂ (ℓ2).
-// y is the whole matrix: λ_j needs the whole group.
-export function groupThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void {
-  const columns = axis == AXIS_COLUMNS;
-  const length = columns ? rows : cols;
-  const stride = columns ? cols : 1;
-  for (let g = first; g < last; g++) {
-    const uj = load<f64>(at<f64>(u, g));
-    const norm = load<f64>(at<f64>(norms, g));
-    let t: T;
-    if (kind == KIND_INF) t = roundDown<T>(uj);
-    else if (kind == KIND_L2) t = norm > 0 ? roundDown<T>(min(uj / norm, 1)) : <T>0;
-    else t = uj >= norm ? <T>0 : roundUp<T>(softThreshold<T>(at<T>(y, columns ? g : g * cols), length, stride, uj, norm, candidates));
-    store<T>(at<T>(thresholds, g), t);
-  }
-}
-
-// X from Y and the per-group T thresholds, over the given rows (a row block: y, out and, for row groups,
-// thresholds start at its first row).
-export function applyThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, kind: i32, thresholds: usize, out: usize): void {
-  if (axis == AXIS_COLUMNS) {
-    if (kind == KIND_INF) applyColumns<T>(KIND_INF, y, rows, cols, thresholds, out);
-    else if (kind == KIND_L1) applyColumns<T>(KIND_L1, y, rows, cols, thresholds, out);
-    else applyColumns<T>(KIND_L2, y, rows, cols, thresholds, out);
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const t = load<T>(at<T>(thresholds, i));
-      const offset = i * cols;
-      if (kind == KIND_INF) applySpan<T>(KIND_INF, at<T>(y, offset), cols, t, at<T>(out, offset));
-      else if (kind == KIND_L1) applySpan<T>(KIND_L1, at<T>(y, offset), cols, t, at<T>(out, offset));
-      else applySpan<T>(KIND_L2, at<T>(y, offset), cols, t, at<T>(out, offset));
+// The column accumulators folded into their groups, group g's run being columns g·inner … g·inner + inner − 1.
+// The ℓ∞ maxima are T values, widened here: with inner = 1 in place from the last column down, so that no T value
+// is overwritten before it is read; with inner ≥ 2 front to back, since group g reads from byte
+// g·inner·sizeof<T> ≥ 8g on and writes only the 8 bytes at 8g, after reading its own run.
+@inline function foldColumns<T>(kind: i32, groups: i32, inner: i32, partial: usize): void {
+  if (kind == KIND_INF) {
+    if (inner == 1) {
+      if (sizeof<T>() == 4) for (let g = groups - 1; g >= 0; g--) store<f64>(at<f64>(partial, g), <f64>load<T>(at<T>(partial, g)));
+      return;
+    }
+    for (let g = 0; g < groups; g++) {
+      let top: f64 = 0;
+      for (let k = 0; k < inner; k++) top = max(top, <f64>load<T>(at<T>(partial, g * inner + k)));
+      store<f64>(at<f64>(partial, g), top);
+    }
+  } else if (inner > 1) {
+    for (let g = 0; g < groups; g++) {
+      let total: f64 = 0;
+      for (let k = 0; k < inner; k++) total += load<f64>(at<f64>(partial, g * inner + k));
+      store<f64>(at<f64>(partial, g), total);
     }
   }
 }
 
-// λ_j of P_ℓ1,u_j(y_j) = sign(y_j)·max(|y_j| − λ_j, 0), for 0 ≤ u_j < ‖y_j‖₁ (u_j = 0 zeroes the group).
-@inline function softThreshold<T>(y: usize, length: i32, stride: i32, uj: f64, norm: f64, candidates: usize): f64 {
-  if (uj <= 0) return Infinity;
-  const bound = tauBoundFromSum(norm, length, uj);
-  let count = 0;
-  for (let i = 0; i < length; i++) {
-    const magnitude = abs<T>(load<T>(at<T>(y, i * stride)));
-    store<T>(at<T>(candidates, count), magnitude);
-    count += i32(<f64>magnitude > bound);
+// Each span Y[o, g, :] reduced by the span helpers and folded into its group (for outer = 1, simply stored:
+// max(0, m) = m and 0 + s = s exactly).
+@inline function reduceSpans<T>(kind: i32, y: usize, outer: i32, groups: i32, inner: i32, partial: usize): void {
+  memory.fill(partial, 0, <usize>groups << 3);
+  for (let o = 0; o < outer; o++) {
+    for (let g = 0; g < groups; g++) {
+      const acc = at<f64>(partial, g);
+      const span = reduceSpan<T>(kind, at<T>(y, (o * groups + g) * inner), inner);
+      store<f64>(acc, kind == KIND_INF ? max(load<f64>(acc), span) : load<f64>(acc) + span);
+    }
   }
-  return condatTau<T>(candidates, count, uj);
+}
+
+// Norms ‖y_g‖₂ by the scaled slow path, for f64 data whose sums of squares overflow.
+export function stableGroupNorms2<T>(y: usize, outer: i32, groups: i32, inner: i32, norms: usize): void {
+  for (let g = 0; g < groups; g++) store<f64>(at<f64>(norms, g), stableNorm2<T>(at<T>(y, g * inner), outer, groups * inner, inner));
+}
+
+// Second stage: given u = P_ℓ1,η(norms) and the norms themselves, write X.
+// aux holds applyScratchElements(outer, groups, inner) T values.
+export function applyBilevel<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void {
+  groupThresholds<T>(y, outer, groups, inner, kind, u, norms, 0, groups, aux, at<T>(aux, groups));
+  applyThresholds<T>(y, outer, groups, inner, kind, aux, out, at<T>(aux, groups));
+}
+
+// The per-group thresholds in T of groups [first, last), into thresholds[first .. last): the clip level u_g (ℓ∞),
+// the soft threshold λ_g of P_ℓ1,u_g(y_g) (ℓ1; `candidates` holds one group's outer·inner T values), the scale
+// u_g/‖y_g‖₂ (ℓ2). y is the whole tensor: λ_g needs the whole group.
+export function groupThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void {
+  for (let g = first; g < last; g++) {
+    const ug = load<f64>(at<f64>(u, g));
+    const norm = load<f64>(at<f64>(norms, g));
+    let t: T;
+    if (kind == KIND_INF) t = roundDown<T>(ug);
+    else if (kind == KIND_L2) t = norm > 0 ? roundDown<T>(min(ug / norm, 1)) : <T>0;
+    else t = ug >= norm ? <T>0 : roundUp<T>(softThreshold<T>(at<T>(y, g * inner), outer, groups * inner, inner, ug, norm, candidates));
+    store<T>(at<T>(thresholds, g), t);
+  }
+}
+
+// X from Y and the per-group T thresholds, over the given outer rows: a block of the outer dimension (y and out
+// start at its first row) or, with outer = 1, a block of groups (thresholds start at its first group too).
+// scratch: groups·inner T values when short spans are swept as columns (the thresholds repeated along a row).
+export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, thresholds: usize, out: usize, scratch: usize): void {
+  if (sweepsColumns(outer, groups, inner)) {
+    let row = thresholds;
+    if (inner > 1) {
+      row = scratch;
+      for (let g = 0; g < groups; g++) {
+        const t = load<T>(at<T>(thresholds, g));
+        for (let k = 0; k < inner; k++) store<T>(at<T>(row, g * inner + k), t);
+      }
+    }
+    const width = groups * inner;
+    if (kind == KIND_INF) applyColumns<T>(KIND_INF, y, outer, width, row, out);
+    else if (kind == KIND_L1) applyColumns<T>(KIND_L1, y, outer, width, row, out);
+    else applyColumns<T>(KIND_L2, y, outer, width, row, out);
+  } else {
+    if (kind == KIND_INF) applySpans<T>(KIND_INF, y, outer, groups, inner, thresholds, out);
+    else if (kind == KIND_L1) applySpans<T>(KIND_L1, y, outer, groups, inner, thresholds, out);
+    else applySpans<T>(KIND_L2, y, outer, groups, inner, thresholds, out);
+  }
+}
+
+@inline function applySpans<T>(kind: i32, y: usize, outer: i32, groups: i32, inner: i32, thresholds: usize, out: usize): void {
+  for (let o = 0; o < outer; o++) {
+    for (let g = 0; g < groups; g++) {
+      const offset = (o * groups + g) * inner;
+      applySpan<T>(kind, at<T>(y, offset), inner, load<T>(at<T>(thresholds, g)), at<T>(out, offset));
+    }
+  }
+}
+
+// λ_g of P_ℓ1,u_g(y_g) = sign(y_g)·max(|y_g| − λ_g, 0), for 0 ≤ u_g < ‖y_g‖₁ (u_g = 0 zeroes the group).
+// The group is the values y[o·stride + k], o < outer, k < inner; those that may exceed λ_g become Condat's input.
+@inline function softThreshold<T>(y: usize, outer: i32, stride: i32, inner: i32, ug: f64, norm: f64, candidates: usize): f64 {
+  if (ug <= 0) return Infinity;
+  const bound = tauBoundFromSum(norm, outer * inner, ug);
+  let count = 0;
+  if (inner == 1) {
+    // A matrix column: one strided pass, without an inner loop per element.
+    for (let o = 0; o < outer; o++) count = keepCandidate<T>(load<T>(at<T>(y, o * stride)), bound, candidates, count);
+  } else {
+    for (let o = 0; o < outer; o++) {
+      const span = at<T>(y, o * stride);
+      for (let k = 0; k < inner; k++) count = keepCandidate<T>(load<T>(at<T>(span, k)), bound, candidates, count);
+    }
+  }
+  return condatTau<T>(candidates, count, ug);
+}
+
+// Stores |value| as the next candidate, kept (counted) only when it may exceed λ.
+@inline function keepCandidate<T>(value: T, bound: f64, candidates: usize, count: i32): i32 {
+  const magnitude = abs<T>(value);
+  store<T>(at<T>(candidates, count), magnitude);
+  return count + i32(<f64>magnitude > bound);
 }
 
 // Four rows per sweep, so each threshold vector (and its negation) is loaded once per four rows.

@@ -2,14 +2,19 @@
 // The slow path behind the SIMD sums of squares, taken only when those leave the f64 range.
 import { at } from "./layout";
 
-export function stableNorm2<T>(y: usize, n: i32, stride: i32): f64 {
+// The group is the values y[i·stride + k], i < count, k < span (a column: span 1; a row: count 1).
+export function stableNorm2<T>(y: usize, count: i32, stride: i32, span: i32): f64 {
   let m: f64 = 0;
-  for (let i = 0; i < n; i++) m = max(m, abs(<f64>load<T>(at<T>(y, i * stride))));
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < span; k++) m = max(m, abs(<f64>load<T>(at<T>(y, i * stride + k))));
+  }
   if (m == 0) return 0;
   let sum: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const scaled = <f64>load<T>(at<T>(y, i * stride)) / m;
-    sum += scaled * scaled;
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < span; k++) {
+      const scaled = <f64>load<T>(at<T>(y, i * stride + k)) / m;
+      sum += scaled * scaled;
+    }
   }
   return m * Math.sqrt(sum);
 }

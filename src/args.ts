@@ -28,6 +28,19 @@ export function checkShape(length: number, rows: unknown, cols: unknown): void {
   if (r * c !== length) throw new RangeError(`rows × cols = ${r} × ${c} = ${r * c} but x has length ${length}`);
 }
 
+const GROUPED_DIMENSIONS = ["outer", "groups", "inner"] as const;
+
+/** [outer, groups, inner]: three non-negative integers whose product is the length of x. */
+export function checkGroupedShape(length: number, shape: unknown): [number, number, number] {
+  if (!Array.isArray(shape)) throw new TypeError(`shape must be an array [outer, groups, inner]; got ${describe(shape)}`);
+  if (shape.length !== 3) throw new RangeError(`shape must be [outer, groups, inner]; got ${shape.length} dimension${shape.length === 1 ? "" : "s"}`);
+  const [outer, groups, inner] = GROUPED_DIMENSIONS.map((name, i) => checkDimension(shape[i], `shape[${i}] (${name})`));
+  if (outer * groups * inner !== length) {
+    throw new RangeError(`outer × groups × inner = ${outer} × ${groups} × ${inner} = ${outer * groups * inner} but x has length ${length}`);
+  }
+  return [outer, groups, inner];
+}
+
 export function checkTensorShape(length: number, a: unknown, b: unknown, c: unknown): void {
   const [p, q, r] = [checkDimension(a, "a"), checkDimension(b, "b"), checkDimension(c, "c")];
   if (p * q * r !== length) throw new RangeError(`a × b × c = ${p} × ${q} × ${r} = ${p * q * r} but x has length ${length}`);

@@ -12,6 +12,13 @@ export type ResultOf<X> = X extends Float32Array | WasmArray<Float32Array> ? Flo
 /** Which lines of a row-major `rows × cols` matrix form the groups: columns (the papers' y_j) or rows. */
 export type Axis = "columns" | "rows";
 
+/**
+ * A tensor seen as [outer, groups, inner], row-major: element (o, g, k) at (o·groups + g)·inner + k, and group g
+ * is the slice x[:, g, :]. A matrix's columns are [rows, cols, 1], its rows [1, rows, cols]; a Conv2d weight
+ * [O, I, kh, kw] grouped by input channel is [O, I, kh·kw], grouped by output filter [1, O, I·kh·kw].
+ */
+export type GroupedShape = readonly [outer: number, groups: number, inner: number];
+
 /** The group norm of a bilevel projection: ℓ∞ (max-abs), ℓ1 (abs-sum) or ℓ2. */
 export type GroupNormKind = "inf" | "1" | "2";
 

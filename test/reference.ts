@@ -139,3 +139,32 @@ export function trilevelRef(y: ArrayLike<number>, a: number, b: number, c: numbe
     return group.flatMap((fibre, j) => project(fibre, v[j]));
   });
 }
+
+export type GroupedShape = readonly [number, number, number];
+
+/** The groups x[:, g, :] of a row-major [outer, groups, inner] tensor, each in (o, k) order. */
+export function groupedSlices(y: ArrayLike<number>, [outer, groups, inner]: GroupedShape): number[][] {
+  return Array.from({ length: groups }, (_, g) => {
+    const slice: number[] = [];
+    for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) slice.push(y[(o * groups + g) * inner + k]);
+    return slice;
+  });
+}
+
+export function groupedNormRef(y: ArrayLike<number>, shape: GroupedShape, kind: Kind): number {
+  return groupedSlices(y, shape).reduce((s, g) => s + groupNormRef(g, kind), 0);
+}
+
+/** The bilevel projection of a grouped view: u = P_ℓ1,η(‖x[:, g, :]‖), then each slice onto its ball of radius u_g. */
+export function bilevelGroupedRef(y: ArrayLike<number>, shape: GroupedShape, eta: number, kind: Kind): number[] {
+  const [outer, groups, inner] = shape;
+  const slices = groupedSlices(y, shape);
+  const u = l1BallRef(slices.map((g) => groupNormRef(g, kind)), eta);
+  const project = { inf: lInfBallRef, "1": l1BallRef, "2": l2BallRef }[kind];
+  const out = new Array<number>(y.length);
+  slices.forEach((slice, g) => {
+    const projected = project(slice, u[g]);
+    for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) out[(o * groups + g) * inner + k] = projected[o * inner + k];
+  });
+  return out;
+}

@@ -7,7 +7,7 @@ import { type Call, run, stageOutput } from "../runtime/staging.ts";
 import type { FloatArray, Input, MatrixOptions, ResultOf } from "../types.ts";
 import { stageMatrix } from "./bilevel.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
-import { AXIS_CODES, applyInto, applyScratchElements, copyInput, groupCount, type MatrixOperand, normsInto, sum } from "./stages.ts";
+import { AXIS_CODES, applyInto, applyScratchElements, copyInput, type MatrixOperand, normsInto, sum } from "./stages.ts";
 
 /**
  * Newton steps before the kernel falls back to bisection. Newton crosses at least one breakpoint of the
@@ -22,12 +22,13 @@ const COUNTS_BYTES = 256 * 4;
 /** The exact projection of m into `out` (which may be m.ptr). */
 export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
   const heap = call.heap;
-  const groups = groupCount(m);
+  const groups = m.groups;
   // One block: ‖y_j‖∞, μ, the kernel's state (6 f64 per group), its bucket counters and one group's spill
   // (16-byte rounded), then T scratch for the bucket-sorted |y_j| (reused by the clip for its thresholds).
+  // (A matrix's grouped view has one partial per group: the norms need no room for column accumulators.)
   const f64Bytes = groups * 8;
   const spillBytes = Math.ceil((Math.max(m.rows, m.cols) * (BYTES[m.type] + 1)) / 16) * 16;
-  const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + spillBytes + Math.max(m.length, applyScratchElements(m)) * BYTES[m.type], "workspace for x");
+  const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + spillBytes + Math.max(m.length, applyScratchElements(heap, m)) * BYTES[m.type], "workspace for x");
   const norms = block;
   const mu = block + f64Bytes;
   const state = block + 2 * f64Bytes;

@@ -1,14 +1,15 @@
 // The bilevel projection as composable stages, for matrices split into row blocks (streams, shards, workers,
 // map-reduce): per-block partials → merged norms → thresholds u → each block projected with u.
 // Composed over any row split, the stages give the one-shot result: bit for bit for ℓ1,∞ (max is order-free),
-// to float64 rounding of the sums for ℓ1,1 and ℓ1,2.
+// to float64 rounding of the sums for ℓ1,1 and ℓ1,2. A grouped view [outer, groups, inner] splits the same way
+// along its outer dimension (a matrix's rows, with column groups), or along its groups when outer = 1.
 import { checkKind, checkOptions, checkRadius, describe } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
 import { run, stageOutput } from "../runtime/staging.ts";
-import type { GroupNormKind, Input, MatrixOptions, NormOptions, ResultOf } from "../types.ts";
-import { stageMatrix } from "./bilevel.ts";
-import { applyInto, applyScratchElements, finishNorms, groupCount, type MatrixOperand, partialsInto } from "./stages.ts";
+import type { FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import { groupedStage, matrixStage } from "./bilevel.ts";
+import { applyInto, applyScratchElements, finishNorms, type GroupedOperand, partialElements, partialsInto } from "./stages.ts";
 import { projectL1Ball } from "./vector.ts";
 
 type Stage = "partials" | "norms";
@@ -23,19 +24,24 @@ function tagged(values: Float64Array, kind: GroupNormKind, stage: Stage): Float6
 
 /**
  * Stage 1 on one row block: per-group partials, max |y| ('inf'), Σ |y| ('1') or Σ y² ('2'), as a Float64Array
- * with one entry per group (per column by default, per row with axis: 'rows').
+ * with one entry per group (per column by default, per row with axis: 'rows'). Given a grouped `shape`
+ * [outer, groups, inner] instead of rows and cols, one entry per group x[:, g, :] of the block.
  */
-export function groupNorms(x: Input, rows: number, cols: number, kind: GroupNormKind, options?: NormOptions): Float64Array {
-  const checkedKind = checkKind(kind);
-  const { axis } = checkOptions<NormOptions>(options);
+export function groupNorms(x: Input, rows: number, cols: number, kind: GroupNormKind, options?: NormOptions): Float64Array;
+export function groupNorms(x: Input, shape: GroupedShape, kind: GroupNormKind): Float64Array;
+export function groupNorms(x: Input, ...args: unknown[]): Float64Array {
+  const grouped = Array.isArray(args[0]);
+  const checkedKind = checkKind(grouped ? args[1] : args[2]);
+  if (!grouped) checkOptions<NormOptions>(args[3]);
+  const stage = grouped ? groupedStage(x, args[0]) : matrixStage(x, args[0], args[1], args[3]);
   const heap = defaultHeap();
   return run(heap, (call) => {
-    const m = stageMatrix(call, x, rows, cols, axis);
-    const partials = call.alloc(groupCount(m) * 8, "partials of x");
+    const m = stage(call);
+    const partials = call.alloc(partialElements(heap, m) * 8, "partials of x");
     if (!partialsInto(heap, m, checkedKind, partials)) {
       throw new RangeError("x: values too large, a sum of squares overflows float64 (scale the data down)");
     }
-    return tagged(new Float64Array(heap.buffer, partials, groupCount(m)).slice(), checkedKind, "partials");
+    return tagged(new Float64Array(heap.buffer, partials, m.groups).slice(), checkedKind, "partials");
   });
 }
 
@@ -70,6 +76,8 @@ export function bilevelThresholds(kind: GroupNormKind, norms: ArrayLike<number>,
  * Stage 4 on one row block: clip each group to [−u_j, u_j] ('inf'), project it onto the ℓ1 ball of radius u_j
  * ('1', which needs the whole group in the block: row groups, or column groups with all rows at once), or scale
  * it by u_j/‖y_j‖₂ ('2'). With row groups pass the entries of u and norms that belong to the block's rows.
+ * Given a grouped `shape` [outer, groups, inner] instead of rows and cols: a block of the outer dimension takes
+ * all of u and norms; with outer = 1, a block of groups takes their entries.
  */
 export function applyBilevel<X extends Input>(
   x: X,
@@ -79,35 +87,53 @@ export function applyBilevel<X extends Input>(
   u: ArrayLike<number>,
   norms: ArrayLike<number>,
   options?: MatrixOptions<ResultOf<X>>,
-): ResultOf<X> {
+): ResultOf<X>;
+export function applyBilevel<X extends Input>(
+  x: X,
+  shape: GroupedShape,
+  kind: GroupNormKind,
+  u: ArrayLike<number>,
+  norms: ArrayLike<number>,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X>;
+export function applyBilevel(x: Input, ...args: unknown[]): FloatArray {
+  const grouped = Array.isArray(args[0]);
+  const [kind, u, norms, options] = grouped ? args.slice(1) : args.slice(2);
   const checkedKind = checkKind(kind);
   const { out, axis } = checkOptions<MatrixOptions>(options);
+  const stage = grouped ? groupedStage(x, args[0]) : matrixStage(x, args[0], args[1], options);
+  // A matrix with row groups holds whole groups by construction; any other block may hold part of each group.
+  const partOfGroups = grouped || axis !== "rows";
   const heap = defaultHeap();
   return run(heap, (call) => {
-    const m = stageMatrix(call, x, rows, cols, axis);
-    const groups = groupCount(m);
+    const m = stage(call);
+    const groups = m.groups;
     const thresholds = checkGroupValues(u, "u", groups, checkedKind, "norms");
     const normValues = checkGroupValues(norms, "norms", groups, checkedKind, "norms");
-    const block = call.alloc(16 * groups + applyScratchElements(m) * BYTES[m.type], "workspace for x");
-    if (checkedKind === "1" && m.axis === "columns") checkWholeColumns(heap, m, normValues, block);
+    const scratchBytes = applyScratchElements(heap, m) * BYTES[m.type];
+    const block = call.alloc(Math.max(16 * groups + scratchBytes, partialElements(heap, m) * 8), "workspace for x");
+    if (checkedKind === "1" && partOfGroups) checkWholeGroups(heap, m, grouped, normValues, block);
     const dest = stageOutput(call, m, out);
     new Float64Array(heap.buffer, block, groups).set(thresholds);
     new Float64Array(heap.buffer, block + 8 * groups, groups).set(normValues);
     applyInto(heap, m, checkedKind, block, block + 8 * groups, dest.ptr, block + 16 * groups);
-    return dest.finish() as ResultOf<X>;
-  }) as ResultOf<X>;
+    return dest.finish();
+  });
 }
 
-// λ_j of a column's ℓ1 projection depends on the whole sorted column: no fixed-size summary of row blocks
-// determines it. So a block must hold whole columns, which its own column sums reveal.
-function checkWholeColumns(heap: Heap, m: MatrixOperand, norms: Float64Array, scratch: number): void {
+// λ_j of a group's ℓ1 projection depends on the whole sorted group: no fixed-size summary of blocks determines
+// it. So a block must hold whole groups, which its own group sums reveal.
+function checkWholeGroups(heap: Heap, m: GroupedOperand, grouped: boolean, norms: Float64Array, scratch: number): void {
   partialsInto(heap, m, "1", scratch);
-  const sums = new Float64Array(heap.buffer, scratch, m.cols);
-  for (let j = 0; j < m.cols; j++) {
+  const sums = new Float64Array(heap.buffer, scratch, m.groups);
+  for (let j = 0; j < m.groups; j++) {
     if (Math.abs(sums[j] - norms[j]) > 1e-9 * Math.max(norms[j], Number.MIN_VALUE)) {
+      const [group, what, remedy] = grouped
+        ? ["group", "group x[:, g, :]", "give every outer index at once"]
+        : ["column", "column", "give all rows at once, or use row groups with axis: 'rows'"];
       throw new RangeError(
-        `norms[${j}] = ${norms[j]} but this block's column sum is ${sums[j]}: the ℓ1,1 projection of a column needs ` +
-          "the whole column in one block (give all rows at once, or use row groups with axis: 'rows')",
+        `norms[${j}] = ${norms[j]} but this block's ${group} sum is ${sums[j]}: the ℓ1,1 projection of a ${what} needs ` +
+          `the whole ${group} in one block (${remedy})`,
       );
     }
   }

@@ -1,20 +1,22 @@
-// The bilevel projections and group norms split by row blocks over the team (src/kernels/stages.ts, in parallel):
-//   1. each worker reduces its rows to per-group partials — its own buffer for column groups, merged here
-//      (max / sum); for row groups its rows are whole groups, written straight into the norms;
+// The bilevel projections and group norms split over the team (src/kernels/stages.ts, in parallel), on the
+// grouped view [outer, groups, inner] that every input has (a matrix's columns [rows, cols, 1], rows
+// [1, rows, cols]). The blocks are of the outer dimension (row blocks of a matrix with column groups), or of the
+// groups when outer = 1 (row blocks of a matrix with row groups):
+//   1. each worker reduces its block to per-group partials — its own buffer for outer blocks, merged here
+//      (max / sum); a block of groups owns them whole and writes straight into the norms;
 //   2–3. norms finished and u = P_ℓ1,η(norms) on the calling thread (one pass over the groups);
-//   4. each worker clips / scales its rows with u. The ℓ1,1 projection of a column needs the whole column
-//      (its λ_j depends on every entry), so with column groups the λ_j are split over the workers by columns
-//      first, then applied by row blocks.
+//   4. each worker clips / scales its block with u. The ℓ1,1 projection of a group needs the whole group
+//      (its λ_g depends on every entry), so with outer blocks the λ_g are split over the workers by groups
+//      first, then applied by outer blocks.
 import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
-import { stageMatrix } from "../kernels/bilevel.ts";
+import type { Stage } from "../kernels/bilevel.ts";
 import { mergePartials } from "../kernels/staged.ts";
 import {
   applyScratchElements,
-  AXIS_CODES,
   copyInput,
   finishNorms,
-  groupCount,
-  type MatrixOperand,
+  type GroupedOperand,
+  partialElements,
   stableNormsInto,
   sum,
   thresholdsInto,
@@ -22,25 +24,24 @@ import {
 } from "../kernels/stages.ts";
 import { BYTES } from "../runtime/heap.ts";
 import { Call, stageOutput } from "../runtime/staging.ts";
-import type { FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions } from "../types.ts";
+import type { FloatArray, GroupNormKind, ProjectionOptions } from "../types.ts";
 import type { Team } from "./team.ts";
 
-export async function bilevelOnTeam(team: Team, kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
+export async function bilevelOnTeam(team: Team, kind: GroupNormKind, stage: Stage, radius: unknown, options: unknown): Promise<FloatArray> {
   const eta = checkRadius(radius);
-  const { out, axis } = checkOptions<MatrixOptions>(options);
+  const { out } = checkOptions<ProjectionOptions>(options);
   return runOnTeam(team, async (call) => {
-    const m = stageMatrix(call, x, rows, cols, axis);
+    const m = stage(call);
     const dest = stageOutput(call, m, out);
     await bilevelInto(team, call, m, kind, eta, dest.ptr);
     return dest.finish();
   });
 }
 
-export async function groupNormOnTeam(team: Team, kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
-  const { axis } = checkOptions<NormOptions>(options);
+export async function groupNormOnTeam(team: Team, kind: GroupNormKind, stage: Stage): Promise<number> {
   return runOnTeam(team, async (call) => {
-    const m = stageMatrix(call, x, rows, cols, axis);
-    return sum(await normsInto(team, call, m, kind, call.alloc(groupCount(m) * 8, "norms of x")));
+    const m = stage(call);
+    return sum(await normsInto(team, call, m, kind, call.alloc(m.groups * 8, "norms of x")));
   });
 }
 
@@ -58,58 +59,62 @@ async function runOnTeam<R>(team: Team, body: (call: Call) => Promise<R>): Promi
   }
 }
 
-async function bilevelInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNormKind, radius: number, out: number): Promise<void> {
+const shapeOf = (m: GroupedOperand) => [m.outer, m.groups, m.inner];
+
+async function bilevelInto(team: Team, call: Call, m: GroupedOperand, kind: GroupNormKind, radius: number, out: number): Promise<void> {
   const heap = call.heap;
-  const groups = groupCount(m);
+  const groups = m.groups;
   // norms, u, and the ℓ1 step's scratch: one f64 per group each.
   const norms = call.alloc(3 * groups * 8, "workspace for x");
   const u = norms + groups * 8;
   if (sum(await normsInto(team, call, m, kind, norms)) <= radius) return copyInput(heap, m, out);
   thresholdsInto(heap, norms, groups, radius, u, u + groups * 8);
-  if (kind === "1" && m.axis === "columns") return columnSoftThresholds(team, call, m, u, norms, out);
+  const blocks = split(m, team.size);
+  if (kind === "1" && m.outer !== 1) return groupSoftThresholds(team, call, m, blocks, u, norms, out);
   await Promise.all(
-    rowBlocks(m, team.size).map((block, i) => {
-      const first = groupOffset(m, block) * 8;
-      const scratch = call.alloc(applyScratchElements(block) * BYTES[m.type], "workspace for x");
-      const args = [block.ptr, block.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
+    blocks.map(({ block, firstGroup }, i) => {
+      const first = firstGroup * 8;
+      const scratch = call.alloc(applyScratchElements(heap, block) * BYTES[m.type], "workspace for x");
+      const args = [block.ptr, ...shapeOf(block), KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
       return team.run(i, `applyBilevel_${m.type}`, args);
     }),
   );
 }
 
-// The ℓ1,1 projection of a column needs its whole column for λ_j: the columns' λ are split over the workers
-// first, then each worker soft-thresholds its rows.
-async function columnSoftThresholds(team: Team, call: Call, m: MatrixOperand, u: number, norms: number, out: number): Promise<void> {
+// The ℓ1,1 projection of a group needs the whole group for λ_g: the groups' λ are split over the workers
+// first, then each worker soft-thresholds its outer block.
+async function groupSoftThresholds(team: Team, call: Call, m: GroupedOperand, blocks: Block[], u: number, norms: number, out: number): Promise<void> {
   const bytes = BYTES[m.type];
-  const thresholds = call.alloc(m.cols * bytes, "workspace for x");
-  const parts = Math.max(1, Math.min(team.size, m.cols));
+  const thresholds = call.alloc(m.groups * bytes, "workspace for x");
+  const parts = Math.max(1, Math.min(team.size, m.groups));
   await Promise.all(
     Array.from({ length: parts }, (_, i) => {
-      const first = Math.floor((i * m.cols) / parts);
-      const last = Math.floor(((i + 1) * m.cols) / parts);
-      const candidates = call.alloc(m.rows * bytes, "workspace for x");
-      return team.run(i, `groupThresholds_${m.type}`, [m.ptr, m.rows, m.cols, AXIS_CODES.columns, KIND_CODES["1"], u, norms, first, last, thresholds, candidates]);
+      const first = Math.floor((i * m.groups) / parts);
+      const last = Math.floor(((i + 1) * m.groups) / parts);
+      const candidates = call.alloc(m.outer * m.inner * bytes, "workspace for x");
+      return team.run(i, `groupThresholds_${m.type}`, [m.ptr, ...shapeOf(m), KIND_CODES["1"], u, norms, first, last, thresholds, candidates]);
     }),
   );
   await Promise.all(
-    rowBlocks(m, team.size).map((block, i) =>
-      team.run(i, `applyThresholds_${m.type}`, [block.ptr, block.rows, m.cols, AXIS_CODES.columns, KIND_CODES["1"], thresholds, out + (block.ptr - m.ptr)]),
-    ),
+    blocks.map(({ block }, i) => {
+      const scratch = call.alloc(applyScratchElements(call.heap, block) * bytes, "workspace for x");
+      return team.run(i, `applyThresholds_${m.type}`, [block.ptr, ...shapeOf(block), KIND_CODES["1"], thresholds, out + (block.ptr - m.ptr), scratch]);
+    }),
   );
 }
 
-/** Stages 1–2 into `norms` (one f64 per group): partials per row block, merged, finished. */
-async function normsInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNormKind, norms: number): Promise<Float64Array> {
+/** Stages 1–2 into `norms` (one f64 per group): partials per block, merged, finished. */
+async function normsInto(team: Team, call: Call, m: GroupedOperand, kind: GroupNormKind, norms: number): Promise<Float64Array> {
   const heap = call.heap;
-  const groups = groupCount(m);
-  const blocks = rowBlocks(m, team.size);
-  const columns = m.axis === "columns";
-  const partials = blocks.map((block) => (columns ? call.alloc(groups * 8, "partials of x") : norms + groupOffset(m, block) * 8));
+  const groups = m.groups;
+  const blocks = split(m, team.size);
+  const merged = m.outer !== 1;
+  const partials = blocks.map(({ block, firstGroup }) => (merged ? call.alloc(partialElements(heap, block) * 8, "partials of x") : norms + firstGroup * 8));
   const statuses = await Promise.all(
-    blocks.map((block, i) => team.run(i, `groupPartials_${m.type}`, [block.ptr, block.rows, m.cols, AXIS_CODES[m.axis], KIND_CODES[kind], partials[i]])),
+    blocks.map(({ block }, i) => team.run(i, `groupPartials_${m.type}`, [block.ptr, ...shapeOf(block), KIND_CODES[kind], partials[i]])),
   );
   const values = new Float64Array(heap.buffer, norms, groups);
-  if (columns) {
+  if (merged) {
     values.set(new Float64Array(heap.buffer, partials[0], groups));
     for (const partial of partials.slice(1)) mergePartials(kind, values, new Float64Array(heap.buffer, partial, groups));
   }
@@ -123,17 +128,27 @@ async function normsInto(team: Team, call: Call, m: MatrixOperand, kind: GroupNo
   return values;
 }
 
-/** Up to `parts` blocks of consecutive rows, as even as can be. */
-function rowBlocks(m: MatrixOperand, parts: number): MatrixOperand[] {
-  const count = Math.max(1, Math.min(parts, m.rows));
-  return Array.from({ length: count }, (_, k) => {
-    const start = Math.floor((k * m.rows) / count);
-    const rows = Math.floor(((k + 1) * m.rows) / count) - start;
-    return { ...m, rows, length: rows * m.cols, ptr: m.ptr + start * m.cols * BYTES[m.type] };
-  });
+interface Block {
+  readonly block: GroupedOperand;
+  /** The index of the block's first group: 0 for a block of the outer dimension. */
+  readonly firstGroup: number;
 }
 
-/** The index of a block's first group: its first row for row groups, 0 for column groups. */
-function groupOffset(m: MatrixOperand, block: MatrixOperand): number {
-  return m.axis === "rows" ? (block.ptr - m.ptr) / (m.cols * BYTES[m.type]) : 0;
+/**
+ * Up to `parts` blocks, as even as can be: of the outer dimension (each holds part of every group), or, when
+ * outer = 1, of the groups (each holds whole groups; a partial sum never crosses blocks, so those results are
+ * bit-identical to one thread's for every kind).
+ */
+function split(m: GroupedOperand, parts: number): Block[] {
+  const byGroups = m.outer === 1;
+  const extent = byGroups ? m.groups : m.outer;
+  const stride = (byGroups ? m.inner : m.groups * m.inner) * BYTES[m.type];
+  const count = Math.max(1, Math.min(parts, extent));
+  return Array.from({ length: count }, (_, k) => {
+    const start = Math.floor((k * extent) / count);
+    const size = Math.floor(((k + 1) * extent) / count) - start;
+    const shape = byGroups ? { groups: size } : { outer: size };
+    const block = { ...m, ...shape, ptr: m.ptr + start * stride };
+    return { block: { ...block, length: block.outer * block.groups * block.inner }, firstGroup: byGroups ? start : 0 };
+  });
 }

@@ -1,12 +1,13 @@
 // createPool: the package's projections and norms as Promises, the matrix ones split over workers that share one
 // WebAssembly memory. Where threads cannot run, the same object computes on the calling thread.
 import { checkOptions, describe } from "../args.ts";
-import { bilevel, groupNorm } from "../kernels/bilevel.ts";
+import { bilevel, groupedStage, groupNorm, matrixStage, type Stage } from "../kernels/bilevel.ts";
+import { checkKind } from "../args.ts";
 import { projectVector } from "../kernels/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
 import type { WasmArray } from "../runtime/wasm-array.ts";
-import type { ElementType, FloatArray, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import type { ElementType, FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
 import { bilevelOnTeam, groupNormOnTeam } from "./parallel.ts";
 import { defaultThreads, threadSupport } from "./spawn.ts";
 import { type Sabotage, Team } from "./team.ts";
@@ -45,6 +46,12 @@ export interface Pool {
   normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
+  /** bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when outer = 1). */
+  bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number>;
   /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
   allocate(length: number, type?: "f64"): WasmArray<Float64Array>;
@@ -73,6 +80,13 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
   }
   team.keepAlive(false);
   return new ThreadPool(size, team.heap, team);
+}
+
+// The element count of a shape, or 0 (the calling thread, whose checks name the bad argument) when any dimension
+// is not a number.
+function elementsOf(shape: unknown): number {
+  if (!Array.isArray(shape)) return 0;
+  return shape.every((d) => typeof d === "number") ? shape.reduce((product: number, d: number) => product * d, 1) : 0;
 }
 
 function checkThreads(threads: unknown): number {
@@ -143,6 +157,26 @@ class ThreadPool implements Pool {
     return this.#norm("2", x, rows, cols, options);
   }
 
+  bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => this.#bilevelGrouped(checkKind(kind), x, shape, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => this.#bilevelGrouped("inf", x, shape, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => this.#bilevelGrouped("1", x, shape, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => this.#bilevelGrouped("2", x, shape, radius, options)) as Promise<ResultOf<X>>;
+  }
+
+  groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number> {
+    return this.#enqueue(() => this.#groupNorm(checkKind(kind), groupedStage(x, shape), elementsOf(shape)));
+  }
+
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
   allocate(length: number, type?: "f64"): WasmArray<Float64Array>;
   allocate(length: number, type: ElementType = "f64"): WasmArray {
@@ -171,23 +205,29 @@ class ThreadPool implements Pool {
   }
 
   #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
-    return this.#enqueue(() => {
-      const team = this.#teamFor(rows, cols);
-      return team ? bilevelOnTeam(team, kind, x, rows, cols, radius, options) : bilevel(this.heap, kind, x, rows, cols, radius, options);
-    });
+    return this.#enqueue(() => this.#project(kind, matrixStage(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
+  }
+
+  #bilevelGrouped(kind: GroupNormKind, x: Input, shape: unknown, radius: unknown, options: unknown): FloatArray | Promise<FloatArray> {
+    return this.#project(kind, groupedStage(x, shape), radius, options, elementsOf(shape));
   }
 
   #norm(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
-    return this.#enqueue(() => {
-      const team = this.#teamFor(rows, cols);
-      return team ? groupNormOnTeam(team, kind, x, rows, cols, options) : groupNorm(this.heap, kind, x, rows, cols, options);
-    });
+    return this.#enqueue(() => this.#groupNorm(kind, matrixStage(x, rows, cols, options), elementsOf([rows, cols])));
   }
 
-  // Arguments that are not numbers go to the calling thread, whose checks name them.
-  #teamFor(rows: unknown, cols: unknown): Team | undefined {
-    const large = typeof rows === "number" && typeof cols === "number" && rows * cols >= this.#minParallelElements;
-    return large ? this.team : undefined;
+  #project(kind: GroupNormKind, stage: Stage, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
+    const team = this.#teamFor(elements);
+    return team ? bilevelOnTeam(team, kind, stage, radius, options) : bilevel(this.heap, kind, stage, radius, options);
+  }
+
+  #groupNorm(kind: GroupNormKind, stage: Stage, elements: number): number | Promise<number> {
+    const team = this.#teamFor(elements);
+    return team ? groupNormOnTeam(team, kind, stage) : groupNorm(this.heap, kind, stage);
+  }
+
+  #teamFor(elements: number): Team | undefined {
+    return elements >= this.#minParallelElements ? this.team : undefined;
   }
 
   #enqueue<R>(body: () => R | Promise<R>): Promise<R> {

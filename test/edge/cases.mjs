@@ -34,6 +34,8 @@ function errorOf(fn) {
 export function runCases(sp) {
   const small = sp.bilevelL1Inf(new Float32Array([3, -1, 0.5, -2, 0.25, 4]), 2, 3, 3);
   const big = lcgMatrix(37, 29);
+  // A Conv2d weight [8, 6, 3, 3]: by input channel [8, 6, 9] (short spans, swept as columns), by filter [1, 8, 54].
+  const conv = lcgMatrix(8, 54);
   return {
     l1Ball: Array.from(sp.projectL1Ball([3, -1, 0.5, 2], 2)),
     bilevelL1Inf: Array.from(small, (v) => v + 0), // + 0 turns −0 into 0, as JSON would
@@ -50,5 +52,10 @@ export function runCases(sp) {
     normL111: sp.normL111(big, 1, 37, 29),
     badWeight: errorOf(() => sp.projectWeightedL1Ball([1, 2], [1, 0], 1)),
     badTensorShape: errorOf(() => sp.trilevelL111([1, 2, 3], 1, 2, 2, 1)),
+    bilevelL1InfGroupedConv: Array.from(sp.bilevelL1InfGrouped(new Float32Array(conv), [8, 6, 9], 5), (v) => v + 0),
+    bilevelL11GroupedConv: Array.from(sp.bilevelL11Grouped(conv, [8, 6, 9], 20)),
+    bilevelL12GroupedFilters: Array.from(sp.bilevelGrouped("2", conv, [1, 8, 54], 10)),
+    groupedNormConv: sp.groupedNorm("inf", conv, [8, 6, 9]),
+    badGroupedShape: errorOf(() => sp.bilevelL1InfGrouped([1, 2, 3], [1, 2, 2], 1)),
   };
 }
