@@ -33,7 +33,8 @@ export function loadModule() {
     },
 
     /**
-     * The bilevel ℓ1,∞ projection (column groups) one stage at a time, as src/kernels/bilevel.ts runs it:
+     * The bilevel ℓ1,∞ projection (column groups: the grouped view [rows, cols, 1]) one stage at a time, as
+     * src/kernels/bilevel.ts runs it:
      * groupPartials (v_j = max_i |Y_ij|) → l1Ball_f64 (u = P_ℓ1,η(v)) → applyBilevel (clip). Each stage is
      * run once so the later ones have their inputs.
      */
@@ -46,9 +47,9 @@ export function loadModule() {
       const scratch = place("f64", null, cols);
       const aux = place(type, null, cols + Math.max(rows, cols));
       const stages = {
-        partials: () => kernels[`groupPartials_${type}`](input, rows, cols, 0, KIND_INF, norms),
+        partials: () => kernels[`groupPartials_${type}`](input, rows, cols, 1, KIND_INF, norms),
         l1: () => kernels.l1Ball_f64(norms, cols, radius, u, scratch),
-        apply: () => kernels[`applyBilevel_${type}`](input, rows, cols, 0, KIND_INF, u, norms, out, aux),
+        apply: () => kernels[`applyBilevel_${type}`](input, rows, cols, 1, KIND_INF, u, norms, out, aux),
       };
       for (const stage of Object.values(stages)) stage();
       return { stages, release: () => [input, out, norms, u, scratch, aux].forEach((p) => kernels.release(p)) };
