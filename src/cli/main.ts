@@ -13,6 +13,7 @@ import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate } from "./generate.ts";
 import { runPredict } from "./predict.ts";
+import { runVae } from "./vae.ts";
 import { runSae } from "./sae.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
@@ -33,7 +34,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "dna", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
     radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
@@ -55,6 +56,20 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "dna", Record<string, Flag>
     ...COMMON,
   },
   predict: COMMON,
+  vae: {
+    latent: { type: "string", value: "K", help: "latent dimension (default 8)" },
+    hidden: { type: "string", value: "N | N1,N2,…", help: "hidden layer sizes of the encoder (default 128)" },
+    lambda: { type: "string", value: "X", help: "weight of the Huber-energy latent loss (default 1; 0 = a plain autoencoder)" },
+    epochs: { type: "string", value: "N", help: "training epochs (default 30)" },
+    batch: { type: "string", value: "N", help: "batch size (default 32)" },
+    lr: { type: "string", value: "X", help: "Adam's learning rate (default 0.001)" },
+    seed: { type: "string", value: "S", help: "seeds the split, the initialisation, the shuffles and the samples (default 0)" },
+    output: { type: "string", value: "linear | sigmoid", help: "decoder output: linear on z-scored features (default), sigmoid for data in [0, 1]" },
+    samples: { type: "string", value: "N", help: "rows to generate (default 100)" },
+    out: { type: "string", value: "FILE", help: "write the generated rows as CSV" },
+    save: { type: "string", value: "FILE", help: "write the trained model as JSON (loadVAE)" },
+    ...COMMON,
+  },
   generate: {
     samples: { type: "string", value: "N", help: "samples per class (default 100)" },
     seed: { type: "string", value: "S", help: "seeds every class's chain (default 0)" },
@@ -76,6 +91,7 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "dna", Record<string, Flag>
 const USAGE = {
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
+  vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
   generate: "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
   dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
 };
@@ -87,6 +103,7 @@ function help(command?: keyof typeof FLAGS): string {
       `  ${USAGE.sae}`,
       `  ${USAGE.predict}`,
       `  ${USAGE.generate}`,
+      `  ${USAGE.vae}`,
       `  ${USAGE.dna}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
@@ -227,7 +244,33 @@ async function dna(args: string[]): Promise<void> {
   runDnaEncode({ file, out, code, constrained, oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
 }
 
-const COMMANDS = { sae, predict, generate, dna };
+async function vae(args: string[]): Promise<void> {
+  const { values: v, positionals: found } = parse("vae", args);
+  if (v.help) return void process.stdout.write(help("vae"));
+  const [file] = positionals(found, ["file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const output = s("output") ?? "linear";
+  if (output !== "linear" && output !== "sigmoid") throw new UsageError(`--output must be linear or sigmoid; got ${JSON.stringify(output)}`);
+  await runVae({
+    file,
+    latent: integer("latent", s("latent") ?? "8", 1),
+    hidden: list(s("hidden") ?? "128", (h) => integer("hidden", h, 1)),
+    lambda: decimal("lambda", s("lambda") ?? "1", true),
+    epochs: integer("epochs", s("epochs") ?? "30", 1),
+    batchSize: integer("batch", s("batch") ?? "32", 1),
+    lr: decimal("lr", s("lr") ?? "0.001", false),
+    seed: integer("seed", s("seed") ?? "0", 0),
+    output,
+    samples: integer("samples", s("samples") ?? "100", 1),
+    out: s("out"),
+    save: s("save"),
+    json: Boolean(v.json),
+    labelColumn: s("label-column"),
+    idColumn: s("id-column"),
+  });
+}
+
+const COMMANDS = { sae, predict, generate, vae, dna };
 
 /** Runs a command line (without `node` and the script) and returns the exit code; errors go to stderr. */
 export async function run(argv: string[]): Promise<number> {

@@ -107,7 +107,7 @@ test("an unknown command: exit code 2", () => {
 });
 
 test("--help of each command exits 0 and lists the flags", () => {
-  for (const args of [["--help"], ["sae", "--help"], ["predict", "-h"], ["generate", "--help"]]) {
+  for (const args of [["--help"], ["sae", "--help"], ["predict", "-h"], ["generate", "--help"], ["vae", "--help"]]) {
     const r = cli(...args);
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage/);
@@ -227,6 +227,23 @@ test("generate: samples of every class from the saved model, as CSV, with accept
   const other = cli("generate", "saved.json", write("other-labels.csv", table({ classes: ["a", "z"] })), "--id-column", "id");
   assert.is(other.status, 1);
   assert.match(other.stderr, /label "z" is not one of the model's classes/);
+});
+
+test("vae: trains on the features, reports training and held-out losses, generates rows, seeded", () => {
+  const args = ["vae", good, "--id-column", "id", "--epochs", "3", "--hidden", "4", "--latent", "2", "--samples", "5", "--json"];
+  const r = cli(...args, "--out", "vae-samples.csv", "--save", "vae.json");
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal([report.samples, report.features, report.latent, report.generated], [24, 6, 2, 5]);
+  for (const losses of [report.train, report.heldOut]) assert.ok(["loss", "reconstruction", "latent"].every((k) => Number.isFinite(losses[k])));
+  const rows = parseCsv(readFileSync(join(dir, "vae-samples.csv"), "utf8"));
+  assert.equal(rows[0], ["f1", "f2", "f3", "f4", "f5", "f6"]);
+  assert.is(rows.length, 6);
+  assert.is(JSON.parse(readFileSync(join(dir, "vae.json"), "utf8")).latent, 2);
+  assert.equal(JSON.parse(cli(...args).stdout).heldOut, report.heldOut, "seeded: the same run again");
+  const bad = cli("vae", good, "--output", "softmax");
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--output must be linear or sigmoid/);
 });
 
 test("predict: a model feature missing from the table, and a file that is not a model", () => {
