@@ -71,9 +71,13 @@ test("folds in worker threads give the sequential results, in fold order", async
   if (typeof Worker !== "function" && !isNode) return; // workerd has no workers: crossValidateInWorkers says so
   const { X, y } = separable(45, 8);
   const options = { ...FAST, folds: 3, seeds: 2 };
-  const sequential = crossValidate(X, y, options);
+  const reported: number[] = [];
+  const sequential = crossValidate(X, y, { ...options, onFoldResult: (r) => reported.push(r.fold) });
+  assert.equal(reported, [1, 2, 3, 1, 2, 3], "each fold's result as it is done");
   const events: number[] = [];
-  const parallel = await crossValidateInWorkers(X, y, { ...options, workers: 2, onProgress: (e) => events.push(e.epoch) });
+  const parallelReported: number[] = [];
+  const parallel = await crossValidateInWorkers(X, y, { ...options, workers: 2, onProgress: (e) => events.push(e.epoch), onFoldResult: (r) => parallelReported.push(r.fold) });
+  assert.is(parallelReported.length, 6);
   const strip = (r: typeof sequential) => r.runs.map(({ secondsPerEpoch: _, ...rest }) => ({ ...rest, test: Array.from(rest.test), predicted: Array.from(rest.predicted), probabilities: Array.from(rest.probabilities) }));
   assert.equal(strip(parallel), strip(sequential));
   assert.equal(parallel.selection, sequential.selection);

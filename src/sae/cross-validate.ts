@@ -17,6 +17,8 @@ export interface CrossValidateOptions extends SAEOptions {
   seeds?: number | number[];
   /** Called when a fold starts and as it trains (the SAE's own progress, tagged with seed and fold). */
   onFold?: (event: { seed: number; fold: number; folds: number; run: number; runs: number }) => void;
+  /** Called with each fold's scores as soon as it is done (in completion order when folds run in workers). */
+  onFoldResult?: (result: FoldResult) => void;
 }
 
 /** Mean and sample standard deviation (n − 1 denominator) over the folds × seeds runs, and the values. */
@@ -52,13 +54,13 @@ export function summarize(values: number[]): Summary {
 /** What crossValidate and crossValidateInWorkers share: checked inputs, the seeds, the folds of each seed. */
 function plan(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions, what: string) {
   const data = toDataset(X, y, what);
-  const { folds: k = 4, seeds = 1, onFold, onProgress, signal, ...sae } = options;
+  const { folds: k = 4, seeds = 1, onFold, onFoldResult, onProgress, signal, ...sae } = options;
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
   if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
   const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
   if (featureNames.length !== data.d) throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
   const tasks = seedList.flatMap((seed) => stratifiedFolds(data.y, data.classes.length, k, seed).map((test, f) => ({ seed, fold: f + 1, test })));
-  return { data, sae: { ...sae, featureNames }, featureNames, tasks, k, onFold, hooks: { onProgress, signal } };
+  return { data, sae: { ...sae, featureNames }, featureNames, tasks, k, onFold, onFoldResult, hooks: { onProgress, signal } };
 }
 
 function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): CrossValidationResult {
@@ -98,6 +100,7 @@ export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>
     const run = evaluateFold(p.data, p.sae, seed, fold, test, p.featureNames, p.hooks);
     // A fold cut short by the signal was not trained as asked: its scores are not results.
     p.hooks.signal?.throwIfAborted();
+    p.onFoldResult?.(run);
     return run;
   });
   return aggregate(p.data, p.featureNames, runs);
@@ -118,6 +121,6 @@ export async function crossValidateInWorkers(X: ArrayLike<number> | ArrayLike<Ar
   const runs = await runFoldsInWorkers(p.data, p.sae, p.tasks, workers, (i) => {
     const t = p.tasks[i];
     p.onFold?.({ seed: t.seed, fold: t.fold, folds: p.k, run: i + 1, runs: p.tasks.length });
-  }, p.hooks);
+  }, { ...p.hooks, onFoldResult: p.onFoldResult });
   return aggregate(p.data, p.featureNames, runs);
 }

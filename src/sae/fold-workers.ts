@@ -14,7 +14,7 @@ export async function runFoldsInWorkers(
   tasks: Array<{ seed: number; fold: number; test: Int32Array }>,
   workers: number | undefined,
   onStart: (index: number) => void,
-  hooks: Pick<SAEOptions, "onProgress" | "signal">,
+  hooks: Pick<SAEOptions, "onProgress" | "signal"> & { onFoldResult?: (result: FoldResult) => void },
 ): Promise<FoldResult[]> {
   const count = workers ?? Math.max(1, (await availableCores()) - 1);
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`crossValidateInWorkers: workers must be a positive integer; got ${String(workers)}`);
@@ -41,6 +41,7 @@ export async function runFoldsInWorkers(
             else if (m.type === "error") reject(new Error(`fold ${tasks[m.index].fold} (seed ${tasks[m.index].seed}): ${m.message}`));
             else {
               results[m.index] = m.result;
+              hooks.onFoldResult?.(m.result);
               if (++finished === tasks.length) resolve();
               else give(worker);
             }

@@ -95,6 +95,7 @@ function startTraining(event) {
   if (!$("settings").reportValidity()) return;
   clearResults();
   view.settings = readSettings();
+  view.liveRuns = [];
   const [e1, e2] = view.settings.epochs;
   view.epochsTotal = (view.settings.folds + 1) * (e1 + e2);
   $("progress").value = 0;
@@ -244,6 +245,12 @@ const HANDLERS = {
     finish(!data ? "Failed." : view.summary ? "Ready to train." : "No data loaded.");
   },
   fold: ({ event }) => ($("status").textContent = `Cross-validating: fold ${event.run} of ${event.runs} started…`),
+  // Each fold's bar appears as soon as that fold is scored; the final summary replaces them.
+  "fold-result"({ run }) {
+    view.liveRuns.push(run);
+    view.liveRuns.sort((a, b) => a.fold - b.fold);
+    $("fold-chart").replaceChildren(foldChart(view.liveRuns, widthOf("fold-chart")));
+  },
   progress: recordProgress,
   model: showModel,
   cv: showCrossValidation,

@@ -60,8 +60,8 @@ function saeOptions(settings, signal) {
   return { hidden: [settings.hidden], epochs: settings.epochs, projection: settings.projection, radius: settings.radius, featureNames: dataset.featureNames, signal };
 }
 
-async function crossValidated(settings, signal, { onProgress } = {}) {
-  const options = { ...saeOptions(settings, signal), folds: settings.folds, seeds: 1, onProgress, onFold: (event) => post({ type: "fold", event }) };
+async function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
+  const options = { ...saeOptions(settings, signal), folds: settings.folds, seeds: 1, onProgress, onFoldResult, onFold: (event) => post({ type: "fold", event }) };
   const { workers } = threads();
   return workers > 1 ? crossValidateInWorkers(dataset.X, dataset.labels, { ...options, workers }) : crossValidate(dataset.X, dataset.labels, options);
 }
@@ -133,7 +133,8 @@ async function train(settings, signal) {
   post({ type: "threads", ...threads() });
   trainShown(settings, signal);
   const onProgress = (event) => post({ type: "progress", event });
-  post({ type: "cv", cv: cvMessage(await crossValidated(settings, signal, { onProgress })) });
+  const onFoldResult = (r) => post({ type: "fold-result", run: { fold: r.fold, accuracy: r.accuracy, kept: r.selected.length } });
+  post({ type: "cv", cv: cvMessage(await crossValidated(settings, signal, { onProgress, onFoldResult })) });
 }
 
 // The radii of the sweep, as fractions of the shown model's first-layer norm in each projection's own norm, so
