@@ -32,6 +32,7 @@ export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants }
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
 export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
+export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
 export type { PreprocessOptions } from "./sae/preprocess.ts";
 
@@ -42,6 +43,13 @@ export { GaussianKDE, bandwidthFactor, type KdeOptions, type BandwidthRule } fro
 export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
 // The Huber-energy VAE: codes pulled towards N(0, I_k) by the closed-form Radon–Sobolev distance (F.huberEnergyLoss).
 export { trainVAE, loadVAE, VAEModel, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson } from "./generative/vae.ts";
+
+// Image compression: a small convolutional autoencoder with a quantized latent (noise in training, rounding at test),
+// its rate as per-channel entropy and base-4 Huffman length, and double descent removing whole latent channels.
+export { trainCompressor, Compressor, type CompressorOptions, type CompressionEvaluation, type CompressorHistory, type ProjectedLayer } from "./compression/train.ts";
+export { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./compression/conv-autoencoder.ts";
+export { addUniformNoise, roundLatent, roundSymbols } from "./compression/quantize.ts";
+export { latentRate, type LatentRate } from "./compression/rate.ts";
 
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";

@@ -2,7 +2,7 @@
 // reproducibility, no test-fold information in training, the model's JSON, and bad input.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { crossValidate, crossValidateInWorkers, Generator, loadSAE, trainSAE } from "../src/index.ts";
+import { crossValidate, crossValidateInWorkers, Generator, integratedGradients, loadSAE, trainSAE } from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
 import { stratifiedFolds, validationSplit } from "../src/sae/folds.ts";
 import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
@@ -139,6 +139,31 @@ test("a model's JSON round trip predicts the same; predictProba rows sum to 1; s
   assert.is(model.reconstruct(X).length, 45 * 20);
   copy.dispose();
   model.dispose();
+});
+
+test("integrated gradients: completeness (Σ attributions = logit change from the mean sample), informative features dominate", () => {
+  const { X, y } = separable(45, 10);
+  const model = trainSAE(X, y, { ...FAST, projection: "none" });
+  const rows = X.slice(0, 6);
+  const ig = integratedGradients(model, rows, { target: 1, steps: 256 });
+  const logits = model.encode(rows);
+  // The baseline is the training mean: zero after the z-score (the data are signed, so no log).
+  assert.is(model.info.preprocessing.log, false);
+  const baseline = model.encode([model.info.preprocessing.mean!]);
+  for (let i = 0; i < rows.length; i++) {
+    const total = ig.subarray(i * 20, (i + 1) * 20).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - (logits[i * 3 + 1] - baseline[1])) < 2e-3 * Math.max(1, Math.abs(total)), `sample ${i}: Σ IG ${total} vs Δlogit ${logits[i * 3 + 1] - baseline[1]}`);
+  }
+  const share = (j: number) => rows.reduce((a, _, i) => a + Math.abs(ig[i * 20 + j]), 0);
+  const informative = [0, 1, 2, 3].reduce((a, j) => a + share(j), 0), noise = Array.from({ length: 16 }, (_, j) => share(j + 4)).reduce((a, b) => a + b, 0);
+  // Per feature, the 4 informative ones carry at least twice the attribution of the 16 noise ones.
+  assert.ok(informative / 4 > (2 * noise) / 16, `informative ${informative / 4} vs noise ${noise / 16} per feature`);
+  assert.throws(() => integratedGradients(model, rows, { target: 3 }), /target must be a class index in 0..2/);
+  model.dispose();
+  const cv = crossValidate(X, y, { ...FAST, folds: 3, projection: "none", attribution: true });
+  assert.is(cv.attribution!.length, 3);
+  // Class c's informative feature is the one shifted up for it (j % 3 === c among the first 4).
+  cv.attribution!.forEach((row, c) => assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`));
 });
 
 test("radius 'auto' picks a radius on a validation carve and reports what it tried", () => {

@@ -29,6 +29,8 @@ export interface SaeCommand {
   baseline: boolean;
   /** Worker threads for the folds (1: the main thread). */
   workers: number;
+  /** Explain every test fold by integrated gradients (attribution.csv with --out). */
+  attribution: boolean;
   out?: string;
   save?: string;
   json: boolean;
@@ -73,7 +75,7 @@ export interface SaeReport {
 }
 
 /** Every file --out may write; an existing directory holding only these is replaced. */
-export const OUTPUT_FILES = ["results.json", "metrics.csv", "features.csv", "predictions.csv", "model.json", "radius.svg", "loss.svg", "latent.svg", "weights.svg"] as const;
+export const OUTPUT_FILES = ["results.json", "metrics.csv", "features.csv", "predictions.csv", "attribution.csv", "model.json", "radius.svg", "loss.svg", "latent.svg", "weights.svg"] as const;
 
 function classSizes(table: LabelledTable): Array<{ label: string; samples: number }> {
   return table.classes.map((label, c) => ({ label, samples: table.y.filter((y) => y === c).length }));
@@ -164,6 +166,13 @@ function featuresCsv(settings: Setting[], results: CrossValidationResult[]): str
   return csv(["projection", "radius", "rank", "feature", "frequency", "mean_score"], rows);
 }
 
+/** Per setting, feature and class: the mean integrated gradient over the test samples of that class. */
+function attributionCsv(settings: Setting[], results: CrossValidationResult[]): string {
+  const classes = results[0].classes.map(String);
+  const rows = results.flatMap((cv, i) => cv.featureNames.map((name, j) => [settings[i].projection, settings[i].radius, name, ...cv.attribution!.map((row) => row[j])]));
+  return csv(["projection", "radius", "feature", ...classes.map((c) => `ig_${c}`)], rows);
+}
+
 function predictionsCsv(settings: Setting[], results: CrossValidationResult[], table: LabelledTable): string {
   const classes = results[0].classes.map(String);
   const k = classes.length;
@@ -186,6 +195,7 @@ function outputFiles(command: SaeCommand, report: SaeReport, settings: Setting[]
     { name: "metrics.csv", content: metricsCsv(settings, results) },
     { name: "features.csv", content: featuresCsv(settings, results) },
     { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
+    ...(command.attribution ? [{ name: "attribution.csv", content: attributionCsv(settings, results) }] : []),
     { name: "model.json", content: `${JSON.stringify(model)}\n` },
     { name: "loss.svg", content: lossFigure(model.info.history.losses, `${about}, trained on all ${table.samples} samples.`) },
     { name: "latent.svg", content: latentFigure(model.encode(table.data), model.classes.map(String), table.labels, `${about} on its ${table.samples} training samples, which it separates better than new ones.`) },
@@ -215,7 +225,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     const results: CrossValidationResult[] = [];
     for (const setting of settings) {
       // The bar names the setting; each epoch's event says which seed and fold it came from.
-      const options = { ...toOptions(command, table, setting, progress), folds, seeds, onFold: () => progress.start(describe(setting)) };
+      const options = { ...toOptions(command, table, setting, progress), folds, seeds, attribution: command.attribution, onFold: () => progress.start(describe(setting)) };
       results.push(command.workers > 1 ? await crossValidateInWorkers(table.data, table.labels, { ...options, workers: command.workers }) : crossValidate(table.data, table.labels, options));
     }
     const report: SaeReport = {

@@ -17,6 +17,8 @@ export interface CrossValidateOptions extends SAEOptions {
   seeds?: number | number[];
   /** Called when a fold starts and as it trains (the SAE's own progress, tagged with seed and fold). */
   onFold?: (event: { seed: number; fold: number; folds: number; run: number; runs: number }) => void;
+  /** Explain each test fold by integrated gradients per class (the CrossValidationResult's `attribution`). */
+  attribution?: boolean;
   /** Called with each fold's scores as soon as it is done (in completion order when folds run in workers). */
   onFoldResult?: (result: FoldResult) => void;
 }
@@ -40,6 +42,8 @@ export interface CrossValidationResult {
   silhouette: Summary;
   featureSparsity: Summary;
   secondsPerEpoch: Summary;
+  /** With `attribution`: per class, each feature's integrated gradient averaged over the runs' test samples. */
+  attribution?: number[][];
   /** Every feature selected at least once: how often (fraction of runs) and its mean score when selected. */
   selection: Array<{ index: number; name: string; frequency: number; meanScore: number }>;
 }
@@ -85,6 +89,7 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
     featureSparsity: pick((r) => r.featureSparsity),
     secondsPerEpoch: pick((r) => r.secondsPerEpoch),
     selection,
+    ...(runs[0]?.attribution ? { attribution: runs[0].attribution.map((row, c) => row.map((_, j) => runs.reduce((s, r) => s + r.attribution![c][j], 0) / runs.length)) } : {}),
   };
 }
 

@@ -4,7 +4,21 @@ import { classificationReport, confusionMatrix, rocAuc } from "../metrics/classi
 import { silhouetteScore } from "../metrics/silhouette.ts";
 import type { Dataset } from "./dataset.ts";
 import type { ProgressEvent, SAEOptions } from "./options.ts";
+import { integratedGradients } from "./attribution.ts";
+import type { SAEModel } from "./model.ts";
 import { trainOnRows } from "./train.ts";
+
+/** Per class, the mean attribution of each feature over the test samples of that class, toward that class. */
+function classAttributions(model: SAEModel, xTest: Float64Array, truth: Int32Array, classes: number): number[][] {
+  const d = model.features;
+  return Array.from({ length: classes }, (_, c) => {
+    const rows = [...truth.keys()].filter((r) => truth[r] === c);
+    const x = new Float64Array(rows.length * d);
+    rows.forEach((r, i) => x.set(xTest.subarray(r * d, (r + 1) * d), i * d));
+    const ig = integratedGradients(model, x, { target: c });
+    return Array.from({ length: d }, (_, j) => rows.reduce((sum, _, i) => sum + ig[i * d + j], 0) / Math.max(1, rows.length));
+  });
+}
 
 export interface FoldResult {
   seed: number;
@@ -27,13 +41,18 @@ export interface FoldResult {
   radius: number | null;
   secondsPerEpoch: number;
   losses: [number[], number[]];
+  /** With `attribution`: per class, the mean integrated gradient of each feature over the class's test samples. */
+  attribution?: number[][];
   /** Per test sample (in `test` order): the predicted class and the class probabilities. */
   predicted: Int32Array;
   probabilities: Float64Array;
 }
 
 /** The options a fold needs, without the callbacks (which cannot cross into a worker). @internal */
-export type FoldOptions = Omit<SAEOptions, "onProgress" | "signal">;
+export type FoldOptions = Omit<SAEOptions, "onProgress" | "signal"> & {
+  /** Also explain the test fold: per class, the mean integrated gradients of its samples toward their class. */
+  attribution?: boolean;
+};
 
 /** One fold: train on every row outside `test`, score `test` once. @internal */
 export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold: number, test: Int32Array, featureNames: string[], hooks: Pick<SAEOptions, "onProgress" | "signal"> = {}): FoldResult {
@@ -68,6 +87,7 @@ export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold
       losses: model.info.history.losses,
       predicted,
       probabilities,
+      ...(sae.attribution ? { attribution: classAttributions(model, xTest, truth, classes) } : {}),
     };
   } finally {
     model.dispose();

@@ -199,6 +199,16 @@ test("--out writes every documented file, parseable; predict reproduces the save
   model.dispose();
 });
 
+test("--attribution writes the integrated gradients per feature and class", () => {
+  const target = join(dir, "explained");
+  const r = cli("sae", good, ...FAST, "--attribution", "--out", target);
+  assert.is(r.status, 0, r.stderr);
+  const rows = parseCsv(readFileSync(join(target, "attribution.csv"), "utf8"));
+  assert.equal(rows[0], ["projection", "radius", "feature", "ig_a", "ig_b"]);
+  assert.is(rows.length, 1 + 2 * 6, "each feature once per setting (baseline and the projected run)");
+  assert.ok(rows.slice(1).every((row) => Number.isFinite(Number(row[3])) && Number.isFinite(Number(row[4]))));
+});
+
 test("--out replaces an earlier output, but never a directory of other files", () => {
   const again = cli("sae", good, ...FAST, "--out", out);
   assert.is(again.status, 0, again.stderr);
