@@ -4,7 +4,7 @@
 import { mul, serialization, tensor, type Tensor } from "@tensorflow/tfjs-core";
 import { constraints } from "@tensorflow/tfjs-layers";
 import type { Constraint } from "@tensorflow/tfjs-layers/dist/constraints";
-import { bilevelL11, bilevelL12, bilevelL1Inf, projectL1Ball, projectL1Inf, type Axis } from "../index.ts";
+import { bilevelGrouped, projectL1Ball, projectL1Inf, type Axis, type GroupedShape, type GroupNormKind } from "../index.ts";
 
 // tfjs-layers exports its constraint factories but not their base class, and accepts a constraint object only if
 // it is an instance of that class (getConstraint's instanceof): take the class its own factories instantiate.
@@ -17,9 +17,10 @@ export interface RadiusArgs {
 
 export interface MatrixConstraintArgs extends RadiusArgs {
   /**
-   * Which lines of the 2-D weight form the groups. A Dense kernel is [inputs, units], so the default 'rows'
-   * groups by input feature: a group driven to zero is an input the layer no longer reads (feature selection).
-   * 'columns' groups by unit.
+   * Which slices of the weight form the groups. A Dense kernel is [inputs, units] and a Conv2D kernel
+   * [kh, kw, inputs, filters], so the default 'rows' groups by input feature or input channel: a group driven to
+   * zero is an input the layer no longer reads (feature selection, or a channel the previous layer need not
+   * compute). 'columns' groups by unit or filter.
    */
   axis?: Axis;
 }
@@ -64,11 +65,11 @@ export abstract class ProjectionConstraint extends ConstraintBase {
   }
 }
 
-type MatrixOperator = (x: Float32Array, rows: number, cols: number, radius: number, options: { out: Float32Array; axis: Axis }) => Float32Array;
-
-abstract class MatrixConstraint extends ProjectionConstraint {
+abstract class GroupedConstraint extends ProjectionConstraint {
   readonly axis: Axis;
-  protected abstract readonly operator: MatrixOperator;
+  /** The weight ranks the constraint accepts, and how to say so. */
+  protected abstract readonly ranks: readonly number[];
+  protected abstract readonly accepted: string;
 
   constructor(args: MatrixConstraintArgs) {
     super(args);
@@ -78,14 +79,8 @@ abstract class MatrixConstraint extends ProjectionConstraint {
   }
 
   check(shape: readonly number[], dtype: string, weight: string): void {
-    if (shape.length !== 2) {
-      throw new RangeError(`${this.label} constraint on ${weight}: needs a 2-D weight (a Dense kernel, [inputs, units]); got shape [${shape.join(", ")}]`);
-    }
+    if (!this.ranks.includes(shape.length)) throw new RangeError(`${this.label} constraint on ${weight}: needs ${this.accepted}; got shape [${shape.join(", ")}]`);
     if (dtype !== "float32") throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
-  }
-
-  project(x: Float32Array, shape: readonly number[], out: Float32Array): void {
-    this.operator(x, shape[0], shape[1], this.radius, { out, axis: this.axis });
   }
 
   getConfig(): serialization.ConfigDict {
@@ -93,28 +88,53 @@ abstract class MatrixConstraint extends ProjectionConstraint {
   }
 }
 
+/**
+ * tfjs kernels keep inputs in the second-last dimension and outputs in the last, so the groups are the slices of
+ * one of those two: by input, [everything before, inputs, outputs]; by output, [everything before, outputs, 1].
+ */
+function groupedView(shape: readonly number[], axis: Axis): GroupedShape {
+  const r = shape.length;
+  const before = shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
+  return axis === "rows" ? [before, shape[r - 2], shape[r - 1]] : [before * shape[r - 2], shape[r - 1], 1];
+}
+
+abstract class BilevelConstraint extends GroupedConstraint {
+  protected abstract readonly kind: GroupNormKind;
+  protected readonly ranks = [2, 4];
+  protected readonly accepted = "a Dense kernel [inputs, units] or a Conv2D kernel [kh, kw, inputs, filters]";
+
+  project(x: Float32Array, shape: readonly number[], out: Float32Array): void {
+    bilevelGrouped(this.kind, x, groupedView(shape, this.axis), this.radius, { out });
+  }
+}
+
 /** Bilevel ℓ1,∞ ball: group maxima projected onto the ℓ1 ball, each group clipped to its level. */
-export class BilevelL1Inf extends MatrixConstraint {
+export class BilevelL1Inf extends BilevelConstraint {
   static className = "sparseproj>BilevelL1Inf";
-  protected readonly operator: MatrixOperator = bilevelL1Inf;
+  protected readonly kind = "inf";
 }
 
 /** Bilevel ℓ1,1 ball: group ℓ1 norms projected onto the ℓ1 ball, each group onto the ℓ1 ball of its level. */
-export class BilevelL11 extends MatrixConstraint {
+export class BilevelL11 extends BilevelConstraint {
   static className = "sparseproj>BilevelL11";
-  protected readonly operator: MatrixOperator = bilevelL11;
+  protected readonly kind = "1";
 }
 
 /** Bilevel ℓ1,2 ball: group ℓ2 norms projected onto the ℓ1 ball, each group scaled to its level. */
-export class BilevelL12 extends MatrixConstraint {
+export class BilevelL12 extends BilevelConstraint {
   static className = "sparseproj>BilevelL12";
-  protected readonly operator: MatrixOperator = bilevelL12;
+  protected readonly kind = "2";
 }
 
-/** The exact (Euclidean) projection onto the ℓ1,∞ ball. */
-export class L1Inf extends MatrixConstraint {
+/** The exact (Euclidean) projection onto the ℓ1,∞ ball, of a Dense kernel (the pool-free exact kernel is matrix-only). */
+export class L1Inf extends GroupedConstraint {
   static className = "sparseproj>L1Inf";
-  protected readonly operator: MatrixOperator = projectL1Inf;
+  protected readonly ranks = [2];
+  protected readonly accepted = "a 2-D weight (a Dense kernel, [inputs, units])";
+
+  project(x: Float32Array, shape: readonly number[], out: Float32Array): void {
+    projectL1Inf(x, shape[0], shape[1], this.radius, { out, axis: this.axis });
+  }
 }
 
 /** The ℓ1 ball over all entries, of a weight of any rank. */

@@ -205,13 +205,13 @@ for (const backend of backends) {
 
     const conv = () => {
       const model = tf.sequential();
-      model.add(tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, kernelConstraint: new BilevelL1Inf({ radius: 1 }) }));
+      model.add(tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, kernelConstraint: new L1Inf({ radius: 1 }) }));
       model.add(tf.layers.flatten());
       model.add(tf.layers.dense({ units: 2, activation: "softmax" }));
       model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
       return model;
     };
-    const wrongRank = /BilevelL1Inf constraint on conv2d\S*\/kernel: needs a 2-D weight .*got shape \[3, 3, 1, 4\]/;
+    const wrongRank = /L1Inf constraint on conv2d\S*\/kernel: needs a 2-D weight .*got shape \[3, 3, 1, 4\]/;
     assert.throws(() => new ModelConstraints(conv()), wrongRank);
     const model = conv();
     const before = bits(kernelOf(model.layers[0]).dataSync());
@@ -224,6 +224,34 @@ for (const backend of backends) {
     assert.match(String(error?.message), wrongRank);
     assert.equal(bits(kernelOf(model.layers[0]).dataSync()), before, "fit stopped before its first step");
     assert.throws(() => model.setWeights(model.getWeights().map((w) => w.clone())), wrongRank, "tfjs's own write path throws too");
+  });
+
+  test("a Conv2D kernel [kh, kw, in, filters] grouped by input channel is projected into the bilevel ball, losing whole channels", async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.conv2d({ inputShape: [6, 6, 5], filters: 4, kernelSize: 3, kernelConstraint: new BilevelL1Inf({ radius: 0.08 }) }));
+    const constraints = new ModelConstraints(model);
+    constraints.apply();
+    const w = kernelOf(model.layers[0]).dataSync();
+    // [3·3, 5 channels, 4 filters]: channel c is the slice w[:, c, :].
+    const channelMax = Array.from({ length: 5 }, (_, c) => {
+      let m = 0;
+      for (let p = 0; p < 9; p++) for (let f = 0; f < 4; f++) m = Math.max(m, Math.abs(w[(p * 5 + c) * 4 + f]));
+      return m;
+    });
+    assert.ok(channelMax.reduce((a, b) => a + b, 0) <= 0.08 * ROUND, `Σ_c max |w| = ${channelMax.reduce((a, b) => a + b, 0)}`);
+    assert.ok(channelMax.some((m) => m === 0), `an input channel is removed: ${channelMax.join(", ")}`);
+    if (backend === "cpu") {
+      // tfjs-wasm has no Conv2DBackpropFilter kernel: training a Conv2D runs on the cpu backend only.
+      model.add(tf.layers.flatten());
+      model.add(tf.layers.dense({ units: 2, activation: "softmax" }));
+      model.compile({ optimizer: tf.train.adam(0.05), loss: "categoricalCrossentropy" });
+      const x = tf.randomNormal([8, 6, 6, 5], 0, 1, "float32", 3), y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], "int32"), 2);
+      await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new ConstraintCallback()] });
+      const trained = kernelOf(model.layers[0]).dataSync();
+      const norm = Array.from({ length: 5 }, (_, c) => Math.max(...Array.from({ length: 36 }, (_, q) => Math.abs(trained[(Math.floor(q / 4) * 5 + c) * 4 + (q % 4)])))).reduce((a, b) => a + b, 0);
+      assert.ok(norm <= 0.08 * ROUND, `after fit: Σ_c max |w| = ${norm}`);
+      tf.dispose([x, y]);
+    }
   });
 
   test.run();
