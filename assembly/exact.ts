@@ -11,19 +11,17 @@
 // bucket for all below, and the zeros apart, as they never join while the group is active):
 // a bucket that joins the piece whole costs O(1), and only the buckets μ_j stops in become max-heaps that
 // yield their values one by one. A group costs O(n) plus a few small heaps, not an O(n log n) sort.
-import { AXIS_COLUMNS, KIND_L1, OK, NON_FINITE, at } from "./layout";
-import { groupPartials } from "./groups";
+import { AXIS_COLUMNS, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
 import { lanes, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
 
 const BUCKETS: i32 = 256;
 const ZERO_BUCKET: i32 = BUCKETS - 1;
 const STEPS_PER_OCTAVE_LOG2: i32 = 4;
 
-// Results of one evaluation of M at θ (module globals rather than an allocation, as in spans.ts).
+// The bisection's evaluations of M at θ (module globals rather than an allocation, as in spans.ts).
 // On the piece at θ, M(θ) = A − θ·B with A = Σ_{active j} S_k/k and B = Σ_{active j} 1/k (= −M'(θ⁺)).
 let evaluatedIntercept: f64 = 0;
 let evaluatedSlope: f64 = 0;
-let evaluatedActive: i32 = 0; // groups with ‖y_j‖₁ > θ
 
 // Per-group state, 6 f64 slots per group: ‖y_j‖₁, S_k, Σ and min of the open heap (the rest of a bucket that
 // straddles μ_j), then 4 i32: k, that heap's root and size, the end of its bucket (where the next one starts).
@@ -37,53 +35,54 @@ const STATE_SLOTS: i32 = 6;
 @inline function heapSizeAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 10); }
 @inline function bucketEndAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 11); }
 
-// μ_j into `mu` (one f64 per group), from Y and its group maxima `maxima` (‖y_j‖∞, f64 per group).
-// Scratch: `state` 6 f64 per group, `values` rows·cols T, `counts` 256 i32 followed by max(rows, cols)·(sizeof T + 1)
-// bytes for the bucket sort's spill.
-// The data must be finite and outside the ball; η = 0 gives μ = 0. After `newtonSteps` steps without
-// settling (never seen in practice), the groups are fully sorted and θ is bisected instead.
-export function l1InfThresholds<T>(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 {
+// The iteration runs in phases, driven by src/kernels/exact.ts: the per-group work (l1InfPrepare, l1InfAdvance)
+// takes any range of groups, so that the pool can split the groups over its workers, while every sum over the
+// groups (l1InfStart, l1InfEvaluate, l1InfLevels) is taken by one thread in group order: the result does not
+// depend on how the groups were split.
+
+// Bucket-sorts the groups first … last − 1 of Y (|y_j| into `values`, `length` T per group) and resets their state,
+// from the group maxima `maxima` (‖y_j‖∞, f64 per group). ‖y_j‖₁, which decides when a group leaves the active set,
+// is summed on the way (an overflowed sum is reported like NaN). Scratch: `counts` 256 i32 followed by
+// length·(sizeof T + 1) bytes for the sort's spill; `state` 6 f64 per group. The data must be finite.
+export function l1InfPrepare<T>(y: usize, rows: i32, cols: i32, axis: i32, first: i32, last: i32, maxima: usize, state: usize, values: usize, counts: usize): i32 {
   const columns = axis == AXIS_COLUMNS;
-  const groups = columns ? cols : rows;
   const length = columns ? rows : cols;
-  if (eta <= 0 || length == 0) {
-    memory.fill(mu, 0, <usize>groups << 3);
-    return OK;
-  }
-  // ‖y_j‖₁ decides when a group leaves the active set; an overflowed sum is reported like NaN.
-  // (The grouped view of a matrix: columns are [rows, cols, 1], rows [1, rows, cols].)
-  if (groupPartials<T>(y, columns ? rows : 1, groups, columns ? 1 : cols, KIND_L1, mu) != OK) return NON_FINITE;
-  for (let g = 0; g < groups; g++) {
-    store<f64>(l1Norm(state, g), load<f64>(at<f64>(mu, g)));
+  for (let g = first; g < last; g++) {
+    const top = load<f64>(at<f64>(maxima, g));
+    const norm = bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts, counts + (<usize>BUCKETS << 2));
+    if (!isFiniteF64(norm)) return NON_FINITE;
+    store<f64>(l1Norm(state, g), norm);
     store<f64>(sumAt(state, g), 0);
     store<i32>(countAt(state, g), 0);
     store<i32>(rootAt(state, g), 0);
     store<i32>(heapSizeAt(state, g), 0);
     store<i32>(bucketEndAt(state, g), 0);
-    const top = load<f64>(at<f64>(maxima, g));
-    bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts, counts + (<usize>BUCKETS << 2));
   }
+  return OK;
+}
 
-  let theta = startingPoint(groups, length, eta, maxima, state);
-  let active = groups + 1; // makes the first evaluation count as a change
-  for (let step = 0; step < newtonSteps; step++) {
-    const joined = advance<T>(values, length, groups, maxima, state, theta);
-    const settled = !joined && evaluatedActive == active;
-    active = evaluatedActive;
-    if (evaluatedSlope == 0) return writeLevels(groups, state, theta, theta, mu); // every group zeroed
-    // The root of the piece's line; M(θ) ≤ η (θ at or, by rounding, past θ*) exactly when it is not right of θ.
-    const next = (evaluatedIntercept - eta) / evaluatedSlope;
-    // On the same piece as the last step, or at its root: θ* is that root.
-    if (settled || !(next > theta)) return writeLevels(groups, state, theta, next, mu);
-    theta = next;
+// M(θ) = A − θ·B on the pieces the groups were advanced to: A and B into piece[0], piece[1], summed in group
+// order; returns the number of active groups (‖y_j‖₁ > θ).
+export function l1InfEvaluate(groups: i32, state: usize, theta: f64, piece: usize): i32 {
+  let total: f64 = 0;
+  let slope: f64 = 0;
+  let active = 0;
+  for (let g = 0; g < groups; g++) {
+    if (theta >= load<f64>(l1Norm(state, g))) continue;
+    const k = <f64>load<i32>(countAt(state, g));
+    total += load<f64>(sumAt(state, g)) / k;
+    slope += 1 / k;
+    active++;
   }
-  return bisect<T>(values, length, groups, state, theta, eta, mu);
+  store<f64>(piece, total);
+  store<f64>(piece, slope, 8);
+  return active;
 }
 
 // A θ ≤ θ* that skips most Newton steps on dense data: μ_j(θ) ≥ max(a_1 − θ, (‖y_j‖₁ − θ)/n, 0) (the pieces of
 // k = 1 and k = n, extended), so the root of their sum lies left of θ*. Newton from 0 on that convex sum never
 // overshoots either, so stopping after any step is safe.
-function startingPoint(groups: i32, length: i32, eta: f64, maxima: usize, state: usize): f64 {
+export function l1InfStart(groups: i32, length: i32, eta: f64, maxima: usize, state: usize): f64 {
   let theta: f64 = 0;
   for (let step = 0; step < 64; step++) {
     let total: f64 = 0;
@@ -107,14 +106,17 @@ function startingPoint(groups: i32, length: i32, eta: f64, maxima: usize, state:
   return theta;
 }
 
-// |y| of one strided group into `group`, in decreasing bucket order (a counting sort). The first pass keeps
-// each value and its bucket in `spill` (length T, then length bytes), so the second reads them contiguously.
-function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize, spill: usize): void {
+// |y| of one strided group into `group`, in decreasing bucket order (a counting sort); returns Σ|y| (summed in
+// index order: for column groups, the order and so the bits of the column sums of groups.ts). The first pass
+// keeps each value and its bucket in `spill` (length T, then length bytes), so the second reads them contiguously.
+function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize, spill: usize): f64 {
   memory.fill(counts, 0, <usize>BUCKETS << 2);
   const topBits = bitsOf<T>(<T>top);
   const keys = at<T>(spill, length);
+  let norm: f64 = 0;
   for (let i = 0; i < length; i++) {
     const value = abs<T>(load<T>(at<T>(y, i * stride)));
+    norm += <f64>value;
     const key = bucketOf<T>(value, topBits);
     store<T>(at<T>(spill, i), value);
     store<u8>(keys + <usize>i, <u8>key);
@@ -134,6 +136,7 @@ function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usiz
     store<T>(at<T>(group, position), load<T>(at<T>(spill, i)));
     store<i32>(slot, position + 1);
   }
+  return norm;
 }
 
 // For 0 ≤ value ≤ top, the bit patterns order like the values: the gap, in 1/16 octaves, is the bucket.
@@ -186,14 +189,11 @@ function bucketEnd<T>(group: usize, start: i32, length: i32, floor: T): i32 {
   return end;
 }
 
-// Brings every group to its piece at θ ≥ all earlier θ: a_{k+1} joins when S_k − k·a_{k+1} ≤ θ.
-// Sets the evaluated* globals; returns whether any value joined.
-function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, state: usize, theta: f64): bool {
-  let total: f64 = 0;
-  let slope: f64 = 0;
-  let active = 0;
+// Brings the groups first … last − 1 to their pieces at θ ≥ all earlier θ: a_{k+1} joins when S_k − k·a_{k+1} ≤ θ.
+// Returns whether any value joined.
+export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i32, maxima: usize, state: usize, theta: f64): bool {
   let joined = false;
-  for (let g = 0; g < groups; g++) {
+  for (let g = first; g < last; g++) {
     if (theta >= load<f64>(l1Norm(state, g))) continue;
     const group = at<T>(values, g * length);
     let s = load<f64>(sumAt(state, g));
@@ -259,20 +259,14 @@ function advance<T>(values: usize, length: i32, groups: i32, maxima: usize, stat
     store<f64>(heapSumAt(state, g), heapSum);
     store<f64>(heapMinAt(state, g), heapMin);
     store<i32>(bucketEndAt(state, g), end);
-    total += s / <f64>k;
-    slope += 1 / <f64>k;
-    active++;
   }
-  evaluatedIntercept = total;
-  evaluatedSlope = slope;
-  evaluatedActive = active;
   return joined;
 }
 
 // The safeguard for slow Newton runs: sort every group (heapsort: a_r lands r-th from the end), bisect θ
 // between the last Newton iterate (M ≥ η) and max_j ‖y_j‖₁ (M = 0), then solve the piece at the lower end.
 // At most ~1100 halvings reach adjacent f64 values; each evaluation costs O(Σ_j k_j).
-function bisect<T>(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): i32 {
+export function l1InfBisect<T>(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): void {
   let hi: f64 = 0;
   for (let g = 0; g < groups; g++) {
     const group = at<T>(values, g * length);
@@ -290,7 +284,7 @@ function bisect<T>(values: usize, length: i32, groups: i32, state: usize, theta:
   }
   rescan<T>(values, length, groups, state, lo);
   const root = evaluatedSlope > 0 ? min(hi, (evaluatedIntercept - eta) / evaluatedSlope) : lo;
-  return writeLevels(groups, state, lo, root, mu);
+  l1InfLevels(groups, state, lo, root, mu);
 }
 
 // The piece at any θ, counted afresh from the sorted groups.
@@ -318,7 +312,7 @@ function rescan<T>(values: usize, length: i32, groups: i32, state: usize, theta:
 }
 
 // μ_j = (S_k − θ*)/k on each group's piece at θ, 0 for the groups whose whole ℓ1 mass is within θ.
-function writeLevels(groups: i32, state: usize, theta: f64, root: f64, mu: usize): i32 {
+export function l1InfLevels(groups: i32, state: usize, theta: f64, root: f64, mu: usize): void {
   for (let g = 0; g < groups; g++) {
     let level: f64 = 0;
     if (theta < load<f64>(l1Norm(state, g))) {
@@ -326,7 +320,6 @@ function writeLevels(groups: i32, state: usize, theta: f64, root: f64, mu: usize
     }
     store<f64>(at<f64>(mu, g), level);
   }
-  return OK;
 }
 
 // A binary max-heap in place over heap[0 .. size).

@@ -38,10 +38,16 @@ export function copyBytes(dst: usize, src: usize, bytes: usize): void { memory.c
 export function alloc(bytes: usize): usize { return heap.alloc(bytes); }
 export function release(ptr: usize): void { heap.free(ptr); }
 
-// The exact ℓ1,∞ projection's clip levels μ_j (assembly/exact.ts); the clip itself is applyBilevel with KIND_INF.
-import { l1InfThresholds } from "./exact";
-export function l1InfThresholds_f32(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f32>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }
-export function l1InfThresholds_f64(y: usize, rows: i32, cols: i32, axis: i32, eta: f64, newtonSteps: i32, maxima: usize, mu: usize, state: usize, values: usize, counts: usize): i32 { return l1InfThresholds<f64>(y, rows, cols, axis, eta, newtonSteps, maxima, mu, state, values, counts); }
+// The exact ℓ1,∞ projection's clip levels μ_j in phases (assembly/exact.ts, driven by src/kernels/exact.ts); the
+// clip itself is applyBilevel with KIND_INF.
+import { l1InfPrepare, l1InfStart, l1InfAdvance, l1InfEvaluate, l1InfLevels, l1InfBisect } from "./exact";
+export { l1InfStart, l1InfEvaluate, l1InfLevels };
+export function l1InfPrepare_f32(y: usize, rows: i32, cols: i32, axis: i32, first: i32, last: i32, maxima: usize, state: usize, values: usize, counts: usize): i32 { return l1InfPrepare<f32>(y, rows, cols, axis, first, last, maxima, state, values, counts); }
+export function l1InfPrepare_f64(y: usize, rows: i32, cols: i32, axis: i32, first: i32, last: i32, maxima: usize, state: usize, values: usize, counts: usize): i32 { return l1InfPrepare<f64>(y, rows, cols, axis, first, last, maxima, state, values, counts); }
+export function l1InfAdvance_f32(values: usize, length: i32, first: i32, last: i32, maxima: usize, state: usize, theta: f64): bool { return l1InfAdvance<f32>(values, length, first, last, maxima, state, theta); }
+export function l1InfAdvance_f64(values: usize, length: i32, first: i32, last: i32, maxima: usize, state: usize, theta: f64): bool { return l1InfAdvance<f64>(values, length, first, last, maxima, state, theta); }
+export function l1InfBisect_f32(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): void { l1InfBisect<f32>(values, length, groups, state, theta, eta, mu); }
+export function l1InfBisect_f64(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): void { l1InfBisect<f64>(values, length, groups, state, theta, eta, mu); }
 
 // The autograd's kernel vocabulary (f32): elementwise ops and reductions, losses, optimizer steps.
 export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill } from "./elementwise";

@@ -97,6 +97,54 @@ for (const threads of [1, 2, 4]) {
   });
 }
 
+for (const threads of [1, 2, 4]) {
+  test(`${threads} thread(s): exact ℓ1,∞ on random signed matrices, both axes, f32/f64 = the calling thread, bit for bit`, async () => {
+    await withPool(threads, async (pool) => {
+      hooks(pool).__setMinParallelElements(1);
+      const random = rng(2000 + threads);
+      for (let trial = 0; trial < 60; trial++) {
+        const [type, Float] = FLOAT_TYPES[trial % 2];
+        const big = trial % 10 === 3;
+        // Single rows and single columns (one group, or groups of one) among the shapes.
+        const rows = trial % 6 === 0 ? 1 : randomInt(random, 1, big ? 600 : 90);
+        const cols = trial % 6 === 1 ? 1 : randomInt(random, 1, big ? 500 : 90);
+        const y = Float.from(messyValues(random, rows * cols));
+        for (const axis of AXES) {
+          const options = { axis };
+          const norm = sp.normL1Inf(y, rows, cols, options);
+          // Outside the ball mostly; inside it (y itself) and η = 0 sometimes.
+          const radius = random() < 0.1 ? 0 : norm * (random() < 0.8 ? random() : 1 + random());
+          const expected = sp.projectL1Inf(y, rows, cols, radius, options);
+          const actual = await pool.projectL1Inf(y, rows, cols, radius, options);
+          const what = `${type} ${rows}×${cols} exact ℓ1,∞ ${axis} η=${radius}`;
+          assert.instance(actual, Float, what);
+          assert.equal(actual, expected, what);
+        }
+      }
+    });
+  });
+}
+
+test("exact ℓ1,∞ in the pool's memory, in place; below the crossover on the calling thread, alike", async () => {
+  await withPool(2, async (pool) => {
+    const random = rng(78);
+    const rows = 300, cols = 170;
+    for (const [type, Float] of FLOAT_TYPES) {
+      const data = Float.from(messyValues(random, rows * cols));
+      const radius = sp.normL1Inf(data, rows, cols, { axis: "rows" }) / 3;
+      const expected = sp.projectL1Inf(data, rows, cols, radius, { axis: "rows" });
+      assert.equal(await pool.projectL1Inf(data, rows, cols, radius, { axis: "rows" }), expected, `${type} default crossover`);
+      hooks(pool).__setMinParallelElements(1);
+      const x = pool.allocate(rows * cols, type as "f64");
+      x.array.set(data);
+      assert.is(await pool.projectL1Inf(x, rows, cols, radius, { axis: "rows", out: x }), x.array);
+      assert.equal(x.array, expected, `${type} in place`);
+      x.free();
+      hooks(pool).__setMinParallelElements(1 << 30);
+    }
+  });
+});
+
 test("arrays in the pool's memory are projected in place or into another, without copies", async () => {
   await withPool(2, async (pool) => {
     hooks(pool).__setMinParallelElements(1);
@@ -199,9 +247,21 @@ test("bad arguments reject (not throw) with the core API's errors; the pool goes
     for (const axis of AXES) {
       await rejects(() => pool.bilevelL1Inf(y, 40, 100, 1, { axis }), RangeError, /x\[2345\] is NaN/, `NaN ${axis}`);
     }
+    await rejects(() => pool.projectL1Inf("x" as unknown as Float64Array, 1, 1, 1), TypeError, /x must be/, "exact: x a string");
+    await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 4, 1), RangeError, /rows × cols/, "exact: shape");
+    await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 3, -1), RangeError, /radius/, "exact: radius");
+    await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 3, 1, { axis: "diagonal" as Axis }), RangeError, /axis/, "exact: axis");
+    for (const axis of AXES) {
+      await rejects(() => pool.projectL1Inf(y, 40, 100, 1, { axis }), RangeError, /x\[2345\] is NaN/, `exact: NaN ${axis}`);
+      // Finite data whose group ℓ1 sums overflow (found in the per-group preparation, on the workers).
+      const huge = new Float64Array(4000).fill(1.7e308);
+      await rejects(() => pool.projectL1Inf(huge, 40, 100, 1, { axis }), RangeError, /values too large/, `exact: overflow ${axis}`);
+      assert.throws(() => sp.projectL1Inf(huge, 40, 100, 1, { axis }), /values too large/, `exact: overflow ${axis}, calling thread`);
+    }
     await rejects(() => sp.createPool({ threads: 0 }), RangeError, /threads/, "threads: 0");
     await rejects(() => sp.createPool({ threads: 1.5 }), RangeError, /threads/, "threads: 1.5");
     assert.equal(Array.from(await pool.bilevelL1Inf([1, 2, 3, 4], 2, 2, 100)), [1, 2, 3, 4]);
+    assert.equal(Array.from(await pool.projectL1Inf([1, 2, 3, 4], 2, 2, 100)), [1, 2, 3, 4]);
   });
 });
 

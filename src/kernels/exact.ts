@@ -16,28 +16,89 @@ import { AXIS_CODES, applyInto, applyScratchElements, copyInput, type MatrixOper
  */
 export const NEWTON_STEPS = 64;
 
-// The kernel's bucket counters: 256 i32.
+// A bucket sort's scratch (assembly/exact.ts): 256 i32 counters, then one group's spill (16-byte rounded).
 const COUNTS_BYTES = 256 * 4;
 
-/** The exact projection of m into `out` (which may be m.ptr). */
+/** Bytes of one bucket sort's scratch for m's groups; each thread that sorts needs its own. */
+export function sortScratchBytes(m: MatrixOperand): number {
+  const length = m.axis === "columns" ? m.rows : m.cols;
+  return COUNTS_BYTES + Math.ceil((length * (BYTES[m.type] + 1)) / 16) * 16;
+}
+
+/** The exact projection's blocks: ‖y_j‖∞ and μ_j (f64 per group), the kernels' state, and the sorted |y_j|. */
+export interface L1InfWorkspace {
+  readonly norms: number;
+  readonly mu: number;
+  readonly state: number;
+  /** M(θ) = A − θ·B on the current pieces: A, B (f64). */
+  readonly piece: number;
+  /** T per element: the bucket-sorted |y_j|, reused by the single-thread clip for its thresholds. */
+  readonly values: number;
+}
+
+/** One workspace for m (`extra` bytes after it, 16-aligned, for the caller's own scratch). */
+export function l1InfWorkspace(call: Call, m: MatrixOperand, extra: number): L1InfWorkspace & { readonly extra: number } {
+  // One block: ‖y_j‖∞, μ, the kernels' state (6 f64 per group), A and B, then T scratch for the sorted |y_j|.
+  const f64Bytes = m.groups * 8;
+  const valuesBytes = Math.ceil((Math.max(m.length, applyScratchElements(call.heap, m)) * BYTES[m.type]) / 16) * 16;
+  const norms = call.alloc(8 * f64Bytes + 16 + valuesBytes + extra, "workspace for x");
+  const values = norms + 8 * f64Bytes + 16;
+  return { norms, mu: norms + f64Bytes, state: norms + 2 * f64Bytes, piece: norms + 8 * f64Bytes, values, extra: values + valuesBytes };
+}
+
+/** A step of the per-group work, for the caller to run over all groups: on this thread, or split over workers. */
+export type GroupStep = { readonly stage: "prepare" } | { readonly stage: "advance"; readonly theta: number };
+
+/**
+ * μ_j into w.mu: Newton's method on θ (assembly/exact.ts), its per-group work yielded as steps whose result the
+ * caller sends back (prepare: the status, nonzero for non-finite data; advance: whether any value joined any
+ * group). Every sum over the groups is taken here, on one thread, so the levels do not depend on the split.
+ */
+export function* l1InfThresholds(heap: Heap, m: MatrixOperand, eta: number, w: L1InfWorkspace, newtonSteps: number): Generator<GroupStep, void, number> {
+  const groups = m.groups;
+  const length = m.axis === "columns" ? m.rows : m.cols;
+  const levels = (theta: number, root: number) => kernel(heap, "l1InfLevels")(groups, w.state, theta, root, w.mu);
+  if (eta <= 0 || length === 0) return void heap.view("f64", w.mu, groups).fill(0);
+  if ((yield { stage: "prepare" }) !== 0) throwNonFinite(heap, m);
+  const piece = heap.view("f64", w.piece, 2);
+  let theta = kernel(heap, "l1InfStart")(groups, length, eta, w.norms, w.state);
+  let active = groups + 1; // makes the first evaluation count as a change
+  for (let step = 0; step < newtonSteps; step++) {
+    const joined = yield { stage: "advance", theta };
+    const evaluated = kernel(heap, "l1InfEvaluate")(groups, w.state, theta, w.piece);
+    const settled = !joined && evaluated === active;
+    active = evaluated;
+    const [intercept, slope] = [piece[0], piece[1]];
+    if (slope === 0) return void levels(theta, theta); // every group zeroed
+    // The root of the piece's line; M(θ) ≤ η (θ at or, by rounding, past θ*) exactly when it is not right of θ.
+    const next = (intercept - eta) / slope;
+    // On the same piece as the last step, or at its root: θ* is that root.
+    if (settled || !(next > theta)) return void levels(theta, next);
+    theta = next;
+  }
+  // Never seen in practice: the groups are fully sorted and θ bisected, on this thread.
+  kernel(heap, "l1InfBisect", m.type)(w.values, length, groups, w.state, theta, eta, w.mu);
+}
+
+/** The kernel call for a step over the groups first … last − 1 (`counts`: that thread's sort scratch). */
+export function groupStepArgs(m: MatrixOperand, w: L1InfWorkspace, step: GroupStep, first: number, last: number, counts: number): number[] {
+  if (step.stage === "prepare") return [m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], first, last, w.norms, w.state, w.values, counts];
+  return [w.values, m.axis === "columns" ? m.rows : m.cols, first, last, w.norms, w.state, step.theta];
+}
+
+export const GROUP_STEP_KERNELS = { prepare: "l1InfPrepare", advance: "l1InfAdvance" } as const;
+
+/** The exact projection of m into `out` (which may be m.ptr), on this thread. */
 export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
   const heap = call.heap;
-  const groups = m.groups;
-  // One block: ‖y_j‖∞, μ, the kernel's state (6 f64 per group), its bucket counters and one group's spill
-  // (16-byte rounded), then T scratch for the bucket-sorted |y_j| (reused by the clip for its thresholds).
-  // (A matrix's grouped view has one partial per group: the norms need no room for column accumulators.)
-  const f64Bytes = groups * 8;
-  const spillBytes = Math.ceil((Math.max(m.rows, m.cols) * (BYTES[m.type] + 1)) / 16) * 16;
-  const block = call.alloc(8 * f64Bytes + COUNTS_BYTES + spillBytes + Math.max(m.length, applyScratchElements(heap, m)) * BYTES[m.type], "workspace for x");
-  const norms = block;
-  const mu = block + f64Bytes;
-  const state = block + 2 * f64Bytes;
-  const counts = block + 8 * f64Bytes;
-  const values = counts + COUNTS_BYTES + spillBytes;
-  if (sum(normsInto(heap, m, "inf", norms)) <= radius) return copyInput(heap, m, out);
-  const thresholds = kernel(heap, "l1InfThresholds", m.type);
-  if (thresholds(m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], radius, newtonSteps, norms, mu, state, values, counts) !== 0) throwNonFinite(heap, m);
-  applyInto(heap, m, "inf", mu, norms, out, values);
+  const w = l1InfWorkspace(call, m, sortScratchBytes(m));
+  if (sum(normsInto(heap, m, "inf", w.norms)) <= radius) return copyInput(heap, m, out);
+  const steps = l1InfThresholds(heap, m, radius, w, newtonSteps);
+  for (let step = steps.next(); !step.done; ) {
+    const args = groupStepArgs(m, w, step.value, 0, m.groups, w.extra);
+    step = steps.next(Number(kernel(heap, GROUP_STEP_KERNELS[step.value.stage], m.type)(...args)));
+  }
+  applyInto(heap, m, "inf", w.mu, w.norms, out, w.values);
 }
 
 /** projectL1Inf on a given module instance with a given Newton cap (tests force the fallback with small caps). */

@@ -24,7 +24,8 @@ export const MAX_ARGS = 12;
 export const MESSAGE_OFFSET = ARGS_OFFSET + 8 * MAX_ARGS;
 export const MESSAGE_CHARS = (SLOT_BYTES - MESSAGE_OFFSET) / 2;
 
-/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element. */
+/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, and the exact ℓ1,∞
+ * projection's per-group steps. */
 export const KERNELS = [
   "groupPartials_f32",
   "groupPartials_f64",
@@ -34,6 +35,10 @@ export const KERNELS = [
   "groupThresholds_f64",
   "applyThresholds_f32",
   "applyThresholds_f64",
+  "l1InfPrepare_f32",
+  "l1InfPrepare_f64",
+  "l1InfAdvance_f32",
+  "l1InfAdvance_f64",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

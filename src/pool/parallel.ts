@@ -9,7 +9,8 @@
 //      (its λ_g depends on every entry), so with outer blocks the λ_g are split over the workers by groups
 //      first, then applied by outer blocks.
 import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
-import type { Stage } from "../kernels/bilevel.ts";
+import { stageMatrix, type Stage } from "../kernels/bilevel.ts";
+import { GROUP_STEP_KERNELS, groupStepArgs, l1InfThresholds, l1InfWorkspace, NEWTON_STEPS, sortScratchBytes } from "../kernels/exact.ts";
 import { mergePartials } from "../kernels/staged.ts";
 import {
   applyScratchElements,
@@ -24,7 +25,7 @@ import {
 } from "../kernels/stages.ts";
 import { BYTES } from "../runtime/heap.ts";
 import { Call, stageOutput } from "../runtime/staging.ts";
-import type { FloatArray, GroupNormKind, ProjectionOptions } from "../types.ts";
+import type { FloatArray, GroupNormKind, Input, MatrixOptions, ProjectionOptions } from "../types.ts";
 import type { Team } from "./team.ts";
 
 export async function bilevelOnTeam(team: Team, kind: GroupNormKind, stage: Stage, radius: unknown, options: unknown): Promise<FloatArray> {
@@ -71,14 +72,55 @@ async function bilevelInto(team: Team, call: Call, m: GroupedOperand, kind: Grou
   thresholdsInto(heap, norms, groups, radius, u, u + groups * 8);
   const blocks = split(m, team.size);
   if (kind === "1" && m.outer !== 1) return groupSoftThresholds(team, call, m, blocks, u, norms, out);
+  await applyOnTeam(team, call, m, kind, u, norms, out);
+}
+
+/** Stage 4, the clip / scaling of every block with the thresholds u (f64 per group). */
+async function applyOnTeam(team: Team, call: Call, m: GroupedOperand, kind: GroupNormKind, u: number, norms: number, out: number): Promise<void> {
   await Promise.all(
-    blocks.map(({ block, firstGroup }, i) => {
+    split(m, team.size).map(({ block, firstGroup }, i) => {
       const first = firstGroup * 8;
-      const scratch = call.alloc(applyScratchElements(heap, block) * BYTES[m.type], "workspace for x");
+      const scratch = call.alloc(applyScratchElements(call.heap, block) * BYTES[m.type], "workspace for x");
       const args = [block.ptr, ...shapeOf(block), KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
       return team.run(i, `applyBilevel_${m.type}`, args);
     }),
   );
+}
+
+/**
+ * The exact ℓ1,∞ projection (src/kernels/exact.ts): ‖y_j‖∞ as the bilevel norms, then the per-group steps of the
+ * Newton iteration (bucket sorts, advancing each group to θ) over ranges of groups, one per worker, with the
+ * sums over the groups on this thread between the rounds, then the clip as the bilevel ℓ1,∞ one. The sums are
+ * taken in group order whatever the split, so the result is the single-thread call's bit for bit.
+ */
+export async function l1InfOnTeam(team: Team, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown, newtonSteps = NEWTON_STEPS): Promise<FloatArray> {
+  const eta = checkRadius(radius);
+  const { out, axis } = checkOptions<MatrixOptions>(options);
+  return runOnTeam(team, async (call) => {
+    const m = stageMatrix(call, x, rows, cols, axis);
+    const dest = stageOutput(call, m, out);
+    const parts = Math.max(1, Math.min(team.size, m.groups));
+    const sortBytes = sortScratchBytes(m);
+    const w = l1InfWorkspace(call, m, parts * sortBytes);
+    if (sum(await normsInto(team, call, m, "inf", w.norms)) <= eta) {
+      copyInput(call.heap, m, dest.ptr);
+      return dest.finish();
+    }
+    const steps = l1InfThresholds(call.heap, m, eta, w, newtonSteps);
+    for (let step = steps.next(); !step.done; ) {
+      const { value } = step;
+      const results = await Promise.all(
+        Array.from({ length: parts }, (_, i) => {
+          const args = groupStepArgs(m, w, value, Math.floor((i * m.groups) / parts), Math.floor(((i + 1) * m.groups) / parts), w.extra + i * sortBytes);
+          return team.run(i, `${GROUP_STEP_KERNELS[value.stage]}_${m.type}`, args);
+        }),
+      );
+      // A non-finite status from any part, or a value joined in any part.
+      step = steps.next(results.some((result) => result !== 0) ? 1 : 0);
+    }
+    await applyOnTeam(team, call, m, "inf", w.mu, w.norms, dest.ptr);
+    return dest.finish();
+  });
 }
 
 // The ℓ1,1 projection of a group needs the whole group for λ_g: the groups' λ are split over the workers

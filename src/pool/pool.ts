@@ -3,12 +3,13 @@
 import { checkOptions, describe } from "../args.ts";
 import { bilevel, groupedStage, groupNorm, matrixStage, type Stage } from "../kernels/bilevel.ts";
 import { checkKind } from "../args.ts";
+import { projectL1InfWith } from "../kernels/exact.ts";
 import { projectVector } from "../kernels/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
 import type { WasmArray } from "../runtime/wasm-array.ts";
 import type { ElementType, FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
-import { bilevelOnTeam, groupNormOnTeam } from "./parallel.ts";
+import { bilevelOnTeam, groupNormOnTeam, l1InfOnTeam } from "./parallel.ts";
 import { defaultThreads, threadSupport } from "./spawn.ts";
 import { type Sabotage, Team } from "./team.ts";
 import { threadsModule } from "./threads-module.ts";
@@ -20,6 +21,13 @@ import { threadsModule } from "./threads-module.ts";
  */
 const MIN_PARALLEL_ELEMENTS = 1 << 20;
 
+/**
+ * The exact ℓ1,∞ projection costs 7–19× the bilevel one per element but takes a round of wake-ups per Newton step
+ * (about ten): two workers first beat the calling thread at about 512×512, hence 2^18. Measured in
+ * bench/threads.md ("Crossover, exact ℓ1,∞").
+ */
+const MIN_PARALLEL_EXACT_ELEMENTS = 1 << 18;
+
 // The pool's memory: the threads module's declared limits (asconfig.json, target threads).
 const MEMORY_PAGES = { initial: 32, maximum: 65536 };
 
@@ -29,8 +37,8 @@ export interface PoolOptions {
 }
 
 /**
- * The projections and norms of the package, each returning a Promise; bilevel projections and norms of large
- * matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
+ * The projections and norms of the package, each returning a Promise; bilevel and exact ℓ1,∞ projections and norms
+ * of large matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
  * until the call settles (they are read and written in place when they live in the pool's memory).
  */
 export interface Pool {
@@ -43,6 +51,8 @@ export interface Pool {
   bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  /** projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers; bit-identical. */
+  projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
@@ -110,6 +120,7 @@ class ThreadPool implements Pool {
   #closing: Promise<void> | undefined;
   #closedBecause: string | undefined;
   #minParallelElements = MIN_PARALLEL_ELEMENTS;
+  #minParallelExactElements = MIN_PARALLEL_EXACT_ELEMENTS;
 
   constructor(
     readonly threads: number,
@@ -143,6 +154,13 @@ class ThreadPool implements Pool {
 
   bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
     return this.#bilevel("2", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  }
+
+  projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+    return this.#enqueue(() => {
+      const team = elementsOf([rows, cols]) >= this.#minParallelExactElements ? this.team : undefined;
+      return team ? l1InfOnTeam(team, x, rows, cols, radius, options) : projectL1InfWith(this.heap, x, rows, cols, radius, options);
+    }) as Promise<ResultOf<X>>;
   }
 
   normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
@@ -199,9 +217,9 @@ class ThreadPool implements Pool {
     this.team?.sabotage(i, how);
   }
 
-  /** @internal Test hook: the size from which matrices go to the workers. */
+  /** @internal Test hook: the size from which matrices go to the workers (every projection's). */
   __setMinParallelElements(elements: number): void {
-    this.#minParallelElements = Math.max(1, elements);
+    this.#minParallelElements = this.#minParallelExactElements = Math.max(1, elements);
   }
 
   #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
