@@ -12,10 +12,10 @@
 // The PyTorch side is skipped (with a message) when `/usr/bin/python3 -c "import torch"` fails. dist/ is copied to
 // a temporary directory first, so a rebuild during the run cannot pull the package out from under it.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { snapshotDist } from "./dist-snapshot.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -39,22 +39,6 @@ function sh(cmd, argv, options = {}) {
   return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: r.stderr ?? "", status: r.status, error: r.error };
 }
 
-/** Waits until dist/ holds a complete build that has not changed for 3 s (other runs may be rebuilding it), then copies it. */
-function snapshotDist(into) {
-  const files = ["index.js", "sparseproj.simd.wasm"].map((f) => join(root, "dist", f));
-  const deadline = Date.now() + 180_000;
-  let last = "";
-  for (;;) {
-    const stamp = files.every(existsSync) ? files.map((f) => `${statSync(f).size}:${statSync(f).mtimeMs}`).join("|") : "";
-    if (stamp && stamp === last) break;
-    if (Date.now() > deadline) throw new Error("dist/index.js is missing or keeps changing: run `npm run build` first");
-    last = stamp;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
-  }
-  cpSync(join(root, "dist"), join(into, "dist"), { recursive: true });
-  const entry = join(into, "dist", "index.js");
-  return { entry, sha256: createHash("sha256").update(readFileSync(entry)).digest("hex").slice(0, 16), built: statSync(files[0]).mtime.toISOString() };
-}
 
 const work = mkdtempSync(join(tmpdir(), "sparseproj-generative-reference-"));
 const dist = snapshotDist(work);

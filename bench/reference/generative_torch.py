@@ -21,16 +21,16 @@ Timing: `epochs` epochs (default 4); the first is a warm-up; seconds per epoch =
 (time.perf_counter) and CPU (time.process_time). One thread: torch.set_num_threads(1) and OMP/OPENBLAS/MKL = 1.
 """
 import os
+import sys
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+# torch_env first: it sets one thread before torch loads.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_env import loaded_blas_libraries, log  # noqa: E402
 
 import argparse
 import json
 import platform
-import re
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -39,18 +39,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def loaded_blas_libraries():
-    """Shared libraries providing BLAS mapped into this process (Linux only); as sae_torch.py."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "/" in line}
-    except OSError:
-        return []
-    return sorted(p for p in paths if re.search(r"blas|mkl|blis|lapack", os.path.basename(p)))
 
 
 def mlp(sizes):

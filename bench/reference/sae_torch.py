@@ -20,16 +20,16 @@ Preprocessing per fold, fitted on the training rows only (float64): log(|x + 1|)
 The test fold is scored once, after phase 2.
 """
 import os
+import sys
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+# torch_env first: it sets one thread before torch loads.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_env import loaded_blas_libraries, log  # noqa: E402
 
 import argparse
 import json
 import platform
-import re
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -38,18 +38,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def loaded_blas_libraries():
-    """Shared libraries providing BLAS that are mapped into this process (Linux only); as bench/train/torch_sae.py."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "/" in line}
-    except OSError:
-        return []
-    return sorted(p for p in paths if re.search(r"blas|mkl|blis|lapack", os.path.basename(p)))
 
 
 # ---- projections, from the definitions ----

@@ -10,18 +10,17 @@ same network on the same batches in the same order and their losses can be
 compared.
 """
 import os
+import sys
 
-# One thread everywhere; the orchestrator also sets these, but a bare run should match.
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+# torch_env first: it sets one thread before torch loads.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_env import loaded_blas_libraries, log  # noqa: E402
 
 import argparse
 import json
 import math
 import platform
-import re
 import statistics
-import sys
 import time
 
 import torch
@@ -35,9 +34,6 @@ LR, BETAS, EPS = 1e-3, (0.9, 0.999), 1e-8
 SHIFTED_FEATURES, SHIFT = 20, 1.0
 LAMBDA_RECON = 1.0
 
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
 
 
 class Mulberry32:
@@ -107,15 +103,6 @@ def init_like_torch(model, seed):
             layer.weight.copy_(torch.tensor(w, dtype=torch.float32).view(out_f, in_f))
             layer.bias.copy_(torch.tensor(b, dtype=torch.float32))
 
-
-def loaded_blas_libraries():
-    """Shared libraries providing BLAS that are mapped into this process (Linux only)."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "/" in line}
-    except OSError:
-        return []
-    return sorted(p for p in paths if re.search(r"blas|mkl|blis|lapack", os.path.basename(p)))
 
 
 def train_epoch(model, opt, X, Y, order):
