@@ -7,8 +7,9 @@
   return base + (<usize>index << 2);
 }
 
-// The unrolled fields of one image.
-export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize): void {
+// Walks every entry of one image's columns matrix with the pixel it reads: gathering (im2col) writes the pixel, or
+// 0 in the padding, into the column; scattering (col2im, its adjoint) adds the column back into the pixel.
+@inline function fields(image: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize, gather: bool): void {
   const positions = oh * ow;
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < kh; i++) {
@@ -16,15 +17,17 @@ export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, strid
         const row = f32At(cols, ((ch * kh + i) * kw + j) * positions);
         for (let oy = 0; oy < oh; oy++) {
           const y = oy * stride - pad + i;
-          const out = f32At(row, oy * ow);
+          const column = f32At(row, oy * ow);
           if (y < 0 || y >= h) {
-            memory.fill(out, 0, <usize>ow << 2);
+            if (gather) memory.fill(column, 0, <usize>ow << 2);
             continue;
           }
-          const line = f32At(x, (ch * h + y) * w);
+          const line = f32At(image, (ch * h + y) * w);
           for (let ox = 0; ox < ow; ox++) {
             const xx = ox * stride - pad + j;
-            store<f32>(f32At(out, ox), xx >= 0 && xx < w ? load<f32>(f32At(line, xx)) : 0);
+            const inside = xx >= 0 && xx < w;
+            if (gather) store<f32>(f32At(column, ox), inside ? load<f32>(f32At(line, xx)) : 0);
+            else if (inside) store<f32>(f32At(line, xx), load<f32>(f32At(line, xx)) + load<f32>(f32At(column, ox)));
           }
         }
       }
@@ -32,25 +35,14 @@ export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, strid
   }
 }
 
+// The unrolled fields of one image.
+export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize): void {
+  fields(x, c, h, w, kh, kw, stride, pad, oh, ow, cols, true);
+}
+
 // The adjoint of im2col: every column entry added back into the pixel it came from (dx must hold a value).
 export function col2im(cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, dx: usize): void {
-  const positions = oh * ow;
-  for (let ch = 0; ch < c; ch++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const row = f32At(cols, ((ch * kh + i) * kw + j) * positions);
-        for (let oy = 0; oy < oh; oy++) {
-          const y = oy * stride - pad + i;
-          if (y < 0 || y >= h) continue;
-          const line = f32At(dx, (ch * h + y) * w);
-          for (let ox = 0; ox < ow; ox++) {
-            const xx = ox * stride - pad + j;
-            if (xx >= 0 && xx < w) store<f32>(f32At(line, xx), load<f32>(f32At(line, xx)) + load<f32>(f32At(row, oy * ow + ox)));
-          }
-        }
-      }
-    }
-  }
+  fields(dx, c, h, w, kh, kw, stride, pad, oh, ow, cols, false);
 }
 
 // Nearest-neighbour upsampling by an integer factor s of `planes` planes of h × w: y[p, i, j] = x[p, i / s, j / s].

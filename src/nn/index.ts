@@ -6,3 +6,4 @@ export { Conv2d, UpsampleNearest, type Conv2dLayerOptions } from "./conv.ts";
 export { projectionConstraint, applyConstraints, type Constraint, type ConstraintOptions, type ProjectionKind } from "./constraints.ts";
 export { fit, type FitOptions } from "./fit.ts";
 export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
+export { projectAndMask, rewind } from "./prune.ts";

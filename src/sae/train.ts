@@ -9,6 +9,7 @@ import { projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
 import type { Parameter } from "../nn/parameter.ts";
+import { projectAndMask, rewind } from "../nn/prune.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
@@ -50,12 +51,10 @@ function projectedWeights(net: SupervisedAutoencoderNet, o: ResolvedOptions): Ar
 }
 
 /** Projects each chosen weight once and holds the zeros it made as the parameter's mask. */
-function projectAndMask(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
+function projectLayers(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
   if (o.projection === "none") return;
-  for (const { parameter, axis } of projectedWeights(net, o)) {
-    projectionConstraint(PROJECTIONS[o.projection], { radius, axis }).apply(parameter);
-    parameter.setMask(Array.from(parameter.data, (v) => (v === 0 ? 0 : 1)));
-  }
+  const kind = PROJECTIONS[o.projection];
+  for (const { parameter, axis } of projectedWeights(net, o)) projectAndMask(parameter, (p) => projectionConstraint(kind, { radius, axis }).apply(p));
 }
 
 function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<number>, k: number): number {
@@ -113,12 +112,8 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   afterPhase1?.(net);
   const firstLayerBefore = Float32Array.from(net.firstLayer.weight.data);
   if (radius !== null) {
-    projectAndMask(net, o, radius);
-    if (initial) {
-      const masks = net.parameters().map((p) => p.mask);
-      net.loadStateDict(initial);
-      net.parameters().forEach((p, i) => p.setMask(masks[i]));
-    }
+    projectLayers(net, o, radius);
+    if (initial) rewind(net, initial);
   }
   const validationAccuracy: number[] = [];
   let best = { accuracy: -1, epoch: o.epochs[1], state: null as StateDict | null };
