@@ -139,9 +139,14 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
   }
 }
 
-// Each span Y[o, g, :] reduced by the span helpers and folded into its group (for outer = 1, simply stored:
-// max(0, m) = m and 0 + s = s exactly).
+// Each span Y[o, g, :] reduced by the span helpers and folded into its group. A matrix's rows (outer = 1) get a loop
+// of their own that stores each span's value: the same numbers, but V8 compiles the folding loop around the span
+// reduction less well (bilevel ℓ1,2 by rows at 1000 × 1000 f32: 870 µs folded, 640 µs stored).
 @inline function reduceSpans<T>(kind: i32, y: usize, outer: i32, groups: i32, inner: i32, partial: usize): void {
+  if (outer == 1) {
+    for (let g = 0; g < groups; g++) store<f64>(at<f64>(partial, g), reduceSpan<T>(kind, at<T>(y, g * inner), inner));
+    return;
+  }
   memory.fill(partial, 0, <usize>groups << 3);
   for (let o = 0; o < outer; o++) {
     for (let g = 0; g < groups; g++) {
