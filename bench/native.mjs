@@ -35,15 +35,18 @@ export function buildNative() {
   return {
     compiler: `${version}, ${FLAGS.join(" ")}`,
     /**
-     * Runs OP on `input` (a typed array: a vector for l1ball, else a rows × cols matrix) for about budgetMs;
-     * returns { medianNs, repeats, passes, output }. `vectors128` runs the build held to 128-bit vectors.
+     * Runs OP on `input` (a typed array: a vector for l1ball and weighted-l1, a rows × cols matrix for the
+     * bilevel ops, a rows × cols × depth tensor for trilevel-inf / trilevel-1) for about budgetMs; returns
+     * { medianNs, repeats, passes, output }. `vectors128` runs the build held to 128-bit vectors; `weights`
+     * (input's type and length) is weighted-l1's w, written after the input.
      */
-    run(op, input, rows, cols, radius, budgetMs, { vectors128 = false } = {}) {
+    run(op, input, rows, cols, radius, budgetMs, { vectors128 = false, depth, weights } = {}) {
       const type = input instanceof Float32Array ? "f32" : "f64";
       const inFile = join(dir, "input.bin");
       const outFile = join(dir, "output.bin");
-      writeFileSync(inFile, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
-      const args = [op, rows, cols, radius, budgetMs, inFile, outFile].map(String);
+      const bytes = (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      writeFileSync(inFile, weights ? Buffer.concat([bytes(input), bytes(weights)]) : bytes(input));
+      const args = [op, rows, cols, radius, budgetMs, inFile, outFile, ...(depth === undefined ? [] : [depth])].map(String);
       const report = JSON.parse(execFileSync(binaries[type + (vectors128 ? "-v128" : "")], args, { encoding: "utf8" }));
       const output = new input.constructor(new Uint8Array(readFileSync(outFile)).buffer);
       return { medianNs: report.median_ns, repeats: report.repeats, passes: report.passes, output };

@@ -1,18 +1,22 @@
-// The weighted ℓ1 ball and the trilevel projections beside plain JavaScript and the one-copy floor, in a table
-// of their own (bench/tensor-results.md): run by `npm run bench` after bench/run.mjs, or alone with
-// `node bench/tensor.mjs [--quick]`. No native C twin yet.
+// The weighted ℓ1 ball and the trilevel projections beside plain JavaScript, their native C twins
+// (bench/native/project.c: weighted-l1, trilevel-inf, trilevel-1; -march=native and 128-bit builds) and the
+// one-copy floor, in a table of their own (bench/tensor-results.md): run by `npm run bench` after
+// bench/run.mjs, or alone with `node bench/tensor.mjs [--quick]`.
 import { writeFileSync } from "node:fs";
 import * as sp from "../dist/index.js";
 import { l1BallSort } from "./baselines.mjs";
 import { gaussianPool, take } from "./data.mjs";
 import { environment } from "./environment.mjs";
-import { medianMs } from "./measure.mjs";
+import { medianMs, nativeBudgetMs } from "./measure.mjs";
 import { loadModule } from "./module.mjs";
+import { buildNative } from "./native.mjs";
 import { ratio, time } from "./report.mjs";
 import { rng } from "../test/rng.mjs";
 
 const quick = process.argv.includes("--quick");
 const module = loadModule();
+const native = buildNative();
+if (native.skipped) console.log(native.skipped);
 
 /** Weighted ℓ1 ball by sorting the breakpoints |y_i|/w_i, as a JavaScript user would write it. */
 export function weightedL1BallSort(y, w, eta) {
@@ -70,7 +74,7 @@ function maxAbsDiff(p, q) {
 }
 
 /** Zero-copy (WasmArrays, `out`), copying (typed arrays in, new array out), plain JS, and one memory.copy. */
-async function measure({ label, type, y, project, plain, extra = [] }) {
+async function measure({ label, type, y, project, plain, extra = [], c }) {
   const x = sp.allocate(y.length, type), out = sp.allocate(y.length, type);
   const staged = extra.map((values) => {
     const array = sp.allocate(values.length, type);
@@ -95,7 +99,24 @@ async function measure({ label, type, y, project, plain, extra = [] }) {
     floor.release();
   }
   const record = { label, type, elements: y.length, ms, jsVsWasm: maxAbsDiff(plain(y), result) };
-  console.log(label, type, JSON.stringify(ms), `max |JS − wasm| ${record.jsVsWasm.toExponential(1)}`);
+  if (native.run) {
+    // The same input bytes to the C twin (timed in C); its output against sparseproj's.
+    const budget = nativeBudgetMs(y.length, quick);
+    const run = native.run(c.op, y, c.rows, c.cols, c.radius, budget, { depth: c.depth, weights: c.weights });
+    const run128 = native.run(c.op, y, c.rows, c.cols, c.radius, budget, { depth: c.depth, weights: c.weights, vectors128: true });
+    ms.c = run.medianNs / 1e6;
+    ms.c128 = run128.medianNs / 1e6;
+    record.cPasses = Object.fromEntries(Object.entries(run.passes).map(([k, ns]) => [k, ns / 1e6]));
+    record.cVsWasm = Math.max(maxAbsDiff(run.output, result), maxAbsDiff(run128.output, result));
+    // The tests' tolerance (test/helpers.ts): 1e-6 (f32) or 1e-10 (f64) times max |y| + η.
+    const tolerance = (type === "f32" ? 1e-6 : 1e-10) * (maxAbsDiff(y, new y.constructor(y.length)) + c.radius);
+    if (!(record.cVsWasm <= tolerance)) {
+      console.error(`${label} ${type}: max |C − wasm| ${record.cVsWasm} exceeds ${tolerance}`);
+      process.exitCode = 1;
+    }
+  }
+  console.log(label, type, JSON.stringify(ms), `max |JS − wasm| ${record.jsVsWasm.toExponential(1)}`,
+    record.cVsWasm === undefined ? "" : `max |C − wasm| ${record.cVsWasm.toExponential(1)} C passes ${JSON.stringify(record.cPasses)}`);
   return record;
 }
 
@@ -116,6 +137,7 @@ for (const type of ["f32", "f64"]) {
       label: `weighted ℓ1 ball, 10⁶ values, ${what}`, type, y, extra: [w],
       project: (x, [weights], options) => sp.projectWeightedL1Ball(x, weights, eta, options),
       plain: (v) => weightedL1BallSort(v, w, eta),
+      c: { op: "weighted-l1", rows: 1, cols: N, radius: eta, weights: w },
     }));
   }
   for (const [a, b, c] of SHAPES) {
@@ -125,20 +147,24 @@ for (const type of ["f32", "f64"]) {
         label: `trilevel ${name}, [${a}, ${b}, ${c}], η = 1`, type, y: t,
         project: (x, _, options) => fn(x, a, b, c, 1, options),
         plain: (v) => trilevelPlain(v, a, b, c, 1, kind),
+        c: { op: `trilevel-${kind}`, rows: a, cols: b, depth: c, radius: 1 },
       }));
     }
   }
 }
 
-const env = environment({ compiler: "no native C twin for these operators" }, false);
-const rows = records.map((r) => `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ${time(r.ms.copy1)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.jsVsWasm.toExponential(1)} |`);
+native.cleanup?.();
+const env = environment(native, false);
+const cell = (ms) => (ms === undefined ? "–" : time(ms));
+const cellRatio = (p, q) => (q === undefined ? "–" : ratio(p, q));
+const rows = records.map((r) => `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ${cell(r.ms.c)} | ${cell(r.ms.c128)} | ${time(r.ms.copy1)} | ${cellRatio(r.ms.zeroCopy, r.ms.c)} | ${cellRatio(r.ms.zeroCopy, r.ms.c128)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.cVsWasm === undefined ? "–" : r.cVsWasm.toExponential(1)} | ${r.jsVsWasm.toExponential(1)} |`);
 writeFileSync(new URL("tensor-results.md", import.meta.url), [
   "# Weighted ℓ1 ball and trilevel projections",
   "",
-  `_${env.runtime} · ${env.cpu} · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; tinybench medians)`,
+  `_${env.runtime} · ${env.cpu} · ${env.compiler} · load average ${env.loadAverageAtStart.toFixed(2)} at start · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; tinybench medians, C timed in C, median of its calls)`,
   "",
-  "| operation | type | zero-copy | copying | plain JS | 1 copy | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|JS − wasm\\| |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| operation | type | zero-copy | copying | plain JS | C | C 128-bit | 1 copy | zero-copy ÷ C | zero-copy ÷ C 128-bit | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|C − wasm\\| | max \\|JS − wasm\\| |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
   "",
 ].join("\n"));

@@ -6,15 +6,24 @@
 //                X_ij = clip(Y_ij, −u_j, u_j) (a second sweep).
 //   bilevel-1    the same with v_j = Σ_i |Y_ij| and each column projected onto the ℓ1 ball of radius u_j.
 //   bilevel-2    the same with v_j = ‖y_j‖₂ and each column scaled by u_j / v_j.
+//   weighted-l1  the weighted ℓ1 ball {Σ w_i|x_i| ≤ a}, w_i > 0, as assembly/weighted.ts: x_i = sign(y_i)·
+//                max(|y_i| − τw_i, 0), τ from the breakpoints t_i = |y_i|/w_i: one sweep (sums, running lower
+//                bound β, candidates above it, blocks skipped by one vectorizable test), Michelot's steps, then
+//                randomized pivoting (the same xorshift32 pivots): expected linear time, no sort.
+//   trilevel-inf / trilevel-1  the trilevel ℓ1,∞,∞ and ℓ1,1,1 projections of a row-major [ROWS, COLS, DEPTH]
+//                tensor, as assembly/trilevel.ts: fibre norms n_ij (max or Σ |y_ijk| over k), group norms
+//                N_i (max or Σ over j), u = P_ℓ1,η(N), v_i = P_ℓ1,u_i(n_i·), each fibre clipped to ±v_ij or
+//                projected onto the ℓ1 ball of radius v_ij; every ℓ1 step is the Condat code above.
 //   memcpy       the same bytes copied once: the physical floor.
 //
 // Build (run.mjs does it): cc -O3 -march=native -DREAL=float  -o project_f32.out project.c -lm
 //                          cc -O3 -march=native -DREAL=double -o project_f64.out project.c -lm
-// Usage: project_<type>.out OP ROWS COLS RADIUS BUDGET_MS INPUT OUTPUT
-//   INPUT holds ROWS·COLS raw little-endian REAL values (l1ball reads them as one vector); OUTPUT gets the
-//   last result. Prints {"median_ns", "repeats", "passes": {name: median_ns}} on one line.
+// Usage: project_<type>.out OP ROWS COLS RADIUS BUDGET_MS INPUT OUTPUT [DEPTH]
+//   INPUT holds ROWS·COLS·DEPTH raw little-endian REAL values (DEPTH 1 unless given; l1ball and weighted-l1
+//   read them as one vector), followed for weighted-l1 by as many weights; OUTPUT gets the last result. Prints {"median_ns", "repeats", "passes": {name: median_ns}} on one line.
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +123,8 @@ static void mark(void) {
 
 typedef struct {
   const real *y;
-  long rows, cols;
+  const real *w;   // weighted-l1: the weights
+  long rows, cols, depth;
   double radius;
   real *out;
   real *aux;       // max(rows, cols) REAL
@@ -210,6 +220,317 @@ static void bilevel(const Problem *p, enum Kind kind) {
   mark();
 }
 
+// ---- The weighted ℓ1 ball (assembly/weighted.ts, step for step) ----
+
+// (sum − η)/squares with the rounding of two double sums of `count` terms, and of the division, taken off.
+static double bound_from_sums(double sum, double squares, long count, double eta) {
+  const double slack = (double)count * 2.3e-16;
+  const double bound = (sum * (1 - slack) - eta) / (squares * (1 + slack));
+  return bound - fabs(bound) * 4.5e-16;
+}
+
+// τ ≥ t − η/w² = (w|y| − η)/w², less a margin for its own rounding.
+static inline double single_bound(double magnitude, double weight, double eta) {
+  const double bound = (weight * magnitude - eta) / (weight * weight);
+  return bound - fabs(bound) * 4.5e-16;
+}
+
+// The REAL level of the block tests, lowered by 4 units of REAL's rounding: |y| > fl(level·w) whenever
+// |y| > bound·w.
+static real vector_level(double bound) {
+  return round_down(bound * (1 - (sizeof(real) == 4 ? 2.4e-7 : 4.5e-16)));
+}
+
+enum { BLOCK = 16, CANDIDATE_CAP_SHIFT = 4 };
+
+// Results of the sweep besides the candidate count.
+static double swept_sum, swept_squares, swept_least, swept_bound, kept_sum, kept_squares;
+
+// One sweep: S = Σ w|y|, W = Σ w², the smallest weight, and into aux the pairs (|y_i|, w_i) with t_i above
+// the running bound β. Blocks of BLOCK values: the sums go to per-lane accumulators and one REAL test says
+// whether any lane may pass (all of it vectorizable); only such blocks are visited lane by lane in double.
+// Past n/16 candidates it keeps none and returns −1.
+static long weighted_sweep(const real *y, const real *w, long n, double eta, real *aux) {
+  const long cap = n >> CANDIDATE_CAP_SHIFT;
+  double s[BLOCK] = {0}, q[BLOCK] = {0};
+  real least[BLOCK];
+  for (int l = 0; l < BLOCK; l++) least[l] = INFINITY;
+  double beta = 0;
+  real level = 0;
+  long count = 0, i = 0;
+  for (; i + BLOCK <= n; i += BLOCK) {
+    int any = 0;
+    for (int l = 0; l < BLOCK; l++) {
+      const real m = (real)fabs(y[i + l]), v = w[i + l];
+      s[l] += (double)v * (double)m;
+      q[l] += (double)v * (double)v;
+      least[l] = v < least[l] ? v : least[l];
+      any |= m > level * v;
+    }
+    if (any && count <= cap) {
+      for (int l = 0; l < BLOCK; l++) {
+        const real m = (real)fabs(y[i + l]), v = w[i + l];
+        aux[2 * count] = m, aux[2 * count + 1] = v;
+        if ((double)m > beta * (double)v) {
+          count++;
+          const double b = single_bound(m, v, eta);
+          beta = b > beta ? b : beta;
+        }
+      }
+      level = vector_level(beta);
+    }
+  }
+  double sum = 0, squares = 0, smallest = INFINITY;
+  for (int l = 0; l < BLOCK; l++) {
+    sum += s[l], squares += q[l];
+    smallest = least[l] < smallest ? least[l] : smallest;
+  }
+  for (; i < n; i++) {
+    const real m = (real)fabs(y[i]), v = w[i];
+    sum += (double)v * (double)m;
+    squares += (double)v * (double)v;
+    smallest = v < smallest ? v : smallest;
+    if (count > cap) continue;
+    aux[2 * count] = m, aux[2 * count + 1] = v;
+    if ((double)m > beta * (double)v) {
+      count++;
+      const double b = single_bound(m, v, eta);
+      beta = b > beta ? b : beta;
+    }
+  }
+  swept_sum = sum, swept_squares = squares, swept_least = smallest, swept_bound = beta;
+  return count <= cap ? count : -1;
+}
+
+// The pairs with t > bound into aux; returns how many. The block test skips most blocks, as in the sweep.
+static long weighted_gather(const real *y, const real *w, long n, double bound, real *aux) {
+  const real level = vector_level(bound);
+  long count = 0, i = 0;
+  for (; i + BLOCK <= n; i += BLOCK) {
+    int any = 0;
+    for (int l = 0; l < BLOCK; l++) any |= (real)fabs(y[i + l]) > level * w[i + l];
+    if (!any) continue;
+    for (int l = 0; l < BLOCK; l++) {
+      const real m = (real)fabs(y[i + l]), v = w[i + l];
+      aux[2 * count] = m, aux[2 * count + 1] = v;
+      count += (double)m > bound * (double)v;
+    }
+  }
+  for (; i < n; i++) {
+    const real m = (real)fabs(y[i]), v = w[i];
+    aux[2 * count] = m, aux[2 * count + 1] = v;
+    count += (double)m > bound * (double)v;
+  }
+  return count;
+}
+
+// Compacts the k pairs of aux to those with t > bound, summing w|y| and w² over them.
+static long weighted_keep(real *aux, long k, double bound) {
+  long count = 0;
+  double sum = 0, squares = 0;
+  for (long m = 0; m < k; m++) {
+    const real a = aux[2 * m], v = aux[2 * m + 1];
+    if ((double)a > bound * (double)v) {
+      aux[2 * count] = a, aux[2 * count + 1] = v;
+      count++;
+      sum += (double)v * (double)a;
+      squares += (double)v * (double)v;
+    }
+  }
+  kept_sum = sum, kept_squares = squares;
+  return count;
+}
+
+static inline void swap_pairs(real *aux, long p, long q) {
+  const real a = aux[2 * p], v = aux[2 * p + 1];
+  aux[2 * p] = aux[2 * q], aux[2 * p + 1] = aux[2 * q + 1];
+  aux[2 * q] = a, aux[2 * q + 1] = v;
+}
+
+// τ by randomized pivoting over the k candidate pairs (see weighted.ts: pivotTau).
+static double weighted_pivot(real *aux, long k, double eta) {
+  double active_sum = 0, active_squares = 0;
+  long lo = 0, hi = k;
+  unsigned state = 0x9e3779b9u;
+  while (lo < hi) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    swap_pairs(aux, lo + (long)(state % (unsigned)(hi - lo)), hi - 1);
+    hi--;
+    const double pa = aux[2 * hi], pw = aux[2 * hi + 1];
+    const double pivot = pa / pw;
+    long split = lo;
+    double sum = 0, squares = 0;
+    for (long m = lo; m < hi; m++) {
+      const double a = aux[2 * m], v = aux[2 * m + 1];
+      if (a > pivot * v) {
+        swap_pairs(aux, m, split);
+        split++;
+        sum += v * a;
+        squares += v * v;
+      }
+    }
+    if (active_sum + sum - pivot * (active_squares + squares) > eta) {
+      hi = split;
+    } else {
+      active_sum += sum + pw * pa;
+      active_squares += squares + pw * pw;
+      lo = split;
+    }
+  }
+  return active_squares > 0 ? (active_sum - eta) / active_squares : 0;
+}
+
+static void weighted_l1(const Problem *p) {
+  const long n = p->rows * p->cols * p->depth;
+  const double eta = p->radius;
+  long k = weighted_sweep(p->y, p->w, n, eta, p->aux);
+  mark();
+  if (!(swept_least > 0) || !isfinite(swept_squares) || !isfinite(swept_sum)) {
+    fprintf(stderr, "bad weights or non-finite input\n");
+    exit(2);
+  }
+  if (swept_sum <= eta) {
+    memcpy(p->out, p->y, (size_t)n * sizeof(real));
+    return;
+  }
+  if (eta == 0) {
+    memset(p->out, 0, (size_t)n * sizeof(real));
+    return;
+  }
+  double bound = bound_from_sums(swept_sum, swept_squares, n, eta);
+  if (swept_bound > bound) bound = swept_bound;
+  if (k < 0) k = weighted_gather(p->y, p->w, n, bound, p->aux);
+  long previous;
+  do {
+    previous = k;
+    k = weighted_keep(p->aux, k, bound);
+    const double b = bound_from_sums(kept_sum, kept_squares, k, eta);
+    if (b > bound) bound = b;
+  } while (k < previous - (previous >> 3));
+  const real tau = round_up(weighted_pivot(p->aux, k, eta));
+  mark();
+  const real *y = p->y, *w = p->w;
+  real *out = p->out;
+  for (long i = 0; i < n; i++) out[i] = soft(y[i], tau * w[i]);
+  mark();
+}
+
+// ---- Trilevel ℓ1,∞,∞ and ℓ1,1,1 of a [a, b, c] tensor (assembly/trilevel.ts) ----
+
+// max_k |y_k| or Σ_k |y_k| (in double) with eight per-lane accumulators, so both loops vectorize without
+// reassociating one running value; the lanes fold at the end. The max runs on the bit patterns with the sign
+// cleared (unsigned order is the order of non-negative finite floats): GCC vectorizes an integer max, not
+// a float `a > b ? a : b` (NaN semantics). The data must be finite (trilevel.ts returns NON_FINITE otherwise).
+enum { FIBRE_LANES = 8 };
+#if defined(__GNUC__)
+#define MAY_ALIAS __attribute__((may_alias))
+#else
+#define MAY_ALIAS
+#endif
+typedef uint32_t MAY_ALIAS bits32;
+typedef uint64_t MAY_ALIAS bits64;
+static double max_abs_span(const real *y, long c) {
+  long k = 0;
+  if (sizeof(real) == 4) {
+    const bits32 *b = (const bits32 *)(const void *)y;
+    bits32 top[FIBRE_LANES] = {0}, best = 0;
+    for (; k + FIBRE_LANES <= c; k += FIBRE_LANES)
+      for (int l = 0; l < FIBRE_LANES; l++) {
+        const bits32 m = b[k + l] & 0x7fffffffu;
+        top[l] = m > top[l] ? m : top[l];
+      }
+    for (int l = 0; l < FIBRE_LANES; l++) best = top[l] > best ? top[l] : best;
+    for (; k < c; k++) best = (b[k] & 0x7fffffffu) > best ? (b[k] & 0x7fffffffu) : best;
+    float f;
+    memcpy(&f, &best, sizeof f);
+    return f;
+  }
+  const bits64 *b = (const bits64 *)(const void *)y;
+  bits64 top[FIBRE_LANES] = {0}, best = 0;
+  const bits64 mask = 0x7fffffffffffffffull;
+  for (; k + FIBRE_LANES <= c; k += FIBRE_LANES)
+    for (int l = 0; l < FIBRE_LANES; l++) {
+      const bits64 m = b[k + l] & mask;
+      top[l] = m > top[l] ? m : top[l];
+    }
+  for (int l = 0; l < FIBRE_LANES; l++) best = top[l] > best ? top[l] : best;
+  for (; k < c; k++) best = (b[k] & mask) > best ? (b[k] & mask) : best;
+  double d;
+  memcpy(&d, &best, sizeof d);
+  return d;
+}
+
+static double fibre_norm(const real *y, long c, enum Kind kind) {
+  if (kind == KIND_INF) return max_abs_span(y, c);
+  long k = 0;
+  double acc[FIBRE_LANES] = {0};
+  for (; k + FIBRE_LANES <= c; k += FIBRE_LANES)
+    for (int l = 0; l < FIBRE_LANES; l++) acc[l] += fabs((double)y[k + l]);
+  double total = 0;
+  for (int l = 0; l < FIBRE_LANES; l++) total += acc[l];
+  for (; k < c; k++) total += fabs((double)y[k]);
+  return total;
+}
+
+// P_ℓ1,r of the non-negative doubles v[0 .. n) in place.
+static void l1_nonneg_in_place(double *v, long n, double r, double *scratch) {
+  double total = 0;
+  for (long j = 0; j < n; j++) total += v[j];
+  if (total <= r) return;
+  const double tau = condat_tau_double(v, n, 1, r, scratch);
+  for (long j = 0; j < n; j++) v[j] = v[j] > tau ? v[j] - tau : 0;
+}
+
+static void trilevel(const Problem *p, enum Kind kind) {
+  const long a = p->rows, b = p->cols, c = p->depth;
+  double *fibre = p->norms, *group = fibre + a * b;
+  double total = 0;
+  for (long i = 0; i < a; i++) {
+    double g = 0;
+    for (long j = 0; j < b; j++) {
+      const double norm = fibre_norm(p->y + (i * b + j) * c, c, kind);
+      fibre[i * b + j] = norm;
+      g = kind == KIND_INF ? (norm > g ? norm : g) : g + norm;
+    }
+    group[i] = g;
+    total += g;
+  }
+  mark();
+  if (total <= p->radius) {
+    memcpy(p->out, p->y, (size_t)(a * b * c) * sizeof(real));
+    return;
+  }
+  l1_nonneg_in_place(group, a, p->radius, p->scratch); // u
+  for (long i = 0; i < a; i++) {
+    double *v = fibre + i * b;
+    l1_nonneg_in_place(v, b, group[i], p->scratch);
+    for (long j = 0; j < b; j++) {
+      const real *src = p->y + (i * b + j) * c;
+      real *dst = p->out + (i * b + j) * c;
+      if (kind == KIND_INF) {
+        const real t = round_down(v[j]);
+        for (long k = 0; k < c; k++) dst[k] = clip(src[k], t);
+      } else if (v[j] <= 0) {
+        memset(dst, 0, (size_t)c * sizeof(real));
+      } else {
+        const double tau = condat_tau_real(src, c, 1, v[j], p->aux);
+        if (tau <= 0) {
+          memcpy(dst, src, (size_t)c * sizeof(real));
+        } else {
+          const real t = round_up(tau);
+          for (long k = 0; k < c; k++) dst[k] = soft(src[k], t);
+        }
+      }
+    }
+  }
+  mark();
+}
+
+static void trilevel_inf(const Problem *p) { trilevel(p, KIND_INF); }
+static void trilevel_1(const Problem *p) { trilevel(p, KIND_L1); }
+
 static void copy(const Problem *p) {
   memcpy(p->out, p->y, (size_t)(p->rows * p->cols) * sizeof(real));
   mark();
@@ -235,12 +556,13 @@ static void *must_alloc(size_t bytes) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 8) {
-    fprintf(stderr, "usage: %s OP ROWS COLS RADIUS BUDGET_MS INPUT OUTPUT\n", argv[0]);
+  if (argc != 8 && argc != 9) {
+    fprintf(stderr, "usage: %s OP ROWS COLS RADIUS BUDGET_MS INPUT OUTPUT [DEPTH]\n", argv[0]);
     return 2;
   }
   const char *op = argv[1];
-  const long rows = atol(argv[2]), cols = atol(argv[3]), n = rows * cols;
+  const long rows = atol(argv[2]), cols = atol(argv[3]), depth = argc == 9 ? atol(argv[8]) : 1;
+  const long n = rows * cols * depth;
   const double radius = atof(argv[4]), budget_ns = atof(argv[5]) * 1e6;
   void (*run)(const Problem *) = NULL;
   enum Kind kind = KIND_INF;
@@ -248,6 +570,15 @@ int main(int argc, char **argv) {
   if (!strcmp(op, "l1ball")) {
     run = l1ball;
     names[0] = "condat", names[1] = "apply";
+  } else if (!strcmp(op, "weighted-l1")) {
+    run = weighted_l1;
+    names[0] = "sweep", names[1] = "select", names[2] = "apply";
+  } else if (!strcmp(op, "trilevel-inf")) {
+    run = trilevel_inf;
+    names[1] = "project";
+  } else if (!strcmp(op, "trilevel-1")) {
+    run = trilevel_1;
+    names[1] = "project";
   } else if (!strcmp(op, "memcpy")) {
     run = copy;
     names[0] = "memcpy";
@@ -262,20 +593,25 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  real *y = must_alloc((size_t)n * sizeof(real));
+  const int weighted = run == weighted_l1, tensor = run == trilevel_inf || run == trilevel_1;
+  const long values = weighted ? 2 * n : n; // weighted-l1: y, then w
+  real *y = must_alloc((size_t)values * sizeof(real));
   FILE *in = fopen(argv[6], "rb");
-  if (!in || fread(y, sizeof(real), (size_t)n, in) != (size_t)n) {
-    fprintf(stderr, "cannot read %ld values from %s\n", n, argv[6]);
+  if (!in || fread(y, sizeof(real), (size_t)values, in) != (size_t)values) {
+    fprintf(stderr, "cannot read %ld values from %s\n", values, argv[6]);
     return 2;
   }
   fclose(in);
-  const long longest = rows > cols ? rows : cols;
+  long longest = rows > cols ? rows : cols;
+  if (tensor && depth > longest) longest = depth;
+  const long aux = run == l1ball ? n : weighted ? 2 * n : longest;
+  const long norms = tensor ? rows * cols + rows : cols;
   Problem p = {
-      .y = y, .rows = rows, .cols = cols, .radius = radius,
+      .y = y, .w = weighted ? y + n : NULL, .rows = rows, .cols = cols, .depth = depth, .radius = radius,
       .out = must_alloc((size_t)n * sizeof(real)),
-      .aux = must_alloc((size_t)(run == l1ball ? n : longest) * sizeof(real)),
-      .norms = must_alloc((size_t)cols * sizeof(double)),
-      .scratch = must_alloc((size_t)cols * sizeof(double)),
+      .aux = must_alloc((size_t)aux * sizeof(real)),
+      .norms = must_alloc((size_t)norms * sizeof(double)),
+      .scratch = must_alloc((size_t)longest * sizeof(double)),
       .t = must_alloc((size_t)cols * sizeof(real)),
   };
 
