@@ -57,7 +57,9 @@ export function trilevel<T>(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f6
     for (let j = 0; j < b; j++) {
       const offset = (i * b + j) * c;
       const vij = load<f64>(at<f64>(v, j));
-      if (kind == KIND_INF) applySpan<T>(KIND_INF, at<T>(y, offset), c, roundDown<T>(vij), at<T>(out, offset));
+      // Most fibres get no radius when η is small: their projection is 0, written without reading them.
+      if (vij <= 0) memory.fill(at<T>(out, offset), 0, <usize>c << alignof<T>());
+      else if (kind == KIND_INF) applySpan<T>(KIND_INF, at<T>(y, offset), c, roundDown<T>(vij), at<T>(out, offset));
       else projectL1Ball<T>(at<T>(y, offset), c, vij, at<T>(out, offset), aux);
     }
   }
