@@ -228,7 +228,12 @@ for (const backend of backends) {
 
   test("a Conv2D kernel [kh, kw, in, filters] grouped by input channel is projected into the bilevel ball, losing whole channels", async () => {
     const model = tf.sequential();
-    model.add(tf.layers.conv2d({ inputShape: [6, 6, 5], filters: 4, kernelSize: 3, kernelConstraint: new BilevelL1Inf({ radius: 0.08 }) }));
+    model.add(tf.layers.conv2d({ inputShape: [6, 6, 5], filters: 4, kernelSize: 3, kernelConstraint: new BilevelL1Inf({ radius: 0.5 }) }));
+    // Channel c's entries at most m_c in magnitude: the ℓ1 step on (0.5, 0.05, 0.3, 0.02, 0.4) with η = 0.5 has
+    // τ = 0.7/3, so channels 1 and 3 go and the others are clipped to 0.5 − τ, 0.3 − τ, 0.4 − τ.
+    const peak = [0.5, 0.05, 0.3, 0.02, 0.4];
+    const kernel = Float32Array.from({ length: 9 * 5 * 4 }, (_, i) => peak[Math.floor(i / 4) % 5] * (i % 3 === 0 ? 1 : -0.5));
+    model.layers[0].setWeights([tf.tensor4d(kernel, [3, 3, 5, 4]), model.layers[0].getWeights()[1]]);
     const constraints = new ModelConstraints(model);
     constraints.apply();
     const w = kernelOf(model.layers[0]).dataSync();
@@ -238,8 +243,8 @@ for (const backend of backends) {
       for (let p = 0; p < 9; p++) for (let f = 0; f < 4; f++) m = Math.max(m, Math.abs(w[(p * 5 + c) * 4 + f]));
       return m;
     });
-    assert.ok(channelMax.reduce((a, b) => a + b, 0) <= 0.08 * ROUND, `Σ_c max |w| = ${channelMax.reduce((a, b) => a + b, 0)}`);
-    assert.ok(channelMax.some((m) => m === 0), `an input channel is removed: ${channelMax.join(", ")}`);
+    const tau = 0.7 / 3;
+    [0.5 - tau, 0, 0.3 - tau, 0, 0.4 - tau].forEach((expected, c) => assert.ok(Math.abs(channelMax[c] - expected) < 1e-6, `channel ${c}: ${channelMax[c]} vs ${expected}`));
     if (backend === "cpu") {
       // tfjs-wasm has no Conv2DBackpropFilter kernel: training a Conv2D runs on the cpu backend only.
       model.add(tf.layers.flatten());
@@ -249,7 +254,7 @@ for (const backend of backends) {
       await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new ConstraintCallback()] });
       const trained = kernelOf(model.layers[0]).dataSync();
       const norm = Array.from({ length: 5 }, (_, c) => Math.max(...Array.from({ length: 36 }, (_, q) => Math.abs(trained[(Math.floor(q / 4) * 5 + c) * 4 + (q % 4)])))).reduce((a, b) => a + b, 0);
-      assert.ok(norm <= 0.08 * ROUND, `after fit: Σ_c max |w| = ${norm}`);
+      assert.ok(norm <= 0.5 * ROUND, `after fit: Σ_c max |w| = ${norm}`);
       tf.dispose([x, y]);
     }
   });
