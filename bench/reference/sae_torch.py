@@ -24,7 +24,7 @@ import sys
 
 # torch_env first: it sets one thread before torch loads.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from torch_env import loaded_blas_libraries, log  # noqa: E402
+from torch_env import SAE, loaded_blas_libraries, log  # noqa: E402
 
 import argparse
 import json
@@ -34,7 +34,6 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 
@@ -75,19 +74,6 @@ def _self_check():
     W = rng.normal(size=(7, 30))
     P = bilevel_l1inf(W, 2.0)
     assert abs(np.abs(P).max(axis=0).sum() - 2.0) < 1e-9
-
-
-# ---- model ----
-
-class SAE(nn.Module):
-    def __init__(self, d, hidden, k):
-        super().__init__()
-        self.encoder = nn.Sequential(nn.Linear(d, hidden), nn.SiLU(), nn.Linear(hidden, k))
-        self.decoder = nn.Sequential(nn.Linear(k, hidden), nn.SiLU(), nn.Linear(hidden, d))
-
-    def forward(self, x):
-        z = self.encoder(x)
-        return z, self.decoder(z)
 
 
 def preprocess(x, train, test):

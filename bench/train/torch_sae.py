@@ -14,7 +14,7 @@ import sys
 
 # torch_env first: it sets one thread before torch loads.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from torch_env import loaded_blas_libraries, log  # noqa: E402
+from torch_env import SAE, loaded_blas_libraries, log  # noqa: E402
 
 import argparse
 import json
@@ -24,7 +24,6 @@ import statistics
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 # ---- shared problem definition (keep in sync with tfjs_sae.mjs) ----
@@ -78,16 +77,6 @@ def permutation(rng, n):
         p[i], p[j] = p[j], p[i]
     return p
 
-
-class SAE(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.encoder = nn.Sequential(nn.Linear(D, HIDDEN), nn.SiLU(), nn.Linear(HIDDEN, K))
-        self.decoder = nn.Sequential(nn.Linear(K, HIDDEN), nn.SiLU(), nn.Linear(HIDDEN, D))
-
-    def forward(self, x):
-        z = self.encoder(x)
-        return z, self.decoder(z)
 
 
 def init_like_torch(model, seed):
@@ -178,7 +167,7 @@ def main():
 
     t0 = time.perf_counter()
     X, Y = make_data(args.seed)
-    model = SAE()
+    model = SAE(D, HIDDEN, K)
     init_like_torch(model, args.seed + 1)
     opt = torch.optim.Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
     shuffle_rng = Mulberry32(args.seed + 2)
