@@ -7,27 +7,54 @@
   return base + (<usize>index << 2);
 }
 
-// Walks every entry of one image's columns matrix with the pixel it reads: gathering (im2col) writes the pixel, or
-// 0 in the padding, into the column; scattering (col2im, its adjoint) adds the column back into the pixel.
+// Walks every row segment of one image's columns matrix with the pixels it reads: gathering (im2col) copies the
+// pixels, and 0 in the padding, into the column; scattering (col2im, its adjoint) adds the column back into the
+// pixels. Within a segment the pixels inside the image form one run [lo, hi) of ox, so the run is copied or added
+// without a test per pixel — contiguously with SIMD when stride is 1 (the decoder's convolutions).
+// Small runs (a row of 7 to 28 values) copied and cleared inline: V8 calls out of the module for memory.copy/fill.
+@inline function zero(at: usize, count: i32): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) v128.store(f32At(at, k), f32x4.splat(0));
+  for (; k < count; k++) store<f32>(f32At(at, k), 0);
+}
+
+@inline function copy(to: usize, from: usize, count: i32): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) v128.store(f32At(to, k), v128.load(f32At(from, k)));
+  for (; k < count; k++) store<f32>(f32At(to, k), load<f32>(f32At(from, k)));
+}
+
 @inline function fields(image: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize, gather: bool): void {
   const positions = oh * ow;
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const row = f32At(cols, ((ch * kh + i) * kw + j) * positions);
+        // ox·stride − pad + j ∈ [0, w) ⇔ ox ∈ [lo, hi)
+        const lo = min(ow, max(0, (pad - j + stride - 1) / stride));
+        const hi = max(lo, min(ow, (w + pad - j + stride - 1) / stride));
         for (let oy = 0; oy < oh; oy++) {
           const y = oy * stride - pad + i;
           const column = f32At(row, oy * ow);
           if (y < 0 || y >= h) {
-            if (gather) memory.fill(column, 0, <usize>ow << 2);
+            if (gather) zero(column, ow);
             continue;
           }
-          const line = f32At(image, (ch * h + y) * w);
-          for (let ox = 0; ox < ow; ox++) {
-            const xx = ox * stride - pad + j;
-            const inside = xx >= 0 && xx < w;
-            if (gather) store<f32>(f32At(column, ox), inside ? load<f32>(f32At(line, xx)) : 0);
-            else if (inside) store<f32>(f32At(line, xx), load<f32>(f32At(line, xx)) + load<f32>(f32At(column, ox)));
+          const first = f32At(f32At(image, (ch * h + y) * w), lo * stride - pad + j);
+          if (gather) {
+            zero(column, lo);
+            zero(f32At(column, hi), ow - hi);
+            if (stride == 1) copy(f32At(column, lo), first, hi - lo);
+            else for (let ox = lo; ox < hi; ox++) store<f32>(f32At(column, ox), load<f32>(f32At(first, (ox - lo) * stride)));
+          } else if (stride == 1) {
+            let ox = lo;
+            for (; ox + 4 <= hi; ox += 4) {
+              const at = f32At(first, ox - lo);
+              v128.store(at, f32x4.add(v128.load(at), v128.load(f32At(column, ox))));
+            }
+            for (; ox < hi; ox++) store<f32>(f32At(first, ox - lo), load<f32>(f32At(first, ox - lo)) + load<f32>(f32At(column, ox)));
+          } else {
+            for (let ox = lo; ox < hi; ox++) store<f32>(f32At(first, (ox - lo) * stride), load<f32>(f32At(first, (ox - lo) * stride)) + load<f32>(f32At(column, ox)));
           }
         }
       }

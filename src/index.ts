@@ -46,7 +46,7 @@ export { trainVAE, loadVAE, VAEModel, type VAEOptions, type VAEEpoch, type VAELo
 
 // Image compression: a small convolutional autoencoder with a quantized latent (noise in training, rounding at test),
 // its rate as per-channel entropy and base-4 Huffman length, and double descent removing whole latent channels.
-export { trainCompressor, Compressor, type CompressorOptions, type CompressionEvaluation, type CompressorHistory, type ProjectedLayer } from "./compression/train.ts";
+export { trainCompressor, Compressor, type CompressorOptions, type CompressionEvaluation, type CompressorHistory, type CompressorProjection, type CompressorProjectionOptions } from "./compression/train.ts";
 export { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./compression/conv-autoencoder.ts";
 export { addUniformNoise, roundLatent, roundSymbols } from "./compression/quantize.ts";
 export { latentRate, type LatentRate } from "./compression/rate.ts";

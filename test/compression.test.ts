@@ -69,10 +69,11 @@ test("quantization: rounding ties away from zero at test; U(−½, ½) noise wit
   });
 });
 
+const SMALL = { channels: 4, hidden: [4, 4], batchSize: 20, lr: 1e-2, seed: 3 } as const;
+
 test("end to end: learns beyond the mean image; projected latent channels stay exactly zero through phase 2", () => {
   const train = discs(200, 1), held = discs(100, 2);
-  const common = { channels: 4, hidden: 4, batchSize: 20, lr: 1e-2, seed: 3 } as const;
-  const dense = trainCompressor(train, { ...common, epochs: [4, 4] });
+  const dense = trainCompressor(train, { ...SMALL, epochs: [4, 4] });
   const mean = new Float64Array(PIXELS);
   for (let i = 0; i < train.length; i++) mean[i % PIXELS] += train[i] / 200;
   let meanMse = 0;
@@ -92,8 +93,9 @@ test("end to end: learns beyond the mean image; projected latent channels stay e
 
   // The projection on the phase-1 weights (the same seed gives the same phase 1), with a radius chosen to keep the
   // two latent channels of largest max |w|: threshold τ halfway between the second and third, η = Σ (v − τ)₊.
-  const phase1 = trainCompressor(train, { ...common, epochs: [4, 0] });
-  const w = Float32Array.from(phase1.net.convs[2].conv.weight.data);
+  const phase1 = trainCompressor(train, { ...SMALL, epochs: [4, 0] });
+  const reader = (model: typeof phase1) => model.net.convs.find((c) => c.name === "decoder.0")!.conv.weight;
+  const w = Float32Array.from(reader(phase1).data);
   phase1.dispose();
   const groups = [4, 4, 9] as const;
   const v = [0, 1, 2, 3].map((c) => Math.max(...Array.from({ length: 36 }, (_, k) => Math.abs(w[(Math.floor(k / 9) * 4 + c) * 9 + (k % 9)]))));
@@ -103,16 +105,18 @@ test("end to end: learns beyond the mean image; projected latent channels stay e
   const expectedZero = [0, 1, 2, 3].filter((c) => v[c] < tau);
   assert.is(expectedZero.length, 2);
 
-  const sparse = trainCompressor(train, { ...common, epochs: [4, 4], projection: { rho } });
+  const sparse = trainCompressor(train, { ...SMALL, epochs: [4, 4], projection: { rho, layers: "latent" } });
   assert.is(sparse.history.losses[1].length, 4);
+  assert.equal(sparse.history.radii.map((r) => r.layer), ["decoder.0"]);
   const kept = [0, 1, 2, 3].filter((c) => !expectedZero.includes(c));
   assert.equal(sparse.keptChannels(), kept);
-  const [, e2, d1] = sparse.sparsity();
-  assert.equal(d1.zeroInputs, expectedZero, "the decoder reads no removed latent channel");
-  assert.equal(e2.zeroOutputs, expectedZero, "the encoder computes no removed latent channel");
-  assert.ok(d1.macs.after < d1.macs.before && e2.parameters.after < e2.parameters.before);
-  const mask = sparse.net.convs[2].conv.weight.mask as Float32Array;
-  assert.ok(sparse.net.convs[2].conv.weight.data.every((v, i) => (mask[i] === 0 ? v === 0 : true)));
+  const layers = Object.fromEntries(sparse.sparsity().map((l) => [l.name, l]));
+  assert.equal(Object.keys(layers), ["encoder.0", "encoder.2", "encoder.4", "decoder.0", "decoder.3", "decoder.6"]);
+  assert.equal(layers["decoder.0"].zeroInputs, expectedZero, "the decoder reads no removed latent channel");
+  assert.equal(layers["encoder.4"].zeroOutputs, expectedZero, "the encoder computes no removed latent channel");
+  assert.ok(layers["decoder.0"].macs.after < layers["decoder.0"].macs.before && layers["encoder.4"].parameters.after < layers["encoder.4"].parameters.before);
+  const weight = reader(sparse), mask = weight.mask as Float32Array;
+  assert.ok(weight.data.every((x, i) => (mask[i] === 0 ? x === 0 : true)));
   const evaluated = sparse.evaluate(held);
   assert.equal(evaluated.rate.kept, kept);
   const spatial = 49;
@@ -122,12 +126,54 @@ test("end to end: learns beyond the mean image; projected latent channels stay e
   sparse.dispose();
 });
 
+test("projected epochs keep every layer in its ball; all layers by input channel; ℓ1,1 and ℓ1,2; what the zeros free", () => {
+  const train = discs(120, 4);
+  for (const kind of ["bilevel-l1inf", "bilevel-l11", "bilevel-l12"] as const) {
+    const norm = { "bilevel-l1inf": "inf", "bilevel-l11": "1", "bilevel-l12": "2" }[kind] as "inf" | "1" | "2";
+    // Phase 1 of 3 epochs, the last 2 under the constraint (step() projects; see the training tests), no phase 2.
+    const model = trainCompressor(train, { ...SMALL, epochs: [3, 0], projection: { rho: 0.3, kind, projectedEpochs: 2 } });
+    const history = model.history.radii;
+    assert.equal(history.map((r) => r.layer), ["encoder.2", "encoder.4", "decoder.0", "decoder.3", "decoder.6"]);
+    // The radii come from the weights when the projected epochs begin: those of the same seed after one epoch.
+    const first = trainCompressor(train, { ...SMALL, epochs: [1, 0] });
+    first.net.convs.slice(1).forEach(({ conv }, k) => {
+      assert.ok(Math.abs(groupedNorm(norm, conv.weight.data, [conv.outChannels, conv.inChannels, 9]) - history[k].norm) <= 1e-6 * history[k].norm);
+      assert.ok(Math.abs(history[k].radius - 0.3 * history[k].norm) <= 1e-12 * history[k].norm);
+    });
+    first.dispose();
+    // Projecting during training is not projecting once at the end.
+    const once = trainCompressor(train, { ...SMALL, epochs: [3, 0], projection: { rho: 0.3, kind } });
+    assert.not.equal(Array.from(once.net.convs[3].conv.weight.data), Array.from(model.net.convs[3].conv.weight.data));
+    once.dispose();
+    const convs = model.net.convs.slice(1);
+    convs.forEach(({ conv, name }, k) => {
+      assert.is(conv.weight.constraint, null, `${name}: the constraint is removed after phase 1`);
+      const n = groupedNorm(norm, conv.weight.data, [conv.outChannels, conv.inChannels, 9]);
+      assert.ok(n <= history[k].radius * (1 + 1e-5), `${kind} ${name}: ${n} > ${history[k].radius}`);
+    });
+    // Every consumer's dead input channels are its producer's dead filters, and the MACs follow the formula.
+    const layers = model.sparsity();
+    for (let k = 1; k < layers.length; k++) {
+      for (const c of layers[k].zeroInputs) assert.ok(layers[k - 1].zeroOutputs.includes(c), `${kind}: ${layers[k].name} input ${c} is dead but ${layers[k - 1].name} computes it`);
+      const l = layers[k], [h, w] = model.net.convs[k].outputSize;
+      assert.is(l.macs.after, 9 * (l.outputs - l.zeroOutputs.length) * (l.inputs - l.zeroInputs.length) * h * w);
+    }
+    if (kind !== "bilevel-l12") assert.ok(layers.some((l) => l.zeroInputs.length > 0), `${kind} at ρ = 0.3 removed no channel`);
+    model.dispose();
+  }
+});
+
 test("trainCompressor validates its inputs", () => {
-  assert.throws(() => trainCompressor(new Float32Array(100)), RangeError);
-  assert.throws(() => trainCompressor(new Float32Array(PIXELS), { epochs: [1, -1] }), RangeError);
-  assert.throws(() => trainCompressor(new Float32Array(PIXELS), { projection: { rho: -1 } }), RangeError);
-  assert.throws(() => trainCompressor(new Float32Array(PIXELS), { side: 30 }), RangeError);
-  assert.throws(() => trainCompressor(new Float32Array(PIXELS), { epochs: [0, 0], projection: { rho: 0.5, layers: ["nope" as "latent"] } }), RangeError);
+  const one = new Float32Array(PIXELS);
+  assert.throws(() => trainCompressor(new Float32Array(100)), /100 values are not a whole number of 784-pixel images/);
+  assert.throws(() => trainCompressor(one, { epochs: [1, -1] }), /epochs\[1\] must be an integer ≥ 0; got -1/);
+  assert.throws(() => trainCompressor(one, { projection: { rho: -1 } }), /projection.rho must be a finite number ≥ 0; got -1/);
+  assert.throws(() => trainCompressor(new Float32Array(900), { side: 30 }), /side must be a positive multiple of 4 \(2\^hidden.length\); got 30/);
+  assert.throws(() => trainCompressor(one, { hidden: [] }), /hidden must be a non-empty list of positive integers/);
+  assert.throws(() => trainCompressor(one, { epochs: [0, 0], projection: { rho: 0.5, layers: ["nope"] } }), /"nope" is not a convolution whose input channels another makes \(encoder.2, encoder.4, decoder.0, decoder.3, decoder.6\)/);
+  assert.throws(() => trainCompressor(one, { epochs: [0, 0], projection: { rho: 0.5, layers: "encoder" as "all" } }), TypeError);
+  assert.throws(() => trainCompressor(one, { epochs: [0, 0], projection: { rho: 0.5, kind: "l1inf" as "bilevel-l1inf" } }), /projection.kind must be one of bilevel-l1inf, bilevel-l11, bilevel-l12/);
+  assert.throws(() => trainCompressor(one, { epochs: [2, 0], projection: { rho: 0.5, projectedEpochs: 3 } }), /projectedEpochs must be an integer in 0..epochs\[0\] \(2\); got 3/);
 });
 
 test.run();

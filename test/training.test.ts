@@ -2,7 +2,7 @@
 // projection constraints through training, convergence, bit-for-bit reproducibility, flat memory, and errors.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { arenaBytes, F, Generator, nn, noGrad, normL11, normL12, normL1Inf, optim, scope, tensor, type Tensor } from "../src/index.ts";
+import { arenaBytes, bilevelGrouped, F, Generator, groupedNorm, nn, noGrad, normL11, normL12, normL1Inf, optim, scope, tensor, type Tensor } from "../src/index.ts";
 import { heap } from "../src/runtime/engine.ts";
 import fixtures from "./fixtures/torch-optim.json";
 import { rng } from "./helpers.ts";
@@ -194,6 +194,29 @@ test("an 'epoch' constraint is applied by fit at each epoch's end, not by step()
   layer.dispose();
 });
 
+test("constraints on a Conv2d weight [O, I, kh, kw]: groups are its input channels (or with 'rows' its filters)", () => {
+  const g = rng(21);
+  // Filter o and input channel c scaled by (o + 1)(c + 1) / 30, so the groups' norms differ either way and a
+  // projection empties some of them.
+  const values = Float32Array.from({ length: 6 * 5 * 3 * 3 }, (_, i) => (g() * 2 - 1) * (Math.floor(i / 45) + 1) * ((Math.floor(i / 9) % 5) + 1) / 30);
+  for (const [kind, norm] of [["bilevelL1Inf", "inf"], ["bilevelL11", "1"], ["bilevelL12", "2"]] as const) {
+    for (const [axis, view] of [["columns", [6, 5, 9]], ["rows", [1, 6, 45]]] as const) {
+      const conv = new nn.Conv2d(5, 6, 3, { generator: new Generator(1) });
+      conv.weight.data.set(values);
+      const radius = 0.3 * groupedNorm(norm, values, view);
+      conv.weight.setConstraint(nn.projectionConstraint(kind, { radius, axis }));
+      conv.weight.constraint!.apply(conv.weight);
+      assert.equal(Array.from(conv.weight.data), Array.from(bilevelGrouped(norm, values, view, radius)), `${kind} by ${axis}`);
+      const zeroGroups = nn.layerSparsity(conv.weight)[axis === "columns" ? "zeroInputs" : "zeroOutputs"].length;
+      if (kind !== "bilevelL12") assert.ok(zeroGroups > 0, `${kind} by ${axis} zeroed no whole group`);
+      conv.dispose();
+    }
+  }
+  const conv = new nn.Conv2d(2, 2, 3);
+  assert.throws(() => conv.weight.setConstraint(nn.projectionConstraint("l1Inf", { radius: 1 })), /l1Inf constraint needs a 2-D parameter \(out × in\); got shape \[2, 2, 3, 3\]/);
+  conv.dispose();
+});
+
 test("fit stops cleanly when its signal is aborted", () => {
   const data = blobs(32, 4, 9);
   const layer = new nn.Linear(4, 2, { generator: new Generator(9) });
@@ -266,7 +289,7 @@ test("errors: a disposed module, bad optimizer options, bad masks and constraint
   assert.throws(() => new optim.Adam([p, p]), /appears twice/);
   assert.throws(() => p.setMask([1, 0]), /mask has 2 entries for a parameter of shape \[2, 3\]/);
   assert.throws(() => p.setMask([1, 0, 0.5, 1, 1, 1]), /mask\[2\] = 0.5/);
-  assert.throws(() => new nn.Parameter([4]).setConstraint(nn.projectionConstraint("bilevelL1Inf", { radius: 1 })), /needs a 2-D parameter/);
+  assert.throws(() => new nn.Parameter([4]).setConstraint(nn.projectionConstraint("bilevelL1Inf", { radius: 1 })), /bilevelL1Inf constraint needs a 2-D parameter \(out × in\) or a convolution's weight \[out, in, \.\.\.window\]; got shape \[4\]/);
   assert.throws(() => nn.projectionConstraint("bilevelL1Inf", { radius: -1 }), /radius must be a finite number ≥ 0/);
   assert.throws(() => nn.projectionConstraint("nope" as nn.ProjectionKind, { radius: 1 }), /kind must be one of/);
   p.dispose();

@@ -1,57 +1,69 @@
 // trainCompressor: the convolutional autoencoder as a lossy image coder, with the supervised autoencoder's double
-// descent (src/nn/prune.ts): phase 1 trains with the noisy latent, the chosen convolutions are projected once on the
-// bilevel ℓ1,∞ ball with groups = input channels ([O, I, kh·kw]), the zeros become masks, and phase 2 trains again
-// (optionally from the initial values). An input channel no weight reads is a channel its producer need not compute,
-// so the producer's filter and bias are masked too: for decoder.1 that is a latent channel, neither computed by the
+// descent (src/nn/prune.ts), grouped by input channel. Phase 1 trains with the noisy latent; in its last
+// `projectedEpochs` epochs (0 by default) every optimizer step is followed by the projection onto the bilevel ball of
+// radius ρ·‖W‖ (the norm of the weight when those epochs begin), which is the PyTorch anchor's schedule; at its end the
+// chosen convolutions are projected (again) and their zeros become masks; phase 2 trains the survivors (optionally from
+// the initial values). An input channel no weight reads is a channel its producer need not compute, so the producer's
+// filter and bias are masked too: for the first decoder convolution that is a latent channel, neither computed by the
 // encoder nor stored. loss = MSE(x, D(y + u)) + λ · mean|y|, the mean-|y| term a Laplace-prior rate proxy.
 import { scope } from "../autograd/arena.ts";
 import { l1Norm, mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
-import { bilevelL1InfGrouped, groupedNorm } from "../kernels/bilevel.ts";
-import type { Conv2d } from "../nn/conv.ts";
+import { groupedNorm } from "../kernels/bilevel.ts";
+import { projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import { projectAndMask, rewind } from "../nn/prune.ts";
 import { layerSparsity, type LayerSparsity } from "../nn/sparsity.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
+import { PROJECTIONS } from "../sae/options.ts";
+import type { GroupNormKind } from "../types.ts";
 import { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./conv-autoencoder.ts";
 import { addUniformNoise, roundLatent, roundSymbols } from "./quantize.ts";
 import { latentRate, type LatentRate } from "./rate.ts";
 
-/** Which convolution's input channels the projection groups: the latent ones, or a side's hidden ones. */
-export type ProjectedLayer = "latent" | "encoder" | "decoder";
+/** The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms). */
+export type CompressorProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12";
+const GROUP_NORM: Record<CompressorProjection, GroupNormKind> = { "bilevel-l1inf": "inf", "bilevel-l11": "1", "bilevel-l12": "2" };
 
-/** Consumer (the projected convolution) and producer (the one whose filters make its input channels). */
-const PROJECTED: Record<ProjectedLayer, { consumer: NamedConv["name"]; producer: NamedConv["name"] }> = {
-  latent: { consumer: "decoder.1", producer: "encoder.2" },
-  encoder: { consumer: "encoder.2", producer: "encoder.0" },
-  decoder: { consumer: "decoder.4", producer: "decoder.1" },
-};
+export interface CompressorProjectionOptions {
+  /** The radius: η = rho · ‖W‖ of each projected weight (its own norm, input-channel groups). */
+  rho: number;
+  /** Default 'bilevel-l1inf'. */
+  kind?: CompressorProjection;
+  /**
+   * The convolutions projected by input channel: 'latent' (the first decoder convolution: its groups are the latent
+   * channels), 'all' (every convolution whose input channels another one makes; the default), or their names.
+   */
+  layers?: "latent" | "all" | readonly string[];
+  /** The last epochs of phase 1 trained with the projection after every step (default 0: projected once, at the end). */
+  projectedEpochs?: number;
+  /** Phase 2 restarts from the initial values, masks held (the lottery-ticket rewind; default false). */
+  rewind?: boolean;
+}
 
 export interface CompressorOptions {
   /** Image side (default 28). */
   side?: number;
-  /** Latent channels C (default 4). */
+  /** Latent channels C (default 8). */
   channels?: number;
-  /** Hidden channels (default 16). */
-  hidden?: number;
+  /** Widths of the stride-2 encoder convolutions (default [16, 32]). */
+  hidden?: readonly number[];
   /** The encoder gain (default 10). */
   gain?: number;
   /** Weight of the rate proxy mean|y| (default 1e-4; 0 trains on distortion alone). */
   lambda?: number;
-  /** Epochs of phase 1 and phase 2 (default [5, 5]); without projection phase 2 simply trains on (equal budgets). */
-  epochs?: [number, number];
+  /** Epochs of phase 1 and phase 2 (default [12, 6]); without projection phase 2 simply trains on (equal budgets). */
+  epochs?: readonly [number, number];
+  /** Default 64. */
   batchSize?: number;
   /** Adam's learning rate (default 2e-3), restarted for each phase. */
   lr?: number;
-  /** Seeds the initialisation, the shuffling and the noise (default 0). */
+  /** Seeds the initialisation (Generator(seed)), the shuffling (seed + 1) and the noise (seed + 2); default 0. */
   seed?: number;
-  /**
-   * Double descent: radius η = rho · ‖W‖₁,∞ (input-channel groups) of each projected weight after phase 1;
-   * layers default ['latent']; rewind restarts phase 2 from the initial values, masks held.
-   */
-  projection?: { rho: number; layers?: ProjectedLayer[]; rewind?: boolean } | null;
+  /** Double descent by input channel; null or absent: none. */
+  projection?: CompressorProjectionOptions | null;
   onEpoch?: (phase: 1 | 2, epoch: number, loss: number) => void;
 }
 
@@ -59,7 +71,7 @@ export interface CompressionEvaluation {
   /** PSNR (dB, images in [0, 1], MSE pooled over every pixel) of the rounded latent, and of the real-valued one. */
   psnr: number;
   psnrFloat: number;
-  /** The rounded latent, [n, C, side/4, side/4] row-major. */
+  /** The rounded latent, [n, C, s, s] row-major (s = side / 2^hidden.length). */
   symbols: Int32Array;
   /** Rate of the kept latent channels. */
   rate: LatentRate;
@@ -70,8 +82,8 @@ export interface CompressionEvaluation {
 export interface CompressorHistory {
   /** Mean training loss of each epoch of each phase. */
   losses: [number[], number[]];
-  /** The radius of each projected layer (empty without projection). */
-  radii: Array<{ layer: ProjectedLayer; norm: number; radius: number }>;
+  /** The norm and radius of each projected convolution (empty without projection). */
+  radii: Array<{ layer: string; norm: number; radius: number }>;
   seconds: number;
 }
 
@@ -85,21 +97,26 @@ export class Compressor {
     return this.net.shape;
   }
 
+  /** The first decoder convolution: its input channels are the latent channels. */
+  private get latentReader(): NamedConv["conv"] {
+    return this.net.decoder.at(0) as NamedConv["conv"];
+  }
+
   /** The latent channels the decoder reads (those not removed by the projection). */
   keptChannels(): number[] {
-    const zero = new Set(layerSparsity(this.net.convs[2].conv.weight).zeroInputs);
+    const zero = new Set(layerSparsity(this.latentReader.weight).zeroInputs);
     return Array.from({ length: this.shape.channels }, (_, c) => c).filter((c) => !zero.has(c));
   }
 
   /** Per convolution, the input channels and filters that are all zero and the weights and MACs deleting them saves. */
-  sparsity(): Array<{ name: NamedConv["name"] } & LayerSparsity> {
+  sparsity(): Array<{ name: string } & LayerSparsity> {
     return this.net.convs.map(({ name, conv, outputSize }) => ({ name, ...layerSparsity(conv.weight, { bias: true, outputSize }) }));
   }
 
   /** Codes images (n × side², values in [0, 1]) and decodes them: distortion, rate and the rounded latent. */
   evaluate(images: ArrayLike<number>, batchSize = 250): CompressionEvaluation {
     const { side, channels } = this.shape, pixels = side * side, n = checkImages(images, pixels, "evaluate");
-    const spatial = (side / 4) ** 2;
+    const spatial = this.net.latentSide ** 2;
     const symbols = new Int32Array(n * channels * spatial);
     const reconstructions = new Float32Array(n * pixels);
     let squared = 0, squaredFloat = 0;
@@ -142,33 +159,49 @@ function epochCount(value: number, what: string): number {
   return value;
 }
 
-/** Projects `consumer` once on the ℓ1,∞ ball of radius rho·‖W‖₁,∞ by input channel; masks it and the dead filters of `producer`. */
-function projectChannels(consumer: Conv2d, producer: Conv2d, rho: number): { norm: number; radius: number } {
-  const [o, i, kh, kw] = consumer.weight.shape;
-  const groups = [o, i, kh * kw] as const;
-  const norm = groupedNorm("inf", consumer.weight.data, groups);
-  const radius = rho * norm;
-  projectAndMask(consumer.weight, (p) => bilevelL1InfGrouped(p.data, groups, radius, { out: p.data }));
+/** Masks the filters (and biases) of `producer` that make an input channel no weight of `consumer` reads. */
+function maskDeadFilters(consumer: NamedConv["conv"], producer: NamedConv["conv"]): void {
   const dead = new Set(layerSparsity(consumer.weight).zeroInputs);
   const window = producer.weight.size / producer.outChannels;
   const keep = (c: number) => (dead.has(c) ? 0 : 1);
   const merge = (mask: Float32Array | null, values: number[]) => values.map((v, k) => v * (mask ? mask[k] : 1));
   producer.weight.setMask(merge(producer.weight.mask, Array.from({ length: producer.weight.size }, (_, k) => keep(Math.floor(k / window)))));
   producer.bias?.setMask(merge(producer.bias.mask, Array.from({ length: producer.outChannels }, (_, c) => keep(c))));
-  return { norm, radius };
+}
+
+/** The projected convolutions, each with the one that makes its input channels. */
+function projectedPairs(net: ConvAutoencoder, layers: CompressorProjectionOptions["layers"]): Array<{ consumer: NamedConv; producer: NamedConv }> {
+  const convs = net.convs;
+  const pairs = convs.slice(1).map((consumer, k) => ({ consumer, producer: convs[k] }));
+  if (layers === undefined || layers === "all") return pairs;
+  if (layers === "latent") return pairs.filter((p) => p.consumer.name === "decoder.0");
+  if (!Array.isArray(layers) || !layers.length) throw new TypeError(`trainCompressor: projection.layers must be 'latent', 'all' or a non-empty list of convolution names; got ${JSON.stringify(layers)}`);
+  return layers.map((name) => {
+    const pair = pairs.find((p) => p.consumer.name === name);
+    if (!pair) throw new RangeError(`trainCompressor: projection.layers: ${JSON.stringify(name)} is not a convolution whose input channels another makes (${pairs.map((p) => p.consumer.name).join(", ")})`);
+    return pair;
+  });
+}
+
+function checkProjection(projection: CompressorProjectionOptions, phase1: number): Required<Omit<CompressorProjectionOptions, "layers">> & Pick<CompressorProjectionOptions, "layers"> {
+  const { rho, kind = "bilevel-l1inf", projectedEpochs = 0, rewind: restart = false, layers } = projection;
+  if (typeof rho !== "number" || !(rho >= 0) || !Number.isFinite(rho)) throw new RangeError(`trainCompressor: projection.rho must be a finite number ≥ 0; got ${rho}`);
+  if (!(kind in GROUP_NORM)) throw new TypeError(`trainCompressor: projection.kind must be one of ${Object.keys(GROUP_NORM).join(", ")}; got ${String(kind)}`);
+  if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1) throw new RangeError(`trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`);
+  return { rho, kind, projectedEpochs, rewind: restart, layers };
 }
 
 /** Trains the compressor on images (n × side², values in [0, 1]); see CompressorOptions for the defaults. */
 export function trainCompressor(images: ArrayLike<number>, options: CompressorOptions = {}): Compressor {
-  const shape: ConvAutoencoderShape = { side: options.side ?? 28, channels: options.channels ?? 4, hidden: options.hidden ?? 16, gain: options.gain ?? 10 };
+  const shape: ConvAutoencoderShape = { side: options.side ?? 28, channels: options.channels ?? 8, hidden: options.hidden ?? [16, 32], gain: options.gain ?? 10 };
   const pixels = shape.side * shape.side, n = checkImages(images, pixels, "trainCompressor");
-  const [epochs1, epochs2] = (options.epochs ?? [5, 5]).map((e, k) => epochCount(e, `epochs[${k}]`));
+  const [epochs1, epochs2] = (options.epochs ?? [12, 6]).map((e, k) => epochCount(e, `epochs[${k}]`));
   const lambda = options.lambda ?? 1e-4;
   if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`trainCompressor: lambda must be finite and ≥ 0; got ${lambda}`);
-  const projection = options.projection ?? null;
-  if (projection && !(projection.rho >= 0 && Number.isFinite(projection.rho))) throw new RangeError(`trainCompressor: projection.rho must be finite and ≥ 0; got ${projection.rho}`);
+  const projection = options.projection ? checkProjection(options.projection, epochs1) : null;
   const seed = options.seed ?? 0;
   const net = new ConvAutoencoder(shape, new Generator(seed));
+  const pairs = projection ? projectedPairs(net, projection.layers) : [];
   const initial = projection?.rewind ? net.stateDict() : null;
   const shuffling = new Generator(seed + 1), noise = new Generator(seed + 2);
   const data = tensor(Float32Array.from(images), [n, pixels]);
@@ -179,23 +212,45 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
     return lambda ? add(distortion, mul(l1Norm(y), lambda / y.size)) : distortion;
   };
   const started = performance.now();
-  const phase = (p: 1 | 2, epochs: number) => {
+  const radii: CompressorHistory["radii"] = [];
+  /** Fixes each projected weight's radius from its current norm (once). */
+  const radius = (conv: NamedConv) => {
+    const found = radii.find((r) => r.layer === conv.name);
+    if (found) return found.radius;
+    const [o, i, kh, kw] = conv.conv.weight.shape;
+    const norm = groupedNorm(GROUP_NORM[projection!.kind], conv.conv.weight.data, [o, i, kh * kw]);
+    radii.push({ layer: conv.name, norm, radius: projection!.rho * norm });
+    return projection!.rho * norm;
+  };
+  const constrain = (on: boolean) => {
+    for (const { consumer } of pairs) consumer.conv.weight.setConstraint(on ? projectionConstraint(PROJECTIONS[projection!.kind], { radius: radius(consumer) }) : null);
+  };
+  const phase = (p: 1 | 2, epochs: number, projectFrom = epochs) => {
     if (!epochs) return [];
     const optimizer = new Adam(net.parameters(), { lr: options.lr ?? 2e-3 });
+    const run = (count: number, offset: number) => fit(data, {
+      optimizer, loss, epochs: count, batchSize: options.batchSize ?? 64, generator: shuffling,
+      onEpoch: (e, mean) => options.onEpoch?.(p, offset + e, mean),
+    }).epochLosses;
     try {
-      return fit(data, { optimizer, loss, epochs, batchSize: options.batchSize ?? 64, generator: shuffling, onEpoch: (e, mean) => options.onEpoch?.(p, e, mean) }).epochLosses;
+      const losses = run(projectFrom, 0);
+      if (projectFrom === epochs) return losses;
+      constrain(true);
+      try {
+        return [...losses, ...run(epochs - projectFrom, projectFrom)];
+      } finally {
+        constrain(false);
+      }
     } finally {
       optimizer.dispose();
     }
   };
-  const losses1 = phase(1, epochs1);
-  const radii: CompressorHistory["radii"] = [];
+  const losses1 = phase(1, epochs1, projection ? epochs1 - projection.projectedEpochs : epochs1);
   if (projection) {
-    const convs = new Map(net.convs.map((c) => [c.name, c.conv]));
-    for (const layer of projection.layers ?? ["latent"]) {
-      const { consumer, producer } = PROJECTED[layer] ?? {};
-      if (!consumer) throw new RangeError(`trainCompressor: projection layer must be one of ${Object.keys(PROJECTED).join(", ")}; got ${String(layer)}`);
-      radii.push({ layer, ...projectChannels(convs.get(consumer) as Conv2d, convs.get(producer) as Conv2d, projection.rho) });
+    const constraint = (conv: NamedConv) => projectionConstraint(PROJECTIONS[projection.kind], { radius: radius(conv) });
+    for (const { consumer, producer } of pairs) {
+      projectAndMask(consumer.conv.weight, (p) => constraint(consumer).apply(p));
+      maskDeadFilters(consumer.conv, producer.conv);
     }
     if (initial) rewind(net, initial);
   }

@@ -1,17 +1,25 @@
 // Projection constraints on parameters: the package's projections, applied in place on the parameter's own
 // memory (zero-copy) by optimizer.step() — unlike TensorFlow.js's kernelConstraint, which its optimizers never
 // call — or at the end of each epoch. Groups are the input features (the columns of an out × in weight) unless
-// `axis: 'rows'` says otherwise.
-import { bilevelL11, bilevelL12, bilevelL1Inf } from "../kernels/bilevel.ts";
+// `axis: 'rows'` says otherwise; for a convolution's weight [O, I, kh, kw] (PyTorch's layout) they are likewise the
+// input channels, the grouped view [O, I, kh·kw], or with 'rows' the output filters, [1, O, I·kh·kw].
+import { bilevelGrouped, bilevelL11, bilevelL12, bilevelL1Inf } from "../kernels/bilevel.ts";
 import { projectL1Inf } from "../kernels/exact.ts";
 import { projectL1Ball } from "../kernels/vector.ts";
 import { formatShape } from "../autograd/tensor.ts";
-import type { Axis } from "../types.ts";
+import type { Axis, GroupedShape, GroupNormKind } from "../types.ts";
 import type { Parameter } from "./parameter.ts";
 
 export type ProjectionKind = "bilevelL1Inf" | "bilevelL11" | "bilevelL12" | "l1Inf" | "l1";
 
 const MATRIX_PROJECTIONS = { bilevelL1Inf, bilevelL11, bilevelL12, l1Inf: projectL1Inf };
+const GROUP_NORMS: Partial<Record<ProjectionKind, GroupNormKind>> = { bilevelL1Inf: "inf", bilevelL11: "1", bilevelL12: "2" };
+
+/** The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters (rows). */
+function groupedView(shape: readonly number[], axis: Axis): GroupedShape {
+  const [o, i] = shape, window = shape.slice(2).reduce((a, b) => a * b, 1);
+  return axis === "columns" ? [o, i, window] : [1, o, i * window];
+}
 
 export interface ConstraintOptions {
   /** The ball's radius η. */
@@ -47,13 +55,15 @@ export function projectionConstraint(kind: ProjectionKind, options: ConstraintOp
     axis,
     every,
     check(p) {
-      if (kind !== "l1" && p.shape.length !== 2) throw new RangeError(`${kind} constraint needs a 2-D parameter (out × in); got shape ${formatShape(p.shape)}`);
+      if (kind === "l1" || p.shape.length === 2 || (GROUP_NORMS[kind] && p.shape.length > 2)) return;
+      throw new RangeError(`${kind} constraint needs a 2-D parameter (out × in)${GROUP_NORMS[kind] ? " or a convolution's weight [out, in, ...window]" : ""}; got shape ${formatShape(p.shape)}`);
     },
     apply(p) {
       constraint.check(p);
       const data = p.data;
       if (kind === "l1") projectL1Ball(data, radius, { out: data });
-      else MATRIX_PROJECTIONS[kind](data, p.shape[0], p.shape[1], radius, { out: data, axis });
+      else if (p.shape.length === 2) MATRIX_PROJECTIONS[kind](data, p.shape[0], p.shape[1], radius, { out: data, axis });
+      else bilevelGrouped(GROUP_NORMS[kind] as GroupNormKind, data, groupedView(p.shape, axis), radius, { out: data });
     },
     getConfig: () => ({ kind, radius, axis, every }),
   };
