@@ -70,6 +70,22 @@ test("unary functions and their gradients", () => {
   }
 });
 
+test("unary results and gradients below the smallest normal f32 are flushed to 0 (flush-to-zero), the rest kept", () => {
+  scope(() => {
+    const be = backendFor("float32");
+    const [x] = both([-88, -90, -100, -20, 0]);
+    const [y] = both([NaN, NaN, NaN, NaN, NaN]);
+    be.unary(SIGMOID, x, y, 5);
+    assert.equal(Array.from(y.array.subarray(0, 3)), [0, 0, 0], "σ(−88) ≈ 6e-39 is subnormal in f32");
+    assert.ok(Math.abs(y.array[3] - 1 / (1 + Math.exp(20))) < 1e-15 && y.array[4] === 0.5);
+    // σ'(x)·dy with y = 1e-30 and dy = 1e-10 is 1e-40 (subnormal): 0; with dy = 1e-5 it is 1e-35 and stays.
+    const [ys] = both([1e-30, 1e-30]), [dy] = both([1e-10, 1e-5]), [dx] = both([NaN, NaN]);
+    be.unaryGrad(SIGMOID, x, ys, dy, dx, 2, false);
+    assert.is(dx.array[0], 0);
+    assert.ok(Math.abs(dx.array[1] - 1e-35) < 1e-40);
+  });
+});
+
 test("broadcasting arithmetic: every pair of operand modes, every op, in place too", () => {
   const random = rng(23);
   const sizes = { [FULL]: (r: number, c: number) => r * c, [ROW]: (_r: number, c: number) => c, [COLUMN]: (r: number) => r, [SCALAR]: () => 1 };

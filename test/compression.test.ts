@@ -39,11 +39,14 @@ test("latentRate: per-channel empirical entropy per image pixel, kept channels o
   assert.ok(Math.abs(all.entropyNtPerPixel - all.bitsPerPixel / 2) < 1e-12);
   // Base-4 Huffman: 2 and 4 symbols each get one nucleotide, so 1 nt per symbol, ½ nt per pixel per channel.
   assert.is(all.huffmanNtPerPixel, 1);
+  assert.is(all.shannonFanoNtPerPixel, 1);
+  assert.is(all.symbolsPerPixel, 1);
   assert.is(all.alphabet, 5);
   const kept = latentRate(symbols, [2, 2, 2], 4, [1]);
   assert.equal(kept.kept, [1]);
   assert.ok(Math.abs(kept.bitsPerPixel - 1) < 1e-12);
   assert.is(kept.huffmanNtPerPixel, 0.5);
+  assert.is(kept.symbolsPerPixel, 0.5);
   assert.is(kept.alphabet, 4);
   assert.throws(() => latentRate(symbols, [2, 2, 3], 4), RangeError);
   assert.throws(() => latentRate(symbols, [2, 2, 2], 4, [2]), RangeError);

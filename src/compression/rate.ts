@@ -1,9 +1,9 @@
 // The rate of a quantized latent [N, C, h, w] per pixel of the images it codes, with one static symbol table per
 // latent channel (a "factorized" entropy model): the empirical entropy of each channel's symbols, which an ideal
-// coder whose table is fitted on the same symbols reaches (an optimistic bound for unseen images), and the
-// length of the base-4 Huffman code built on those tables (src/dna), in nucleotides. A channel left out of `kept`
-// is one the decoder never reads, so it is neither stored nor transmitted.
-import { huffmanLengths } from "../dna/code-lengths.ts";
+// coder whose table is fitted on the same symbols reaches (an optimistic bound for unseen images), and the lengths
+// of the base-4 Huffman and Shannon–Fano codes built on those tables (src/dna), in nucleotides. A channel left out
+// of `kept` is one the decoder never reads, so it is neither stored nor transmitted.
+import { huffmanLengths, shannonFanoLengths } from "../dna/code-lengths.ts";
 import { entropy4, histogram, meanLength } from "../dna/histogram.ts";
 
 export interface LatentRate {
@@ -17,6 +17,10 @@ export interface LatentRate {
   entropyNtPerPixel: number;
   /** Base-4 Huffman codes, one per kept channel: Σ codeword lengths per image pixel, in nucleotides. */
   huffmanNtPerPixel: number;
+  /** The same with base-4 Shannon–Fano codes. */
+  shannonFanoNtPerPixel: number;
+  /** Latent symbols of the kept channels per image pixel (divides the nt/px figures into nt per symbol). */
+  symbolsPerPixel: number;
   /** Distinct symbols over the kept channels. */
   alphabet: number;
 }
@@ -32,7 +36,7 @@ export function latentRate(symbols: ArrayLike<number>, shape: readonly [n: numbe
   for (const c of counted) if (!Number.isSafeInteger(c) || c < 0 || c >= channels) throw new RangeError(`latentRate: kept channel ${c} is not in 0..${channels - 1}`);
   const perImage = spatial / pixels;
   const channelBitsPerPixel: number[] = [];
-  const huffman: number[] = [];
+  const huffman: number[] = [], fano: number[] = [];
   const alphabet = new Set<number>();
   for (let c = 0; c < channels; c++) {
     const values = new Float64Array(n * spatial);
@@ -40,6 +44,7 @@ export function latentRate(symbols: ArrayLike<number>, shape: readonly [n: numbe
     const h = histogram(values);
     channelBitsPerPixel.push(2 * entropy4(h) * perImage);
     huffman.push(meanLength(h, huffmanLengths(h)) * perImage);
+    fano.push(meanLength(h, shannonFanoLengths(h)) * perImage);
     if (counted.includes(c)) for (const s of h.keys()) alphabet.add(s);
   }
   const bitsPerPixel = counted.reduce((sum, c) => sum + channelBitsPerPixel[c], 0);
@@ -49,6 +54,8 @@ export function latentRate(symbols: ArrayLike<number>, shape: readonly [n: numbe
     channelBitsPerPixel,
     entropyNtPerPixel: bitsPerPixel / 2,
     huffmanNtPerPixel: counted.reduce((sum, c) => sum + huffman[c], 0),
+    shannonFanoNtPerPixel: counted.reduce((sum, c) => sum + fano[c], 0),
+    symbolsPerPixel: counted.length * perImage,
     alphabet: alphabet.size,
   };
 }
