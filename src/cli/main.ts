@@ -83,6 +83,7 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     out: { type: "string", short: "o", value: "FILE", help: "the file to write (required): the .dna text (encode) or the original file (decode)" },
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
+    integers: { type: "boolean", help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes" },
     oligo: { type: "string", value: "N", help: `encode: nucleotides per oligo (line), header included (default 200; at least ${MIN_OLIGO} with --constrained)` },
     json: COMMON.json,
     help: COMMON.help,
@@ -235,7 +236,7 @@ async function dna(args: string[]): Promise<void> {
   const out = s("out");
   if (out === undefined) throw new UsageError("-o/--out FILE is required");
   if (action === "decode") {
-    const given = ["code", "oligo", "constrained"].find((name) => v[name] !== undefined);
+    const given = ["code", "oligo", "constrained", "integers"].find((name) => v[name] !== undefined);
     if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
     return runDnaDecode({ file, out, json: Boolean(v.json) });
   }
@@ -243,7 +244,7 @@ async function dna(args: string[]): Promise<void> {
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
   const constrained = Boolean(v.constrained);
-  runDnaEncode({ file, out, code, constrained, oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
+  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
 }
 
 async function vae(args: string[]): Promise<void> {

@@ -342,12 +342,33 @@ test("predict: a model feature missing from the table, and a file that is not a 
     }
   });
 
+  test("dna encode --integers: a quantized latent (32-bit little-endian words) round trips; a ragged file is exit code 1", () => {
+    // Laplacian-like signed symbols, as a rounded latent holds them, including extreme values.
+    const latent = Int32Array.from({ length: 3000 }, (_, i) => (i === 0 ? -2147483648 : i === 1 ? 2147483647 : Math.round(Math.log(random()) * (random() < 0.5 ? 2 : -2))));
+    writeFileSync(join(dir, "latent.i32"), new Uint8Array(latent.buffer));
+    const r = cli("dna", "encode", "latent.i32", "-o", "latent.dna", "--integers", "--constrained", "--json");
+    assert.is(r.status, 0, r.stderr);
+    const stats = JSON.parse(r.stdout);
+    assert.is(stats.alphabet, "integers");
+    assert.is(stats.symbols, latent.length);
+    assert.is(stats.bitsPerNucleotide, null);
+    assert.ok(stats.meanLength >= stats.entropy && stats.meanLength < stats.entropy + 1 && stats.longestHomopolymer <= 3);
+    assert.is(cli("dna", "decode", "latent.dna", "-o", "latent.out").status, 0);
+    assert.equal(new Uint8Array(readFileSync(join(dir, "latent.out"))), new Uint8Array(latent.buffer));
+    writeFileSync(join(dir, "ragged.i32"), new Uint8Array(10));
+    const bad = cli("dna", "encode", "ragged.i32", "-o", "ragged.dna", "--integers");
+    assert.is(bad.status, 1);
+    assert.match(bad.stderr, /ragged\.i32.*10 bytes are not a whole number of 32-bit integers/);
+    assert.not.ok(existsSync(join(dir, "ragged.dna")));
+  });
+
   test("dna: usage errors are exit code 2", () => {
     for (const args of [
       ["encode", "blob.bin"],
       ["encode", "blob.bin", "-o", "x.dna", "--code", "arithmetic"],
       ["encode", "blob.bin", "-o", "x.dna", "--constrained", "--oligo", "10"],
       ["decode", "good.dna", "-o", "x.out", "--constrained"],
+      ["decode", "good.dna", "-o", "x.out", "--integers"],
       ["transcribe", "blob.bin", "-o", "x"],
     ]) {
       const r = cli("dna", ...args);
