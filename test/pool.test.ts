@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as sp from "../src/index.ts";
-import type { Axis, GroupNormKind } from "../src/types.ts";
+import type { Axis, GroupedShape, GroupNormKind } from "../src/types.ts";
 import { assertClose, assertNear, FLOAT_TYPES, maxAbs, messyValues, randomInt, rng, tolerance } from "./helpers.ts";
 
 const test = suite("thread pool: same results as the calling thread, queued calls, faults");
@@ -11,6 +11,7 @@ interface Hooks {
   __terminateWorker(i: number): void;
   __sabotage(i: number, how: "throw" | "terminate"): void;
   __setMinParallelElements(elements: number): void;
+  __wakeWorkers(): void;
 }
 const hooks = (pool: sp.Pool) => pool as sp.Pool & Hooks;
 
@@ -303,6 +304,34 @@ test("faults: a worker that throws or dies fails that call only; the pool replac
     assert.equal((settled[1] as PromiseFulfilledResult<Float32Array>).value, expected);
     assert.is((settled[2] as PromiseFulfilledResult<number>).value, sp.normL1Inf(y, rows, cols));
     assert.is(pool.threads, 2);
+  });
+});
+
+test("a worker woken without a task (Atomics.wait may return so) does not run its last one again", async () => {
+  await withPool(4, async (pool) => {
+    if (pool.threads === 1) return; // no workers to wake
+    hooks(pool).__setMinParallelElements(1);
+    const random = rng(11);
+    const shape: GroupedShape = [1, 15, 1];
+    // In place in the pool's memory, so that a second run of a worker's apply task would scale its block again.
+    const x = pool.allocate(15);
+    try {
+      for (let round = 0; round < 10; round++) {
+        const y = Float64Array.from(messyValues(random, 15));
+        const radius = sp.groupedNorm("2", y, shape) / 2;
+        const expected = sp.bilevelL12Grouped(y, shape, radius);
+        x.array.set(y);
+        await pool.bilevelL12Grouped(x, shape, radius, { out: x });
+        assert.equal(x.array, expected, `round ${round}`);
+        await new Promise((resolve) => setTimeout(resolve, 2)); // the workers wait for their next task
+        hooks(pool).__wakeWorkers();
+        // A worker finishes whatever the wake-up set it doing before it takes its task of this call.
+        await pool.groupedNorm("2", y, shape);
+        assert.equal(x.array, expected, `round ${round}, after the wake-up`);
+      }
+    } finally {
+      x.free();
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 // The control block: one slot per worker in the shared memory, through which the caller posts kernel calls and
 // the worker reports back, with Atomics.wait / notify instead of one message round-trip per task.
 //   caller: writes KERNEL, ARGC and the arguments, then bumps SEQ and notifies it;
-//   worker: blocked on SEQ, runs the kernel, writes RESULT (or FAILED and a message), then sets DONE = SEQ and
-//           notifies it. The Atomics store/load pair on SEQ and on DONE orders the plain writes around it.
+//   worker: blocked until SEQ moves past the task it last ran (a wake-up alone is no task), runs the kernel,
+//           writes RESULT (or FAILED and a message), then sets DONE = SEQ and notifies it. The Atomics store/load
+//           pair on SEQ and on DONE orders the plain writes around it.
 // Slots are 384 bytes, a multiple of 64, so no two workers write to one cache line.
 
 export const SLOT_BYTES = 384;

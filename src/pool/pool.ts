@@ -217,6 +217,11 @@ class ThreadPool implements Pool {
     this.team?.sabotage(i, how);
   }
 
+  /** @internal Test hook: wakes the workers without a task. */
+  __wakeWorkers(): void {
+    this.team?.wake();
+  }
+
   /** @internal Test hook: the size from which matrices go to the workers (every projection's). */
   __setMinParallelElements(elements: number): void {
     this.#minParallelElements = this.#minParallelExactElements = Math.max(1, elements);

@@ -110,6 +110,11 @@ export class Team {
     this.#sabotage.set(i, how);
   }
 
+  /** Test hook: wakes every worker without posting a task, as Atomics.wait may return on its own. */
+  wake(): void {
+    for (const member of this.#members) Atomics.notify(member.slot.control, SEQ);
+  }
+
   /** Whether idle workers keep the host process alive: only while pool calls are pending. */
   keepAlive(on: boolean): void {
     this.#keepAlive = on;

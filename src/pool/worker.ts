@@ -45,7 +45,9 @@ function serve({ module, memory, slot, seq, notifyByMessage }: WorkerInit): void
   const message = new Uint16Array(memory.buffer, slot + MESSAGE_OFFSET, MESSAGE_CHARS);
   port.postMessage({ ready: true });
   for (let seen = seq; ; ) {
-    Atomics.wait(control, SEQ, seen);
+    // Only a new SEQ is a task: Atomics.wait also returns "ok" on wake-ups that post none (seen in Node), and
+    // running the last kernel again would, in place, apply its thresholds to its block a second time.
+    while (Atomics.load(control, SEQ) === seen) Atomics.wait(control, SEQ, seen);
     seen = Atomics.load(control, SEQ);
     const kernel = control[KERNEL];
     if (kernel === STOP) return;
