@@ -5,7 +5,8 @@
 // channel-carrying convolution at the radii the anchor used (ρ = 0.3, 0.15) and a lighter one (0.5), one run on the
 // latent channels only, and one projected once at the end of phase 1 (the supervised autoencoder's schedule).
 // Usage: npm run build && node bench/conv-results.mjs [--quick] [--only mnist|fashion]   (about 40 minutes on 2 cores)
-// --only reruns one data set and keeps the other's results (docs/conv/results.json) and figures as they are.
+// --only reruns one data set and keeps the other's results (docs/conv/results.json) and reconstruction grid;
+// --report retrains nothing: docs/conv.md and the plots from docs/conv/results.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as Plot from "@observablehq/plot";
@@ -18,6 +19,7 @@ const here = (path) => new URL(path, import.meta.url);
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const quick = process.argv.includes("--quick");
 const only = arg("--only");
+const report = process.argv.includes("--report");
 const [TRAIN, TEST] = quick ? [1000, 500] : [8000, 2000];
 const PIXELS = 784;
 const EPOCHS = quick ? [2, 1] : [12, 6];
@@ -69,8 +71,8 @@ const saving = (r, dense) => 1 - r.macs.after / dense.macs.before;
 const GRID = ["dense C = 8", "ℓ1,∞ ρ = 0.3", "ℓ1,∞ ρ = 0.15", "ℓ1,1 ρ = 0.3", "dense C = 2"];
 const gridLabelsOf = (results) => results.filter((r) => GRID.includes(r.label)).map((r) => r.label);
 
-/** PSNR against rate, and against the share of multiply-accumulates removed; a grid of reconstructions. */
-function figures(data, results) {
+/** PSNR against rate, and against the share of multiply-accumulates removed. */
+function plots(data, results) {
   const dense = results.find((r) => r.label === "dense C = 8");
   const rows = results.map((r) => ({ ...r, rateBits: r.rate.bitsPerPixel, removed: 100 * saving(r, dense), family: family(r) }));
   const common = { width: 600, height: 380, marginLeft: 50, marginRight: 40, y: { label: "PSNR of the rounded latent (dB)", grid: true }, color: { legend: true } };
@@ -78,6 +80,10 @@ function figures(data, results) {
   writeFileSync(here(`../docs/conv/${data.slug}-psnr-rate.svg`), plotSvg({ ...common, title: `${data.name}: PSNR against rate`, x: { label: "rate of the kept latent channels (bits per image pixel)", grid: true }, marks: marks("rateBits") }));
   const band = [Plot.ruleY([dense.psnr - 1], { stroke: "#999", strokeDasharray: "4,3" }), Plot.ruleX([45], { stroke: "#999", strokeDasharray: "4,3" })];
   writeFileSync(here(`../docs/conv/${data.slug}-psnr-macs.svg`), plotSvg({ ...common, title: `${data.name}: PSNR against multiply-accumulates removed (C = 8; dashed: 1 dB below dense, 45 %)`, x: { label: "MACs removed per image (%)", grid: true, domain: [0, 100] }, marks: [...band, ...marks("removed")] }));
+}
+
+/** The first ten test images and their reconstructions by a few of the runs. */
+function reconstructionGrid(data, results) {
   const image = (flat, i) => flat.subarray(i * PIXELS, (i + 1) * PIXELS);
   const shown = results.filter((r) => GRID.includes(r.label));
   const grid = [Array.from({ length: 10 }, (_, i) => image(data.test, i)), ...shown.map((r) => Array.from({ length: 10 }, (_, i) => image(r.reconstructions, i)))];
@@ -91,10 +97,11 @@ const signed = (x) => (x >= 0 ? "+" : "−") + f2(Math.abs(x));
 function section(data, results, gridLabels) {
   const dense = results.find((r) => r.label === "dense C = 8");
   const training = results.reduce((sum, r) => sum + r.secondsPerEpoch * (EPOCHS[0] + EPOCHS[1]), 0) / 60;
-  const lines = [`## ${data.name}`, "", `Data: ${data.source}. ${results.length} runs, ${training.toFixed(1)} minutes of training.`, ""];
-  lines.push("| run | latent channels kept | PSNR quantized / float (dB) | Δ vs dense C = 8 | rate (bits/px) | MACs/image (fewer than dense C = 8) | parameters | s/epoch |", "|---|---|---|---|---|---|---|---|");
+  const lines = [`## ${data.name}`, "", `Data: ${data.source}. ${results.length} runs, ${training.toFixed(1)} minutes of training. "Channels removed": the input channels of encoder.2 … decoder.6 that no weight reads (each one a filter its producer need not compute). s/epoch: wall time per epoch, on a machine shared with other jobs (the time beside PyTorch's is in bench/reference/conv-results.md).`, ""];
+  lines.push("| run | latent channels kept | channels removed | PSNR quantized / float (dB) | Δ vs dense C = 8 | rate (bits/px) | MACs/image (fewer than dense C = 8) | parameters | s/epoch |", "|---|---|---|---|---|---|---|---|---|");
   for (const r of results) {
-    lines.push(`| ${r.label} | ${r.kept.length} / ${r.channels} | ${f2(r.psnr)} / ${f2(r.psnrFloat)} | ${r === dense ? "–" : signed(r.psnr - dense.psnr)} | ${f3(r.rate.bitsPerPixel)} | ${r.macs.after} (${(100 * saving(r, dense)).toFixed(0)} %) | ${r.parameters.after} | ${r.secondsPerEpoch.toFixed(1)} |`);
+    const carriers = r.layers.slice(1), removed = carriers.reduce((sum, l) => sum + l.zeroInputs, 0), channels = carriers.reduce((sum, l) => sum + l.inputs, 0);
+    lines.push(`| ${r.label} | ${r.kept.length} / ${r.channels} | ${removed} / ${channels} | ${f2(r.psnr)} / ${f2(r.psnrFloat)} | ${r === dense ? "–" : signed(r.psnr - dense.psnr)} | ${f3(r.rate.bitsPerPixel)} | ${r.macs.after} (${(100 * saving(r, dense)).toFixed(0)} %) | ${r.parameters.after} | ${r.secondsPerEpoch.toFixed(1)} |`);
   }
   const names = results[0].layers.map((l) => l.name);
   lines.push("", "Per layer (`nn.layerSparsity`): zero input channels / zero filters, and MACs per image before → after deleting them (kh·kw·(C_out − zero filters)·(C_in − zero channels)·H_out·W_out). decoder.0's input channels are the latent channels.", "",
@@ -113,7 +120,7 @@ function section(data, results, gridLabels) {
 
 /** The issue's targets, read off the runs: the largest MAC saving within 1.0 dB and within 2.5 dB of dense C = 8. */
 function targets(all) {
-  const lines = ["## Against the targets", "", "Targets (from the PyTorch anchor: −47 % MACs at −0.87 dB, −86 % at −2.2 dB): at least 45 % fewer MACs within 1.0 dB of the dense model (stretch: 80 % within 2.5 dB). Each line is read off the table above; the radii are the anchor's, fixed before these runs, not chosen on the test images.", ""];
+  const lines = ["## Against the targets", "", "Targets (from the PyTorch anchor: −47 % MACs at −0.87 dB, −86 % at −2.2 dB): at least 45 % fewer MACs within 1.0 dB of the dense model (stretch: 80 % within 2.5 dB). Each line is read off the tables below; the radii are the anchor's, fixed before these runs, not chosen on the test images.", ""];
   for (const { data, results } of all) {
     const dense = results.find((r) => r.label === "dense C = 8");
     const projectedRuns = results.filter((r) => r.projection);
@@ -140,11 +147,12 @@ const DATASETS = [
 mkdirSync(here("../docs/conv"), { recursive: true });
 const started = Date.now();
 const saved = here("../docs/conv/results.json");
-const previous = only && existsSync(saved) ? JSON.parse(readFileSync(saved, "utf8")).runs : [];
+const previous = (only || report) && existsSync(saved) ? JSON.parse(readFileSync(saved, "utf8")).runs : [];
 const skipped = [];
 const all = DATASETS.flatMap((data) => {
-  if (only && only !== data.slug) {
+  if (report || (only && only !== data.slug)) {
     const kept = previous.find((p) => p.dataset === data.name);
+    if (kept) plots(data, kept.results);
     return kept ? [{ data, results: kept.results, gridLabels: gridLabelsOf(kept.results) }] : [];
   }
   const images = data.load();
@@ -153,7 +161,8 @@ const all = DATASETS.flatMap((data) => {
     return [];
   }
   const results = runAll({ ...data, ...images }, data.runs);
-  return [{ data, results, gridLabels: figures({ ...data, ...images }, results) }];
+  plots(data, results);
+  return [{ data, results, gridLabels: reconstructionGrid({ ...data, ...images }, results) }];
 });
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 const json = all.map(({ data, results }) => ({ dataset: data.name, results: results.map(({ reconstructions: _, ...r }) => r) }));
@@ -162,7 +171,7 @@ writeFileSync(saved, JSON.stringify({ options: COMMON, projectedEpochs: PROJECTE
 const header = [
   "# Convolutional autoencoders: rate, distortion, and channels removed by projection",
   "",
-  "_Written by `bench/conv-results.mjs`" + (quick ? " **with --quick (1 000 / 500 images, 2 + 1 epochs): not the reported numbers**" : "") + `${only ? ` --only ${only} (the other data set's runs are kept from an earlier run)` : ""}; ${minutes} minutes on ${cpus().length} cores (${cpus()[0].model}, Node ${process.versions.node}), one thread._`,
+  "_Written by `bench/conv-results.mjs`" + (quick ? " **with --quick (1 000 / 500 images, 2 + 1 epochs): not the reported numbers**" : "") + `${only ? ` --only ${only} (the other data set's runs are kept from an earlier run)` : ""}${report ? " --report (from the saved results)" : ""}; ${minutes} minutes on ${cpus().length} cores (${cpus()[0].model}, Node ${process.versions.node}), one thread._`,
   "",
   "**Model** (`trainCompressor`, `src/compression/`; the PyTorch anchor's 14k-parameter design): encoder Conv2d(1→16, 3, stride 2) → ReLU → Conv2d(16→32, 3, stride 2) → ReLU → Conv2d(32→C, 3), times a fixed gain 10, giving a C × 7 × 7 latent y; decoder Conv2d(C→32) → ReLU → Upsample(×2) → Conv2d(32→16) → ReLU → Upsample(×2) → Conv2d(16→1) → sigmoid; all 3 × 3 with padding 1. 14 217 parameters and 1.50 M multiply-accumulates per image at C = 8.",
   `**Training:** loss = MSE(x, D(y + u)) + λ·mean|y| with u ~ U(−½, ½) (Ballé et al.'s stand-in for rounding), λ = ${COMMON.lambda} (a Laplace-prior rate proxy); Adam lr ${COMMON.lr}, batch ${COMMON.batchSize}, ${EPOCHS[0]} + ${EPOCHS[1]} epochs (a fresh Adam for the second phase), seed 0, ${TRAIN} training and ${TEST} test images. Batch 64, not the anchor's 256: at 256 both this model and the same model in PyTorch sit for 3 epochs on the plateau where the decoder outputs black.`,
