@@ -3,7 +3,7 @@
 // image), and the double descent removes whole latent channels that stay exactly zero through phase 2.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { addUniformNoise, Generator, groupedNorm, latentRate, noGrad, roundLatent, roundSymbols, scope, tensor, trainCompressor, F } from "../src/index.ts";
+import { addUniformNoise, ConvAutoencoder, Generator, groupedNorm, latentRate, noGrad, roundLatent, roundSymbols, scope, tensor, trainCompressor, F } from "../src/index.ts";
 
 const test = suite("compression: conv autoencoder, quantized latent, rate, double descent");
 
@@ -144,6 +144,12 @@ test("projected epochs keep every layer in its ball; all layers by input channel
       assert.ok(Math.abs(history[k].radius - 0.3 * history[k].norm) <= 1e-12 * history[k].norm);
     });
     first.dispose();
+    // Projected from the first step: the radii come from the initial weights.
+    const fromStart = trainCompressor(train, { ...SMALL, epochs: [1, 0], projection: { rho: 0.3, kind, projectedEpochs: 1 } });
+    const initial = new ConvAutoencoder({ side: SIDE, channels: 4, hidden: [4, 4], gain: 10 }, new Generator(SMALL.seed));
+    initial.convs.slice(1).forEach(({ conv }, k) => assert.ok(Math.abs(groupedNorm(norm, conv.weight.data, [conv.outChannels, conv.inChannels, 9]) - fromStart.history.radii[k].norm) <= 1e-6 * fromStart.history.radii[k].norm));
+    initial.dispose();
+    fromStart.dispose();
     // Projecting during training is not projecting once at the end.
     const once = trainCompressor(train, { ...SMALL, epochs: [3, 0], projection: { rho: 0.3, kind } });
     assert.not.equal(Array.from(once.net.convs[3].conv.weight.data), Array.from(model.net.convs[3].conv.weight.data));

@@ -213,43 +213,39 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
   };
   const started = performance.now();
   const radii: CompressorHistory["radii"] = [];
-  /** Fixes each projected weight's radius from its current norm (once). */
-  const radius = (conv: NamedConv) => {
-    const found = radii.find((r) => r.layer === conv.name);
-    if (found) return found.radius;
-    const [o, i, kh, kw] = conv.conv.weight.shape;
-    const norm = groupedNorm(GROUP_NORM[projection!.kind], conv.conv.weight.data, [o, i, kh * kw]);
-    radii.push({ layer: conv.name, norm, radius: projection!.rho * norm });
-    return projection!.rho * norm;
+  /** The projection of each weight, its radius fixed from the weight's norm the first time it is asked for. */
+  const constraintOf = ({ name, conv }: NamedConv, { kind, rho }: CompressorProjectionOptions & { kind: CompressorProjection }) => {
+    let found = radii.find((r) => r.layer === name);
+    if (!found) {
+      const [o, i, kh, kw] = conv.weight.shape;
+      const norm = groupedNorm(GROUP_NORM[kind], conv.weight.data, [o, i, kh * kw]);
+      radii.push((found = { layer: name, norm, radius: rho * norm }));
+    }
+    return projectionConstraint(PROJECTIONS[kind], { radius: found.radius });
   };
-  const constrain = (on: boolean) => {
-    for (const { consumer } of pairs) consumer.conv.weight.setConstraint(on ? projectionConstraint(PROJECTIONS[projection!.kind], { radius: radius(consumer) }) : null);
-  };
-  const phase = (p: 1 | 2, epochs: number, projectFrom = epochs) => {
-    if (!epochs) return [];
+  const phase = (p: 1 | 2, epochs: number, projectedEpochs = 0) => {
     const optimizer = new Adam(net.parameters(), { lr: options.lr ?? 2e-3 });
-    const run = (count: number, offset: number) => fit(data, {
+    const run = (count: number, offset: number) => (count ? fit(data, {
       optimizer, loss, epochs: count, batchSize: options.batchSize ?? 64, generator: shuffling,
       onEpoch: (e, mean) => options.onEpoch?.(p, offset + e, mean),
-    }).epochLosses;
+    }).epochLosses : []);
     try {
-      const losses = run(projectFrom, 0);
-      if (projectFrom === epochs) return losses;
-      constrain(true);
+      const losses = run(epochs - projectedEpochs, 0);
+      if (!projectedEpochs || !projection) return losses;
+      for (const { consumer } of pairs) consumer.conv.weight.setConstraint(constraintOf(consumer, projection));
       try {
-        return [...losses, ...run(epochs - projectFrom, projectFrom)];
+        return [...losses, ...run(projectedEpochs, epochs - projectedEpochs)];
       } finally {
-        constrain(false);
+        for (const { consumer } of pairs) consumer.conv.weight.setConstraint(null);
       }
     } finally {
       optimizer.dispose();
     }
   };
-  const losses1 = phase(1, epochs1, projection ? epochs1 - projection.projectedEpochs : epochs1);
+  const losses1 = phase(1, epochs1, projection?.projectedEpochs);
   if (projection) {
-    const constraint = (conv: NamedConv) => projectionConstraint(PROJECTIONS[projection.kind], { radius: radius(conv) });
     for (const { consumer, producer } of pairs) {
-      projectAndMask(consumer.conv.weight, (p) => constraint(consumer).apply(p));
+      projectAndMask(consumer.conv.weight, (p) => constraintOf(consumer, projection).apply(p));
       maskDeadFilters(consumer.conv, producer.conv);
     }
     if (initial) rewind(net, initial);
