@@ -9,7 +9,8 @@ import sys
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-from torch import nn  # noqa: E402  (after the thread variables)
+import torch  # noqa: E402  (after the thread variables)
+from torch import nn  # noqa: E402
 
 
 def log(*args):
@@ -24,6 +25,14 @@ def loaded_blas_libraries():
     except OSError:
         return []
     return sorted(p for p in paths if re.search(r"blas|mkl|blis|lapack", os.path.basename(p)))
+
+
+def one_thread():
+    """Puts torch on one thread and logs its version and the BLAS it mapped; returns that BLAS list for the report."""
+    torch.set_num_threads(1)
+    blas = loaded_blas_libraries()
+    log(f"torch {torch.__version__}, threads {torch.get_num_threads()}, BLAS {blas}")
+    return blas
 
 
 class SAE(nn.Module):

@@ -29,7 +29,7 @@ import sys
 
 # torch_env first: it sets one thread before torch loads.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from torch_env import loaded_blas_libraries, log  # noqa: E402
+from torch_env import log, one_thread  # noqa: E402
 
 import argparse
 import json
@@ -331,11 +331,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("config")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    blas = one_thread()
     with open(args.config) as f:
         cfg = json.load(f)
-    blas = loaded_blas_libraries()
-    log(f"torch {torch.__version__}, threads {torch.get_num_threads()}, BLAS {blas}")
     data = {k: load_f32(v) for k, v in cfg["data"].items()}
     out = {"runs": []}
     if cfg.get("gradientCheck"):

@@ -25,7 +25,7 @@ import sys
 
 # torch_env first: it sets one thread before torch loads.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from torch_env import loaded_blas_libraries, log  # noqa: E402
+from torch_env import log, one_thread  # noqa: E402
 
 import argparse
 import json
@@ -157,11 +157,9 @@ def main():
     ap.add_argument("--models", default="sae,vae")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    blas = one_thread()
     with open(args.config) as f:
         cfg = json.load(f)
-    blas = loaded_blas_libraries()
-    log(f"torch {torch.__version__}, threads {torch.get_num_threads()}, BLAS {blas}")
     results = {}
     for name in args.models.split(","):
         log(f"torch: {name}")

@@ -24,7 +24,7 @@ import sys
 
 # torch_env first: it sets one thread before torch loads.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from torch_env import SAE, loaded_blas_libraries, log  # noqa: E402
+from torch_env import SAE, log, one_thread  # noqa: E402
 
 import argparse
 import json
@@ -153,7 +153,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0, help="torch.manual_seed(1000 * seed + fold) before each fold (default 0)")
     ap.add_argument("--max-folds", type=int, default=0, help="only the first N folds (0 = all)")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    blas = one_thread()
     _self_check()
 
     with open(args.config) as f:
@@ -165,8 +165,6 @@ def main():
     folds = cfg["folds"][: args.max_folds or None]
     informative = set(cfg["informative"]) if cfg.get("informative") else None
     n = x.shape[0]
-    blas = loaded_blas_libraries()
-    log(f"torch {torch.__version__}, threads {torch.get_num_threads()}, BLAS {blas}")
     if any("/blas/libblas.so" in l for l in blas):
         log("WARNING: torch is calling the reference (netlib) BLAS; timings will be far slower than with OpenBLAS")
 
