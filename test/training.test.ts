@@ -203,6 +203,7 @@ test("constraints on a Conv2d weight [O, I, kh, kw]: groups are its input channe
     for (const [axis, view] of [["columns", [6, 5, 9]], ["rows", [1, 6, 45]]] as const) {
       const conv = new nn.Conv2d(5, 6, 3, { generator: new Generator(1) });
       conv.weight.data.set(values);
+      assert.is(nn.bilevelNorm(kind, conv.weight, axis), groupedNorm(norm, values, view));
       const radius = 0.3 * groupedNorm(norm, values, view);
       conv.weight.setConstraint(nn.projectionConstraint(kind, { radius, axis }));
       conv.weight.constraint!.apply(conv.weight);

@@ -10,22 +10,20 @@ import { scope } from "../autograd/arena.ts";
 import { l1Norm, mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
-import { groupedNorm } from "../kernels/bilevel.ts";
-import { projectionConstraint } from "../nn/constraints.ts";
+import { bilevelNorm, projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import { projectAndMask, rewind } from "../nn/prune.ts";
 import { layerSparsity, type LayerSparsity } from "../nn/sparsity.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { PROJECTIONS } from "../sae/options.ts";
-import type { GroupNormKind } from "../types.ts";
 import { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./conv-autoencoder.ts";
 import { addUniformNoise, roundLatent, roundSymbols } from "./quantize.ts";
 import { latentRate, type LatentRate } from "./rate.ts";
 
 /** The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms). */
 export type CompressorProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12";
-const GROUP_NORM: Record<CompressorProjection, GroupNormKind> = { "bilevel-l1inf": "inf", "bilevel-l11": "1", "bilevel-l12": "2" };
+const KINDS: readonly CompressorProjection[] = ["bilevel-l1inf", "bilevel-l11", "bilevel-l12"];
 
 export interface CompressorProjectionOptions {
   /** The radius: η = rho · ‖W‖ of each projected weight (its own norm, input-channel groups). */
@@ -186,7 +184,7 @@ function projectedPairs(net: ConvAutoencoder, layers: CompressorProjectionOption
 function checkProjection(projection: CompressorProjectionOptions, phase1: number): Required<Omit<CompressorProjectionOptions, "layers">> & Pick<CompressorProjectionOptions, "layers"> {
   const { rho, kind = "bilevel-l1inf", projectedEpochs = 0, rewind: restart = false, layers } = projection;
   if (typeof rho !== "number" || !(rho >= 0) || !Number.isFinite(rho)) throw new RangeError(`trainCompressor: projection.rho must be a finite number ≥ 0; got ${rho}`);
-  if (!(kind in GROUP_NORM)) throw new TypeError(`trainCompressor: projection.kind must be one of ${Object.keys(GROUP_NORM).join(", ")}; got ${String(kind)}`);
+  if (!KINDS.includes(kind)) throw new TypeError(`trainCompressor: projection.kind must be one of ${KINDS.join(", ")}; got ${String(kind)}`);
   if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1) throw new RangeError(`trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`);
   return { rho, kind, projectedEpochs, rewind: restart, layers };
 }
@@ -217,8 +215,7 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
   const constraintOf = ({ name, conv }: NamedConv, { kind, rho }: CompressorProjectionOptions & { kind: CompressorProjection }) => {
     let found = radii.find((r) => r.layer === name);
     if (!found) {
-      const [o, i, kh, kw] = conv.weight.shape;
-      const norm = groupedNorm(GROUP_NORM[kind], conv.weight.data, [o, i, kh * kw]);
+      const norm = bilevelNorm(PROJECTIONS[kind], conv.weight);
       radii.push((found = { layer: name, norm, radius: rho * norm }));
     }
     return projectionConstraint(PROJECTIONS[kind], { radius: found.radius });

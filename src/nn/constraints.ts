@@ -3,7 +3,7 @@
 // call — or at the end of each epoch. Groups are the input features (the columns of an out × in weight) unless
 // `axis: 'rows'` says otherwise; for a convolution's weight [O, I, kh, kw] (PyTorch's layout) they are likewise the
 // input channels, the grouped view [O, I, kh·kw], or with 'rows' the output filters, [1, O, I·kh·kw].
-import { bilevelGrouped, bilevelL11, bilevelL12, bilevelL1Inf } from "../kernels/bilevel.ts";
+import { bilevelGrouped, bilevelL11, bilevelL12, bilevelL1Inf, groupedNorm } from "../kernels/bilevel.ts";
 import { projectL1Inf } from "../kernels/exact.ts";
 import { projectL1Ball } from "../kernels/vector.ts";
 import { formatShape } from "../autograd/tensor.ts";
@@ -40,6 +40,13 @@ export interface Constraint {
   /** Throws a RangeError if the parameter's shape does not suit the projection. */
   check(parameter: Parameter): void;
   getConfig(): { kind: ProjectionKind; radius: number; axis: Axis; every: "step" | "epoch" };
+}
+
+/** ‖W‖ of a parameter (2-D or a convolution's weight) in the grouping a bilevel `kind` constraint with `axis` projects it. */
+export function bilevelNorm(kind: ProjectionKind, parameter: Parameter, axis: Axis = "columns"): number {
+  const norm = GROUP_NORMS[kind];
+  if (!norm || parameter.shape.length < 2) throw new RangeError(`bilevelNorm: needs a bilevel kind and a parameter [out, in, ...window]; got ${kind} and shape ${formatShape(parameter.shape)}`);
+  return groupedNorm(norm, parameter.data, groupedView(parameter.shape, axis));
 }
 
 /** A constraint that keeps a parameter inside the `kind` ball of radius options.radius. */
