@@ -46,17 +46,17 @@ const CHECKS = {
   "bun.ts": async () => printing(await run(commands.bun("examples/bun.ts"))),
   "browser.html": async () => {
     if (!findChromium()) return { skip: NO_CHROMIUM };
-    return printing({ output: await runPage("examples/browser.html", { done: printsExpected, timeout: 30_000 }), status: 0 });
+    return printing({ output: await runPage("examples/browser.html", { done: printsExpected }), status: 0 });
   },
   "worker.js": workerExample,
   "distributed.mjs": async () => selfChecking(await run(commands.node("examples/distributed.mjs"))),
   // The demo cross-validates 6 settings × 20 runs: about a minute alone, more beside another runtime's tests.
-  "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"), { timeout: 300_000 })),
+  "demo.mjs": async () => selfChecking(await run(commands.node("examples/demo.mjs"))),
   "projections.mjs": async () => selfChecking(await run(commands.node("examples/projections.mjs"))),
   "autograd.mjs": async () => selfChecking(await run(commands.node("examples/autograd.mjs"))),
   "tfjs.mjs": async () => selfChecking(await run(commands.node("examples/tfjs.mjs"))),
   // Trains a 14k-parameter conv autoencoder for 6 epochs on 3 000 digits: about 30 s alone.
-  "compress.mjs": async () => selfChecking(await run(commands.node("examples/compress.mjs"), { timeout: 300_000 })),
+  "compress.mjs": async () => selfChecking(await run(commands.node("examples/compress.mjs"))),
 };
 
 export async function runExamples() {

@@ -1,6 +1,7 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
 // Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package ...]   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
+import { readdirSync } from "node:fs";
 import { bundleTests } from "./bundle.mjs";
 import { findChromium, NO_CHROMIUM, runPage } from "./browser/run.mjs";
 import { runWorkerd } from "./edge/run.mjs";
@@ -38,8 +39,19 @@ const runtimes = {
   // The TensorFlow.js adapter, Node only: tfjs's cpu backend, and its wasm backend where that loads.
   tfjs: () => suiteIn(commands.node("test/tfjs/tfjs.test.mjs")),
   examples: runExamples,
-  // The command line, spawned as users run it (Node only): its own uvu file, not part of the bundle.
-  cli: () => suiteIn(commands.node("test/cli/cli.test.mjs")),
+  // The command line, spawned as users run it (Node only): every test/cli/*.test.mjs, not part of the bundle.
+  cli: async () => {
+    const files = readdirSync(new URL("cli/", import.meta.url)).filter((f) => f.endsWith(".test.mjs")).sort();
+    const sum = { output: "", total: 0, passed: 0, status: 0 };
+    for (const file of files) {
+      const result = await suiteIn(commands.node(`test/cli/${file}`));
+      sum.output += result.output;
+      sum.total += Number.isNaN(result.total) ? 1 : result.total;
+      sum.passed += Number.isNaN(result.passed) ? 0 : result.passed;
+      if (result.status !== 0) sum.status = result.status;
+    }
+    return sum;
+  },
   // The web page (web/), driven in headless Chromium as a user would; imported only when selected.
   web: async () => (await import("./web/web.test.mjs")).runWebTests(),
   package: runPackageChecks,

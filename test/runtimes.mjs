@@ -26,14 +26,28 @@ export const commands = {
   bun: (file) => [bunBinary(), [file]],
 };
 
+/**
+ * How long any one suite, page or wait may take before it counts as hung. Not a speed check: a busy machine
+ * (CI beside another job on 2 cores) makes suites several times slower, so the limit sits far above any
+ * suite's time alone and exists only so that a true hang ends the run. TEST_HANG_SECONDS changes it.
+ */
+export const HANG_LIMIT_MS = 1000 * (Number(process.env.TEST_HANG_SECONDS) || 1200);
+
+/** The message of a wait that ran into HANG_LIMIT_MS. */
+export const hangMessage = (what) =>
+  `${what} did not finish in ${HANG_LIMIT_MS / 1000} s (TEST_HANG_SECONDS): taken for a hang, not slowness`;
+
 /** Runs a command without a terminal and colours; resolves to `{ output, status }` (stdout then stderr). */
-export function run([command, args], { timeout = 120_000 } = {}) {
+export function run([command, args], { timeout = HANG_LIMIT_MS } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" }, timeout });
     let stdout = "", stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", (error) => resolve({ output: `${stdout}${stderr}${error.message}\n`, status: -1 }));
-    child.on("close", (status, signal) => resolve({ output: stdout + stderr, status: signal ? `${signal}` : status }));
+    child.on("close", (status, signal) => {
+      const hung = signal === "SIGTERM" ? `${hangMessage(args.at(-1))}\n` : "";
+      resolve({ output: stdout + stderr + hung, status: signal ? `${signal}` : status });
+    });
   });
 }

@@ -4,7 +4,7 @@ import { openPage, train } from "../test/web/page.mjs";
 
 const { page, close } = await openPage({ viewport: { width: 1000, height: 800 } });
 try {
-  await train(page, { epochs: [30, 30], folds: 4, timeout: 120_000 });
+  await train(page, { epochs: [30, 30], folds: 4 });
   await page.evaluate(() => document.getElementById("eta").scrollIntoView());
   const top = await page.$eval("#train-title", (e) => e.getBoundingClientRect().top + window.scrollY);
   const bottom = await page.$eval("#heatmap-legend", (e) => e.getBoundingClientRect().bottom + window.scrollY);

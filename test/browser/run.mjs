@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
+import { HANG_LIMIT_MS, hangMessage } from "../runtimes.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -29,7 +30,7 @@ export function findChromium() {
  * Loads `page` (a path under the repository root) and resolves to its console output once `done(output)`
  * holds, or rejects after `timeout` ms or on an uncaught page error. `isolated` serves it with COOP/COEP.
  */
-export async function runPage(page, { done, timeout = 90_000, isolated = true }) {
+export async function runPage(page, { done, timeout = HANG_LIMIT_MS, isolated = true }) {
   const server = await serve(root, { isolated });
   // launch() gives the browser a new, empty user-data-dir and removes it on close.
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ARGS, timeout });
@@ -37,7 +38,7 @@ export async function runPage(page, { done, timeout = 90_000, isolated = true })
     const tab = await browser.newPage();
     const lines = [];
     const finished = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeout} ms; output so far:\n${lines.join("\n")}`)), timeout);
+      const timer = setTimeout(() => reject(new Error(`${hangMessage(page)}; output so far:\n${lines.join("\n")}`)), timeout);
       const settle = (fn, value) => (clearTimeout(timer), fn(value));
       tab.on("console", (message) => {
         lines.push(message.text());

@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import { ARGS, findChromium } from "../browser/run.mjs";
 import { serve } from "../browser/server.mjs";
+import { HANG_LIMIT_MS } from "../runtimes.mjs";
 import { buildWeb } from "../../web/build.mjs";
 
 const webRoot = new URL("../../web/", import.meta.url).pathname;
@@ -18,10 +19,12 @@ export async function openPage({ isolated = true, viewport = { width: 1200, heig
   };
   try {
     const page = await browser.newPage({ viewport, acceptDownloads: true });
+    // Every wait and action may take as long as a busy machine needs; only a hang ends it.
+    page.setDefaultTimeout(HANG_LIMIT_MS);
     const errors = [];
     page.on("pageerror", (error) => errors.push(String(error.stack ?? error)));
     await page.goto(`${server.url}/index.html`);
-    await page.waitForFunction(() => /samples ×/.test(document.getElementById("data-summary").textContent), null, { timeout: 15_000 });
+    await page.waitForFunction(() => /samples ×/.test(document.getElementById("data-summary").textContent));
     return { page, errors, close };
   } catch (error) {
     await close();
@@ -30,10 +33,10 @@ export async function openPage({ isolated = true, viewport = { width: 1200, heig
 }
 
 /** Sets the training form and starts training; resolves when the cross-validation's summary is shown. */
-export async function train(page, { epochs = [3, 2], folds = 2, timeout = 20_000 } = {}) {
+export async function train(page, { epochs = [3, 2], folds = 2 } = {}) {
   await page.fill("#epochs1", String(epochs[0]));
   await page.fill("#epochs2", String(epochs[1]));
   await page.fill("#folds", String(folds));
   await page.click("#train");
-  await page.waitForFunction(() => document.getElementById("status").textContent === "Done.", null, { timeout });
+  await page.waitForFunction(() => document.getElementById("status").textContent === "Done.");
 }

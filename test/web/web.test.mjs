@@ -56,9 +56,9 @@ export async function runWebTests() {
 
     await page.fill("#epochs1", "400");
     await page.click("#train");
-    await page.waitForFunction(() => /fold \d+ of/.test(document.getElementById("status").textContent), null, { timeout: 20_000 });
+    await page.waitForFunction(() => /fold \d+ of/.test(document.getElementById("status").textContent));
     await page.click("#stop");
-    await page.waitForFunction(() => /^Stopped/.test(document.getElementById("status").textContent), null, { timeout: 5_000 });
+    await page.waitForFunction(() => /^Stopped/.test(document.getElementById("status").textContent));
     check("Stop stops a cross-validation through its signal", (await text(page, "status")) === "Stopped." && !(await page.$eval("#train", (b) => b.disabled)), await text(page, "status"));
 
     const bad = "a,b,label\n1,x,0\n2,3,1\n";
@@ -76,7 +76,7 @@ export async function runWebTests() {
       return data;
     }, bad);
     await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
-    await page.waitForFunction(() => document.getElementById("data-error").textContent !== "", null, { timeout: 5_000 });
+    await page.waitForFunction(() => document.getElementById("data-error").textContent !== "");
     const shown = await text(page, "data-error");
     check("a bad dropped file shows the DataError message", shown.startsWith(expected), shown);
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
