@@ -35,7 +35,9 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
     return this.#view;
   }
 
+  /** Frees the memory once; later calls do nothing, later reads throw (`address`). */
   release(): void {
+    if (!this.lifetime.alive) return;
     this.lifetime.alive = false;
     this.heap.free(this.ptr);
   }

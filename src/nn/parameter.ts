@@ -65,7 +65,7 @@ export class Parameter extends Tensor {
     return this;
   }
 
-  /** Returns the parameter's memory; using it afterwards throws. */
+  /** Returns the parameter's memory; using it afterwards throws, disposing it again does nothing. */
   dispose(): void {
     for (const buf of [this.buf, this.#grad, this.#mask]) if (buf) this.backend.releasePersistent(buf);
     this.#grad = undefined;

@@ -14,6 +14,7 @@ export abstract class Optimizer<O extends object> {
   /** The parameters in order, each with its resolved options. */
   readonly entries: ReadonlyArray<{ parameter: Parameter; options: O }>;
   readonly #state = new Map<Parameter, Buf[]>();
+  #disposed = false;
 
   constructor(params: Iterable<Parameter> | Array<ParamGroup<O>>, defaults: O, check: (options: O) => void) {
     if (params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
@@ -46,6 +47,7 @@ export abstract class Optimizer<O extends object> {
 
   /** One update of every parameter that has a gradient, then the per-step projection constraints. */
   step(): void {
+    if (this.#disposed) throw new TypeError(`optimizer.step(): ${RELEASED}`);
     const updated: Parameter[] = [];
     for (const { parameter, options } of this.entries) {
       if (!parameter.grad) continue;
@@ -67,8 +69,9 @@ export abstract class Optimizer<O extends object> {
     return buffers;
   }
 
-  /** Releases the optimizer's state; the parameters are the module's and stay. */
+  /** Releases the optimizer's state (again: nothing); the parameters are the module's and stay. */
   dispose(): void {
+    this.#disposed = true;
     for (const [p, buffers] of this.#state) for (const b of buffers) p.backend.releasePersistent(b);
     this.#state.clear();
   }

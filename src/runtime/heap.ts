@@ -53,8 +53,12 @@ export class Heap {
     }
   }
 
+  /** Returns a block; a pointer this heap did not hand out, or handed out and took back, is refused. */
   free(ptr: number): void {
-    this.#inUse -= this.#sizes.get(ptr) ?? 0;
+    const bytes = this.#sizes.get(ptr);
+    // Releasing a block twice corrupts the allocator's free lists: later blocks would overlap live data.
+    if (bytes === undefined) throw new Error(`sparseproj: memory at ${ptr} is not an allocated block (freed twice?)`);
+    this.#inUse -= bytes;
     this.#sizes.delete(ptr);
     this.exports.release(ptr);
   }

@@ -34,9 +34,10 @@ export class WasmArray<A extends FloatArray = FloatArray> {
     return this.#heap === undefined;
   }
 
-  /** Returns the memory to the module; the array must not be used afterwards. */
+  /** Returns the memory to the module; reading the array afterwards throws, freeing it again does nothing. */
   free(): void {
-    const heap = this.heapOrThrow();
+    const heap = this.#heap;
+    if (heap === undefined) return;
     this.#heap = undefined;
     this.#view = undefined;
     heap.free(this.byteOffset);
