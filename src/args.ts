@@ -1,5 +1,6 @@
 // Argument checks shared by every entry point: TypeError for a wrong type, RangeError for a wrong value,
 // each message naming the argument.
+import { MAX_BLOCK_BYTES } from "./runtime/heap.ts";
 import type { Axis, GroupNormKind } from "./types.ts";
 
 export function describe(value: unknown): string {
@@ -16,9 +17,16 @@ export function checkRadius(radius: unknown, name = "radius"): number {
   return radius;
 }
 
+/**
+ * The most rows, columns or groups a shape may have: each group gets an f64 norm, and the norms must fit one block
+ * of module memory. Only an empty x can claim more (a 0 elsewhere in its shape); it must not allocate for them.
+ */
+export const MAX_DIMENSION = Math.floor(MAX_BLOCK_BYTES / 8);
+
 export function checkDimension(value: unknown, name: string): number {
   if (typeof value !== "number") throw new TypeError(`${name} must be a number; got ${describe(value)}`);
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; got ${value}`);
+  if (value > MAX_DIMENSION) throw new RangeError(`${name} must be at most ${MAX_DIMENSION} (one f64 norm per group in one block); got ${value}`);
   return value;
 }
 

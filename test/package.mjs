@@ -11,6 +11,7 @@ const CHECKS = {
   publint: [bin("publint"), ["--strict"]],
   arethetypeswrong: [bin("attw"), ["--pack", ".", "--profile", "esm-only", "--exclude-entrypoints", "./sparseproj.simd.wasm", "./sparseproj.threads.wasm"]],
   "jsr (deno publish --dry-run)": [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
+  "no data-sized spreads into calls": [process.execPath, [`${root}scripts/check-spreads.mjs`]],
 };
 
 export async function runPackageChecks() {

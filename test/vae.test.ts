@@ -258,7 +258,7 @@ test("trainVAE on tabular data: standardized, linear output, decoded back to the
   } finally {
     model.dispose();
   }
-  assert.throws(() => trainVAE([[1, 2]], { lambda: -1 }), /lambda/);
+  assert.throws(() => trainVAE([[1, 2], [3, 4]], { lambda: -1 }), /lambda/);
 });
 
 test.run();

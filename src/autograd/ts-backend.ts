@@ -155,7 +155,8 @@ export function typescriptBackend(dtype: DType): Backend {
       let total = 0;
       for (let i = 0; i < rows; i++) {
         const row = logits.array.subarray(i * k, (i + 1) * k);
-        const top = Math.max(...row);
+        let top = -Infinity;
+        for (let c = 0; c < k; c++) top = Math.max(top, row[c]);
         let s = 0;
         for (let c = 0; c < k; c++) s += Math.exp(row[c] - top);
         const lse = Math.log(s) + top;

@@ -36,7 +36,7 @@ interface Figure {
 
 /** One standalone SVG document: title, subtitle, legend, then the panels stacked. */
 function compose({ title, subtitle, legend, panels }: Figure): string {
-  const width = Math.max(...panels.map((p) => Number(p.svg.getAttribute("width"))));
+  const width = panels.reduce((w, p) => Math.max(w, Number(p.svg.getAttribute("width"))), 0);
   const parts: string[] = [`<text x="16" y="26" font-size="17" font-weight="bold">${escapeXml(title)}</text>`];
   let y = 36;
   if (subtitle) {

@@ -144,6 +144,7 @@ export class VAEModel {
   /** The losses of rows X, each term on all of them at once (the latent loss of all their codes together). */
   evaluate(X: Rows): VAELosses {
     const { x, n } = this.toUnits(X, "VAEModel.evaluate");
+    if (n === 0) throw new RangeError("VAEModel.evaluate: X has no rows; the losses of no rows are not defined");
     return scope(() => noGrad(() => losses(this, tensor(x, [n, this.features]), this.architecture.lambda)));
   }
 
@@ -175,6 +176,8 @@ function network(a: Architecture, seed: number): SupervisedAutoencoderNet {
 export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
   if (options.features !== undefined) positiveInteger("features", options.features);
   const { x: raw, n, d } = toMatrix(X, { cols: options.features }, "trainVAE");
+  // One row has no spread to standardize by, and its batch statistics (the latent loss) are not defined.
+  if (n < 2) throw new RangeError(`trainVAE: X has ${n} row${n === 1 ? "" : "s"}; training needs at least 2`);
   const hidden = (Array.isArray(options.hidden) ? options.hidden : [options.hidden ?? 128]).map((h) => positiveInteger("hidden", h));
   const output = options.output ?? "sigmoid";
   if (output !== "sigmoid" && output !== "linear") throw new RangeError(`trainVAE: output must be 'sigmoid' or 'linear'; got ${String(output)}`);
@@ -197,6 +200,7 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
   const model = new VAEModel(network(architecture, seed), architecture, history);
   const data = tensor(model.toUnits(raw, "trainVAE").x, [n, d]);
   const validation = options.validation === undefined ? null : model.toUnits(options.validation, "trainVAE validation");
+  if (validation?.n === 0) throw new RangeError("trainVAE: options.validation has no rows; omit it or give at least one");
   const validationData = validation && tensor(validation.x, [validation.n, d]);
   const optimizer = new Adam(model.net.parameters(), { lr: options.lr ?? 1e-3 });
   let sums = { reconstruction: 0, latent: 0, batches: 0 };

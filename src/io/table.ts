@@ -153,10 +153,13 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   const [header, ...body] = rows;
   const names = header.cells;
   const at = (row: number, column: number): DataErrorLocation => ({ file, row, column: column + 1, columnName: names[column] });
+  // A map, not indexOf: a methylation array's 450,000 names would make the check quadratic (minutes).
+  const firstColumn = new Map<string, number>();
   names.forEach((name, c) => {
     if (name === "") throw new DataError("the column has no name", at(header.line, c));
-    const first = names.indexOf(name);
-    if (first < c) throw new DataError(`column ${first + 1} has the same name`, at(header.line, c));
+    const first = firstColumn.get(name);
+    if (first !== undefined) throw new DataError(`column ${first + 1} has the same name`, at(header.line, c));
+    firstColumn.set(name, c);
   });
   const labelled = labelColumn !== null && !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
   const labelAt = labelled ? findColumn(names, labelColumn, "label", header.line, file) : -1;
@@ -168,7 +171,7 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   const data = new Float64Array(body.length * features);
   body.forEach(({ cells, line }, s) => {
     if (cells.length !== names.length) throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, { file, row: line });
-    if (labelAt >= 0 && cells[labelAt] === "") throw new DataError("the label is empty", at(line, labelAt));
+    if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt));
     featureAt.forEach((c, f) => (data[s * features + f] = readNumber(cells[c], decimalComma, at(line, c))));
   });
   return {
@@ -208,9 +211,7 @@ function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | unde
     if (cells.length !== width) throw new DataError(`${cells.length} cells where the Name row (row ${nameRow.line}) has ${width}`, { file, row: line });
   };
   checkWidth(labelRow);
-  labelRow.cells.forEach((label, c) => {
-    if (label === "") throw new DataError("the label is empty", at(labelRow.line, c));
-  });
+  labelRow.cells.forEach((label, c) => checkLabel(label, at(labelRow.line, c)));
   if (featureRows.length === 0) throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
   const featureLine = new Map<string, number>();
   for (const { cells, line } of featureRows) {
@@ -253,12 +254,41 @@ function readNumber(cell: string, decimalComma: boolean, where: DataErrorLocatio
   throw new DataError(`'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}' is not a number`, where);
 }
 
+/** How a missing value is written: never a class of its own. */
+export const MISSING_LABEL = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
+
+function checkLabel(label: string, where: DataErrorLocation): void {
+  if (MISSING_LABEL.test(label)) {
+    throw new DataError(label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`, where);
+  }
+}
+
+/**
+ * The class a label names: a number, or text that reads as one, by its value (1, "1", "1.0" and "01" are one
+ * class: a spreadsheet's formatting must not split a class in two), other text as written.
+ */
+export function classKey(label: number | string): number | string {
+  return typeof label === "number" || !NUMBER.test(label) ? label : Number(label);
+}
+
+/**
+ * Class indices into the distinct classes: numbers ascending when every class is one, else by `compare` on
+ * their text. A class is named by its first spelling's value: "1.0" and "01" both become the class 1.
+ */
+export function indexClasses<L extends number | string>(labels: readonly L[], compare: (a: string, b: string) => number) {
+  const keys = labels.map(classKey);
+  const distinct = [...new Set(keys)];
+  const numeric = distinct.every((key) => typeof key === "number");
+  const sorted = numeric ? (distinct as number[]).sort((a, b) => a - b) : distinct.sort((a, b) => compare(String(a), String(b)));
+  const index = new Map(sorted.map((key, k) => [key, k]));
+  return { keys: sorted, y: Int32Array.from(keys, (key) => index.get(key)!) };
+}
+
 function encodeLabels(labels: string[], place: DataErrorLocation, minClasses: number): { classes: string[]; y: Int32Array } {
-  const numeric = labels.every((label) => NUMBER.test(label));
-  const classes = [...new Set(labels)].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const { keys, y } = indexClasses(labels, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classes = keys.map(String);
   if (labels.length && classes.length < minClasses) throw new DataError(`every sample has the label ${JSON.stringify(classes[0])}: a classifier needs two classes or more`, place);
-  const index = new Map(classes.map((label, k) => [label, k]));
-  return { classes, y: Int32Array.from(labels, (label) => index.get(label)!) };
+  return { classes, y };
 }
 
 function quoteAll(names: string[]): string {

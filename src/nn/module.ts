@@ -26,7 +26,7 @@ export abstract class Module {
   namedParameters(prefix = ""): Array<[string, Parameter]> {
     const own = Object.entries(this).filter((entry): entry is [string, Parameter] => entry[1] instanceof Parameter);
     const result = own.map(([name, p]): [string, Parameter] => [prefix + name, p]);
-    for (const [name, child] of this.namedChildren()) result.push(...child.namedParameters(`${prefix}${name}.`));
+    for (const [name, child] of this.namedChildren()) for (const p of child.namedParameters(`${prefix}${name}.`)) result.push(p);
     return result;
   }
 

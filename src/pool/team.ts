@@ -229,7 +229,7 @@ export class Team {
     this.#tasks[i] = undefined;
     const { control, message } = this.#members[i].slot;
     if (control[FAILED]) {
-      const text = String.fromCharCode(...message.subarray(0, control[MESSAGE_LENGTH]));
+      const text = Array.from(message.subarray(0, control[MESSAGE_LENGTH]), (c) => String.fromCharCode(c)).join("");
       task.reject(new Error(`sparseproj pool: worker ${i} failed: ${text}`));
     } else {
       task.resolve(control[RESULT]);

@@ -31,7 +31,7 @@ export function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Mem
 function readString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return "";
   const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
-  return String.fromCharCode(...new Uint16Array(memory.buffer.slice(ptr, ptr + bytes)));
+  return Array.from(new Uint16Array(memory.buffer.slice(ptr, ptr + bytes)), (c) => String.fromCharCode(c)).join("");
 }
 
 /**

@@ -1,5 +1,7 @@
 // The samples and labels a user hands in, checked once and put in one shape: a row-major Float64Array of
 // n × d values and class indices 0..k−1 into the sorted distinct labels.
+import { describe } from "../args.ts";
+import { indexClasses, MISSING_LABEL } from "../io/table.ts";
 
 export type Labels = ArrayLike<number> | ArrayLike<string>;
 
@@ -27,7 +29,7 @@ export function toMatrix(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, sh
     x = new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
       if (rows[i]?.length !== d) throw new RangeError(`${what}: X row ${i} has ${rows[i]?.length} values, row 0 has ${d}`);
-      for (let j = 0; j < d; j++) x[i * d + j] = rows[i][j];
+      for (let j = 0; j < d; j++) x[i * d + j] = numberAt(rows[i][j], i, j, what);
     }
   } else {
     if (X == null || typeof (X as ArrayLike<number>).length !== "number") throw new TypeError(`${what}: X must be rows (number[][]) or row-major values`);
@@ -36,7 +38,9 @@ export function toMatrix(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, sh
     if (!Number.isInteger(n) || !Number.isInteger(d) || d < 1) {
       throw new RangeError(`${what}: X has ${flat.length} values, not a whole number of ${shape.rows !== undefined ? `features for ${n} samples` : `rows of ${d} features`}`);
     }
-    x = Float64Array.from(flat);
+    // A typed array holds numbers only; a plain array is checked, since Float64Array.from would turn "", null and
+    // [] into 0, true into 1 and "0x10" into 16.
+    x = ArrayBuffer.isView(flat) ? Float64Array.from(flat) : Float64Array.from(flat, (v, k) => numberAt(v, Math.floor(k / d), k % d, what));
   }
   if (shape.cols !== undefined && d !== shape.cols) throw new RangeError(`${what}: X has ${d} features; the model was trained on ${shape.cols}`);
   for (let i = 0; i < x.length; i++) {
@@ -45,14 +49,30 @@ export function toMatrix(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, sh
   return { x, n, d };
 }
 
-/** Samples and labels (numbers or strings) checked and indexed. */
+function numberAt(value: unknown, i: number, j: number, what: string): number {
+  if (typeof value !== "number") throw new TypeError(`${what}: X[${i}][${j}] must be a number; got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Samples and labels checked and indexed. Labels are numbers or strings; a number and text of the same value are
+ * one class (see classKey), and a missing label (NaN, "", "NA", …) is an error, never a class.
+ */
 export function toDataset(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, what = "trainSAE"): Dataset {
   if (y == null || typeof y.length !== "number" || !y.length) throw new TypeError(`${what}: y must be a non-empty array of labels`);
   const { x, n, d } = toMatrix(X, { rows: y.length }, what);
   const values = Array.from(y as ArrayLike<number | string>);
-  if (!values.every((v) => typeof v === "number" || typeof v === "string")) throw new TypeError(`${what}: labels must be numbers or strings`);
-  const classes = [...new Set(values)].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b))));
+  values.forEach((v, i) => {
+    if (typeof v !== "number" && typeof v !== "string") throw new TypeError(`${what}: y[${i}] must be a number or a string; got ${describe(v)}`);
+    if (typeof v === "number" ? !Number.isFinite(v) : MISSING_LABEL.test(v.trim())) {
+      throw new RangeError(`${what}: y[${i}] is ${describe(v)}, a missing label; drop the sample or give it its class`);
+    }
+  });
+  const { keys, y: indices } = indexClasses(values, (a, b) => a.localeCompare(b));
+  // A class keeps the type of its first label: numbers stay numbers, text stays text ("1.0" and "01" become "1").
+  const first = new Map<number, number | string>();
+  values.forEach((v, i) => first.has(indices[i]) || first.set(indices[i], v));
+  const classes = keys.map((key, k) => (typeof first.get(k) === "number" ? key : String(key)));
   if (classes.length < 2) throw new RangeError(`${what}: y has a single class (${String(classes[0])}); a classifier needs at least two`);
-  const index = new Map(classes.map((c, i) => [c, i]));
-  return { x, n, d, y: Int32Array.from(values, (v) => index.get(v)!), classes };
+  return { x, n, d, y: indices, classes };
 }

@@ -121,7 +121,7 @@ export class SAEModel {
       for (let i = 0; i < h; i++) s += data[i * d + j] ** 2;
       return Math.sqrt(s);
     });
-    const top = Math.max(...norms) || 1;
+    const top = norms.reduce((a, b) => Math.max(a, b), 0) || 1;
     return norms
       .map((norm, index) => ({ index, name: this.info.featureNames[index], score: norm / top }))
       .filter((f) => f.score > 0)

@@ -23,15 +23,48 @@ export function fitPreprocessing(x: ArrayLike<number>, d: number, rows: ArrayLik
     useLog = true;
     for (let r = 0; r < rows.length && useLog; r++) for (let j = 0; j < d; j++) if (x[rows[r] * d + j] < 0) useLog = false;
   }
+  if (useLog) for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) logOf(x[rows[r] * d + j], rows[r], j);
   if (!zscore) return { log: useLog, mean: null, std: null };
   const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
-  const value = (i: number, j: number) => (useLog ? Math.log(Math.abs(x[i * d + j] + 1)) : x[i * d + j]);
+  const value = (i: number, j: number) => (useLog ? logOf(x[i * d + j], i, j) : x[i * d + j]);
   for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) mean[j] += value(rows[r], j);
   for (let j = 0; j < d; j++) mean[j] /= rows.length;
   for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) std[j] += (value(rows[r], j) - mean[j]) ** 2;
-  // A constant feature carries no information; scaling it by 1 keeps it at 0 instead of dividing by 0.
-  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j] / rows.length) || 1;
+  for (let j = 0; j < d; j++) {
+    std[j] = Math.sqrt(std[j] / rows.length);
+    // Squares overflow near |x| = 1e154 (a feature near 1e200 got std = Infinity and became all 0) and underflow
+    // near 1e-154 (a feature near 1e-170 got std = 0 and was left unscaled): those features are redone in units
+    // of their largest magnitude.
+    if (std[j] > 1e-150 && std[j] < 1e150) continue;
+    const f = (r: number) => value(rows[r], j);
+    let constant = true;
+    for (let r = 1; r < rows.length && constant; r++) constant = f(r) === f(0);
+    // A constant feature carries no information; scaling it by 1 keeps it at 0 instead of dividing by 0.
+    if (constant) std[j] = 1;
+    else [mean[j], std[j]] = scaledMoments(f, rows.length);
+  }
   return { log: useLog, mean, std };
+}
+
+/** Mean and population standard deviation of f(0..n−1), not all equal, in units of max |f|. */
+function scaledMoments(f: (r: number) => number, n: number): [number, number] {
+  let m = 0, sum = 0, squares = 0;
+  for (let r = 0; r < n; r++) m = Math.max(m, Math.abs(f(r)));
+  for (let r = 0; r < n; r++) sum += f(r) / m;
+  const centre = sum / n;
+  for (let r = 0; r < n; r++) squares += (f(r) / m - centre) ** 2;
+  // |f / m| ≤ 1, so the spread is at most 1 and spread · m cannot overflow.
+  const spread = Math.sqrt(squares / n);
+  return [centre * m, spread === 0 ? 1 : spread * m];
+}
+
+/** log(|x + 1|), refused where it is not finite (x = −1) rather than passed on as −Infinity. */
+function logOf(v: number, sample: number, j: number): number {
+  const y = Math.log(Math.abs(v + 1));
+  if (!Number.isFinite(y)) {
+    throw new RangeError(`sample ${sample + 1}, feature ${j + 1}: log(|x + 1|) of ${v} is not finite; the log transform needs x ≠ −1`);
+  }
+  return y;
 }
 
 /** Rows `rows` of X transformed, as a new row-major Float32Array (rows.length × d). */
@@ -40,7 +73,7 @@ export function transformRows(p: Preprocessing, x: ArrayLike<number>, d: number,
   for (let r = 0; r < rows.length; r++) {
     for (let j = 0; j < d; j++) {
       let v = x[rows[r] * d + j];
-      if (p.log) v = Math.log(Math.abs(v + 1));
+      if (p.log) v = logOf(v, rows[r], j);
       if (p.mean && p.std) v = (v - p.mean[j]) / p.std[j];
       out[r * d + j] = v;
     }
