@@ -291,6 +291,8 @@ function encodeLabels(labels: string[], place: DataErrorLocation, minClasses: nu
   return { classes, y };
 }
 
+/** Names for a one-line message: a 300,000-column header, or a header swallowed by a stray quote, is cut short. */
 function quoteAll(names: string[]): string {
-  return names.map((name) => JSON.stringify(name)).join(", ");
+  const shown = names.slice(0, 8).map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name));
+  return shown.join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "");
 }
