@@ -3,7 +3,8 @@
 //   fibre norms  n_ij = max_k |Y_ijk| (KIND_INF) or Σ_k |Y_ijk| (KIND_L1);
 //   group norms  N_i  = max_j n_ij    (KIND_INF) or Σ_j n_ij    (KIND_L1);
 //   u   = P_ℓ1,η(N)             each group its radius u_i;
-//   v_i = P_ℓ1,u_i(n_i1 … n_ib)  each fibre its radius v_ij (the group's bilevel step);
+//   v_ij = min(n_ij, u_i) (KIND_INF: the authors' middle clip, memo-p/projection's trilevel1inftyinfty, which
+//          puts X on the ball: Σ_i max_j v_ij = Σ_i u_i = η) or v_i = P_ℓ1,u_i(n_i1 … n_ib) (KIND_L1);
 //   X_ij = clip(y_ij, −v_ij, v_ij) (KIND_INF) or P_ℓ1,v_ij(y_ij) (KIND_L1).
 // Every ℓ1 step is projectL1Ball; the passes over the data are the span helpers' SIMD loops.
 import { KIND_INF, KIND_L1, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
@@ -51,12 +52,13 @@ export function trilevel<T>(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f6
   }
   projectL1Ball<f64>(groupNorms, a, eta, u, scratch);
   for (let i = 0; i < a; i++) {
-    // v_i = P_ℓ1,u_i(n_i), over the group's fibre norms in place.
+    // v_i over the group's fibre norms in place: clipped at u_i (ℓ1,∞,∞) or projected onto ℓ1 ball u_i (ℓ1,1,1).
     const v = at<f64>(fibreNorms, i * b);
-    projectL1Ball<f64>(v, b, load<f64>(at<f64>(u, i)), v, scratch);
+    const ui = load<f64>(at<f64>(u, i));
+    if (kind != KIND_INF) projectL1Ball<f64>(v, b, ui, v, scratch);
     for (let j = 0; j < b; j++) {
       const offset = (i * b + j) * c;
-      const vij = load<f64>(at<f64>(v, j));
+      const vij = kind == KIND_INF ? min(load<f64>(at<f64>(v, j)), ui) : load<f64>(at<f64>(v, j));
       // Most fibres get no radius when η is small: their projection is 0, written without reading them.
       if (vij <= 0) memory.fill(at<T>(out, offset), 0, <usize>c << alignof<T>());
       else if (kind == KIND_INF) applySpan<T>(KIND_INF, at<T>(y, offset), c, roundDown<T>(vij), at<T>(out, offset));

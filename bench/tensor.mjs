@@ -57,7 +57,8 @@ export function trilevelPlain(y, a, b, c, eta, kind) {
   const u = l1BallSort(group, eta);
   const x = new y.constructor(y.length);
   for (let i = 0; i < a; i++) {
-    const v = l1BallSort(fibre.subarray(i * b, (i + 1) * b), u[i]);
+    const norms = fibre.subarray(i * b, (i + 1) * b);
+    const v = kind === "inf" ? norms.map((n) => Math.min(n, u[i])) : l1BallSort(norms, u[i]);
     for (let j = 0; j < b; j++) {
       const span = y.subarray((i * b + j) * c, (i * b + j + 1) * c);
       const projected = kind === "inf" ? span.map((value) => Math.min(Math.max(value, -v[j]), v[j])) : l1BallSort(span, v[j]);

@@ -135,7 +135,9 @@ export function trilevelRef(y: ArrayLike<number>, a: number, b: number, c: numbe
   const u = l1BallRef(groups.map((g) => groupOfFibresNorm(g, kind)), eta);
   const project = kind === "inf" ? lInfBallRef : l1BallRef;
   return groups.flatMap((group, i) => {
-    const v = l1BallRef(group.map((f) => groupNormRef(f, kind)), u[i]);
+    // ℓ1,∞,∞: each fibre's level is min(its max, u_i) (the authors' operator); ℓ1,1,1: an ℓ1 projection.
+    const norms = group.map((f) => groupNormRef(f, kind));
+    const v = kind === "inf" ? norms.map((n) => Math.min(n, u[i])) : l1BallRef(norms, u[i]);
     return group.flatMap((fibre, j) => project(fibre, v[j]));
   });
 }

@@ -85,21 +85,36 @@ test("inside the ball the tensor comes back bit for bit; radius 0 zeroes it", ()
 });
 
 test("hand-worked ℓ1,∞,∞: [2, 2, 2], η = 3", () => {
-  // Fibre maxima (4, 2 | 1, 1), group maxima (4, 1): u = P_ℓ1,3(4, 1) = (3, 0). Group 0: v = P_ℓ1,3(4, 2)
-  // = (2.5, 0.5); group 1 is zeroed.
+  // Fibre maxima (4, 2 | 1, 1), group maxima (4, 1): u = P_ℓ1,3(4, 1) = (3, 0). Group 0: v = min((4, 2), 3)
+  // = (3, 2), so the first fibre is clipped at 3 and the second kept; group 1 is zeroed. ‖X‖ = 3 = η.
   const y = [4, -1, 2, -2, 1, 0.5, -1, 1];
-  assert.equal(Array.from(trilevelL1InfInf(y, 2, 2, 2, 3), (v) => v + 0), [2.5, -1, 0.5, -0.5, 0, 0, 0, 0]);
+  assert.equal(Array.from(trilevelL1InfInf(y, 2, 2, 2, 3), (v) => v + 0), [3, -1, 2, -2, 0, 0, 0, 0]);
   // Fibre ℓ1 norms (5, 4 | 1.5, 2), group norms (9, 3.5): u = P_ℓ1,4(9, 3.5) = (4, 0) (τ = 5 > 3.5),
   // v = P_ℓ1,4(5, 4) = (2.5, 1.5); the fibre (4, −1) onto the ℓ1 ball of 2.5 is (2.5, 0), (2, −2) onto 1.5 is (0.75, −0.75).
   assertClose(trilevelL111(y, 2, 2, 2, 4), [2.5, 0, 0.75, -0.75, 0, 0, 0, 0], 1e-15, "ℓ1,1,1");
 });
 
-test("one group (a = 1) and one fibre per group (b = 1) reduce to the bilevel projection's parts", () => {
-  const random = rng(23);
-  const y = new Float64Array(messyValues(random, 6 * 5));
-  const eta = normL1InfInf(y, 6, 1, 5) / 3;
-  // b = 1: v_i = u_i, so each row of the [6, 5] matrix is clipped at u_i: the bilevel ℓ1,∞ projection with row groups.
-  assert.equal(trilevelL1InfInf(y, 6, 1, 5, eta), bilevelL1Inf(y, 6, 5, eta, { axis: "rows" }));
+test("ℓ1,∞,∞ is the authors' operator: on the ball (‖X‖ = η when ‖Y‖ > η), and the bilevel ℓ1,∞ of [a, b·c]", () => {
+  // Their test case (memo-p/projection): a random 1000 × 100 × 10 tensor, ‖X‖ = η within 1e-4.
+  for (const [a, b, c, seed] of [[1000, 100, 10, 29], [7, 1, 5, 23], [13, 9, 4, 31], [1, 40, 3, 37]]) {
+    for (const [type, Float] of FLOAT_TYPES) {
+      const y = Float.from(messyValues(rng(seed), a * b * c));
+      for (const share of [0.9, 0.3, 0.01]) {
+        const eta = normL1InfInf(y, a, b, c) * share;
+        const x = trilevelL1InfInf(y, a, b, c, eta);
+        const what = `${type} [${a}, ${b}, ${c}] η = ${share}·‖Y‖`;
+        assertNear(normL1InfInf(x, a, b, c), eta, 1e-4 * eta, `on the ball, ${what}`);
+        // Clipping a fibre at min(its max, u_i) is clipping it at u_i: the row-group bilevel projection, bit for bit.
+        assert.equal(x, bilevelL1Inf(y, a, b * c, eta, { axis: "rows" }), `equals the reshaped bilevel, ${what}`);
+      }
+    }
+  }
+});
+
+test("ℓ1,∞,∞ is continuous at the sphere (the earlier ℓ1 middle step jumped there)", () => {
+  const y = [4, -1, 2, -2, 1, 0.5, -1, 1]; // ‖Y‖ = 5
+  const atSphere = trilevelL1InfInf(y, 2, 2, 2, 5), justInside = trilevelL1InfInf(y, 2, 2, 2, 4.999);
+  assert.ok(Array.from(atSphere).every((v, i) => Math.abs(v - justInside[i]) <= 1e-3 + 1e-12), `${justInside}`);
 });
 
 test("errors name the argument", () => {

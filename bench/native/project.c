@@ -505,7 +505,11 @@ static void trilevel(const Problem *p, enum Kind kind) {
   l1_nonneg_in_place(group, a, p->radius, p->scratch); // u
   for (long i = 0; i < a; i++) {
     double *v = fibre + i * b;
-    l1_nonneg_in_place(v, b, group[i], p->scratch);
+    if (kind == KIND_INF) {
+      for (long j = 0; j < b; j++) v[j] = v[j] < group[i] ? v[j] : group[i];
+    } else {
+      l1_nonneg_in_place(v, b, group[i], p->scratch);
+    }
     for (long j = 0; j < b; j++) {
       const real *src = p->y + (i * b + j) * c;
       real *dst = p->out + (i * b + j) * c;

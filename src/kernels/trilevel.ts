@@ -42,8 +42,9 @@ export function trilevelNorm(heap: Heap, kind: TrilevelKind, x: Input, a: unknow
 }
 
 /**
- * Trilevel ℓ1,∞,∞ projection of x [a, b, c]: u = P_ℓ1,η(max_jk |Y_ijk|), v_i = P_ℓ1,u_i(max_k |Y_ijk|),
- * then each fibre Y[i, j, :] clipped to [−v_ij, v_ij]. x itself when normL1InfInf(x) ≤ radius.
+ * Trilevel ℓ1,∞,∞ projection of x [a, b, c], as its authors define it: u = P_ℓ1,η(max_jk |Y_ijk|),
+ * v_ij = min(max_k |Y_ijk|, u_i), then each fibre Y[i, j, :] clipped to [−v_ij, v_ij]. x itself when
+ * normL1InfInf(x) ≤ radius; otherwise ‖X‖ = radius. It equals bilevelL1Inf(x, a, b·c, η, { axis: 'rows' }).
  */
 export function trilevelL1InfInf<X extends Input>(x: X, a: number, b: number, c: number, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
   return trilevel(defaultHeap(), "inf", x, a, b, c, radius, options) as ResultOf<X>;
