@@ -11,7 +11,8 @@ const CHECKS = {
   publint: [bin("publint"), ["--strict"]],
   arethetypeswrong: [bin("attw"), ["--pack", ".", "--profile", "esm-only", "--exclude-entrypoints", "./sparseproj.simd.wasm", "./sparseproj.threads.wasm"]],
   "jsr (deno publish --dry-run)": [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
-  "no data-sized spreads into calls": [process.execPath, [`${root}scripts/check-spreads.mjs`]],
+  // Formatting and lint rules, the data-sized spread rule (lint/no-data-sized-spread.grit) among them.
+  "biome check": [bin("biome"), ["check", "."]],
 };
 
 export async function runPackageChecks() {
