@@ -34,6 +34,13 @@ export interface SAEJson extends SAEInfo {
   state: StateDict;
 }
 
+/** A row the model cannot carry: its `column` (an input feature) not finite once preprocessed, or null: an overflow. */
+export class NotFiniteError extends RangeError {
+  constructor(readonly row: number, readonly column: number | null, readonly reason: string) {
+    super(`SAEModel: ${column === null ? `row ${row}` : `X[${row}][${column}]`}: ${reason}`);
+  }
+}
+
 export class SAEModel {
   constructor(
     /** @internal */ readonly net: SupervisedAutoencoderNet,
@@ -67,7 +74,7 @@ export class SAEModel {
     if (bad >= 0) {
       const [row, column] = [Math.floor(bad / d), bad % d];
       const why = "log |x + 1| is −∞ at −1; float32 holds |v| < 3.4e38";
-      throw new RangeError(`SAEModel: X[${row}][${column}] = ${data.x[bad]} is not finite once preprocessed (${why})`);
+      throw new NotFiniteError(row, column, `the value ${data.x[bad]} is not finite once preprocessed (${why})`);
     }
     const out = scope(() => noGrad(() => {
       const latent = this.net.forward(tensor(x, [n, d]));
@@ -76,7 +83,7 @@ export class SAEModel {
     const overflow = out.findIndex((v) => !Number.isFinite(v));
     if (overflow >= 0) {
       const row = Math.floor(overflow / (out.length / n));
-      throw new RangeError(`SAEModel: the ${through} of row ${row} is not finite: values and weights overflow float32`);
+      throw new NotFiniteError(row, null, `the ${through} is not finite: values and weights overflow float32`);
     }
     return out;
   }
