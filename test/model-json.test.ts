@@ -157,6 +157,12 @@ test("classes distinct and as many as the output layer; feature names distinct, 
   refused("sae", (j) => void ((j.featureNames as unknown[])[0] = 7), "model.featureNames[0]");
 });
 
+test("trainSAE refuses duplicate feature names, so that every model it makes loads", () => {
+  const { X, y } = rows();
+  const names = ["f1", "f2", "f3", "f2", "f5"];
+  assert.throws(() => trainSAE(X, y, { hidden: [4], epochs: 1, featureNames: names }), /featureNames has "f2" twice/);
+});
+
 test("format, version, non-objects, arrays for objects, bad weights, prototype keys", () => {
   for (const kind of ["sae", "vae"] as const) {
     refused(kind, (j) => void (j.format = "sparseproj-other"), "model.format");
