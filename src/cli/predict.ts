@@ -2,7 +2,7 @@
 // features are found in the table by name, so the columns may come in any order and extra columns are ignored;
 // the label column, when the table has one (any number of classes), gives the accuracy.
 import { DataError, type LabelledTable } from "../io/table.ts";
-import type { SAEModel } from "../sae/model.ts";
+import { NotFiniteError, type SAEModel } from "../sae/model.ts";
 import { readModel, readTable } from "./input.ts";
 import { textTable } from "./output.ts";
 
@@ -47,6 +47,18 @@ export function modelColumns(table: LabelledTable, model: SAEModel, file: string
   return x;
 }
 
+/** The model's probabilities and classes; a sample it cannot carry is a DataError naming the sample (and feature). */
+function classify(model: SAEModel, x: Float64Array, table: LabelledTable, file: string) {
+  try {
+    return { probabilities: model.predictProba(x), predicted: model.predict(x) };
+  } catch (error) {
+    if (!(error instanceof NotFiniteError)) throw error;
+    const { row, column, reason } = error;
+    const feature = column === null ? "" : `, feature ${JSON.stringify(model.info.featureNames[column])}`;
+    throw new DataError(`sample ${JSON.stringify(table.sampleIds[row])}${feature}: ${reason}`, { file });
+  }
+}
+
 /** The table, with labels when it has a label column (required when named with --label-column). */
 function readSamples(command: PredictCommand): LabelledTable {
   const { file, labelColumn, idColumn } = command;
@@ -62,8 +74,7 @@ export async function runPredict(command: PredictCommand): Promise<PredictReport
     const x = modelColumns(table, model, command.file);
     const classes = model.classes.map(String);
     const k = classes.length;
-    const probabilities = model.predictProba(x);
-    const predicted = model.predict(x);
+    const { probabilities, predicted } = classify(model, x, table, command.file);
     const predictions = table.sampleIds.map((sample, s) => ({
       sample,
       label: labelled ? table.labels[s] : null,

@@ -14,7 +14,8 @@ import type { StateDict } from "../nn/module.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "../sae/dataset.ts";
-import { SupervisedAutoencoderNet, type Activation } from "../sae/network.ts";
+import { autoencoderLayout, ModelFields } from "../sae/model-json.ts";
+import { ACTIVATIONS, SupervisedAutoencoderNet, type Activation } from "../sae/network.ts";
 import { fillStandardNormal } from "./normal.ts";
 
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -235,11 +236,57 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
   return model;
 }
 
-/** A model from toJSON(). */
+/** The VAE's losses of one epoch in a saved history, checked (a tampered file may hold anything). */
+function checkLosses(f: ModelFields, value: unknown, path: string): VAELosses {
+  const losses = f.object(value, path);
+  for (const key of ["loss", "reconstruction", "latent"]) f.number(losses[key], `${path}.${key}`);
+  return losses as unknown as VAELosses;
+}
+
+/**
+ * A model from toJSON(). Every field is checked before anything is allocated, the weights' shapes against the
+ * architecture they declare: a TypeError or RangeError names the field (`loadVAE: model.scaling.std[2] is 0 …`).
+ */
 export function loadVAE(json: VAEJson): VAEModel {
-  if (json?.format !== "sparseproj-vae" || json.version !== 1) throw new TypeError("loadVAE: not a sparseproj-vae version 1 object");
-  const { format: _f, version: _v, state, history, ...architecture } = json;
-  const model = new VAEModel(network(architecture, 0), architecture, history ?? []);
-  model.net.loadStateDict(state, { strict: true });
-  return model;
+  const f = new ModelFields("loadVAE");
+  const model = f.header(json, "sparseproj-vae");
+  const features = f.positiveInteger(model.features, "model.features");
+  const hidden = f.list(model.hidden, "model.hidden", (h, at) => f.positiveInteger(h, at), { nonEmpty: true });
+  const latent = f.positiveInteger(model.latent, "model.latent");
+  const dims = (size: number, field: string) => ({ size, field });
+  const widths = hidden.map((h, i) => dims(h, `model.hidden[${i}]`));
+  const layout = autoencoderLayout(dims(features, "model.features"), widths, dims(latent, "model.latent"));
+  const state = f.state(model.state, layout);
+  let scaling: Architecture["scaling"] = null;
+  if (model.scaling !== null) {
+    const s = f.object(model.scaling, "model.scaling");
+    const length = dims(features, "model.features");
+    scaling = {
+      mean: f.numbers(s.mean, "model.scaling.mean", { length }),
+      std: f.numbers(s.std, "model.scaling.std", { length, positive: true }),
+    };
+  }
+  const architecture: Architecture = {
+    features, hidden, latent, scaling,
+    lambda: f.number(model.lambda, "model.lambda", { min: 0 }),
+    output: f.oneOf(model.output, "model.output", ["sigmoid", "linear"] as const),
+    activation: f.oneOf(model.activation, "model.activation", Object.keys(ACTIVATIONS) as Activation[]),
+  };
+  const history = model.history === undefined ? [] : f.list(model.history, "model.history", (entry, path) => {
+    const e = f.object(entry, path);
+    const epoch: VAEEpoch = {
+      epoch: f.positiveInteger(e.epoch, `${path}.epoch`),
+      train: checkLosses(f, e.train, `${path}.train`),
+    };
+    if (e.validation !== undefined) epoch.validation = checkLosses(f, e.validation, `${path}.validation`);
+    return epoch;
+  });
+  const net = network(architecture, 0);
+  try {
+    net.loadStateDict(state, { strict: true });
+  } catch (error) {
+    net.dispose();
+    throw error;
+  }
+  return new VAEModel(net, architecture, history);
 }

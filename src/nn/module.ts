@@ -2,6 +2,7 @@
 // train/eval flag, and state dicts as plain JSON-able objects with PyTorch's dotted keys.
 import type { Tensor } from "../autograd/tensor.ts";
 import { formatShape } from "../autograd/tensor.ts";
+import { describe } from "../args.ts";
 import { Parameter } from "./parameter.ts";
 
 /** A parameter's values, or a mask (key `<name>_mask`, PyTorch's pruning buffer), as plain numbers. */
@@ -64,17 +65,18 @@ export abstract class Module {
     if (state === null || typeof state !== "object") throw new TypeError("loadStateDict: state must be an object from stateDict()");
     const { strict = true } = options;
     const params = new Map(this.namedParameters());
-    const missingKeys = [...params.keys()].filter((name) => !(name in state));
+    // Own keys only: `in` would find "constructor" and the like on every object's prototype.
+    const missingKeys = [...params.keys()].filter((name) => !Object.hasOwn(state, name));
     const unexpectedKeys = Object.keys(state).filter((key) => !params.has(key) && !(key.endsWith("_mask") && params.has(key.slice(0, -5))));
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
       throw new RangeError(`loadStateDict: missing keys [${missingKeys.join(", ")}], unexpected keys [${unexpectedKeys.join(", ")}]`);
     }
     const writes: Array<() => void> = [];
     for (const [name, p] of params) {
+      if (!Object.hasOwn(state, name)) continue;
       const entry = state[name];
-      if (entry === undefined) continue;
       checkEntry(name, entry, p);
-      const mask = state[`${name}_mask`];
+      const mask = Object.hasOwn(state, `${name}_mask`) ? state[`${name}_mask`] : undefined;
       if (mask !== undefined) checkEntry(`${name}_mask`, mask, p);
       writes.push(() => {
         p.data.set(entry.data);
@@ -96,7 +98,12 @@ function checkEntry(name: string, entry: StateEntry, p: Parameter): void {
   if (entry.shape.join() !== p.shape.join() || entry.data.length !== p.size) {
     throw new RangeError(`loadStateDict: ${name} has shape ${formatShape(entry.shape)} (${entry.data.length} values) but the parameter has shape ${formatShape(p.shape)}`);
   }
+  // A float32 parameter would store a finite float64 beyond ±3.4e38 as ±Infinity.
+  const f32 = p.data instanceof Float32Array;
   entry.data.forEach((v, i) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`loadStateDict: ${name}.data[${i}] is ${v}; values must be finite numbers`);
+    if (typeof v !== "number" || !Number.isFinite(f32 ? Math.fround(v) : v)) {
+      const [value, range] = [typeof v === "number" ? v : describe(v), f32 ? " in float32" : ""];
+      throw new RangeError(`loadStateDict: ${name}.data[${i}] is ${value}; values must be finite numbers${range}`);
+    }
   });
 }

@@ -6,8 +6,9 @@ import { noGrad, tensor } from "../autograd/tensor.ts";
 import type { StateDict } from "../nn/module.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "./dataset.ts";
+import { readSAEJson } from "./model-json.ts";
 import { SupervisedAutoencoderNet } from "./network.ts";
-import { resolveOptions, type ResolvedOptions } from "./options.ts";
+import type { ResolvedOptions } from "./options.ts";
 import { transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
 
@@ -31,6 +32,13 @@ export interface SAEJson extends SAEInfo {
   format: "sparseproj-sae";
   version: 1;
   state: StateDict;
+}
+
+/** A row the model cannot carry: its `column` (an input feature) not finite once preprocessed, or null: an overflow. */
+export class NotFiniteError extends RangeError {
+  constructor(readonly row: number, readonly column: number | null, readonly reason: string) {
+    super(`SAEModel: ${column === null ? `row ${row}` : `X[${row}][${column}]`}: ${reason}`);
+  }
 }
 
 export class SAEModel {
@@ -60,10 +68,24 @@ export class SAEModel {
     const data = toMatrix(X, { cols: d }, "SAEModel");
     const n = data.n;
     const x = transformRows(this.info.preprocessing, data.x, d, Int32Array.from({ length: n }, (_, i) => i));
-    return scope(() => noGrad(() => {
+    // Non-finite values would make predict() answer class 0 and predictProba NaN: refuse instead. They come from a
+    // value of −1 under the log (log |x + 1| = −∞), or from values, scales and weights beyond float32's range.
+    const bad = x.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      const [row, column] = [Math.floor(bad / d), bad % d];
+      const why = "log |x + 1| is −∞ at −1; float32 holds |v| < 3.4e38";
+      throw new NotFiniteError(row, column, `the value ${data.x[bad]} is not finite once preprocessed (${why})`);
+    }
+    const out = scope(() => noGrad(() => {
       const latent = this.net.forward(tensor(x, [n, d]));
       return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
     }));
+    const overflow = out.findIndex((v) => !Number.isFinite(v));
+    if (overflow >= 0) {
+      const row = Math.floor(overflow / (out.length / n));
+      throw new NotFiniteError(row, null, `the ${through} is not finite: values and weights overflow float32`);
+    }
+    return out;
   }
 
   /** The latent (the class logits), n × classes, row-major. */
@@ -143,12 +165,20 @@ export class SAEModel {
   }
 }
 
-/** A model from SAEModel.toJSON() (or its JSON text). */
+/**
+ * A model from SAEModel.toJSON() (or its JSON text; a SyntaxError if it is not JSON). Every field is checked before
+ * anything is allocated: a TypeError or RangeError names the field (`loadSAE: model.classes[1] is "0" again …`).
+ */
 export function loadSAE(json: SAEJson | string): SAEModel {
-  const value = typeof json === "string" ? (JSON.parse(json) as SAEJson) : json;
-  if (value?.format !== "sparseproj-sae" || value.version !== 1) throw new TypeError("loadSAE: not a sparseproj supervised-autoencoder model (format 'sparseproj-sae', version 1)");
-  const options = resolveOptions({ ...value.options, radius: value.options.radius });
-  const net = new SupervisedAutoencoderNet(value.featureNames.length, options.hidden, value.classes.length, options.activation, new Generator(0));
-  net.loadStateDict(value.state);
-  return new SAEModel(net, null, { options, classes: value.classes, featureNames: value.featureNames, preprocessing: value.preprocessing, history: value.history });
+  const parts = readSAEJson(typeof json === "string" ? JSON.parse(json) : json);
+  const { options, classes, featureNames, preprocessing, history, state } = parts;
+  const { hidden, activation } = options;
+  const net = new SupervisedAutoencoderNet(featureNames.length, hidden, classes.length, activation, new Generator(0));
+  try {
+    net.loadStateDict(state);
+  } catch (error) {
+    net.dispose();
+    throw error;
+  }
+  return new SAEModel(net, null, { options, classes, featureNames, preprocessing, history });
 }

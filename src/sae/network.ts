@@ -6,7 +6,7 @@ import type { Tensor } from "../autograd/tensor.ts";
 import type { Generator } from "../random.ts";
 
 export type Activation = "silu" | "relu" | "tanh";
-const ACTIVATIONS = { silu: SiLU, relu: ReLU, tanh: Tanh };
+export const ACTIVATIONS = { silu: SiLU, relu: ReLU, tanh: Tanh };
 
 function mlp(sizes: number[], activation: Activation, generator: Generator): Sequential {
   const layers: Module[] = [];

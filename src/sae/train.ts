@@ -199,5 +199,11 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
 export function trainSAE(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: SAEOptions = {}): SAEModel {
   const data = toDataset(X, y);
   if (options.featureNames && options.featureNames.length !== data.d) throw new RangeError(`trainSAE: ${options.featureNames.length} feature names for ${data.d} features`);
+  // loadSAE refuses a model with a name twice (predict finds columns by name): refuse to make one.
+  const seen = new Set<string>();
+  for (const name of options.featureNames ?? []) {
+    if (seen.has(name)) throw new RangeError(`trainSAE: options.featureNames has ${JSON.stringify(name)} twice`);
+    seen.add(name);
+  }
   return trainOnRows(data, options, Int32Array.from({ length: data.n }, (_, i) => i));
 }
