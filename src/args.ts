@@ -7,7 +7,8 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return (value as object).constructor?.name ?? "an object";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  // Cut short: a message quoting a megabyte of hostile text is no longer one readable line.
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
