@@ -47,7 +47,8 @@ function request(target, { method = "GET", base = server.url } = {}) {
       const text = Buffer.concat(chunks).toString("latin1");
       const [head, ...rest] = text.split("\r\n\r\n");
       const [statusLine, ...lines] = head.split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      const fields = lines.map((line) => line.split(/:\s*(.*)/s, 2));
+      const headers = Object.fromEntries(fields.map(([name, value]) => [name.toLowerCase(), value]));
       resolve({ status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n") });
     });
     socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
