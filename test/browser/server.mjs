@@ -22,7 +22,7 @@ const TYPES = {
   ".svg": "image/svg+xml",
 };
 
-const ISOLATION_HEADERS = {
+const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
@@ -53,8 +53,10 @@ async function fileOf(base, url) {
 export async function serve(root, { isolated = true, port = 0 } = {}) {
   const base = await realpath(resolve(root));
   const respond = async (req, res) => {
-    const headers = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...(isolated ? ISOLATION_HEADERS : {}) };
-    const fail = (status, extra = {}) => res.writeHead(status, { ...headers, "Content-Type": "text/plain; charset=utf-8", ...extra }).end(`${status}\n`);
+    const headers = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...(isolated && ISOLATION) };
+    const fail = (status, extra = {}) => {
+      res.writeHead(status, { ...headers, "Content-Type": "text/plain; charset=utf-8", ...extra }).end(`${status}\n`);
+    };
     if (req.method !== "GET" && req.method !== "HEAD") return fail(405, { Allow: "GET, HEAD" });
     const path = await fileOf(base, req.url);
     if (typeof path === "number") return fail(path);
@@ -65,7 +67,8 @@ export async function serve(root, { isolated = true, port = 0 } = {}) {
       await file?.close();
       return fail(404);
     }
-    res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Content-Length": info.size });
+    const type = TYPES[extname(path)] ?? "application/octet-stream";
+    res.writeHead(200, { ...headers, "Content-Type": type, "Content-Length": info.size });
     if (req.method === "HEAD") {
       await file.close();
       return res.end();
