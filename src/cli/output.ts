@@ -74,17 +74,17 @@ function refuseLink(path: string, what: string): void {
 }
 
 /**
- * Refuses (DataError) a folder `path` cannot be created in: it is missing, not a folder, or refuses a new file
- * there (read-only, no permission, /proc). Root passes every permission check, so creating (and removing) an
- * exclusive probe file is the test that holds for everyone.
+ * Refuses (DataError) a folder `path` cannot be created in: it is missing (unless `createMissing`: then its nearest
+ * existing ancestor is checked), not a folder, or refuses a new file there (read-only, no permission, /proc). Root
+ * passes every permission check, so creating (and removing) an exclusive probe file is the test that holds for all.
  */
-function checkFolderOf(path: string): void {
-  const folder = dirname(resolve(path));
-  const shown = dirname(path);
-  const info = statOrNull(folder, true);
+function checkFolderOf(path: string, createMissing = false): void {
+  let shown = dirname(path);
+  while (createMissing && !statOrNull(shown, true) && dirname(shown) !== shown) shown = dirname(shown);
+  const info = statOrNull(shown, true);
   if (!info) throw new DataError(`its folder ${shown} does not exist`, { file: path });
   if (!info.isDirectory()) throw new DataError(`${shown} is not a folder`, { file: path });
-  const probe = temporaryName(resolve(path));
+  const probe = temporaryName(resolve(shown, basename(path)));
   try {
     closeSync(openSync(probe, EXCLUSIVE));
     unlinkSync(probe);
@@ -94,13 +94,13 @@ function checkFolderOf(path: string): void {
 }
 
 /**
- * Refuses (DataError) a folder destination that cannot be written or that exists and holds anything besides files
- * this command writes: replacing it would delete the user's files. Called before the work starts, and again before
- * the swap.
+ * Refuses (DataError) a folder destination that cannot be written (its missing parents are created when it is) or
+ * that exists and holds anything besides files this command writes: replacing it would delete the user's files.
+ * Called before the work starts, and again before the swap.
  */
 export function checkDestination(dir: string, ownNames: readonly string[]): void {
   refuseLink(dir, "folder");
-  checkFolderOf(dir);
+  checkFolderOf(dir, true);
   const info = statOrNull(dir, true);
   if (!info) return;
   if (!info.isDirectory()) throw new DataError("exists and is not a folder; choose another --out", { file: dir });
@@ -133,6 +133,7 @@ export function writeDirectory(dir: string, files: Array<{ name: string; content
   const staging = temporaryName(target);
   const previous = `${staging}.previous`;
   try {
+    mkdirSync(dirname(target), { recursive: true });
     mkdirSync(staging);
   } catch (error) {
     throw writeError(dir, error);

@@ -144,7 +144,7 @@ test("an output folder that is missing or cannot be written is found before trai
   const cases = [
     [["sae", "t.csv", ...SAE, ...FOREVER, "--out", "/proc/x"], "/proc/x"],
     [["sae", "t.csv", ...SAE, ...FOREVER, "--save", "/proc/x.json"], "/proc/x.json"],
-    [["sae", "t.csv", ...SAE, ...FOREVER, "--out", "nodir/x"], "nodir/x"],
+    [["sae", "t.csv", ...SAE, ...FOREVER, "--out", "t.csv/x"], "t.csv is not a folder"],
     [["vae", "t.csv", ...VAE, ...FOREVER, "--out", "/proc/x.csv"], "/proc/x.csv"],
     [["generate", "m.json", "t.csv", "--id-column", "id", "--out", "nodir/x.csv"], "nodir/x.csv"],
   ];
@@ -153,6 +153,9 @@ test("an output folder that is missing or cannot be written is found before trai
     fails(r, 1, [path]);
     assert.not.ok(r.stderr.includes(".partial"), `names the argument, not a temporary: ${r.stderr}`);
   }
+  // A folder output's missing parents are created, as examples/demo.mjs's results/demo relies on.
+  assert.is(cli(["sae", "t.csv", ...SAE, "--out", "made/here"]).status, 0);
+  assert.ok(existsSync(join(dir, "made", "here", "results.json")));
 });
 
 test("a closed stdout pipe ends the command quietly with 141 (128 + SIGPIPE)", async () => {
