@@ -155,14 +155,22 @@ export function writeDirectory(dir: string, files: Array<{ name: string; content
   if (movedAside) rmSync(previous, { recursive: true, force: true });
 }
 
+function isStdout(info: Stats): boolean {
+  try {
+    const stdout = fstatSync(1);
+    return info.dev === stdout.dev && info.ino === stdout.ino;
+  } catch {
+    return false; // stdout closed (>&-)
+  }
+}
+
 /** How a file destination is written: standard output, in place (a device or FIFO), or replaced whole. */
 function fileKind(path: string): "stdout" | "in place" | "replace" {
   if (path === STDOUT) return "stdout";
   const info = statOrNull(path, true);
   if (info?.isDirectory()) throw new DataError("is a folder, not a file name", { file: path });
   // What is open as standard output (/dev/stdout: a link to a pipe, socket, terminal or file) is written there.
-  const stdout = fstatSync(1);
-  if (info && info.dev === stdout.dev && info.ino === stdout.ino) return "stdout";
+  if (info && isStdout(info)) return "stdout";
   if (info && !info.isFile()) return "in place";
   refuseLink(path, "file");
   return "replace";
