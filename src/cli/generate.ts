@@ -6,7 +6,7 @@ import { fitLatentSampler } from "../generative/latent-sampler.ts";
 import type { BandwidthRule } from "../generative/kde.ts";
 import { DataError } from "../io/table.ts";
 import { readModel, readTable } from "./input.ts";
-import { csv, textTable, writeFile } from "./output.ts";
+import { checkFileDestination, csv, reportStream, textTable, writeFile } from "./output.ts";
 import { modelColumns } from "./predict.ts";
 
 export interface GenerateCommand {
@@ -33,6 +33,7 @@ export interface GenerateReport {
 
 /** Runs `sparseproj generate`; returns the report it printed. */
 export async function runGenerate(command: GenerateCommand): Promise<GenerateReport> {
+  if (command.out) checkFileDestination(command.out);
   const model = readModel(command.model);
   try {
     const table = readTable(command.file, { labelColumn: command.labelColumn, idColumn: command.idColumn, minClasses: 1 });
@@ -52,11 +53,12 @@ export async function runGenerate(command: GenerateCommand): Promise<GenerateRep
     });
     if (command.out) writeFile(command.out, csv([...model.info.featureNames, "label"], rows));
     const report: GenerateReport = { model: command.model, file: command.file, samplesPerClass: command.samples, classes: summary, out: command.out ?? null };
-    if (command.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    const stream = reportStream(command.out);
+    if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {
       const lines = summary.map((s) => [s.label, String(command.samples), s.acceptanceRate.toFixed(3), `${(100 * s.classifiedAsOwn).toFixed(1)}%`]);
-      process.stdout.write(textTable(["class", "samples", "acceptance rate", "classified as its class"], lines));
-      process.stdout.write(command.out ? `wrote ${command.out}\n` : "(no --out: the samples were not written)\n");
+      stream.write(textTable(["class", "samples", "acceptance rate", "classified as its class"], lines));
+      stream.write(command.out ? `wrote ${command.out}\n` : "(no --out: the samples were not written)\n");
     }
     return report;
   } finally {

@@ -1,7 +1,9 @@
-// The `sparseproj` command line: argument parsing (node:util parseArgs) and dispatch. Every failure ends as one
-// line on stderr and an exit code, 2 for a usage error (unknown flag, bad value) and 1 for input that cannot be
-// used (an unreadable or malformed file, too few samples for the folds), because scripts branch on the code and
-// people read the line. The flags are declared once, in FLAGS, and both the parser and --help read them.
+// The `sparseproj` command line: argument parsing (node:util parseArgs) and dispatch. Every failure the user can
+// cause ends as one line on stderr and an exit code, 2 for a usage error (unknown flag, bad value) and 1 for input
+// or settings that cannot be used (an unreadable or malformed file, an output that cannot be written, too few
+// samples for the folds, a network too large, training that diverges), because scripts branch on the code and
+// people read the line; anything else is a bug, reported with its trace and code 70. A closed stdout pipe ends the
+// program quietly with 141. The flags are declared once, in FLAGS, and both the parser and --help read them.
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
@@ -11,10 +13,11 @@ import { MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
-import { runGenerate } from "./generate.ts";
-import { runPredict } from "./predict.ts";
-import { runVae } from "./vae.ts";
-import { runSae } from "./sae.ts";
+import { runGenerate, type GenerateCommand } from "./generate.ts";
+import { STDOUT } from "./output.ts";
+import { runPredict, type PredictCommand } from "./predict.ts";
+import { runVae, type VaeCommand } from "./vae.ts";
+import { runSae, type SaeCommand } from "./sae.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -144,18 +147,40 @@ function toggle(values: Record<string, unknown>, name: string): boolean | undefi
   return values[name] ? true : values[`no-${name}`] ? false : undefined;
 }
 
+/** `text` as typed when it is plain, quoted (escapes and all) when it holds spaces or control characters. */
+function shown(text: string): string {
+  return /^[^\s\p{Cc}]+$/u.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * The flags and positionals of `args` for `command`. parseArgs's strict mode takes "--radius -1" for a flag missing
+ * its value, so its tokens are checked here instead: a string flag takes the next argument unless that is a flag
+ * ("--…" or one of the command's short flags), which lets "-1" reach the check that says the value must be ≥ 0.
+ */
 function parse(command: keyof typeof FLAGS, args: string[]) {
-  try {
-    const options = Object.fromEntries(Object.entries(FLAGS[command]).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    // parseArgs's messages run to several sentences; the flag is what the user needs.
-    const code = (error as { code?: string }).code;
-    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown flag ${flag}`);
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${flag?.replace(/ <value>$/, "") ?? "a flag"} needs a value`);
-    throw error;
+  const flags = FLAGS[command];
+  const options = Object.fromEntries(
+    Object.entries(flags).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]),
+  );
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const shorts = new Set(Object.values(flags).flatMap((f) => (f.short ? [`-${f.short}`] : [])));
+  const values: Record<string, string | boolean> = {};
+  const found: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") found.push(token.value);
+    if (token.kind !== "option") continue;
+    if (!Object.hasOwn(flags, token.name)) throw new UsageError(`unknown flag ${shown(token.rawName)}`);
+    const { value, inlineValue } = token;
+    if (flags[token.name].type === "boolean") {
+      if (value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+      values[token.name] = true;
+    } else {
+      const isFlag = !inlineValue && (value?.startsWith("--") || shorts.has(value?.slice(0, 2) ?? ""));
+      if (value === undefined || isFlag) throw new UsageError(`${token.rawName} needs a value`);
+      values[token.name] = value;
+    }
   }
+  return { values, positionals: found };
 }
 
 function positionals(found: string[], names: string[]): string[] {
@@ -164,19 +189,23 @@ function positionals(found: string[], names: string[]): string[] {
   return found;
 }
 
-async function sae(args: string[]): Promise<void> {
+function parseSae(args: string[]): SaeCommand | { help: string } {
   const { values: v, positionals: found } = parse("sae", args);
-  if (v.help) return void process.stdout.write(help("sae"));
+  if (v.help) return { help: help("sae") };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const projection = (s("projection") ?? "bilevel-l1inf") as SAEProjection;
-  if (projection !== "none" && !(projection in PROJECTIONS)) throw new UsageError(`--projection must be one of ${[...Object.keys(PROJECTIONS), "none"].join(", ")}; got ${JSON.stringify(projection)}`);
+  if (projection !== "none" && !Object.hasOwn(PROJECTIONS, projection)) {
+    const kinds = [...Object.keys(PROJECTIONS), "none"].join(", ");
+    throw new UsageError(`--projection must be one of ${kinds}; got ${JSON.stringify(projection)}`);
+  }
   const radiusText = s("radius") ?? "1";
   if (projection === "none" && s("radius") !== undefined) throw new UsageError("--radius has no meaning with --projection none");
   const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, (r) => decimal("radius", r, true)))];
   const epochs = list(s("epochs") ?? "30", (e) => e);
   if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
-  await runSae({
+  if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
+  return {
     file,
     projection,
     radii,
@@ -197,25 +226,26 @@ async function sae(args: string[]): Promise<void> {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
-  });
+  };
 }
 
-async function predict(args: string[]): Promise<void> {
+function parsePredict(args: string[]): PredictCommand | { help: string } {
   const { values: v, positionals: found } = parse("predict", args);
-  if (v.help) return void process.stdout.write(help("predict"));
+  if (v.help) return { help: help("predict") };
   const [model, file] = positionals(found, ["model.json", "file"]);
-  await runPredict({ model, file, json: Boolean(v.json), labelColumn: v["label-column"] as string | undefined, idColumn: v["id-column"] as string | undefined });
+  const s = (name: string) => v[name] as string | undefined;
+  return { model, file, json: Boolean(v.json), labelColumn: s("label-column"), idColumn: s("id-column") };
 }
 
-async function generate(args: string[]): Promise<void> {
+function parseGenerate(args: string[]): GenerateCommand | { help: string } {
   const { values: v, positionals: found } = parse("generate", args);
-  if (v.help) return void process.stdout.write(help("generate"));
+  if (v.help) return { help: help("generate") };
   const [model, file] = positionals(found, ["model.json", "file"]);
   const s = (name: string) => v[name] as string | undefined;
   const bandwidth = s("bandwidth") ?? "scott";
   const quantile = decimal("threshold-quantile", s("threshold-quantile") ?? "0.05", true);
   if (quantile >= 1) throw new UsageError(`--threshold-quantile must be below 1; got ${quantile}`);
-  await runGenerate({
+  return {
     model, file,
     samples: integer("samples", s("samples") ?? "100", 1),
     seed: integer("seed", s("seed") ?? "0", 0),
@@ -225,7 +255,7 @@ async function generate(args: string[]): Promise<void> {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
-  });
+  };
 }
 
 async function dna(args: string[]): Promise<void> {
@@ -247,14 +277,15 @@ async function dna(args: string[]): Promise<void> {
   runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
 }
 
-async function vae(args: string[]): Promise<void> {
+function parseVae(args: string[]): VaeCommand | { help: string } {
   const { values: v, positionals: found } = parse("vae", args);
-  if (v.help) return void process.stdout.write(help("vae"));
+  if (v.help) return { help: help("vae") };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const output = s("output") ?? "linear";
   if (output !== "linear" && output !== "sigmoid") throw new UsageError(`--output must be linear or sigmoid; got ${JSON.stringify(output)}`);
-  await runVae({
+  if (s("out") === STDOUT && s("save") === STDOUT) throw new UsageError("--out and --save cannot both be - (stdout)");
+  return {
     file,
     latent: integer("latent", s("latent") ?? "8", 1),
     hidden: list(s("hidden") ?? "128", (h) => integer("hidden", h, 1)),
@@ -270,39 +301,100 @@ async function vae(args: string[]): Promise<void> {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
-  });
+  };
 }
 
-const COMMANDS = { sae, predict, generate, vae, dna };
+const PARSERS = { sae: parseSae, predict: parsePredict, generate: parseGenerate, vae: parseVae };
+const RUNNERS = { sae: runSae, predict: runPredict, generate: runGenerate, vae: runVae };
+const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
+
+/** What a command line asks for: a command's help, a command checked and ready to run, or dna's arguments. */
+export type CommandLine =
+  | { help: string }
+  | { [K in keyof typeof PARSERS]: { name: K; command: Parameters<(typeof RUNNERS)[K]>[0] } }[keyof typeof PARSERS]
+  | { name: "dna"; args: string[] };
+
+/** Parses and checks a command line (without `node` and the script); a UsageError says what is wrong with it. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const [name, ...args] = argv;
+  if (name === "dna") return { name, args };
+  if (name === undefined || !Object.hasOwn(PARSERS, name)) {
+    throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${COMMAND_NAMES.join(", ")}`);
+  }
+  const parsed = PARSERS[name as keyof typeof PARSERS](args);
+  return "help" in parsed ? parsed : ({ name, command: parsed } as CommandLine);
+}
+
+async function execute(line: CommandLine): Promise<void> {
+  if ("help" in line) process.stdout.write(line.help);
+  else if (line.name === "dna") await dna(line.args);
+  else await (RUNNERS[line.name] as (command: unknown) => Promise<unknown>)(line.command);
+}
+
+/**
+ * A library error that the user's settings caused, as one line; null for any other error. Only the message crosses
+ * from a fold's worker thread (src/sae/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
+ */
+function explain(error: unknown): string | null {
+  const message = error instanceof Error ? error.message : "";
+  const diverged = /the loss is (\S+) at epoch (\d+), step (\d+)/.exec(message);
+  if (diverged) {
+    const fold = /^fold (\d+) \(seed (\d+)\)/.exec(message);
+    const where = `epoch ${diverged[2]}, step ${diverged[3]}${fold ? ` of fold ${fold[1]} (seed ${fold[2]})` : ""}`;
+    return `training diverged: the loss became ${diverged[1]} at ${where}; try a lower --lr (or --lambda)`;
+  }
+  // The preflight in sae.ts catches networks too large for any memory; this is one the machine could not give.
+  if (/needs \d+ bytes (?:of WebAssembly memory|and the WebAssembly memory cannot grow)/.test(message)) {
+    return `out of WebAssembly memory (${message}); try a smaller --hidden or table`;
+  }
+  return null;
+}
+
+/** Prints `error` as one line (a trace only for a bug) and returns the exit code. */
+function report(error: unknown, where: string): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${where}: ${error.message} (see ${where} --help)\n`);
+    return 2;
+  }
+  // A bad input or output file (DataError), a file system refusal whose message names the path, or bad settings.
+  const named = error instanceof DataError || typeof (error as NodeJS.ErrnoException).syscall === "string";
+  const line = named ? (error as Error).message : explain(error);
+  if (line !== null) {
+    process.stderr.write(`${where}: ${line}\n`);
+    return 1;
+  }
+  const trace = (error as Error)?.stack ?? String(error);
+  process.stderr.write(`${where}: internal error, a bug in sparseproj (please report it with the command line):\n`);
+  process.stderr.write(`${trace}\n`);
+  return 70; // EX_SOFTWARE (sysexits.h)
+}
 
 /** Runs a command line (without `node` and the script) and returns the exit code; errors go to stderr. */
 export async function run(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
+  const [command] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     (command === undefined ? process.stderr : process.stdout).write(help());
     return command === undefined ? 2 : 0;
   }
-  const name = command in COMMANDS ? (command as keyof typeof COMMANDS) : null;
   try {
-    if (!name) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(", ")}`);
-    await COMMANDS[name](args);
+    await execute(parseCommandLine(argv));
     return 0;
   } catch (error) {
-    const where = name ? `sparseproj ${name}` : "sparseproj";
-    if (error instanceof UsageError) {
-      process.stderr.write(`${where}: ${error.message} (see ${where} --help)\n`);
-      return 2;
-    }
-    // A bad input file, or a file system refusal (EACCES, ENOSPC…) whose message names the path.
-    if (error instanceof DataError || typeof (error as NodeJS.ErrnoException).syscall === "string") {
-      process.stderr.write(`${where}: ${(error as Error).message}\n`);
-      return 1;
-    }
-    throw error;
+    return report(error, COMMAND_NAMES.includes(command) ? `sparseproj ${command}` : "sparseproj");
   }
 }
 
+export { parse as parseFlags };
+
 // Run when executed (node dist/cli.js, or npm's bin link to it), not when imported (examples/demo.mjs).
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  // A reader that closes the pipe early (`| head`) has what it wanted: end at once and quietly, with the status a
+  // shell reports for cat or grep killed by SIGPIPE there (128 + 13). Node ignores SIGPIPE and raises EPIPE instead.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(141);
+    });
+  }
   process.exitCode = await run(process.argv.slice(2));
 }

@@ -6,8 +6,11 @@ import { crossValidate, crossValidateInWorkers, type CrossValidationResult, type
 import type { SAEModel } from "../sae/model.ts";
 import type { SAEOptions, SAEProjection } from "../sae/options.ts";
 import { trainSAE } from "../sae/train.ts";
+import { MAX_BLOCK_BYTES } from "../runtime/heap.ts";
 import { readTable } from "./input.ts";
-import { checkDestination, checkFileDestination, csv, textTable, writeDirectory, writeFile, type Cell } from "./output.ts";
+import {
+  checkDestination, checkFileDestination, csv, reportStream, textTable, writeDirectory, writeFile, type Cell,
+} from "./output.ts";
 import { latentFigure, lossFigure, radiusFigure, weightsFigure } from "./plots.ts";
 import { createProgress, type Progress } from "./progress.ts";
 
@@ -86,6 +89,31 @@ function checkFolds(table: LabelledTable, folds: number, file: string): void {
   classSizes(table).forEach(({ label, samples: count }) => {
     if (count < folds) throw new DataError(`class ${JSON.stringify(label)} has ${count} sample${count === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower --folds)`, { file });
   });
+}
+
+/** wasm32's whole address space: 65536 pages of 64 KiB (the threads build's maximumMemory in asconfig.json). */
+const WASM_MEMORY_BYTES = 2 ** 32;
+
+const gigabytes = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/**
+ * Refuses (DataError) an autoencoder whose layer sizes (`layers`: input, hidden…, code; the decoder mirrors them)
+ * cannot fit in WebAssembly memory, before anything is allocated: float32 weights, their gradients and Adam's two
+ * moments beyond the address space, or one weight matrix beyond the allocator's largest block. `flags` names what
+ * to lower, `file` the table whose features are the input.
+ */
+export function checkNetworkSize(layers: number[], flags: string, file: string): void {
+  const matrices = layers.slice(1).map((size, i) => size * layers[i]);
+  const parameters = 2 * matrices.reduce((sum, m, i) => sum + m + layers[i + 1], 0);
+  const needed = 4 * 4 * parameters; // float32, four copies
+  const largest = 4 * Math.max(...matrices);
+  const memory = gigabytes(WASM_MEMORY_BYTES), block = gigabytes(MAX_BLOCK_BYTES);
+  const problem = needed > WASM_MEMORY_BYTES
+    ? `would need ${gigabytes(needed)} of WebAssembly memory to train, more than the ${memory} it can address`
+    : largest > MAX_BLOCK_BYTES
+      ? `has a weight matrix of ${gigabytes(largest)}, more than one block of WebAssembly memory holds (${block})`
+      : null;
+  if (problem) throw new DataError(`a network of ${layers.join(" → ")} units ${problem}; lower ${flags}`, { file });
 }
 
 function settingsOf(command: SaeCommand): Setting[] {
@@ -214,6 +242,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const { file, folds, seeds } = command;
   const table = readTable(file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
   checkFolds(table, folds, file);
+  checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
   if (command.out) checkDestination(command.out, OUTPUT_FILES);
   if (command.save) checkFileDestination(command.save);
   const settings = settingsOf(command);
@@ -243,8 +272,12 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     const files = command.out ? outputFiles(command, report, settings, results, table, model!) : [];
     if (command.out) writeDirectory(command.out, files, OUTPUT_FILES);
     if (command.save) writeFile(command.save, `${JSON.stringify(model)}\n`);
-    if (command.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(printTable(report) + (command.out ? `wrote ${command.out}: ${files.map((f) => f.name).join(", ")}\n` : ""));
+    const stream = reportStream(command.save);
+    if (command.json) stream.write(`${JSON.stringify(report)}\n`);
+    else {
+      const wrote = command.out ? `wrote ${command.out}: ${files.map((f) => f.name).join(", ")}\n` : "";
+      stream.write(printTable(report) + wrote);
+    }
     return report;
   } finally {
     progress.stop();

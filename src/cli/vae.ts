@@ -5,8 +5,9 @@ import { Generator } from "../random.ts";
 import { trainVAE } from "../generative/vae.ts";
 import type { VAELosses } from "../generative/vae.ts";
 import { readTable } from "./input.ts";
-import { csv, writeFile } from "./output.ts";
+import { checkFileDestination, csv, reportStream, writeFile } from "./output.ts";
 import { createProgress } from "./progress.ts";
+import { checkNetworkSize } from "./sae.ts";
 
 export interface VaeCommand {
   file: string;
@@ -45,6 +46,9 @@ export interface VaeReport {
 export async function runVae(command: VaeCommand): Promise<VaeReport> {
   const table = readTable(command.file, { labelColumn: command.labelColumn, labelsOptional: command.labelColumn === undefined, idColumn: command.idColumn, minClasses: 1 });
   const d = table.features;
+  checkNetworkSize([d, ...command.hidden, command.latent], "--hidden or --latent", command.file);
+  if (command.out) checkFileDestination(command.out);
+  if (command.save) checkFileDestination(command.save);
   const order = new Generator(command.seed).permutation(table.samples);
   const held = Math.max(1, Math.round(table.samples / 5));
   const rowsOf = (indices: Int32Array) => indices.reduce((x, row, r) => (x.set(table.data.subarray(row * d, (row + 1) * d), r * d), x), new Float64Array(indices.length * d));
@@ -69,11 +73,14 @@ export async function runVae(command: VaeCommand): Promise<VaeReport> {
       file: command.file, samples: table.samples, features: d, latent: command.latent, lambda: command.lambda, epochs: command.epochs,
       train: model.evaluate(train), heldOut: model.evaluate(validation), generated: command.samples, out: command.out ?? null, model: command.save ?? null,
     };
-    if (command.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    const stream = reportStream(command.out, command.save);
+    if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {
       const line = (name: string, l: VAELosses) => `${name}: loss ${l.loss.toFixed(4)} = reconstruction ${l.reconstruction.toFixed(4)} + ${command.lambda} × latent ${l.latent.toFixed(4)}\n`;
-      process.stdout.write(line("training rows", report.train) + line(`held-out rows (${held})`, report.heldOut));
-      process.stdout.write(command.out ? `wrote ${command.samples} generated rows to ${command.out}\n` : "(no --out: the generated rows were not written)\n");
+      stream.write(line("training rows", report.train) + line(`held-out rows (${held})`, report.heldOut));
+      const rows = `${command.samples} generated rows`;
+      const wrote = command.out ? `wrote ${rows} to ${command.out}` : `(no --out: the ${rows} were not written)`;
+      stream.write(`${wrote}\n`);
     }
     return report;
   } finally {

@@ -146,7 +146,7 @@ export class VAEModel {
   evaluate(X: Rows): VAELosses {
     const { x, n } = this.toUnits(X, "VAEModel.evaluate");
     if (n === 0) throw new RangeError("VAEModel.evaluate: X has no rows; the losses of no rows are not defined");
-    return scope(() => noGrad(() => losses(this, tensor(x, [n, this.features]), this.architecture.lambda)));
+    return scope(() => noGrad(() => lossValues(this, tensor(x, [n, this.features]), this.architecture.lambda)));
   }
 
   toJSON(): VAEJson {
@@ -167,6 +167,12 @@ function losses(model: VAEModel, x: Tensor, lambda: number): VAELosses & { total
   const latent = huberEnergyLoss(z);
   const total = add(mul(reconstruction, 1 / x.shape[0]), mul(latent, lambda));
   return { total, loss: total.item(), reconstruction: rec, latent: latent.item() };
+}
+
+/** The terms as numbers only: the total's tensor dies with the scope it was made in. */
+function lossValues(model: VAEModel, x: Tensor, lambda: number): VAELosses {
+  const { total: _, ...values } = losses(model, x, lambda);
+  return values;
 }
 
 function network(a: Architecture, seed: number): SupervisedAutoencoderNet {
@@ -221,10 +227,7 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
       onEpoch: (epoch) => {
         const reconstruction = sums.reconstruction / sums.batches, latent = sums.latent / sums.batches;
         const entry: VAEEpoch = { epoch, train: { loss: reconstruction + lambda * latent, reconstruction, latent } };
-        if (validationData) entry.validation = scope(() => noGrad(() => {
-          const { total: _, ...values } = losses(model, validationData, lambda);
-          return values;
-        }));
+        if (validationData) entry.validation = scope(() => noGrad(() => lossValues(model, validationData, lambda)));
         history.push(entry);
         options.onEpoch?.(entry);
         sums = { reconstruction: 0, latent: 0, batches: 0 };
