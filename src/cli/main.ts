@@ -331,6 +331,8 @@ async function execute(line: CommandLine): Promise<void> {
   else await (RUNNERS[line.name] as (command: unknown) => Promise<unknown>)(line.command);
 }
 
+const ENGINE_RANGE_ERROR = /^(?:Maximum call stack|Invalid (?:typed )?array length|Invalid string length|Array buffer allocation)/;
+
 /**
  * A library error that the user's settings caused, as one line; null for any other error. Only the message crosses
  * from a fold's worker thread (src/sae/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
@@ -346,6 +348,10 @@ function explain(error: unknown): string | null {
   // The preflight in sae.ts catches networks too large for any memory; this is one the machine could not give.
   if (/needs \d+ bytes (?:of WebAssembly memory|and the WebAssembly memory cannot grow)/.test(message)) {
     return `out of WebAssembly memory (${message}); try a smaller --hidden or table`;
+  }
+  // The library's RangeErrors are about values it was handed (the table's, the flags'); the engine's own are bugs.
+  if (error instanceof RangeError && !ENGINE_RANGE_ERROR.test(message.replace(/^fold \d+ \(seed \d+\): /, ""))) {
+    return message;
   }
   return null;
 }

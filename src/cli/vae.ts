@@ -4,6 +4,7 @@
 import { Generator } from "../random.ts";
 import { trainVAE } from "../generative/vae.ts";
 import type { VAELosses } from "../generative/vae.ts";
+import { DataError } from "../io/table.ts";
 import { readTable } from "./input.ts";
 import { checkFileDestination, csv, reportStream, writeFile } from "./output.ts";
 import { createProgress } from "./progress.ts";
@@ -50,6 +51,10 @@ export async function runVae(command: VaeCommand): Promise<VaeReport> {
   if (command.out) checkFileDestination(command.out);
   if (command.save) checkFileDestination(command.save);
   const order = new Generator(command.seed).permutation(table.samples);
+  // A fifth (at least one row) is held out, and training needs two rows of its own.
+  if (table.samples < 3) {
+    throw new DataError(`${table.samples} sample${table.samples === 1 ? "" : "s"}: the VAE needs at least 3 (2 to train on, 1 held out)`, { file: command.file });
+  }
   const held = Math.max(1, Math.round(table.samples / 5));
   const rowsOf = (indices: Int32Array) => indices.reduce((x, row, r) => (x.set(table.data.subarray(row * d, (row + 1) * d), r * d), x), new Float64Array(indices.length * d));
   const validation = rowsOf(order.subarray(0, held)), train = rowsOf(order.subarray(held));

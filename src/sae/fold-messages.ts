@@ -10,4 +10,4 @@ export type ToWorker =
 export type FromWorker =
   | { type: "progress"; index: number; event: ProgressEvent }
   | { type: "result"; index: number; result: FoldResult }
-  | { type: "error"; index: number; message: string };
+  | { type: "error"; index: number; name: string; message: string };

@@ -28,6 +28,9 @@ port.addEventListener("message", ({ data }) => {
     const { data: dataset, sae, featureNames } = context!;
     const result = evaluateFold(dataset, sae, seed, fold, test, featureNames, { onProgress: (event) => port.postMessage({ type: "progress", index, event }) });
     port.postMessage({ type: "result", index, result });
-  }).catch((error: unknown) => port.postMessage({ type: "error", index, message: error instanceof Error ? error.message : String(error) }));
+  }).catch((error: unknown) => {
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    port.postMessage({ type: "error", index, name, message });
+  });
 });
 port.start?.();

@@ -38,7 +38,11 @@ export async function runFoldsInWorkers(
         const worker = spawner.spawn({
           message(m) {
             if (m.type === "progress") hooks.onProgress?.(m.event);
-            else if (m.type === "error") reject(new Error(`fold ${tasks[m.index].fold} (seed ${tasks[m.index].seed}): ${m.message}`));
+            else if (m.type === "error") {
+              // The class survives the thread: a RangeError about the data stays one, as in the sequential path.
+              const Kind = m.name === "RangeError" ? RangeError : m.name === "TypeError" ? TypeError : Error;
+              reject(new Kind(`fold ${tasks[m.index].fold} (seed ${tasks[m.index].seed}): ${m.message}`));
+            }
             else {
               results[m.index] = m.result;
               hooks.onFoldResult?.(m.result);
