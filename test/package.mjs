@@ -13,6 +13,8 @@ const CHECKS = {
   "jsr (deno publish --dry-run)": [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
   // Formatting and lint rules, the data-sized spread rule (lint/no-data-sized-spread.grit) among them.
   "biome check": [bin("biome"), ["check", "."]],
+  // The API reference builds with every export documented, and the docs' links resolve.
+  "docs (links, TypeDoc)": ["npm", ["run", "--silent", "docs"]],
 };
 
 export async function runPackageChecks() {
