@@ -44,6 +44,7 @@ export class Generator {
     return ((this.nextUint32() >>> 5) * 67108864 + (this.nextUint32() >>> 6)) / 9007199254740992;
   }
 
+  /** A float drawn uniformly from [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.random();
   }

@@ -22,8 +22,10 @@ export type GroupedShape = readonly [outer: number, groups: number, inner: numbe
 /** The group norm of a bilevel projection: ℓ∞ (max-abs), ℓ1 (abs-sum) or ℓ2. */
 export type GroupNormKind = "inf" | "1" | "2";
 
+/** The float type of an array in module memory: 32- or 64-bit. */
 export type ElementType = "f32" | "f64";
 
+/** Options of every projection: where to write the result. */
 export interface ProjectionOptions<R extends FloatArray = FloatArray> {
   /**
    * Where to write the result: an array of the input's float type and length, or a WasmArray of it.
@@ -32,11 +34,13 @@ export interface ProjectionOptions<R extends FloatArray = FloatArray> {
   out?: R | WasmArray<R>;
 }
 
+/** Options of the matrix projections: an output array and which axis forms the groups. */
 export interface MatrixOptions<R extends FloatArray = FloatArray> extends ProjectionOptions<R> {
   /** Groups are columns (default) or rows. */
   axis?: Axis;
 }
 
+/** Options of the matrix norms: which axis forms the groups. */
 export interface NormOptions {
   /** Groups are columns (default) or rows. */
   axis?: Axis;

@@ -10,6 +10,7 @@ import { ReLU, Sequential } from "../nn/layers.ts";
 import { Module } from "../nn/module.ts";
 import type { Generator } from "../random.ts";
 
+/** The compressor network's shape: image side, latent channels, hidden widths and latent gain. */
 export interface ConvAutoencoderShape {
   /** Image side in pixels, a multiple of 2^hidden.length (28). */
   side: number;
@@ -31,6 +32,7 @@ export interface NamedConv {
   outputSize: [number, number];
 }
 
+/** The compressor's network: a strided conv encoder to a C × s × s latent and an upsampling conv decoder. */
 export class ConvAutoencoder extends Module {
   readonly encoder: Sequential;
   readonly decoder: Sequential;

@@ -6,6 +6,7 @@
 import { huffmanLengths, shannonFanoLengths } from "../dna/code-lengths.ts";
 import { entropy4, histogram, meanLength } from "../dna/histogram.ts";
 
+/** The rate of a quantized latent: its entropy and base-4 code lengths per image pixel, by channel. */
 export interface LatentRate {
   /** The channels counted. */
   kept: number[];

@@ -25,6 +25,7 @@ import { latentRate, type LatentRate } from "./rate.ts";
 export type CompressorProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12";
 const KINDS: readonly CompressorProjection[] = ["bilevel-l1inf", "bilevel-l11", "bilevel-l12"];
 
+/** The double descent's projection: kind, relative radius ρ, which layers, and for how many epochs. */
 export interface CompressorProjectionOptions {
   /** The radius: η = rho · ‖W‖ of each projected weight (its own norm, input-channel groups). */
   rho: number;
@@ -41,6 +42,7 @@ export interface CompressorProjectionOptions {
   rewind?: boolean;
 }
 
+/** Options of `trainCompressor`: the network's shape, training schedule and projection. */
 export interface CompressorOptions {
   /** Image side (default 28). */
   side?: number;
@@ -62,9 +64,11 @@ export interface CompressorOptions {
   seed?: number;
   /** Double descent by input channel; null or absent: none. */
   projection?: CompressorProjectionOptions | null;
+  /** Called after each epoch with its phase, number and mean loss. */
   onEpoch?: (phase: 1 | 2, epoch: number, loss: number) => void;
 }
 
+/** What `Compressor.evaluate` measures on a set of images. */
 export interface CompressionEvaluation {
   /** PSNR (dB, images in [0, 1], MSE pooled over every pixel) of the rounded latent, and of the real-valued one. */
   psnr: number;
@@ -77,6 +81,7 @@ export interface CompressionEvaluation {
   reconstructions: Float32Array;
 }
 
+/** The per-epoch losses of both training phases, the radii the projection used, and the training time. */
 export interface CompressorHistory {
   /** Mean training loss of each epoch of each phase. */
   losses: [number[], number[]];
@@ -87,6 +92,7 @@ export interface CompressorHistory {
 
 const psnr = (mse: number) => 10 * Math.log10(1 / mse);
 
+/** A trained convolutional compressor: evaluate images, its kept latent channels, its sparsity. */
 export class Compressor {
   /** @internal */
   constructor(readonly net: ConvAutoencoder, readonly history: CompressorHistory) {}

@@ -2,6 +2,7 @@
 // gives scikit-learn's dataset.
 import { RandomState } from "./mt19937.ts";
 
+/** scikit-learn's `make_classification` parameters, camelCased, with its defaults. */
 export interface MakeClassificationOptions {
   /** Number of samples (rows). Default 100. */
   nSamples?: number;
@@ -38,6 +39,7 @@ export interface MakeClassificationOptions {
   randomState?: number;
 }
 
+/** A synthetic classification set: row-major X and labels y, with its size. */
 export interface Classification {
   /** nSamples × nFeatures, row-major. */
   X: Float64Array;

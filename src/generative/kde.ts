@@ -5,8 +5,10 @@
 // points in whitened coordinates, evaluated in the log domain: far from the points every kernel underflows to 0
 // in linear scale, and the sampler compares densities across many orders of magnitude.
 
+/** Scott's rule n^(−1/(d+4)) or Silverman's (n(d+2)/4)^(−1/(d+4)) for the bandwidth factor. */
 export type BandwidthRule = "scott" | "silverman";
 
+/** Options of `GaussianKDE`: the bandwidth rule or factor. */
 export interface KdeOptions {
   /**
    * The kernel's covariance:
@@ -136,6 +138,7 @@ export class GaussianKDE {
     return top + Math.log(sum / (skip >= 0 && skip < n ? n - 1 : n)) + this.#logNorm;
   }
 
+  /** The estimated density at the point x[offset .. offset + d). */
   density(x: ArrayLike<number>, offset = 0): number {
     return Math.exp(this.logDensity(x, offset));
   }

@@ -15,6 +15,7 @@ export interface LatentModel {
   decode(Z: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array;
 }
 
+/** Options of `fitLatentSampler`: the KDE's bandwidth, the density threshold, and the chains' step and lengths. */
 export interface LatentSamplerOptions extends KdeOptions {
   /**
    * The rejection threshold, as a quantile of the class's own training points' densities (default 0.05): a
@@ -32,6 +33,7 @@ export interface LatentSamplerOptions extends KdeOptions {
   seed?: number;
 }
 
+/** Samples of one class: latent points, the decoded rows, and the chain's acceptance rate. */
 export interface LatentSample {
   /** Row-major count × latent dimension. */
   latent: Float64Array;
@@ -43,6 +45,7 @@ export interface LatentSample {
   thresholdRejectionRate: number;
 }
 
+/** One class's kernel density in the latent space and the density threshold of its chain. */
 export interface ClassDensity {
   /** The class's training points in the latent space. */
   points: number;
@@ -52,6 +55,7 @@ export interface ClassDensity {
   logThreshold: number;
 }
 
+/** Per-class densities in a model's latent space, ready to sample (from `fitLatentSampler`). */
 export interface LatentSampler {
   readonly classes: Array<number | string>;
   readonly latentDimension: number;

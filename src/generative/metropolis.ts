@@ -4,6 +4,7 @@
 import type { Generator } from "../random.ts";
 import { fillStandardNormal } from "./normal.ts";
 
+/** Options of `metropolisHastings`: start, Gaussian step, density threshold, and how many states to keep. */
 export interface ChainOptions {
   /** Where the chain starts (d values). */
   start: ArrayLike<number>;
@@ -23,6 +24,7 @@ export interface ChainOptions {
   generator: Generator;
 }
 
+/** A Metropolis–Hastings chain: its kept states and how many steps were taken, accepted and rejected. */
 export interface Chain {
   /** Row-major samples × d. */
   samples: Float64Array;

@@ -2,6 +2,7 @@
 // one row per feature), read by the general table reader; kept as its own entry point for existing callers.
 import { type LabelledTable, parseTable } from "./table.ts";
 
+/** What `parseOmicsCsv` returns: a labelled table (kept as a name for earlier users). */
 export type OmicsTable = LabelledTable;
 
 /** Reads an omics table, transposed to samples × features. Problems are DataErrors naming row and column. */

@@ -5,8 +5,10 @@ import { dsvFormat } from "d3-dsv";
 
 export { decodeText } from "./decode.ts";
 
+/** The layouts `parseTable` reads (see `ParseTableOptions.format`). */
 export type TableFormat = "auto" | "csv" | "tsv" | "omics";
 
+/** How `parseTable` reads a file: its layout, separator, label and id columns. */
 export interface ParseTableOptions {
   /**
    * "csv": comma-separated, header row, one sample per row. "tsv": the same with tabs. "omics": the SAE
@@ -33,6 +35,7 @@ export interface ParseTableOptions {
   readonly file?: string;
 }
 
+/** A table of samples × features with labels, as `parseTable` reads it. */
 export interface LabelledTable {
   readonly sampleIds: string[];
   /** Class label per sample, as written in the file. */
@@ -48,6 +51,7 @@ export interface LabelledTable {
   readonly data: Float64Array;
 }
 
+/** Where a `DataError` happened: file, 1-based row and column, the column's name. */
 export interface DataErrorLocation {
   readonly file?: string;
   /** 1-based line number in the file (where the record starts, for a quoted field spanning lines). */

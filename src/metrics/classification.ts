@@ -8,6 +8,7 @@ export type Labels = Int32Array | number[];
 /** Row-major n × classes scores. */
 export type Probabilities = Float64Array | Float32Array | number[];
 
+/** Accuracy, per-class accuracy, macro precision, recall and F1, and support, as scikit-learn computes them. */
 export interface ClassificationReport {
   /** Fraction of samples whose predicted class is the true one. */
   accuracy: number;

@@ -6,6 +6,7 @@ import { describe } from "../args.ts";
 /** Row-major n × d coordinates. */
 export type Points = Float64Array | Float32Array | number[];
 
+/** A point set projected on its first two principal components, and the variance each explains. */
 export interface Pca2 {
   /** Row-major n × 2: the centred points projected on the first and second principal components. */
   coordinates: Float64Array;

@@ -1,6 +1,7 @@
 import { Heap, type KernelExports } from "./heap.ts";
 import { defaultModule, defaultModuleSync } from "./wasm-source.ts";
 
+/** Options of `init()`. */
 export interface InitOptions {
   /**
    * A compiled sparseproj.simd.wasm. Hosts that forbid compiling WebAssembly from bytes (Cloudflare workerd)
