@@ -112,16 +112,20 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   const prefixCode = new PrefixCode(codeLengths(h, code));
   const digits = prefixCode.encode(symbols);
   const per = perLine(oligo, constrained);
-  const lines: Uint8Array[] = [];
-  for (let at = 0; at < digits.length; at += per) {
-    const chunk = digits.subarray(at, at + per);
-    if (!constrained) lines.push(chunk);
-    else {
-      const payload = new Uint8Array(per); // the zeros after a short last chunk are the padding
-      payload.set(chunk);
-      lines.push(screenOligo(payload));
+  const count = Math.ceil(digits.length / per);
+  // Every line's nucleotides back to back; unconstrained, that is the code stream itself.
+  const width = constrained ? oligo : per;
+  let stream = digits;
+  if (constrained) {
+    stream = new Uint8Array(count * oligo);
+    const payload = new Uint8Array(per);
+    for (let k = 0; k < count; k++) {
+      // The zeros after a short last chunk are the padding.
+      payload.fill(0).set(digits.subarray(k * per, (k + 1) * per));
+      stream.set(screenOligo(payload), k * oligo);
     }
   }
+  const line = (k: number) => stream.subarray(k * width, (k + 1) * width);
 
   const table: Array<[number, number[]]> = [];
   for (const [symbol, length] of prefixCode.lengths) {
@@ -129,10 +133,21 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
     table.at(-1)![1].push(symbol);
   }
   const header = { alphabet, code, symbols: symbols.length, digits: digits.length, crc32: hex8(crc32(dataBytes(symbols))), constrained, oligo, table };
-  const text = [MAGIC + JSON.stringify(header), ...lines.map(toNucleotides)].join("\n") + "\n";
+  // One string sliced into lines rather than a string per line: a fraction of the garbage on large files.
+  const letters = toNucleotides(stream);
+  const parts = [MAGIC + JSON.stringify(header)];
+  for (let k = 0; k < count; k++) parts.push(letters.slice(k * width, (k + 1) * width));
+  const text = parts.join("\n") + "\n";
 
-  const nucleotides = lines.reduce((n, line) => n + line.length, 0);
-  const gcs = lines.map(gcContent);
+  // Loops, not Math.min(...gcs): spreading one argument per oligo overflows the call stack on large files.
+  let gcMin = Infinity, gcMax = -Infinity, longest = 0;
+  for (let k = 0; k < count; k++) {
+    const gc = gcContent(line(k));
+    gcMin = Math.min(gcMin, gc);
+    gcMax = Math.max(gcMax, gc);
+    longest = Math.max(longest, longestRun(line(k)));
+  }
+  const nucleotides = stream.length;
   const stats: DnaStats = {
     alphabet, code,
     symbols: symbols.length,
@@ -142,14 +157,14 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
     kraft: kraftSum(prefixCode.lengths),
     digits: digits.length,
     nucleotides,
-    oligos: lines.length,
+    oligos: count,
     oligoLength: oligo,
     constrained,
     overhead: digits.length ? nucleotides / digits.length - 1 : 0,
     codeBitsPerNucleotide: nucleotides ? (2 * digits.length) / nucleotides : 0,
     capacityRunsAtMost3: runLengthCapacity(3),
-    longestHomopolymer: lines.reduce((m, line) => Math.max(m, longestRun(line)), 0),
-    gc: lines.length ? { min: Math.min(...gcs), max: Math.max(...gcs) } : null,
+    longestHomopolymer: longest,
+    gc: count ? { min: gcMin, max: gcMax } : null,
   };
   return { text, stats };
 }
