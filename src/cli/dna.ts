@@ -3,7 +3,7 @@
 // so they print as one line and exit with code 1 like every other bad input.
 import { readFileSync } from "node:fs";
 import type { CodeKind } from "../dna/code-lengths.ts";
-import { DnaFormatError } from "../dna/errors.ts";
+import { DnaFormatError, DnaScreeningError } from "../dna/errors.ts";
 import { dataBytes, decodeDna, encodeDna } from "../dna/format.ts";
 import { DataError } from "../io/table.ts";
 import { checkFileDestination, writeFile } from "./output.ts";
@@ -29,7 +29,16 @@ function readIntegers(file: string, bytes: Uint8Array): Int32Array {
 export function runDnaEncode(c: DnaEncodeCommand): void {
   checkFileDestination(c.out);
   const file = readFileSync(c.file), bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
-  const { text, stats } = encodeDna(c.integers ? readIntegers(c.file, bytes) : bytes, { code: c.code, constrained: c.constrained, oligo: c.oligo });
+  let encoded;
+  try {
+    const data = c.integers ? readIntegers(c.file, bytes) : bytes;
+    encoded = encodeDna(data, { code: c.code, constrained: c.constrained, oligo: c.oligo });
+  } catch (error) {
+    // Within the range main.ts allows this is about a 1-in-10¹⁰ event per oligo, but it is not a crash.
+    if (!(error instanceof DnaScreeningError)) throw error;
+    throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
+  }
+  const { text, stats } = encoded;
   writeFile(c.out, text);
   // Bits of the file per nucleotide say what a byte file costs; a 32-bit word per latent symbol would flatter it.
   const bitsPerNucleotide = stats.nucleotides && !c.integers ? (8 * bytes.length) / stats.nucleotides : null;

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
-import { MIN_OLIGO } from "../dna/scramble.ts";
+import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
@@ -84,7 +84,11 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
     integers: { type: "boolean", help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes" },
-    oligo: { type: "string", value: "N", help: `encode: nucleotides per oligo (line), header included (default 200; at least ${MIN_OLIGO} with --constrained)` },
+    oligo: {
+      type: "string", value: "N",
+      help: `encode: nucleotides per oligo (line), header included (default 200; ${MIN_OLIGO}–${MAX_OLIGO} with ` +
+        "--constrained)",
+    },
     json: COMMON.json,
     help: COMMON.help,
   },
@@ -244,7 +248,13 @@ async function dna(args: string[]): Promise<void> {
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
   const constrained = Boolean(v.constrained);
-  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
+  const oligo = integer("oligo", s("oligo") ?? "200", 1);
+  // Longer screened oligos may find no passing seed (src/dna/scramble.ts): refused before any work is done.
+  if (constrained && (oligo < MIN_OLIGO || oligo > MAX_OLIGO)) {
+    const [range, got] = [`${MIN_OLIGO}..${MAX_OLIGO}`, JSON.stringify(s("oligo"))];
+    throw new UsageError(`--oligo must be an integer in ${range} with --constrained; got ${got}`);
+  }
+  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo, json: Boolean(v.json) });
 }
 
 async function vae(args: string[]): Promise<void> {

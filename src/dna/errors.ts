@@ -16,3 +16,11 @@ export class DnaFormatError extends Error {
     this.digit = where.digit;
   }
 }
+
+/** No seed screens an oligo (scramble.ts): a RangeError, since a shorter oligo length is the remedy. */
+export class DnaScreeningError extends RangeError {
+  constructor(problem: string) {
+    super(problem);
+    this.name = "DnaScreeningError";
+  }
+}

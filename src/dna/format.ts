@@ -13,7 +13,7 @@ import { DnaFormatError } from "./errors.ts";
 import { entropy4, histogram, meanLength } from "./histogram.ts";
 import { fromNucleotides, gcContent, longestRun, meetsConstraints, runLengthCapacity, toNucleotides } from "./nucleotides.ts";
 import { PrefixCode } from "./prefix-code.ts";
-import { MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
+import { MAX_OLIGO, MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
 
 const MAGIC = "#sparseproj-dna 1 ";
 
@@ -25,7 +25,7 @@ export interface EncodeDnaOptions {
   readonly code?: CodeKind;
   /** Screened oligos: runs ≤ 3 and 40–60% GC in every one (default false). */
   readonly constrained?: boolean;
-  /** Nucleotides per oligo, i.e. per line, header included when constrained (default 200; at least 20 constrained). */
+  /** Nucleotides per oligo, i.e. per line, header included when constrained (default 200; 20–200 constrained). */
   readonly oligo?: number;
 }
 
@@ -97,8 +97,13 @@ function perLine(oligo: number, constrained: boolean): number {
 export function encodeDna(data: Uint8Array | Int32Array | readonly number[], options: EncodeDnaOptions = {}): EncodedDna {
   const { code = "huffman", constrained = false, oligo = 200 } = options;
   if (!CODE_KINDS.includes(code)) throw new RangeError(`code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
-  const least = constrained ? MIN_OLIGO : 1;
-  if (!Number.isSafeInteger(oligo) || oligo < least) throw new RangeError(`oligo must be an integer ≥ ${least}; got ${oligo}`);
+  if (!Number.isSafeInteger(oligo) || oligo < 1) {
+    throw new RangeError(`options.oligo must be an integer ≥ 1; got ${oligo}`);
+  }
+  if (constrained && (oligo < MIN_OLIGO || oligo > MAX_OLIGO)) {
+    const range = `${MIN_OLIGO}..${MAX_OLIGO}`;
+    throw new RangeError(`options.oligo must be an integer in ${range} with constrained: true; got ${oligo}`);
+  }
   const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
   let symbols: Uint8Array | Int32Array;
   if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;

@@ -44,5 +44,19 @@ test("dna encode / decode: a 750 kB file in 20-nt lines, and constrained 20-nt o
   roundTrip("oligos.bin", randomBytes(750_000, 3), "--oligo", "20", "--constrained");
 });
 
+test("dna encode --constrained: --oligo outside 20..200 is refused before encoding, one line naming the flag", () => {
+  writeFileSync(join(dir, "small.bin"), randomBytes(20_000, 4));
+  for (const oligo of ["19", "201", "300", "1000"]) {
+    const r = cli("dna", "encode", "small.bin", "-o", "small.dna", "--constrained", "--oligo", oligo);
+    assert.is(r.status, 2, `--oligo ${oligo}: ${r.stderr}`);
+    assert.is(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^sparseproj dna: --oligo must be an integer in 20\.\.200 with --constrained; got "\d+"/);
+    assert.not.ok(existsSync(join(dir, "small.dna")));
+  }
+  assert.match(cli("dna", "--help").stdout, /--oligo N .*20–200 with --constrained/);
+  roundTrip("small.bin", randomBytes(20_000, 4), "--oligo", "200", "--constrained");
+  roundTrip("small.bin", randomBytes(20_000, 4), "--oligo", "1000");
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
