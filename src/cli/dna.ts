@@ -3,7 +3,7 @@
 // so they print as one line and exit with code 1 like every other bad input.
 import { readFileSync } from "node:fs";
 import type { CodeKind } from "../dna/code-lengths.ts";
-import { DnaFormatError, DnaScreeningError } from "../dna/errors.ts";
+import { DnaFormatError, DnaScreeningError, DnaSizeError } from "../dna/errors.ts";
 import { dataBytes, decodeDna, encodeDna } from "../dna/format.ts";
 import { DataError } from "../io/table.ts";
 import { checkFileDestination, writeFile } from "./output.ts";
@@ -62,17 +62,32 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
 export interface DnaDecodeCommand {
   file: string;
   out: string;
+  /** --max-size: decodeDna's maxBytes. */
+  maxBytes: number;
   json: boolean;
+}
+
+/** The .dna text of a file; one longer than the engine's longest string is a DataError, not a crash. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_STRING_TOO_LONG") throw error;
+    throw new DataError("too large to be a .dna file this runtime can read (over 512 MiB of text)", { file });
+  }
 }
 
 export function runDnaDecode(c: DnaDecodeCommand): void {
   checkFileDestination(c.out);
   let decoded;
   try {
-    decoded = decodeDna(readFileSync(c.file, "utf8"));
+    decoded = decodeDna(readText(c.file), { maxBytes: c.maxBytes });
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
-    throw new DataError(error.line === undefined ? error.message : `line ${error.line}: ${error.message}`, { file: c.file });
+    const problem = error instanceof DnaSizeError
+      ? `"symbols" announces ${error.bytes} bytes of data, over --max-size ${error.maxBytes}`
+      : error.message;
+    throw new DataError(error.line === undefined ? problem : `line ${error.line}: ${problem}`, { file: c.file });
   }
   // Integers (a latent encoded through the library) are written as 32-bit little-endian words.
   const bytes = dataBytes(decoded.data);

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
+import { DEFAULT_MAX_BYTES } from "../dna/format.ts";
 import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
@@ -88,6 +89,10 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
       type: "string", value: "N",
       help: `encode: nucleotides per oligo (line), header included (default 200; ${MIN_OLIGO}–${MAX_OLIGO} with ` +
         "--constrained)",
+    },
+    "max-size": {
+      type: "string", value: "BYTES",
+      help: `decode: refuse a file announcing more bytes of data than this (default ${DEFAULT_MAX_BYTES}, 1 GiB)`,
     },
     json: COMMON.json,
     help: COMMON.help,
@@ -242,9 +247,11 @@ async function dna(args: string[]): Promise<void> {
   if (action === "decode") {
     const given = ["code", "oligo", "constrained", "integers"].find((name) => v[name] !== undefined);
     if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
-    return runDnaDecode({ file, out, json: Boolean(v.json) });
+    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
+    return runDnaDecode({ file, out, maxBytes, json: Boolean(v.json) });
   }
   if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
+  if (v["max-size"] !== undefined) throw new UsageError("--max-size is a decode flag: encoding writes the whole file");
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
   const constrained = Boolean(v.constrained);
