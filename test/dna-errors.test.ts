@@ -4,7 +4,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  crc32, decodeDna, DEFAULT_MAX_BYTES, DnaFormatError, DnaScreeningError, encodeDna, MAX_OLIGO, MIN_OLIGO, screenOligo,
+  codeLengths, crc32, dataBytes, decodeDna, DEFAULT_MAX_BYTES, DnaFormatError, DnaScreeningError, encodeDna, entropy4,
+  fromNucleotides, gcContent, histogram, huffmanLengths, kraftSum, longestRun, MAX_OLIGO, meanLength, meetsConstraints,
+  MIN_OLIGO, PrefixCode, runLengthCapacity, screenOligo, shannonFanoLengths, shannonLengths, toNucleotides,
+  unscrambleOligo,
 } from "../src/dna/index.ts";
 
 const test = suite("dna: argument and header checks");
@@ -111,6 +114,68 @@ test("header claims the nucleotides cannot support are refused before anything i
   const nested = text.replace('"alphabet":"bytes"', `"alphabet":${deep}`);
   refusedFast(nested, 1, /"alphabet" must be .*; got (an array|\[\[\[)/);
   refusedFast(text.replace('"table":[', `"table":[${deep},`), 1, /"table" entries must be/);
+});
+
+test("every exported function refuses arguments of the wrong type or range, naming the argument", () => {
+  const h = new Map([[1, 3], [2, 1]]);
+  const code = new PrefixCode(new Map([[1, 1], [2, 1]]));
+  const cases: Array<[() => unknown, new (...args: never[]) => Error, RegExp]> = [
+    [() => decodeDna(42 as never), TypeError, /^text must be a string; got number 42$/],
+    [() => decodeDna("", "x" as never), TypeError, /^options must be an object/],
+    [() => decodeDna("", { maxBytes: "1" as never }), TypeError, /^options\.maxBytes must be a number; got the string/],
+    [() => decodeDna("", { maxBytes: -1 }), RangeError, /^options\.maxBytes must be an integer ≥ 0; got -1/],
+    [() => encodeDna("hello" as never), TypeError, /^data must be a Uint8Array, .*; got the string "hello"$/],
+    [() => encodeDna(new Float64Array(2) as never), TypeError, /^data must be .*; got Float64Array/],
+    [() => encodeDna([1, "2"] as never), TypeError, /^data\[1\] must be a number; got the string "2"/],
+    [() => encodeDna([1, 2.5]), RangeError, /^data\[1\] is not an integer: 2\.5/],
+    [() => encodeDna([1, 2 ** 31]), RangeError, /^data\[1\] is not a 32-bit integer: 2147483648/],
+    [() => encodeDna(bytes, 7 as never), TypeError, /^options must be an object/],
+    [() => encodeDna(bytes, { code: 5 as never }), TypeError, /^options\.code must be one of .*; got number 5/],
+    [() => encodeDna(bytes, { code: "arithmetic" as never }), RangeError, /^options\.code must be one of/],
+    [() => encodeDna(bytes, { constrained: "yes" as never }), TypeError, /^options\.constrained must be a boolean/],
+    [() => encodeDna(bytes, { oligo: "200" as never }), TypeError, /^options\.oligo must be a number; got the string/],
+    [() => encodeDna(bytes, { oligo: 2.5 }), RangeError, /^options\.oligo must be an integer/],
+    [() => histogram("abc" as never), TypeError, /^symbols must be an array or typed array of integers; got the/],
+    [() => histogram([1, 1.5]), RangeError, /^symbols\[1\] is not an integer: 1\.5/],
+    [() => histogram([1, null] as never), TypeError, /^symbols\[1\] must be a number; got null/],
+    [() => entropy4(5 as never), TypeError, /^h must be a Map of symbol → count; got number 5/],
+    [() => entropy4(new Map([[1, -1]])), RangeError, /^h: the count of symbol 1 must be a number > 0; got -1/],
+    [() => entropy4(new Map([[0.5, 1]])), RangeError, /^h: symbol 0\.5 is not an integer/],
+    [() => meanLength(h, "x" as never), TypeError, /^lengths must be a Map of symbol → codeword length/],
+    [() => meanLength(h, new Map([[1, 1]])), RangeError, /^lengths has no codeword for symbol 2 of h/],
+    [() => codeLengths(h, "arithmetic" as never), RangeError, /^kind must be one of huffman, shannon-fano, shannon/],
+    [() => codeLengths(null as never, "huffman"), TypeError, /^h must be a Map/],
+    [() => huffmanLengths([] as never), TypeError, /^h must be a Map/],
+    [() => shannonFanoLengths({} as never), TypeError, /^h must be a Map/],
+    [() => shannonLengths(undefined as never), TypeError, /^h must be a Map/],
+    [() => kraftSum(null as never), TypeError, /^lengths must be a Map/],
+    [() => kraftSum(new Map([[1, -2]])), RangeError, /^lengths: the codeword length of symbol 1 must be an integer/],
+    [() => new PrefixCode([[1, 1]] as never), TypeError, /^lengths must be a Map/],
+    [() => code.encode("ab" as never), TypeError, /^symbols must be an array/],
+    [() => code.encode([1, 3]), RangeError, /^symbols\[1\] = 3 is not in the code/],
+    [() => code.decode([0, 1] as never, new Uint8Array(2)), TypeError, /^digits must be a Uint8Array of digits/],
+    [() => code.decode(Uint8Array.of(0, 7), new Uint8Array(2)), RangeError, /^digits\[1\] is 7; digits are 0–3/],
+    [() => code.decode(Uint8Array.of(0, 1), "ab" as never), TypeError, /^into must be an array or typed array/],
+    [() => code.codeword("1" as never), TypeError, /^symbol must be a number; got the string "1"/],
+    [() => toNucleotides("ACGT" as never), TypeError, /^digits must be a Uint8Array/],
+    [() => toNucleotides(Uint8Array.of(4)), RangeError, /^digits\[0\] is 4; digits are 0–3/],
+    [() => fromNucleotides(5 as never), TypeError, /^text must be a string; got number 5/],
+    [() => longestRun([0, 0] as never), TypeError, /^digits must be a Uint8Array/],
+    [() => gcContent(Uint8Array.of(1, 9)), RangeError, /^digits\[1\] is 9/],
+    [() => meetsConstraints(null as never), TypeError, /^digits must be a Uint8Array/],
+    [() => runLengthCapacity("3" as never), TypeError, /^maxRun must be a number; got the string "3"/],
+    [() => runLengthCapacity(0), RangeError, /^maxRun must be an integer ≥ 1; got 0/],
+    [() => screenOligo("ACGT" as never), TypeError, /^payload must be a Uint8Array/],
+    [() => screenOligo(Uint8Array.of(5)), RangeError, /^payload\[0\] is 5/],
+    [() => unscrambleOligo(Uint8Array.of(1, 2)), RangeError, /^oligo must hold at least 4 digits \(the seed\); got 2/],
+    [() => unscrambleOligo({} as never), TypeError, /^oligo must be a Uint8Array/],
+    [() => crc32("abc" as never), TypeError, /^bytes must be a Uint8Array; got the string "abc"/],
+    [() => dataBytes([1, 2] as never), TypeError, /^data must be a Uint8Array or an Int32Array; got an array/],
+  ];
+  for (const [f, type, says] of cases) throwsNaming(f, type, says);
+  // And what is valid still works after the refusals.
+  assert.equal(decodeDna(encodeDna([1, -2, 3]).text).data, Int32Array.of(1, -2, 3));
+  assert.is(runLengthCapacity(), runLengthCapacity(3));
 });
 
 test.run();

@@ -11,6 +11,7 @@
 // memory proportional to its size, or to the data's when that is larger (a one-symbol file), at most maxBytes.
 import { codeLengths, CODE_KINDS, kraftSum, type CodeKind } from "./code-lengths.ts";
 import { checkOptions, describe } from "../args.ts";
+import { checkChoice, checkNumber, checkSymbols } from "./checks.ts";
 import { CRC32_START, crc32Byte, crc32End } from "./crc32.ts";
 import { DnaFormatError, DnaSizeError } from "./errors.ts";
 import { entropy4, histogram, meanLength } from "./histogram.ts";
@@ -78,6 +79,9 @@ export interface DecodedDna {
 /** Data as bytes, what the checksum covers: bytes as they are, each integer as 4 bytes little-endian. */
 export function dataBytes(data: Uint8Array | Int32Array): Uint8Array {
   if (data instanceof Uint8Array) return data;
+  if (!(data instanceof Int32Array)) {
+    throw new TypeError(`data must be a Uint8Array or an Int32Array; got ${describe(data)}`);
+  }
   const bytes = new Uint8Array(4 * data.length);
   const view = new DataView(bytes.buffer);
   data.forEach((x, i) => view.setInt32(4 * i, x, true));
@@ -95,12 +99,16 @@ function perLine(oligo: number, constrained: boolean): number {
 
 /**
  * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as .dna text.
- * Throws a RangeError for a bad option or an array element that is not a 32-bit integer.
+ * Throws a TypeError or RangeError naming a bad argument, option or array element, and a DnaScreeningError (a
+ * RangeError) in the unlikely case that no seed screens an oligo.
  */
 export function encodeDna(data: Uint8Array | Int32Array | readonly number[], options: EncodeDnaOptions = {}): EncodedDna {
-  const { code = "huffman", constrained = false, oligo = 200 } = options;
-  if (!CODE_KINDS.includes(code)) throw new RangeError(`code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
-  if (!Number.isSafeInteger(oligo) || oligo < 1) {
+  const { code = "huffman", constrained = false, oligo = 200 } = checkOptions<EncodeDnaOptions>(options);
+  checkChoice(code, "options.code", CODE_KINDS);
+  if (typeof constrained !== "boolean") {
+    throw new TypeError(`options.constrained must be a boolean; got ${describe(constrained)}`);
+  }
+  if (!Number.isSafeInteger(checkNumber(oligo, "options.oligo")) || oligo < 1) {
     throw new RangeError(`options.oligo must be an integer ≥ 1; got ${oligo}`);
   }
   if (constrained && (oligo < MIN_OLIGO || oligo > MAX_OLIGO)) {
@@ -110,8 +118,12 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
   let symbols: Uint8Array | Int32Array;
   if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
-  else {
-    const bad = data.findIndex((x) => !Number.isInteger(x) || x !== (x | 0));
+  else if (!Array.isArray(data)) {
+    const expected = "a Uint8Array, an Int32Array or an array of 32-bit integers";
+    throw new TypeError(`data must be ${expected}; got ${describe(data)}`);
+  } else {
+    checkSymbols(data, "data");
+    const bad = data.findIndex((x) => x !== (x | 0));
     if (bad >= 0) throw new RangeError(`data[${bad}] is not a 32-bit integer: ${data[bad]}`);
     symbols = Int32Array.from(data);
   }
@@ -306,8 +318,9 @@ export const DEFAULT_MAX_BYTES = 2 ** 30;
 export function decodeDna(text: string, options: DecodeDnaOptions = {}): DecodedDna {
   if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describe(text)}`);
   const { maxBytes = DEFAULT_MAX_BYTES } = checkOptions<DecodeDnaOptions>(options);
-  if (typeof maxBytes !== "number") throw new TypeError(`options.maxBytes must be a number; got ${describe(maxBytes)}`);
-  if (!isCount(maxBytes)) throw new RangeError(`options.maxBytes must be an integer ≥ 0; got ${maxBytes}`);
+  if (!isCount(checkNumber(maxBytes, "options.maxBytes"))) {
+    throw new RangeError(`options.maxBytes must be an integer ≥ 0; got ${maxBytes}`);
+  }
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop(); // the final line break
   if (!lines.length) throw new DnaFormatError("the file is empty", { line: 1 });

@@ -9,6 +9,7 @@
 // so oligos are limited to MAX_OLIGO = 200, where a 1 GiB file (≈ 2·10⁷ oligos) fails about once in 1,000.
 // The cost is the header alone, 4/200 = 2% at 200 nt.
 import { Generator } from "../random.ts";
+import { checkDigits } from "./checks.ts";
 import { DnaScreeningError } from "./errors.ts";
 import { meetsConstraints } from "./nucleotides.ts";
 
@@ -36,6 +37,7 @@ function xorKeystream(payload: Uint8Array, seed: number, out: Uint8Array, offset
  * Throws a DnaScreeningError (a RangeError) if none does, which oligos over MAX_OLIGO nt may well do.
  */
 export function screenOligo(payload: Uint8Array): Uint8Array {
+  checkDigits(payload, "payload");
   const oligo = new Uint8Array(SEED_DIGITS + payload.length);
   for (let seed = 0; seed < SEEDS; seed++) {
     for (let d = 0; d < SEED_DIGITS; d++) oligo[d] = (seed >>> (2 * (SEED_DIGITS - 1 - d))) & 3;
@@ -48,6 +50,10 @@ export function screenOligo(payload: Uint8Array): Uint8Array {
 
 /** The payload digits of a screened oligo (XOR is its own inverse). */
 export function unscrambleOligo(oligo: Uint8Array): Uint8Array {
+  checkDigits(oligo, "oligo");
+  if (oligo.length < SEED_DIGITS) {
+    throw new RangeError(`oligo must hold at least ${SEED_DIGITS} digits (the seed); got ${oligo.length}`);
+  }
   let seed = 0;
   for (let d = 0; d < SEED_DIGITS; d++) seed = 4 * seed + oligo[d];
   const payload = oligo.subarray(SEED_DIGITS);
