@@ -112,7 +112,7 @@ test("header claims the nucleotides cannot support are refused before anything i
   // Nested 10^5 deep where a string is expected: the message must not recurse into it.
   const deep = "[".repeat(1e5) + "]".repeat(1e5);
   const nested = text.replace('"alphabet":"bytes"', `"alphabet":${deep}`);
-  refusedFast(nested, 1, /"alphabet" must be .*; got (an array|\[\[\[)/);
+  refusedFast(nested, 1, /"alphabet" must be .*; got \[\[\[/);
   refusedFast(text.replace('"table":[', `"table":[${deep},`), 1, /"table" entries must be/);
 });
 
