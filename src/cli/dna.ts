@@ -34,7 +34,7 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
     const data = c.integers ? readIntegers(c.file, bytes) : bytes;
     encoded = encodeDna(data, { code: c.code, constrained: c.constrained, oligo: c.oligo });
   } catch (error) {
-    // Within the range main.ts allows this is about a 1-in-10¹⁰ event per oligo, but it is not a crash.
+    // Within the range main.ts allows, at most ≈ 5·10⁻¹¹ per oligo (scramble.ts), but not a crash either.
     if (!(error instanceof DnaScreeningError)) throw error;
     throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
   }
