@@ -64,6 +64,7 @@ export { makeClassification, type MakeClassificationOptions, type Classification
 export {
   histogram, entropy4, meanLength, codeLengths, huffmanLengths, shannonFanoLengths, shannonLengths, kraftSum, PrefixCode,
   toNucleotides, fromNucleotides, longestRun, gcContent, meetsConstraints, runLengthCapacity, screenOligo, unscrambleOligo,
-  crc32, encodeDna, decodeDna, dataBytes, DnaFormatError,
+  crc32, encodeDna, decodeDna, dataBytes, DnaFormatError, DnaScreeningError, DnaSizeError, DEFAULT_MAX_BYTES,
+  type DecodeDnaOptions,
   type Histogram, type CodeKind, type CodeLengths, type Alphabet, type EncodeDnaOptions, type DnaStats, type EncodedDna, type DecodedDna,
 } from "./dna/index.ts";

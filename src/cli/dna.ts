@@ -3,7 +3,7 @@
 // so they print as one line and exit with code 1 like every other bad input.
 import { readFileSync } from "node:fs";
 import type { CodeKind } from "../dna/code-lengths.ts";
-import { DnaFormatError } from "../dna/errors.ts";
+import { DnaFormatError, DnaScreeningError, DnaSizeError } from "../dna/errors.ts";
 import { dataBytes, decodeDna, encodeDna } from "../dna/format.ts";
 import { DataError } from "../io/table.ts";
 import { checkFileDestination, writeFile } from "./output.ts";
@@ -29,7 +29,16 @@ function readIntegers(file: string, bytes: Uint8Array): Int32Array {
 export function runDnaEncode(c: DnaEncodeCommand): void {
   checkFileDestination(c.out);
   const file = readFileSync(c.file), bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
-  const { text, stats } = encodeDna(c.integers ? readIntegers(c.file, bytes) : bytes, { code: c.code, constrained: c.constrained, oligo: c.oligo });
+  let encoded;
+  try {
+    const data = c.integers ? readIntegers(c.file, bytes) : bytes;
+    encoded = encodeDna(data, { code: c.code, constrained: c.constrained, oligo: c.oligo });
+  } catch (error) {
+    // Within the range main.ts allows, at most ≈ 5·10⁻¹¹ per oligo (scramble.ts), but not a crash either.
+    if (!(error instanceof DnaScreeningError)) throw error;
+    throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
+  }
+  const { text, stats } = encoded;
   writeFile(c.out, text);
   // Bits of the file per nucleotide say what a byte file costs; a 32-bit word per latent symbol would flatter it.
   const bitsPerNucleotide = stats.nucleotides && !c.integers ? (8 * bytes.length) / stats.nucleotides : null;
@@ -53,17 +62,32 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
 export interface DnaDecodeCommand {
   file: string;
   out: string;
+  /** --max-size: decodeDna's maxBytes. */
+  maxBytes: number;
   json: boolean;
+}
+
+/** The .dna text of a file; one longer than the engine's longest string is a DataError, not a crash. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_STRING_TOO_LONG") throw error;
+    throw new DataError("too large to be a .dna file this runtime can read (over 512 MiB of text)", { file });
+  }
 }
 
 export function runDnaDecode(c: DnaDecodeCommand): void {
   checkFileDestination(c.out);
   let decoded;
   try {
-    decoded = decodeDna(readFileSync(c.file, "utf8"));
+    decoded = decodeDna(readText(c.file), { maxBytes: c.maxBytes });
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
-    throw new DataError(error.line === undefined ? error.message : `line ${error.line}: ${error.message}`, { file: c.file });
+    const problem = error instanceof DnaSizeError
+      ? `"symbols" announces ${error.bytes} bytes of data, over --max-size ${error.maxBytes}`
+      : error.message;
+    throw new DataError(error.line === undefined ? problem : `line ${error.line}: ${problem}`, { file: c.file });
   }
   // Integers (a latent encoded through the library) are written as 32-bit little-endian words.
   const bytes = dataBytes(decoded.data);

@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
-import { MIN_OLIGO } from "../dna/scramble.ts";
+import { DEFAULT_MAX_BYTES } from "../dna/format.ts";
+import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
@@ -87,7 +88,15 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
     integers: { type: "boolean", help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes" },
-    oligo: { type: "string", value: "N", help: `encode: nucleotides per oligo (line), header included (default 200; at least ${MIN_OLIGO} with --constrained)` },
+    oligo: {
+      type: "string", value: "N",
+      help: `encode: nucleotides per oligo (line), header included (default 200; ${MIN_OLIGO}–${MAX_OLIGO} with ` +
+        "--constrained)",
+    },
+    "max-size": {
+      type: "string", value: "BYTES",
+      help: `decode: refuse a file announcing more bytes of data than this (default ${DEFAULT_MAX_BYTES}, 1 GiB)`,
+    },
     json: COMMON.json,
     help: COMMON.help,
   },
@@ -268,13 +277,21 @@ async function dna(args: string[]): Promise<void> {
   if (action === "decode") {
     const given = ["code", "oligo", "constrained", "integers"].find((name) => v[name] !== undefined);
     if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
-    return runDnaDecode({ file, out, json: Boolean(v.json) });
+    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
+    return runDnaDecode({ file, out, maxBytes, json: Boolean(v.json) });
   }
   if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
+  if (v["max-size"] !== undefined) throw new UsageError("--max-size is a decode flag: encoding writes the whole file");
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
   const constrained = Boolean(v.constrained);
-  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo: integer("oligo", s("oligo") ?? "200", constrained ? MIN_OLIGO : 1), json: Boolean(v.json) });
+  const oligo = integer("oligo", s("oligo") ?? "200", 1);
+  // Longer screened oligos may find no passing seed (src/dna/scramble.ts): refused before any work is done.
+  if (constrained && (oligo < MIN_OLIGO || oligo > MAX_OLIGO)) {
+    const [range, got] = [`${MIN_OLIGO}..${MAX_OLIGO}`, JSON.stringify(s("oligo"))];
+    throw new UsageError(`--oligo must be an integer in ${range} with --constrained; got ${got}`);
+  }
+  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo, json: Boolean(v.json) });
 }
 
 function parseVae(args: string[]): VaeCommand | { help: string } {

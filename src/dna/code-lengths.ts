@@ -5,6 +5,7 @@
 //   shannon       ℓ = ⌈−log₄ p⌉, the textbook bound H₄ ≤ L < H₄ + 1, as a baseline.
 // A one-symbol histogram gets the empty codeword (length 0): the decoder knows the symbol count, so no digit is
 // needed, and this is what keeps L < H₄ + 1 at H₄ = 0.
+import { checkChoice, checkHistogram, checkLengths } from "./checks.ts";
 import type { Histogram } from "./histogram.ts";
 
 export type CodeKind = "huffman" | "shannon-fano" | "shannon";
@@ -14,7 +15,7 @@ export const CODE_KINDS: readonly CodeKind[] = ["huffman", "shannon-fano", "shan
 export type CodeLengths = Map<number, number>;
 
 // Deterministic orders (ties by symbol), so an input always gives the same code in every engine.
-const byCountDescending = (h: Histogram) => [...h].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+const byCountDescending = (h: Histogram) => [...checkHistogram(h)].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 
 /** Base-4 Huffman: (n − 1) mod 3 = 0 is reached with zero-count dummies, so every merge takes exactly four nodes. */
 export function huffmanLengths(h: Histogram): CodeLengths {
@@ -86,6 +87,7 @@ function nearestCut(prefix: Float64Array, target: number, first: number, last: n
 
 /** Shannon: the least ℓ with 4^−ℓ ≤ p, found in exact arithmetic (count·4^ℓ ≥ total) rather than by a rounded log. */
 export function shannonLengths(h: Histogram): CodeLengths {
+  checkHistogram(h);
   let n = 0;
   for (const c of h.values()) n += c;
   const lengths: CodeLengths = new Map();
@@ -98,11 +100,13 @@ export function shannonLengths(h: Histogram): CodeLengths {
 }
 
 export function codeLengths(h: Histogram, kind: CodeKind): CodeLengths {
+  checkChoice(kind, "kind", CODE_KINDS);
   return kind === "huffman" ? huffmanLengths(h) : kind === "shannon-fano" ? shannonFanoLengths(h) : shannonLengths(h);
 }
 
 /** Σ 4^−ℓ: at most 1 for any prefix code (Kraft), 1 for a complete one. */
 export function kraftSum(lengths: ReadonlyMap<number, number>): number {
+  checkLengths(lengths);
   let sum = 0;
   for (const l of lengths.values()) sum += 4 ** -l;
   return sum;

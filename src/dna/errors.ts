@@ -16,3 +16,22 @@ export class DnaFormatError extends Error {
     this.digit = where.digit;
   }
 }
+
+/** Data larger than the caller allows (decodeDna's maxBytes): a DnaFormatError on line 1, with both sizes. */
+export class DnaSizeError extends DnaFormatError {
+  constructor(
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`"symbols" announces ${bytes} bytes of data, over maxBytes = ${maxBytes}`, { line: 1 });
+    this.name = "DnaSizeError";
+  }
+}
+
+/** No seed screens an oligo (scramble.ts): a RangeError, since a shorter oligo length is the remedy. */
+export class DnaScreeningError extends RangeError {
+  constructor(problem: string) {
+    super(problem);
+    this.name = "DnaScreeningError";
+  }
+}

@@ -6,14 +6,18 @@
 // each line is a screened oligo of exactly `oligo` nucleotides (scramble.ts), the last one's payload padded with
 // zeros. Decoding checks every line's length and characters, the oligos' constraints and padding, that the code
 // stream decodes to exactly `symbols` symbols, and finally the CRC-32 of the decoded data, so a corrupt, truncated
-// or tampered file is a DnaFormatError naming the line, never a wrong output.
+// or tampered file is a DnaFormatError naming the line, never a wrong output. The header's counts are checked
+// against the lines present and against maxBytes before anything is allocated for them: a .dna text is read in
+// memory proportional to its size, or to the data's when that is larger (a one-symbol file), at most maxBytes.
 import { codeLengths, CODE_KINDS, kraftSum, type CodeKind } from "./code-lengths.ts";
-import { crc32 } from "./crc32.ts";
-import { DnaFormatError } from "./errors.ts";
+import { checkOptions, describe } from "../args.ts";
+import { checkChoice, checkNumber, checkSymbols } from "./checks.ts";
+import { CRC32_START, crc32Byte, crc32End } from "./crc32.ts";
+import { DnaFormatError, DnaSizeError } from "./errors.ts";
 import { entropy4, histogram, meanLength } from "./histogram.ts";
 import { fromNucleotides, gcContent, longestRun, meetsConstraints, runLengthCapacity, toNucleotides } from "./nucleotides.ts";
 import { PrefixCode } from "./prefix-code.ts";
-import { MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
+import { MAX_OLIGO, MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
 
 const MAGIC = "#sparseproj-dna 1 ";
 
@@ -25,7 +29,7 @@ export interface EncodeDnaOptions {
   readonly code?: CodeKind;
   /** Screened oligos: runs ≤ 3 and 40–60% GC in every one (default false). */
   readonly constrained?: boolean;
-  /** Nucleotides per oligo, i.e. per line, header included when constrained (default 200; at least 20 constrained). */
+  /** Nucleotides per oligo, i.e. per line, header included when constrained (default 200; 20–200 constrained). */
   readonly oligo?: number;
 }
 
@@ -75,6 +79,9 @@ export interface DecodedDna {
 /** Data as bytes, what the checksum covers: bytes as they are, each integer as 4 bytes little-endian. */
 export function dataBytes(data: Uint8Array | Int32Array): Uint8Array {
   if (data instanceof Uint8Array) return data;
+  if (!(data instanceof Int32Array)) {
+    throw new TypeError(`data must be a Uint8Array or an Int32Array; got ${describe(data)}`);
+  }
   const bytes = new Uint8Array(4 * data.length);
   const view = new DataView(bytes.buffer);
   data.forEach((x, i) => view.setInt32(4 * i, x, true));
@@ -92,18 +99,31 @@ function perLine(oligo: number, constrained: boolean): number {
 
 /**
  * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as .dna text.
- * Throws a RangeError for a bad option or an array element that is not a 32-bit integer.
+ * Throws a TypeError or RangeError naming a bad argument, option or array element, and a DnaScreeningError (a
+ * RangeError) in the unlikely case that no seed screens an oligo.
  */
 export function encodeDna(data: Uint8Array | Int32Array | readonly number[], options: EncodeDnaOptions = {}): EncodedDna {
-  const { code = "huffman", constrained = false, oligo = 200 } = options;
-  if (!CODE_KINDS.includes(code)) throw new RangeError(`code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
-  const least = constrained ? MIN_OLIGO : 1;
-  if (!Number.isSafeInteger(oligo) || oligo < least) throw new RangeError(`oligo must be an integer ≥ ${least}; got ${oligo}`);
+  const { code = "huffman", constrained = false, oligo = 200 } = checkOptions<EncodeDnaOptions>(options);
+  checkChoice(code, "options.code", CODE_KINDS);
+  if (typeof constrained !== "boolean") {
+    throw new TypeError(`options.constrained must be a boolean; got ${describe(constrained)}`);
+  }
+  if (!Number.isSafeInteger(checkNumber(oligo, "options.oligo")) || oligo < 1) {
+    throw new RangeError(`options.oligo must be an integer ≥ 1; got ${oligo}`);
+  }
+  if (constrained && (oligo < MIN_OLIGO || oligo > MAX_OLIGO)) {
+    const range = `${MIN_OLIGO}..${MAX_OLIGO}`;
+    throw new RangeError(`options.oligo must be an integer in ${range} with constrained: true; got ${oligo}`);
+  }
   const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
   let symbols: Uint8Array | Int32Array;
   if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
-  else {
-    const bad = data.findIndex((x) => !Number.isInteger(x) || x !== (x | 0));
+  else if (!Array.isArray(data)) {
+    const expected = "a Uint8Array, an Int32Array or an array of 32-bit integers";
+    throw new TypeError(`data must be ${expected}; got ${describe(data)}`);
+  } else {
+    checkSymbols(data, "data");
+    const bad = data.findIndex((x) => x !== (x | 0));
     if (bad >= 0) throw new RangeError(`data[${bad}] is not a 32-bit integer: ${data[bad]}`);
     symbols = Int32Array.from(data);
   }
@@ -112,27 +132,43 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   const prefixCode = new PrefixCode(codeLengths(h, code));
   const digits = prefixCode.encode(symbols);
   const per = perLine(oligo, constrained);
-  const lines: Uint8Array[] = [];
-  for (let at = 0; at < digits.length; at += per) {
-    const chunk = digits.subarray(at, at + per);
-    if (!constrained) lines.push(chunk);
-    else {
-      const payload = new Uint8Array(per); // the zeros after a short last chunk are the padding
-      payload.set(chunk);
-      lines.push(screenOligo(payload));
+  const count = Math.ceil(digits.length / per);
+  // Every line's nucleotides back to back; unconstrained, that is the code stream itself.
+  const width = constrained ? oligo : per;
+  let stream = digits;
+  if (constrained) {
+    stream = new Uint8Array(count * oligo);
+    const payload = new Uint8Array(per);
+    for (let k = 0; k < count; k++) {
+      // The zeros after a short last chunk are the padding.
+      payload.fill(0).set(digits.subarray(k * per, (k + 1) * per));
+      stream.set(screenOligo(payload), k * oligo);
     }
   }
+  const line = (k: number) => stream.subarray(k * width, (k + 1) * width);
 
   const table: Array<[number, number[]]> = [];
   for (const [symbol, length] of prefixCode.lengths) {
     if (table.at(-1)?.[0] !== length) table.push([length, []]);
     table.at(-1)![1].push(symbol);
   }
-  const header = { alphabet, code, symbols: symbols.length, digits: digits.length, crc32: hex8(crc32(dataBytes(symbols))), constrained, oligo, table };
-  const text = [MAGIC + JSON.stringify(header), ...lines.map(toNucleotides)].join("\n") + "\n";
+  const crc32 = hex8(dataCrc(alphabet, symbols.length, (i) => symbols[i]));
+  const header = { alphabet, code, symbols: symbols.length, digits: digits.length, crc32, constrained, oligo, table };
+  // One string sliced into lines rather than a string per line: a fraction of the garbage on large files.
+  const letters = toNucleotides(stream);
+  const parts = [MAGIC + JSON.stringify(header)];
+  for (let k = 0; k < count; k++) parts.push(letters.slice(k * width, (k + 1) * width));
+  const text = parts.join("\n") + "\n";
 
-  const nucleotides = lines.reduce((n, line) => n + line.length, 0);
-  const gcs = lines.map(gcContent);
+  // Loops, not Math.min(...gcs): spreading one argument per oligo overflows the call stack on large files.
+  let gcMin = Infinity, gcMax = -Infinity, longest = 0;
+  for (let k = 0; k < count; k++) {
+    const gc = gcContent(line(k));
+    gcMin = Math.min(gcMin, gc);
+    gcMax = Math.max(gcMax, gc);
+    longest = Math.max(longest, longestRun(line(k)));
+  }
+  const nucleotides = stream.length;
   const stats: DnaStats = {
     alphabet, code,
     symbols: symbols.length,
@@ -142,14 +178,14 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
     kraft: kraftSum(prefixCode.lengths),
     digits: digits.length,
     nucleotides,
-    oligos: lines.length,
+    oligos: count,
     oligoLength: oligo,
     constrained,
     overhead: digits.length ? nucleotides / digits.length - 1 : 0,
     codeBitsPerNucleotide: nucleotides ? (2 * digits.length) / nucleotides : 0,
     capacityRunsAtMost3: runLengthCapacity(3),
-    longestHomopolymer: lines.reduce((m, line) => Math.max(m, longestRun(line)), 0),
-    gc: lines.length ? { min: Math.min(...gcs), max: Math.max(...gcs) } : null,
+    longestHomopolymer: longest,
+    gc: count ? { min: gcMin, max: gcMax } : null,
   };
   return { text, stats };
 }
@@ -167,8 +203,18 @@ interface Header {
 
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
-/** Parses and checks line 1; every problem is a DnaFormatError on line 1. */
-function parseHeader(line: string): { header: Header; prefixCode: PrefixCode } {
+/** A header value in a message: JSON, cut short. */
+function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  // Past 20 values everything is written "…", so a deeply nested value is never recursed into: overflowing the
+  // stack takes JavaScriptCore most of a second.
+  let values = 0;
+  const text = JSON.stringify(value, (_key, v) => (++values > 20 ? "…" : v));
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** Parses and checks line 1 on its own; every problem is a DnaFormatError on line 1. */
+function parseHeader(line: string): { header: Header; lengths: Map<number, number> } {
   const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
   if (!line.startsWith(MAGIC)) throw bad(`not a .dna file: the first line must begin with ${JSON.stringify(MAGIC.trim())}`);
   let h: Header;
@@ -178,14 +224,17 @@ function parseHeader(line: string): { header: Header; prefixCode: PrefixCode } {
     throw bad("the header is not valid JSON");
   }
   if (typeof h !== "object" || h === null) throw bad("the header is not a JSON object");
-  if (h.alphabet !== "bytes" && h.alphabet !== "integers") throw bad(`"alphabet" must be "bytes" or "integers"; got ${JSON.stringify(h.alphabet)}`);
-  if (!CODE_KINDS.includes(h.code)) throw bad(`"code" must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(h.code)}`);
-  if (!isCount(h.symbols) || h.symbols > 2 ** 31 - 1) throw bad(`"symbols" must be an integer in 0..2^31−1; got ${JSON.stringify(h.symbols)}`);
-  if (!isCount(h.digits)) throw bad(`"digits" must be an integer ≥ 0; got ${JSON.stringify(h.digits)}`);
-  if (typeof h.crc32 !== "string" || !/^[0-9a-f]{8}$/.test(h.crc32)) throw bad(`"crc32" must be 8 lowercase hexadecimal digits; got ${JSON.stringify(h.crc32)}`);
-  if (typeof h.constrained !== "boolean") throw bad(`"constrained" must be true or false; got ${JSON.stringify(h.constrained)}`);
+  const field = (name: keyof Header, ok: boolean, must: string) => {
+    if (!ok) throw bad(`"${name}" must be ${must}; got ${shown(h[name])}`);
+  };
+  field("alphabet", h.alphabet === "bytes" || h.alphabet === "integers", `"bytes" or "integers"`);
+  field("code", CODE_KINDS.includes(h.code), `one of ${CODE_KINDS.join(", ")}`);
+  field("symbols", isCount(h.symbols) && h.symbols <= 2 ** 31 - 1, "an integer in 0..2^31−1");
+  field("digits", isCount(h.digits), "an integer ≥ 0");
+  field("crc32", typeof h.crc32 === "string" && /^[0-9a-f]{8}$/.test(h.crc32), "8 lowercase hexadecimal digits");
+  field("constrained", typeof h.constrained === "boolean", "true or false");
   const least = h.constrained ? MIN_OLIGO : 1;
-  if (!isCount(h.oligo) || h.oligo < least) throw bad(`"oligo" must be an integer ≥ ${least}; got ${JSON.stringify(h.oligo)}`);
+  field("oligo", isCount(h.oligo) && h.oligo >= least, `an integer ≥ ${least}`);
   if (!Array.isArray(h.table)) throw bad(`"table" must be an array of [length, [symbols…]]`);
   const lengths = new Map<number, number>();
   const [lo, hi] = h.alphabet === "bytes" ? [0, 255] : [-(2 ** 31), 2 ** 31 - 1];
@@ -193,11 +242,13 @@ function parseHeader(line: string): { header: Header; prefixCode: PrefixCode } {
   for (const entry of h.table) {
     const [length, symbols] = Array.isArray(entry) && entry.length === 2 ? entry : [];
     if (!isCount(length) || length <= previous || !Array.isArray(symbols) || !symbols.length) {
-      throw bad(`"table" entries must be [length, [symbols…]] with increasing lengths; got ${JSON.stringify(entry)}`);
+      throw bad(`"table" entries must be [length, [symbols…]] with increasing lengths; got ${shown(entry)}`);
     }
     previous = length;
     symbols.forEach((s: unknown, i: number) => {
-      if (!Number.isInteger(s) || (s as number) < lo || (s as number) > hi) throw bad(`the table's symbol ${JSON.stringify(s)} is not in the ${h.alphabet} alphabet`);
+      if (!Number.isInteger(s) || (s as number) < lo || (s as number) > hi) {
+        throw bad(`the table's symbol ${shown(s)} is not in the ${h.alphabet} alphabet`);
+      }
       // The canonical order, so any reordering of the table is noticed, not silently re-sorted.
       if (i > 0 && (s as number) <= symbols[i - 1]) throw bad(`the table's symbols of length ${length} must increase; ${s} follows ${symbols[i - 1]}`);
       if (lengths.has(s as number)) throw bad(`the table lists symbol ${s} twice`);
@@ -205,32 +256,93 @@ function parseHeader(line: string): { header: Header; prefixCode: PrefixCode } {
     });
   }
   if (h.symbols > 0 && lengths.size === 0) throw bad(`the table is empty but "symbols" is ${h.symbols}`);
+  return { header: h, lengths };
+}
+
+/**
+ * The header's code, once its claims are checked against "digits", which the caller has checked against the lines.
+ * Every symbol of the table occurs in the data, so the table has at most "symbols" symbols, its codewords add up
+ * to at most "digits" digits (bounding the code's memory by the text's size), and "symbols" symbols of the
+ * shortest to the longest codeword make "digits" (bounding the data by the text, unless the codeword is empty).
+ */
+function headerCode(h: Header, lengths: Map<number, number>): PrefixCode {
+  const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
+  let sum = 0, shortest = lengths.size ? Infinity : 0, longest = 0;
+  for (const length of lengths.values()) {
+    sum += length;
+    shortest = Math.min(shortest, length);
+    longest = Math.max(longest, length);
+  }
+  if (lengths.size > h.symbols) throw bad(`the table has ${lengths.size} symbols but "symbols" is ${h.symbols}`);
+  if (sum > h.digits) throw bad(`the table's codewords add up to ${sum} digits but "digits" is ${h.digits}`);
+  let code: PrefixCode;
   try {
-    return { header: h, prefixCode: new PrefixCode(lengths) };
+    code = new PrefixCode(lengths);
   } catch (error) {
     throw bad(`the table is not a prefix code: ${(error as Error).message}`);
   }
+  if (h.symbols * shortest > h.digits || h.symbols * longest < h.digits) {
+    throw bad(`"symbols" is ${h.symbols}, of ${shortest} to ${longest} digits each, but "digits" is ${h.digits}`);
+  }
+  return code;
 }
 
-/** Decodes .dna text to exactly the data that was encoded, or throws a DnaFormatError. */
-export function decodeDna(text: string): DecodedDna {
+/** The CRC-32 of the data's bytes (what dataBytes gives) without making them: `count` symbols, the i-th at(i). */
+function dataCrc(alphabet: Alphabet, count: number, at: (i: number) => number): number {
+  let c = CRC32_START;
+  for (let i = 0; i < count; i++) {
+    const x = at(i);
+    c = crc32Byte(c, x);
+    if (alphabet === "integers") c = crc32Byte(crc32Byte(crc32Byte(c, x >>> 8), x >>> 16), x >>> 24);
+  }
+  return crc32End(c);
+}
+
+export interface DecodeDnaOptions {
+  /**
+   * The most bytes of data to decode (default DEFAULT_MAX_BYTES, 1 GiB); a header announcing more is a DnaSizeError
+   * before anything is allocated. Data whose codewords take at least one nucleotide is bounded by the text anyway;
+   * a one-symbol file (an empty codeword) is bounded by nothing else.
+   */
+  readonly maxBytes?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 2 ** 30;
+
+/**
+ * Decodes .dna text to exactly the data that was encoded, or throws a DnaFormatError naming the line. Memory and
+ * time are proportional to the text, or to the data if larger, at most options.maxBytes.
+ */
+export function decodeDna(text: string, options: DecodeDnaOptions = {}): DecodedDna {
+  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describe(text)}`);
+  const { maxBytes = DEFAULT_MAX_BYTES } = checkOptions<DecodeDnaOptions>(options);
+  if (!isCount(checkNumber(maxBytes, "options.maxBytes"))) {
+    throw new RangeError(`options.maxBytes must be an integer ≥ 0; got ${maxBytes}`);
+  }
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop(); // the final line break
   if (!lines.length) throw new DnaFormatError("the file is empty", { line: 1 });
-  const { header, prefixCode } = parseHeader(lines[0]);
+  const { header, lengths } = parseHeader(lines[0]);
+  const bytes = header.symbols * (header.alphabet === "bytes" ? 1 : 4);
+  if (bytes > maxBytes) throw new DnaSizeError(bytes, maxBytes);
   const per = perLine(header.oligo, header.constrained);
   const expected = Math.ceil(header.digits / per);
   if (lines.length - 1 < expected) {
     throw new DnaFormatError(`the file ends after ${lines.length - 1} lines of nucleotides; the header announces ${expected}`, { line: lines.length + 1 });
   }
   if (lines.length - 1 > expected) throw new DnaFormatError(`the header announces ${expected} lines of nucleotides; this is one more`, { line: expected + 2 });
+  // Every line's width before anything is allocated: then "digits" is known to be no more than the text holds.
+  const payloadDigits = (i: number) => Math.min(per, header.digits - i * per);
+  for (let i = 0; i < expected; i++) {
+    const width = header.constrained ? header.oligo : payloadDigits(i);
+    const found = lines[i + 1].length;
+    if (found !== width) throw new DnaFormatError(`${found} nucleotides; expected ${width}`, { line: i + 2 });
+  }
+  const prefixCode = headerCode(header, lengths);
 
   const digits = new Uint8Array(header.digits);
   for (let i = 0; i < expected; i++) {
     const line = i + 2;
-    const payloadDigits = Math.min(per, header.digits - i * per);
-    const width = header.constrained ? header.oligo : payloadDigits;
-    if (lines[i + 1].length !== width) throw new DnaFormatError(`${lines[i + 1].length} nucleotides; expected ${width}`, { line });
     let nucleotides: Uint8Array;
     try {
       nucleotides = fromNucleotides(lines[i + 1]);
@@ -243,21 +355,34 @@ export function decodeDna(text: string): DecodedDna {
     }
     if (!meetsConstraints(nucleotides)) throw new DnaFormatError("the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered", { line });
     const payload = unscrambleOligo(nucleotides);
-    if (payload.subarray(payloadDigits).some((d) => d !== 0)) throw new DnaFormatError("the last oligo's padding is not zeros: it was altered", { line });
-    digits.set(payload.subarray(0, payloadDigits), i * per);
+    if (payload.subarray(payloadDigits(i)).some((d) => d !== 0)) {
+      throw new DnaFormatError("the last oligo's padding is not zeros: it was altered", { line });
+    }
+    digits.set(payload.subarray(0, payloadDigits(i)), i * per);
   }
 
-  const data = header.alphabet === "bytes" ? new Uint8Array(header.symbols) : new Int32Array(header.symbols);
+  const checkCrc = (crc: number) => {
+    if (hex8(crc) === header.crc32) return;
+    const body = expected ? ` (lines 2–${expected + 1})` : "";
+    const problem = `the decoded data's CRC-32 is ${hex8(crc)} but the header says ${header.crc32}`;
+    throw new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, { line: 1 });
+  };
+  const Data = header.alphabet === "bytes" ? Uint8Array : Int32Array;
+  const decoded = (data: Uint8Array | Int32Array): DecodedDna =>
+    ({ data, alphabet: header.alphabet, code: header.code, constrained: header.constrained, oligo: header.oligo });
+  // An empty codeword: no digit says how many symbols there are, so the checksum comes before the data is made.
+  if (header.digits === 0 && header.symbols > 0) {
+    const [symbol] = prefixCode.lengths.keys();
+    checkCrc(dataCrc(header.alphabet, header.symbols, () => symbol));
+    return decoded(new Data(header.symbols).fill(symbol));
+  }
+  const data = new Data(header.symbols);
   try {
     prefixCode.decode(digits, data);
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
     throw new DnaFormatError(error.message, { line: 2 + Math.floor(Math.min(error.digit ?? 0, header.digits - 1) / per) });
   }
-  const crc = hex8(crc32(dataBytes(data)));
-  if (crc !== header.crc32) {
-    const body = expected ? ` (lines 2–${expected + 1})` : "";
-    throw new DnaFormatError(`the decoded data's CRC-32 is ${crc} but the header says ${header.crc32}: the nucleotides${body} or the header's table were altered`, { line: 1 });
-  }
-  return { data, alphabet: header.alphabet, code: header.code, constrained: header.constrained, oligo: header.oligo };
+  checkCrc(dataCrc(header.alphabet, data.length, (i) => data[i]));
+  return decoded(data);
 }

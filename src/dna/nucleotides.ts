@@ -1,6 +1,8 @@
 // Digits 0–3 as the nucleotides A, C, G, T, and the two constraints synthesis and sequencing put on an oligo:
 // no homopolymer run longer than 3 (long runs cause insertion and deletion errors) and a GC content of 40–60%
 // (extremes synthesise and amplify poorly).
+import { describe } from "../args.ts";
+import { checkDigits, checkNumber } from "./checks.ts";
 import { DnaFormatError } from "./errors.ts";
 
 export const NUCLEOTIDES = "ACGT";
@@ -8,20 +10,29 @@ export const MAX_RUN = 3;
 export const GC_MIN = 0.4;
 export const GC_MAX = 0.6;
 
-const DIGIT: Record<string, number> = { A: 0, C: 1, G: 2, T: 3 };
+// Character codes both ways: building and reading megabytes of text a character string at a time is slow.
+const LETTER = Uint8Array.from(NUCLEOTIDES, (c) => c.charCodeAt(0));
+const DIGIT = new Int8Array(128).fill(-1);
+LETTER.forEach((code, digit) => (DIGIT[code] = digit));
+const ascii = new TextDecoder();
 
 export function toNucleotides(digits: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < digits.length; i++) text += NUCLEOTIDES[digits[i]];
-  return text;
+  checkDigits(digits, "digits");
+  const codes = new Uint8Array(digits.length);
+  for (let i = 0; i < digits.length; i++) codes[i] = LETTER[digits[i]];
+  return ascii.decode(codes);
 }
 
 /** The digits of an A/C/G/T string; any other character is a DnaFormatError naming its 1-based column. */
 export function fromNucleotides(text: string): Uint8Array {
+  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describe(text)}`);
   const digits = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const d = DIGIT[text[i]];
-    if (d === undefined) throw new DnaFormatError(`column ${i + 1}: ${JSON.stringify(text[i])} is not a nucleotide (A, C, G or T)`);
+    const code = text.charCodeAt(i);
+    const d = code < 128 ? DIGIT[code] : -1;
+    if (d < 0) {
+      throw new DnaFormatError(`column ${i + 1}: ${JSON.stringify(text[i])} is not a nucleotide (A, C, G or T)`);
+    }
     digits[i] = d;
   }
   return digits;
@@ -29,6 +40,7 @@ export function fromNucleotides(text: string): Uint8Array {
 
 /** The length of the longest run of one nucleotide (0 for an empty oligo). */
 export function longestRun(digits: Uint8Array): number {
+  checkDigits(digits, "digits");
   let longest = 0;
   for (let i = 0, run = 0; i < digits.length; i++) {
     run = i > 0 && digits[i] === digits[i - 1] ? run + 1 : 1;
@@ -45,11 +57,13 @@ function gcCount(digits: Uint8Array): number {
 
 /** The fraction of C and G (digits 1 and 2); 0 for an empty oligo. */
 export function gcContent(digits: Uint8Array): number {
+  checkDigits(digits, "digits");
   return digits.length ? gcCount(digits) / digits.length : 0;
 }
 
 /** Whether an oligo meets both constraints: runs ≤ MAX_RUN and GC_MIN ≤ GC ≤ GC_MAX. */
 export function meetsConstraints(digits: Uint8Array): boolean {
+  checkDigits(digits, "digits");
   // Compared on counts, so 40% of 200 nt is exactly 80 and not a rounding of 0.4.
   const count = gcCount(digits);
   return longestRun(digits) <= MAX_RUN && 5 * count >= 2 * digits.length && 5 * count <= 3 * digits.length;
@@ -61,6 +75,9 @@ export function meetsConstraints(digits: Uint8Array): boolean {
  * 1.9824 for k = 3, against 2 unconstrained.
  */
 export function runLengthCapacity(maxRun: number = MAX_RUN): number {
+  if (!Number.isInteger(checkNumber(maxRun, "maxRun")) || maxRun < 1) {
+    throw new RangeError(`maxRun must be an integer ≥ 1; got ${maxRun}`);
+  }
   const excess = (x: number) => {
     let sum = 0;
     for (let j = 0; j < maxRun; j++) sum += x ** j;

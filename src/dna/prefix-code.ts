@@ -3,6 +3,7 @@
 // than numbers because optimal codes of skewed histograms outgrow 2^53 (4^27), and decoding walks a 4-ary trie.
 // Running out of codewords while assigning is exactly a violation of Kraft's inequality, so a table read from a
 // file cannot describe a code that is not prefix-free.
+import { checkDigits, checkLengths, checkNumber, checkOutput, checkSymbols } from "./checks.ts";
 import { DnaFormatError } from "./errors.ts";
 
 export class PrefixCode {
@@ -17,11 +18,10 @@ export class PrefixCode {
 
   /** Throws a RangeError when the lengths break Kraft's inequality (Σ 4^−ℓ > 1) or are not integers ≥ 0. */
   constructor(lengths: ReadonlyMap<number, number>) {
-    const order = [...lengths].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const order = [...checkLengths(lengths)].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     this.lengths = new Map(order);
     let codeword: number[] = [];
     order.forEach(([symbol, length], i) => {
-      if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`codeword length of ${symbol} must be an integer ≥ 0; got ${length}`);
       if (i > 0) {
         let d = codeword.length - 1;
         while (d >= 0 && codeword[d] === 3) codeword[d--] = 0;
@@ -51,15 +51,16 @@ export class PrefixCode {
   }
 
   codeword(symbol: number): Uint8Array | undefined {
-    return this.#codewords.get(symbol);
+    return this.#codewords.get(checkNumber(symbol, "symbol"));
   }
 
   /** The concatenated codewords of `symbols`, one digit 0–3 per element. Throws a RangeError on a symbol not in the code. */
   encode(symbols: ArrayLike<number>): Uint8Array {
+    checkSymbols(symbols, "symbols");
     let n = 0;
     for (let i = 0; i < symbols.length; i++) {
       const length = this.lengths.get(symbols[i]);
-      if (length === undefined) throw new RangeError(`symbol ${symbols[i]} is not in the code`);
+      if (length === undefined) throw new RangeError(`symbols[${i}] = ${symbols[i]} is not in the code`);
       n += length;
     }
     const digits = new Uint8Array(n);
@@ -76,6 +77,8 @@ export class PrefixCode {
    * leaves the trie, ends inside a codeword, or has digits left over is a DnaFormatError with the digit's offset.
    */
   decode<T extends { length: number; [i: number]: number }>(digits: Uint8Array, into: T): T {
+    checkDigits(digits, "digits");
+    checkOutput(into, "into");
     let at = 0;
     for (let i = 0; i < into.length; i++) {
       let node = 0;
