@@ -6,7 +6,7 @@ import type { CodeKind } from "../dna/code-lengths.ts";
 import { DnaFormatError, DnaScreeningError, DnaSizeError } from "../dna/errors.ts";
 import { dataBytes, decodeDna, encodeDna } from "../dna/format.ts";
 import { DataError } from "../io/table.ts";
-import { checkFileDestination, writeFile } from "./output.ts";
+import { checkFileDestination, reportStream, writeFile } from "./output.ts";
 
 export interface DnaEncodeCommand {
   file: string;
@@ -43,11 +43,11 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
   // Bits of the file per nucleotide say what a byte file costs; a 32-bit word per latent symbol would flatter it.
   const bitsPerNucleotide = stats.nucleotides && !c.integers ? (8 * bytes.length) / stats.nucleotides : null;
   if (c.json) {
-    process.stdout.write(JSON.stringify({ file: c.file, out: c.out, bytes: bytes.length, bitsPerNucleotide, ...stats }, null, 2) + "\n");
+    reportStream(c.out).write(JSON.stringify({ file: c.file, out: c.out, bytes: bytes.length, bitsPerNucleotide, ...stats }, null, 2) + "\n");
     return;
   }
   const f = (x: number, digits = 3) => x.toFixed(digits);
-  process.stdout.write(
+  reportStream(c.out).write(
     [
       `${c.file}: ${c.integers ? `${stats.symbols} integers` : `${bytes.length} bytes`}, ${stats.distinctSymbols} distinct → ${c.out}: ${stats.nucleotides} nt in ${stats.oligos} ${c.constrained ? "oligos" : "lines"} of ${c.oligo}`,
       `${c.code}: ${f(stats.meanLength)} nt per ${c.integers ? "integer" : "byte"} against H₄ = ${f(stats.entropy)} (gap ${f(stats.meanLength - stats.entropy)}), Kraft sum ${f(stats.kraft)}`,
@@ -93,5 +93,5 @@ export function runDnaDecode(c: DnaDecodeCommand): void {
   const bytes = dataBytes(decoded.data);
   writeFile(c.out, bytes);
   const report = { file: c.file, out: c.out, bytes: bytes.length, alphabet: decoded.alphabet, code: decoded.code, constrained: decoded.constrained, oligo: decoded.oligo };
-  process.stdout.write(c.json ? JSON.stringify(report, null, 2) + "\n" : `${c.file} → ${c.out}: ${bytes.length} bytes (${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`);
+  reportStream(c.out).write(c.json ? JSON.stringify(report, null, 2) + "\n" : `${c.file} → ${c.out}: ${bytes.length} bytes (${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`);
 }
