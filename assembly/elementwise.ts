@@ -5,22 +5,8 @@
 // exp, log, tanh are AssemblyScript's own (musl ports compiled to wasm), never the host's Math: a seeded run
 // must give the same bits in V8 and JavaScriptCore.
 
-export const FULL: i32 = 0;
-export const ROW: i32 = 1;
-export const SCALAR: i32 = 2;
-export const COLUMN: i32 = 3;
-
-export const ADD: i32 = 0;
-export const SUB: i32 = 1;
-export const MUL: i32 = 2;
-export const DIV: i32 = 3;
-
-export const EXP: i32 = 0;
-export const LOG: i32 = 1;
-export const RELU: i32 = 2;
-export const SILU: i32 = 3;
-export const TANH: i32 = 4;
-export const SIGMOID: i32 = 5;
+// The codes of the modes, operations and functions are written from the TypeScript tables by scripts/build.mjs.
+import { FULL, ROW, SCALAR, COLUMN, ADD, SUB, MUL, DIV, EXP, LOG, RELU, SILU, TANH } from "./op-codes.generated";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -33,6 +19,8 @@ export const SIGMOID: i32 = 5;
   return e / (1 + e);
 }
 
+// The f32 forms of the elementwise functions of src/autograd/ops.ts, whose entries hold the float64 ones. Sigmoid
+// is the last branch here and in derivative(), so a new function's branch goes before it.
 @inline function forward(op: i32, x: f32): f32 {
   if (op == EXP) return Mathf.exp(x);
   if (op == LOG) return Mathf.log(x);

@@ -1,9 +1,9 @@
 // Loss kernels of the autograd, f32 data with f64 sums. Layout: logits are rows × k row-major, labels one i32 per
 // row, class weights (optional, pointer 0 for none) one f32 per class; pointwise losses compare two n-value spans.
 
-export const SMOOTH_L1: i32 = 0; // ½d²/β where |d| < β, else |d| − ½β (β = 0: |d|)
-export const SQUARED: i32 = 1; // d²
-export const ABSOLUTE: i32 = 2; // |d|
+// SMOOTH_L1: ½d²/β where |d| < β, else |d| − ½β (β = 0: |d|); SQUARED: d²; ABSOLUTE: |d| (POINTWISE_LOSSES in
+// src/autograd/losses.ts, whose codes scripts/build.mjs writes out).
+import { SMOOTH_L1, SQUARED, ABSOLUTE } from "./op-codes.generated";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);

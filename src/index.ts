@@ -26,7 +26,6 @@ export * as F from "./autograd/functional.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export { Generator, manualSeed } from "./random.ts";
-export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants } from "./autograd/energy.ts";
 
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
@@ -43,6 +42,7 @@ export { GaussianKDE, bandwidthFactor, type KdeOptions, type BandwidthRule } fro
 export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
 // The Huber-energy VAE: codes pulled towards N(0, I_k) by the closed-form Radon–Sobolev distance (F.huberEnergyLoss).
 export { trainVAE, loadVAE, VAEModel, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson } from "./generative/vae.ts";
+export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants } from "./generative/huber-energy.ts";
 
 // Image compression: a small convolutional autoencoder with a quantized latent (noise in training, rounding at test),
 // its rate as per-channel entropy and base-4 Huffman length, and double descent removing whole latent channels.

@@ -3,6 +3,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { F, nn, noGrad, scope, tensor, Tensor } from "../src/index.ts";
+import { BINARY_OPS, UNARY_OPS, type UnaryOp } from "../src/autograd/backend.ts";
+import { POINTWISE_LOSSES } from "../src/autograd/losses.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
 import { randomInt, rng } from "./helpers.ts";
 
@@ -18,7 +20,9 @@ const BROADCASTS: Array<[string, (r: number, c: number) => [number[], number[]]]
   ["scalar [1]", (r, c) => [[r, c], [1]]],
   ["outer [R, 1] with [1, C]", (r, c) => [[r, 1], [1, c]]],
 ];
-const ARITHMETIC = { add: F.add, sub: F.sub, mul: F.mul, div: F.div };
+/** F's function of a table entry's name. */
+const fOf = (name: string) => (F as unknown as Record<string, (...args: Tensor[]) => Tensor>)[name];
+const ARITHMETIC = Object.fromEntries(BINARY_OPS.map((op) => [op.name, fOf(op.name)]));
 
 test("add, sub, mul, div under every broadcasting case, either side broadcast", () => {
   const random = rng(11);
@@ -44,15 +48,54 @@ test("scalars as numbers on either side, and neg", () => {
   gradcheck("neg", scalarize(random, ([t]) => F.neg(t)), [x]);
 });
 
-test("exp, log, relu, silu, tanh, sigmoid", () => {
-  const random = rng(13);
-  const fns = { exp: F.exp, relu: F.relu, silu: F.silu, tanh: F.tanh, sigmoid: F.sigmoid };
-  for (const [name, f] of Object.entries(fns)) {
-    const x = randomTensor(random, [randomInt(random, 1, 4), randomInt(random, 1, 7)], (v) => 3 * v);
-    gradcheck(name, scalarize(random, ([t]) => f(t)), [x]);
+/** x where f is defined: from (−3, 3), or |x| + 0.2 where f(x) is not finite (log). */
+const inDomain = (op: UnaryOp) => (v: number) => (Number.isFinite(op.forward(3 * v)) ? 3 * v : 0.2 + Math.abs(3 * v));
+
+test("the tables: codes 0..n−1, and an F function for each elementwise function and binary operation", () => {
+  for (const table of [UNARY_OPS, BINARY_OPS, POINTWISE_LOSSES]) {
+    assert.ok(table.length > 0);
+    assert.equal(table.map((op) => op.code).sort((a, b) => a - b), table.map((_, i) => i));
   }
-  const positive = randomTensor(random, [3, 5], (v) => 0.2 + Math.abs(v) * 4);
-  gradcheck("log", scalarize(random, ([t]) => F.log(t)), [positive]);
+  for (const op of [...UNARY_OPS, ...BINARY_OPS]) assert.type(fOf(op.name), "function", `F.${op.name}`);
+});
+
+test("every elementwise function's table entry: f′(x) against central differences of f, on both sides of 0", () => {
+  const random = rng(14);
+  const h = 1e-6;
+  for (const op of UNARY_OPS) {
+    for (let t = 0; t < 50; t++) {
+      const x = inDomain(op)(random() * 2 - 1);
+      const plus = op.forward(x + h), minus = op.forward(x - h);
+      if (!Number.isFinite(plus) || !Number.isFinite(minus) || Math.abs(x) < 2 * h) continue; // relu's corner
+      const numeric = (plus - minus) / (2 * h), analytic = op.derivative(x, op.forward(x));
+      const what = `${op.name}′(${x}) = ${analytic}, finite difference ${numeric}`;
+      assert.ok(Math.abs(analytic - numeric) <= 1e-6 * Math.max(1, Math.abs(numeric)), what);
+    }
+  }
+});
+
+test("every pointwise loss's table entry: ℓ′(d) against central differences of ℓ, off its corners", () => {
+  const random = rng(15);
+  const h = 1e-6;
+  for (const loss of POINTWISE_LOSSES) {
+    for (const beta of [1, 0.25, 0]) {
+      for (let t = 0; t < 50; t++) {
+        const d = (random() * 2 - 1) * 3;
+        if (Math.abs(d) < 2 * h || Math.abs(Math.abs(d) - beta) < 2 * h) continue;
+        const numeric = (loss.value(d + h, beta) - loss.value(d - h, beta)) / (2 * h), analytic = loss.slope(d, beta);
+        const what = `${loss.name}′(${d}; β=${beta}) = ${analytic}, finite difference ${numeric}`;
+        assert.ok(Math.abs(analytic - numeric) <= 1e-6 * Math.max(1, Math.abs(numeric)), what);
+      }
+    }
+  }
+});
+
+test("every elementwise function of the table, through F", () => {
+  const random = rng(13);
+  for (const op of UNARY_OPS) {
+    const x = randomTensor(random, [randomInt(random, 1, 4), randomInt(random, 1, 7)], inDomain(op));
+    gradcheck(op.name, scalarize(random, ([t]) => fOf(op.name)(t)), [x]);
+  }
 });
 
 test("matmul in all three forms, and linear with and without bias", () => {

@@ -1,22 +1,65 @@
-// The kernel vocabulary the autograd's ops are written in. Two implementations: the WebAssembly kernels on f32
-// data in the module memory (wasm-backend.ts, what training uses) and plain TypeScript loops on f32 or f64
-// arrays (ts-backend.ts: the fallback the kernels are tested against, and float64 for finite-difference checks).
-// Matrices are row-major; a broadcasting operand is FULL (rows × cols), a ROW vector (cols), a COLUMN vector
-// (rows) or a SCALAR — the same codes as assembly/elementwise.ts.
-
-export const FULL = 0, ROW = 1, SCALAR = 2, COLUMN = 3;
-export type Mode = typeof FULL | typeof ROW | typeof SCALAR | typeof COLUMN;
-
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
-export type BinaryOp = typeof ADD | typeof SUB | typeof MUL | typeof DIV;
-
-export const EXP = 0, LOG = 1, RELU = 2, SILU = 3, TANH = 4, SIGMOID = 5;
-export type UnaryOp = typeof EXP | typeof LOG | typeof RELU | typeof SILU | typeof TANH | typeof SIGMOID;
-
-export const SMOOTH_L1 = 0, SQUARED = 1, ABSOLUTE = 2;
-export type PointwiseLoss = typeof SMOOTH_L1 | typeof SQUARED | typeof ABSOLUTE;
+// The kernels the autograd's ops are written in, as two interfaces: the primitives, the small vocabulary every
+// op composes (storage, products, elementwise maps, broadcasting arithmetic, sums, layout), and the fused kernels,
+// each one op's whole forward or backward in one pass where a composition would lose precision or make several
+// passes (cross-entropy, the pointwise losses, the Huber-energy loss, upsampling, the optimizer steps). Two
+// implementations: the WebAssembly kernels on f32 data in the module memory (wasm-backend.ts, what training uses)
+// and plain TypeScript loops on f32 or f64 arrays (ts-backend.ts: the fallback the kernels are tested against, and
+// float64 for finite-difference checks).
+// Matrices are row-major. An elementwise function, a binary operation, a broadcast mode or a pointwise loss is
+// handed to a kernel as its table entry: the WebAssembly backend passes its code, the TypeScript backend runs its
+// math. scripts/build.mjs writes the codes into assembly/op-codes.generated.ts from these tables.
 
 export type DType = "float32" | "float64";
+
+/** One elementwise function f (the entries are defined in ops.ts, beside the op each makes). */
+export interface UnaryOp {
+  readonly code: number;
+  readonly name: string;
+  /** f(x), in float64. */
+  forward(x: number): number;
+  /** f'(x) from the input x or the saved output y = f(x), whichever is cheaper. */
+  derivative(x: number, y: number): number;
+}
+
+/** Every elementwise function, by code: ops.ts adds each one as it defines it. */
+export const UNARY_OPS: UnaryOp[] = [];
+
+/** One binary operation of the broadcasting arithmetic; ops.ts writes each one's backward. */
+export interface BinaryOp {
+  readonly code: number;
+  readonly name: string;
+  apply(a: number, b: number): number;
+}
+
+export const ADD: BinaryOp = { code: 0, name: "add", apply: (a, b) => a + b };
+export const SUB: BinaryOp = { code: 1, name: "sub", apply: (a, b) => a - b };
+export const MUL: BinaryOp = { code: 2, name: "mul", apply: (a, b) => a * b };
+export const DIV: BinaryOp = { code: 3, name: "div", apply: (a, b) => a / b };
+export const BINARY_OPS: readonly BinaryOp[] = [ADD, SUB, MUL, DIV];
+
+/** How a broadcasting operand covers rows × cols: where value (i, j) is in its storage. */
+export interface Mode {
+  readonly code: number;
+  readonly name: string;
+  index(i: number, j: number, cols: number): number;
+}
+
+export const FULL: Mode = { code: 0, name: "full", index: (i, j, cols) => i * cols + j };
+/** A row vector (cols values, the same for every row: a bias). */
+export const ROW: Mode = { code: 1, name: "row", index: (_i, j) => j };
+export const SCALAR: Mode = { code: 2, name: "scalar", index: () => 0 };
+/** A column vector (rows values, the same across a row). */
+export const COLUMN: Mode = { code: 3, name: "column", index: (i) => i };
+export const MODES: readonly Mode[] = [FULL, ROW, SCALAR, COLUMN];
+
+/** One pointwise loss ℓ(d) of d = a − b with its parameter β (the entries are in losses.ts). */
+export interface PointwiseLoss {
+  readonly code: number;
+  readonly name: string;
+  value(d: number, beta: number): number;
+  /** ℓ'(d); 0 where ℓ has a corner at 0, as PyTorch's sign. */
+  slope(d: number, beta: number): number;
+}
 
 /** A tensor's storage as the kernels see it. */
 export interface Buf {
@@ -63,7 +106,8 @@ export interface SgdScalars {
   first: boolean;
 }
 
-export interface Backend {
+/** The vocabulary: every op in ops.ts and conv.ts is written in these. */
+export interface Primitives {
   readonly name: string;
   readonly dtype: DType;
   /** Storage for `length` values; its contents are unspecified until written. */
@@ -92,25 +136,31 @@ export interface Backend {
   gatherRows(src: Buf, cols: number, index: Indices, dst: Buf): void;
   fill(x: Buf, n: number, value: number): void;
 
-  /** Σ_i w[y_i]·(logsumexp(x_i) − x_{i,y_i}); the softmax goes to probs. */
-  crossEntropy(logits: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, probs: Buf): number;
-  crossEntropyGrad(probs: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, scale: number, dx: Buf, accumulate: boolean): void;
-  /** Σ_i ℓ(a_i − b_i); a null b reads as zeros. */
-  pointwiseLoss(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number): number;
-  pointwiseLossGrad(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number, scale: number, da: Buf | null, accumulateA: boolean, db: Buf | null, accumulateB: boolean): void;
-  /** c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k] (the Huber-energy latent loss). */
-  huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;
-  /** dz (+)= scale·∂/∂z of huberEnergy; a coincident pair contributes the subgradient 0. */
-  huberEnergyGrad(z: Buf, n: number, k: number, c1: number, scale: number, dz: Buf, accumulate: boolean): void;
-
   /** One image [c, h, w] unrolled into its columns matrix [c·kh·kw, oh·ow] (assembly/conv.ts). */
   im2col(x: Buf, g: ConvGeometry, cols: Buf): void;
   /** The adjoint of im2col, added into dx. */
   col2im(cols: Buf, g: ConvGeometry, dx: Buf): void;
-  /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint. */
+}
+
+/** One op's forward or backward in one kernel; each kernel's TypeScript form is beside its op. */
+export interface FusedKernels {
+  /** Σ_i w[y_i]·(logsumexp(x_i) − x_{i,y_i}); the softmax goes to probs (losses.ts). */
+  crossEntropy(logits: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, probs: Buf): number;
+  crossEntropyGrad(probs: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, scale: number, dx: Buf, accumulate: boolean): void;
+  /** Σ_i ℓ(a_i − b_i); a null b reads as zeros (losses.ts). */
+  pointwiseLoss(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number): number;
+  pointwiseLossGrad(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number, scale: number, da: Buf | null, accumulateA: boolean, db: Buf | null, accumulateB: boolean): void;
+  /** c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k]: the Huber-energy
+   * latent loss (src/generative/huber-energy.ts). */
+  huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;
+  /** dz (+)= scale·∂/∂z of huberEnergy; a coincident pair contributes the subgradient 0. */
+  huberEnergyGrad(z: Buf, n: number, k: number, c1: number, scale: number, dz: Buf, accumulate: boolean): void;
+  /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint (conv.ts). */
   upsampleNearest(x: Buf, planes: number, h: number, w: number, s: number, y: Buf): void;
   upsampleNearestGrad(dy: Buf, planes: number, h: number, w: number, s: number, dx: Buf, accumulate: boolean): void;
-
+  /** The optimizers' updates (src/optim), masked entries held at 0. */
   adamStep(w: Buf, g: Buf, m: Buf, v: Buf, mask: Buf | null, n: number, s: AdamScalars): void;
   sgdStep(w: Buf, g: Buf, buf: Buf | null, mask: Buf | null, n: number, s: SgdScalars): void;
 }
+
+export type Backend = Primitives & FusedKernels;

@@ -1,9 +1,8 @@
 // Convolution and nearest-neighbour upsampling on NCHW batches, with PyTorch's weight layout [O, C, kh, kw].
 // conv2d is im2col + one product per image on the matmul kernels; its backward recomputes each image's columns
 // rather than keeping N copies of them alive until the sweep comes back.
-import { ADD, COLUMN, FULL, type ConvGeometry } from "./backend.ts";
-import { empty } from "./ops.ts";
-import { formatShape, Tensor } from "./tensor.ts";
+import { ADD, COLUMN, FULL, type ConvGeometry, type FusedKernels } from "./backend.ts";
+import { empty, formatShape, Tensor } from "./tensor.ts";
 
 export interface Conv2dOptions {
   stride?: number;
@@ -83,3 +82,18 @@ export function upsampleNearest(x: Tensor, scale: number): Tensor {
     x.backend.upsampleNearestGrad(out.grad!.buf, n * c, h, w, scale, buf, accumulate);
   });
 }
+
+/** Upsampling's fused kernels in float64: each output pixel copies, and its gradient adds into, its source. */
+export const upsampleKernels: Pick<FusedKernels, "upsampleNearest" | "upsampleNearestGrad"> = {
+  upsampleNearest(x, planes, h, w, s, y) {
+    for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) {
+      y.array[(p * h * s + i) * w * s + j] = x.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)];
+    }
+  },
+  upsampleNearestGrad(dy, planes, h, w, s, dx, accumulate) {
+    if (!accumulate) dx.array.fill(0, 0, planes * h * w);
+    for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) {
+      dx.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)] += dy.array[(p * h * s + i) * w * s + j];
+    }
+  },
+};

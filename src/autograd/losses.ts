@@ -1,9 +1,9 @@
 // Loss functions with PyTorch's definitions and reductions: cross-entropy from logits, SmoothL1 / Huber, MSE,
 // and the ℓ1 norm. Each is one primitive with a fused kernel, since the composites would lose precision
-// (log of a softmax) or make four passes where one does.
-import { ABSOLUTE, SMOOTH_L1, SQUARED, type Buf, type PointwiseLoss } from "./backend.ts";
-import { empty } from "./ops.ts";
-import { formatShape, Tensor } from "./tensor.ts";
+// (log of a softmax) or make four passes where one does. The kernels' TypeScript forms are here, beside the
+// ops (ts-backend.ts runs them); the f32 forms are assembly/losses.ts.
+import type { Buf, FusedKernels, Indices, PointwiseLoss } from "./backend.ts";
+import { empty, formatShape, Tensor } from "./tensor.ts";
 
 export type Reduction = "mean" | "sum";
 
@@ -58,6 +58,55 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, options:
     be.crossEntropyGrad(probs, staged, weights, rows, k, out.grad!.buf.array[0] / denominator, buf, accumulate);
   });
 }
+
+const classWeight = (weights: Buf | null, label: number) => (weights ? weights.array[label] : 1);
+
+/** Cross-entropy's fused kernels in float64: the log-sum-exp with the row maximum subtracted, then the softmax. */
+export const crossEntropyKernels: Pick<FusedKernels, "crossEntropy" | "crossEntropyGrad"> = {
+  crossEntropy(logits: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, probs: Buf): number {
+    let total = 0;
+    for (let i = 0; i < rows; i++) {
+      const row = logits.array.subarray(i * k, (i + 1) * k);
+      let top = -Infinity;
+      for (let c = 0; c < k; c++) top = Math.max(top, row[c]);
+      let s = 0;
+      for (let c = 0; c < k; c++) s += Math.exp(row[c] - top);
+      const lse = Math.log(s) + top;
+      for (let c = 0; c < k; c++) probs.array[i * k + c] = Math.exp(row[c] - lse);
+      const label = labels.array[i];
+      total += classWeight(weights, label) * (lse - row[label]);
+    }
+    return total;
+  },
+  // dx_ic (+)= scale·w[y_i]·(p_ic − [c = y_i]).
+  crossEntropyGrad(probs, labels, weights, rows, k, scale, dx, accumulate) {
+    for (let i = 0; i < rows; i++) {
+      const label = labels.array[i];
+      const factor = scale * classWeight(weights, label);
+      for (let c = 0; c < k; c++) {
+        const g = factor * (probs.array[i * k + c] - (c === label ? 1 : 0));
+        dx.array[i * k + c] = accumulate ? dx.array[i * k + c] + g : g;
+      }
+    }
+  },
+};
+
+// ───── the pointwise losses: one table of them ─────
+// ℓ and ℓ′ in float64 for the TypeScript backend; the code is what assembly/losses.ts is told (its f32 forms
+// read the codes from assembly/op-codes.generated.ts, written from POINTWISE_LOSSES).
+
+/** ½d²/β where |d| < β, else |d| − ½β (β = 0: |d|). */
+export const SMOOTH_L1: PointwiseLoss = {
+  code: 0,
+  name: "smoothL1",
+  value: (d, beta) => (Math.abs(d) >= beta ? Math.abs(d) - 0.5 * beta : (0.5 * d * d) / beta),
+  slope: (d, beta) => (Math.abs(d) >= beta ? Math.sign(d) : d / beta),
+};
+export const SQUARED: PointwiseLoss = { code: 1, name: "squared", value: (d) => d * d, slope: (d) => 2 * d };
+export const ABSOLUTE: PointwiseLoss = {
+  code: 2, name: "absolute", value: (d) => Math.abs(d), slope: (d) => Math.sign(d),
+};
+export const POINTWISE_LOSSES: readonly PointwiseLoss[] = [SMOOTH_L1, SQUARED, ABSOLUTE];
 
 function pointwiseLoss(op: string, kind: PointwiseLoss, input: Tensor, target: Tensor | null, beta: number, factor: number, reduction: Reduction): Tensor {
   if (target) {

@@ -1,18 +1,14 @@
 // The differentiable primitives, each forward beside its backward. A backward closure reads its output's
 // gradient and adds its inputs' gradients through gradTarget(), which says whether to overwrite or accumulate,
 // so the kernels' accumulate forms do the adding and no gradient is zero-filled first.
+// Everything this module exports is a differentiable function of the F namespace (functional.ts exports them all).
 import {
-  ADD, COLUMN, DIV, EXP, FULL, LOG, MUL, RELU, ROW, SCALAR, SIGMOID, SILU, SUB, TANH,
+  ADD, COLUMN, DIV, FULL, MUL, ROW, SCALAR, SUB, UNARY_OPS,
   type Backend, type BinaryOp, type Buf, type Mode, type UnaryOp,
 } from "./backend.ts";
-import { formatShape, Tensor } from "./tensor.ts";
+import { empty, formatShape, Tensor } from "./tensor.ts";
 
 export type Operand = Tensor | number;
-
-/** A new tensor of the given shape on x's backend, with uninitialised storage. */
-export function empty(like: Tensor, shape: readonly number[], op: string): Tensor {
-  return new Tensor(like.backend.alloc(shape.reduce((a, b) => a * b, 1)), shape, like.backend, false, op);
-}
 
 function constant(backend: Backend, value: number): Buf {
   const buf = backend.alloc(1);
@@ -129,24 +125,39 @@ export const mul = (a: Operand, b: Operand): Tensor => arithmetic(MUL, "mul", a,
 export const div = (a: Operand, b: Operand): Tensor => arithmetic(DIV, "div", a, b);
 export const neg = (x: Tensor): Tensor => arithmetic(MUL, "neg", checkTensor(x, "neg"), -1);
 
-// ───── elementwise functions ─────
+// ───── elementwise functions: the one table of them ─────
+// An entry is the whole definition: the kernel code, f beside f′ (from the input x or the saved output y,
+// whichever is cheaper) in float64 for the TypeScript backend, and the F function it makes. The f32 forms are
+// assembly/elementwise.ts's, which reads the codes from assembly/op-codes.generated.ts, written from UNARY_OPS.
 
-function elementwise(op: UnaryOp, name: string, input: Tensor): Tensor {
-  const x = checkTensor(input, name);
-  const out = empty(x, x.shape, name);
-  x.backend.unary(op, x.buf, out.buf, x.size);
-  return out.record([x], () => {
-    const { buf, accumulate } = x.gradTarget();
-    x.backend.unaryGrad(op, x.buf, out.buf, out.grad!.buf, buf, x.size, accumulate);
-  });
+function elementwise(
+  code: number, name: string, forward: UnaryOp["forward"], derivative: UnaryOp["derivative"],
+): (x: Tensor) => Tensor {
+  const op: UnaryOp = { code, name, forward, derivative };
+  UNARY_OPS.push(op);
+  return (input) => {
+    const x = checkTensor(input, name);
+    const out = empty(x, x.shape, name);
+    x.backend.unary(op, x.buf, out.buf, x.size);
+    return out.record([x], () => {
+      const { buf, accumulate } = x.gradTarget();
+      x.backend.unaryGrad(op, x.buf, out.buf, out.grad!.buf, buf, x.size, accumulate);
+    });
+  };
 }
 
-export const exp = (x: Tensor): Tensor => elementwise(EXP, "exp", x);
-export const log = (x: Tensor): Tensor => elementwise(LOG, "log", x);
-export const relu = (x: Tensor): Tensor => elementwise(RELU, "relu", x);
-export const silu = (x: Tensor): Tensor => elementwise(SILU, "silu", x);
-export const tanh = (x: Tensor): Tensor => elementwise(TANH, "tanh", x);
-export const sigmoid = (x: Tensor): Tensor => elementwise(SIGMOID, "sigmoid", x);
+/** σ(x) without overflow for either sign: e^x only ever of a non-positive argument. */
+const logistic = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+export const exp = elementwise(0, "exp", Math.exp, (_x, y) => y);
+export const log = elementwise(1, "log", Math.log, (x) => 1 / x);
+export const relu = elementwise(2, "relu", (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
+export const silu = elementwise(3, "silu", (x) => x * logistic(x), (x) => {
+  const s = logistic(x);
+  return s * (1 + x * (1 - s));
+});
+export const tanh = elementwise(4, "tanh", Math.tanh, (_x, y) => 1 - y * y);
+export const sigmoid = elementwise(5, "sigmoid", logistic, (_x, y) => y * (1 - y));
 
 // ───── products ─────
 

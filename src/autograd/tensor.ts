@@ -7,11 +7,13 @@ import { typescriptBackend } from "./ts-backend.ts";
 import { wasmBackend } from "./wasm-backend.ts";
 
 let wasm: { heap: Heap; backend: Backend } | undefined;
-const float64 = typescriptBackend("float64");
+// Made on first use, not on import: the TypeScript backend's fused kernels live beside their ops, which import
+// this module, so ts-backend.ts may not have run yet when this module does.
+let float64: Backend | undefined;
 
 /** float32 runs on the WebAssembly kernels; float64 on TypeScript loops (for gradient checks and references). */
 export function backendFor(dtype: DType = "float32"): Backend {
-  if (dtype === "float64") return float64;
+  if (dtype === "float64") return (float64 ??= typescriptBackend("float64"));
   if (dtype !== "float32") throw new TypeError(`dtype must be 'float32' or 'float64'; got ${String(dtype)}`);
   const h = heap();
   if (wasm?.heap !== h) wasm = { heap: h, backend: wasmBackend(h) };
@@ -208,4 +210,9 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
   const buf = backend.alloc(size);
   backend.fill(buf, size, 0);
   return new Tensor(buf, dims, backend, options.requiresGrad ?? false);
+}
+
+/** A new tensor of the given shape on like's backend, with uninitialised storage: an op's output. */
+export function empty(like: Tensor, shape: readonly number[], op: string): Tensor {
+  return new Tensor(like.backend.alloc(shape.reduce((a, b) => a * b, 1)), shape, like.backend, false, op);
 }

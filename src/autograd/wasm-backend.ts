@@ -1,5 +1,6 @@
-// The kernel vocabulary on the WebAssembly kernels (assembly/elementwise.ts, losses.ts, optimizers.ts,
-// matmul.ts): f32 data in the module memory, passed to the kernels as byte offsets, never copied.
+// The kernels on WebAssembly (assembly/elementwise.ts, losses.ts, energy.ts, conv.ts, optimizers.ts, matmul.ts):
+// f32 data in the module memory, passed to the kernels as byte offsets, never copied; a table entry (an
+// elementwise function, binary operation, broadcast mode, pointwise loss) as its code.
 import type { Heap } from "../runtime/heap.ts";
 import { allocPersistent, allocTemporary, type Lifetime } from "./arena.ts";
 import type { Backend, Buf, Indices } from "./backend.ts";
@@ -77,9 +78,11 @@ export function wasmBackend(heap: Heap): Backend {
       const kernel = transA ? matmulTN : transB ? matmulNT : matmulNN;
       kernel(at(a), at(b), at(c), m, n, kk, flag(accumulate));
     },
-    unary: (op, x, y, n) => void unary(op, at(x), at(y), n),
-    unaryGrad: (op, x, y, dy, dx, n, accumulate) => void unaryGrad(op, at(x), at(y), at(dy), at(dx), n, flag(accumulate)),
-    binary: (op, a, aMode, b, bMode, c, rows, cols) => void binary(op, at(a), aMode, at(b), bMode, at(c), rows, cols),
+    unary: (op, x, y, n) => void unary(op.code, at(x), at(y), n),
+    unaryGrad: (op, x, y, dy, dx, n, accumulate) =>
+      void unaryGrad(op.code, at(x), at(y), at(dy), at(dx), n, flag(accumulate)),
+    binary: (op, a, aMode, b, bMode, c, rows, cols) =>
+      void binary(op.code, at(a), aMode.code, at(b), bMode.code, at(c), rows, cols),
     scaleAdd: (x, alpha, y, n, accumulate) => void scaleAdd(at(x), alpha, at(y), n, flag(accumulate)),
     sumRows: (x, rows, cols, out, accumulate) => void sumRows(at(x), rows, cols, at(out), flag(accumulate)),
     sumCols: (x, rows, cols, out, accumulate) => void sumCols(at(x), rows, cols, at(out), flag(accumulate)),
@@ -90,9 +93,10 @@ export function wasmBackend(heap: Heap): Backend {
     crossEntropy: (logits, labels, weights, rows, kk, probs) => crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
     crossEntropyGrad: (probs, labels, weights, rows, kk, scale, dx, accumulate) =>
       void crossEntropyGrad(at(probs), at(labels), at(weights), rows, kk, scale, at(dx), flag(accumulate)),
-    pointwiseLoss: (kind, a, b, n, beta) => pointwiseLoss(kind, at(a), at(b), n, beta),
+    pointwiseLoss: (kind, a, b, n, beta) => pointwiseLoss(kind.code, at(a), at(b), n, beta),
     pointwiseLossGrad: (kind, a, b, n, beta, scale, da, accumulateA, db, accumulateB) =>
-      void pointwiseLossGrad(kind, at(a), at(b), n, beta, scale, at(da), flag(accumulateA), at(db), flag(accumulateB)),
+      void pointwiseLossGrad(kind.code, at(a), at(b), n, beta, scale, at(da), flag(accumulateA), at(db),
+        flag(accumulateB)),
     huberEnergy: (z, n, kk, c0, c1) => huberEnergy(at(z), n, kk, c0, c1),
     huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) => void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
 

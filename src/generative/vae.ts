@@ -5,7 +5,7 @@
 // The reconstruction term is the slides' squared error summed over features and averaged over the batch (so λ
 // weighs one whole sample's error against the latent distance, whatever d is).
 import { scope } from "../autograd/arena.ts";
-import { huberEnergyLoss } from "../autograd/energy.ts";
+import { huberEnergyLoss } from "./huber-energy.ts";
 import { add, mul, sigmoid } from "../autograd/ops.ts";
 import { mseLoss } from "../autograd/losses.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";

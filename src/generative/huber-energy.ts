@@ -4,8 +4,10 @@
 //   E(μ, N) = E_{μ⊗N}‖Z − Y‖ − ½ E_{μ⊗μ}‖Z − Z′‖ − ½ E‖Y − Y′‖           (the Radon–Sobolev d² up to a factor κ_k)
 // and ξ_k is replaced by its second-order fit at 0, ξ_k(z) ≈ α_k + √(‖z‖² + c₁), which leaves
 //   L(z) = c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖.
-import { empty } from "./ops.ts";
-import { formatShape, Tensor } from "./tensor.ts";
+// Here are the constants, the op (F.huberEnergyLoss) and its fused kernels' TypeScript form; the f32 kernels are
+// assembly/energy.ts.
+import type { FusedKernels } from "../autograd/backend.ts";
+import { empty, formatShape, Tensor } from "../autograd/tensor.ts";
 
 export interface HuberEnergyConstants {
   /** k, the dimension. */
@@ -73,3 +75,46 @@ export function huberEnergyLoss(z: Tensor): Tensor {
     be.huberEnergyGrad(z.buf, n, k, c1, out.grad!.buf.array[0], buf, accumulate);
   });
 }
+
+type Floats = Float32Array | Float64Array;
+
+/** ‖z_i − z_j‖² of rows of a k-column matrix; j = −1 is the origin. */
+function squaredDistance(z: Floats, i: number, j: number, k: number): number {
+  let s = 0;
+  for (let c = 0; c < k; c++) {
+    const d = z[i * k + c] - (j < 0 ? 0 : z[j * k + c]);
+    s += d * d;
+  }
+  return s;
+}
+
+/** The fused kernels in float64: the same sums as assembly/energy.ts (each unordered pair once). */
+export const huberEnergyKernels: Pick<FusedKernels, "huberEnergy" | "huberEnergyGrad"> = {
+  huberEnergy(z, n, k, c0, c1) {
+    if (n === 0) return c0;
+    let radial = 0, pairwise = 0;
+    for (let i = 0; i < n; i++) {
+      radial += Math.sqrt(squaredDistance(z.array, i, -1, k) + c1);
+      for (let j = i + 1; j < n; j++) pairwise += Math.sqrt(squaredDistance(z.array, i, j, k));
+    }
+    return c0 + radial / n - pairwise / (n * n);
+  },
+  huberEnergyGrad(z, n, k, c1, scale, dz, accumulate) {
+    const Z = z.array, G = dz.array;
+    if (!accumulate) G.fill(0, 0, n * k); // the pairs add into both of their rows
+    for (let i = 0; i < n; i++) {
+      const u = scale / (n * Math.sqrt(squaredDistance(Z, i, -1, k) + c1));
+      for (let c = 0; c < k; c++) G[i * k + c] += u * Z[i * k + c];
+      for (let j = i + 1; j < n; j++) {
+        const distance = Math.sqrt(squaredDistance(Z, i, j, k));
+        if (!(distance > 0)) continue; // coincident points: the subgradient 0, not 0/0
+        const v = scale / (n * n * distance);
+        for (let c = 0; c < k; c++) {
+          const d = v * (Z[i * k + c] - Z[j * k + c]);
+          G[i * k + c] -= d;
+          G[j * k + c] += d;
+        }
+      }
+    }
+  },
+};
