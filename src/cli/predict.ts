@@ -2,7 +2,8 @@
 // features are found in the table by name, so the columns may come in any order and extra columns are ignored;
 // the label column, when the table has one (any number of classes), gives the accuracy.
 import { DataError, type LabelledTable } from "../io/table.ts";
-import { NotFiniteError, type SAEModel } from "../sae/model.ts";
+import type { SAEModel } from "../sae/model.ts";
+import { NotFiniteError } from "../sae/preprocess.ts";
 import { readModel, readTable } from "./input.ts";
 import { textTable } from "./output.ts";
 

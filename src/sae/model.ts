@@ -9,7 +9,7 @@ import { toMatrix } from "./dataset.ts";
 import { readSAEJson } from "./model-json.ts";
 import { SupervisedAutoencoderNet } from "./network.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { transformRows, untransform, type Preprocessing } from "./preprocess.ts";
+import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
 
 export interface SAEInfo {
@@ -34,12 +34,6 @@ export interface SAEJson extends SAEInfo {
   state: StateDict;
 }
 
-/** A row the model cannot carry: its `column` (an input feature) not finite once preprocessed, or null: an overflow. */
-export class NotFiniteError extends RangeError {
-  constructor(readonly row: number, readonly column: number | null, readonly reason: string) {
-    super(`SAEModel: ${column === null ? `row ${row}` : `X[${row}][${column}]`}: ${reason}`);
-  }
-}
 
 export class SAEModel {
   constructor(

@@ -58,12 +58,20 @@ function scaledMoments(f: (r: number) => number, n: number): [number, number] {
   return [centre * m, spread === 0 ? 1 : spread * m];
 }
 
-/** log(|x + 1|), refused where it is not finite (x = −1) rather than passed on as −Infinity. */
-function logOf(v: number, sample: number, j: number): number {
-  const y = Math.log(Math.abs(v + 1));
-  if (!Number.isFinite(y)) {
-    throw new RangeError(`sample ${sample + 1}, feature ${j + 1}: log(|x + 1|) of ${v} is not finite; the log transform needs x ≠ −1`);
+/**
+ * A row that cannot be carried: its `column` (an input feature, 0-based like `row`) not finite once preprocessed, or
+ * (column null) a network output beyond float32. Training and prediction throw it; the CLI names sample and feature.
+ */
+export class NotFiniteError extends RangeError {
+  constructor(readonly row: number, readonly column: number | null, readonly reason: string) {
+    super(`${column === null ? `row ${row}` : `X[${row}][${column}]`}: ${reason}`);
   }
+}
+
+/** log(|x + 1|), refused where it is not finite (x = −1) rather than passed on as −Infinity. */
+function logOf(v: number, row: number, j: number): number {
+  const y = Math.log(Math.abs(v + 1));
+  if (!Number.isFinite(y)) throw new NotFiniteError(row, j, `the value ${v} is not finite once preprocessed (log |x + 1| is −∞ at −1)`);
   return y;
 }
 

@@ -23,7 +23,7 @@ test("--log on a value of -1: one line naming the sample and feature, with and w
   writeFileSync(join(dir, "neg.csv"), "a,b,label\n1,2,x\n-1,3,y\n2,2,x\n3,1,y\n4,4,x\n5,1,y\n");
   const flags = ["--log", "--folds", "2", "--seeds", "1", "--epochs", "1", "--hidden", "2"];
   for (const workers of ["1", "2"]) {
-    oneLine(cli("sae", "neg.csv", ...flags, "--workers", workers), /sample \d, feature 1: log\(\|x \+ 1\|\) of -1 is not finite/);
+    oneLine(cli("sae", "neg.csv", ...flags, "--workers", workers), /X\[\d\]\[0\]: the value -1 is not finite once preprocessed/);
   }
 });
 
