@@ -4,16 +4,16 @@ import { toDataset, type Dataset, type Labels } from "./dataset.ts";
 import { evaluateFold, type FoldResult } from "./fold.ts";
 import { runFoldsInWorkers } from "./fold-workers.ts";
 import { stratifiedFolds } from "./folds.ts";
-import type { SAEOptions } from "./options.ts";
+import { SAE_DEFAULTS, type SAEOptions } from "./options.ts";
 
 export type { FoldResult };
 
 export interface CrossValidateOptions extends SAEOptions {
   /** Stops at the next training step once aborted; the call then throws the signal's reason. */
   signal?: AbortSignal;
-  /** Number of stratified folds (default 4). */
+  /** Number of stratified folds. */
   folds?: number;
-  /** Seeds: a count (seeds 0..n−1) or a list; each seed reshuffles the folds and re-initialises (default 1). */
+  /** Seeds: a count (seeds 0..n−1) or a list; each seed reshuffles the folds and re-initialises. */
   seeds?: number | number[];
   /** Called when a fold starts and as it trains (the SAE's own progress, tagged with seed and fold). */
   onFold?: (event: { seed: number; fold: number; folds: number; run: number; runs: number }) => void;
@@ -58,7 +58,8 @@ export function summarize(values: number[]): Summary {
 /** What crossValidate and crossValidateInWorkers share: checked inputs, the seeds, the folds of each seed. */
 function plan(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions, what: string) {
   const data = toDataset(X, y, what);
-  const { folds: k = 4, seeds = 1, onFold, onFoldResult, onProgress, signal, ...sae } = options;
+  const { folds: k = SAE_DEFAULTS.folds, seeds = SAE_DEFAULTS.seeds, ...rest } = options;
+  const { onFold, onFoldResult, onProgress, signal, ...sae } = rest;
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
   if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
   const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
@@ -95,7 +96,7 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
 
 /**
  * Trains and scores the supervised autoencoder on stratified folds; see CrossValidationResult. Options are
- * trainSAE's, plus folds and seeds.
+ * trainSAE's, plus folds and seeds; SAE_DEFAULTS holds the defaults.
  */
 export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions = {}): CrossValidationResult {
   const p = plan(X, y, options, "crossValidate");

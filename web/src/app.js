@@ -1,7 +1,7 @@
 // The page's controller: reads the controls, sends jobs to the training worker (web/src/worker.js), and turns the
 // worker's messages into the page's text, charts and heat-maps. Only the radius slider computes here (see
 // projection.js); everything slower runs in the worker.
-import { init } from "../../dist/index.js";
+import { init, SAE_DEFAULTS } from "../../dist/index.js";
 import { foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
 import { download, featuresCsv } from "./downloads.js";
 import { drawHeatmap, heatmapLegend } from "./heatmap.js";
@@ -67,6 +67,13 @@ function describeData({ name, samples, features, classes, informative }) {
 }
 
 // ── training ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The form's starting values: the library's defaults (index.html leaves them out, so they are written once). */
+function fillDefaults() {
+  const { epochs, folds, hidden } = SAE_DEFAULTS;
+  const initial = { epochs1: epochs, epochs2: epochs, folds, hidden: hidden[0] };
+  for (const [id, value] of Object.entries(initial)) $(id).defaultValue = String(value);
+}
 
 function readSettings() {
   const number = (id) => Number($(id).value);
@@ -271,6 +278,7 @@ const HANDLERS = {
 // ── wiring ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 await ready;
+fillDefaults();
 view = emptyView();
 startWorker();
 document.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener("change", showSource));

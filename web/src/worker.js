@@ -61,7 +61,7 @@ function saeOptions(settings, signal) {
 }
 
 async function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
-  const options = { ...saeOptions(settings, signal), folds: settings.folds, seeds: 1, onProgress, onFoldResult, onFold: (event) => post({ type: "fold", event }) };
+  const options = { ...saeOptions(settings, signal), folds: settings.folds, onProgress, onFoldResult, onFold: (event) => post({ type: "fold", event }) };
   const { workers } = threads();
   return workers > 1 ? crossValidateInWorkers(dataset.X, dataset.labels, { ...options, workers }) : crossValidate(dataset.X, dataset.labels, options);
 }
