@@ -31,6 +31,8 @@ export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants }
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
 export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
+export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
+export { foldsProblem } from "./sae/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";

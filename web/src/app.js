@@ -20,7 +20,10 @@ let stopTimer;
 let view;
 
 function emptyView() {
-  return { summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null, model: null, reprojector: null, sweep: [], baseline: null };
+  return {
+    summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null,
+    model: null, reprojector: null, sweep: [], baseline: null, chosen: null,
+  };
 }
 
 function startWorker() {
@@ -114,6 +117,7 @@ function startTraining(event) {
 function startSweep() {
   view.sweep = [];
   view.baseline = null;
+  view.chosen = null;
   $("sweep-progress").value = 0;
   $("train-error").textContent = "";
   $("status").textContent = "Sweeping the radius…";
@@ -271,7 +275,12 @@ const HANDLERS = {
     $("status").textContent = `Sweeping the radius: ${done} of ${total} cross-validations done.`;
     schedule("sweep", drawSweep);
   },
-  done: () => finish(view.sweep.length ? "Sweep done." : "Done."),
+  "sweep-chosen"({ point, choice }) {
+    const share = Number((100 * point.fraction).toPrecision(2));
+    const where = `${projectionName(point.projection)} at η = ${point.radius.toPrecision(3)} (${share}% of ‖W‖)`;
+    view.chosen = `${where}, ${(100 * point.accuracy).toFixed(1)}% accuracy: ${choice}`;
+  },
+  done: () => finish(view.chosen ? `Sweep done. Chosen: ${view.chosen}.` : "Done."),
   stopped: () => finish("Stopped."),
 };
 

@@ -1,10 +1,10 @@
 // The page's training worker: it holds the data set and runs everything that takes longer than a frame — parsing,
 // the model shown on the page, the cross-validation, the radius sweep — posting progress as it goes, so the page
-// never freezes. Folds run in nested workers (crossValidateInWorkers) where the browser has them; that also keeps
+// never freezes. Folds run in nested workers (crossValidate's `workers`) where the browser has them; that also keeps
 // this worker's event loop free between folds, so a "stop" message reaches the AbortController at once.
 import {
-  crossValidate, crossValidateInWorkers, DataError, decodeText, init, makeClassification, normL11, normL12, normL1Inf,
-  parseTable, pca2, trainSAE,
+  chooseSetting, crossValidate, DataError, decodeText, foldsProblem, init, makeClassification, normL11, normL12,
+  normL1Inf, parseTable, pca2, trainSAE,
 } from "../../dist/index.js";
 
 const ready = init();
@@ -49,21 +49,20 @@ function summary({ name, labels, classes, y, featureNames, informative }) {
   return { name, samples: labels.length, features: featureNames.length, classes: counts, informative };
 }
 
-/** The CLI's check (src/cli/sae.ts), with its message: crossValidate's own names the class by index. */
+/** The library's fold check, made before the model shown is trained, with the data set's name and the control. */
 function checkFolds(folds) {
-  for (const { label, samples } of summary(dataset).classes) {
-    if (samples < folds) throw new DataError(`class ${JSON.stringify(label)} has ${samples} sample${samples === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower the folds)`, { file: dataset.name });
-  }
+  const problem = foldsProblem(dataset.y, dataset.classes, folds);
+  if (problem) throw new DataError(`${problem} (lower the folds)`, { file: dataset.name });
 }
 
 function saeOptions(settings, signal) {
   return { hidden: [settings.hidden], epochs: settings.epochs, projection: settings.projection, radius: settings.radius, featureNames: dataset.featureNames, signal };
 }
 
-async function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
-  const options = { ...saeOptions(settings, signal), folds: settings.folds, onProgress, onFoldResult, onFold: (event) => post({ type: "fold", event }) };
-  const { workers } = threads();
-  return workers > 1 ? crossValidateInWorkers(dataset.X, dataset.labels, { ...options, workers }) : crossValidate(dataset.X, dataset.labels, options);
+function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
+  const onFold = (event) => post({ type: "fold", event });
+  const options = { ...saeOptions(settings, signal), folds: settings.folds, onProgress, onFoldResult, onFold };
+  return crossValidate(dataset.X, dataset.labels, { ...options, workers: threads().workers });
 }
 
 /** Rows in the test part of the model shown: every `folds`-th sample of each class, so the split is stratified. */
@@ -149,13 +148,19 @@ async function sweep(settings, before, signal) {
   let done = 0;
   const baseline = await crossValidated({ ...settings, projection: "none" }, signal);
   post({ type: "sweep-baseline", accuracy: baseline.accuracy.mean, done: ++done, total });
+  const points = [];
   for (const [projection, norm] of Object.entries(SWEPT)) {
     const full = norm(before, settings.hidden, dataset.featureNames.length);
     for (const fraction of FRACTIONS) {
       const cv = await crossValidated({ ...settings, projection, radius: fraction * full }, signal);
-      post({ type: "sweep-point", point: { projection, fraction, radius: fraction * full, accuracy: cv.accuracy.mean, std: cv.accuracy.std, kept: 1 - cv.featureSparsity.mean }, done: ++done, total });
+      const { mean: accuracy, std } = cv.accuracy;
+      const point = { projection, fraction, radius: fraction * full, accuracy, std, kept: 1 - cv.featureSparsity.mean };
+      points.push(point);
+      post({ type: "sweep-point", point, done: ++done, total });
     }
   }
+  const { setting, choice } = chooseSetting(points);
+  post({ type: "sweep-chosen", point: setting, choice });
 }
 
 async function run(job) {
