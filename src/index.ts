@@ -30,18 +30,25 @@ export { Generator, manualSeed } from "./random.ts";
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
 export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
+export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
+export { foldsProblem } from "./sae/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
-export type { SAEOptions, SAEProjection, ProgressEvent } from "./sae/options.ts";
-export type { PreprocessOptions } from "./sae/preprocess.ts";
+export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";
+export { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./sae/preprocess.ts";
 
 // Generation (Barlaud & Guyard, ICASSP 2021): per-class kernel densities of the latent space, walked by
 // Metropolis–Hastings, decoded into data.
-export { fitLatentSampler, type LatentModel, type LatentSampler, type LatentSamplerOptions, type LatentSample, type ClassDensity } from "./generative/latent-sampler.ts";
-export { GaussianKDE, bandwidthFactor, type KdeOptions, type BandwidthRule } from "./generative/kde.ts";
+export {
+  fitLatentSampler, LATENT_SAMPLER_DEFAULTS, type LatentModel, type LatentSampler, type LatentSamplerOptions,
+  type LatentSample, type ClassDensity,
+} from "./generative/latent-sampler.ts";
+export { GaussianKDE, KDE_DEFAULTS, bandwidthFactor, type KdeOptions, type BandwidthRule } from "./generative/kde.ts";
 export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
 // The Huber-energy VAE: codes pulled towards N(0, I_k) by the closed-form Radon–Sobolev distance (F.huberEnergyLoss).
-export { trainVAE, loadVAE, VAEModel, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson } from "./generative/vae.ts";
+export {
+  trainVAE, loadVAE, VAEModel, VAE_DEFAULTS, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson,
+} from "./generative/vae.ts";
 export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants } from "./generative/huber-energy.ts";
 
 // Image compression: a small convolutional autoencoder with a quantized latent (noise in training, rounding at test),

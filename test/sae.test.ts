@@ -2,7 +2,9 @@
 // reproducibility, no test-fold information in training, the model's JSON, and bad input.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { crossValidate, crossValidateInWorkers, Generator, integratedGradients, loadSAE, trainSAE } from "../src/index.ts";
+import {
+  chooseSetting, crossValidate, crossValidateInWorkers, foldsProblem, Generator, integratedGradients, loadSAE, trainSAE,
+} from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
 import { stratifiedFolds, validationSplit } from "../src/sae/folds.ts";
 import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
@@ -82,6 +84,56 @@ test("folds in worker threads give the sequential results, in fold order", async
   assert.equal(strip(parallel), strip(sequential));
   assert.equal(parallel.selection, sequential.selection);
   assert.is(events.length, 6 * 40, "every epoch of both phases of the 6 folds reported");
+});
+
+test("crossValidate's workers: the sequential results exactly, as a promise, in threads or on this one", async () => {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  const { X, y } = separable(30, 11);
+  const options = { ...FAST, epochs: 5, folds: 3 };
+  const sequential = crossValidate(X, y, options);
+  const strip = (r: typeof sequential) => ({
+    ...r, runs: r.runs.map(({ secondsPerEpoch: _, ...rest }) => rest), secondsPerEpoch: null,
+  });
+  const here = crossValidate(X, y, { ...options, workers: 1 });
+  assert.instance(here, Promise);
+  assert.equal(strip(await here), strip(sequential));
+  // workerd has no workers.
+  if (typeof Worker === "function" || node) {
+    assert.equal(strip(await crossValidate(X, y, { ...options, workers: 2 })), strip(sequential));
+  }
+  await crossValidate(X, y, { ...options, workers: 0 }).then(
+    () => assert.unreachable("workers: 0 is refused"),
+    (error) => assert.match(String(error), /RangeError: crossValidate: workers must be a positive integer; got 0/),
+  );
+});
+
+test("the fold checks name the class (by its label) and the counts", () => {
+  const y = Int32Array.from([0, 0, 0, 1, 1, 2]);
+  const fewer = ", fewer than the 2 folds: each fold needs one of each class";
+  assert.is(foldsProblem(y, ["a", "b", "c"], 2), `class "c" has 1 sample${fewer}`);
+  assert.is(foldsProblem(y, [5, 6, 7], 2), `class 7 has 1 sample${fewer}`);
+  assert.is(foldsProblem(y, ["a", "b", "c"], 7), "7 folds for 6 samples: there cannot be more folds than samples");
+  assert.is(foldsProblem(y, ["a", "b", "c"], 1), "folds must be an integer ≥ 2; got 1");
+  assert.is(foldsProblem(y.subarray(0, 5), ["a", "b"], 2), null);
+  const X = [[1], [2], [3], [4], [5], [6]];
+  const says = (e: Error) => e instanceof RangeError && e.message === `crossValidate: class "z" has 1 sample${fewer}`;
+  assert.throws(() => crossValidate(X, ["x", "x", "y", "y", "y", "z"], { folds: 2 }), says);
+});
+
+test("chooseSetting: the best mean accuracy, ties to the smaller radius, the baseline only alone", () => {
+  const none = { projection: "none", radius: null, accuracy: 0.99 } as const;
+  const wide = { projection: "bilevel-l1inf", radius: 2, accuracy: 0.9 } as const;
+  const tight = { projection: "bilevel-l1inf", radius: 0.5, accuracy: 0.9 } as const;
+  const best = { projection: "l1inf", radius: 3, accuracy: 0.95, label: "kept as given" } as const;
+  assert.is(chooseSetting([none, wide, tight, best]).setting, best);
+  assert.match(chooseSetting([none, wide, tight, best]).choice, /^best mean cross-validated accuracy/);
+  assert.is(chooseSetting([none, wide, tight]).setting, tight, "a tie goes to the smaller radius");
+  assert.is(chooseSetting([wide, tight]).setting, tight, "whatever the order");
+  assert.equal(chooseSetting([none, wide]), { setting: wide, choice: "the only setting" });
+  assert.equal(chooseSetting([none]), { setting: none, choice: "the only setting" });
+  const auto = { projection: "bilevel-l1inf", radius: "auto", accuracy: 0.8 } as const;
+  assert.equal(chooseSetting([none, auto]).choice, "radius chosen inside the training samples (nested)");
+  assert.throws(() => chooseSetting([]), /no setting with a projection/);
 });
 
 test("an aborted signal stops cross-validation with its reason", () => {
@@ -185,7 +237,7 @@ test("bad input: single class, shapes, non-finite values, options", () => {
   assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { projection: "l2" as "l1" }), /options.projection must be one of/);
   assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { radius: -1 }), /options.radius must be a finite number ≥ 0/);
   assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { hidden: [0] }), /options.hidden\[0\] must be a positive integer/);
-  assert.throws(() => crossValidate([[1], [2], [3], [4]], [0, 0, 0, 1], { folds: 2 }), /class 1 has 1 samples, fewer than the 2 folds/);
+  assert.throws(() => crossValidate([[1], [2], [3], [4]], [0, 0, 0, 1], { folds: 2 }), /class 1 has 1 sample, fewer than the 2 folds/);
   const model = trainSAE([[1, 2], [3, 4], [1, 3], [4, 4]], [0, 1, 0, 1], { ...FAST, epochs: 2 });
   assert.throws(() => model.predict([[1, 2, 3]]), /X has 3 features; the model was trained on 2/);
   model.dispose();

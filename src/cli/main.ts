@@ -12,7 +12,10 @@ import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
 import { DEFAULT_MAX_BYTES } from "../dna/format.ts";
 import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
-import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { LATENT_SAMPLER_DEFAULTS } from "../generative/latent-sampler.ts";
+import { VAE_DEFAULTS } from "../generative/vae.ts";
+import { PROJECTIONS, SAE_DEFAULTS, type SAEProjection } from "../sae/options.ts";
+import { PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
@@ -29,6 +32,11 @@ interface Flag {
   /** What the value looks like, in --help. */
   value?: string;
   help: string;
+  /**
+   * The value when the flag is not given, which --help prints: the library's default, read from its table, unless
+   * the command line has a reason of its own. A boolean's marks the side of its --x / --no-x pair taken.
+   */
+  default?: string | number | boolean | readonly number[];
 }
 
 const COMMON: Record<string, Flag> = {
@@ -42,15 +50,28 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
   sae: {
     projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
     radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
-    folds: { type: "string", value: "K", help: "stratified folds (default 4)" },
-    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1 (default 5)" },
-    epochs: { type: "string", value: "N | N1,N2", help: "epochs of phase 1 and phase 2 (default 30; phase 2 may be 0)" },
-    hidden: { type: "string", value: "N | N1,N2,…", help: "hidden layer sizes of the encoder (default 100)" },
-    lambda: { type: "string", value: "X", help: "weight of the reconstruction loss (default 1)" },
-    lr: { type: "string", value: "X", help: "Adam's learning rate (default 0.001)" },
-    batch: { type: "string", value: "N", help: "batch size (default 8)" },
-    rewind: { type: "boolean", help: "phase 2 restarts from the initial weights (lottery-ticket rewind)" },
-    "no-rewind": { type: "boolean", help: "phase 2 continues from the phase-1 weights (default)" },
+    folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
+    // More than the library's one seed: the command line reports a mean ± deviation over folds × seeds.
+    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
+    epochs: {
+      type: "string", value: "N | N1,N2",
+      help: "epochs of phase 1 and phase 2; phase 2 may be 0",
+      default: SAE_DEFAULTS.epochs,
+    },
+    hidden: {
+      type: "string", value: "N | N1,N2,…",
+      help: "hidden layer sizes of the encoder",
+      default: SAE_DEFAULTS.hidden,
+    },
+    lambda: { type: "string", value: "X", help: "weight of the reconstruction loss", default: SAE_DEFAULTS.lambda },
+    lr: { type: "string", value: "X", help: "Adam's learning rate", default: SAE_DEFAULTS.lr },
+    batch: { type: "string", value: "N", help: "batch size", default: SAE_DEFAULTS.batchSize },
+    rewind: {
+      type: "boolean",
+      help: "phase 2 restarts from the initial weights (lottery-ticket rewind)",
+      default: SAE_DEFAULTS.rewind,
+    },
+    "no-rewind": { type: "boolean", help: "phase 2 continues from the phase-1 weights" },
     log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
     "no-log": { type: "boolean", help: "no log transform" },
     "no-baseline": { type: "boolean", help: "skip the run without projection" },
@@ -62,24 +83,51 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
   },
   predict: COMMON,
   vae: {
-    latent: { type: "string", value: "K", help: "latent dimension (default 8)" },
-    hidden: { type: "string", value: "N | N1,N2,…", help: "hidden layer sizes of the encoder (default 128)" },
-    lambda: { type: "string", value: "X", help: "weight of the Huber-energy latent loss (default 1; 0 = a plain autoencoder)" },
-    epochs: { type: "string", value: "N", help: "training epochs (default 30)" },
-    batch: { type: "string", value: "N", help: "batch size (default 32)" },
-    lr: { type: "string", value: "X", help: "Adam's learning rate (default 0.001)" },
-    seed: { type: "string", value: "S", help: "seeds the split, the initialisation, the shuffles and the samples (default 0)" },
-    output: { type: "string", value: "linear | sigmoid", help: "decoder output: linear on z-scored features (default), sigmoid for data in [0, 1]" },
-    samples: { type: "string", value: "N", help: "rows to generate (default 100)" },
+    latent: { type: "string", value: "K", help: "latent dimension", default: VAE_DEFAULTS.latent },
+    hidden: {
+      type: "string", value: "N | N1,N2,…",
+      help: "hidden layer sizes of the encoder",
+      default: VAE_DEFAULTS.hidden,
+    },
+    lambda: {
+      type: "string", value: "X",
+      help: "weight of the Huber-energy latent loss; 0 = a plain autoencoder",
+      default: VAE_DEFAULTS.lambda,
+    },
+    // The command line's tables are rows of unbounded features (not images in [0, 1], the library's default case),
+    // and hold hundreds of rows rather than tens of thousands: a linear output on z-scores, smaller batches, more
+    // epochs than trainVAE's defaults.
+    epochs: { type: "string", value: "N", help: "training epochs", default: 30 },
+    batch: { type: "string", value: "N", help: "batch size", default: 32 },
+    lr: { type: "string", value: "X", help: "Adam's learning rate", default: VAE_DEFAULTS.lr },
+    seed: {
+      type: "string", value: "S",
+      help: "seeds the split, the initialisation, the shuffles and the samples",
+      default: VAE_DEFAULTS.seed,
+    },
+    output: {
+      type: "string", value: "linear | sigmoid",
+      help: "decoder output: linear on z-scored features, or sigmoid for data in [0, 1]",
+      default: "linear",
+    },
+    samples: { type: "string", value: "N", help: "rows to generate", default: 100 },
     out: { type: "string", value: "FILE", help: "write the generated rows as CSV" },
     save: { type: "string", value: "FILE", help: "write the trained model as JSON (loadVAE)" },
     ...COMMON,
   },
   generate: {
-    samples: { type: "string", value: "N", help: "samples per class (default 100)" },
-    seed: { type: "string", value: "S", help: "seeds every class's chain (default 0)" },
-    bandwidth: { type: "string", value: "scott | silverman | F", help: "the kernel density's bandwidth rule, or a factor of the class covariance (default scott)" },
-    "threshold-quantile": { type: "string", value: "Q", help: "reject candidates less dense than this quantile of the class's own points (default 0.05)" },
+    samples: { type: "string", value: "N", help: "samples per class", default: 100 },
+    seed: { type: "string", value: "S", help: "seeds every class's chain", default: LATENT_SAMPLER_DEFAULTS.seed },
+    bandwidth: {
+      type: "string", value: "scott | silverman | F",
+      help: "the kernel density's bandwidth rule, or a factor of the class covariance",
+      default: LATENT_SAMPLER_DEFAULTS.bandwidth,
+    },
+    "threshold-quantile": {
+      type: "string", value: "Q",
+      help: "reject candidates less dense than this quantile of the class's own points",
+      default: LATENT_SAMPLER_DEFAULTS.thresholdQuantile,
+    },
     out: { type: "string", value: "FILE", help: "write the samples as CSV (the model's features, then label)" },
     ...COMMON,
   },
@@ -125,9 +173,24 @@ function help(command?: keyof typeof FLAGS): string {
       "",
     ].join("\n");
   }
-  const flags = Object.entries(FLAGS[command]).map(([name, f]) => [`  ${f.short ? `-${f.short}, ` : ""}--${name}${f.value ? ` ${f.value}` : ""}`, f.help]);
+  const flags = Object.entries(FLAGS[command]).map(([name, f]) => [
+    `  ${f.short ? `-${f.short}, ` : ""}--${name}${f.value ? ` ${f.value}` : ""}`,
+    f.help + defaultNote(FLAGS[command], name, f),
+  ]);
   const width = Math.max(...flags.map(([left]) => left.length)) + 2;
   return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join("\n");
+}
+
+/** A default as the text a user would type for it. */
+function defaultText(value: NonNullable<Flag["default"]>): string {
+  return Array.isArray(value) ? value.join(",") : String(value);
+}
+
+/** What --help adds after a flag's text: a string flag's default, or "(default)" on the side of a toggle taken. */
+function defaultNote(flags: Record<string, Flag>, name: string, flag: Flag): string {
+  if (flag.type === "string") return flag.default === undefined ? "" : ` (default ${defaultText(flag.default)})`;
+  const taken = name.startsWith("no-") ? flags[name.slice(3)]?.default === false : flag.default === true;
+  return taken ? " (default)" : "";
 }
 
 // Strict forms: Number() would accept "", " 1", "0x10" and "Infinity".
@@ -189,7 +252,13 @@ function parse(command: keyof typeof FLAGS, args: string[]) {
       values[token.name] = value;
     }
   }
-  return { values, positionals: found };
+  /** A string flag's value: as given, or its default as text. */
+  const text = (name: string): string => {
+    const value = values[name] ?? flags[name].default;
+    if (value === undefined) throw new Error(`--${name} has no default`);
+    return typeof value === "string" ? value : defaultText(value);
+  };
+  return { values, positionals: found, text };
 }
 
 function positionals(found: string[], names: string[]): string[] {
@@ -199,7 +268,7 @@ function positionals(found: string[], names: string[]): string[] {
 }
 
 function parseSae(args: string[]): SaeCommand | { help: string } {
-  const { values: v, positionals: found } = parse("sae", args);
+  const { values: v, positionals: found, text } = parse("sae", args);
   if (v.help) return { help: help("sae") };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
@@ -211,22 +280,22 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
   const radiusText = s("radius") ?? "1";
   if (projection === "none" && s("radius") !== undefined) throw new UsageError("--radius has no meaning with --projection none");
   const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, (r) => decimal("radius", r, true)))];
-  const epochs = list(s("epochs") ?? "30", (e) => e);
+  const epochs = list(text("epochs"), (e) => e);
   if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
   if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
   return {
     file,
     projection,
     radii,
-    folds: integer("folds", s("folds") ?? "4", 2),
-    seeds: integer("seeds", s("seeds") ?? "5", 1),
+    folds: integer("folds", text("folds"), 2),
+    seeds: integer("seeds", text("seeds"), 1),
     epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],
-    hidden: list(s("hidden") ?? "100", (h) => integer("hidden", h, 1)),
-    lambda: decimal("lambda", s("lambda") ?? "1", true),
-    lr: decimal("lr", s("lr") ?? "0.001", false),
-    batchSize: integer("batch", s("batch") ?? "8", 1),
-    rewind: toggle(v, "rewind") ?? false,
-    log: toggle(v, "log") ?? "auto",
+    hidden: list(text("hidden"), (h) => integer("hidden", h, 1)),
+    lambda: decimal("lambda", text("lambda"), true),
+    lr: decimal("lr", text("lr"), false),
+    batchSize: integer("batch", text("batch"), 1),
+    rewind: toggle(v, "rewind") ?? SAE_DEFAULTS.rewind,
+    log: toggle(v, "log") ?? PREPROCESS_DEFAULTS.log,
     baseline: !v["no-baseline"],
     workers: integer("workers", s("workers") ?? String(availableParallelism()), 1),
     attribution: Boolean(v.attribution),
@@ -247,17 +316,17 @@ function parsePredict(args: string[]): PredictCommand | { help: string } {
 }
 
 function parseGenerate(args: string[]): GenerateCommand | { help: string } {
-  const { values: v, positionals: found } = parse("generate", args);
+  const { values: v, positionals: found, text } = parse("generate", args);
   if (v.help) return { help: help("generate") };
   const [model, file] = positionals(found, ["model.json", "file"]);
   const s = (name: string) => v[name] as string | undefined;
-  const bandwidth = s("bandwidth") ?? "scott";
-  const quantile = decimal("threshold-quantile", s("threshold-quantile") ?? "0.05", true);
+  const bandwidth = text("bandwidth");
+  const quantile = decimal("threshold-quantile", text("threshold-quantile"), true);
   if (quantile >= 1) throw new UsageError(`--threshold-quantile must be below 1; got ${quantile}`);
   return {
     model, file,
-    samples: integer("samples", s("samples") ?? "100", 1),
-    seed: integer("seed", s("seed") ?? "0", 0),
+    samples: integer("samples", text("samples"), 1),
+    seed: integer("seed", text("seed"), 0),
     bandwidth: bandwidth === "scott" || bandwidth === "silverman" ? bandwidth : decimal("bandwidth", bandwidth, false),
     thresholdQuantile: quantile,
     out: s("out"),
@@ -295,24 +364,24 @@ async function dna(args: string[]): Promise<void> {
 }
 
 function parseVae(args: string[]): VaeCommand | { help: string } {
-  const { values: v, positionals: found } = parse("vae", args);
+  const { values: v, positionals: found, text } = parse("vae", args);
   if (v.help) return { help: help("vae") };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
-  const output = s("output") ?? "linear";
+  const output = text("output");
   if (output !== "linear" && output !== "sigmoid") throw new UsageError(`--output must be linear or sigmoid; got ${JSON.stringify(output)}`);
   if (s("out") === STDOUT && s("save") === STDOUT) throw new UsageError("--out and --save cannot both be - (stdout)");
   return {
     file,
-    latent: integer("latent", s("latent") ?? "8", 1),
-    hidden: list(s("hidden") ?? "128", (h) => integer("hidden", h, 1)),
-    lambda: decimal("lambda", s("lambda") ?? "1", true),
-    epochs: integer("epochs", s("epochs") ?? "30", 1),
-    batchSize: integer("batch", s("batch") ?? "32", 1),
-    lr: decimal("lr", s("lr") ?? "0.001", false),
-    seed: integer("seed", s("seed") ?? "0", 0),
+    latent: integer("latent", text("latent"), 1),
+    hidden: list(text("hidden"), (h) => integer("hidden", h, 1)),
+    lambda: decimal("lambda", text("lambda"), true),
+    epochs: integer("epochs", text("epochs"), 1),
+    batchSize: integer("batch", text("batch"), 1),
+    lr: decimal("lr", text("lr"), false),
+    seed: integer("seed", text("seed"), 0),
     output,
-    samples: integer("samples", s("samples") ?? "100", 1),
+    samples: integer("samples", text("samples"), 1),
     out: s("out"),
     save: s("save"),
     json: Boolean(v.json),

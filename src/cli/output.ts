@@ -11,19 +11,18 @@ import {
   renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { csvFormatRows } from "d3-dsv";
 import { DataError } from "../io/table.ts";
 
 export type Cell = string | number | null;
 
-// RFC 4180: a cell holding the separator, a quote or a line break is quoted, quotes doubled.
-function csvCell(cell: Cell): string {
-  const text = cell === null ? "" : String(cell);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV text with a header row. */
+/**
+ * CSV text with a header row, by d3-dsv (RFC 4180: a cell holding a comma, a quote or a line break is quoted, its
+ * quotes doubled), each line ended by a line feed. A null cell is empty.
+ */
 export function csv(header: string[], rows: Cell[][]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
+  const text = rows.map((row) => row.map((cell) => (cell === null ? "" : String(cell))));
+  return `${csvFormatRows([header, ...text])}\n`;
 }
 
 /** Columns padded to their widest cell, two spaces apart. */

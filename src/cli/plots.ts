@@ -2,8 +2,8 @@
 // a title or a legend in an HTML <figure> around its SVG, which a standalone .svg file cannot hold, so each figure
 // is composed here instead: one <svg> with the title, a legend drawn as SVG, and Plot's own <svg> panels inside.
 import * as Plot from "@observablehq/plot";
+import { encode as encodePng } from "fast-png";
 import { parseHTML } from "linkedom";
-import { deflateSync } from "node:zlib";
 import { pca2 } from "../metrics/pca.ts";
 
 // Plot's default categorical colours (observable10), fixed here so the legend swatches match the marks.
@@ -160,38 +160,14 @@ export function latentFigure(latent: Float64Array, classes: string[], labels: st
 
 // The heat-map is a raster (one pixel per weight) drawn by Plot's image mark, not 2 × hidden × features SVG
 // rectangles: 100 × 162 weights would make a 3 MB file that viewers render slowly.
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  let crc = -1;
-  for (const byte of body) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE((crc ^ -1) >>> 0, body.length + 4);
-  return out;
-}
-
 /** An RGB PNG (rows × cols pixels, each colour "rgb(r, g, b)") as a data: URL. */
 function pngDataUrl(rows: number, cols: number, color: (row: number, col: number) => string): string {
-  const raw = Buffer.alloc(rows * (1 + 3 * cols)); // each scanline: filter byte 0, then RGB
+  const rgb = new Uint8Array(rows * cols * 3);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const [red, green, blue] = color(r, c).match(/\d+/g)!.map(Number);
-      raw.set([red, green, blue], r * (1 + 3 * cols) + 1 + 3 * c);
-    }
+    for (let c = 0; c < cols; c++) rgb.set(color(r, c).match(/\d+/g)!.map(Number), 3 * (r * cols + c));
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(cols, 0);
-  header.writeUInt32BE(rows, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, truecolour, deflate, no filter, no interlace
-  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(raw)), pngChunk("IEND", new Uint8Array(0))]);
-  return `data:image/png;base64,${png.toString("base64")}`;
+  const png = encodePng({ width: cols, height: rows, data: rgb, channels: 3, depth: 8 });
+  return `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
 }
 
 /** A plot whose frame is filled by a raster of rows × cols pixels, stretched. */

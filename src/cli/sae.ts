@@ -2,7 +2,9 @@
 // of the projection, and the baseline without projection), then trains the model to keep on every sample with
 // the chosen setting, and prints the results (a table, or one JSON document) and writes them (--out, --save).
 import { DataError, type LabelledTable } from "../io/table.ts";
-import { crossValidate, crossValidateInWorkers, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
+import { chooseSetting } from "../sae/choose-setting.ts";
+import { crossValidate, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
+import { foldsProblem } from "../sae/folds.ts";
 import type { SAEModel } from "../sae/model.ts";
 import type { SAEOptions, SAEProjection } from "../sae/options.ts";
 import { trainSAE } from "../sae/train.ts";
@@ -84,13 +86,6 @@ function classSizes(table: LabelledTable): Array<{ label: string; samples: numbe
   return table.classes.map((label, c) => ({ label, samples: table.y.filter((y) => y === c).length }));
 }
 
-function checkFolds(table: LabelledTable, folds: number, file: string): void {
-  if (folds > table.samples) throw new DataError(`${folds} folds for ${table.samples} samples: there cannot be more folds than samples`, { file });
-  classSizes(table).forEach(({ label, samples: count }) => {
-    if (count < folds) throw new DataError(`class ${JSON.stringify(label)} has ${count} sample${count === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower --folds)`, { file });
-  });
-}
-
 /** wasm32's whole address space: 65536 pages of 64 KiB (the threads build's maximumMemory in asconfig.json). */
 const WASM_MEMORY_BYTES = 2 ** 32;
 
@@ -127,15 +122,11 @@ function describe({ projection, radius }: Setting): string {
   return radius === null ? projection : `${projection} η=${radius}`;
 }
 
-/** The setting of the model to keep: the radius with the best mean cross-validated accuracy (ties: the smaller). */
-function chooseSetting(settings: Setting[], results: CrossValidationResult[]): Setting & { choice: string } {
-  const candidates = settings.map((s, i) => ({ ...s, accuracy: results[i].accuracy.mean })).filter((s) => s.projection !== "none" || settings.length === 1);
-  if (candidates.length === 1) {
-    const { projection, radius } = candidates[0];
-    return { projection, radius, choice: radius === "auto" ? "radius chosen inside the training samples (nested)" : "the only setting" };
-  }
-  const best = candidates.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && (b.radius as number) < (a.radius as number)) ? b : a));
-  return { projection: best.projection, radius: best.radius, choice: "best mean cross-validated accuracy of the radii tried (so that accuracy is optimistic for it)" };
+/** The setting of the model to keep, as the library chooses it among those cross-validated. */
+function modelSetting(settings: Setting[], results: CrossValidationResult[]): Setting & { choice: string } {
+  const tried = settings.map((s, i) => ({ ...s, accuracy: results[i].accuracy.mean }));
+  const { setting: { projection, radius }, choice } = chooseSetting(tried);
+  return { projection, radius, choice };
 }
 
 function toOptions(command: SaeCommand, table: LabelledTable, { projection, radius }: Setting, progress: Progress): SAEOptions {
@@ -241,7 +232,9 @@ function outputFiles(command: SaeCommand, report: SaeReport, settings: Setting[]
 export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const { file, folds, seeds } = command;
   const table = readTable(file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
-  checkFolds(table, folds, file);
+  // The library's check, made before anything runs so that the message names the file and the flag to change.
+  const problem = foldsProblem(table.y, table.classes, folds);
+  if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
   checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
   if (command.out) checkDestination(command.out, OUTPUT_FILES);
   if (command.save) checkFileDestination(command.save);
@@ -254,15 +247,18 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     const results: CrossValidationResult[] = [];
     for (const setting of settings) {
       // The bar names the setting; each epoch's event says which seed and fold it came from.
-      const options = { ...toOptions(command, table, setting, progress), folds, seeds, attribution: command.attribution, onFold: () => progress.start(describe(setting)) };
-      results.push(command.workers > 1 ? await crossValidateInWorkers(table.data, table.labels, { ...options, workers: command.workers }) : crossValidate(table.data, table.labels, options));
+      const options = {
+        ...toOptions(command, table, setting, progress), folds, seeds, attribution: command.attribution,
+        workers: command.workers, onFold: () => progress.start(describe(setting)),
+      };
+      results.push(await crossValidate(table.data, table.labels, options));
     }
     const report: SaeReport = {
       file, samples: table.samples, features: table.features,
       classes: classSizes(table),
       folds, seeds,
       runs: settings.map((s, i) => toRun(s, results[i])),
-      model: trainModel ? chooseSetting(settings, results) : null,
+      model: trainModel ? modelSetting(settings, results) : null,
     };
     if (report.model) {
       progress.start(`final model: ${describe(report.model)} on all ${table.samples} samples`);

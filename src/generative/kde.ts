@@ -8,11 +8,14 @@
 /** Scott's rule n^(−1/(d+4)) or Silverman's (n(d+2)/4)^(−1/(d+4)) for the bandwidth factor. */
 export type BandwidthRule = "scott" | "silverman";
 
+/** What GaussianKDE does when its options leave the bandwidth out. */
+export const KDE_DEFAULTS = Object.freeze({ bandwidth: "scott" } as const);
+
 /** Options of `GaussianKDE`: the bandwidth rule or factor. */
 export interface KdeOptions {
   /**
-   * The kernel's covariance:
-   * - 'scott' (default): f² · Σ with f = n^(−1/(d+4)); 'silverman': f = (n·(d+2)/4)^(−1/(d+4)) — scipy's factors,
+   * The kernel's covariance (KDE_DEFAULTS.bandwidth when left out):
+   * - 'scott': f² · Σ with f = n^(−1/(d+4)); 'silverman': f = (n·(d+2)/4)^(−1/(d+4)) — scipy's factors,
    *   Σ the points' sample covariance (n − 1);
    * - a number: that factor f times Σ (scipy's scalar bw_method);
    * - an array of d numbers: independent kernels with these standard deviations (for points whose covariance is
@@ -46,7 +49,9 @@ function cholesky(a: Float64Array, d: number): Float64Array | number {
 }
 
 /** The kernel's covariance for the options. */
-function kernelCovariance(points: Float64Array, n: number, d: number, bandwidth: KdeOptions["bandwidth"] = "scott"): Float64Array {
+function kernelCovariance(
+  points: Float64Array, n: number, d: number, bandwidth: KdeOptions["bandwidth"] = KDE_DEFAULTS.bandwidth,
+): Float64Array {
   const cov = new Float64Array(d * d);
   if (typeof bandwidth === "string" || typeof bandwidth === "number") {
     if (bandwidth !== "scott" && bandwidth !== "silverman" && !(typeof bandwidth === "number" && bandwidth > 0 && Number.isFinite(bandwidth))) {

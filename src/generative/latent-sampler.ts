@@ -3,7 +3,7 @@
 // candidates under a threshold), and the decoder turns the walk's samples into data. No prior is imposed on the
 // latent space: each class is generated from the shape its own training points actually have there.
 import { Generator } from "../random.ts";
-import { GaussianKDE, type KdeOptions } from "./kde.ts";
+import { GaussianKDE, KDE_DEFAULTS, type KdeOptions } from "./kde.ts";
 import { metropolisHastings } from "./metropolis.ts";
 
 /** What the sampler needs of a model: a latent space with one dimension per class and a decoder (SAEModel fits). */
@@ -15,21 +15,31 @@ export interface LatentModel {
   decode(Z: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array;
 }
 
-/** Options of `fitLatentSampler`: the KDE's bandwidth, the density threshold, and the chains' step and lengths. */
+/** The defaults of fitLatentSampler's options, written here only (the command line's generate starts from them). */
+export const LATENT_SAMPLER_DEFAULTS = Object.freeze({
+  ...KDE_DEFAULTS,
+  thresholdQuantile: 0.05,
+  proposalScale: 1,
+  burnIn: 500,
+  thin: 10,
+  seed: 0,
+} as const);
+
+/** The options of fitLatentSampler; those left out take their value from LATENT_SAMPLER_DEFAULTS. */
 export interface LatentSamplerOptions extends KdeOptions {
   /**
-   * The rejection threshold, as a quantile of the class's own training points' densities (default 0.05): a
+   * The rejection threshold, as a quantile of the class's own training points' densities (0.05 by default): a
    * candidate less dense than the least dense 5% of the class's points is rejected. Each point's density is its
    * leave-one-out density (the other points' kernels), since its own kernel would inflate it.
    */
   thresholdQuantile?: number;
-  /** The random walk's step in units of the kernel: the step's covariance is this² × the kernel's covariance (default 1). */
+  /** The random walk's step in units of the kernel: the step's covariance is this² × the kernel's covariance. */
   proposalScale?: number;
-  /** Steps discarded before the first sample (default 500). */
+  /** Steps discarded before the first sample. */
   burnIn?: number;
-  /** Steps between two samples, which thins their autocorrelation (default 10). */
+  /** Steps between two samples, which thins their autocorrelation. */
   thin?: number;
-  /** Seeds every class's chain (default 0). */
+  /** Seeds every class's chain. */
   seed?: number;
 }
 
@@ -83,7 +93,11 @@ function quantile(values: Float64Array, q: number): number {
  * their labels y (values of model.classes), ready to sample. See LatentSamplerOptions for the defaults.
  */
 export function fitLatentSampler(model: LatentModel, X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: ArrayLike<number | string>, options: LatentSamplerOptions = {}): LatentSampler {
-  const { bandwidth, thresholdQuantile = 0.05, proposalScale = 1, burnIn = 500, thin = 10, seed = 0 } = options;
+  const defaults = LATENT_SAMPLER_DEFAULTS;
+  const {
+    bandwidth, thresholdQuantile = defaults.thresholdQuantile, proposalScale = defaults.proposalScale,
+    burnIn = defaults.burnIn, thin = defaults.thin, seed = defaults.seed,
+  } = options;
   if (!(thresholdQuantile >= 0 && thresholdQuantile < 1)) throw new RangeError(`fitLatentSampler: options.thresholdQuantile must be in [0, 1); got ${thresholdQuantile}`);
   if (!(proposalScale > 0 && Number.isFinite(proposalScale))) throw new RangeError(`fitLatentSampler: options.proposalScale must be a finite number > 0; got ${proposalScale}`);
   if (!Number.isInteger(seed)) throw new TypeError(`fitLatentSampler: options.seed must be an integer; got ${seed}`);

@@ -20,25 +20,39 @@ import { fillStandardNormal } from "./normal.ts";
 
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
+/** The defaults of trainVAE's options, written here only (the command line starts from them too). */
+export const VAE_DEFAULTS = Object.freeze({
+  hidden: Object.freeze([128]),
+  latent: 8,
+  lambda: 1,
+  output: "sigmoid",
+  activation: "relu",
+  epochs: 20,
+  batchSize: 128,
+  lr: 1e-3,
+  seed: 0,
+} as const);
+
+/** The options of trainVAE; those left out take their value from VAE_DEFAULTS. */
 export interface VAEOptions {
   /** The number of features, when X is row-major values rather than rows. */
   features?: number;
-  /** Hidden layer sizes of the encoder (the decoder mirrors them); default [128]. */
+  /** Hidden layer sizes of the encoder (the decoder mirrors them). */
   hidden?: number | number[];
-  /** The latent dimension k (default 8). */
+  /** The latent dimension k. */
   latent?: number;
-  /** λ, the weight of the latent loss (default 1; 0 is the plain autoencoder of the slides' ablation). */
+  /** λ, the weight of the latent loss (0 is the plain autoencoder of the slides' ablation). */
   lambda?: number;
-  /** 'sigmoid' for data in [0, 1] (images), 'linear' for anything else (default 'sigmoid'). */
+  /** 'sigmoid' for data in [0, 1] (images), 'linear' for anything else. */
   output?: "sigmoid" | "linear";
   /** z-score the features with the training rows' mean and standard deviation (default: true when output is 'linear'). */
   standardize?: boolean;
   activation?: Activation;
   epochs?: number;
   batchSize?: number;
-  /** Adam's learning rate (default 1e-3). */
+  /** Adam's learning rate. */
   lr?: number;
-  /** Seeds the initialisation and the shuffling (default 0). */
+  /** Seeds the initialisation and the shuffling. */
   seed?: number;
   /** Rows whose loss is recorded after every epoch (the held-out curve); not trained on. */
   validation?: Rows;
@@ -138,7 +152,8 @@ export class VAEModel {
 
   /** `count` samples D(z), z ~ N(0, I_k) drawn with a seeded generator (the same bits in every runtime). */
   generate(count: number, options: { seed?: number } = {}): { z: Float64Array; x: Float64Array } {
-    const z = fillStandardNormal(new Generator(options.seed ?? 0), new Float64Array(count * this.latent));
+    const generator = new Generator(options.seed ?? VAE_DEFAULTS.seed);
+    const z = fillStandardNormal(generator, new Float64Array(count * this.latent));
     return { z, x: this.decode(z) };
   }
 
@@ -185,10 +200,11 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
   const { x: raw, n, d } = toMatrix(X, { cols: options.features }, "trainVAE");
   // One row has no spread to standardize by, and its batch statistics (the latent loss) are not defined.
   if (n < 2) throw new RangeError(`trainVAE: X has ${n} row${n === 1 ? "" : "s"}; training needs at least 2`);
-  const hidden = (Array.isArray(options.hidden) ? options.hidden : [options.hidden ?? 128]).map((h) => positiveInteger("hidden", h));
-  const output = options.output ?? "sigmoid";
+  const sizes = options.hidden ?? VAE_DEFAULTS.hidden;
+  const hidden = (typeof sizes === "number" ? [sizes] : sizes).map((h) => positiveInteger("hidden", h));
+  const output = options.output ?? VAE_DEFAULTS.output;
   if (output !== "sigmoid" && output !== "linear") throw new RangeError(`trainVAE: output must be 'sigmoid' or 'linear'; got ${String(output)}`);
-  const lambda = options.lambda ?? 1;
+  const lambda = options.lambda ?? VAE_DEFAULTS.lambda;
   if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`trainVAE: lambda must be finite and ≥ 0; got ${lambda}`);
   let scaling: Architecture["scaling"] = null;
   if (options.standardize ?? output === "linear") {
@@ -199,23 +215,23 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
     scaling = { mean, std: std.map((v) => (v > 0 ? Math.sqrt(v) : 1)) };
   }
   const architecture: Architecture = {
-    features: d, hidden, latent: positiveInteger("latent", options.latent ?? 8), lambda, output,
-    activation: options.activation ?? "relu", scaling,
+    features: d, hidden, latent: positiveInteger("latent", options.latent ?? VAE_DEFAULTS.latent), lambda, output,
+    activation: options.activation ?? VAE_DEFAULTS.activation, scaling,
   };
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? VAE_DEFAULTS.seed;
   const history: VAEEpoch[] = [];
   const model = new VAEModel(network(architecture, seed), architecture, history);
   const data = tensor(model.toUnits(raw, "trainVAE").x, [n, d]);
   const validation = options.validation === undefined ? null : model.toUnits(options.validation, "trainVAE validation");
   if (validation?.n === 0) throw new RangeError("trainVAE: options.validation has no rows; omit it or give at least one");
   const validationData = validation && tensor(validation.x, [validation.n, d]);
-  const optimizer = new Adam(model.net.parameters(), { lr: options.lr ?? 1e-3 });
+  const optimizer = new Adam(model.net.parameters(), { lr: options.lr ?? VAE_DEFAULTS.lr });
   let sums = { reconstruction: 0, latent: 0, batches: 0 };
   try {
     fit(data, {
       optimizer,
-      epochs: positiveInteger("epochs", options.epochs ?? 20),
-      batchSize: positiveInteger("batchSize", options.batchSize ?? 128),
+      epochs: positiveInteger("epochs", options.epochs ?? VAE_DEFAULTS.epochs),
+      batchSize: positiveInteger("batchSize", options.batchSize ?? VAE_DEFAULTS.batchSize),
       generator: new Generator(seed + 1),
       loss: (batch) => {
         const l = losses(model, batch, lambda);

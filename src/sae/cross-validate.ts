@@ -1,19 +1,20 @@
 // Stratified k-fold cross-validation of the supervised autoencoder, over one or more seeds: preprocessing, the
 // radius search and any epoch selection see the training fold only; the test fold is scored once, at the end.
+import { availableCores } from "../pool/spawn.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
 import { evaluateFold, type FoldResult } from "./fold.ts";
 import { runFoldsInWorkers } from "./fold-workers.ts";
-import { stratifiedFolds } from "./folds.ts";
-import type { SAEOptions } from "./options.ts";
+import { foldsProblem, stratifiedFolds } from "./folds.ts";
+import { SAE_DEFAULTS, type SAEOptions } from "./options.ts";
 
 export type { FoldResult };
 
 export interface CrossValidateOptions extends SAEOptions {
   /** Stops at the next training step once aborted; the call then throws the signal's reason. */
   signal?: AbortSignal;
-  /** Number of stratified folds (default 4). */
+  /** Number of stratified folds. */
   folds?: number;
-  /** Seeds: a count (seeds 0..n−1) or a list; each seed reshuffles the folds and re-initialises (default 1). */
+  /** Seeds: a count (seeds 0..n−1) or a list; each seed reshuffles the folds and re-initialises. */
   seeds?: number | number[];
   /** Called when a fold starts and as it trains (the SAE's own progress, tagged with seed and fold). */
   onFold?: (event: { seed: number; fold: number; folds: number; run: number; runs: number }) => void;
@@ -55,10 +56,15 @@ export function summarize(values: number[]): Summary {
   return { mean, std, values };
 }
 
-/** What crossValidate and crossValidateInWorkers share: checked inputs, the seeds, the folds of each seed. */
-function plan(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions, what: string) {
+type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** What every way of running the folds shares: checked inputs, the seeds, the folds of each seed. */
+function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
   const data = toDataset(X, y, what);
-  const { folds: k = 4, seeds = 1, onFold, onFoldResult, onProgress, signal, ...sae } = options;
+  const { folds: k = SAE_DEFAULTS.folds, seeds = SAE_DEFAULTS.seeds, ...rest } = options;
+  const { onFold, onFoldResult, onProgress, signal, ...sae } = rest;
+  const problem = foldsProblem(data.y, data.classes, k);
+  if (problem) throw new RangeError(`${what}: ${problem}`);
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
   if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
   const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
@@ -93,12 +99,10 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
   };
 }
 
-/**
- * Trains and scores the supervised autoencoder on stratified folds; see CrossValidationResult. Options are
- * trainSAE's, plus folds and seeds.
- */
-export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: CrossValidateOptions = {}): CrossValidationResult {
-  const p = plan(X, y, options, "crossValidate");
+type Plan = ReturnType<typeof plan>;
+
+/** The folds one after another on the calling thread. */
+function onThisThread(p: Plan): CrossValidationResult {
   const runs = p.tasks.map(({ seed, fold, test }, i) => {
     p.hooks.signal?.throwIfAborted();
     p.onFold?.({ seed, fold, folds: p.k, run: i + 1, runs: p.tasks.length });
@@ -112,20 +116,54 @@ export function crossValidate(X: ArrayLike<number> | ArrayLike<ArrayLike<number>
 }
 
 export interface ParallelOptions extends CrossValidateOptions {
-  /** Worker threads running folds at once (default: the cores less one, at least 1). */
+  /**
+   * Worker threads running folds at once (Node, Deno, Bun, browsers); 1 runs them on the calling thread. The
+   * results are the same for any number, since each fold's training depends only on its seed and rows.
+   */
   workers?: number;
 }
 
-/**
- * crossValidate with the folds run in worker threads (Node, Deno, Bun, browsers): the same results, since each
- * fold's training depends only on its seed and rows. Progress callbacks receive the workers' events.
- */
-export async function crossValidateInWorkers(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: ParallelOptions = {}): Promise<CrossValidationResult> {
+/** The folds in `workers` threads, or on this one (workers = 1); progress callbacks receive the workers' events. */
+async function inWorkers(X: Rows, y: Labels, options: ParallelOptions & { workers: number }, what: string) {
   const { workers, ...rest } = options;
-  const p = plan(X, y, rest, "crossValidateInWorkers");
+  const p = plan(X, y, rest, what);
+  if (!Number.isSafeInteger(workers) || workers < 1) {
+    throw new RangeError(`${what}: workers must be a positive integer; got ${String(workers)}`);
+  }
+  if (workers === 1) return onThisThread(p);
   const runs = await runFoldsInWorkers(p.data, p.sae, p.tasks, workers, (i) => {
     const t = p.tasks[i];
     p.onFold?.({ seed: t.seed, fold: t.fold, folds: p.k, run: i + 1, runs: p.tasks.length });
   }, { ...p.hooks, onFoldResult: p.onFoldResult });
   return aggregate(p.data, p.featureNames, runs);
+}
+
+/**
+ * Trains and scores the supervised autoencoder on stratified folds; see CrossValidationResult. Options are
+ * trainSAE's, plus folds and seeds; SAE_DEFAULTS holds the defaults. Without `workers` the folds run on the calling
+ * thread and the result is returned; with `workers` (1: still this thread) it comes as a promise.
+ */
+export function crossValidate(
+  X: Rows, y: Labels, options: ParallelOptions & { workers: number },
+): Promise<CrossValidationResult>;
+export function crossValidate(
+  X: Rows, y: Labels, options?: CrossValidateOptions & { workers?: undefined },
+): CrossValidationResult;
+export function crossValidate(
+  X: Rows, y: Labels, options: ParallelOptions = {},
+): CrossValidationResult | Promise<CrossValidationResult> {
+  const { workers } = options;
+  if (workers === undefined) return onThisThread(plan(X, y, options, "crossValidate"));
+  return inWorkers(X, y, { ...options, workers }, "crossValidate");
+}
+
+/**
+ * crossValidate with `workers` defaulting to the cores less one (at least 1).
+ * @deprecated Use crossValidate with the `workers` option.
+ */
+export async function crossValidateInWorkers(
+  X: Rows, y: Labels, options: ParallelOptions = {},
+): Promise<CrossValidationResult> {
+  const workers = options.workers ?? Math.max(1, (await availableCores()) - 1);
+  return inWorkers(X, y, { ...options, workers }, "crossValidateInWorkers");
 }

@@ -1,6 +1,6 @@
 // Running cross-validation folds in worker threads: each worker gets the data and the compiled module once, then
 // takes folds from a queue; results come back in fold order whatever order they finish in.
-import { availableCores, workerSpawner } from "../pool/spawn.ts";
+import { workerSpawner } from "../pool/spawn.ts";
 import { moduleInUse } from "../runtime/engine.ts";
 import type { FoldOptions, FoldResult } from "./fold.ts";
 import type { Dataset } from "./dataset.ts";
@@ -12,14 +12,12 @@ export async function runFoldsInWorkers(
   data: Dataset,
   sae: FoldOptions,
   tasks: Array<{ seed: number; fold: number; test: Int32Array }>,
-  workers: number | undefined,
+  workers: number,
   onStart: (index: number) => void,
   hooks: Pick<SAEOptions, "onProgress" | "signal"> & { onFoldResult?: (result: FoldResult) => void },
 ): Promise<FoldResult[]> {
-  const count = workers ?? Math.max(1, (await availableCores()) - 1);
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`crossValidateInWorkers: workers must be a positive integer; got ${String(workers)}`);
   const spawner = await workerSpawner<ToWorker, FromWorker>(foldWorkerSource);
-  if (typeof spawner === "string") throw new Error(`crossValidateInWorkers: ${spawner}`);
+  if (typeof spawner === "string") throw new Error(`crossValidate: ${spawner}`);
   hooks.signal?.throwIfAborted();
   const results: FoldResult[] = new Array(tasks.length);
   let next = 0;
@@ -34,7 +32,7 @@ export async function runFoldsInWorkers(
         onStart(index);
         worker.post({ type: "fold", index, ...tasks[index] });
       };
-      for (let w = 0; w < Math.min(count, tasks.length); w++) {
+      for (let w = 0; w < Math.min(workers, tasks.length); w++) {
         const worker = spawner.spawn({
           message(m) {
             if (m.type === "progress") hooks.onProgress?.(m.event);

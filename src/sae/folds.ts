@@ -2,15 +2,26 @@
 // seeded generator so a seed fixes the folds in every runtime.
 import { Generator } from "../random.ts";
 
+/**
+ * Why `k` stratified folds cannot be drawn for the class indices `y`, or null when they can: each fold needs one
+ * sample of each class. `classes` names the classes y indexes (the message names the class, quoted when text).
+ * crossValidate throws it; the command line and the web page ask first, to name the file and the control to change.
+ */
+export function foldsProblem(y: ArrayLike<number>, classes: ArrayLike<number | string>, k: number): string | null {
+  if (!Number.isSafeInteger(k) || k < 2) return `folds must be an integer ≥ 2; got ${k}`;
+  if (k > y.length) return `${k} folds for ${y.length} samples: there cannot be more folds than samples`;
+  const counts = new Array<number>(classes.length).fill(0);
+  for (let i = 0; i < y.length; i++) counts[y[i]]++;
+  const c = counts.findIndex((count) => count < k);
+  if (c < 0) return null;
+  const few = `${counts[c]} sample${counts[c] === 1 ? "" : "s"}`;
+  return `class ${JSON.stringify(classes[c])} has ${few}, fewer than the ${k} folds: each fold needs one of each class`;
+}
+
 /** k test folds of row indices, each class dealt round-robin after a seeded shuffle. */
 export function stratifiedFolds(y: ArrayLike<number>, classes: number, k: number, seed: number): Int32Array[] {
-  const counts = new Array<number>(classes).fill(0);
-  for (let i = 0; i < y.length; i++) counts[y[i]]++;
-  if (!Number.isSafeInteger(k) || k < 2) throw new RangeError(`folds must be an integer ≥ 2; got ${k}`);
-  if (k > y.length) throw new RangeError(`${k} folds for ${y.length} samples: there cannot be more folds than samples`);
-  counts.forEach((count, c) => {
-    if (count < k) throw new RangeError(`class ${c} has ${count} samples, fewer than the ${k} folds: each fold needs one`);
-  });
+  const problem = foldsProblem(y, Array.from({ length: classes }, (_, c) => c), k);
+  if (problem) throw new RangeError(problem);
   const generator = new Generator(seed);
   const folds: number[][] = Array.from({ length: k }, () => []);
   let next = 0;

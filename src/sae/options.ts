@@ -1,7 +1,7 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
 import type { ProjectionKind } from "../nn/constraints.ts";
 import type { Activation } from "./network.ts";
-import type { PreprocessOptions } from "./preprocess.ts";
+import { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./preprocess.ts";
 
 export type SAEProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12" | "l1inf" | "l1" | "none";
 
@@ -24,20 +24,42 @@ export interface ProgressEvent {
   fold?: number;
 }
 
+/**
+ * The defaults of trainSAE's and crossValidate's options, written here only: resolveOptions and crossValidate fill
+ * them in, and the command line (its flags and --help) and the web page (its form) start from them.
+ */
+export const SAE_DEFAULTS = Object.freeze({
+  hidden: Object.freeze([100]),
+  activation: "silu",
+  lambda: 1,
+  lr: 1e-3,
+  batchSize: 8,
+  epochs: 30,
+  seed: 0,
+  classWeights: null,
+  rewind: false,
+  projectLayers: Object.freeze(["encoder"]),
+  validationFraction: 0,
+  preprocess: PREPROCESS_DEFAULTS,
+  /** crossValidate's stratified folds. */
+  folds: 4,
+  /** crossValidate's seeds: a count (seeds 0..n−1). */
+  seeds: 1,
+} as const);
+
+/** The options of trainSAE; those left out take their value from SAE_DEFAULTS. */
 export interface SAEOptions {
-  /** Hidden layer sizes of the encoder (mirrored in the decoder); default [100]. */
+  /** Hidden layer sizes of the encoder (mirrored in the decoder). */
   hidden?: number[];
-  /** Default 'silu'. */
   activation?: Activation;
-  /** Weight of the SmoothL1 reconstruction loss against the cross-entropy, both mean-reduced; default 1. */
+  /** Weight of the SmoothL1 reconstruction loss against the cross-entropy, both mean-reduced. */
   lambda?: number;
-  /** Adam's learning rate; default 1e-3. */
+  /** Adam's learning rate. */
   lr?: number;
-  /** Default 8. */
   batchSize?: number;
-  /** Epochs of each phase: one number for both, or [phase 1, phase 2] (phase 2 may be 0: project, no retraining); default 30. */
+  /** Epochs of each phase: one number for both, or [phase 1, phase 2] (phase 2 may be 0: project, no retraining). */
   epochs?: number | [number, number];
-  /** Seeds initialisation, shuffling and the validation carve; default 0. */
+  /** Seeds initialisation, shuffling and the validation carve. */
   seed?: number;
   /** Cross-entropy class weights: one per class, or 'balanced' (n / (classes · count), as scikit-learn). */
   classWeights?: number[] | "balanced" | null;
@@ -45,11 +67,11 @@ export interface SAEOptions {
   projection?: SAEProjection;
   /** The radius η, raw as in the papers (default 1), or 'auto': chosen on a validation carve of the training rows. */
   radius?: number | "auto";
-  /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind); default false. */
+  /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind). */
   rewind?: boolean;
   /** Layers projected: 'encoder' (the first layer, groups = input features) and/or 'decoder' (the last layer, groups = output features). */
   projectLayers?: Array<"encoder" | "decoder">;
-  /** A stratified fraction of the training rows held out to pick the phase-2 epoch by accuracy (default 0: the last epoch). */
+  /** A stratified fraction of the training rows held out to pick the phase-2 epoch by accuracy (0: the last epoch). */
   validationFraction?: number;
   preprocess?: PreprocessOptions;
   /** Names of the input features, for selectedFeatures(). */
@@ -88,37 +110,37 @@ function positiveNumber(name: string, v: unknown, allowZero = false): number {
 /** The options with defaults filled in, every value checked (the error names the option). */
 export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== "object") throw new TypeError("trainSAE: options must be an object");
-  const hidden = options.hidden ?? [100];
+  const hidden = options.hidden ?? [...SAE_DEFAULTS.hidden];
   if (!Array.isArray(hidden) || !hidden.length) throw new RangeError("trainSAE: options.hidden must be a non-empty array of layer sizes");
   hidden.forEach((h, i) => positiveInteger(`hidden[${i}]`, h));
-  const activation = options.activation ?? "silu";
+  const activation = options.activation ?? SAE_DEFAULTS.activation;
   if (!["silu", "relu", "tanh"].includes(activation)) throw new TypeError(`trainSAE: options.activation must be 'silu', 'relu' or 'tanh'; got ${String(activation)}`);
-  const epochs = options.epochs ?? 30;
+  const epochs = options.epochs ?? SAE_DEFAULTS.epochs;
   const [e1, e2] = Array.isArray(epochs) ? epochs : [epochs, epochs];
   const projection = options.projection ?? "bilevel-l1inf";
   if (projection !== "none" && !(projection in PROJECTIONS)) throw new TypeError(`trainSAE: options.projection must be one of ${[...Object.keys(PROJECTIONS), "none"].join(", ")}; got ${String(projection)}`);
   const radius = options.radius ?? 1;
   if (radius !== "auto") positiveNumber("radius", radius, true);
-  const projectLayers = options.projectLayers ?? ["encoder"];
+  const projectLayers = options.projectLayers ?? [...SAE_DEFAULTS.projectLayers];
   if (!Array.isArray(projectLayers) || !projectLayers.every((l) => l === "encoder" || l === "decoder")) throw new TypeError("trainSAE: options.projectLayers lists 'encoder' and/or 'decoder'");
-  const validationFraction = options.validationFraction ?? 0;
+  const validationFraction = options.validationFraction ?? SAE_DEFAULTS.validationFraction;
   if (typeof validationFraction !== "number" || !(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`trainSAE: options.validationFraction must be in [0, 1); got ${String(validationFraction)}`);
-  const classWeights = options.classWeights ?? null;
+  const classWeights = options.classWeights ?? SAE_DEFAULTS.classWeights;
   if (classWeights !== null && classWeights !== "balanced" && !Array.isArray(classWeights)) throw new TypeError("trainSAE: options.classWeights must be an array, 'balanced' or null");
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? SAE_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new TypeError(`trainSAE: options.seed must be an integer; got ${String(seed)}`);
   return {
     hidden,
     activation,
-    lambda: positiveNumber("lambda", options.lambda ?? 1, true),
-    lr: positiveNumber("lr", options.lr ?? 1e-3),
-    batchSize: positiveInteger("batchSize", options.batchSize ?? 8),
+    lambda: positiveNumber("lambda", options.lambda ?? SAE_DEFAULTS.lambda, true),
+    lr: positiveNumber("lr", options.lr ?? SAE_DEFAULTS.lr),
+    batchSize: positiveInteger("batchSize", options.batchSize ?? SAE_DEFAULTS.batchSize),
     epochs: [positiveInteger("epochs", e1), positiveInteger("epochs", e2, true)],
     seed,
     classWeights,
     projection,
     radius,
-    rewind: options.rewind ?? false,
+    rewind: options.rewind ?? SAE_DEFAULTS.rewind,
     projectLayers,
     validationFraction,
     preprocess: options.preprocess ?? {},

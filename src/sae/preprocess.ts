@@ -1,10 +1,13 @@
 // The papers' preprocessing, fitted on training rows only: log(|x + 1|) for non-negative intensities, then a
 // z-score per feature with the training rows' mean and population standard deviation (sklearn's scale).
 
+/** What fitPreprocessing does when its options leave a step out (SAE_DEFAULTS.preprocess). */
+export const PREPROCESS_DEFAULTS = Object.freeze({ log: "auto", zscore: true } as const);
+
 export interface PreprocessOptions {
-  /** log(|x + 1|) first: true, false, or 'auto' (default) = when every training value is ≥ 0 (intensities). */
+  /** log(|x + 1|) first: true, false, or 'auto' = when every training value is ≥ 0 (intensities). */
   log?: boolean | "auto";
-  /** Centre and scale each feature (default true). */
+  /** Centre and scale each feature. */
   zscore?: boolean;
 }
 
@@ -17,7 +20,7 @@ export interface Preprocessing {
 
 /** Fits on rows `rows` of X (n × d, row-major). */
 export function fitPreprocessing(x: ArrayLike<number>, d: number, rows: ArrayLike<number>, options: PreprocessOptions = {}): Preprocessing {
-  const { log = "auto", zscore = true } = options;
+  const { log = PREPROCESS_DEFAULTS.log, zscore = PREPROCESS_DEFAULTS.zscore } = options;
   let useLog = log === true;
   if (log === "auto") {
     useLog = true;

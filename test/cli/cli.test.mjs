@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { decode as decodePng } from "fast-png";
 import { loadSAE } from "../../dist/index.js";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -163,6 +164,11 @@ test("--out writes every documented file, parseable; predict reproduces the save
     assert.ok(rows.every((row) => row.length === rows[0].length), `${name}: every row as wide as the header`);
   }
   for (const name of ["radius.svg", "loss.svg", "latent.svg", "weights.svg"]) assert.ok(readFileSync(join(out, name), "utf8").startsWith("<svg"), name);
+  // The heat-maps are PNGs (fast-png): two panels of hidden × features pixels and a 256-pixel colour ramp.
+  const pngs = [...readFileSync(join(out, "weights.svg"), "utf8").matchAll(/data:image\/png;base64,([^"]+)/g)];
+  const sizes = pngs.map(([, data]) => decodePng(Buffer.from(data, "base64")))
+    .map((png) => `${png.height}×${png.width}×${png.channels}`);
+  assert.equal(sizes.sort(), ["1×256×3", "4×6×3", "4×6×3"]);
   const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
   assert.ok(results.model.radius === 0.5 || results.model.radius === 2, "the model uses one of the radii");
 

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseTable } from "../../dist/index.js";
+import { parseTable, SAE_DEFAULTS } from "../../dist/index.js";
 import { findChromium, NO_CHROMIUM } from "../browser/run.mjs";
 import { openPage, train } from "./page.mjs";
 
@@ -26,6 +26,12 @@ export async function runWebTests() {
   const scratch = mkdtempSync(join(tmpdir(), "sparseproj-web-"));
   try {
     check("the built-in data set loads", /271 samples × 162 features/.test(await text(page, "data-summary")), await text(page, "data-summary"));
+    const form = await page.$eval("#settings", (f) => Object.fromEntries([...f.elements].map((e) => [e.id, e.value])));
+    const { epochs, folds, hidden } = SAE_DEFAULTS;
+    const defaults = { epochs1: epochs, epochs2: epochs, folds, hidden: hidden[0] };
+    const differ = Object.entries(defaults).filter(([id, value]) => form[id] !== String(value));
+    const found = JSON.stringify(differ.map(([id]) => [id, form[id]]));
+    check("the form starts at the library's defaults (SAE_DEFAULTS)", !differ.length, found);
     const threads = await text(page, "threads");
     check("the page says whether threads are on and that it is cross-origin isolated", /^Threads (on|off)/.test(threads) && /Cross-origin isolated/.test(threads), threads);
 

@@ -1,18 +1,29 @@
+// @ts-check
 // The page's controller: reads the controls, sends jobs to the training worker (web/src/worker.js), and turns the
 // worker's messages into the page's text, charts and heat-maps. Only the radius slider computes here (see
 // projection.js); everything slower runs in the worker.
-import { init } from "../../dist/index.js";
+import { init, SAE_DEFAULTS } from "../../dist/index.js";
 import { foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
 import { download, featuresCsv } from "./downloads.js";
 import { drawHeatmap, heatmapLegend } from "./heatmap.js";
 import { Reprojector } from "./projection.js";
 
+/** @typedef {import("./messages.ts").FromWorker} FromWorker */
+
+// The page's elements are not typed here (inputs, canvases, buttons…); its messages with the worker are.
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const ready = init();
 const DATA_CONTROLS = ["generate", "file-input", "samples", "features", "informative", ...document.querySelectorAll('input[name="source"]')];
 
+/** @type {Worker} */
 let worker;
-/** The last load message: a worker restarted by Stop is given the data again. */
+/** @param {import("./messages.ts").ToWorker} message */
+const send = (message) => worker.postMessage(message);
+/**
+ * The last load message: a worker restarted by Stop is given the data again.
+ * @type {import("./messages.ts").LoadMessage | null}
+ */
 let lastLoad = null;
 /** Whether the next "data" message comes from the user's choice (and clears the results) or from a restart. */
 let freshData = false;
@@ -20,12 +31,17 @@ let stopTimer;
 let view;
 
 function emptyView() {
-  return { summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null, model: null, reprojector: null, sweep: [], baseline: null };
+  return {
+    summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null,
+    model: null, reprojector: null, sweep: [], baseline: null, chosen: null,
+  };
 }
 
 function startWorker() {
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  worker.onmessage = ({ data }) => HANDLERS[data.type](data);
+  worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ { data }) => {
+    /** @type {(message: FromWorker) => void} */ (HANDLERS[data.type])(data);
+  };
   worker.onerror = (event) => {
     $("train-error").textContent = `The training worker failed: ${event.message}`;
     finish("Failed.");
@@ -34,13 +50,14 @@ function startWorker() {
 
 // ── data ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** @param {import("./messages.ts").DataSource} source */
 function load(source) {
   lastLoad = { type: "load", ...source };
   freshData = true;
   $("data-error").textContent = "";
   $("data-summary").textContent = "Reading…";
   $("train").disabled = true;
-  worker.postMessage(lastLoad);
+  send(lastLoad);
 }
 
 function loadSynthetic() {
@@ -53,7 +70,7 @@ async function loadFile(file) {
 }
 
 function showSource() {
-  const source = document.querySelector('input[name="source"]:checked').value;
+  const source = /** @type {HTMLInputElement} */ (document.querySelector('input[name="source"]:checked')).value;
   $("synthetic").hidden = source !== "synthetic";
   $("file").hidden = source !== "file";
   if (source === "builtin") load({ source: "builtin" });
@@ -68,6 +85,14 @@ function describeData({ name, samples, features, classes, informative }) {
 
 // ── training ──────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** The form's starting values: the library's defaults (index.html leaves them out, so they are written once). */
+function fillDefaults() {
+  const { epochs, folds, hidden } = SAE_DEFAULTS;
+  const initial = { epochs1: epochs, epochs2: epochs, folds, hidden: hidden[0] };
+  for (const [id, value] of Object.entries(initial)) $(id).defaultValue = String(value);
+}
+
+/** @returns {import("./messages.ts").Settings} */
 function readSettings() {
   const number = (id) => Number($(id).value);
   return { projection: $("projection").value, radius: number("radius"), epochs: [number("epochs1"), number("epochs2")], folds: number("folds"), hidden: number("hidden") };
@@ -101,30 +126,31 @@ function startTraining(event) {
   $("progress").value = 0;
   $("status").textContent = "Training the model shown…";
   setBusy(true);
-  worker.postMessage({ type: "train", settings: view.settings });
+  send({ type: "train", settings: view.settings });
 }
 
 function startSweep() {
   view.sweep = [];
   view.baseline = null;
+  view.chosen = null;
   $("sweep-progress").value = 0;
   $("train-error").textContent = "";
   $("status").textContent = "Sweeping the radius…";
   setBusy(true);
   // The radii are fractions of the shown model's phase-1 weight, which the worker may no longer hold (after a restart).
   const { before, hidden } = view.model;
-  worker.postMessage({ type: "sweep", settings: { ...readSettings(), hidden }, before });
+  send({ type: "sweep", settings: { ...readSettings(), hidden }, before });
 }
 
 function stop() {
-  worker.postMessage({ type: "stop" });
+  send({ type: "stop" });
   $("status").textContent = "Stopping…";
   // The signal is read at every training step, but a worker inside one synchronous training cannot receive the
   // message until that training ends: past a second, end the worker instead and give a new one the data.
   stopTimer = setTimeout(() => {
     worker.terminate();
     startWorker();
-    if (lastLoad) worker.postMessage(lastLoad);
+    if (lastLoad) send(lastLoad);
     finish("Stopped (the worker was restarted).");
   }, 1000);
 }
@@ -226,6 +252,7 @@ function threadsText({ workers, reason, cores, isolated }) {
   return `${threads} ${isolation}`;
 }
 
+/** @type {{ [K in FromWorker["type"]]: (message: Extract<FromWorker, { type: K }>) => void }} */
 const HANDLERS = {
   threads: (m) => ($("threads").textContent = threadsText(m)),
   data({ summary }) {
@@ -264,13 +291,19 @@ const HANDLERS = {
     $("status").textContent = `Sweeping the radius: ${done} of ${total} cross-validations done.`;
     schedule("sweep", drawSweep);
   },
-  done: () => finish(view.sweep.length ? "Sweep done." : "Done."),
+  "sweep-chosen"({ point, choice }) {
+    const share = Number((100 * point.fraction).toPrecision(2));
+    const where = `${projectionName(point.projection)} at η = ${point.radius.toPrecision(3)} (${share}% of ‖W‖)`;
+    view.chosen = `${where}, ${(100 * point.accuracy).toFixed(1)}% accuracy: ${choice}`;
+  },
+  done: () => finish(view.chosen ? `Sweep done. Chosen: ${view.chosen}.` : "Done."),
   stopped: () => finish("Stopped."),
 };
 
 // ── wiring ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 await ready;
+fillDefaults();
 view = emptyView();
 startWorker();
 document.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener("change", showSource));

@@ -1,12 +1,11 @@
 // What the page lets you download: the ranked features as CSV (the CLI's features.csv columns) and the model as
 // the JSON that `sparseproj predict` loads. Files are made in the page: nothing is uploaded.
+import { csvFormatRows } from "d3-dsv";
 
-const cell = (value) => (/[",\n\r]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
-
-/** The cross-validated selection as CSV: rank, feature, frequency (share of folds), mean_score. */
+/** The cross-validated selection as CSV (d3-dsv, as the CLI): rank, feature, frequency (share of folds), mean_score. */
 export function featuresCsv(selection) {
-  const lines = ["rank,feature,frequency,mean_score", ...selection.map((f, i) => [i + 1, f.name, f.frequency, f.meanScore].map(cell).join(","))];
-  return `${lines.join("\n")}\n`;
+  const rows = selection.map((f, i) => [i + 1, f.name, f.frequency, f.meanScore].map(String));
+  return `${csvFormatRows([["rank", "feature", "frequency", "mean_score"], ...rows])}\n`;
 }
 
 /** Saves `text` as a file through a temporary object URL. */

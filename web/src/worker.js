@@ -1,18 +1,24 @@
+// @ts-check
 // The page's training worker: it holds the data set and runs everything that takes longer than a frame — parsing,
 // the model shown on the page, the cross-validation, the radius sweep — posting progress as it goes, so the page
-// never freezes. Folds run in nested workers (crossValidateInWorkers) where the browser has them; that also keeps
+// never freezes. Folds run in nested workers (crossValidate's `workers`) where the browser has them; that also keeps
 // this worker's event loop free between folds, so a "stop" message reaches the AbortController at once.
 import {
-  crossValidate, crossValidateInWorkers, DataError, decodeText, init, makeClassification, normL11, normL12, normL1Inf,
-  parseTable, pca2, trainSAE,
+  chooseSetting, crossValidate, DataError, decodeText, foldsProblem, init, makeClassification, normL11, normL12,
+  normL1Inf, parseTable, pca2, trainSAE,
 } from "../../dist/index.js";
 
+/** @typedef {import("./messages.ts").FromWorker} FromWorker */
+/** @typedef {import("./messages.ts").ToWorker} ToWorker */
+
+const scope = /** @type {import("./messages.ts").TrainingWorkerScope} */ (/** @type {unknown} */ (self));
 const ready = init();
 /** { name, X, labels, classes, y, featureNames, informative } once loaded. */
 let dataset = null;
 let controller = null;
 
-const post = (message, transfer = []) => self.postMessage(message, transfer);
+/** @type {(message: FromWorker, transfer?: Transferable[]) => void} */
+const post = (message, transfer = []) => scope.postMessage(message, transfer);
 
 /** Whether folds can run in parallel here, and why not when they cannot. */
 function threads() {
@@ -21,9 +27,10 @@ function threads() {
   // One per core, not cores − 1: this worker only waits while they train, and the page only draws.
   const workers = nested ? cores : 1;
   const reason = !nested ? "this browser has no Worker inside a worker" : cores < 2 ? "the browser reports one core" : null;
-  return { workers, reason, cores, isolated: self.crossOriginIsolated === true };
+  return { workers, reason, cores, isolated: scope.crossOriginIsolated === true };
 }
 
+/** @param {import("./messages.ts").LoadMessage} message */
 async function load(message) {
   if (message.source === "builtin") {
     const name = "GC_Breast_D_MB.csv";
@@ -49,21 +56,24 @@ function summary({ name, labels, classes, y, featureNames, informative }) {
   return { name, samples: labels.length, features: featureNames.length, classes: counts, informative };
 }
 
-/** The CLI's check (src/cli/sae.ts), with its message: crossValidate's own names the class by index. */
+/** The library's fold check, made before the model shown is trained, with the data set's name and the control. */
 function checkFolds(folds) {
-  for (const { label, samples } of summary(dataset).classes) {
-    if (samples < folds) throw new DataError(`class ${JSON.stringify(label)} has ${samples} sample${samples === 1 ? "" : "s"}, fewer than the ${folds} folds: each fold needs one of each class (lower the folds)`, { file: dataset.name });
-  }
+  const problem = foldsProblem(dataset.y, dataset.classes, folds);
+  if (problem) throw new DataError(`${problem} (lower the folds)`, { file: dataset.name });
 }
 
 function saeOptions(settings, signal) {
   return { hidden: [settings.hidden], epochs: settings.epochs, projection: settings.projection, radius: settings.radius, featureNames: dataset.featureNames, signal };
 }
 
-async function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
-  const options = { ...saeOptions(settings, signal), folds: settings.folds, seeds: 1, onProgress, onFoldResult, onFold: (event) => post({ type: "fold", event }) };
-  const { workers } = threads();
-  return workers > 1 ? crossValidateInWorkers(dataset.X, dataset.labels, { ...options, workers }) : crossValidate(dataset.X, dataset.labels, options);
+/**
+ * @param {import("./messages.ts").Settings} settings @param {AbortSignal} signal
+ * @param {{ onProgress?: (event: object) => void, onFoldResult?: (result: object) => void }} [hooks]
+ */
+function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
+  const onFold = (event) => post({ type: "fold", event });
+  const options = { ...saeOptions(settings, signal), folds: settings.folds, onProgress, onFoldResult, onFold };
+  return crossValidate(dataset.X, dataset.labels, { ...options, workers: threads().workers });
 }
 
 /** Rows in the test part of the model shown: every `folds`-th sample of each class, so the split is stratified. */
@@ -128,6 +138,7 @@ function cvMessage(cv) {
   };
 }
 
+/** @param {import("./messages.ts").Settings} settings @param {AbortSignal} signal */
 async function train(settings, signal) {
   checkFolds(settings.folds);
   post({ type: "threads", ...threads() });
@@ -142,20 +153,32 @@ async function train(settings, signal) {
 const FRACTIONS = [0.003, 0.01, 0.03, 0.1, 0.3, 1];
 const SWEPT = { "bilevel-l1inf": normL1Inf, l1inf: normL1Inf, "bilevel-l11": normL11, "bilevel-l12": normL12 };
 
-/** `before`: the shown model's first-layer weight after phase 1, whose norms the radii are fractions of. */
+/**
+ * `before`: the shown model's first-layer weight after phase 1, whose norms the radii are fractions of.
+ * @param {import("./messages.ts").Settings} settings @param {Float32Array} before @param {AbortSignal} signal
+ */
 async function sweep(settings, before, signal) {
   checkFolds(settings.folds);
   const total = 1 + FRACTIONS.length * Object.keys(SWEPT).length;
   let done = 0;
   const baseline = await crossValidated({ ...settings, projection: "none" }, signal);
   post({ type: "sweep-baseline", accuracy: baseline.accuracy.mean, done: ++done, total });
-  for (const [projection, norm] of Object.entries(SWEPT)) {
+  const points = [];
+  const swept = /** @type {Array<[import("./messages.ts").Settings["projection"], typeof normL1Inf]>} */ (
+    Object.entries(SWEPT)
+  );
+  for (const [projection, norm] of swept) {
     const full = norm(before, settings.hidden, dataset.featureNames.length);
     for (const fraction of FRACTIONS) {
       const cv = await crossValidated({ ...settings, projection, radius: fraction * full }, signal);
-      post({ type: "sweep-point", point: { projection, fraction, radius: fraction * full, accuracy: cv.accuracy.mean, std: cv.accuracy.std, kept: 1 - cv.featureSparsity.mean }, done: ++done, total });
+      const { mean: accuracy, std } = cv.accuracy;
+      const point = { projection, fraction, radius: fraction * full, accuracy, std, kept: 1 - cv.featureSparsity.mean };
+      points.push(point);
+      post({ type: "sweep-point", point, done: ++done, total });
     }
   }
+  const { setting, choice } = chooseSetting(points);
+  post({ type: "sweep-chosen", point: setting, choice });
 }
 
 async function run(job) {
@@ -171,7 +194,7 @@ async function run(job) {
   }
 }
 
-self.onmessage = async ({ data: message }) => {
+scope.onmessage = async ({ data: message }) => {
   if (message.type === "stop") {
     controller?.abort(new DOMException("stopped from the page", "AbortError"));
     return;
