@@ -10,6 +10,7 @@ export { allocate, free } from "./kernels/memory.ts";
 export { projectL1Inf } from "./kernels/exact.ts";
 export { projectWeightedL1Ball } from "./kernels/weighted.ts";
 export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./kernels/trilevel.ts";
+export { PROJECTIONS, type ProjectionEntry, type ProjectionKind, type ProjectionName } from "./kernels/registry.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";

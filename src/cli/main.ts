@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
 import { MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
-import { PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { kindNamed, PROJECTION_NAMES } from "../kernels/registry.ts";
+import type { SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
@@ -39,7 +40,9 @@ const COMMON: Record<string, Flag> = {
 
 const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
   sae: {
-    projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
+    projection: {
+      type: "string", value: "KIND", help: `${PROJECTION_NAMES.join(", ")} or none (default bilevel-l1inf)`,
+    },
     radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
     folds: { type: "string", value: "K", help: "stratified folds (default 4)" },
     seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1 (default 5)" },
@@ -195,8 +198,8 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const projection = (s("projection") ?? "bilevel-l1inf") as SAEProjection;
-  if (projection !== "none" && !Object.hasOwn(PROJECTIONS, projection)) {
-    const kinds = [...Object.keys(PROJECTIONS), "none"].join(", ");
+  if (projection !== "none" && !kindNamed(projection)) {
+    const kinds = [...PROJECTION_NAMES, "none"].join(", ");
     throw new UsageError(`--projection must be one of ${kinds}; got ${JSON.stringify(projection)}`);
   }
   const radiusText = s("radius") ?? "1";

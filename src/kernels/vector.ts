@@ -5,8 +5,7 @@ import { BYTES, type Heap } from "../runtime/heap.ts";
 import { run, stageInput, stageOutput } from "../runtime/staging.ts";
 import type { FloatArray, Input, ProjectionOptions, ResultOf } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
-
-type VectorKernel = "l1Ball" | "simplex" | "l2Ball" | "lInfBall";
+import type { VectorKernel } from "./registry.ts";
 
 // ℓ1 and simplex kernels need n scratch values for Condat's candidate lists.
 const NEEDS_SCRATCH: Record<VectorKernel, boolean> = { l1Ball: true, simplex: true, l2Ball: false, lInfBall: false };

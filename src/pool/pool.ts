@@ -1,9 +1,9 @@
 // createPool: the package's projections and norms as Promises, the matrix ones split over workers that share one
 // WebAssembly memory. Where threads cannot run, the same object computes on the calling thread.
-import { checkOptions, describe } from "../args.ts";
+import { checkKind, checkOptions, describe } from "../args.ts";
 import { bilevel, groupedStage, groupNorm, matrixStage, type Stage } from "../kernels/bilevel.ts";
-import { checkKind } from "../args.ts";
 import { projectL1InfWith } from "../kernels/exact.ts";
+import { BILEVEL_ENTRIES, type BilevelEntry, VECTOR_BALLS } from "../kernels/registry.ts";
 import { projectVector } from "../kernels/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
@@ -36,31 +36,42 @@ export interface PoolOptions {
   threads?: number;
 }
 
+/** A vector ball's method: the package's function of that name, as a Promise. */
+type PooledVectorProjection = <X extends Input>(
+  x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+/** A bilevel matrix projection's method (split over the workers for large matrices). */
+type PooledMatrixProjection = <X extends Input>(
+  x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+/** A bilevel grouped projection's method: x seen as [outer, groups, inner], split over outer blocks (or groups). */
+type PooledGroupedProjection = <X extends Input>(
+  x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+type PooledMatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => Promise<number>;
+
+/**
+ * The methods made from the registry (src/kernels/registry.ts): one per vector ball, and per bilevel projection its
+ * matrix, grouped and norm functions, each named and called as the package's function of that name.
+ */
+export type PoolProjections = { readonly [M in keyof typeof VECTOR_BALLS]: PooledVectorProjection } & {
+  readonly [M in BilevelEntry["matrix"]]: PooledMatrixProjection;
+} & { readonly [M in BilevelEntry["grouped"]]: PooledGroupedProjection } & {
+  readonly [M in BilevelEntry["norm"]]: PooledMatrixNorm;
+};
+
 /**
  * The projections and norms of the package, each returning a Promise; bilevel and exact ℓ1,∞ projections and norms
  * of large matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
  * until the call settles (they are read and written in place when they live in the pool's memory).
  */
-export interface Pool {
+export interface Pool extends PoolProjections {
   /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
   readonly threads: number;
-  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   /** projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers; bit-identical. */
   projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
-  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
-  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   /** bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when outer = 1). */
   bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number>;
   /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
@@ -89,7 +100,7 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
     return singleThreadPool(`the workers could not start (${error instanceof Error ? error.message : String(error)})`);
   }
   team.keepAlive(false);
-  return new ThreadPool(size, team.heap, team);
+  return ThreadPool.create(size, team.heap, team);
 }
 
 // The element count of a shape, or 0 (the calling thread, whose checks name the bad argument) when any dimension
@@ -111,10 +122,10 @@ async function singleThreadPool(reason: string): Promise<Pool> {
     console.warn(`sparseproj: createPool runs on the calling thread: ${reason}`);
   }
   await init();
-  return new ThreadPool(1, defaultHeap());
+  return ThreadPool.create(1, defaultHeap());
 }
 
-class ThreadPool implements Pool {
+class ThreadPool {
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #closing: Promise<void> | undefined;
@@ -128,32 +139,28 @@ class ThreadPool implements Pool {
     readonly team?: Team,
   ) {}
 
-  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "l1Ball", x, radius, options)) as Promise<ResultOf<X>>;
+  /** The pool object: this one with its registry-made methods (PoolProjections) added. */
+  static create(threads: number, heap: Heap, team?: Team): Pool {
+    const pool = new ThreadPool(threads, heap, team);
+    return Object.assign(pool, pool.#projections());
   }
 
-  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "simplex", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "l2Ball", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "lInfBall", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("inf", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("1", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("2", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  /** One method per vector ball, and per bilevel projection its matrix, grouped and norm methods. */
+  #projections(): PoolProjections {
+    const methods: Record<string, unknown> = {};
+    for (const [method, ball] of Object.entries(VECTOR_BALLS)) {
+      methods[method] = (x: Input, radius: unknown, options: unknown) =>
+        this.#enqueue(() => projectVector(this.heap, ball, x, radius, options));
+    }
+    for (const { groupNorm: kind, matrix, grouped, norm } of BILEVEL_ENTRIES) {
+      methods[matrix] = (x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown) =>
+        this.#bilevel(kind, x, rows, cols, radius, options);
+      methods[grouped] = (x: Input, shape: unknown, radius: unknown, options: unknown) =>
+        this.#enqueue(() => this.#bilevelGrouped(kind, x, shape, radius, options));
+      methods[norm] = (x: Input, rows: unknown, cols: unknown, options: unknown) =>
+        this.#norm(kind, x, rows, cols, options);
+    }
+    return methods as PoolProjections;
   }
 
   projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
@@ -163,32 +170,8 @@ class ThreadPool implements Pool {
     }) as Promise<ResultOf<X>>;
   }
 
-  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("inf", x, rows, cols, options);
-  }
-
-  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("1", x, rows, cols, options);
-  }
-
-  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("2", x, rows, cols, options);
-  }
-
   bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
     return this.#enqueue(() => this.#bilevelGrouped(checkKind(kind), x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("inf", x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("1", x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("2", x, shape, radius, options)) as Promise<ResultOf<X>>;
   }
 
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number> {

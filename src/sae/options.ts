@@ -1,17 +1,10 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
-import type { ProjectionKind } from "../nn/constraints.ts";
+import { kindNamed, PROJECTION_NAMES, type ProjectionName } from "../kernels/registry.ts";
 import type { Activation } from "./network.ts";
 import type { PreprocessOptions } from "./preprocess.ts";
 
-export type SAEProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12" | "l1inf" | "l1" | "none";
-
-export const PROJECTIONS: Record<Exclude<SAEProjection, "none">, ProjectionKind> = {
-  "bilevel-l1inf": "bilevelL1Inf",
-  "bilevel-l11": "bilevelL11",
-  "bilevel-l12": "bilevelL12",
-  l1inf: "l1Inf",
-  l1: "l1",
-};
+/** A projection of the registry (src/kernels/registry.ts) by its name, or none. */
+export type SAEProjection = ProjectionName | "none";
 
 export interface ProgressEvent {
   /** 1: training; 2: training with the projection's mask held. */
@@ -96,7 +89,10 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   const epochs = options.epochs ?? 30;
   const [e1, e2] = Array.isArray(epochs) ? epochs : [epochs, epochs];
   const projection = options.projection ?? "bilevel-l1inf";
-  if (projection !== "none" && !(projection in PROJECTIONS)) throw new TypeError(`trainSAE: options.projection must be one of ${[...Object.keys(PROJECTIONS), "none"].join(", ")}; got ${String(projection)}`);
+  if (projection !== "none" && !kindNamed(projection)) {
+    const names = [...PROJECTION_NAMES, "none"].join(", ");
+    throw new TypeError(`trainSAE: options.projection must be one of ${names}; got ${String(projection)}`);
+  }
   const radius = options.radius ?? 1;
   if (radius !== "auto") positiveNumber("radius", radius, true);
   const projectLayers = options.projectLayers ?? ["encoder"];

@@ -5,6 +5,7 @@
 import { scope } from "../autograd/arena.ts";
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import { kindNamed } from "../kernels/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
@@ -16,7 +17,7 @@ import { toDataset, type Dataset, type Labels } from "./dataset.ts";
 import { validationSplit } from "./folds.ts";
 import { SAEModel } from "./model.ts";
 import { SupervisedAutoencoderNet } from "./network.ts";
-import { PROJECTIONS, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
+import { resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
 
 export interface TrainingHistory {
@@ -53,7 +54,7 @@ function projectedWeights(net: SupervisedAutoencoderNet, o: ResolvedOptions): Ar
 /** Projects each chosen weight once and holds the zeros it made as the parameter's mask. */
 function projectLayers(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
   if (o.projection === "none") return;
-  const kind = PROJECTIONS[o.projection];
+  const kind = kindNamed(o.projection);
   for (const { parameter, axis } of projectedWeights(net, o)) projectAndMask(parameter, (p) => projectionConstraint(kind, { radius, axis }).apply(p));
 }
 
