@@ -4,8 +4,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { crossValidate, crossValidateInWorkers, Generator, integratedGradients, loadSAE, trainSAE } from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
-import { stratifiedFolds, validationSplit } from "../src/sae/folds.ts";
-import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
+import { stratifiedFolds, validationSplit } from "../src/sae/cv/folds.ts";
+import { MirroredAutoencoder } from "../src/nn/autoencoder.ts";
 import { trainOnRows } from "../src/sae/train.ts";
 
 const test = suite("supervised autoencoder: double descent, cross-validation, honesty");
@@ -48,7 +48,7 @@ test("the projection's zeros are held through phase 2 (the mask), and rewind res
   model.dispose();
 
   const rewound = trainSAE(X, y, { ...FAST, epochs: [20, 0], radius: 0.5, seed: 5, rewind: true });
-  const initial = new SupervisedAutoencoderNet(20, [16], 3, "silu", new Generator(5));
+  const initial = new MirroredAutoencoder(20, [16], 3, "silu", new Generator(5));
   const w0 = initial.firstLayer.weight.data, w1 = rewound.net.firstLayer.weight.data, m1 = rewound.net.firstLayer.weight.mask!;
   for (let i = 0; i < w0.length; i++) assert.is(w1[i], m1[i] ? w0[i] : 0, `entry ${i}`);
   assert.equal(Array.from(rewound.net.lastLayer.weight.data), Array.from(initial.lastLayer.weight.data), "every other parameter rewound too");

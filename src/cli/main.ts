@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
 import { MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
-import { kindNamed, PROJECTION_NAMES } from "../kernels/registry.ts";
+import { kindNamed, PROJECTION_NAMES } from "../projections/registry.ts";
 import type { SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
@@ -338,7 +338,7 @@ const ENGINE_RANGE_ERROR = /^(?:Maximum call stack|Invalid (?:typed )?array leng
 
 /**
  * A library error that the user's settings caused, as one line; null for any other error. Only the message crosses
- * from a fold's worker thread (src/sae/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
+ * from a fold's worker thread (src/sae/cv/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
  */
 function explain(error: unknown): string | null {
   const message = error instanceof Error ? error.message : "";

@@ -10,7 +10,7 @@ import { scope } from "../autograd/arena.ts";
 import { l1Norm, mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
-import { BILEVEL_ENTRIES, type BilevelEntry, kindNamed } from "../kernels/registry.ts";
+import { BILEVEL_ENTRIES, type BilevelEntry, kindNamed } from "../projections/registry.ts";
 import { bilevelNorm, projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import { projectAndMask, rewind } from "../nn/prune.ts";

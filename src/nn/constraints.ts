@@ -3,11 +3,11 @@
 // call — or at the end of each epoch. Groups are the input features (the columns of an out × in weight) unless
 // `axis: 'rows'` says otherwise; for a convolution's weight [O, I, kh, kw] (PyTorch's layout) they are likewise the
 // input channels, the grouped view [O, I, kh·kw], or with 'rows' the output filters, [1, O, I·kh·kw].
-import { groupedNorm } from "../kernels/bilevel.ts";
+import { groupedNorm } from "../projections/bilevel.ts";
 import {
   GROUPED_PROJECTIONS, MATRIX_PROJECTIONS, PROJECTION_KINDS, projectionOf, type ProjectionKind,
-} from "../kernels/registry.ts";
-import { projectL1Ball } from "../kernels/vector.ts";
+} from "../projections/registry.ts";
+import { projectL1Ball } from "../projections/vector.ts";
 import { formatShape } from "../autograd/tensor.ts";
 import type { Axis, GroupedShape } from "../types.ts";
 import type { Parameter } from "./parameter.ts";
@@ -15,7 +15,7 @@ import type { Parameter } from "./parameter.ts";
 export type { ProjectionKind };
 
 /** The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters (rows). */
-function groupedView(shape: readonly number[], axis: Axis): GroupedShape {
+function outInGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
   const [o, i] = shape, window = shape.slice(2).reduce((a, b) => a * b, 1);
   return axis === "columns" ? [o, i, window] : [1, o, i * window];
 }
@@ -48,7 +48,7 @@ export function bilevelNorm(kind: ProjectionKind, parameter: Parameter, axis: Ax
     const got = `${kind} and shape ${formatShape(parameter.shape)}`;
     throw new RangeError(`bilevelNorm: needs a bilevel kind and a parameter [out, in, ...window]; got ${got}`);
   }
-  return groupedNorm(entry.groupNorm, parameter.data, groupedView(parameter.shape, axis));
+  return groupedNorm(entry.groupNorm, parameter.data, outInGroupedShape(parameter.shape, axis));
 }
 
 /** A constraint that keeps a parameter inside the `kind` ball of radius options.radius. */
@@ -81,7 +81,7 @@ export function projectionConstraint(kind: ProjectionKind, options: ConstraintOp
         MATRIX_PROJECTIONS[matrix](data, p.shape[0], p.shape[1], radius, { out: data, axis });
       }
       // check() let only bilevel projections through with more than two dimensions.
-      else if (grouped) GROUPED_PROJECTIONS[grouped](data, groupedView(p.shape, axis), radius, { out: data });
+      else if (grouped) GROUPED_PROJECTIONS[grouped](data, outInGroupedShape(p.shape, axis), radius, { out: data });
     },
     getConfig: () => ({ kind, radius, axis, every }),
   };

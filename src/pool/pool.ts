@@ -1,10 +1,10 @@
 // createPool: the package's projections and norms as Promises, the matrix ones split over workers that share one
 // WebAssembly memory. Where threads cannot run, the same object computes on the calling thread.
-import { checkKind, checkOptions, describe } from "../args.ts";
-import { bilevel, groupedStage, groupNorm, matrixStage, type Stage } from "../kernels/bilevel.ts";
-import { projectL1InfWith } from "../kernels/exact.ts";
-import { BILEVEL_ENTRIES, type BilevelEntry, VECTOR_BALLS } from "../kernels/registry.ts";
-import { projectVector } from "../kernels/vector.ts";
+import { checkKind, checkOptions, describeValue } from "../args.ts";
+import { bilevel, groupedLayout, groupNorm, matrixLayout, type Layout } from "../projections/bilevel.ts";
+import { projectL1InfWith } from "../projections/exact.ts";
+import { BILEVEL_ENTRIES, type BilevelEntry, VECTOR_BALLS } from "../projections/registry.ts";
+import { projectVector } from "../projections/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
 import type { WasmArray } from "../runtime/wasm-array.ts";
@@ -51,8 +51,8 @@ type PooledGroupedProjection = <X extends Input>(
 type PooledMatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => Promise<number>;
 
 /**
- * The methods made from the registry (src/kernels/registry.ts): one per vector ball, and per bilevel projection its
- * matrix, grouped and norm functions, each named and called as the package's function of that name.
+ * The methods made from the registry (src/projections/registry.ts): one per vector ball, and per bilevel projection
+ * its matrix, grouped and norm functions, each named and called as the package's function of that name.
  */
 export type PoolProjections = { readonly [M in keyof typeof VECTOR_BALLS]: PooledVectorProjection } & {
   readonly [M in BilevelEntry["matrix"]]: PooledMatrixProjection;
@@ -111,7 +111,7 @@ function elementsOf(shape: unknown): number {
 }
 
 function checkThreads(threads: unknown): number {
-  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describe(threads)}`);
+  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describeValue(threads)}`);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`options.threads must be an integer from 1 to 256; got ${threads}`);
   return threads;
 }
@@ -175,7 +175,7 @@ class ThreadPool {
   }
 
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number> {
-    return this.#enqueue(() => this.#groupNorm(checkKind(kind), groupedStage(x, shape), elementsOf(shape)));
+    return this.#enqueue(() => this.#groupNorm(checkKind(kind), groupedLayout(x, shape), elementsOf(shape)));
   }
 
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
@@ -211,25 +211,25 @@ class ThreadPool {
   }
 
   #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
-    return this.#enqueue(() => this.#project(kind, matrixStage(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
+    return this.#enqueue(() => this.#project(kind, matrixLayout(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
   }
 
   #bilevelGrouped(kind: GroupNormKind, x: Input, shape: unknown, radius: unknown, options: unknown): FloatArray | Promise<FloatArray> {
-    return this.#project(kind, groupedStage(x, shape), radius, options, elementsOf(shape));
+    return this.#project(kind, groupedLayout(x, shape), radius, options, elementsOf(shape));
   }
 
   #norm(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
-    return this.#enqueue(() => this.#groupNorm(kind, matrixStage(x, rows, cols, options), elementsOf([rows, cols])));
+    return this.#enqueue(() => this.#groupNorm(kind, matrixLayout(x, rows, cols, options), elementsOf([rows, cols])));
   }
 
-  #project(kind: GroupNormKind, stage: Stage, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
+  #project(kind: GroupNormKind, layout: Layout, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
     const team = this.#teamFor(elements);
-    return team ? bilevelOnTeam(team, kind, stage, radius, options) : bilevel(this.heap, kind, stage, radius, options);
+    return team ? bilevelOnTeam(team, kind, layout, radius, options) : bilevel(this.heap, kind, layout, radius, options);
   }
 
-  #groupNorm(kind: GroupNormKind, stage: Stage, elements: number): number | Promise<number> {
+  #groupNorm(kind: GroupNormKind, layout: Layout, elements: number): number | Promise<number> {
     const team = this.#teamFor(elements);
-    return team ? groupNormOnTeam(team, kind, stage) : groupNorm(this.heap, kind, stage);
+    return team ? groupNormOnTeam(team, kind, layout) : groupNorm(this.heap, kind, layout);
   }
 
   #teamFor(elements: number): Team | undefined {

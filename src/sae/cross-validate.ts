@@ -1,9 +1,9 @@
 // Stratified k-fold cross-validation of the supervised autoencoder, over one or more seeds: preprocessing, the
 // radius search and any epoch selection see the training fold only; the test fold is scored once, at the end.
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
-import { evaluateFold, type FoldResult } from "./fold.ts";
-import { runFoldsInWorkers } from "./fold-workers.ts";
-import { stratifiedFolds } from "./folds.ts";
+import { evaluateFold, type FoldResult } from "./cv/fold.ts";
+import { runFoldsInWorkers } from "./cv/fold-workers.ts";
+import { stratifiedFolds } from "./cv/folds.ts";
 import type { SAEOptions } from "./options.ts";
 
 export type { FoldResult };

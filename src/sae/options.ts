@@ -1,9 +1,9 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
-import { kindNamed, PROJECTION_NAMES, type ProjectionName } from "../kernels/registry.ts";
-import type { Activation } from "./network.ts";
+import { kindNamed, PROJECTION_NAMES, type ProjectionName } from "../projections/registry.ts";
+import type { Activation } from "../nn/autoencoder.ts";
 import type { PreprocessOptions } from "./preprocess.ts";
 
-/** A projection of the registry (src/kernels/registry.ts) by its name, or none. */
+/** A projection of the registry (src/projections/registry.ts) by its name, or none. */
 export type SAEProjection = ProjectionName | "none";
 
 export interface ProgressEvent {

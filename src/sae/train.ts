@@ -5,7 +5,7 @@
 import { scope } from "../autograd/arena.ts";
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
-import { kindNamed } from "../kernels/registry.ts";
+import { kindNamed } from "../projections/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
@@ -14,9 +14,9 @@ import { projectAndMask, rewind } from "../nn/prune.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
-import { validationSplit } from "./folds.ts";
+import { validationSplit } from "./cv/folds.ts";
 import { SAEModel } from "./model.ts";
-import { SupervisedAutoencoderNet } from "./network.ts";
+import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import { resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
 
@@ -47,18 +47,18 @@ function classWeights(o: ResolvedOptions, data: Dataset, rows: ArrayLike<number>
 }
 
 /** The parameters the projection acts on, each with its grouping. */
-function projectedWeights(net: SupervisedAutoencoderNet, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
+function projectedWeights(net: MirroredAutoencoder, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
   return o.projectLayers.map((layer) => (layer === "encoder" ? { parameter: net.firstLayer.weight, axis: "columns" as const } : { parameter: net.lastLayer.weight, axis: "rows" as const }));
 }
 
 /** Projects each chosen weight once and holds the zeros it made as the parameter's mask. */
-function projectLayers(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
+function projectLayers(net: MirroredAutoencoder, o: ResolvedOptions, radius: number): void {
   if (o.projection === "none") return;
   const kind = kindNamed(o.projection);
   for (const { parameter, axis } of projectedWeights(net, o)) projectAndMask(parameter, (p) => projectionConstraint(kind, { radius, axis }).apply(p));
 }
 
-function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<number>, k: number): number {
+function accuracyOf(net: MirroredAutoencoder, x: Tensor, y: ArrayLike<number>, k: number): number {
   return scope(() => {
     const z = noGrad(() => net.forward(x)).data;
     let right = 0;
@@ -72,7 +72,7 @@ function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<numbe
 }
 
 interface Run {
-  net: SupervisedAutoencoderNet;
+  net: MirroredAutoencoder;
   /** The first layer's weight after phase 1, before the projection. */
   firstLayerBefore: Float32Array;
   losses: [number[], number[]];
@@ -83,10 +83,10 @@ interface Run {
 }
 
 /** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
-function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: number | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: SupervisedAutoencoderNet) => void): Run {
+function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: number | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: MirroredAutoencoder) => void): Run {
   const generator = new Generator(o.seed);
   const k = data.classes.length;
-  const net = new SupervisedAutoencoderNet(data.d, o.hidden, k, o.activation, generator);
+  const net = new MirroredAutoencoder(data.d, o.hidden, k, o.activation, generator);
   const initial = o.rewind ? net.stateDict() : null;
   const loss = (batch: Tensor, rows: Int32Array) => {
     const z = net.encoder.forward(batch);
@@ -130,7 +130,7 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   return { net, firstLayerBefore, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
 }
 
-function featureSparsity(net: SupervisedAutoencoderNet): number {
+function featureSparsity(net: MirroredAutoencoder): number {
   const w = net.firstLayer.weight;
   const [h, d] = w.shape;
   const data = w.data;

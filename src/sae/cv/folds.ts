@@ -1,6 +1,6 @@
 // Stratified splits: every fold (and every validation carve) holds each class in proportion, drawn by a
 // seeded generator so a seed fixes the folds in every runtime.
-import { Generator } from "../random.ts";
+import { Generator } from "../../random.ts";
 
 /** k test folds of row indices, each class dealt round-robin after a seeded shuffle. */
 export function stratifiedFolds(y: ArrayLike<number>, classes: number, k: number, seed: number): Int32Array[] {
