@@ -11,14 +11,13 @@ import { parseArgs } from "node:util";
 import { CODE_KINDS, type CodeKind } from "../dna/code-lengths.ts";
 import { MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
-import { kindNamed, PROJECTION_NAMES } from "../projections/registry.ts";
-import type { SAEProjection } from "../sae/options.ts";
+import { SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import { runPredict, type PredictCommand } from "./predict.ts";
 import { runVae, type VaeCommand } from "./vae.ts";
-import { runSae, type SaeCommand } from "./sae.ts";
+import { runSae, type SaeCommand, type SaeRadius } from "./sae.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -41,9 +40,15 @@ const COMMON: Record<string, Flag> = {
 const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
   sae: {
     projection: {
-      type: "string", value: "KIND", help: `${PROJECTION_NAMES.join(", ")} or none (default bilevel-l1inf)`,
+      type: "string", value: "KIND", help: `${SAE_PROJECTIONS.join(", ")} (default bilevel-l1inf)`,
     },
-    radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
+    keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
+    radius: {
+      type: "string", value: "R | Rx | R1,R2,… | auto",
+      help: "the radius η on the first layer: raw (R), or a fraction of its trained norm in the projection's "
+        + "norm (Rx, e.g. 0.05x); one value, a list compared by cross-validation, or auto (chosen inside each "
+        + "training fold); default 1",
+    },
     folds: { type: "string", value: "K", help: "stratified folds (default 4)" },
     seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1 (default 5)" },
     epochs: { type: "string", value: "N | N1,N2", help: "epochs of phase 1 and phase 2 (default 30; phase 2 may be 0)" },
@@ -140,6 +145,11 @@ function decimal(flag: string, text: string, allowZero: boolean): number {
   return x;
 }
 
+/** One --radius value: a number, or a number and x (relative), written back in one spelling so duplicates meet. */
+function radiusValue(text: string): SaeRadius {
+  return text.endsWith("x") ? `${decimal("radius", text.slice(0, -1), true)}x` : decimal("radius", text, true);
+}
+
 function list<T>(text: string, item: (part: string) => T): T[] {
   return text.split(",").map((part) => item(part.trim()));
 }
@@ -198,13 +208,18 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const projection = (s("projection") ?? "bilevel-l1inf") as SAEProjection;
-  if (projection !== "none" && !kindNamed(projection)) {
-    const kinds = [...PROJECTION_NAMES, "none"].join(", ");
+  if (!SAE_PROJECTIONS.includes(projection)) {
+    const kinds = SAE_PROJECTIONS.join(", ");
     throw new UsageError(`--projection must be one of ${kinds}; got ${JSON.stringify(projection)}`);
   }
   const radiusText = s("radius") ?? "1";
-  if (projection === "none" && s("radius") !== undefined) throw new UsageError("--radius has no meaning with --projection none");
-  const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, (r) => decimal("radius", r, true)))];
+  if ((projection === "none" || projection === "top-k") && s("radius") !== undefined) {
+    throw new UsageError(`--radius has no meaning with --projection ${projection}`);
+  }
+  if ((projection === "top-k") !== (s("keep") !== undefined)) {
+    throw new UsageError("--keep goes with --projection top-k, and only with it");
+  }
+  const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, radiusValue))];
   const epochs = list(s("epochs") ?? "30", (e) => e);
   if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
   if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
@@ -212,6 +227,7 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     file,
     projection,
     radii,
+    keep: s("keep") === undefined ? undefined : integer("keep", s("keep") as string, 1),
     folds: integer("folds", s("folds") ?? "4", 2),
     seeds: integer("seeds", s("seeds") ?? "5", 1),
     epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],

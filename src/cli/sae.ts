@@ -18,7 +18,9 @@ export interface SaeCommand {
   file: string;
   projection: SAEProjection;
   /** Radii to compare, or "auto" (a nested search inside each training set). Unused with projection "none". */
-  radii: number[] | "auto";
+  radii: SaeRadius[] | "auto";
+  /** With projection "top-k": the input features kept. */
+  keep?: number;
   folds: number;
   seeds: number;
   epochs: [number, number];
@@ -41,10 +43,14 @@ export interface SaeCommand {
   idColumn?: string;
 }
 
+/** A radius as --radius writes it: raw, or "Fx", F × the trained layer's norm (trainSAE's { relative: F }). */
+export type SaeRadius = number | `${number}x`;
+
 interface Setting {
   projection: SAEProjection;
-  /** null without projection. */
-  radius: number | "auto" | null;
+  /** null without projection, and with top-k (which has keep instead). */
+  radius: SaeRadius | "auto" | null;
+  keep?: number;
 }
 
 interface MeanStd {
@@ -119,12 +125,16 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
 function settingsOf(command: SaeCommand): Setting[] {
   const none: Setting = { projection: "none", radius: null };
   if (command.projection === "none") return [none];
-  const projected = command.radii === "auto" ? [{ projection: command.projection, radius: "auto" as const }] : command.radii.map((radius) => ({ projection: command.projection, radius }));
+  const projected: Setting[] = command.projection === "top-k"
+    ? [{ projection: "top-k", radius: null, keep: command.keep }]
+    : command.radii === "auto"
+      ? [{ projection: command.projection, radius: "auto" }]
+      : command.radii.map((radius) => ({ projection: command.projection, radius }));
   return command.baseline ? [none, ...projected] : projected;
 }
 
-function describe({ projection, radius }: Setting): string {
-  return radius === null ? projection : `${projection} η=${radius}`;
+function describe({ projection, radius, keep }: Setting): string {
+  return keep !== undefined ? `${projection} k=${keep}` : radius === null ? projection : `${projection} η=${radius}`;
 }
 
 /** The setting of the model to keep: the radius with the best mean cross-validated accuracy (ties: the smaller). */
@@ -138,11 +148,13 @@ function chooseSetting(settings: Setting[], results: CrossValidationResult[]): S
   return { projection: best.projection, radius: best.radius, choice: "best mean cross-validated accuracy of the radii tried (so that accuracy is optimistic for it)" };
 }
 
-function toOptions(command: SaeCommand, table: LabelledTable, { projection, radius }: Setting, progress: Progress): SAEOptions {
+function toOptions(command: SaeCommand, table: LabelledTable, setting: Setting, progress: Progress): SAEOptions {
+  const { projection, radius, keep } = setting;
+  const relative = typeof radius === "string" && radius !== "auto";
   return {
     hidden: command.hidden, lambda: command.lambda, lr: command.lr, batchSize: command.batchSize, epochs: command.epochs,
     rewind: command.rewind, preprocess: { log: command.log }, featureNames: table.featureNames,
-    projection, radius: radius ?? undefined,
+    projection, radius: relative ? { relative: parseFloat(radius) } : radius ?? undefined, keep,
     onProgress: (event) => progress.epoch(event),
   };
 }
@@ -168,7 +180,8 @@ function printTable(report: SaeReport): string {
   const runs = report.folds * report.seeds;
   const header = ["projection", "radius", "accuracy %", "AUC", "F1", "features removed %", "s/epoch", "top features (share of runs selecting it)"];
   const rows = report.runs.map((r) => [
-    r.projection, r.radius === null ? "-" : String(r.radius), percent(r.accuracy), fraction(r.auc), fraction(r.f1),
+    r.projection, r.keep !== undefined ? `keep ${r.keep}` : r.radius === null ? "-" : String(r.radius),
+    percent(r.accuracy), fraction(r.auc), fraction(r.f1),
     percent(r.featureSparsity), r.secondsPerEpoch.toFixed(4),
     r.selectedFeatures.slice(0, 5).map((f) => `${f.name} ${(100 * f.frequency).toFixed(0)}%`).join(", "),
   ]);

@@ -7,4 +7,4 @@ export { Conv2d, UpsampleNearest, type Conv2dLayerOptions } from "./conv.ts";
 export { projectionConstraint, applyConstraints, bilevelNorm, type Constraint, type ConstraintOptions, type ProjectionKind } from "./constraints.ts";
 export { fit, type FitOptions } from "./fit.ts";
 export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
-export { projectAndMask, rewind } from "./prune.ts";
+export { keepLargestGroups, projectAndMask, rewind } from "./prune.ts";

@@ -1,10 +1,19 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
-import { kindNamed, PROJECTION_NAMES, type ProjectionName } from "../projections/registry.ts";
+import { PROJECTION_NAMES, type ProjectionName } from "../projections/registry.ts";
 import type { Activation } from "../nn/autoencoder.ts";
 import type { PreprocessOptions } from "./preprocess.ts";
 
-/** A projection of the registry (src/projections/registry.ts) by its name, or none. */
-export type SAEProjection = ProjectionName | "none";
+/**
+ * What makes the mask after phase 1: a projection of the registry (src/projections/registry.ts) by its name;
+ * 'top-k', the magnitude-pruning baseline (the `keep` features of largest first-layer column ℓ2 norm); or none.
+ */
+export type SAEProjection = ProjectionName | "top-k" | "none";
+
+/** Every SAEProjection, in the order lists show them. */
+export const SAE_PROJECTIONS: readonly SAEProjection[] = [...PROJECTION_NAMES, "top-k", "none"];
+
+/** A radius η as given: raw, chosen ('auto'), or a fraction of the trained layer's norm. */
+export type Radius = number | "auto" | { relative: number };
 
 export interface ProgressEvent {
   /** 1: training; 2: training with the projection's mask held. */
@@ -36,8 +45,13 @@ export interface SAEOptions {
   classWeights?: number[] | "balanced" | null;
   /** The projection that makes the mask after phase 1; default 'bilevel-l1inf'. */
   projection?: SAEProjection;
-  /** The radius η, raw as in the papers (default 1), or 'auto': chosen on a validation carve of the training rows. */
-  radius?: number | "auto";
+  /**
+   * The radius η, raw as in the papers (default 1); 'auto': chosen on a validation carve of the training rows;
+   * { relative: f }: f × the phase-1 first layer's norm in the projection's own norm (history.radius holds η).
+   */
+  radius?: Radius;
+  /** With projection 'top-k': the number of input features kept (at most the features). */
+  keep?: number;
   /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind); default false. */
   rewind?: boolean;
   /** Layers projected: 'encoder' (the first layer, groups = input features) and/or 'decoder' (the last layer, groups = output features). */
@@ -61,7 +75,9 @@ export interface ResolvedOptions {
   seed: number;
   classWeights: number[] | "balanced" | null;
   projection: SAEProjection;
-  radius: number | "auto";
+  radius: Radius;
+  /** Present with projection 'top-k' only, so that other models' saved options are unchanged. */
+  keep?: number;
   rewind: boolean;
   projectLayers: Array<"encoder" | "decoder">;
   validationFraction: number;
@@ -89,12 +105,18 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   const epochs = options.epochs ?? 30;
   const [e1, e2] = Array.isArray(epochs) ? epochs : [epochs, epochs];
   const projection = options.projection ?? "bilevel-l1inf";
-  if (projection !== "none" && !kindNamed(projection)) {
-    const names = [...PROJECTION_NAMES, "none"].join(", ");
+  if (!SAE_PROJECTIONS.includes(projection)) {
+    const names = SAE_PROJECTIONS.join(", ");
     throw new TypeError(`trainSAE: options.projection must be one of ${names}; got ${String(projection)}`);
   }
   const radius = options.radius ?? 1;
-  if (radius !== "auto") positiveNumber("radius", radius, true);
+  if (typeof radius === "object" && radius !== null) positiveNumber("radius.relative", radius.relative, true);
+  else if (radius !== "auto") positiveNumber("radius", radius, true);
+  if (projection === "top-k" ? options.keep === undefined : options.keep !== undefined) {
+    const got = `projection ${projection}`;
+    throw new TypeError(`trainSAE: options.keep goes with projection 'top-k' (and only with it); got ${got}`);
+  }
+  const keep = projection === "top-k" ? { keep: positiveInteger("keep", options.keep) } : {};
   const projectLayers = options.projectLayers ?? ["encoder"];
   if (!Array.isArray(projectLayers) || !projectLayers.every((l) => l === "encoder" || l === "decoder")) throw new TypeError("trainSAE: options.projectLayers lists 'encoder' and/or 'decoder'");
   const validationFraction = options.validationFraction ?? 0;
@@ -114,6 +136,7 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
     classWeights,
     projection,
     radius,
+    ...keep,
     rewind: options.rewind ?? false,
     projectLayers,
     validationFraction,
