@@ -10,7 +10,10 @@ export { allocate, free } from "./projections/memory.ts";
 export { projectL1Inf } from "./projections/exact.ts";
 export { projectWeightedL1Ball } from "./projections/weighted.ts";
 export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./projections/trilevel.ts";
-export { PROJECTIONS, type ProjectionEntry, type ProjectionKind, type ProjectionName } from "./projections/registry.ts";
+export {
+  PROJECTIONS, MATRIX_PROJECTIONS, GROUPED_PROJECTIONS, MATRIX_NORMS,
+  type ProjectionEntry, type ProjectionKind, type ProjectionName,
+} from "./projections/registry.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";

@@ -1,7 +1,7 @@
 // Re-projecting the trained first-layer weight on the main thread, as the radius slider moves: a 100 × 1000
 // weight projects in well under a millisecond, so the heat-map follows the slider without a round trip to the
 // worker (which may be busy with a sweep).
-import * as sparseproj from "../../dist/index.js";
+import { MATRIX_NORMS, MATRIX_PROJECTIONS, PROJECTIONS } from "../../dist/index.js";
 
 /** How each group norm reads a column: max |w|, Σ |w| or Σ w² (then √). */
 const COLUMN_NORMS = { inf: "max", 1: "sum", 2: "l2" };
@@ -11,12 +11,12 @@ const COLUMN_NORMS = { inf: "max", 1: "sum", 2: "l2" };
  * vector, so it has no columns to keep). Per name: its label, operator, norm and the column norm it shrinks in.
  */
 export const PAGE_PROJECTIONS = new Map(
-  Object.values(sparseproj.PROJECTIONS)
+  Object.values(PROJECTIONS)
     .filter((entry) => entry.matrix !== null)
     .map((entry) => [entry.name, {
       label: entry.label,
-      project: sparseproj[entry.matrix],
-      norm: sparseproj[entry.norm],
+      project: MATRIX_PROJECTIONS[entry.matrix],
+      norm: MATRIX_NORMS[entry.norm],
       column: COLUMN_NORMS[entry.groupNorm],
     }]),
 );
