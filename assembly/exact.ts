@@ -11,7 +11,7 @@
 // bucket for all below, and the zeros apart, as they never join while the group is active):
 // a bucket that joins the piece whole costs O(1), and only the buckets μ_j stops in become max-heaps that
 // yield their values one by one. A group costs O(n) plus a few small heaps, not an O(n log n) sort.
-import { AXIS_COLUMNS, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
+import { AXIS_COLUMNS, OK, NON_FINITE, addressOf, isFiniteF64 } from "./layout";
 import { lanes, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
 
 const BUCKETS: i32 = 256;
@@ -26,14 +26,14 @@ let evaluatedSlope: f64 = 0;
 // Per-group state, 6 f64 slots per group: ‖y_j‖₁, S_k, Σ and min of the open heap (the rest of a bucket that
 // straddles μ_j), then 4 i32: k, that heap's root and size, the end of its bucket (where the next one starts).
 const STATE_SLOTS: i32 = 6;
-@inline function l1Norm(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g); }
-@inline function sumAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 1); }
-@inline function heapSumAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 2); }
-@inline function heapMinAt(state: usize, g: i32): usize { return at<f64>(state, STATE_SLOTS * g + 3); }
-@inline function countAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 8); }
-@inline function rootAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 9); }
-@inline function heapSizeAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 10); }
-@inline function bucketEndAt(state: usize, g: i32): usize { return at<i32>(state, 2 * STATE_SLOTS * g + 11); }
+@inline function l1Norm(state: usize, g: i32): usize { return addressOf<f64>(state, STATE_SLOTS * g); }
+@inline function sumAt(state: usize, g: i32): usize { return addressOf<f64>(state, STATE_SLOTS * g + 1); }
+@inline function heapSumAt(state: usize, g: i32): usize { return addressOf<f64>(state, STATE_SLOTS * g + 2); }
+@inline function heapMinAt(state: usize, g: i32): usize { return addressOf<f64>(state, STATE_SLOTS * g + 3); }
+@inline function countAt(state: usize, g: i32): usize { return addressOf<i32>(state, 2 * STATE_SLOTS * g + 8); }
+@inline function rootAt(state: usize, g: i32): usize { return addressOf<i32>(state, 2 * STATE_SLOTS * g + 9); }
+@inline function heapSizeAt(state: usize, g: i32): usize { return addressOf<i32>(state, 2 * STATE_SLOTS * g + 10); }
+@inline function bucketEndAt(state: usize, g: i32): usize { return addressOf<i32>(state, 2 * STATE_SLOTS * g + 11); }
 
 // The iteration runs in phases, driven by src/kernels/exact.ts: the per-group work (l1InfPrepare, l1InfAdvance)
 // takes any range of groups, so that the pool can split the groups over its workers, while every sum over the
@@ -48,8 +48,8 @@ export function l1InfPrepare<T>(y: usize, rows: i32, cols: i32, axis: i32, first
   const columns = axis == AXIS_COLUMNS;
   const length = columns ? rows : cols;
   for (let g = first; g < last; g++) {
-    const top = load<f64>(at<f64>(maxima, g));
-    const norm = bucketSort<T>(at<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, at<T>(values, g * length), counts, counts + (<usize>BUCKETS << 2));
+    const top = load<f64>(addressOf<f64>(maxima, g));
+    const norm = bucketSort<T>(addressOf<T>(y, columns ? g : g * cols), length, columns ? cols : 1, top, addressOf<T>(values, g * length), counts, counts + (<usize>BUCKETS << 2));
     if (!isFiniteF64(norm)) return NON_FINITE;
     store<f64>(l1Norm(state, g), norm);
     store<f64>(sumAt(state, g), 0);
@@ -88,7 +88,7 @@ export function l1InfStart(groups: i32, length: i32, eta: f64, maxima: usize, st
     let total: f64 = 0;
     let slope: f64 = 0;
     for (let g = 0; g < groups; g++) {
-      const top = load<f64>(at<f64>(maxima, g)) - theta;
+      const top = load<f64>(addressOf<f64>(maxima, g)) - theta;
       const spread = (load<f64>(l1Norm(state, g)) - theta) / <f64>length;
       if (top >= spread && top > 0) {
         total += top;
@@ -112,28 +112,28 @@ export function l1InfStart(groups: i32, length: i32, eta: f64, maxima: usize, st
 function bucketSort<T>(y: usize, length: i32, stride: i32, top: f64, group: usize, counts: usize, spill: usize): f64 {
   memory.fill(counts, 0, <usize>BUCKETS << 2);
   const topBits = bitsOf<T>(<T>top);
-  const keys = at<T>(spill, length);
+  const keys = addressOf<T>(spill, length);
   let norm: f64 = 0;
   for (let i = 0; i < length; i++) {
-    const value = abs<T>(load<T>(at<T>(y, i * stride)));
+    const value = abs<T>(load<T>(addressOf<T>(y, i * stride)));
     norm += <f64>value;
     const key = bucketOf<T>(value, topBits);
-    store<T>(at<T>(spill, i), value);
+    store<T>(addressOf<T>(spill, i), value);
     store<u8>(keys + <usize>i, <u8>key);
-    const slot = at<i32>(counts, key);
+    const slot = addressOf<i32>(counts, key);
     store<i32>(slot, load<i32>(slot) + 1);
   }
   let start = 0;
   for (let b = 0; b < BUCKETS; b++) {
-    const slot = at<i32>(counts, b);
+    const slot = addressOf<i32>(counts, b);
     const size = load<i32>(slot);
     store<i32>(slot, start);
     start += size;
   }
   for (let i = 0; i < length; i++) {
-    const slot = at<i32>(counts, <i32>load<u8>(keys + <usize>i));
+    const slot = addressOf<i32>(counts, <i32>load<u8>(keys + <usize>i));
     const position = load<i32>(slot);
-    store<T>(at<T>(group, position), load<T>(at<T>(spill, i)));
+    store<T>(addressOf<T>(group, position), load<T>(addressOf<T>(spill, i)));
     store<i32>(slot, position + 1);
   }
   return norm;
@@ -169,7 +169,7 @@ function bucketEnd<T>(group: usize, start: i32, length: i32, floor: T): i32 {
   let smallest = v128.splat<T>(<T>Infinity);
   let end = start;
   for (; end + lanes<T>() <= length; end += lanes<T>()) {
-    const v = v128.load(at<T>(group, end));
+    const v = v128.load(addressOf<T>(group, end));
     const above = v128.gt<T>(v, bound);
     if (sizeof<T>() == 4 ? !i32x4.all_true(above) : !i64x2.all_true(above)) break;
     sum = f64x2.add(sum, widenLow<T>(v));
@@ -179,7 +179,7 @@ function bucketEnd<T>(group: usize, start: i32, length: i32, floor: T): i32 {
   let total = horizontalSum(sum);
   let least = -horizontalMax<T>(v128.neg<T>(smallest));
   for (; end < length; end++) {
-    const value = load<T>(at<T>(group, end));
+    const value = load<T>(addressOf<T>(group, end));
     if (!(value > floor)) break;
     total += <f64>value;
     least = min(least, <f64>value);
@@ -195,7 +195,7 @@ export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i3
   let joined = false;
   for (let g = first; g < last; g++) {
     if (theta >= load<f64>(l1Norm(state, g))) continue;
-    const group = at<T>(values, g * length);
+    const group = addressOf<T>(values, g * length);
     let s = load<f64>(sumAt(state, g));
     const k0 = load<i32>(countAt(state, g));
     let k = k0;
@@ -214,7 +214,7 @@ export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i3
           size = 0;
           continue;
         }
-        const heap = at<T>(group, root);
+        const heap = addressOf<T>(group, root);
         const top = <f64>load<T>(heap);
         if (s - <f64>k * top > theta) break;
         s += top;
@@ -229,8 +229,8 @@ export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i3
       // with k). Galloping: the reach doubles while whole runs join, and shrinks back to one bucket, which
       // becomes the open heap, when they do not.
       const start = end;
-      const topBits = bitsOf<T>(<T>load<f64>(at<f64>(maxima, g)));
-      const last = bucketOf<T>(load<T>(at<T>(group, start)), topBits) + reach - 1;
+      const topBits = bitsOf<T>(<T>load<f64>(addressOf<f64>(maxima, g)));
+      const last = bucketOf<T>(load<T>(addressOf<T>(group, start)), topBits) + reach - 1;
       end = bucketEnd<T>(group, start, length, bucketFloor<T>(last, topBits));
       const members = end - start;
       if (members == 0) break; // only zeros are left
@@ -246,7 +246,7 @@ export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i3
         size = members;
         heapSum = scannedSum;
         heapMin = scannedMin;
-        heapify<T>(at<T>(group, root), size);
+        heapify<T>(addressOf<T>(group, root), size);
       }
     }
     if (k != k0) {
@@ -269,7 +269,7 @@ export function l1InfAdvance<T>(values: usize, length: i32, first: i32, last: i3
 export function l1InfBisect<T>(values: usize, length: i32, groups: i32, state: usize, theta: f64, eta: f64, mu: usize): void {
   let hi: f64 = 0;
   for (let g = 0; g < groups; g++) {
-    const group = at<T>(values, g * length);
+    const group = addressOf<T>(values, g * length);
     heapify<T>(group, length);
     for (let size = length; size > 1; size--) popMax<T>(group, size);
     hi = max(hi, load<f64>(l1Norm(state, g)));
@@ -293,11 +293,11 @@ function rescan<T>(values: usize, length: i32, groups: i32, state: usize, theta:
   let slope: f64 = 0;
   for (let g = 0; g < groups; g++) {
     if (theta >= load<f64>(l1Norm(state, g))) continue;
-    const sorted = at<T>(values, g * length);
+    const sorted = addressOf<T>(values, g * length);
     let s: f64 = 0;
     let k = 0;
     while (k < length) {
-      const next = <f64>load<T>(at<T>(sorted, length - 1 - k));
+      const next = <f64>load<T>(addressOf<T>(sorted, length - 1 - k));
       if (s - <f64>k * next > theta) break;
       s += next;
       k++;
@@ -318,19 +318,19 @@ export function l1InfLevels(groups: i32, state: usize, theta: f64, root: f64, mu
     if (theta < load<f64>(l1Norm(state, g))) {
       level = max((load<f64>(sumAt(state, g)) - root) / <f64>load<i32>(countAt(state, g)), 0);
     }
-    store<f64>(at<f64>(mu, g), level);
+    store<f64>(addressOf<f64>(mu, g), level);
   }
 }
 
 // A binary max-heap in place over heap[0 .. size).
 function heapify<T>(heap: usize, size: i32): void {
-  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown<T>(heap, i, size, load<T>(at<T>(heap, i)));
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown<T>(heap, i, size, load<T>(addressOf<T>(heap, i)));
 }
 
 // Moves the maximum to heap[size − 1] (heapsort's order, so a drained heap is sorted ascending).
 @inline function popMax<T>(heap: usize, size: i32): void {
-  const last = load<T>(at<T>(heap, size - 1));
-  store<T>(at<T>(heap, size - 1), load<T>(heap));
+  const last = load<T>(addressOf<T>(heap, size - 1));
+  store<T>(addressOf<T>(heap, size - 1), load<T>(heap));
   siftDown<T>(heap, 0, size - 1, last);
 }
 
@@ -339,17 +339,17 @@ function heapify<T>(heap: usize, size: i32): void {
   while (true) {
     let child = 2 * i + 1;
     if (child >= size) break;
-    let larger = load<T>(at<T>(heap, child));
+    let larger = load<T>(addressOf<T>(heap, child));
     if (child + 1 < size) {
-      const right = load<T>(at<T>(heap, child + 1));
+      const right = load<T>(addressOf<T>(heap, child + 1));
       if (right > larger) {
         larger = right;
         child++;
       }
     }
     if (larger <= value) break;
-    store<T>(at<T>(heap, i), larger);
+    store<T>(addressOf<T>(heap, i), larger);
     i = child;
   }
-  store<T>(at<T>(heap, i), value);
+  store<T>(addressOf<T>(heap, i), value);
 }

@@ -10,7 +10,7 @@
 //             a 3×3 kernel's 9 taps, which alone would not fill the vectors.
 //   spans   — each span Y[o, g, :] reduced or applied by the span helpers (spans.ts): matrix rows (outer = 1)
 //             and long spans.
-import { KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
+import { KIND_INF, KIND_L1, KIND_L2, OK, NON_FINITE, addressOf, isFiniteF64 } from "./layout";
 import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh } from "./simd";
 import { reduceSpan, foldPair, foldScalar, applyLanes, applyScalar, applySpan, tauBoundFromSum } from "./spans";
 import { condatTau } from "./l1ball";
@@ -58,7 +58,7 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
     else reduceSpans<T>(KIND_L2, y, outer, groups, inner, partial);
   }
   for (let g = 0; g < groups; g++) {
-    if (!isFiniteF64(load<f64>(at<f64>(partial, g)))) return NON_FINITE;
+    if (!isFiniteF64(load<f64>(addressOf<f64>(partial, g)))) return NON_FINITE;
   }
   return OK;
 }
@@ -67,17 +67,17 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
 @inline function reduceColumns<T>(kind: i32, y: usize, rows: i32, cols: i32, partial: usize): void {
   memory.fill(partial, 0, <usize>cols << 3);
   for (let i = 0; i < rows; i++) {
-    const row = at<T>(y, i * cols);
+    const row = addressOf<T>(y, i * cols);
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
-      const v = v128.abs<T>(v128.load(at<T>(row, j)));
-      const acc = at<f64>(partial, j);
+      const v = v128.abs<T>(v128.load(addressOf<T>(row, j)));
+      const acc = addressOf<f64>(partial, j);
       v128.store(acc, foldPair(kind, v128.load(acc), widenLow<T>(v)));
       if (sizeof<T>() == 4) v128.store(acc, foldPair(kind, v128.load(acc, 16), widenHigh<T>(v)), 16);
     }
     for (; j < cols; j++) {
-      const acc = at<f64>(partial, j);
-      store<f64>(acc, foldScalar(kind, load<f64>(acc), <f64>load<T>(at<T>(row, j))));
+      const acc = addressOf<f64>(partial, j);
+      store<f64>(acc, foldScalar(kind, load<f64>(acc), <f64>load<T>(addressOf<T>(row, j))));
     }
   }
 }
@@ -89,29 +89,29 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
   const stride = <usize>cols << alignof<T>();
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
-    const row = at<T>(y, i * cols);
+    const row = addressOf<T>(y, i * cols);
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
-      const p = at<T>(row, j);
+      const p = addressOf<T>(row, j);
       const a = maxMagnitude<T>(v128.abs<T>(v128.load(p)), v128.abs<T>(v128.load(p + stride)));
       const b = maxMagnitude<T>(v128.abs<T>(v128.load(p + 2 * stride)), v128.abs<T>(v128.load(p + 3 * stride)));
-      const acc = at<T>(partial, j);
+      const acc = addressOf<T>(partial, j);
       v128.store(acc, maxMagnitude<T>(v128.load(acc), maxMagnitude<T>(a, b)));
     }
     for (; j < cols; j++) {
-      const p = at<T>(row, j);
+      const p = addressOf<T>(row, j);
       const top = max(max(abs(load<T>(p)), abs(load<T>(p + stride))), max(abs(load<T>(p + 2 * stride)), abs(load<T>(p + 3 * stride))));
-      store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), top));
+      store<T>(addressOf<T>(partial, j), max(load<T>(addressOf<T>(partial, j)), top));
     }
   }
   for (; i < rows; i++) {
-    const row = at<T>(y, i * cols);
+    const row = addressOf<T>(y, i * cols);
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
-      const acc = at<T>(partial, j);
-      v128.store(acc, maxMagnitude<T>(v128.load(acc), v128.abs<T>(v128.load(at<T>(row, j)))));
+      const acc = addressOf<T>(partial, j);
+      v128.store(acc, maxMagnitude<T>(v128.load(acc), v128.abs<T>(v128.load(addressOf<T>(row, j)))));
     }
-    for (; j < cols; j++) store<T>(at<T>(partial, j), max(load<T>(at<T>(partial, j)), abs(load<T>(at<T>(row, j)))));
+    for (; j < cols; j++) store<T>(addressOf<T>(partial, j), max(load<T>(addressOf<T>(partial, j)), abs(load<T>(addressOf<T>(row, j)))));
   }
 }
 
@@ -122,19 +122,19 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
 @inline function foldColumns<T>(kind: i32, groups: i32, inner: i32, partial: usize): void {
   if (kind == KIND_INF) {
     if (inner == 1) {
-      if (sizeof<T>() == 4) for (let g = groups - 1; g >= 0; g--) store<f64>(at<f64>(partial, g), <f64>load<T>(at<T>(partial, g)));
+      if (sizeof<T>() == 4) for (let g = groups - 1; g >= 0; g--) store<f64>(addressOf<f64>(partial, g), <f64>load<T>(addressOf<T>(partial, g)));
       return;
     }
     for (let g = 0; g < groups; g++) {
       let top: f64 = 0;
-      for (let k = 0; k < inner; k++) top = max(top, <f64>load<T>(at<T>(partial, g * inner + k)));
-      store<f64>(at<f64>(partial, g), top);
+      for (let k = 0; k < inner; k++) top = max(top, <f64>load<T>(addressOf<T>(partial, g * inner + k)));
+      store<f64>(addressOf<f64>(partial, g), top);
     }
   } else if (inner > 1) {
     for (let g = 0; g < groups; g++) {
       let total: f64 = 0;
-      for (let k = 0; k < inner; k++) total += load<f64>(at<f64>(partial, g * inner + k));
-      store<f64>(at<f64>(partial, g), total);
+      for (let k = 0; k < inner; k++) total += load<f64>(addressOf<f64>(partial, g * inner + k));
+      store<f64>(addressOf<f64>(partial, g), total);
     }
   }
 }
@@ -144,14 +144,14 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
 // reduction less well (bilevel ℓ1,2 by rows at 1000 × 1000 f32: 870 µs folded, 640 µs stored).
 @inline function reduceSpans<T>(kind: i32, y: usize, outer: i32, groups: i32, inner: i32, partial: usize): void {
   if (outer == 1) {
-    for (let g = 0; g < groups; g++) store<f64>(at<f64>(partial, g), reduceSpan<T>(kind, at<T>(y, g * inner), inner));
+    for (let g = 0; g < groups; g++) store<f64>(addressOf<f64>(partial, g), reduceSpan<T>(kind, addressOf<T>(y, g * inner), inner));
     return;
   }
   memory.fill(partial, 0, <usize>groups << 3);
   for (let o = 0; o < outer; o++) {
     for (let g = 0; g < groups; g++) {
-      const acc = at<f64>(partial, g);
-      const span = reduceSpan<T>(kind, at<T>(y, (o * groups + g) * inner), inner);
+      const acc = addressOf<f64>(partial, g);
+      const span = reduceSpan<T>(kind, addressOf<T>(y, (o * groups + g) * inner), inner);
       store<f64>(acc, kind == KIND_INF ? max(load<f64>(acc), span) : load<f64>(acc) + span);
     }
   }
@@ -159,14 +159,14 @@ export function groupPartials<T>(y: usize, outer: i32, groups: i32, inner: i32, 
 
 // Norms ‖y_g‖₂ by the scaled slow path, for f64 data whose sums of squares overflow.
 export function stableGroupNorms2<T>(y: usize, outer: i32, groups: i32, inner: i32, norms: usize): void {
-  for (let g = 0; g < groups; g++) store<f64>(at<f64>(norms, g), stableNorm2<T>(at<T>(y, g * inner), outer, groups * inner, inner));
+  for (let g = 0; g < groups; g++) store<f64>(addressOf<f64>(norms, g), stableNorm2<T>(addressOf<T>(y, g * inner), outer, groups * inner, inner));
 }
 
 // Second stage: given u = P_ℓ1,η(norms) and the norms themselves, write X.
 // aux holds applyScratchElements(outer, groups, inner) T values.
 export function applyBilevel<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, out: usize, aux: usize): void {
-  groupThresholds<T>(y, outer, groups, inner, kind, u, norms, 0, groups, aux, at<T>(aux, groups));
-  applyThresholds<T>(y, outer, groups, inner, kind, aux, out, at<T>(aux, groups));
+  groupThresholds<T>(y, outer, groups, inner, kind, u, norms, 0, groups, aux, addressOf<T>(aux, groups));
+  applyThresholds<T>(y, outer, groups, inner, kind, aux, out, addressOf<T>(aux, groups));
 }
 
 // The per-group thresholds in T of groups [first, last), into thresholds[first .. last): the clip level u_g (ℓ∞),
@@ -174,13 +174,13 @@ export function applyBilevel<T>(y: usize, outer: i32, groups: i32, inner: i32, k
 // u_g/‖y_g‖₂ (ℓ2). y is the whole tensor: λ_g needs the whole group.
 export function groupThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32, kind: i32, u: usize, norms: usize, first: i32, last: i32, thresholds: usize, candidates: usize): void {
   for (let g = first; g < last; g++) {
-    const ug = load<f64>(at<f64>(u, g));
-    const norm = load<f64>(at<f64>(norms, g));
+    const ug = load<f64>(addressOf<f64>(u, g));
+    const norm = load<f64>(addressOf<f64>(norms, g));
     let t: T;
     if (kind == KIND_INF) t = roundDown<T>(ug);
     else if (kind == KIND_L2) t = norm > 0 ? roundDown<T>(min(ug / norm, 1)) : <T>0;
-    else t = ug >= norm ? <T>0 : roundUp<T>(softThreshold<T>(at<T>(y, g * inner), outer, groups * inner, inner, ug, norm, candidates));
-    store<T>(at<T>(thresholds, g), t);
+    else t = ug >= norm ? <T>0 : roundUp<T>(softThreshold<T>(addressOf<T>(y, g * inner), outer, groups * inner, inner, ug, norm, candidates));
+    store<T>(addressOf<T>(thresholds, g), t);
   }
 }
 
@@ -193,8 +193,8 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
     if (inner > 1) {
       row = scratch;
       for (let g = 0; g < groups; g++) {
-        const t = load<T>(at<T>(thresholds, g));
-        for (let k = 0; k < inner; k++) store<T>(at<T>(row, g * inner + k), t);
+        const t = load<T>(addressOf<T>(thresholds, g));
+        for (let k = 0; k < inner; k++) store<T>(addressOf<T>(row, g * inner + k), t);
       }
     }
     const width = groups * inner;
@@ -212,7 +212,7 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
   for (let o = 0; o < outer; o++) {
     for (let g = 0; g < groups; g++) {
       const offset = (o * groups + g) * inner;
-      applySpan<T>(kind, at<T>(y, offset), inner, load<T>(at<T>(thresholds, g)), at<T>(out, offset));
+      applySpan<T>(kind, addressOf<T>(y, offset), inner, load<T>(addressOf<T>(thresholds, g)), addressOf<T>(out, offset));
     }
   }
 }
@@ -225,11 +225,11 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
   let count = 0;
   if (inner == 1) {
     // A matrix column: one strided pass, without an inner loop per element.
-    for (let o = 0; o < outer; o++) count = keepCandidate<T>(load<T>(at<T>(y, o * stride)), bound, candidates, count);
+    for (let o = 0; o < outer; o++) count = keepCandidate<T>(load<T>(addressOf<T>(y, o * stride)), bound, candidates, count);
   } else {
     for (let o = 0; o < outer; o++) {
-      const span = at<T>(y, o * stride);
-      for (let k = 0; k < inner; k++) count = keepCandidate<T>(load<T>(at<T>(span, k)), bound, candidates, count);
+      const span = addressOf<T>(y, o * stride);
+      for (let k = 0; k < inner; k++) count = keepCandidate<T>(load<T>(addressOf<T>(span, k)), bound, candidates, count);
     }
   }
   return condatTau<T>(candidates, count, ug);
@@ -238,7 +238,7 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
 // Stores |value| as the next candidate, kept (counted) only when it may exceed λ.
 @inline function keepCandidate<T>(value: T, bound: f64, candidates: usize, count: i32): i32 {
   const magnitude = abs<T>(value);
-  store<T>(at<T>(candidates, count), magnitude);
+  store<T>(addressOf<T>(candidates, count), magnitude);
   return count + i32(<f64>magnitude > bound);
 }
 
@@ -250,10 +250,10 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
     const offset = i * cols;
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
-      const t = v128.load(at<T>(thresholds, j));
+      const t = v128.load(addressOf<T>(thresholds, j));
       const negT = v128.neg<T>(t);
-      const src = at<T>(y, offset + j);
-      const dst = at<T>(out, offset + j);
+      const src = addressOf<T>(y, offset + j);
+      const dst = addressOf<T>(out, offset + j);
       v128.store(dst, applyLanes<T>(kind, v128.load(src), t, negT));
       v128.store(dst + stride, applyLanes<T>(kind, v128.load(src + stride), t, negT));
       v128.store(dst + 2 * stride, applyLanes<T>(kind, v128.load(src + 2 * stride), t, negT));
@@ -265,8 +265,8 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
     const offset = i * cols;
     let j = 0;
     for (; j + lanes<T>() <= cols; j += lanes<T>()) {
-      const t = v128.load(at<T>(thresholds, j));
-      v128.store(at<T>(out, offset + j), applyLanes<T>(kind, v128.load(at<T>(y, offset + j)), t, v128.neg<T>(t)));
+      const t = v128.load(addressOf<T>(thresholds, j));
+      v128.store(addressOf<T>(out, offset + j), applyLanes<T>(kind, v128.load(addressOf<T>(y, offset + j)), t, v128.neg<T>(t)));
     }
     applyColumnsTail<T>(kind, y, offset, j, cols, thresholds, out);
   }
@@ -275,6 +275,6 @@ export function applyThresholds<T>(y: usize, outer: i32, groups: i32, inner: i32
 // The columns from `from` on that do not fill a vector.
 @inline function applyColumnsTail<T>(kind: i32, y: usize, offset: i32, from: i32, cols: i32, thresholds: usize, out: usize): void {
   for (let j = from; j < cols; j++) {
-    store<T>(at<T>(out, offset + j), applyScalar<T>(kind, load<T>(at<T>(y, offset + j)), load<T>(at<T>(thresholds, j))));
+    store<T>(addressOf<T>(out, offset + j), applyScalar<T>(kind, load<T>(addressOf<T>(y, offset + j)), load<T>(addressOf<T>(thresholds, j))));
   }
 }

@@ -1,5 +1,5 @@
 // Projections onto the ℓ1 ball and the simplex, in expected linear time.
-import { KIND_L1, OK, NON_FINITE, at, isFiniteF64 } from "./layout";
+import { KIND_L1, OK, NON_FINITE, addressOf, isFiniteF64 } from "./layout";
 import { lanes, roundUp } from "./simd";
 import { sumAndCandidates, scannedSum, scannedMax, tauBoundFromMax, tauBoundFromSum, gatherAbove, applySpan } from "./spans";
 
@@ -12,9 +12,9 @@ export function condatTau<T>(aux: usize, k: i32, a: f64): f64 {
   let tau = <f64>load<T>(aux) - a;
   // Step 2: one pass keeps in v the values that may stay above τ.
   for (let i = 1; i < k; i++) {
-    const value = <f64>load<T>(at<T>(aux, i));
+    const value = <f64>load<T>(addressOf<T>(aux, i));
     if (value > tau) {
-      store<T>(at<T>(aux, length), <T>value);
+      store<T>(addressOf<T>(aux, length), <T>value);
       length++;
       tau += (value - tau) / <f64>(length - vStart);
       if (tau <= value - a) {
@@ -25,24 +25,24 @@ export function condatTau<T>(aux: usize, k: i32, a: f64): f64 {
   }
   // Step 3: values of ṽ still above τ rejoin v.
   for (let i = vStart - 1; i >= 0; i--) {
-    const value = <f64>load<T>(at<T>(aux, i));
+    const value = <f64>load<T>(addressOf<T>(aux, i));
     if (value > tau) {
       vStart--;
-      store<T>(at<T>(aux, vStart), <T>value);
+      store<T>(addressOf<T>(aux, vStart), <T>value);
       tau += (value - tau) / <f64>(length - vStart);
     }
   }
   // Step 4: drop values at or below τ until v is stable.
-  const base = at<T>(aux, vStart);
+  const base = addressOf<T>(aux, vStart);
   let count = length - vStart;
   let previous = 0;
   do {
     previous = count;
     count = 0;
     for (let i = 0; i < previous; i++) {
-      const value = <f64>load<T>(at<T>(base, i));
+      const value = <f64>load<T>(addressOf<T>(base, i));
       if (value > tau) {
-        store<T>(at<T>(base, count), <T>value);
+        store<T>(addressOf<T>(base, count), <T>value);
         count++;
       } else {
         const remaining = previous - i - 1 + count;
@@ -95,7 +95,7 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   const zero = v128.splat<T>(<T>0);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    v128.store(at<T>(out, i), v128.pmax<T>(v128.sub<T>(v128.load(at<T>(y, i)), t), zero));
+    v128.store(addressOf<T>(out, i), v128.pmax<T>(v128.sub<T>(v128.load(addressOf<T>(y, i)), t), zero));
   }
-  for (; i < n; i++) store<T>(at<T>(out, i), max<T>(load<T>(at<T>(y, i)) - tau, <T>0));
+  for (; i < n; i++) store<T>(addressOf<T>(out, i), max<T>(load<T>(addressOf<T>(y, i)) - tau, <T>0));
 }

@@ -19,7 +19,8 @@ export const OK: i32 = 0;
 export const NON_FINITE: i32 = 1; // NaN or ±Infinity met in the data, or a sum overflowed
 export const BAD_WEIGHT: i32 = 2; // a weight of the weighted ℓ1 ball not positive and finite
 
-@inline export function at<T>(base: usize, index: i32): usize {
+// The address of element `index` of the T values starting at `base`.
+@inline export function addressOf<T>(base: usize, index: i32): usize {
   return base + (<usize>index << alignof<T>());
 }
 

@@ -1,5 +1,5 @@
 // Passes over one contiguous span of T values: the building blocks of vector projections and of row groups.
-import { KIND_INF, KIND_L1, KIND_L2, at } from "./layout";
+import { KIND_INF, KIND_L1, KIND_L2, addressOf } from "./layout";
 import { lanes, maxMagnitude, roundDown, roundUp, widenLow, widenHigh, horizontalMax, horizontalSum } from "./simd";
 
 // Σ and max of the values scanned by sumAndCandidates (more results, so module globals, not an allocation).
@@ -21,8 +21,8 @@ export let scannedMax: f64 = 0;
   let count = 0;
   let i = 0;
   for (; i + 2 * lanes<T>() <= n; i += 2 * lanes<T>()) {
-    let p = v128.load(at<T>(y, i));
-    let q = v128.load(at<T>(y, i + lanes<T>()));
+    let p = v128.load(addressOf<T>(y, i));
+    let q = v128.load(addressOf<T>(y, i + lanes<T>()));
     if (absolute) {
       p = v128.abs<T>(p);
       q = v128.abs<T>(q);
@@ -36,13 +36,13 @@ export let scannedMax: f64 = 0;
     }
     if (count <= cap && v128.any_true(v128.or(v128.ge<T>(v128.add<T>(p, reach), top), v128.ge<T>(v128.add<T>(q, reach), top)))) {
       const bound = tauBoundFromMax(horizontalMax<T>(top), a);
-      for (let k = 0; k < 2 * lanes<T>(); k++) count = keepIfAbove<T>(load<T>(at<T>(y, i + k)), absolute, bound, aux, count);
+      for (let k = 0; k < 2 * lanes<T>(); k++) count = keepIfAbove<T>(load<T>(addressOf<T>(y, i + k)), absolute, bound, aux, count);
     }
   }
   let total = horizontalSum(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
   let best = horizontalMax<T>(top);
   for (; i < n; i++) {
-    const value = absolute ? abs<T>(load<T>(at<T>(y, i))) : load<T>(at<T>(y, i));
+    const value = absolute ? abs<T>(load<T>(addressOf<T>(y, i))) : load<T>(addressOf<T>(y, i));
     total += <f64>value;
     best = max(best, <f64>value);
     if (count <= cap) count = keepIfAbove<T>(value, false, tauBoundFromMax(best, a), aux, count);
@@ -73,21 +73,21 @@ export let scannedMax: f64 = 0;
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    const v = v128.abs<T>(v128.load(at<T>(y, i)));
+    const v = v128.abs<T>(v128.load(addressOf<T>(y, i)));
     acc = foldPair(kind, acc, widenLow<T>(v));
     if (sizeof<T>() == 4) acc = foldPair(kind, acc, widenHigh<T>(v));
   }
   let total = horizontalSum(acc);
-  for (; i < n; i++) total = foldScalar(kind, total, <f64>load<T>(at<T>(y, i)));
+  for (; i < n; i++) total = foldScalar(kind, total, <f64>load<T>(addressOf<T>(y, i)));
   return total;
 }
 
 @inline function maxAbsSpan<T>(y: usize, n: i32): f64 {
   let top = v128.splat<T>(<T>0);
   let i = 0;
-  for (; i + lanes<T>() <= n; i += lanes<T>()) top = maxMagnitude<T>(top, v128.abs<T>(v128.load(at<T>(y, i))));
+  for (; i + lanes<T>() <= n; i += lanes<T>()) top = maxMagnitude<T>(top, v128.abs<T>(v128.load(addressOf<T>(y, i))));
   let best = horizontalMax<T>(top);
-  for (; i < n; i++) best = max(best, abs(<f64>load<T>(at<T>(y, i))));
+  for (; i < n; i++) best = max(best, abs(<f64>load<T>(addressOf<T>(y, i))));
   return best;
 }
 
@@ -122,9 +122,9 @@ export let scannedMax: f64 = 0;
   const negT = v128.neg<T>(t);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    v128.store(at<T>(out, i), applyLanes<T>(kind, v128.load(at<T>(y, i)), t, negT));
+    v128.store(addressOf<T>(out, i), applyLanes<T>(kind, v128.load(addressOf<T>(y, i)), t, negT));
   }
-  for (; i < n; i++) store<T>(at<T>(out, i), applyScalar<T>(kind, load<T>(at<T>(y, i)), threshold));
+  for (; i < n; i++) store<T>(addressOf<T>(out, i), applyScalar<T>(kind, load<T>(addressOf<T>(y, i)), threshold));
 }
 
 // Stores the values (or |values|) strictly above `bound` into aux; returns how many.
@@ -134,26 +134,26 @@ export let scannedMax: f64 = 0;
   let count = 0;
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    let v = v128.load(at<T>(y, i));
+    let v = v128.load(addressOf<T>(y, i));
     if (absolute) v = v128.abs<T>(v);
     if (v128.any_true(v128.gt<T>(v, b))) {
-      for (let lane = 0; lane < lanes<T>(); lane++) count = keepIfAbove<T>(load<T>(at<T>(y, i + lane)), absolute, bound, aux, count);
+      for (let lane = 0; lane < lanes<T>(); lane++) count = keepIfAbove<T>(load<T>(addressOf<T>(y, i + lane)), absolute, bound, aux, count);
     }
   }
-  for (; i < n; i++) count = keepIfAbove<T>(load<T>(at<T>(y, i)), absolute, bound, aux, count);
+  for (; i < n; i++) count = keepIfAbove<T>(load<T>(addressOf<T>(y, i)), absolute, bound, aux, count);
   return count;
 }
 
 @inline function keepIfAbove<T>(value: T, absolute: bool, bound: f64, aux: usize, count: i32): i32 {
   const candidate = absolute ? abs<T>(value) : value;
-  store<T>(at<T>(aux, count), candidate);
+  store<T>(addressOf<T>(aux, count), candidate);
   return count + i32(<f64>candidate > bound);
 }
 
 // Index of the first NaN or ±Infinity, or −1: only run to name the culprit after a pass saw a non-finite result.
 export function firstNonFinite<T>(y: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {
-    const value = load<T>(at<T>(y, i));
+    const value = load<T>(addressOf<T>(y, i));
     if (value - value != 0) return i;
   }
   return -1;

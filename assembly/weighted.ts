@@ -5,7 +5,7 @@
 // f(τ) = Σ_A w_i|y_i| − τ·Σ_A w_i², so τ = (Σ_A w_i|y_i| − η) / Σ_A w_i². A is found by randomized pivoting
 // on the breakpoints (quickselect-like, no sort), after a SIMD sweep and Michelot's steps have discarded most
 // inactive entries.
-import { KIND_L1, OK, NON_FINITE, BAD_WEIGHT, at, isFiniteF64 } from "./layout";
+import { KIND_L1, OK, NON_FINITE, BAD_WEIGHT, addressOf, isFiniteF64 } from "./layout";
 import { lanes, roundDown, roundUp, widenLow, widenHigh, horizontalSum } from "./simd";
 import { applyLanes, applyScalar } from "./spans";
 
@@ -73,8 +73,8 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   let count = 0;
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    const v = v128.abs<T>(v128.load(at<T>(y, i)));
-    const weight = v128.load(at<T>(w, i));
+    const v = v128.abs<T>(v128.load(addressOf<T>(y, i)));
+    const weight = v128.load(addressOf<T>(w, i));
     smallest = v128.pmin<T>(smallest, weight);
     const lowV = widenLow<T>(v), lowW = widenLow<T>(weight);
     s0 = f64x2.add(s0, f64x2.mul(lowW, lowV));
@@ -86,7 +86,7 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
     }
     if (count <= cap && v128.any_true(v128.gt<T>(v, v128.mul<T>(level, weight)))) {
       for (let lane = 0; lane < lanes<T>(); lane++) {
-        const magnitude = abs<T>(load<T>(at<T>(y, i + lane))), weight = load<T>(at<T>(w, i + lane));
+        const magnitude = abs<T>(load<T>(addressOf<T>(y, i + lane))), weight = load<T>(addressOf<T>(w, i + lane));
         storePair<T>(aux, count, magnitude, weight);
         if (<f64>magnitude > beta * <f64>weight) {
           count++;
@@ -101,8 +101,8 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   let least = <f64>min<T>(v128.extract_lane<T>(smallest, 0), v128.extract_lane<T>(smallest, 1));
   if (sizeof<T>() == 4) least = min(least, <f64>min<T>(v128.extract_lane<T>(smallest, 2), v128.extract_lane<T>(smallest, 3)));
   for (; i < n; i++) {
-    const magnitude = abs<T>(load<T>(at<T>(y, i)));
-    const weight = load<T>(at<T>(w, i));
+    const magnitude = abs<T>(load<T>(addressOf<T>(y, i)));
+    const weight = load<T>(addressOf<T>(w, i));
     sum += <f64>weight * <f64>magnitude;
     squares += <f64>weight * <f64>weight;
     least = min(least, <f64>weight);
@@ -132,7 +132,7 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   let count = 0;
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    if (v128.any_true(v128.gt<T>(v128.abs<T>(v128.load(at<T>(y, i))), v128.mul<T>(level, v128.load(at<T>(w, i)))))) {
+    if (v128.any_true(v128.gt<T>(v128.abs<T>(v128.load(addressOf<T>(y, i))), v128.mul<T>(level, v128.load(addressOf<T>(w, i)))))) {
       for (let lane = 0; lane < lanes<T>(); lane++) count = keepIfAbove<T>(y, w, i + lane, bound, aux, count);
     }
   }
@@ -141,7 +141,7 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
 }
 
 @inline function keepIfAbove<T>(y: usize, w: usize, i: i32, bound: f64, aux: usize, count: i32): i32 {
-  const magnitude = abs<T>(load<T>(at<T>(y, i))), weight = load<T>(at<T>(w, i));
+  const magnitude = abs<T>(load<T>(addressOf<T>(y, i))), weight = load<T>(addressOf<T>(w, i));
   storePair<T>(aux, count, magnitude, weight);
   return count + i32(<f64>magnitude > bound * <f64>weight);
 }
@@ -153,8 +153,8 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
 }
 
 @inline function storePair<T>(aux: usize, m: i32, magnitude: T, weight: T): void {
-  store<T>(at<T>(aux, 2 * m), magnitude);
-  store<T>(at<T>(aux, 2 * m + 1), weight);
+  store<T>(addressOf<T>(aux, 2 * m), magnitude);
+  store<T>(addressOf<T>(aux, 2 * m + 1), weight);
 }
 
 // Compacts the k pairs of aux to those with t > bound, summing w|y| and w² over them; returns how many.
@@ -162,7 +162,7 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   let count = 0;
   let sum: f64 = 0, squares: f64 = 0;
   for (let m = 0; m < k; m++) {
-    const a = load<T>(at<T>(aux, 2 * m)), v = load<T>(at<T>(aux, 2 * m + 1));
+    const a = load<T>(addressOf<T>(aux, 2 * m)), v = load<T>(addressOf<T>(aux, 2 * m + 1));
     if (<f64>a > bound * <f64>v) {
       storePair<T>(aux, count, a, v);
       count++;
@@ -190,12 +190,12 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
     state ^= state << 5;
     swapPairs<T>(aux, lo + <i32>(state % <u32>(hi - lo)), hi - 1);
     hi--;
-    const pa = <f64>load<T>(at<T>(aux, 2 * hi)), pw = <f64>load<T>(at<T>(aux, 2 * hi + 1));
+    const pa = <f64>load<T>(addressOf<T>(aux, 2 * hi)), pw = <f64>load<T>(addressOf<T>(aux, 2 * hi + 1));
     const pivot = pa / pw;
     let split = lo;
     let sum: f64 = 0, squares: f64 = 0;
     for (let m = lo; m < hi; m++) {
-      const a = <f64>load<T>(at<T>(aux, 2 * m)), v = <f64>load<T>(at<T>(aux, 2 * m + 1));
+      const a = <f64>load<T>(addressOf<T>(aux, 2 * m)), v = <f64>load<T>(addressOf<T>(aux, 2 * m + 1));
       if (a > pivot * v) {
         swapPairs<T>(aux, m, split);
         split++;
@@ -217,8 +217,8 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
 }
 
 @inline function swapPairs<T>(aux: usize, p: i32, q: i32): void {
-  const a = load<T>(at<T>(aux, 2 * p)), v = load<T>(at<T>(aux, 2 * p + 1));
-  storePair<T>(aux, p, load<T>(at<T>(aux, 2 * q)), load<T>(at<T>(aux, 2 * q + 1)));
+  const a = load<T>(addressOf<T>(aux, 2 * p)), v = load<T>(addressOf<T>(aux, 2 * p + 1));
+  storePair<T>(aux, p, load<T>(addressOf<T>(aux, 2 * q)), load<T>(addressOf<T>(aux, 2 * q + 1)));
   storePair<T>(aux, q, a, v);
 }
 
@@ -227,8 +227,8 @@ const CANDIDATE_CAP_SHIFT: i32 = 4;
   const t = v128.splat<T>(tau);
   let i = 0;
   for (; i + lanes<T>() <= n; i += lanes<T>()) {
-    const level = v128.mul<T>(t, v128.load(at<T>(w, i)));
-    v128.store(at<T>(out, i), applyLanes<T>(KIND_L1, v128.load(at<T>(y, i)), level, v128.neg<T>(level)));
+    const level = v128.mul<T>(t, v128.load(addressOf<T>(w, i)));
+    v128.store(addressOf<T>(out, i), applyLanes<T>(KIND_L1, v128.load(addressOf<T>(y, i)), level, v128.neg<T>(level)));
   }
-  for (; i < n; i++) store<T>(at<T>(out, i), applyScalar<T>(KIND_L1, load<T>(at<T>(y, i)), tau * load<T>(at<T>(w, i))));
+  for (; i < n; i++) store<T>(addressOf<T>(out, i), applyScalar<T>(KIND_L1, load<T>(addressOf<T>(y, i)), tau * load<T>(addressOf<T>(w, i))));
 }

@@ -34,7 +34,7 @@ export function loadModule() {
 
     /**
      * The bilevel ℓ1,∞ projection (column groups: the grouped view [rows, cols, 1]) one stage at a time, as
-     * src/kernels/bilevel.ts runs it:
+     * src/projections/bilevel.ts runs it:
      * groupPartials (v_j = max_i |Y_ij|) → l1Ball_f64 (u = P_ℓ1,η(v)) → applyBilevel (clip). Each stage is
      * run once so the later ones have their inputs.
      */

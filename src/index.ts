@@ -1,15 +1,19 @@
 // sparseproj: Euclidean projections onto the ℓ1 ball, the simplex, the ℓ2 and ℓ∞ balls, and the bilevel
 // ℓ1,∞ / ℓ1,1 / ℓ1,2 balls of matrices, computed by WebAssembly SIMD kernels.
 export { init, type InitOptions } from "./runtime/engine.ts";
-export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./kernels/vector.ts";
-export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./kernels/bilevel.ts";
-export { bilevelGrouped, bilevelL1InfGrouped, bilevelL11Grouped, bilevelL12Grouped, groupedNorm } from "./kernels/bilevel.ts";
-export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./kernels/staged.ts";
-export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./kernels/stream.ts";
-export { allocate, free } from "./kernels/memory.ts";
-export { projectL1Inf } from "./kernels/exact.ts";
-export { projectWeightedL1Ball } from "./kernels/weighted.ts";
-export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./kernels/trilevel.ts";
+export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./projections/vector.ts";
+export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./projections/bilevel.ts";
+export { bilevelGrouped, bilevelL1InfGrouped, bilevelL11Grouped, bilevelL12Grouped, groupedNorm } from "./projections/bilevel.ts";
+export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./projections/staged.ts";
+export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./projections/stream.ts";
+export { allocate, free } from "./projections/memory.ts";
+export { projectL1Inf } from "./projections/exact.ts";
+export { projectWeightedL1Ball } from "./projections/weighted.ts";
+export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./projections/trilevel.ts";
+export {
+  PROJECTIONS, MATRIX_PROJECTIONS, GROUPED_PROJECTIONS, MATRIX_NORMS,
+  type ProjectionEntry, type ProjectionKind, type ProjectionName,
+} from "./projections/registry.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
 export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
@@ -31,7 +35,7 @@ export { Generator, manualSeed } from "./random.ts";
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
 export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
 export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
-export { foldsProblem } from "./sae/folds.ts";
+export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";

@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { allocate, bilevelL1Inf, normL1Inf, projectL1Ball, projectL1Inf, projectLInfBall } from "../src/index.ts";
-import { projectL1InfWith } from "../src/kernels/exact.ts";
+import { projectL1InfWith } from "../src/projections/exact.ts";
 import { heap } from "../src/runtime/engine.ts";
 import type { Axis } from "../src/types.ts";
 import { groupsOf, l1InfRef, mixedNormRef } from "./reference.ts";

@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import { Generator, loadSAE, loadVAE, trainSAE, trainVAE, type SAEJson, type VAEJson } from "../src/index.ts";
 import { heap } from "../src/runtime/engine.ts";
 import { autoencoderLayout } from "../src/sae/model-json.ts";
-import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
+import { MirroredAutoencoder } from "../src/nn/autoencoder.ts";
 
 const test = suite("saved models: tampered JSON is refused, naming the field");
 
@@ -105,7 +105,7 @@ const state = (json: Json) => json.state as Record<string, { shape: number[]; da
 const prep = (json: Json) => json.preprocessing as { log: unknown; mean: unknown[] | null; std: unknown[] | null };
 
 test("the layout the loaders check is the network's own: names and shapes", () => {
-  const net = new SupervisedAutoencoderNet(7, [5, 3], 2, "relu", new Generator(0));
+  const net = new MirroredAutoencoder(7, [5, 3], 2, "relu", new Generator(0));
   const dim = (size: number) => ({ size, field: "" });
   const layout = autoencoderLayout(dim(7), [dim(5), dim(3)], dim(2));
   const shapes = layout.map(([name, shape]) => [name, shape.map((d) => d.size)]);
@@ -182,7 +182,7 @@ test("format, version, non-objects, arrays for objects, bad weights, prototype k
     refused(kind, (j) => void delete state(j)["decoder.2.bias"], 'model.state["decoder.2.bias"]', "missing");
     const inserted = (at: string, text: string) => (j: Json) => JSON.parse(JSON.stringify(j).replace(at, at + text));
     refused(kind, inserted("{", '"__proto__":{"polluted":1},'), "__proto__");
-    // describe() of such an object would call its own toString: the key is refused first.
+    // describeValue() of such an object would call its own toString: the key is refused first.
     refused(kind, inserted('"state":{', '"constructor":{"name":{"toString":1}},'), "constructor");
   }
   refused("sae", (j) => void (j.options = [4]), "model.options");

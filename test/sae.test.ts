@@ -3,11 +3,12 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  chooseSetting, crossValidate, crossValidateInWorkers, foldsProblem, Generator, integratedGradients, loadSAE, trainSAE,
+  chooseSetting, crossValidate, crossValidateInWorkers, foldsProblem, Generator, integratedGradients, loadSAE, nn,
+  trainSAE,
 } from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
-import { stratifiedFolds, validationSplit } from "../src/sae/folds.ts";
-import { SupervisedAutoencoderNet } from "../src/sae/network.ts";
+import { stratifiedFolds, validationSplit } from "../src/sae/cv/folds.ts";
+import { MirroredAutoencoder } from "../src/nn/autoencoder.ts";
 import { trainOnRows } from "../src/sae/train.ts";
 
 const test = suite("supervised autoencoder: double descent, cross-validation, honesty");
@@ -50,7 +51,7 @@ test("the projection's zeros are held through phase 2 (the mask), and rewind res
   model.dispose();
 
   const rewound = trainSAE(X, y, { ...FAST, epochs: [20, 0], radius: 0.5, seed: 5, rewind: true });
-  const initial = new SupervisedAutoencoderNet(20, [16], 3, "silu", new Generator(5));
+  const initial = new MirroredAutoencoder(20, [16], 3, "silu", new Generator(5));
   const w0 = initial.firstLayer.weight.data, w1 = rewound.net.firstLayer.weight.data, m1 = rewound.net.firstLayer.weight.mask!;
   for (let i = 0; i < w0.length; i++) assert.is(w1[i], m1[i] ? w0[i] : 0, `entry ${i}`);
   assert.equal(Array.from(rewound.net.lastLayer.weight.data), Array.from(initial.lastLayer.weight.data), "every other parameter rewound too");
@@ -216,6 +217,78 @@ test("integrated gradients: completeness (Σ attributions = logit change from th
   assert.is(cv.attribution!.length, 3);
   // Class c's informative feature is the one shifted up for it (j % 3 === c among the first 4).
   cv.attribution!.forEach((row, c) => assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`));
+});
+
+/** A first layer's norm (hidden × d, column groups) by its definition: Σ_j max_i |w_ij| or Σ_j ‖w_j‖₂. */
+function firstLayerNorm(w: Float32Array, h: number, d: number, groupNorm: "inf" | "2"): number {
+  let norm = 0;
+  for (let j = 0; j < d; j++) {
+    let group = 0;
+    for (let i = 0; i < h; i++) {
+      const v = w[i * d + j];
+      group = groupNorm === "inf" ? Math.max(group, Math.abs(v)) : group + v * v;
+    }
+    norm += groupNorm === "inf" ? group : Math.sqrt(group);
+  }
+  return norm;
+}
+
+test("radius { relative: f }: f × the phase-1 layer's norm in the projection's norm, trained as that radius", () => {
+  const { X, y } = separable(60, 7);
+  for (const [projection, groupNorm] of [["bilevel-l1inf", "inf"], ["bilevel-l12", "2"]] as const) {
+    const relative = trainSAE(X, y, { ...FAST, projection, radius: { relative: 0.1 }, seed: 3 });
+    const eta = relative.info.history.radius!;
+    const expected = 0.1 * firstLayerNorm(relative.firstLayerBeforeProjection!, 16, 20, groupNorm);
+    // Maxima are exact; the ℓ2 norms' sums of squares may be added in another order.
+    assert.ok(Math.abs(eta - expected) <= 1e-12 * expected, `${projection}: η ${eta}, expected ${expected}`);
+    assert.is(relative.info.options.radius, eta, "the saved options hold the radius used");
+    const absolute = trainSAE(X, y, { ...FAST, projection, radius: eta, seed: 3 });
+    const weights = (m: typeof absolute) => Array.from(m.net.firstLayer.weight.data);
+    assert.equal(weights(absolute), weights(relative), projection);
+    assert.equal(absolute.predict(X), relative.predict(X));
+    assert.ok(relative.featureSparsity > 0, `${projection} removed features`);
+    relative.dispose();
+    absolute.dispose();
+  }
+  const cv = crossValidate(X, y, { ...FAST, folds: 3, seeds: 1, radius: { relative: 0.1 } });
+  assert.ok(cv.runs.every((r) => typeof r.radius === "number" && r.radius > 0), "each fold reports the radius it used");
+  const negative = /options.radius.relative must be a finite number ≥ 0/;
+  assert.throws(() => trainSAE(X, y, { radius: { relative: -1 } }), negative);
+});
+
+test("top-k keeps the k features of largest phase-1 column ℓ2 norm, held at zero through phase 2", () => {
+  const { X, y } = separable(60, 8);
+  const [h, d, k] = [16, 20, 5];
+  const model = trainSAE(X, y, { ...FAST, projection: "top-k", keep: k, seed: 2 });
+  const before = model.firstLayerBeforeProjection!;
+  const column = (j: number) => Array.from({ length: h }, (_, i) => before[i * d + j]);
+  const norms = Array.from({ length: d }, (_, j) => Math.sqrt(column(j).reduce((s, v) => s + v * v, 0)));
+  const largest = norms.map((_, j) => j).sort((a, b) => norms[b] - norms[a] || a - b).slice(0, k).sort((a, b) => a - b);
+  const w = model.net.firstLayer.weight;
+  const nonzero = (j: number) => Array.from({ length: h }, (_, i) => w.data[i * d + j]).some((v) => v !== 0);
+  assert.equal(Array.from({ length: d }, (_, j) => j).filter(nonzero), largest, "the kept columns, after phase 2");
+  assert.equal(model.selectedFeatures().map((f) => f.index).sort((a, b) => a - b), largest);
+  assert.is(w.mask!.filter((m) => m === 0).length, (d - k) * h, "every other column masked");
+  assert.is(model.info.history.radius, null, "no radius");
+  assert.is(loadSAE(JSON.parse(JSON.stringify(model))).info.options.keep, k, "saved and loaded");
+  assert.throws(() => trainSAE(X, y, { ...FAST, projection: "top-k" }), /options.keep goes with projection 'top-k'/);
+  assert.throws(() => trainSAE(X, y, { ...FAST, keep: 3 }), /options.keep goes with projection 'top-k'/);
+  const tooMany = /options.keep is 21, more than the 20/;
+  assert.throws(() => trainSAE(X, y, { ...FAST, projection: "top-k", keep: 21 }), tooMany);
+  model.dispose();
+});
+
+test("nn.keepLargestGroups keeps exactly k columns (or rows), ties going to the lower index", () => {
+  const p = new nn.Parameter([2, 4]);
+  p.data.set([1, 0, 3, 1, 0, 1, 4, 0]); // column norms 1, 1, 5, 1
+  nn.keepLargestGroups(p, 2);
+  assert.equal(Array.from(p.data), [1, 0, 3, 0, 0, 0, 4, 0]);
+  p.data.set([3, 4, 0, 0, 0, 0, 0, 5]); // row norms 5, 5
+  nn.keepLargestGroups(p, 1, "rows");
+  assert.equal(Array.from(p.data), [3, 4, 0, 0, 0, 0, 0, 0]);
+  const refused = /keep must be an integer from 1 to the 4 groups/;
+  for (const keep of [0, 5, 1.5]) assert.throws(() => nn.keepLargestGroups(p, keep), refused);
+  p.dispose();
 });
 
 test("radius 'auto' picks a radius on a validation carve and reports what it tried", () => {

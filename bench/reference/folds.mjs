@@ -9,7 +9,7 @@
 // shuffles; crossValidate adds the fold seed to it), so several init seeds can run on the same folds.
 // --dataset gc reads data/GC_Breast_D_MB.csv with parseOmicsCsv; PATH.json is a file from make_synthetic.py
 // ({x: rows, y, featureNames, informative?}). Needs a built package (npm run build): imports ../../dist/index.js.
-// The folds are computed twice and must agree: with src/sae/folds.ts's stratifiedFolds (internal; bundled here
+// The folds are computed twice and must agree: with src/sae/cv/folds.ts's stratifiedFolds (internal; bundled here
 // from the source with esbuild) and as crossValidate(...).runs[i].test.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,9 +22,9 @@ export function distEntry() {
   return process.env.SPARSEPROJ_DIST ? pathToFileURL(process.env.SPARSEPROJ_DIST).href : new URL("../../dist/index.js", import.meta.url).href;
 }
 
-/** src/sae/folds.ts, bundled from the source (it is not exported by the package). */
+/** src/sae/cv/folds.ts, bundled from the source (it is not exported by the package). */
 export async function loadStratifiedFolds() {
-  const out = await build({ entryPoints: [`${root}src/sae/folds.ts`], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "warning" });
+  const out = await build({ entryPoints: [`${root}src/sae/cv/folds.ts`], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "warning" });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
   return mod.stratifiedFolds;
 }

@@ -14,14 +14,14 @@ import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { LATENT_SAMPLER_DEFAULTS } from "../generative/latent-sampler.ts";
 import { VAE_DEFAULTS } from "../generative/vae.ts";
-import { PROJECTIONS, SAE_DEFAULTS, type SAEProjection } from "../sae/options.ts";
+import { SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import { runPredict, type PredictCommand } from "./predict.ts";
 import { runVae, type VaeCommand } from "./vae.ts";
-import { runSae, type SaeCommand } from "./sae.ts";
+import { runSae, type SaeCommand, type SaeRadius } from "./sae.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -48,8 +48,15 @@ const COMMON: Record<string, Flag> = {
 
 const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
   sae: {
-    projection: { type: "string", value: "KIND", help: `${Object.keys(PROJECTIONS).join(", ")} or none (default bilevel-l1inf)` },
-    radius: { type: "string", value: "R | R1,R2,… | auto", help: "the radius η, raw, on the first layer: one value, a list compared by cross-validation, or auto (chosen inside each training fold); default 1" },
+    projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
+    keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
+    radius: {
+      type: "string", value: "R | Rx | R1,R2,… | auto",
+      help: "the radius η on the first layer: raw (R), or a fraction of its trained norm in the projection's "
+        + "norm (Rx, e.g. 0.05x); one value, a list compared by cross-validation, or auto (chosen inside each "
+        + "training fold)",
+      default: SAE_DEFAULTS.radius,
+    },
     folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
     // More than the library's one seed: the command line reports a mean ± deviation over folds × seeds.
     seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
@@ -209,6 +216,11 @@ function decimal(flag: string, text: string, allowZero: boolean): number {
   return x;
 }
 
+/** One --radius value: a number, or a number and x (relative), written back in one spelling so duplicates meet. */
+function radiusValue(text: string): SaeRadius {
+  return text.endsWith("x") ? `${decimal("radius", text.slice(0, -1), true)}x` : decimal("radius", text, true);
+}
+
 function list<T>(text: string, item: (part: string) => T): T[] {
   return text.split(",").map((part) => item(part.trim()));
 }
@@ -272,14 +284,19 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
   if (v.help) return { help: help("sae") };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
-  const projection = (s("projection") ?? "bilevel-l1inf") as SAEProjection;
-  if (projection !== "none" && !Object.hasOwn(PROJECTIONS, projection)) {
-    const kinds = [...Object.keys(PROJECTIONS), "none"].join(", ");
+  const projection = text("projection") as SAEProjection;
+  if (!SAE_PROJECTIONS.includes(projection)) {
+    const kinds = SAE_PROJECTIONS.join(", ");
     throw new UsageError(`--projection must be one of ${kinds}; got ${JSON.stringify(projection)}`);
   }
-  const radiusText = s("radius") ?? "1";
-  if (projection === "none" && s("radius") !== undefined) throw new UsageError("--radius has no meaning with --projection none");
-  const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, (r) => decimal("radius", r, true)))];
+  const radiusText = text("radius");
+  if ((projection === "none" || projection === "top-k") && s("radius") !== undefined) {
+    throw new UsageError(`--radius has no meaning with --projection ${projection}`);
+  }
+  if ((projection === "top-k") !== (s("keep") !== undefined)) {
+    throw new UsageError("--keep goes with --projection top-k, and only with it");
+  }
+  const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, radiusValue))];
   const epochs = list(text("epochs"), (e) => e);
   if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
   if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
@@ -287,6 +304,7 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     file,
     projection,
     radii,
+    keep: s("keep") === undefined ? undefined : integer("keep", s("keep") as string, 1),
     folds: integer("folds", text("folds"), 2),
     seeds: integer("seeds", text("seeds"), 1),
     epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],
@@ -421,7 +439,7 @@ const ENGINE_RANGE_ERROR = /^(?:Maximum call stack|Invalid (?:typed )?array leng
 
 /**
  * A library error that the user's settings caused, as one line; null for any other error. Only the message crosses
- * from a fold's worker thread (src/sae/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
+ * from a fold's worker thread (src/sae/cv/fold-workers.ts prefixes "fold F (seed S): "), so it is read from the text.
  */
 function explain(error: unknown): string | null {
   const message = error instanceof Error ? error.message : "";

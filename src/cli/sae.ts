@@ -4,9 +4,9 @@
 import { DataError, type LabelledTable } from "../io/table.ts";
 import { chooseSetting } from "../sae/choose-setting.ts";
 import { crossValidate, type CrossValidationResult, type Summary } from "../sae/cross-validate.ts";
-import { foldsProblem } from "../sae/folds.ts";
+import { foldsProblem } from "../sae/cv/folds.ts";
 import type { SAEModel } from "../sae/model.ts";
-import type { SAEOptions, SAEProjection } from "../sae/options.ts";
+import type { Radius, SAEOptions, SAEProjection } from "../sae/options.ts";
 import { trainSAE } from "../sae/train.ts";
 import { MAX_BLOCK_BYTES } from "../runtime/heap.ts";
 import { readTable } from "./input.ts";
@@ -20,7 +20,9 @@ export interface SaeCommand {
   file: string;
   projection: SAEProjection;
   /** Radii to compare, or "auto" (a nested search inside each training set). Unused with projection "none". */
-  radii: number[] | "auto";
+  radii: SaeRadius[] | "auto";
+  /** With projection "top-k": the input features kept. */
+  keep?: number;
   folds: number;
   seeds: number;
   epochs: [number, number];
@@ -43,10 +45,14 @@ export interface SaeCommand {
   idColumn?: string;
 }
 
+/** A radius as --radius writes it: raw, or "Fx", F × the trained layer's norm (trainSAE's { relative: F }). */
+export type SaeRadius = number | `${number}x`;
+
 interface Setting {
   projection: SAEProjection;
-  /** null without projection. */
-  radius: number | "auto" | null;
+  /** null without projection, and with top-k (which has keep instead). */
+  radius: SaeRadius | "auto" | null;
+  keep?: number;
 }
 
 interface MeanStd {
@@ -114,26 +120,38 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
 function settingsOf(command: SaeCommand): Setting[] {
   const none: Setting = { projection: "none", radius: null };
   if (command.projection === "none") return [none];
-  const projected = command.radii === "auto" ? [{ projection: command.projection, radius: "auto" as const }] : command.radii.map((radius) => ({ projection: command.projection, radius }));
+  const projected: Setting[] = command.projection === "top-k"
+    ? [{ projection: "top-k", radius: null, keep: command.keep }]
+    : command.radii === "auto"
+      ? [{ projection: command.projection, radius: "auto" }]
+      : command.radii.map((radius) => ({ projection: command.projection, radius }));
   return command.baseline ? [none, ...projected] : projected;
 }
 
-function describe({ projection, radius }: Setting): string {
-  return radius === null ? projection : `${projection} η=${radius}`;
+function describe({ projection, radius, keep }: Setting): string {
+  return keep !== undefined ? `${projection} k=${keep}` : radius === null ? projection : `${projection} η=${radius}`;
+}
+
+/** The radius as trainSAE takes it: "0.05x" is { relative: 0.05 }. */
+function libraryRadius(radius: Setting["radius"]): Radius | undefined {
+  return typeof radius === "string" && radius !== "auto" ? { relative: parseFloat(radius) } : (radius ?? undefined);
 }
 
 /** The setting of the model to keep, as the library chooses it among those cross-validated. */
 function modelSetting(settings: Setting[], results: CrossValidationResult[]): Setting & { choice: string } {
-  const tried = settings.map((s, i) => ({ ...s, accuracy: results[i].accuracy.mean }));
-  const { setting: { projection, radius }, choice } = chooseSetting(tried);
-  return { projection, radius, choice };
+  const tried = settings.map((s, index) => {
+    return { index, projection: s.projection, radius: libraryRadius(s.radius) ?? null, accuracy: results[index].accuracy.mean };
+  });
+  const { setting, choice } = chooseSetting(tried);
+  return { ...settings[setting.index], choice };
 }
 
-function toOptions(command: SaeCommand, table: LabelledTable, { projection, radius }: Setting, progress: Progress): SAEOptions {
+function toOptions(command: SaeCommand, table: LabelledTable, setting: Setting, progress: Progress): SAEOptions {
+  const { projection, radius, keep } = setting;
   return {
     hidden: command.hidden, lambda: command.lambda, lr: command.lr, batchSize: command.batchSize, epochs: command.epochs,
     rewind: command.rewind, preprocess: { log: command.log }, featureNames: table.featureNames,
-    projection, radius: radius ?? undefined,
+    projection, radius: libraryRadius(radius), keep,
     onProgress: (event) => progress.epoch(event),
   };
 }
@@ -159,7 +177,8 @@ function printTable(report: SaeReport): string {
   const runs = report.folds * report.seeds;
   const header = ["projection", "radius", "accuracy %", "AUC", "F1", "features removed %", "s/epoch", "top features (share of runs selecting it)"];
   const rows = report.runs.map((r) => [
-    r.projection, r.radius === null ? "-" : String(r.radius), percent(r.accuracy), fraction(r.auc), fraction(r.f1),
+    r.projection, r.keep !== undefined ? `keep ${r.keep}` : r.radius === null ? "-" : String(r.radius),
+    percent(r.accuracy), fraction(r.auc), fraction(r.f1),
     percent(r.featureSparsity), r.secondsPerEpoch.toFixed(4),
     r.selectedFeatures.slice(0, 5).map((f) => `${f.name} ${(100 * f.frequency).toFixed(0)}%`).join(", "),
   ]);

@@ -10,20 +10,20 @@ import { scope } from "../autograd/arena.ts";
 import { l1Norm, mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import { BILEVEL_ENTRIES, type BilevelEntry, kindNamed } from "../projections/registry.ts";
 import { bilevelNorm, projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import { projectAndMask, rewind } from "../nn/prune.ts";
 import { layerSparsity, type LayerSparsity } from "../nn/sparsity.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
-import { PROJECTIONS } from "../sae/options.ts";
 import { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./conv-autoencoder.ts";
 import { addUniformNoise, roundLatent, roundSymbols } from "./quantize.ts";
 import { latentRate, type LatentRate } from "./rate.ts";
 
 /** The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms). */
-export type CompressorProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12";
-const KINDS: readonly CompressorProjection[] = ["bilevel-l1inf", "bilevel-l11", "bilevel-l12"];
+export type CompressorProjection = BilevelEntry["name"];
+const BILEVEL_NAMES: readonly string[] = BILEVEL_ENTRIES.map((entry) => entry.name);
 
 /** The double descent's projection: kind, relative radius ρ, which layers, and for how many epochs. */
 export interface CompressorProjectionOptions {
@@ -190,7 +190,9 @@ function projectedPairs(net: ConvAutoencoder, layers: CompressorProjectionOption
 function checkProjection(projection: CompressorProjectionOptions, phase1: number): Required<Omit<CompressorProjectionOptions, "layers">> & Pick<CompressorProjectionOptions, "layers"> {
   const { rho, kind = "bilevel-l1inf", projectedEpochs = 0, rewind: restart = false, layers } = projection;
   if (typeof rho !== "number" || !(rho >= 0) || !Number.isFinite(rho)) throw new RangeError(`trainCompressor: projection.rho must be a finite number ≥ 0; got ${rho}`);
-  if (!KINDS.includes(kind)) throw new TypeError(`trainCompressor: projection.kind must be one of ${KINDS.join(", ")}; got ${String(kind)}`);
+  if (!BILEVEL_NAMES.includes(kind)) {
+    throw new TypeError(`trainCompressor: projection.kind must be one of ${BILEVEL_NAMES.join(", ")}; got ${String(kind)}`);
+  }
   if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1) throw new RangeError(`trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`);
   return { rho, kind, projectedEpochs, rewind: restart, layers };
 }
@@ -221,10 +223,10 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
   const constraintOf = ({ name, conv }: NamedConv, { kind, rho }: CompressorProjectionOptions & { kind: CompressorProjection }) => {
     let found = radii.find((r) => r.layer === name);
     if (!found) {
-      const norm = bilevelNorm(PROJECTIONS[kind], conv.weight);
+      const norm = bilevelNorm(kindNamed(kind), conv.weight);
       radii.push((found = { layer: name, norm, radius: rho * norm }));
     }
-    return projectionConstraint(PROJECTIONS[kind], { radius: found.radius });
+    return projectionConstraint(kindNamed(kind), { radius: found.radius });
   };
   const phase = (p: 1 | 2, epochs: number, projectedEpochs = 0) => {
     const optimizer = new Adam(net.parameters(), { lr: options.lr ?? 2e-3 });

@@ -1,5 +1,5 @@
 // CRC-32 (IEEE 802.3, the zlib/PNG polynomial), for the .dna header's checksum of the encoded data.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 
 const TABLE = new Uint32Array(256);
 for (let n = 0; n < 256; n++) {
@@ -15,7 +15,7 @@ export const crc32Byte = (c: number, byte: number): number => TABLE[(c ^ byte) &
 export const crc32End = (c: number): number => (c ^ 0xffffffff) >>> 0;
 
 export function crc32(bytes: Uint8Array): number {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`bytes must be a Uint8Array; got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`bytes must be a Uint8Array; got ${describeValue(bytes)}`);
   let c = CRC32_START;
   for (let i = 0; i < bytes.length; i++) c = crc32Byte(c, bytes[i]);
   return crc32End(c);

@@ -10,7 +10,7 @@
 // against the lines present and against maxBytes before anything is allocated for them: a .dna text is read in
 // memory proportional to its size, or to the data's when that is larger (a one-symbol file), at most maxBytes.
 import { codeLengths, CODE_KINDS, kraftSum, type CodeKind } from "./code-lengths.ts";
-import { checkOptions, describe } from "../args.ts";
+import { checkOptions, describeValue } from "../args.ts";
 import { checkChoice, checkNumber, checkSymbols } from "./checks.ts";
 import { CRC32_START, crc32Byte, crc32End } from "./crc32.ts";
 import { DnaFormatError, DnaSizeError } from "./errors.ts";
@@ -80,7 +80,7 @@ export interface DecodedDna {
 export function dataBytes(data: Uint8Array | Int32Array): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (!(data instanceof Int32Array)) {
-    throw new TypeError(`data must be a Uint8Array or an Int32Array; got ${describe(data)}`);
+    throw new TypeError(`data must be a Uint8Array or an Int32Array; got ${describeValue(data)}`);
   }
   const bytes = new Uint8Array(4 * data.length);
   const view = new DataView(bytes.buffer);
@@ -106,7 +106,7 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   const { code = "huffman", constrained = false, oligo = 200 } = checkOptions<EncodeDnaOptions>(options);
   checkChoice(code, "options.code", CODE_KINDS);
   if (typeof constrained !== "boolean") {
-    throw new TypeError(`options.constrained must be a boolean; got ${describe(constrained)}`);
+    throw new TypeError(`options.constrained must be a boolean; got ${describeValue(constrained)}`);
   }
   if (!Number.isSafeInteger(checkNumber(oligo, "options.oligo")) || oligo < 1) {
     throw new RangeError(`options.oligo must be an integer ≥ 1; got ${oligo}`);
@@ -120,7 +120,7 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
   else if (!Array.isArray(data)) {
     const expected = "a Uint8Array, an Int32Array or an array of 32-bit integers";
-    throw new TypeError(`data must be ${expected}; got ${describe(data)}`);
+    throw new TypeError(`data must be ${expected}; got ${describeValue(data)}`);
   } else {
     checkSymbols(data, "data");
     const bad = data.findIndex((x) => x !== (x | 0));
@@ -314,7 +314,7 @@ export const DEFAULT_MAX_BYTES = 2 ** 30;
  * time are proportional to the text, or to the data if larger, at most options.maxBytes.
  */
 export function decodeDna(text: string, options: DecodeDnaOptions = {}): DecodedDna {
-  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describe(text)}`);
+  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describeValue(text)}`);
   const { maxBytes = DEFAULT_MAX_BYTES } = checkOptions<DecodeDnaOptions>(options);
   if (!isCount(checkNumber(maxBytes, "options.maxBytes"))) {
     throw new RangeError(`options.maxBytes must be an integer ≥ 0; got ${maxBytes}`);

@@ -1,7 +1,7 @@
 // Digits 0–3 as the nucleotides A, C, G, T, and the two constraints synthesis and sequencing put on an oligo:
 // no homopolymer run longer than 3 (long runs cause insertion and deletion errors) and a GC content of 40–60%
 // (extremes synthesise and amplify poorly).
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import { checkDigits, checkNumber } from "./checks.ts";
 import { DnaFormatError } from "./errors.ts";
 
@@ -25,7 +25,7 @@ export function toNucleotides(digits: Uint8Array): string {
 
 /** The digits of an A/C/G/T string; any other character is a DnaFormatError naming its 1-based column. */
 export function fromNucleotides(text: string): Uint8Array {
-  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describe(text)}`);
+  if (typeof text !== "string") throw new TypeError(`text must be a string; got ${describeValue(text)}`);
   const digits = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

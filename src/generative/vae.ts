@@ -15,7 +15,7 @@ import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "../sae/dataset.ts";
 import { autoencoderLayout, ModelFields } from "../sae/model-json.ts";
-import { ACTIVATIONS, SupervisedAutoencoderNet, type Activation } from "../sae/network.ts";
+import { ACTIVATIONS, MirroredAutoencoder, type Activation } from "../nn/autoencoder.ts";
 import { fillStandardNormal } from "./normal.ts";
 
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -100,7 +100,7 @@ function positiveInteger(name: string, value: number): number {
 export class VAEModel {
   /** @internal */
   constructor(
-    /** @internal */ readonly net: SupervisedAutoencoderNet,
+    /** @internal */ readonly net: MirroredAutoencoder,
     readonly architecture: Readonly<Architecture>,
     readonly history: VAEEpoch[],
   ) {}
@@ -190,8 +190,8 @@ function lossValues(model: VAEModel, x: Tensor, lambda: number): VAELosses {
   return values;
 }
 
-function network(a: Architecture, seed: number): SupervisedAutoencoderNet {
-  return new SupervisedAutoencoderNet(a.features, a.hidden, a.latent, a.activation, new Generator(seed));
+function network(a: Architecture, seed: number): MirroredAutoencoder {
+  return new MirroredAutoencoder(a.features, a.hidden, a.latent, a.activation, new Generator(seed));
 }
 
 /** Trains a Huber-energy VAE on the rows of X (rows, or row-major values with options.features columns). */

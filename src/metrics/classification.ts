@@ -1,7 +1,7 @@
 // Classification metrics on integer class indices 0..classes−1, with scikit-learn's conventions, so that the
 // cross-validated scores of a supervised autoencoder can be compared number for number with Python pipelines.
 // The number of classes is always explicit: a fold may lack a class, and the metrics must still say so.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 
 /** Class indices 0..classes−1, one per sample. */
 export type Labels = Int32Array | number[];
@@ -23,18 +23,18 @@ export interface ClassificationReport {
 }
 
 function checkClasses(classes: unknown, least: number): number {
-  if (typeof classes !== "number") throw new TypeError(`classes must be a number; got ${describe(classes)}`);
+  if (typeof classes !== "number") throw new TypeError(`classes must be a number; got ${describeValue(classes)}`);
   if (!Number.isInteger(classes) || classes < least) throw new RangeError(`classes must be an integer ≥ ${least}; got ${classes}`);
   return classes;
 }
 
 function checkLabels(labels: unknown, name: string, classes: number): Labels {
   if (!(labels instanceof Int32Array) && !Array.isArray(labels)) {
-    throw new TypeError(`${name} must be an Int32Array or an array of class indices; got ${describe(labels)}`);
+    throw new TypeError(`${name} must be an Int32Array or an array of class indices; got ${describeValue(labels)}`);
   }
   for (let i = 0; i < labels.length; i++) {
     const label: unknown = labels[i];
-    if (typeof label !== "number") throw new TypeError(`${name}[${i}] must be a number; got ${describe(label)}`);
+    if (typeof label !== "number") throw new TypeError(`${name}[${i}] must be a number; got ${describeValue(label)}`);
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
       throw new RangeError(`${name}[${i}] must be a class index in 0..${classes - 1}; got ${label}`);
     }
@@ -97,14 +97,14 @@ export function classificationReport(yTrue: Labels, yPred: Labels, classes: numb
 
 function checkProbabilities(probabilities: unknown, n: number, classes: number): Probabilities {
   if (!(probabilities instanceof Float64Array) && !(probabilities instanceof Float32Array) && !Array.isArray(probabilities)) {
-    throw new TypeError(`probabilities must be a Float64Array, Float32Array or array of numbers; got ${describe(probabilities)}`);
+    throw new TypeError(`probabilities must be a Float64Array, Float32Array or array of numbers; got ${describeValue(probabilities)}`);
   }
   if (probabilities.length !== n * classes) {
     throw new RangeError(`probabilities must hold n × classes = ${n} × ${classes} = ${n * classes} values (row-major); got ${probabilities.length}`);
   }
   for (let i = 0; i < probabilities.length; i++) {
     const value: unknown = probabilities[i];
-    if (typeof value !== "number") throw new TypeError(`probabilities[${i}] must be a number; got ${describe(value)}`);
+    if (typeof value !== "number") throw new TypeError(`probabilities[${i}] must be a number; got ${describeValue(value)}`);
     if (!Number.isFinite(value)) throw new RangeError(`probabilities[${i}] must be finite; got ${value}`);
   }
   return probabilities;

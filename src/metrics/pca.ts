@@ -1,7 +1,7 @@
 // Projection of a latent space on its first two principal components, for 2-D plots. The d × d scatter matrix
 // is diagonalised by cyclic Jacobi rotations: latent spaces are small, and Jacobi gives eigenvectors accurate to
 // rounding without the convergence worries of power iteration when two variances are close.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 
 /** Row-major n × d coordinates. */
 export type Points = Float64Array | Float32Array | number[];
@@ -16,15 +16,15 @@ export interface Pca2 {
 
 /** @internal Validates row-major n × d points and returns n. */
 export function checkPoints(points: unknown, d: unknown): number {
-  if (typeof d !== "number") throw new TypeError(`d must be a number; got ${describe(d)}`);
+  if (typeof d !== "number") throw new TypeError(`d must be a number; got ${describeValue(d)}`);
   if (!Number.isInteger(d) || d < 1) throw new RangeError(`d must be an integer ≥ 1; got ${d}`);
   if (!(points instanceof Float64Array) && !(points instanceof Float32Array) && !Array.isArray(points)) {
-    throw new TypeError(`points must be a Float64Array, Float32Array or array of numbers; got ${describe(points)}`);
+    throw new TypeError(`points must be a Float64Array, Float32Array or array of numbers; got ${describeValue(points)}`);
   }
   if (points.length % d !== 0) throw new RangeError(`points must hold n × d values (row-major) for d = ${d}; got ${points.length}`);
   for (let i = 0; i < points.length; i++) {
     const value: unknown = points[i];
-    if (typeof value !== "number") throw new TypeError(`points[${i}] must be a number; got ${describe(value)}`);
+    if (typeof value !== "number") throw new TypeError(`points[${i}] must be a number; got ${describeValue(value)}`);
     if (!Number.isFinite(value)) throw new RangeError(`points[${i}] must be finite; got ${value}`);
   }
   return points.length / d;

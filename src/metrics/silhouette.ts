@@ -1,20 +1,20 @@
 // Mean silhouette of labelled points under the Euclidean distance, as scikit-learn's silhouette_score: how well
 // the classes separate in a latent space, without a classifier.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import type { Labels } from "./classification.ts";
 import { checkPoints, type Points } from "./pca.ts";
 
 /** Cluster index (0..clusters−1) of each sample and the number of clusters, for labels that may be any integers. */
 function compactLabels(labels: unknown, n: number): [Int32Array, number] {
   if (!(labels instanceof Int32Array) && !Array.isArray(labels)) {
-    throw new TypeError(`labels must be an Int32Array or an array of integers; got ${describe(labels)}`);
+    throw new TypeError(`labels must be an Int32Array or an array of integers; got ${describeValue(labels)}`);
   }
   if (labels.length !== n) throw new RangeError(`labels must have one label per point (${n}); got ${labels.length}`);
   const ids = new Map<number, number>();
   const cluster = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const label: unknown = labels[i];
-    if (typeof label !== "number") throw new TypeError(`labels[${i}] must be a number; got ${describe(label)}`);
+    if (typeof label !== "number") throw new TypeError(`labels[${i}] must be a number; got ${describeValue(label)}`);
     if (!Number.isSafeInteger(label)) throw new RangeError(`labels[${i}] must be an integer; got ${label}`);
     if (!ids.has(label)) ids.set(label, ids.size);
     cluster[i] = ids.get(label)!;

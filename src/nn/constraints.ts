@@ -3,20 +3,19 @@
 // call — or at the end of each epoch. Groups are the input features (the columns of an out × in weight) unless
 // `axis: 'rows'` says otherwise; for a convolution's weight [O, I, kh, kw] (PyTorch's layout) they are likewise the
 // input channels, the grouped view [O, I, kh·kw], or with 'rows' the output filters, [1, O, I·kh·kw].
-import { bilevelGrouped, bilevelL11, bilevelL12, bilevelL1Inf, groupedNorm } from "../kernels/bilevel.ts";
-import { projectL1Inf } from "../kernels/exact.ts";
-import { projectL1Ball } from "../kernels/vector.ts";
+import { groupedNorm } from "../projections/bilevel.ts";
+import {
+  GROUPED_PROJECTIONS, MATRIX_PROJECTIONS, PROJECTION_KINDS, projectionOf, type ProjectionKind,
+} from "../projections/registry.ts";
+import { projectL1Ball } from "../projections/vector.ts";
 import { formatShape } from "../autograd/tensor.ts";
-import type { Axis, GroupedShape, GroupNormKind } from "../types.ts";
+import type { Axis, GroupedShape } from "../types.ts";
 import type { Parameter } from "./parameter.ts";
 
-export type ProjectionKind = "bilevelL1Inf" | "bilevelL11" | "bilevelL12" | "l1Inf" | "l1";
-
-const MATRIX_PROJECTIONS = { bilevelL1Inf, bilevelL11, bilevelL12, l1Inf: projectL1Inf };
-const GROUP_NORMS: Partial<Record<ProjectionKind, GroupNormKind>> = { bilevelL1Inf: "inf", bilevelL11: "1", bilevelL12: "2" };
+export type { ProjectionKind };
 
 /** The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters (rows). */
-function groupedView(shape: readonly number[], axis: Axis): GroupedShape {
+function outInGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
   const [o, i] = shape, window = shape.slice(2).reduce((a, b) => a * b, 1);
   return axis === "columns" ? [o, i, window] : [1, o, i * window];
 }
@@ -44,14 +43,21 @@ export interface Constraint {
 
 /** ‖W‖ of a parameter (2-D or a convolution's weight) in the grouping a bilevel `kind` constraint with `axis` projects it. */
 export function bilevelNorm(kind: ProjectionKind, parameter: Parameter, axis: Axis = "columns"): number {
-  const norm = GROUP_NORMS[kind];
-  if (!norm || parameter.shape.length < 2) throw new RangeError(`bilevelNorm: needs a bilevel kind and a parameter [out, in, ...window]; got ${kind} and shape ${formatShape(parameter.shape)}`);
-  return groupedNorm(norm, parameter.data, groupedView(parameter.shape, axis));
+  const entry = projectionOf(kind);
+  if (!entry?.grouped || parameter.shape.length < 2) {
+    const got = `${kind} and shape ${formatShape(parameter.shape)}`;
+    throw new RangeError(`bilevelNorm: needs a bilevel kind and a parameter [out, in, ...window]; got ${got}`);
+  }
+  return groupedNorm(entry.groupNorm, parameter.data, outInGroupedShape(parameter.shape, axis));
 }
 
 /** A constraint that keeps a parameter inside the `kind` ball of radius options.radius. */
 export function projectionConstraint(kind: ProjectionKind, options: ConstraintOptions): Constraint {
-  if (!(kind in MATRIX_PROJECTIONS) && kind !== "l1") throw new TypeError(`projectionConstraint: kind must be one of ${[...Object.keys(MATRIX_PROJECTIONS), "l1"].join(", ")}; got ${String(kind)}`);
+  const entry = projectionOf(kind);
+  if (!entry) {
+    throw new TypeError(`projectionConstraint: kind must be one of ${PROJECTION_KINDS.join(", ")}; got ${String(kind)}`);
+  }
+  const { matrix, grouped } = entry;
   const { radius, axis = "columns", every = "step" } = options ?? ({} as ConstraintOptions);
   if (typeof radius !== "number" || !(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`projectionConstraint: radius must be a finite number ≥ 0; got ${radius}`);
   if (axis !== "columns" && axis !== "rows") throw new TypeError(`projectionConstraint: axis must be 'columns' or 'rows'; got ${String(axis)}`);
@@ -62,15 +68,20 @@ export function projectionConstraint(kind: ProjectionKind, options: ConstraintOp
     axis,
     every,
     check(p) {
-      if (kind === "l1" || p.shape.length === 2 || (GROUP_NORMS[kind] && p.shape.length > 2)) return;
-      throw new RangeError(`${kind} constraint needs a 2-D parameter (out × in)${GROUP_NORMS[kind] ? " or a convolution's weight [out, in, ...window]" : ""}; got shape ${formatShape(p.shape)}`);
+      if (matrix === null || p.shape.length === 2 || (grouped && p.shape.length > 2)) return;
+      const conv = grouped ? " or a convolution's weight [out, in, ...window]" : "";
+      const got = formatShape(p.shape);
+      throw new RangeError(`${kind} constraint needs a 2-D parameter (out × in)${conv}; got shape ${got}`);
     },
     apply(p) {
       constraint.check(p);
       const data = p.data;
-      if (kind === "l1") projectL1Ball(data, radius, { out: data });
-      else if (p.shape.length === 2) MATRIX_PROJECTIONS[kind](data, p.shape[0], p.shape[1], radius, { out: data, axis });
-      else bilevelGrouped(GROUP_NORMS[kind] as GroupNormKind, data, groupedView(p.shape, axis), radius, { out: data });
+      if (matrix === null) projectL1Ball(data, radius, { out: data });
+      else if (p.shape.length === 2) {
+        MATRIX_PROJECTIONS[matrix](data, p.shape[0], p.shape[1], radius, { out: data, axis });
+      }
+      // check() let only bilevel projections through with more than two dimensions.
+      else if (grouped) GROUPED_PROJECTIONS[grouped](data, outInGroupedShape(p.shape, axis), radius, { out: data });
     },
     getConfig: () => ({ kind, radius, axis, every }),
   };

@@ -2,7 +2,7 @@
 // train/eval flag, and state dicts as plain JSON-able objects with PyTorch's dotted keys.
 import type { Tensor } from "../autograd/tensor.ts";
 import { formatShape } from "../autograd/tensor.ts";
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import { Parameter } from "./parameter.ts";
 
 /** A parameter's values, or a mask (key `<name>_mask`, PyTorch's pruning buffer), as plain numbers. */
@@ -102,7 +102,7 @@ function checkEntry(name: string, entry: StateEntry, p: Parameter): void {
   const f32 = p.data instanceof Float32Array;
   entry.data.forEach((v, i) => {
     if (typeof v !== "number" || !Number.isFinite(f32 ? Math.fround(v) : v)) {
-      const [value, range] = [typeof v === "number" ? v : describe(v), f32 ? " in float32" : ""];
+      const [value, range] = [typeof v === "number" ? v : describeValue(v), f32 ? " in float32" : ""];
       throw new RangeError(`loadStateDict: ${name}.data[${i}] is ${value}; values must be finite numbers${range}`);
     }
   });

@@ -1,10 +1,10 @@
 // createPool: the package's projections and norms as Promises, the matrix ones split over workers that share one
 // WebAssembly memory. Where threads cannot run, the same object computes on the calling thread.
-import { checkOptions, describe } from "../args.ts";
-import { bilevel, groupedStage, groupNorm, matrixStage, type Stage } from "../kernels/bilevel.ts";
-import { checkKind } from "../args.ts";
-import { projectL1InfWith } from "../kernels/exact.ts";
-import { projectVector } from "../kernels/vector.ts";
+import { checkKind, checkOptions, describeValue } from "../args.ts";
+import { bilevel, groupedLayout, groupNorm, matrixLayout, type Layout } from "../projections/bilevel.ts";
+import { projectL1InfWith } from "../projections/exact.ts";
+import { BILEVEL_ENTRIES, type BilevelEntry, VECTOR_BALLS } from "../projections/registry.ts";
+import { projectVector } from "../projections/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
 import type { WasmArray } from "../runtime/wasm-array.ts";
@@ -36,31 +36,42 @@ export interface PoolOptions {
   threads?: number;
 }
 
+/** A vector ball's method: the package's function of that name, as a Promise. */
+type PooledVectorProjection = <X extends Input>(
+  x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+/** A bilevel matrix projection's method (split over the workers for large matrices). */
+type PooledMatrixProjection = <X extends Input>(
+  x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+/** A bilevel grouped projection's method: x seen as [outer, groups, inner], split over outer blocks (or groups). */
+type PooledGroupedProjection = <X extends Input>(
+  x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+) => Promise<ResultOf<X>>;
+type PooledMatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => Promise<number>;
+
+/**
+ * The methods made from the registry (src/projections/registry.ts): one per vector ball, and per bilevel projection
+ * its matrix, grouped and norm functions, each named and called as the package's function of that name.
+ */
+export type PoolProjections = { readonly [M in keyof typeof VECTOR_BALLS]: PooledVectorProjection } & {
+  readonly [M in BilevelEntry["matrix"]]: PooledMatrixProjection;
+} & { readonly [M in BilevelEntry["grouped"]]: PooledGroupedProjection } & {
+  readonly [M in BilevelEntry["norm"]]: PooledMatrixNorm;
+};
+
 /**
  * The projections and norms of the package, each returning a Promise; bilevel and exact ℓ1,∞ projections and norms
  * of large matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
  * until the call settles (they are read and written in place when they live in the pool's memory).
  */
-export interface Pool {
+export interface Pool extends PoolProjections {
   /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
   readonly threads: number;
-  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   /** projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers; bit-identical. */
   projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
-  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
-  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number>;
   /** bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when outer = 1). */
   bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
-  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number>;
   /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
@@ -89,7 +100,7 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
     return singleThreadPool(`the workers could not start (${error instanceof Error ? error.message : String(error)})`);
   }
   team.keepAlive(false);
-  return new ThreadPool(size, team.heap, team);
+  return ThreadPool.create(size, team.heap, team);
 }
 
 // The element count of a shape, or 0 (the calling thread, whose checks name the bad argument) when any dimension
@@ -100,7 +111,7 @@ function elementsOf(shape: unknown): number {
 }
 
 function checkThreads(threads: unknown): number {
-  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describe(threads)}`);
+  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describeValue(threads)}`);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`options.threads must be an integer from 1 to 256; got ${threads}`);
   return threads;
 }
@@ -111,10 +122,10 @@ async function singleThreadPool(reason: string): Promise<Pool> {
     console.warn(`sparseproj: createPool runs on the calling thread: ${reason}`);
   }
   await init();
-  return new ThreadPool(1, defaultHeap());
+  return ThreadPool.create(1, defaultHeap());
 }
 
-class ThreadPool implements Pool {
+class ThreadPool {
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #closing: Promise<void> | undefined;
@@ -128,32 +139,28 @@ class ThreadPool implements Pool {
     readonly team?: Team,
   ) {}
 
-  projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "l1Ball", x, radius, options)) as Promise<ResultOf<X>>;
+  /** The pool object: this one with its registry-made methods (PoolProjections) added. */
+  static create(threads: number, heap: Heap, team?: Team): Pool {
+    const pool = new ThreadPool(threads, heap, team);
+    return Object.assign(pool, pool.#projections());
   }
 
-  projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "simplex", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "l2Ball", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => projectVector(this.heap, "lInfBall", x, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("inf", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("1", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#bilevel("2", x, rows, cols, radius, options) as Promise<ResultOf<X>>;
+  /** One method per vector ball, and per bilevel projection its matrix, grouped and norm methods. */
+  #projections(): PoolProjections {
+    const methods: Record<string, unknown> = {};
+    for (const [method, ball] of Object.entries(VECTOR_BALLS)) {
+      methods[method] = (x: Input, radius: unknown, options: unknown) =>
+        this.#enqueue(() => projectVector(this.heap, ball, x, radius, options));
+    }
+    for (const { groupNorm: kind, matrix, grouped, norm } of BILEVEL_ENTRIES) {
+      methods[matrix] = (x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown) =>
+        this.#bilevel(kind, x, rows, cols, radius, options);
+      methods[grouped] = (x: Input, shape: unknown, radius: unknown, options: unknown) =>
+        this.#enqueue(() => this.#bilevelGrouped(kind, x, shape, radius, options));
+      methods[norm] = (x: Input, rows: unknown, cols: unknown, options: unknown) =>
+        this.#norm(kind, x, rows, cols, options);
+    }
+    return methods as PoolProjections;
   }
 
   projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
@@ -163,36 +170,12 @@ class ThreadPool implements Pool {
     }) as Promise<ResultOf<X>>;
   }
 
-  normL1Inf(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("inf", x, rows, cols, options);
-  }
-
-  normL11(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("1", x, rows, cols, options);
-  }
-
-  normL12(x: Input, rows: number, cols: number, options?: NormOptions): Promise<number> {
-    return this.#norm("2", x, rows, cols, options);
-  }
-
   bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
     return this.#enqueue(() => this.#bilevelGrouped(checkKind(kind), x, shape, radius, options)) as Promise<ResultOf<X>>;
   }
 
-  bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("inf", x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("1", x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
-  bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped("2", x, shape, radius, options)) as Promise<ResultOf<X>>;
-  }
-
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number> {
-    return this.#enqueue(() => this.#groupNorm(checkKind(kind), groupedStage(x, shape), elementsOf(shape)));
+    return this.#enqueue(() => this.#groupNorm(checkKind(kind), groupedLayout(x, shape), elementsOf(shape)));
   }
 
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
@@ -228,25 +211,25 @@ class ThreadPool implements Pool {
   }
 
   #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
-    return this.#enqueue(() => this.#project(kind, matrixStage(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
+    return this.#enqueue(() => this.#project(kind, matrixLayout(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
   }
 
   #bilevelGrouped(kind: GroupNormKind, x: Input, shape: unknown, radius: unknown, options: unknown): FloatArray | Promise<FloatArray> {
-    return this.#project(kind, groupedStage(x, shape), radius, options, elementsOf(shape));
+    return this.#project(kind, groupedLayout(x, shape), radius, options, elementsOf(shape));
   }
 
   #norm(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, options: unknown): Promise<number> {
-    return this.#enqueue(() => this.#groupNorm(kind, matrixStage(x, rows, cols, options), elementsOf([rows, cols])));
+    return this.#enqueue(() => this.#groupNorm(kind, matrixLayout(x, rows, cols, options), elementsOf([rows, cols])));
   }
 
-  #project(kind: GroupNormKind, stage: Stage, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
+  #project(kind: GroupNormKind, layout: Layout, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
     const team = this.#teamFor(elements);
-    return team ? bilevelOnTeam(team, kind, stage, radius, options) : bilevel(this.heap, kind, stage, radius, options);
+    return team ? bilevelOnTeam(team, kind, layout, radius, options) : bilevel(this.heap, kind, layout, radius, options);
   }
 
-  #groupNorm(kind: GroupNormKind, stage: Stage, elements: number): number | Promise<number> {
+  #groupNorm(kind: GroupNormKind, layout: Layout, elements: number): number | Promise<number> {
     const team = this.#teamFor(elements);
-    return team ? groupNormOnTeam(team, kind, stage) : groupNorm(this.heap, kind, stage);
+    return team ? groupNormOnTeam(team, kind, layout) : groupNorm(this.heap, kind, layout);
   }
 
   #teamFor(elements: number): Team | undefined {

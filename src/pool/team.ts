@@ -76,7 +76,7 @@ export class Team {
   }
 
   /** Runs a kernel on worker i: its i32 result, or a rejection naming the worker and the cause. */
-  run(i: number, kernel: KernelName, args: number[]): Promise<number> {
+  runKernel(i: number, kernel: KernelName, args: number[]): Promise<number> {
     const { slot } = this.#members[i];
     if (this.#tasks[i]) throw new Error(`sparseproj pool: worker ${i} is busy (internal error)`);
     const sabotage = this.#sabotage.get(i);

@@ -52,7 +52,7 @@ function serve({ module, memory, slot, seq, notifyByMessage }: WorkerInit): void
     const kernel = control[KERNEL];
     if (kernel === STOP) return;
     try {
-      control[RESULT] = run(heap, kernel, Array.from(args.subarray(0, control[ARGC])));
+      control[RESULT] = runKernel(heap, kernel, Array.from(args.subarray(0, control[ARGC])));
       control[FAILED] = 0;
     } catch (error) {
       // A trap or an abort: report it; the instance has no state a trap could leave inconsistent.
@@ -67,7 +67,7 @@ function serve({ module, memory, slot, seq, notifyByMessage }: WorkerInit): void
   }
 }
 
-function run(heap: Heap, kernel: number, args: number[]): number {
+function runKernel(heap: Heap, kernel: number, args: number[]): number {
   if (kernel === THROW) throw new Error("test hook: this worker was told to throw");
   const name = KERNELS[kernel];
   if (name === undefined) throw new RangeError(`no kernel number ${kernel}`);

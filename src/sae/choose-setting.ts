@@ -5,7 +5,7 @@ import type { SAEOptions, SAEProjection } from "./options.ts";
 /** A setting that was cross-validated, and its mean accuracy over the folds × seeds. */
 export interface TriedSetting {
   projection: SAEProjection;
-  /** null for the run without projection. */
+  /** null for a setting without a radius (no projection, top-k). */
   radius: NonNullable<SAEOptions["radius"]> | null;
   accuracy: number;
 }
@@ -23,7 +23,9 @@ export function chooseSetting<S extends TriedSetting>(tried: readonly S[]): { se
     const nested = setting.radius === "auto";
     return { setting, choice: nested ? "radius chosen inside the training samples (nested)" : "the only setting" };
   }
-  const smaller = (a: S, b: S) => (b.radius as number) < (a.radius as number);
+  // Raw radii compare with raw ones and relative with relative; anything else is no reason to prefer.
+  const size = (r: S["radius"]) => (typeof r === "number" ? r : typeof r === "object" && r !== null ? r.relative : NaN);
+  const smaller = (a: S, b: S) => typeof a.radius === typeof b.radius && size(b.radius) < size(a.radius);
   const better = (a: S, b: S) => b.accuracy > a.accuracy || (b.accuracy === a.accuracy && smaller(a, b));
   const setting = candidates.reduce((a, b) => (better(a, b) ? b : a));
   const choice = "best mean cross-validated accuracy of the radii tried (so that accuracy is optimistic for it)";

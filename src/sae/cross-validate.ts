@@ -2,9 +2,9 @@
 // radius search and any epoch selection see the training fold only; the test fold is scored once, at the end.
 import { availableCores } from "../pool/spawn.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
-import { evaluateFold, type FoldResult } from "./fold.ts";
-import { runFoldsInWorkers } from "./fold-workers.ts";
-import { foldsProblem, stratifiedFolds } from "./folds.ts";
+import { evaluateFold, type FoldResult } from "./cv/fold.ts";
+import { runFoldsInWorkers } from "./cv/fold-workers.ts";
+import { foldsProblem, stratifiedFolds } from "./cv/folds.ts";
 import { SAE_DEFAULTS, type SAEOptions } from "./options.ts";
 
 export type { FoldResult };

@@ -1,6 +1,6 @@
 // The samples and labels a user hands in, checked once and put in one shape: a row-major Float64Array of
 // n × d values and class indices 0..k−1 into the sorted distinct labels.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import { indexClasses, MISSING_LABEL } from "../io/table.ts";
 
 export type Labels = ArrayLike<number> | ArrayLike<string>;
@@ -50,7 +50,7 @@ export function toMatrix(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, sh
 }
 
 function numberAt(value: unknown, i: number, j: number, what: string): number {
-  if (typeof value !== "number") throw new TypeError(`${what}: X[${i}][${j}] must be a number; got ${describe(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${what}: X[${i}][${j}] must be a number; got ${describeValue(value)}`);
   return value;
 }
 
@@ -63,9 +63,9 @@ export function toDataset(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y
   const { x, n, d } = toMatrix(X, { rows: y.length }, what);
   const values = Array.from(y as ArrayLike<number | string>);
   values.forEach((v, i) => {
-    if (typeof v !== "number" && typeof v !== "string") throw new TypeError(`${what}: y[${i}] must be a number or a string; got ${describe(v)}`);
+    if (typeof v !== "number" && typeof v !== "string") throw new TypeError(`${what}: y[${i}] must be a number or a string; got ${describeValue(v)}`);
     if (typeof v === "number" ? !Number.isFinite(v) : MISSING_LABEL.test(v.trim())) {
-      throw new RangeError(`${what}: y[${i}] is ${describe(v)}, a missing label; drop the sample or give it its class`);
+      throw new RangeError(`${what}: y[${i}] is ${describeValue(v)}, a missing label; drop the sample or give it its class`);
     }
   });
   const { keys, y: indices } = indexClasses(values, (a, b) => a.localeCompare(b));

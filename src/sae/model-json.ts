@@ -3,7 +3,7 @@
 // actually carries, value by value: a few bytes cannot make the loader allocate gigabytes, and memory follows the
 // file's real contents. Errors are a TypeError (wrong type) or a RangeError (wrong value) whose message names the
 // field, e.g. `loadSAE: model.options.hidden[0] must be a positive integer; got -1`.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import type { StateDict, StateEntry } from "../nn/module.ts";
 import { resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import type { Preprocessing } from "./preprocess.ts";
@@ -19,7 +19,7 @@ export interface Dim {
 export type Layout = Array<[name: string, shape: Dim[]]>;
 
 /**
- * The parameters of SupervisedAutoencoderNet(features, hidden, out): the encoder features → hidden… → out, then
+ * The parameters of MirroredAutoencoder(features, hidden, out): the encoder features → hidden… → out, then
  * the mirrored decoder. Its Linear layers sit at the even indices of each Sequential, an activation between two.
  */
 export function autoencoderLayout(features: Dim, hidden: Dim[], out: Dim): Layout {
@@ -55,7 +55,7 @@ export class ModelFields {
   constructor(readonly who: string) {}
 
   typeError(path: string, expected: string, value: unknown): TypeError {
-    const problem = value === undefined ? "is missing" : `must be ${expected}; got ${describe(value)}`;
+    const problem = value === undefined ? "is missing" : `must be ${expected}; got ${describeValue(value)}`;
     return new TypeError(`${this.who}: ${path} ${problem}`);
   }
 
@@ -70,7 +70,7 @@ export class ModelFields {
     if (model.format !== format) throw this.typeError("model.format", `'${format}'`, model.format);
     if (model.version !== 1) {
       if (model.version === undefined) throw this.typeError("model.version", "1", undefined);
-      throw this.rangeError("model.version", `must be 1; got ${describe(model.version)}`);
+      throw this.rangeError("model.version", `must be 1; got ${describeValue(model.version)}`);
     }
     return model;
   }

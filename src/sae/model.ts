@@ -7,7 +7,7 @@ import type { StateDict } from "../nn/module.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "./dataset.ts";
 import { readSAEJson } from "./model-json.ts";
-import { SupervisedAutoencoderNet } from "./network.ts";
+import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
@@ -37,7 +37,7 @@ export interface SAEJson extends SAEInfo {
 
 export class SAEModel {
   constructor(
-    /** @internal */ readonly net: SupervisedAutoencoderNet,
+    /** @internal */ readonly net: MirroredAutoencoder,
     /** The first layer's weight (hidden × features) after phase 1, before the projection; null for a loaded model. */
     readonly firstLayerBeforeProjection: Float32Array | null,
     readonly info: SAEInfo,
@@ -167,7 +167,7 @@ export function loadSAE(json: SAEJson | string): SAEModel {
   const parts = readSAEJson(typeof json === "string" ? JSON.parse(json) : json);
   const { options, classes, featureNames, preprocessing, history, state } = parts;
   const { hidden, activation } = options;
-  const net = new SupervisedAutoencoderNet(featureNames.length, hidden, classes.length, activation, new Generator(0));
+  const net = new MirroredAutoencoder(featureNames.length, hidden, classes.length, activation, new Generator(0));
   try {
     net.loadStateDict(state);
   } catch (error) {

@@ -1,17 +1,19 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
-import type { ProjectionKind } from "../nn/constraints.ts";
-import type { Activation } from "./network.ts";
+import { PROJECTION_NAMES, type ProjectionName } from "../projections/registry.ts";
+import type { Activation } from "../nn/autoencoder.ts";
 import { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./preprocess.ts";
 
-export type SAEProjection = "bilevel-l1inf" | "bilevel-l11" | "bilevel-l12" | "l1inf" | "l1" | "none";
+/**
+ * What makes the mask after phase 1: a projection of the registry (src/projections/registry.ts) by its name;
+ * 'top-k', the magnitude-pruning baseline (the `keep` features of largest first-layer column ℓ2 norm); or none.
+ */
+export type SAEProjection = ProjectionName | "top-k" | "none";
 
-export const PROJECTIONS: Record<Exclude<SAEProjection, "none">, ProjectionKind> = {
-  "bilevel-l1inf": "bilevelL1Inf",
-  "bilevel-l11": "bilevelL11",
-  "bilevel-l12": "bilevelL12",
-  l1inf: "l1Inf",
-  l1: "l1",
-};
+/** Every SAEProjection, in the order lists show them. */
+export const SAE_PROJECTIONS: readonly SAEProjection[] = [...PROJECTION_NAMES, "top-k", "none"];
+
+/** A radius η as given: raw, chosen ('auto'), or a fraction of the trained layer's norm. */
+export type Radius = number | "auto" | { relative: number };
 
 export interface ProgressEvent {
   /** 1: training; 2: training with the projection's mask held. */
@@ -37,6 +39,8 @@ export const SAE_DEFAULTS = Object.freeze({
   epochs: 30,
   seed: 0,
   classWeights: null,
+  projection: "bilevel-l1inf",
+  radius: 1,
   rewind: false,
   projectLayers: Object.freeze(["encoder"]),
   validationFraction: 0,
@@ -65,9 +69,14 @@ export interface SAEOptions {
   classWeights?: number[] | "balanced" | null;
   /** The projection that makes the mask after phase 1; default 'bilevel-l1inf'. */
   projection?: SAEProjection;
-  /** The radius η, raw as in the papers (default 1), or 'auto': chosen on a validation carve of the training rows. */
-  radius?: number | "auto";
-  /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind). */
+  /**
+   * The radius η, raw as in the papers (default 1); 'auto': chosen on a validation carve of the training rows;
+   * { relative: f }: f × the phase-1 first layer's norm in the projection's own norm (history.radius holds η).
+   */
+  radius?: Radius;
+  /** With projection 'top-k': the number of input features kept (at most the features). */
+  keep?: number;
+  /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind); default false. */
   rewind?: boolean;
   /** Layers projected: 'encoder' (the first layer, groups = input features) and/or 'decoder' (the last layer, groups = output features). */
   projectLayers?: Array<"encoder" | "decoder">;
@@ -90,7 +99,9 @@ export interface ResolvedOptions {
   seed: number;
   classWeights: number[] | "balanced" | null;
   projection: SAEProjection;
-  radius: number | "auto";
+  radius: Radius;
+  /** Present with projection 'top-k' only, so that other models' saved options are unchanged. */
+  keep?: number;
   rewind: boolean;
   projectLayers: Array<"encoder" | "decoder">;
   validationFraction: number;
@@ -117,10 +128,19 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   if (!["silu", "relu", "tanh"].includes(activation)) throw new TypeError(`trainSAE: options.activation must be 'silu', 'relu' or 'tanh'; got ${String(activation)}`);
   const epochs = options.epochs ?? SAE_DEFAULTS.epochs;
   const [e1, e2] = Array.isArray(epochs) ? epochs : [epochs, epochs];
-  const projection = options.projection ?? "bilevel-l1inf";
-  if (projection !== "none" && !(projection in PROJECTIONS)) throw new TypeError(`trainSAE: options.projection must be one of ${[...Object.keys(PROJECTIONS), "none"].join(", ")}; got ${String(projection)}`);
-  const radius = options.radius ?? 1;
-  if (radius !== "auto") positiveNumber("radius", radius, true);
+  const projection = options.projection ?? SAE_DEFAULTS.projection;
+  if (!SAE_PROJECTIONS.includes(projection)) {
+    const names = SAE_PROJECTIONS.join(", ");
+    throw new TypeError(`trainSAE: options.projection must be one of ${names}; got ${String(projection)}`);
+  }
+  const radius = options.radius ?? SAE_DEFAULTS.radius;
+  if (typeof radius === "object" && radius !== null) positiveNumber("radius.relative", radius.relative, true);
+  else if (radius !== "auto") positiveNumber("radius", radius, true);
+  if (projection === "top-k" ? options.keep === undefined : options.keep !== undefined) {
+    const got = `projection ${projection}`;
+    throw new TypeError(`trainSAE: options.keep goes with projection 'top-k' (and only with it); got ${got}`);
+  }
+  const keep = projection === "top-k" ? { keep: positiveInteger("keep", options.keep) } : {};
   const projectLayers = options.projectLayers ?? [...SAE_DEFAULTS.projectLayers];
   if (!Array.isArray(projectLayers) || !projectLayers.every((l) => l === "encoder" || l === "decoder")) throw new TypeError("trainSAE: options.projectLayers lists 'encoder' and/or 'decoder'");
   const validationFraction = options.validationFraction ?? SAE_DEFAULTS.validationFraction;
@@ -140,6 +160,7 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
     classWeights,
     projection,
     radius,
+    ...keep,
     rewind: options.rewind ?? SAE_DEFAULTS.rewind,
     projectLayers,
     validationFraction,

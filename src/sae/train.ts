@@ -5,18 +5,19 @@
 import { scope } from "../autograd/arena.ts";
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import { kindNamed, MATRIX_NORMS, type ProjectionKind, PROJECTIONS } from "../projections/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
 import { fit } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
 import type { Parameter } from "../nn/parameter.ts";
-import { projectAndMask, rewind } from "../nn/prune.ts";
+import { keepLargestGroups, projectAndMask, rewind } from "../nn/prune.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
-import { validationSplit } from "./folds.ts";
+import { validationSplit } from "./cv/folds.ts";
 import { SAEModel } from "./model.ts";
-import { SupervisedAutoencoderNet } from "./network.ts";
-import { PROJECTIONS, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
+import { MirroredAutoencoder } from "../nn/autoencoder.ts";
+import { type Radius, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
 
 export interface TrainingHistory {
@@ -26,7 +27,7 @@ export interface TrainingHistory {
   validationAccuracy: number[];
   /** The phase-2 epoch kept (1-based; the last one without validation). */
   epoch: number;
-  /** The radius used (the chosen one with radius 'auto'), or null without projection. */
+  /** The radius used (with 'auto' the one chosen, with { relative: f } f × the norm), or null without a ball. */
   radius: number | null;
   /** Validation accuracy and sparsity of every radius tried by radius 'auto'. */
   radiusSearch: Array<{ radius: number; accuracy: number; featureSparsity: number }>;
@@ -46,18 +47,27 @@ function classWeights(o: ResolvedOptions, data: Dataset, rows: ArrayLike<number>
 }
 
 /** The parameters the projection acts on, each with its grouping. */
-function projectedWeights(net: SupervisedAutoencoderNet, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
+function projectedWeights(net: MirroredAutoencoder, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
   return o.projectLayers.map((layer) => (layer === "encoder" ? { parameter: net.firstLayer.weight, axis: "columns" as const } : { parameter: net.lastLayer.weight, axis: "rows" as const }));
 }
 
-/** Projects each chosen weight once and holds the zeros it made as the parameter's mask. */
-function projectLayers(net: SupervisedAutoencoderNet, o: ResolvedOptions, radius: number): void {
-  if (o.projection === "none") return;
-  const kind = PROJECTIONS[o.projection];
-  for (const { parameter, axis } of projectedWeights(net, o)) projectAndMask(parameter, (p) => projectionConstraint(kind, { radius, axis }).apply(p));
+/**
+ * After phase 1, masks each chosen weight: the zeros of its projection onto the ball of radius η (a relative
+ * radius resolved on this net), or with 'top-k' every group but its `keep` largest. Returns η (null for top-k).
+ */
+function pruneLayers(net: MirroredAutoencoder, o: ResolvedOptions, radius: FixedRadius | null): number | null {
+  const kind = kindNamed(o.projection);
+  const eta = kind && radius !== null ? resolveRadius(radius, net, kind) : null;
+  for (const { parameter, axis } of projectedWeights(net, o)) {
+    projectAndMask(parameter, (p) => {
+      if (kind && eta !== null) projectionConstraint(kind, { radius: eta, axis }).apply(p);
+      else keepLargestGroups(p, o.keep as number, axis);
+    });
+  }
+  return eta;
 }
 
-function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<number>, k: number): number {
+function accuracyOf(net: MirroredAutoencoder, x: Tensor, y: ArrayLike<number>, k: number): number {
   return scope(() => {
     const z = noGrad(() => net.forward(x)).data;
     let right = 0;
@@ -70,8 +80,20 @@ function accuracyOf(net: SupervisedAutoencoderNet, x: Tensor, y: ArrayLike<numbe
   });
 }
 
+/** A radius known before training: raw, or relative to the trained layer's norm ('auto' is searched first). */
+type FixedRadius = Exclude<Radius, "auto">;
+
+/** η of a trained net: a raw radius as it is, a relative one × the first layer's norm in the `kind` ball's norm. */
+function resolveRadius(radius: FixedRadius, net: MirroredAutoencoder, kind: ProjectionKind): number {
+  if (typeof radius === "number") return radius;
+  const w = net.firstLayer.weight;
+  return radius.relative * MATRIX_NORMS[PROJECTIONS[kind].norm](w.data, w.shape[0], w.shape[1]);
+}
+
 interface Run {
-  net: SupervisedAutoencoderNet;
+  net: MirroredAutoencoder;
+  /** The radius used, or null without projection. */
+  radius: number | null;
   /** The first layer's weight after phase 1, before the projection. */
   firstLayerBefore: Float32Array;
   losses: [number[], number[]];
@@ -82,10 +104,10 @@ interface Run {
 }
 
 /** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
-function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: number | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: SupervisedAutoencoderNet) => void): Run {
+function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: FixedRadius | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: MirroredAutoencoder) => void): Run {
   const generator = new Generator(o.seed);
   const k = data.classes.length;
-  const net = new SupervisedAutoencoderNet(data.d, o.hidden, k, o.activation, generator);
+  const net = new MirroredAutoencoder(data.d, o.hidden, k, o.activation, generator);
   const initial = o.rewind ? net.stateDict() : null;
   const loss = (batch: Tensor, rows: Int32Array) => {
     const z = net.encoder.forward(batch);
@@ -111,8 +133,9 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   const phase1 = phase(1, o.epochs[0]);
   afterPhase1?.(net);
   const firstLayerBefore = Float32Array.from(net.firstLayer.weight.data);
-  if (radius !== null) {
-    projectLayers(net, o, radius);
+  let used: number | null = null;
+  if (o.projection !== "none") {
+    used = pruneLayers(net, o, radius);
     if (initial) rewind(net, initial);
   }
   const validationAccuracy: number[] = [];
@@ -126,10 +149,10 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   });
   if (best.state) net.loadStateDict(best.state);
   const epochs = phase1.length + phase2.length;
-  return { net, firstLayerBefore, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
+  return { net, radius: used, firstLayerBefore, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
 }
 
-function featureSparsity(net: SupervisedAutoencoderNet): number {
+function featureSparsity(net: MirroredAutoencoder): number {
   const w = net.firstLayer.weight;
   const [h, d] = w.shape;
   const data = w.data;
@@ -175,10 +198,14 @@ function searchRadius(data: Dataset, o: ResolvedOptions, rows: Int32Array, weigh
 /** Trains on every row of `rows` (all rows by default), preprocessing fitted on them alone. @internal */
 export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array, featureNames?: string[]): SAEModel {
   const o = resolveOptions(options);
+  if (o.keep !== undefined && o.keep > data.d) {
+    throw new RangeError(`trainSAE: options.keep is ${o.keep}, more than the ${data.d} features`);
+  }
   const weights = classWeights(o, data, rows);
-  let radius: number | null = null;
+  let radius: FixedRadius | null = null;
   let radiusSearch: TrainingHistory["radiusSearch"] = [];
-  if (o.projection !== "none") {
+  // A radius belongs to the projections onto balls; top-k and none have none.
+  if (kindNamed(o.projection)) {
     if (o.radius === "auto") ({ radius, tried: radiusSearch } = searchRadius(data, o, rows, weights));
     else radius = o.radius;
   }
@@ -187,8 +214,11 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
   const x = tensor(transformRows(preprocessing, data.x, data.d, train), [train.length, data.d]);
   const validation = held.length ? { x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) } : null;
   const run = doubleDescent(data, o, x, Int32Array.from(train, (r) => data.y[r]), weights, radius, validation, options.onProgress, options.signal);
-  const history: TrainingHistory = { losses: run.losses, validationAccuracy: run.validationAccuracy, epoch: run.epoch, radius, radiusSearch, secondsPerEpoch: run.seconds / Math.max(1, run.epochs) };
-  return new SAEModel(run.net, run.firstLayerBefore, { options: { ...o, radius: radius ?? o.radius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
+  const history: TrainingHistory = { losses: run.losses, validationAccuracy: run.validationAccuracy, epoch: run.epoch, radius: run.radius, radiusSearch, secondsPerEpoch: run.seconds / Math.max(1, run.epochs) };
+  // Saved options hold numbers and strings (loadSAE refuses objects): the radius used; without projection, where
+  // the radius is unused, a relative one is saved as the default radius.
+  const savedRadius = run.radius ?? (typeof o.radius === "object" ? 1 : o.radius);
+  return new SAEModel(run.net, run.firstLayerBefore, { options: { ...o, radius: savedRadius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
 }
 
 /**

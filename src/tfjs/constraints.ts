@@ -92,7 +92,7 @@ abstract class GroupedConstraint extends ProjectionConstraint {
  * tfjs kernels keep inputs in the second-last dimension and outputs in the last, so the groups are the slices of
  * one of those two: by input, [everything before, inputs, outputs]; by output, [everything before, outputs, 1].
  */
-function groupedView(shape: readonly number[], axis: Axis): GroupedShape {
+function inOutGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
   const r = shape.length;
   const before = shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
   return axis === "rows" ? [before, shape[r - 2], shape[r - 1]] : [before * shape[r - 2], shape[r - 1], 1];
@@ -104,7 +104,7 @@ abstract class BilevelConstraint extends GroupedConstraint {
   protected readonly accepted = "a Dense kernel [inputs, units] or a Conv2D kernel [kh, kw, inputs, filters]";
 
   project(x: Float32Array, shape: readonly number[], out: Float32Array): void {
-    bilevelGrouped(this.kind, x, groupedView(shape, this.axis), this.radius, { out });
+    bilevelGrouped(this.kind, x, inOutGroupedShape(shape, this.axis), this.radius, { out });
   }
 }
 

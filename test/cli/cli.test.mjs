@@ -116,6 +116,17 @@ test("--help of each command exits 0 and lists the flags", () => {
   assert.match(cli("sae", "--help").stdout, /--no-baseline/);
 });
 
+test("--radius 0.5x and --projection top-k --keep K: the results name the setting as given", () => {
+  const relative = cli("sae", good, ...FAST, "--radius", "0.5x,1", "--no-baseline", "--json");
+  assert.is(relative.status, 0, relative.stderr);
+  const settings = JSON.parse(relative.stdout).runs.map((run) => [run.projection, run.radius]);
+  assert.equal(settings, [["bilevel-l1inf", "0.5x"], ["bilevel-l1inf", 1]]);
+  const pruned = cli("sae", good, ...FAST, "--projection", "top-k", "--keep", "2");
+  assert.is(pruned.status, 0, pruned.stderr);
+  assert.match(pruned.stdout, /^none\s+-\s/m);
+  assert.match(pruned.stdout, /^top-k\s+keep 2\s/m);
+});
+
 test("--json: one JSON document on stdout, in the documented shape", () => {
   const r = cli("sae", good, ...FAST, "--radius", "0.5,1", "--json");
   assert.is(r.status, 0, r.stderr);

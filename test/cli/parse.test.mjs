@@ -9,7 +9,7 @@ import { parseCommandLine, parseFlags, UsageError } from "../../dist/cli.js";
 const FLAG_NAMES = {
   sae: [
     "projection", "radius", "folds", "seeds", "epochs", "hidden", "lambda", "lr", "batch", "rewind", "no-rewind", "log",
-    "no-log", "no-baseline", "attribution", "workers", "out", "save",
+    "no-log", "no-baseline", "attribution", "workers", "out", "save", "keep",
   ],
   predict: [],
   generate: ["samples", "seed", "bandwidth", "threshold-quantile", "out"],
@@ -21,7 +21,7 @@ const COMMON = ["label-column", "id-column", "json", "help"];
 const values = fc.oneof(
   fc.constantFrom("0", "1", "2", "-1", "-0", "1e30", "1e308", "1e999", "0.5", ".5", "1.", "0x10", "NaN", "Infinity",
     " 1", "", "1,2", "0.1,,2", "30,10", "1,2,3", "auto", "none", "l1", "bilevel-l1inf", "scott", "linear", "sigmoid",
-    "huffman",
+    "huffman", "top-k", "0.5x",
     "-", "--", "-h", "-x", "--json", "a\nb", "é", "\u2028", "9007199254740993", "toString", "__proto__"),
   fc.integer({ min: -5, max: 1e6 }).map(String),
   fc.double().map(String),
@@ -72,6 +72,14 @@ test("unknown commands and flags, and values of the wrong sign, are usage errors
   refused(["sae", "t.csv", "--projection", "toString"], /^--projection must be one of/);
   refused(["sae", "t.csv", "--radius", "-1"], /^--radius must be a number ≥ 0; got "-1"$/);
   refused(["sae", "t.csv", "--radius"], /^--radius needs a value$/);
+  refused(["sae", "t.csv", "--radius", "-1x"], /^--radius must be a number ≥ 0; got "-1"$/);
+  refused(["sae", "t.csv", "--projection", "top-k"], /^--keep goes with --projection top-k/);
+  refused(["sae", "t.csv", "--keep", "3"], /^--keep goes with --projection top-k/);
+  const topK = ["sae", "t.csv", "--projection", "top-k", "--keep", "3"];
+  refused([...topK, "--radius", "1"], /^--radius has no meaning with --projection top-k$/);
+  const radii = parseCommandLine(["sae", "t.csv", "--radius", "0.1x,0.05x,0.10x,2"]).command.radii;
+  assert.equal(radii, ["0.1x", "0.05x", 2], "relative radii written one way, duplicates dropped");
+  assert.is(parseCommandLine(topK).command.keep, 3);
   refused(["vae", "t.csv", "--json=1"], /^--json takes no value$/);
   refused(["sae", "t.csv", "--a\nb"], /^unknown flag "--a\\nb"$/);
   assert.is(parseCommandLine(["vae", "t.csv", "--lr=0.01"]).command.lr, 0.01);

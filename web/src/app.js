@@ -6,7 +6,7 @@ import { init, SAE_DEFAULTS } from "../../dist/index.js";
 import { foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
 import { download, featuresCsv } from "./downloads.js";
 import { drawHeatmap, heatmapLegend } from "./heatmap.js";
-import { Reprojector } from "./projection.js";
+import { PAGE_PROJECTIONS, Reprojector } from "./projection.js";
 
 /** @typedef {import("./messages.ts").FromWorker} FromWorker */
 
@@ -14,6 +14,8 @@ import { Reprojector } from "./projection.js";
 /** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const ready = init();
+// The projection menu lists the registry's page projections; the first (bilevel ℓ1,∞) is selected.
+$("projection").append(...[...PAGE_PROJECTIONS].map(([name, { label }]) => new Option(label, name)));
 const DATA_CONTROLS = ["generate", "file-input", "samples", "features", "informative", ...document.querySelectorAll('input[name="source"]')];
 
 /** @type {Worker} */

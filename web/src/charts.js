@@ -1,14 +1,9 @@
 // The page's charts, drawn with Observable Plot: each function takes plain rows and a width and returns an element
 // (Plot's SVG, or a <figure> when it adds a legend), with an aria-label that says what it shows.
 import * as Plot from "@observablehq/plot";
+import { PAGE_PROJECTIONS } from "./projection.js";
 
-const PROJECTION_NAMES = {
-  "bilevel-l1inf": "bilevel ℓ1,∞",
-  l1inf: "exact ℓ1,∞",
-  "bilevel-l11": "bilevel ℓ1,1",
-  "bilevel-l12": "bilevel ℓ1,2",
-};
-export const projectionName = (p) => PROJECTION_NAMES[p] ?? p;
+export const projectionName = (p) => PAGE_PROJECTIONS.get(p)?.label ?? p;
 
 const axis = { labelAnchor: "center", labelArrow: "none" };
 
@@ -52,7 +47,7 @@ export function sweepChart(points, baseline, width) {
   const common = {
     width, height: 230, marginLeft: 50,
     x: { ...axis, type: "log", label: "radius η as a fraction of the trained layer's own norm (log scale)", ticks: [...new Set(rows.map((r) => r.fraction))], tickFormat: "~g" },
-    color: { legend: true, domain: Object.values(PROJECTION_NAMES) },
+    color: { legend: true, domain: [...PAGE_PROJECTIONS.values()].map((p) => p.label) },
   };
   const line = (y) => [Plot.line(rows, { x: "fraction", y, stroke: "name", strokeWidth: 2 }), Plot.dot(rows, { x: "fraction", y, fill: "name", symbol: "name", r: 3.5 })];
   const accuracy = Plot.plot({

@@ -4,9 +4,10 @@
 // never freezes. Folds run in nested workers (crossValidate's `workers`) where the browser has them; that also keeps
 // this worker's event loop free between folds, so a "stop" message reaches the AbortController at once.
 import {
-  chooseSetting, crossValidate, DataError, decodeText, foldsProblem, init, makeClassification, normL11, normL12,
-  normL1Inf, parseTable, pca2, trainSAE,
+  chooseSetting, crossValidate, DataError, decodeText, foldsProblem, init, makeClassification, parseTable, pca2,
+  trainSAE,
 } from "../../dist/index.js";
+import { PAGE_PROJECTIONS } from "./projection.js";
 
 /** @typedef {import("./messages.ts").FromWorker} FromWorker */
 /** @typedef {import("./messages.ts").ToWorker} ToWorker */
@@ -151,7 +152,6 @@ async function train(settings, signal) {
 // The radii of the sweep, as fractions of the shown model's first-layer norm in each projection's own norm, so
 // the four projections are compared at the same relative tightness of their balls.
 const FRACTIONS = [0.003, 0.01, 0.03, 0.1, 0.3, 1];
-const SWEPT = { "bilevel-l1inf": normL1Inf, l1inf: normL1Inf, "bilevel-l11": normL11, "bilevel-l12": normL12 };
 
 /**
  * `before`: the shown model's first-layer weight after phase 1, whose norms the radii are fractions of.
@@ -159,15 +159,13 @@ const SWEPT = { "bilevel-l1inf": normL1Inf, l1inf: normL1Inf, "bilevel-l11": nor
  */
 async function sweep(settings, before, signal) {
   checkFolds(settings.folds);
-  const total = 1 + FRACTIONS.length * Object.keys(SWEPT).length;
+  const total = 1 + FRACTIONS.length * PAGE_PROJECTIONS.size;
   let done = 0;
   const baseline = await crossValidated({ ...settings, projection: "none" }, signal);
   post({ type: "sweep-baseline", accuracy: baseline.accuracy.mean, done: ++done, total });
   const points = [];
-  const swept = /** @type {Array<[import("./messages.ts").Settings["projection"], typeof normL1Inf]>} */ (
-    Object.entries(SWEPT)
-  );
-  for (const [projection, norm] of swept) {
+  for (const [name, { norm }] of PAGE_PROJECTIONS) {
+    const projection = /** @type {import("./messages.ts").Settings["projection"]} */ (name);
     const full = norm(before, settings.hidden, dataset.featureNames.length);
     for (const fraction of FRACTIONS) {
       const cv = await crossValidated({ ...settings, projection, radius: fraction * full }, signal);

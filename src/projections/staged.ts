@@ -3,13 +3,13 @@
 // Composed over any row split, the stages give the one-shot result: bit for bit for ℓ1,∞ (max is order-free),
 // to float64 rounding of the sums for ℓ1,1 and ℓ1,2. A grouped view [outer, groups, inner] splits the same way
 // along its outer dimension (a matrix's rows, with column groups), or along its groups when outer = 1.
-import { checkKind, checkOptions, checkRadius, describe } from "../args.ts";
+import { checkKind, checkOptions, checkRadius, describeValue } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import { run, stageOutput } from "../runtime/staging.ts";
+import { withCall, marshalOutput } from "../runtime/marshal.ts";
 import type { FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
-import { groupedStage, matrixStage } from "./bilevel.ts";
-import { applyInto, applyScratchElements, finishNorms, type GroupedOperand, partialElements, partialsInto } from "./stages.ts";
+import { groupedLayout, matrixLayout } from "./bilevel.ts";
+import { applyInto, applyScratchElements, finishNorms, type GroupedRef, partialElements, partialsInto } from "./stages.ts";
 import { projectL1Ball } from "./vector.ts";
 
 type Stage = "partials" | "norms";
@@ -33,10 +33,10 @@ export function groupNorms(x: Input, ...args: unknown[]): Float64Array {
   const grouped = Array.isArray(args[0]);
   const checkedKind = checkKind(grouped ? args[1] : args[2]);
   if (!grouped) checkOptions<NormOptions>(args[3]);
-  const stage = grouped ? groupedStage(x, args[0]) : matrixStage(x, args[0], args[1], args[3]);
+  const layout = grouped ? groupedLayout(x, args[0]) : matrixLayout(x, args[0], args[1], args[3]);
   const heap = defaultHeap();
-  return run(heap, (call) => {
-    const m = stage(call);
+  return withCall(heap, (call) => {
+    const m = layout(call);
     const partials = call.alloc(partialElements(heap, m) * 8, "partials of x");
     if (!partialsInto(heap, m, checkedKind, partials)) {
       throw new RangeError("x: values too large, a sum of squares overflows float64 (scale the data down)");
@@ -51,7 +51,7 @@ export function groupNorms(x: Input, ...args: unknown[]): Float64Array {
  */
 export function combineGroupNorms(kind: GroupNormKind, partials: ArrayLike<number>[]): Float64Array {
   const checkedKind = checkKind(kind);
-  if (!Array.isArray(partials)) throw new TypeError(`partials must be an array of per-block partials; got ${describe(partials)}`);
+  if (!Array.isArray(partials)) throw new TypeError(`partials must be an array of per-block partials; got ${describeValue(partials)}`);
   if (partials.length === 0) throw new RangeError("partials is empty: give the partials of at least one block");
   const groups = partials[0]?.length;
   const merged = new Float64Array(groups);
@@ -101,19 +101,19 @@ export function applyBilevel(x: Input, ...args: unknown[]): FloatArray {
   const [kind, u, norms, options] = grouped ? args.slice(1) : args.slice(2);
   const checkedKind = checkKind(kind);
   const { out, axis } = checkOptions<MatrixOptions>(options);
-  const stage = grouped ? groupedStage(x, args[0]) : matrixStage(x, args[0], args[1], options);
+  const layout = grouped ? groupedLayout(x, args[0]) : matrixLayout(x, args[0], args[1], options);
   // A matrix with row groups holds whole groups by construction; any other block may hold part of each group.
   const partOfGroups = grouped || axis !== "rows";
   const heap = defaultHeap();
-  return run(heap, (call) => {
-    const m = stage(call);
+  return withCall(heap, (call) => {
+    const m = layout(call);
     const groups = m.groups;
     const thresholds = checkGroupValues(u, "u", groups, checkedKind, "norms");
     const normValues = checkGroupValues(norms, "norms", groups, checkedKind, "norms");
     const scratchBytes = applyScratchElements(heap, m) * BYTES[m.type];
     const block = call.alloc(Math.max(16 * groups + scratchBytes, partialElements(heap, m) * 8), "workspace for x");
     if (checkedKind === "1" && partOfGroups) checkWholeGroups(heap, m, grouped, normValues, block);
-    const dest = stageOutput(call, m, out);
+    const dest = marshalOutput(call, m, out);
     new Float64Array(heap.buffer, block, groups).set(thresholds);
     new Float64Array(heap.buffer, block + 8 * groups, groups).set(normValues);
     applyInto(heap, m, checkedKind, block, block + 8 * groups, dest.ptr, block + 16 * groups);
@@ -123,7 +123,7 @@ export function applyBilevel(x: Input, ...args: unknown[]): FloatArray {
 
 // λ_j of a group's ℓ1 projection depends on the whole sorted group: no fixed-size summary of blocks determines
 // it. So a block must hold whole groups, which its own group sums reveal.
-function checkWholeGroups(heap: Heap, m: GroupedOperand, grouped: boolean, norms: Float64Array, scratch: number): void {
+function checkWholeGroups(heap: Heap, m: GroupedRef, grouped: boolean, norms: Float64Array, scratch: number): void {
   partialsInto(heap, m, "1", scratch);
   const sums = new Float64Array(heap.buffer, scratch, m.groups);
   for (let j = 0; j < m.groups; j++) {
@@ -141,7 +141,7 @@ function checkWholeGroups(heap: Heap, m: GroupedOperand, grouped: boolean, norms
 
 function checkGroupValues(values: unknown, name: string, groups: number, kind: GroupNormKind, expected: Stage): Float64Array {
   if (!(values instanceof Float64Array || values instanceof Float32Array || Array.isArray(values))) {
-    throw new TypeError(`${name} must be a Float64Array (or number[]); got ${describe(values)}`);
+    throw new TypeError(`${name} must be a Float64Array (or number[]); got ${describeValue(values)}`);
   }
   if (values.length !== groups) throw new RangeError(`${name} has length ${values.length}; expected one entry per group: ${groups}`);
   const tag = values instanceof Float64Array ? stageOf.get(values) : undefined;

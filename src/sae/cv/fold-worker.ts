@@ -1,7 +1,7 @@
 // A cross-validation worker, bundled by scripts/build.mjs into a source string (fold-worker-source.generated.ts,
 // without the inlined wasm: it is handed the caller's compiled module). It runs the folds it is posted, one at
 // a time, exactly as crossValidate would on the calling thread.
-import { init } from "../runtime/engine.ts";
+import { init } from "../../runtime/engine.ts";
 import { evaluateFold } from "./fold.ts";
 import type { FromWorker, ToWorker } from "./fold-messages.ts";
 

@@ -1,12 +1,12 @@
 // One cross-validation fold: train on the other folds' rows, score the test fold once. Shared by crossValidate
 // and the fold workers.
-import { classificationReport, confusionMatrix, rocAuc } from "../metrics/classification.ts";
-import { silhouetteScore } from "../metrics/silhouette.ts";
-import type { Dataset } from "./dataset.ts";
-import type { ProgressEvent, SAEOptions } from "./options.ts";
-import { integratedGradients } from "./attribution.ts";
-import type { SAEModel } from "./model.ts";
-import { trainOnRows } from "./train.ts";
+import { classificationReport, confusionMatrix, rocAuc } from "../../metrics/classification.ts";
+import { silhouetteScore } from "../../metrics/silhouette.ts";
+import type { Dataset } from "../dataset.ts";
+import type { ProgressEvent, SAEOptions } from "../options.ts";
+import { integratedGradients } from "../attribution.ts";
+import type { SAEModel } from "../model.ts";
+import { trainOnRows } from "../train.ts";
 
 /** Per class, the mean attribution of each feature over the test samples of that class, toward that class. */
 function classAttributions(model: SAEModel, xTest: Float64Array, truth: Int32Array, classes: number): number[][] {

@@ -2,7 +2,7 @@
 import { checkOptions, checkRadius } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import { type Call, type Operand, run, stageInput, stageOutput } from "../runtime/staging.ts";
+import { type Call, type ArrayRef, withCall, marshalInput, marshalOutput } from "../runtime/marshal.ts";
 import type { Input, ProjectionOptions, ResultOf } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
 
@@ -10,8 +10,8 @@ import { kernel, throwNonFinite } from "./exports.ts";
  * The weights as the kernel reads them: x's float type and length. A number[] is converted to that type;
  * typed arrays and WasmArrays must already hold it (used in place when they live in module memory).
  */
-function stageWeights(call: Call, weights: unknown, x: Operand): Operand {
-  let w = stageInput(call, weights as Input, "weights");
+function marshalWeights(call: Call, weights: unknown, x: ArrayRef): ArrayRef {
+  let w = marshalInput(call, weights as Input, "weights");
   if (Array.isArray(weights) && x.type === "f32") {
     const ptr = call.alloc(w.length * BYTES.f32, "weights");
     call.heap.view("f32", ptr, w.length).set(call.heap.view("f64", w.ptr, w.length));
@@ -23,7 +23,7 @@ function stageWeights(call: Call, weights: unknown, x: Operand): Operand {
 }
 
 /** The kernel refused the input: name the first bad weight, else the data's first NaN/±Infinity. */
-function throwBadInput(heap: Heap, x: Operand, w: Operand): never {
+function throwBadInput(heap: Heap, x: ArrayRef, w: ArrayRef): never {
   const values = heap.view(w.type, w.ptr, w.length);
   for (let i = 0; i < values.length; i++) {
     if (!(values[i] > 0 && values[i] < Infinity)) throw new RangeError(`weights[${i}] is ${values[i]}; weights must be positive and finite`);
@@ -32,7 +32,7 @@ function throwBadInput(heap: Heap, x: Operand, w: Operand): never {
 }
 
 /** The kernel reads the weights while it writes out: they must not share memory (x may). */
-function checkApart(outPtr: number, w: Operand): void {
+function checkApart(outPtr: number, w: ArrayRef): void {
   const bytes = w.length * BYTES[w.type];
   if (!w.scratch && outPtr < w.ptr + bytes && w.ptr < outPtr + bytes) {
     throw new RangeError("options.out overlaps weights: the weights are read while the result is written");
@@ -42,10 +42,10 @@ function checkApart(outPtr: number, w: Operand): void {
 export function weightedL1Ball(heap: Heap, x: Input, weights: unknown, radius: unknown, options: unknown) {
   const eta = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
-  return run(heap, (call) => {
-    const input = stageInput(call, x);
-    const w = stageWeights(call, weights, input);
-    const dest = stageOutput(call, input, out);
+  return withCall(heap, (call) => {
+    const input = marshalInput(call, x);
+    const w = marshalWeights(call, weights, input);
+    const dest = marshalOutput(call, input, out);
     checkApart(dest.ptr, w);
     // The candidate pairs (|y_i|, w_i) of the pivoting: 2n values.
     const aux = call.alloc(2 * input.length * BYTES[input.type], "scratch for x");

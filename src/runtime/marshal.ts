@@ -1,13 +1,13 @@
 // Moving arguments in and out of the module memory. Arrays already in it (WasmArray, or views of its buffer)
 // are used in place; other arrays are copied into one block that the kernel then works on in place, so the
 // copying path costs one block and two copies.
-import { describe } from "../args.ts";
+import { describeValue } from "../args.ts";
 import type { ElementType, FloatArray, Input } from "../types.ts";
 import { BYTES, type Heap } from "./heap.ts";
 import { WasmArray } from "./wasm-array.ts";
 
 /** A float array as a kernel sees it. */
-export interface Operand {
+export interface ArrayRef {
   readonly type: ElementType;
   readonly length: number;
   readonly ptr: number;
@@ -38,7 +38,8 @@ export class Call {
   }
 }
 
-export function run<R>(heap: Heap, body: (call: Call) => R): R {
+/** Runs `body` with a new call, whose blocks are freed when it returns or throws. */
+export function withCall<R>(heap: Heap, body: (call: Call) => R): R {
   const call = new Call(heap);
   try {
     return body(call);
@@ -51,7 +52,7 @@ export function elementType(array: FloatArray): ElementType {
   return array instanceof Float32Array ? "f32" : "f64";
 }
 
-export function stageInput(call: Call, x: Input, name = "x"): Operand {
+export function marshalInput(call: Call, x: Input, name = "x"): ArrayRef {
   const heap = call.heap;
   if (x instanceof WasmArray) {
     if (x.heapOrThrow() !== heap) throw new TypeError(`${name} was allocated by another sparseproj module instance`);
@@ -69,16 +70,16 @@ export function stageInput(call: Call, x: Input, name = "x"): Operand {
     const view = heap.view("f64", ptr, x.length);
     for (let i = 0; i < x.length; i++) {
       const value = x[i];
-      if (typeof value !== "number") throw new TypeError(`${name}[${i}] must be a number; got ${describe(value)}`);
+      if (typeof value !== "number") throw new TypeError(`${name}[${i}] must be a number; got ${describeValue(value)}`);
       view[i] = value;
     }
     return { type: "f64", length: x.length, ptr, scratch: true };
   }
-  throw new TypeError(`${name} must be a Float32Array, Float64Array, number[] or WasmArray; got ${describe(x)}`);
+  throw new TypeError(`${name} must be a Float32Array, Float64Array, number[] or WasmArray; got ${describeValue(x)}`);
 }
 
 /** The result goes to `out` when given (which may be x itself), else to a new array of x's type. */
-export function stageOutput(call: Call, input: Operand, out: unknown, name = "options.out"): Destination {
+export function marshalOutput(call: Call, input: ArrayRef, out: unknown, name = "options.out"): Destination {
   const heap = call.heap;
   const read = (ptr: number) => heap.view(input.type, ptr, input.length);
   if (out === undefined) {
@@ -94,7 +95,7 @@ export function stageOutput(call: Call, input: Operand, out: unknown, name = "op
     return { ptr: out.byteOffset, finish: () => out.array };
   }
   if (!(out instanceof Float32Array || out instanceof Float64Array) || elementType(out) !== input.type) {
-    throw new TypeError(`${name} must be a ${expected} (the type of the result); got ${describe(out)}`);
+    throw new TypeError(`${name} must be a ${expected} (the type of the result); got ${describeValue(out)}`);
   }
   checkLength(out.length, input.length, name);
   if (heap.owns(out)) {
@@ -116,7 +117,7 @@ function checkLength(actual: number, expected: number, name: string): void {
 }
 
 // Kernels may write over their own input (in place) but not over a shifted copy of it.
-function checkAliasing(input: Operand, outPtr: number, name: string): void {
+function checkAliasing(input: ArrayRef, outPtr: number, name: string): void {
   if (input.scratch || outPtr === input.ptr) return;
   const bytes = input.length * BYTES[input.type];
   if (outPtr < input.ptr + bytes && input.ptr < outPtr + bytes) {

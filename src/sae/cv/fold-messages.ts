@@ -1,7 +1,7 @@
 // The messages between crossValidateInWorkers and its fold workers (fold-worker.ts).
 import type { FoldOptions, FoldResult } from "./fold.ts";
-import type { Dataset } from "./dataset.ts";
-import type { ProgressEvent } from "./options.ts";
+import type { Dataset } from "../dataset.ts";
+import type { ProgressEvent } from "../options.ts";
 
 export type ToWorker =
   | { type: "init"; module: WebAssembly.Module; data: Dataset; sae: FoldOptions; featureNames: string[] }

@@ -3,11 +3,11 @@
 import { checkOptions, checkRadius } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import { type Call, run, stageOutput } from "../runtime/staging.ts";
+import { type Call, withCall, marshalOutput } from "../runtime/marshal.ts";
 import type { FloatArray, Input, MatrixOptions, ResultOf } from "../types.ts";
-import { stageMatrix } from "./bilevel.ts";
+import { marshalMatrix } from "./bilevel.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
-import { AXIS_CODES, applyInto, applyScratchElements, copyInput, type MatrixOperand, normsInto, sum } from "./stages.ts";
+import { AXIS_CODES, applyInto, applyScratchElements, copyInput, type MatrixRef, normsInto, sum } from "./stages.ts";
 
 /**
  * Newton steps before the kernel falls back to bisection. Newton crosses at least one breakpoint of the
@@ -20,7 +20,7 @@ export const NEWTON_STEPS = 64;
 const COUNTS_BYTES = 256 * 4;
 
 /** Bytes of one bucket sort's scratch for m's groups; each thread that sorts needs its own. */
-export function sortScratchBytes(m: MatrixOperand): number {
+export function sortScratchBytes(m: MatrixRef): number {
   const length = m.axis === "columns" ? m.rows : m.cols;
   return COUNTS_BYTES + Math.ceil((length * (BYTES[m.type] + 1)) / 16) * 16;
 }
@@ -37,7 +37,7 @@ export interface L1InfWorkspace {
 }
 
 /** One workspace for m (`extra` bytes after it, 16-aligned, for the caller's own scratch). */
-export function l1InfWorkspace(call: Call, m: MatrixOperand, extra: number): L1InfWorkspace & { readonly extra: number } {
+export function l1InfWorkspace(call: Call, m: MatrixRef, extra: number): L1InfWorkspace & { readonly extra: number } {
   // One block: ‖y_j‖∞, μ, the kernels' state (6 f64 per group), A and B, then T scratch for the sorted |y_j|.
   const f64Bytes = m.groups * 8;
   const valuesBytes = Math.ceil((Math.max(m.length, applyScratchElements(call.heap, m)) * BYTES[m.type]) / 16) * 16;
@@ -47,24 +47,24 @@ export function l1InfWorkspace(call: Call, m: MatrixOperand, extra: number): L1I
 }
 
 /** A step of the per-group work, for the caller to run over all groups: on this thread, or split over workers. */
-export type GroupStep = { readonly stage: "prepare" } | { readonly stage: "advance"; readonly theta: number };
+export type GroupStep = { readonly pass: "prepare" } | { readonly pass: "advance"; readonly theta: number };
 
 /**
  * μ_j into w.mu: Newton's method on θ (assembly/exact.ts), its per-group work yielded as steps whose result the
  * caller sends back (prepare: the status, nonzero for non-finite data; advance: whether any value joined any
  * group). Every sum over the groups is taken here, on one thread, so the levels do not depend on the split.
  */
-export function* l1InfThresholds(heap: Heap, m: MatrixOperand, eta: number, w: L1InfWorkspace, newtonSteps: number): Generator<GroupStep, void, number> {
+export function* l1InfThresholds(heap: Heap, m: MatrixRef, eta: number, w: L1InfWorkspace, newtonSteps: number): Generator<GroupStep, void, number> {
   const groups = m.groups;
   const length = m.axis === "columns" ? m.rows : m.cols;
   const levels = (theta: number, root: number) => kernel(heap, "l1InfLevels")(groups, w.state, theta, root, w.mu);
   if (eta <= 0 || length === 0) return void heap.view("f64", w.mu, groups).fill(0);
-  if ((yield { stage: "prepare" }) !== 0) throwNonFinite(heap, m);
+  if ((yield { pass: "prepare" }) !== 0) throwNonFinite(heap, m);
   const piece = heap.view("f64", w.piece, 2);
   let theta = kernel(heap, "l1InfStart")(groups, length, eta, w.norms, w.state);
   let active = groups + 1; // makes the first evaluation count as a change
   for (let step = 0; step < newtonSteps; step++) {
-    const joined = yield { stage: "advance", theta };
+    const joined = yield { pass: "advance", theta };
     const evaluated = kernel(heap, "l1InfEvaluate")(groups, w.state, theta, w.piece);
     const settled = !joined && evaluated === active;
     active = evaluated;
@@ -81,22 +81,22 @@ export function* l1InfThresholds(heap: Heap, m: MatrixOperand, eta: number, w: L
 }
 
 /** The kernel call for a step over the groups first … last − 1 (`counts`: that thread's sort scratch). */
-export function groupStepArgs(m: MatrixOperand, w: L1InfWorkspace, step: GroupStep, first: number, last: number, counts: number): number[] {
-  if (step.stage === "prepare") return [m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], first, last, w.norms, w.state, w.values, counts];
+export function groupStepArgs(m: MatrixRef, w: L1InfWorkspace, step: GroupStep, first: number, last: number, counts: number): number[] {
+  if (step.pass === "prepare") return [m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], first, last, w.norms, w.state, w.values, counts];
   return [w.values, m.axis === "columns" ? m.rows : m.cols, first, last, w.norms, w.state, step.theta];
 }
 
 export const GROUP_STEP_KERNELS = { prepare: "l1InfPrepare", advance: "l1InfAdvance" } as const;
 
 /** The exact projection of m into `out` (which may be m.ptr), on this thread. */
-export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
+export function l1InfInto(call: Call, m: MatrixRef, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
   const heap = call.heap;
   const w = l1InfWorkspace(call, m, sortScratchBytes(m));
   if (sum(normsInto(heap, m, "inf", w.norms)) <= radius) return copyInput(heap, m, out);
   const steps = l1InfThresholds(heap, m, radius, w, newtonSteps);
   for (let step = steps.next(); !step.done; ) {
     const args = groupStepArgs(m, w, step.value, 0, m.groups, w.extra);
-    step = steps.next(Number(kernel(heap, GROUP_STEP_KERNELS[step.value.stage], m.type)(...args)));
+    step = steps.next(Number(kernel(heap, GROUP_STEP_KERNELS[step.value.pass], m.type)(...args)));
   }
   applyInto(heap, m, "inf", w.mu, w.norms, out, w.values);
 }
@@ -105,9 +105,9 @@ export function l1InfInto(call: Call, m: MatrixOperand, radius: number, out: num
 export function projectL1InfWith(heap: Heap, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown, newtonSteps = NEWTON_STEPS): FloatArray {
   const eta = checkRadius(radius);
   const { out, axis } = checkOptions<MatrixOptions>(options);
-  return run(heap, (call) => {
-    const m = stageMatrix(call, x, rows, cols, axis);
-    const dest = stageOutput(call, m, out);
+  return withCall(heap, (call) => {
+    const m = marshalMatrix(call, x, rows, cols, axis);
+    const dest = marshalOutput(call, m, out);
     l1InfInto(call, m, eta, dest.ptr, newtonSteps);
     return dest.finish();
   });

@@ -7,19 +7,19 @@
 // Every operand is a grouped view [outer, groups, inner] (assembly/layout.ts): a matrix is its special case.
 import { KIND_CODES } from "../args.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import type { Operand } from "../runtime/staging.ts";
+import type { ArrayRef } from "../runtime/marshal.ts";
 import type { Axis, GroupedShape, GroupNormKind } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
 
 /** An input seen as [outer, groups, inner]: element (o, g, k) at (o·groups + g)·inner + k, group g = x[:, g, :]. */
-export interface GroupedOperand extends Operand {
+export interface GroupedRef extends ArrayRef {
   readonly outer: number;
   readonly groups: number;
   readonly inner: number;
 }
 
 /** A matrix operand also keeps its rows, cols and axis, for the exact ℓ1,∞ kernel, which takes a matrix. */
-export interface MatrixOperand extends GroupedOperand {
+export interface MatrixRef extends GroupedRef {
   readonly rows: number;
   readonly cols: number;
   readonly axis: Axis;
@@ -33,12 +33,12 @@ export function matrixView(rows: number, cols: number, axis: Axis): GroupedShape
 }
 
 /** f64 entries groupPartials writes (accumulators per column swept, folded into the first `groups`). */
-export function partialElements(heap: Heap, m: GroupedOperand): number {
+export function partialElements(heap: Heap, m: GroupedRef): number {
   return kernel(heap, "partialElements")(m.outer, m.groups, m.inner);
 }
 
 /** T entries of stage 4's scratch: per-group thresholds, then one group's ℓ1 candidates or a row of thresholds. */
-export function applyScratchElements(heap: Heap, m: GroupedOperand): number {
+export function applyScratchElements(heap: Heap, m: GroupedRef): number {
   return kernel(heap, "applyScratchElements")(m.outer, m.groups, m.inner);
 }
 
@@ -46,7 +46,7 @@ export function applyScratchElements(heap: Heap, m: GroupedOperand): number {
  * Stage 1 into `partials` (partialElements(m) f64; the first `groups` are the partials). Returns false when finite data overflowed a sum of squares
  * (f64 beyond ~1e154): the caller then takes stableNormsInto. Throws on NaN/±Infinity in the data.
  */
-export function partialsInto(heap: Heap, m: GroupedOperand, kind: GroupNormKind, partials: number): boolean {
+export function partialsInto(heap: Heap, m: GroupedRef, kind: GroupNormKind, partials: number): boolean {
   const status = kernel(heap, "groupPartials", m.type)(m.ptr, m.outer, m.groups, m.inner, KIND_CODES[kind], partials);
   if (status === 0) return true;
   throwUnlessSquaresOverflowed(heap, m, kind);
@@ -57,12 +57,12 @@ export function partialsInto(heap: Heap, m: GroupedOperand, kind: GroupNormKind,
  * After partials came out non-finite: NaN/±Infinity in the data, or a finite sum of |y| that overflowed, throws;
  * finite data whose sums of squares overflowed returns, for the scaled slow path.
  */
-export function throwUnlessSquaresOverflowed(heap: Heap, m: GroupedOperand, kind: GroupNormKind): void {
+export function throwUnlessSquaresOverflowed(heap: Heap, m: GroupedRef, kind: GroupNormKind): void {
   if (kind !== "2" || kernel(heap, "firstNonFinite", m.type)(m.ptr, m.length) >= 0) throwNonFinite(heap, m);
 }
 
 /** ‖y_j‖₂ into `norms` by scaling each group by its max |y| first: slow, but no overflow. */
-export function stableNormsInto(heap: Heap, m: GroupedOperand, norms: number): void {
+export function stableNormsInto(heap: Heap, m: GroupedRef, norms: number): void {
   kernel(heap, "stableGroupNorms2", m.type)(m.ptr, m.outer, m.groups, m.inner, norms);
 }
 
@@ -75,7 +75,7 @@ export function finishNorms(kind: GroupNormKind, values: Float64Array): void {
  * Stages 1 and 2 for a whole input, with the scaled slow path for ℓ2 norms of huge f64 data.
  * `norms` holds partialElements(m) f64; the first `groups` are the norms.
  */
-export function normsInto(heap: Heap, m: GroupedOperand, kind: GroupNormKind, norms: number): Float64Array {
+export function normsInto(heap: Heap, m: GroupedRef, kind: GroupNormKind, norms: number): Float64Array {
   const view = new Float64Array(heap.buffer, norms, m.groups);
   if (partialsInto(heap, m, kind, norms)) finishNorms(kind, view);
   else stableNormsInto(heap, m, norms);
@@ -83,7 +83,7 @@ export function normsInto(heap: Heap, m: GroupedOperand, kind: GroupNormKind, no
 }
 
 /** Inside the ball the projection is the input itself: X = Y exactly, copied unless in place. */
-export function copyInput(heap: Heap, m: GroupedOperand, out: number): void {
+export function copyInput(heap: Heap, m: GroupedRef, out: number): void {
   if (out !== m.ptr) heap.exports.copyBytes(out, m.ptr, m.length * BYTES[m.type]);
 }
 
@@ -103,6 +103,6 @@ export function thresholdsInto(heap: Heap, norms: number, groups: number, radius
 }
 
 /** Stage 4: X from Y, u and the norms; `scratch` holds applyScratchElements(m) T values. */
-export function applyInto(heap: Heap, m: GroupedOperand, kind: GroupNormKind, u: number, norms: number, out: number, scratch: number): void {
+export function applyInto(heap: Heap, m: GroupedRef, kind: GroupNormKind, u: number, norms: number, out: number, scratch: number): void {
   kernel(heap, "applyBilevel", m.type)(m.ptr, m.outer, m.groups, m.inner, KIND_CODES[kind], u, norms, out, scratch);
 }

@@ -2,11 +2,10 @@
 import { checkOptions, checkRadius } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import { run, stageInput, stageOutput } from "../runtime/staging.ts";
+import { withCall, marshalInput, marshalOutput } from "../runtime/marshal.ts";
 import type { FloatArray, Input, ProjectionOptions, ResultOf } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
-
-type VectorKernel = "l1Ball" | "simplex" | "l2Ball" | "lInfBall";
+import type { VectorKernel } from "./registry.ts";
 
 // ℓ1 and simplex kernels need n scratch values for Condat's candidate lists.
 const NEEDS_SCRATCH: Record<VectorKernel, boolean> = { l1Ball: true, simplex: true, l2Ball: false, lInfBall: false };
@@ -14,12 +13,12 @@ const NEEDS_SCRATCH: Record<VectorKernel, boolean> = { l1Ball: true, simplex: tr
 export function projectVector(heap: Heap, name: VectorKernel, x: Input, radius: unknown, options: unknown): FloatArray {
   const a = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
-  return run(heap, (call) => {
-    const input = stageInput(call, x);
+  return withCall(heap, (call) => {
+    const input = marshalInput(call, x);
     if (name === "simplex" && input.length === 0 && a > 0) {
       throw new RangeError("x is empty: the simplex of a positive radius has no point in zero dimensions");
     }
-    const dest = stageOutput(call, input, out);
+    const dest = marshalOutput(call, input, out);
     let scratch = 0;
     if (NEEDS_SCRATCH[name]) {
       scratch = dest.ptr !== input.ptr ? dest.ptr : call.alloc(input.length * BYTES[input.type], "scratch for x");

@@ -1,6 +1,6 @@
 // Stratified splits: every fold (and every validation carve) holds each class in proportion, drawn by a
 // seeded generator so a seed fixes the folds in every runtime.
-import { Generator } from "../random.ts";
+import { Generator } from "../../random.ts";
 
 /**
  * Why `k` stratified folds cannot be drawn for the class indices `y`, or null when they can: each fold needs one

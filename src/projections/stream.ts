@@ -1,6 +1,6 @@
 // Two passes over a matrix given as row blocks, never holding it whole: pass 1 merges the blocks' partials
 // (O(cols) memory, or O(rows) with row groups), pass 2 projects each block as it comes again.
-import { checkAxis, checkDimension, checkKind, checkOptions, checkRadius, describe } from "../args.ts";
+import { checkAxis, checkDimension, checkKind, checkOptions, checkRadius, describeValue } from "../args.ts";
 import type { Axis, FloatArray, GroupNormKind } from "../types.ts";
 import { applyBilevel, bilevelThresholds, groupNorms, mergePartials } from "./staged.ts";
 import { finishNorms } from "./stages.ts";
@@ -25,7 +25,7 @@ export async function* bilevelStream(kind: GroupNormKind, blocks: BlockSource, c
   checkDimension(cols, "cols");
   const eta = checkRadius(radius);
   const axis = checkAxis(checkOptions<StreamOptions>(options).axis);
-  if (typeof blocks !== "function") throw new TypeError(`blocks must be a function returning the row blocks (called once per pass); got ${describe(blocks)}`);
+  if (typeof blocks !== "function") throw new TypeError(`blocks must be a function returning the row blocks (called once per pass); got ${describeValue(blocks)}`);
   if (checkedKind === "1" && axis === "columns") {
     throw new RangeError("the ℓ1,1 projection of a column needs the whole column: stream with axis: 'rows', or use bilevelL11");
   }
@@ -62,7 +62,7 @@ export function bilevelL1InfStream(blocks: BlockSource, cols: number, radius: nu
 
 function rowsOf(block: Block, cols: number, rowSoFar: number): number {
   const length = (block as { length?: unknown })?.length;
-  if (typeof length !== "number") throw new TypeError(`each block must be a Float32Array, Float64Array or number[]; got ${describe(block)} after row ${rowSoFar}`);
+  if (typeof length !== "number") throw new TypeError(`each block must be a Float32Array, Float64Array or number[]; got ${describeValue(block)} after row ${rowSoFar}`);
   if (cols === 0 ? length !== 0 : length % cols !== 0) {
     throw new RangeError(`a block of length ${length} after row ${rowSoFar} is not a whole number of rows of ${cols} columns`);
   }

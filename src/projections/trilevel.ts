@@ -2,15 +2,15 @@
 import { checkOptions, checkRadius, checkTensorShape, KIND_CODES } from "../args.ts";
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
-import { type Call, type Operand, run, stageInput, stageOutput } from "../runtime/staging.ts";
+import { type Call, type ArrayRef, withCall, marshalInput, marshalOutput } from "../runtime/marshal.ts";
 import type { FloatArray, Input, ProjectionOptions, ResultOf } from "../types.ts";
 import { kernel, throwNonFinite } from "./exports.ts";
 import { sum } from "./stages.ts";
 
 type TrilevelKind = "inf" | "1";
 
-function stageTensor(call: Call, x: Input, a: unknown, b: unknown, c: unknown): Operand {
-  const input = stageInput(call, x);
+function marshalTensor(call: Call, x: Input, a: unknown, b: unknown, c: unknown): ArrayRef {
+  const input = marshalInput(call, x);
   checkTensorShape(input.length, a, b, c);
   return input;
 }
@@ -18,10 +18,10 @@ function stageTensor(call: Call, x: Input, a: unknown, b: unknown, c: unknown): 
 export function trilevel(heap: Heap, kind: TrilevelKind, x: Input, a: unknown, b: unknown, c: unknown, radius: unknown, options: unknown): FloatArray {
   const eta = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
-  return run(heap, (call) => {
-    const t = stageTensor(call, x, a, b, c);
+  return withCall(heap, (call) => {
+    const t = marshalTensor(call, x, a, b, c);
     const [p, q, r] = [a, b, c] as number[];
-    const dest = stageOutput(call, t, out);
+    const dest = marshalOutput(call, t, out);
     // f64: fibre norms n, group norms N, radii u, the ℓ1 steps' scratch; T: one fibre's ℓ1 candidates.
     const norms = call.alloc((p * q + 2 * p + Math.max(p, q)) * 8, "workspace for x");
     const aux = call.alloc(r * BYTES[t.type], "workspace for x");
@@ -31,8 +31,8 @@ export function trilevel(heap: Heap, kind: TrilevelKind, x: Input, a: unknown, b
 }
 
 export function trilevelNorm(heap: Heap, kind: TrilevelKind, x: Input, a: unknown, b: unknown, c: unknown): number {
-  return run(heap, (call) => {
-    const t = stageTensor(call, x, a, b, c);
+  return withCall(heap, (call) => {
+    const t = marshalTensor(call, x, a, b, c);
     const [p, q] = [a, b] as number[];
     const fibreNorms = call.alloc(p * q * 8, "norms of x");
     const groupNorms = call.alloc(p * 8, "norms of x");

@@ -1,12 +1,12 @@
 // Running cross-validation folds in worker threads: each worker gets the data and the compiled module once, then
 // takes folds from a queue; results come back in fold order whatever order they finish in.
-import { workerSpawner } from "../pool/spawn.ts";
-import { moduleInUse } from "../runtime/engine.ts";
+import { workerSpawner } from "../../pool/spawn.ts";
+import { moduleInUse } from "../../runtime/engine.ts";
 import type { FoldOptions, FoldResult } from "./fold.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset } from "../dataset.ts";
 import type { FromWorker, ToWorker } from "./fold-messages.ts";
 import { foldWorkerSource } from "./fold-worker-source.generated.ts";
-import type { SAEOptions } from "./options.ts";
+import type { SAEOptions } from "../options.ts";
 
 export async function runFoldsInWorkers(
   data: Dataset,

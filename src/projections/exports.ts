@@ -1,6 +1,6 @@
 // Typed access to the module's kernels, and the one way their failures become errors.
 import type { Heap } from "../runtime/heap.ts";
-import type { Operand } from "../runtime/staging.ts";
+import type { ArrayRef } from "../runtime/marshal.ts";
 import type { ElementType } from "../types.ts";
 
 type Kernel = (...args: number[]) => number;
@@ -10,7 +10,7 @@ export function kernel(heap: Heap, name: string, type?: ElementType): Kernel {
 }
 
 /** A kernel reported NaN/±Infinity: name the first culprit, or say that finite data overflowed a norm. */
-export function throwNonFinite(heap: Heap, input: Operand, name = "x"): never {
+export function throwNonFinite(heap: Heap, input: ArrayRef, name = "x"): never {
   const index = kernel(heap, "firstNonFinite", input.type)(input.ptr, input.length);
   if (index >= 0) {
     const value = heap.view(input.type, input.ptr, input.length)[index];
