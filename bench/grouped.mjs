@@ -13,8 +13,24 @@ const types = args.includes("--f64") ? ["f32", "f64"] : ["f32"];
 const KINDS = { inf: "normL1Inf", 1: "normL11", 2: "normL12" };
 
 // Matrices: [rows, cols, axis]. Grouped views: [outer, groups, inner].
-const MATRICES = [[576, 128, "columns"], [128, 576, "rows"], [100, 100, "columns"], [100, 100, "rows"], [1000, 1000, "columns"], [1000, 1000, "rows"]];
-const GROUPED = [[576, 128, 1], [1, 128, 576], [64, 128, 9], [64, 128, 15], [64, 128, 16], [32, 256, 9], [111, 1000, 9], [8, 64, 1152]];
+const MATRICES = [
+  [576, 128, "columns"],
+  [128, 576, "rows"],
+  [100, 100, "columns"],
+  [100, 100, "rows"],
+  [1000, 1000, "columns"],
+  [1000, 1000, "rows"],
+];
+const GROUPED = [
+  [576, 128, 1],
+  [1, 128, 576],
+  [64, 128, 9],
+  [64, 128, 15],
+  [64, 128, 16],
+  [32, 256, 9],
+  [111, 1000, 9],
+  [8, 64, 1152],
+];
 const pool = gaussianPool(1 << 20);
 const grouped = typeof sp.bilevelGrouped === "function";
 
@@ -39,14 +55,18 @@ for (const type of types) {
     for (const [rows, cols, axis] of MATRICES) {
       const y = take(pool, rows * cols, type);
       const radius = sp[norm](y, rows, cols, { axis }) * 0.1;
-      await time(`ℓ1,${kind} ${rows}×${cols} ${axis}`, rows * cols, type, (x, out) => project(x, rows, cols, radius, { out, axis }));
+      await time(`ℓ1,${kind} ${rows}×${cols} ${axis}`, rows * cols, type, (x, out) =>
+        project(x, rows, cols, radius, { out, axis }),
+      );
     }
     if (!grouped) continue;
     for (const shape of GROUPED) {
       const n = shape[0] * shape[1] * shape[2];
       const y = take(pool, n, type);
       const radius = sp.groupedNorm(kind, y, shape) * 0.1;
-      await time(`ℓ1,${kind} [${shape.join(", ")}]`, n, type, (x, out) => sp.bilevelGrouped(kind, x, shape, radius, { out }));
+      await time(`ℓ1,${kind} [${shape.join(", ")}]`, n, type, (x, out) =>
+        sp.bilevelGrouped(kind, x, shape, radius, { out }),
+      );
     }
   }
 }

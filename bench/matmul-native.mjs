@@ -22,8 +22,13 @@ export function buildNativeMatmul() {
   } catch {
     return { skipped: "no `cc` on this machine: the native C baseline was skipped" };
   }
-  for (const { flags, binary } of Object.values(BUILDS)) execFileSync("cc", [...flags, "-o", join(here, binary), join(here, "matmul.c")], { stdio: "inherit" });
-  const runBuild = (name, shapes) => execFileSync(join(here, BUILDS[name].binary), [name, ...shapes.flat().map(String)], { encoding: "utf8" }).trim().split("\n").map((line) => JSON.parse(line));
+  for (const { flags, binary } of Object.values(BUILDS))
+    execFileSync("cc", [...flags, "-o", join(here, binary), join(here, "matmul.c")], { stdio: "inherit" });
+  const runBuild = (name, shapes) =>
+    execFileSync(join(here, BUILDS[name].binary), [name, ...shapes.flat().map(String)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
   return {
     compiler: `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; plain loops: ${BUILDS.plain.flags.join(" ")}`,
     run: (shapes) => ({ sse: runBuild("sse", shapes), plain: runBuild("plain", shapes) }),

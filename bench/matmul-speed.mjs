@@ -71,7 +71,8 @@ function plainNN(A, B, C, m, n, k) {
     const ci = i * n;
     for (let j = 0; j < n; j++) C[ci + j] = 0;
     for (let p = 0; p < k; p++) {
-      const x = A[i * k + p], bp = p * n;
+      const x = A[i * k + p],
+        bp = p * n;
       for (let j = 0; j < n; j++) C[ci + j] += x * B[bp + j];
     }
   }
@@ -81,7 +82,8 @@ function plainTN(A, B, C, m, n, k) {
     const ci = i * n;
     for (let j = 0; j < n; j++) C[ci + j] = 0;
     for (let p = 0; p < k; p++) {
-      const x = A[p * m + i], bp = p * n;
+      const x = A[p * m + i],
+        bp = p * n;
       for (let j = 0; j < n; j++) C[ci + j] += x * B[bp + j];
     }
   }
@@ -108,8 +110,11 @@ export function main({ quick = process.argv.includes("--quick") } = {}) {
   const rows = [];
   SHAPES.forEach(([form, m, n, k], s) => {
     env.reset();
-    const pa = env.alloc(m * k), pb = env.alloc(k * n), pc = env.alloc(m * n);
-    const A = new Float32Array(m * k).map(() => Math.random() * 2 - 1), B = new Float32Array(k * n).map(() => Math.random() * 2 - 1);
+    const pa = env.alloc(m * k),
+      pb = env.alloc(k * n),
+      pc = env.alloc(m * n);
+    const A = new Float32Array(m * k).map(() => Math.random() * 2 - 1),
+      B = new Float32Array(k * n).map(() => Math.random() * 2 - 1);
     env.f32(pa, m * k).set(A);
     env.f32(pb, k * n).set(B);
     const kernel = env.kernels[`matmul${form}`];
@@ -117,7 +122,8 @@ export function main({ quick = process.argv.includes("--quick") } = {}) {
     const wasm = flops / time(() => kernel(pa, pb, pc, m, n, k, 0));
     let js = NaN;
     if (!quick) {
-      const C = new Float32Array(m * n), plain = PLAIN[form];
+      const C = new Float32Array(m * n),
+        plain = PLAIN[form];
       js = flops / time(() => plain(A, B, C, m, n, k));
     }
     rows.push({ shape: `${form} m=${m} n=${n} k=${k}`, wasm, js });
@@ -130,11 +136,20 @@ export function main({ quick = process.argv.includes("--quick") } = {}) {
 
   const pad = (x, w) => String(x).padStart(w);
   const f = (x) => (Number.isNaN(x) ? "-" : x.toFixed(2));
-  console.log(`GFLOP/s (2·m·n·k per call, median of ${SAMPLES}; C: the better of a run before and after); ratio = C sse / wasm (target ≤ 1.5)`);
-  console.log(`${"shape".padEnd(24)}${pad("wasm", 9)}${pad("C sse", 9)}${pad("ratio", 7)}${pad("C auto", 9)}${pad("JS", 8)}`);
-  for (const r of rows) console.log(`${r.shape.padEnd(24)}${pad(f(r.wasm), 9)}${pad(f(r.cSse), 9)}${pad((r.cSse / r.wasm).toFixed(2), 7)}${pad(f(r.cAuto), 9)}${pad(f(r.js), 8)}`);
+  console.log(
+    `GFLOP/s (2·m·n·k per call, median of ${SAMPLES}; C: the better of a run before and after); ratio = C sse / wasm (target ≤ 1.5)`,
+  );
+  console.log(
+    `${"shape".padEnd(24)}${pad("wasm", 9)}${pad("C sse", 9)}${pad("ratio", 7)}${pad("C auto", 9)}${pad("JS", 8)}`,
+  );
+  for (const r of rows)
+    console.log(
+      `${r.shape.padEnd(24)}${pad(f(r.wasm), 9)}${pad(f(r.cSse), 9)}${pad((r.cSse / r.wasm).toFixed(2), 7)}${pad(f(r.cAuto), 9)}${pad(f(r.js), 8)}`,
+    );
   console.log("wasm: assembly/matmul.ts, asc -O3 --enable simd, Node " + process.version);
-  console.log("C sse: bench/native/matmul.c, cc -O3 -msse4.2 -mno-avx; C auto: its plain loops, cc -O3 -march=native; JS: plain loops on Float32Array");
+  console.log(
+    "C sse: bench/native/matmul.c, cc -O3 -msse4.2 -mno-avx; C auto: its plain loops, cc -O3 -march=native; JS: plain loops on Float32Array",
+  );
   return rows;
 }
 

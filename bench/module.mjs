@@ -18,7 +18,10 @@ export function loadModule() {
   /** A block of module memory holding a copy of `values` (or `length` zeroed elements). */
   function place(type, values, length = values.length) {
     const ptr = kernels.alloc(Math.max(length * BYTES[type], 16));
-    const view = type === "f32" ? new Float32Array(kernels.memory.buffer, ptr, length) : new Float64Array(kernels.memory.buffer, ptr, length);
+    const view =
+      type === "f32"
+        ? new Float32Array(kernels.memory.buffer, ptr, length)
+        : new Float64Array(kernels.memory.buffer, ptr, length);
     if (values) view.set(values);
     else view.fill(0);
     return ptr;
@@ -29,7 +32,10 @@ export function loadModule() {
     floor(bytes) {
       const src = place("f32", null, Math.ceil(bytes / 4));
       const dst = place("f32", null, Math.ceil(bytes / 4));
-      return { copy: () => kernels.copyBytes(dst, src, bytes), release: () => [src, dst].forEach((p) => kernels.release(p)) };
+      return {
+        copy: () => kernels.copyBytes(dst, src, bytes),
+        release: () => [src, dst].forEach((p) => kernels.release(p)),
+      };
     },
 
     /**

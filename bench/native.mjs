@@ -27,7 +27,9 @@ export function buildNative() {
   for (const [type, real] of Object.entries(REAL)) {
     for (const [suffix, extra] of Object.entries(VARIANTS)) {
       const binary = join(here, `project_${type}${suffix}.out`);
-      execFileSync("cc", [...FLAGS, ...extra, `-DREAL=${real}`, "-o", binary, join(here, "project.c"), "-lm"], { stdio: "inherit" });
+      execFileSync("cc", [...FLAGS, ...extra, `-DREAL=${real}`, "-o", binary, join(here, "project.c"), "-lm"], {
+        stdio: "inherit",
+      });
       binaries[type + suffix] = binary;
     }
   }
@@ -46,7 +48,9 @@ export function buildNative() {
       const outFile = join(dir, "output.bin");
       const bytes = (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
       writeFileSync(inFile, weights ? Buffer.concat([bytes(input), bytes(weights)]) : bytes(input));
-      const args = [op, rows, cols, radius, budgetMs, inFile, outFile, ...(depth === undefined ? [] : [depth])].map(String);
+      const args = [op, rows, cols, radius, budgetMs, inFile, outFile, ...(depth === undefined ? [] : [depth])].map(
+        String,
+      );
       const report = JSON.parse(execFileSync(binaries[type + (vectors128 ? "-v128" : "")], args, { encoding: "utf8" }));
       const output = new input.constructor(new Uint8Array(readFileSync(outFile)).buffer);
       return { medianNs: report.median_ns, repeats: report.repeats, passes: report.passes, output };

@@ -16,11 +16,18 @@ const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 /** The series of the plot: [label, colour, dashed, marker, points [elements, ms]]. */
 function series(results) {
   const sweep = (direction, key) =>
-    results.sweep.filter((p) => p.direction === direction && p.ms[key] !== undefined).map((p) => [p.elements, p.ms[key]]);
+    results.sweep
+      .filter((p) => p.direction === direction && p.ms[key] !== undefined)
+      .map((p) => [p.elements, p.ms[key]]);
   const ball = (key) =>
-    results.cases.filter((c) => c.kernel === "projectL1Ball" && c.type === "f32" && c.ms[key] !== undefined).map((c) => [c.elements, c.ms[key]]);
+    results.cases
+      .filter((c) => c.kernel === "projectL1Ball" && c.type === "f32" && c.ms[key] !== undefined)
+      .map((c) => [c.elements, c.ms[key]]);
   // The floor for every size measured: one copy of the f32 bytes, and the 1.5 copies a bilevel pass pair moves.
-  const floor = [...results.sweep.filter((p) => p.direction === "rows"), ...results.cases.filter((c) => c.kernel === "projectL1Ball" && c.type === "f32")]
+  const floor = [
+    ...results.sweep.filter((p) => p.direction === "rows"),
+    ...results.cases.filter((c) => c.kernel === "projectL1Ball" && c.type === "f32"),
+  ]
     .map((p) => [p.elements, p.ms.copy1])
     .sort((a, b) => a[0] - b[0])
     .filter(([n], i, points) => i === 0 || points[i - 1][0] !== n);
@@ -39,7 +46,8 @@ function series(results) {
 function marker(shape, x, y, colour) {
   if (shape === "circle") return `<circle cx="${x}" cy="${y}" r="3.5" fill="${colour}"/>`;
   if (shape === "square") return `<rect x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" fill="${colour}"/>`;
-  if (shape === "diamond") return `<path d="M${x} ${y - 4.5}L${x + 4.5} ${y}L${x} ${y + 4.5}L${x - 4.5} ${y}Z" fill="${colour}"/>`;
+  if (shape === "diamond")
+    return `<path d="M${x} ${y - 4.5}L${x + 4.5} ${y}L${x} ${y + 4.5}L${x - 4.5} ${y}Z" fill="${colour}"/>`;
   return "";
 }
 
@@ -61,7 +69,10 @@ export function scalingSvg(results) {
   ];
   for (let k = x0; k <= x1; k++) {
     const x = f(px(10 ** k));
-    const label = `10${String(k).split("").map((c) => SUPERSCRIPT[c]).join("")}`;
+    const label = `10${String(k)
+      .split("")
+      .map((c) => SUPERSCRIPT[c])
+      .join("")}`;
     out.push(`<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotH}" stroke="#e5e5e5"/>`);
     out.push(`<text x="${x}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${label}</text>`);
   }
@@ -71,20 +82,30 @@ export function scalingSvg(results) {
     out.push(`<text x="${MARGIN.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${decade(k)}</text>`);
   }
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 18}" text-anchor="middle">number of elements (rows × cols, or n)</text>`);
-  out.push(`<text transform="translate(20 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">median time per projection</text>`);
+  out.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 18}" text-anchor="middle">number of elements (rows × cols, or n)</text>`,
+  );
+  out.push(
+    `<text transform="translate(20 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">median time per projection</text>`,
+  );
   for (const [label, colour, dashed, shape, points] of all) {
     const path = points.map(([n, ms], i) => `${i ? "L" : "M"}${f(px(n))} ${f(py(ms))}`).join("");
-    out.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`);
+    out.push(
+      `<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
+    );
     for (const [n, ms] of points) out.push(marker(shape, f(px(n)), f(py(ms)), colour));
   }
   // Legend, bottom right inside the plot, where the curves (time growing with size) leave room.
   const legendX = MARGIN.left + plotW - 336;
   const legendY = MARGIN.top + plotH - all.length * 18 - 16;
-  out.push(`<rect x="${legendX - 6}" y="${legendY}" width="330" height="${all.length * 18 + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`);
+  out.push(
+    `<rect x="${legendX - 6}" y="${legendY}" width="330" height="${all.length * 18 + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`,
+  );
   all.forEach(([label, colour, dashed, shape], i) => {
     const y = legendY + 14 + i * 18;
-    out.push(`<line x1="${legendX}" y1="${y}" x2="${legendX + 28}" y2="${y}" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`);
+    out.push(
+      `<line x1="${legendX}" y1="${y}" x2="${legendX + 28}" y2="${y}" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
+    );
     out.push(marker(shape, legendX + 14, y, colour));
     out.push(`<text x="${legendX + 36}" y="${y}" dominant-baseline="middle">${escape(label)}</text>`);
   });

@@ -28,7 +28,11 @@ export function ratio(a, b) {
 const diff = (d) => (d === undefined ? "—" : d === 0 ? "0" : d.toExponential(1));
 
 function table(header, rows) {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 function envLine(env) {
@@ -38,24 +42,49 @@ function envLine(env) {
 function kernelTable(cases, withExact) {
   const matrix = cases[0].rows > 1;
   const header = [
-    "type", "size", ...(matrix ? ["η", "columns kept"] : []),
-    "zero-copy", "elements/s", "copying", "plain JS", "native C", "1 copy",
-    "JS ÷ zero-copy", "zero-copy ÷ C", "copying ÷ C", "zero-copy ÷ 1 copy",
+    "type",
+    "size",
+    ...(matrix ? ["η", "columns kept"] : []),
+    "zero-copy",
+    "elements/s",
+    "copying",
+    "plain JS",
+    "native C",
+    "1 copy",
+    "JS ÷ zero-copy",
+    "zero-copy ÷ C",
+    "copying ÷ C",
+    "zero-copy ÷ 1 copy",
     ...(withExact ? ["exact ℓ1,∞", "exact ÷ bilevel"] : []),
-    "max |C − wasm|", "max |JS − wasm|",
+    "max |C − wasm|",
+    "max |JS − wasm|",
   ];
   const rows = cases.map((c) => [
-    c.type, c.shape, ...(matrix ? [c.radiusLabel.replace("η ", ""), `${(c.keptColumns * 100).toFixed(1)}%`] : []),
-    time(c.ms.zeroCopy), rate(c.elements, c.ms.zeroCopy), time(c.ms.copying), time(c.ms.js), time(c.ms.native), time(c.ms.copy1),
-    ratio(c.ms.js, c.ms.zeroCopy), ratio(c.ms.zeroCopy, c.ms.native), ratio(c.ms.copying, c.ms.native), ratio(c.ms.zeroCopy, c.ms.copy1),
+    c.type,
+    c.shape,
+    ...(matrix ? [c.radiusLabel.replace("η ", ""), `${(c.keptColumns * 100).toFixed(1)}%`] : []),
+    time(c.ms.zeroCopy),
+    rate(c.elements, c.ms.zeroCopy),
+    time(c.ms.copying),
+    time(c.ms.js),
+    time(c.ms.native),
+    time(c.ms.copy1),
+    ratio(c.ms.js, c.ms.zeroCopy),
+    ratio(c.ms.zeroCopy, c.ms.native),
+    ratio(c.ms.copying, c.ms.native),
+    ratio(c.ms.zeroCopy, c.ms.copy1),
     ...(withExact ? [time(c.ms.exact), ratio(c.ms.exact, c.ms.zeroCopy)] : []),
-    diff(c.diff.nativeVsWasm), diff(c.diff.jsVsWasm),
+    diff(c.diff.nativeVsWasm),
+    diff(c.diff.jsVsWasm),
   ]);
   return table(header, rows);
 }
 
 function find(results, kernel, type, shape, radiusLabel) {
-  return results.cases.find((c) => c.kernel === kernel && c.type === type && c.shape === shape && (!radiusLabel || c.radiusLabel === radiusLabel));
+  return results.cases.find(
+    (c) =>
+      c.kernel === kernel && c.type === type && c.shape === shape && (!radiusLabel || c.radiusLabel === radiusLabel),
+  );
 }
 
 /** Each target as stated in the brief, against what this run measured. */
@@ -65,53 +94,119 @@ function targets(results) {
   for (const shape of ["1000×1000", "4000×4000"]) {
     for (const c of results.cases.filter((c) => c.kernel === "bilevelL1Inf" && c.type === "f32" && c.shape === shape)) {
       const vsC = c.ms.native && c.ms.zeroCopy / c.ms.native;
-      rows.push([`bilevel ℓ1,∞ f32 zero-copy ${shape}, ${c.radiusLabel}: within 1.3× of native C`, ratio(c.ms.zeroCopy, c.ms.native), verdict(vsC && vsC <= 1.3)]);
+      rows.push([
+        `bilevel ℓ1,∞ f32 zero-copy ${shape}, ${c.radiusLabel}: within 1.3× of native C`,
+        ratio(c.ms.zeroCopy, c.ms.native),
+        verdict(vsC && vsC <= 1.3),
+      ]);
       const vsJs = c.ms.js / c.ms.zeroCopy;
-      rows.push([`bilevel ℓ1,∞ f32 zero-copy ${shape}, ${c.radiusLabel}: ≥ 10× faster than plain JS`, `${vsJs.toFixed(1)}× faster`, verdict(vsJs >= 10)]);
+      rows.push([
+        `bilevel ℓ1,∞ f32 zero-copy ${shape}, ${c.radiusLabel}: ≥ 10× faster than plain JS`,
+        `${vsJs.toFixed(1)}× faster`,
+        verdict(vsJs >= 10),
+      ]);
     }
   }
   for (const type of ["f32", "f64"]) {
     const c = find(results, "projectL1Ball", type, "1000000");
     if (!c) continue;
     const vsC = c.ms.native && c.ms.zeroCopy / c.ms.native;
-    rows.push([`ℓ1 ball ${type} zero-copy, 10⁶ signed values, a = 1: no slower than native C Condat`, ratio(c.ms.zeroCopy, c.ms.native), verdict(vsC && vsC <= 1)]);
+    rows.push([
+      `ℓ1 ball ${type} zero-copy, 10⁶ signed values, a = 1: no slower than native C Condat`,
+      ratio(c.ms.zeroCopy, c.ms.native),
+      verdict(vsC && vsC <= 1),
+    ]);
   }
   return table(["target", "measured (zero-copy ÷ C, or speed-up)", "verdict"], rows);
 }
 
 function sweepTable(results) {
   const rows = results.sweep.map((p) => [
-    p.direction === "rows" ? "rows (cols = 1000)" : "cols (rows = 1000)", `${p.rows}×${p.cols}`, p.elements.toExponential(1),
-    time(p.ms.zeroCopy), time(p.ms.native), time(p.ms.copy1), ratio(p.ms.zeroCopy, p.ms.native), ratio(p.ms.zeroCopy, p.ms.copy1),
+    p.direction === "rows" ? "rows (cols = 1000)" : "cols (rows = 1000)",
+    `${p.rows}×${p.cols}`,
+    p.elements.toExponential(1),
+    time(p.ms.zeroCopy),
+    time(p.ms.native),
+    time(p.ms.copy1),
+    ratio(p.ms.zeroCopy, p.ms.native),
+    ratio(p.ms.zeroCopy, p.ms.copy1),
   ]);
-  return table(["sweep", "shape", "elements", "wasm zero-copy", "native C", "1 copy", "wasm ÷ C", "wasm ÷ 1 copy"], rows);
+  return table(
+    ["sweep", "shape", "elements", "wasm zero-copy", "native C", "1 copy", "wasm ÷ C", "wasm ÷ 1 copy"],
+    rows,
+  );
 }
 
 function profileTables(results) {
   const staged = results.cases.filter((c) => c.kernel === "bilevelL1Inf" && c.wasmStages);
   const bilevel = table(
     [
-      "type", "shape", "η", "API zero-copy", "Σ wasm stages", "native C", "C, 128-bit vectors", "zero-copy ÷ C-128",
-      "wasm partials", "C norms", "C-128 norms", "wasm ℓ1 step", "C ℓ1 step", "wasm apply", "C apply", "C-128 apply",
+      "type",
+      "shape",
+      "η",
+      "API zero-copy",
+      "Σ wasm stages",
+      "native C",
+      "C, 128-bit vectors",
+      "zero-copy ÷ C-128",
+      "wasm partials",
+      "C norms",
+      "C-128 norms",
+      "wasm ℓ1 step",
+      "C ℓ1 step",
+      "wasm apply",
+      "C apply",
+      "C-128 apply",
     ],
     staged.map((c) => {
       const w = c.wasmStages;
       const n = c.nativePasses ?? {};
       const n128 = c.native128 ?? { passes: {} };
       return [
-        c.type, c.shape, c.radiusLabel.replace("η ", ""), time(c.ms.zeroCopy), time(w.partials + w.l1 + w.apply),
-        time(c.ms.native), time(n128.ms), ratio(c.ms.zeroCopy, n128.ms),
-        time(w.partials), time(n.norms), time(n128.passes.norms), time(w.l1), time(n.l1), time(w.apply), time(n.apply), time(n128.passes.apply),
+        c.type,
+        c.shape,
+        c.radiusLabel.replace("η ", ""),
+        time(c.ms.zeroCopy),
+        time(w.partials + w.l1 + w.apply),
+        time(c.ms.native),
+        time(n128.ms),
+        ratio(c.ms.zeroCopy, n128.ms),
+        time(w.partials),
+        time(n.norms),
+        time(n128.passes.norms),
+        time(w.l1),
+        time(n.l1),
+        time(w.apply),
+        time(n.apply),
+        time(n128.passes.apply),
       ];
     }),
   );
   const balls = results.cases.filter((c) => c.kernel === "projectL1Ball" && c.wasmStages);
   const ball = table(
-    ["type", "n", "API zero-copy", "wasm kernel alone", "native C", "C Condat pass (steps 1–4)", "C apply pass", "C, 128-bit vectors", "kernel ÷ C", "kernel ÷ C-128"],
+    [
+      "type",
+      "n",
+      "API zero-copy",
+      "wasm kernel alone",
+      "native C",
+      "C Condat pass (steps 1–4)",
+      "C apply pass",
+      "C, 128-bit vectors",
+      "kernel ÷ C",
+      "kernel ÷ C-128",
+    ],
     balls.map((c) => [
-      c.type, c.shape, time(c.ms.zeroCopy), time(c.wasmStages.kernel), time(c.ms.native),
-      time(c.nativePasses?.condat), time(c.nativePasses?.apply), time(c.native128?.ms),
-      ratio(c.wasmStages.kernel, c.ms.native), ratio(c.wasmStages.kernel, c.native128?.ms),
+      c.type,
+      c.shape,
+      time(c.ms.zeroCopy),
+      time(c.wasmStages.kernel),
+      time(c.ms.native),
+      time(c.nativePasses?.condat),
+      time(c.nativePasses?.apply),
+      time(c.native128?.ms),
+      ratio(c.wasmStages.kernel, c.ms.native),
+      ratio(c.wasmStages.kernel, c.native128?.ms),
     ]),
   );
   return `${bilevel}\n\n${ball}`;
@@ -119,7 +214,9 @@ function profileTables(results) {
 
 export function resultsMarkdown(results) {
   const { env } = results;
-  const byKernel = Object.keys(NAMES).map((k) => [k, results.cases.filter((c) => c.kernel === k)]).filter(([, cs]) => cs.length);
+  const byKernel = Object.keys(NAMES)
+    .map((k) => [k, results.cases.filter((c) => c.kernel === k)])
+    .filter(([, cs]) => cs.length);
   const findings = new URL("findings.md", import.meta.url);
   const parts = [
     `# sparseproj benchmarks${results.quick ? " (--quick subset)" : ""}`,

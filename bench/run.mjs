@@ -27,14 +27,34 @@ if (process.argv.includes("--report")) {
 const quick = process.argv.includes("--quick");
 const TYPES = ["f32", "f64"];
 const VECTOR_SIZES = quick ? [1e3, 1e4, 1e5, 1e6] : [1e3, 1e4, 1e5, 1e6, 1e7];
-const L1INF_SHAPES = quick ? [[100, 100], [1000, 1000]] : [[100, 100], [1000, 1000], [4000, 4000], [1000, 20000]];
-const OTHER_SHAPES = quick ? [[1000, 1000]] : [[1000, 1000], [4000, 4000]];
+const L1INF_SHAPES = quick
+  ? [
+      [100, 100],
+      [1000, 1000],
+    ]
+  : [
+      [100, 100],
+      [1000, 1000],
+      [4000, 4000],
+      [1000, 20000],
+    ];
+const OTHER_SHAPES = quick
+  ? [[1000, 1000]]
+  : [
+      [1000, 1000],
+      [4000, 4000],
+    ];
 // Fig. 1 of the paper: time against the number of rows with 1000 columns, and against columns with 1000 rows.
 const SWEEP = quick ? [100, 1000, 5000] : [100, 200, 500, 1000, 2000, 5000, 10000, 20000];
 const PROFILED = ["100×100", "1000×1000", "4000×4000"];
 const KEPT_FRACTION = 0.1;
 const KINDS = { bilevelL1Inf: "inf", bilevelL11: "1", bilevelL12: "2" };
-const NATIVE_OPS = { projectL1Ball: "l1ball", bilevelL1Inf: "bilevel-inf", bilevelL11: "bilevel-1", bilevelL12: "bilevel-2" };
+const NATIVE_OPS = {
+  projectL1Ball: "l1ball",
+  bilevelL1Inf: "bilevel-inf",
+  bilevelL11: "bilevel-1",
+  bilevelL12: "bilevel-2",
+};
 
 const native = buildNative();
 const module = loadModule();
@@ -120,8 +140,13 @@ async function measureCase({ kernel, type, y, rows, cols, radius, radiusLabel, p
 /** The C build held to 128-bit vectors on the same case: its median and passes, in ms. */
 function native128(record, op, y) {
   if (!native.run) return;
-  const run = native.run(op, y, record.rows, record.cols, record.radius, nativeBudgetMs(y.length, quick), { vectors128: true });
-  record.native128 = { ms: run.medianNs / 1e6, passes: Object.fromEntries(Object.entries(run.passes).map(([k, ns]) => [k, ns / 1e6])) };
+  const run = native.run(op, y, record.rows, record.cols, record.radius, nativeBudgetMs(y.length, quick), {
+    vectors128: true,
+  });
+  record.native128 = {
+    ms: run.medianNs / 1e6,
+    passes: Object.fromEntries(Object.entries(run.passes).map(([k, ns]) => [k, ns / 1e6])),
+  };
 }
 
 /** The bilevel ℓ1,∞ stages timed one at a time through the module's exports, beside C's passes. */
@@ -130,7 +155,8 @@ async function profileL1Inf(record, y) {
   const staged = module.bilevelL1InfStages(y, record.rows, record.cols, record.radius);
   try {
     record.wasmStages = {};
-    for (const [name, stage] of Object.entries(staged.stages)) record.wasmStages[name] = (await medianMs(stage, y.length, quick)).ms;
+    for (const [name, stage] of Object.entries(staged.stages))
+      record.wasmStages[name] = (await medianMs(stage, y.length, quick)).ms;
   } finally {
     staged.release();
   }
@@ -153,7 +179,13 @@ for (const type of TYPES) {
     const y = take(pool, n, type);
     const radius = 1;
     const record = await measureCase({
-      kernel: "projectL1Ball", type, y, rows: 1, cols: n, radius, radiusLabel: "a = 1",
+      kernel: "projectL1Ball",
+      type,
+      y,
+      rows: 1,
+      cols: n,
+      radius,
+      radiusLabel: "a = 1",
       project: (x, options) => sp.projectL1Ball(x, radius, options),
       plain: (v) => l1BallSort(v, radius),
     });
@@ -173,7 +205,13 @@ async function matrixCases(kernel, types, shapes) {
       ];
       for (const [radius, radiusLabel] of radii) {
         const record = await measureCase({
-          kernel, type, y, rows, cols, radius, radiusLabel,
+          kernel,
+          type,
+          y,
+          rows,
+          cols,
+          radius,
+          radiusLabel,
           project: (x, options) => sp[kernel](x, rows, cols, radius, options),
           plain: (v) => bilevelPlain(v, rows, cols, radius, kind),
         });
@@ -189,7 +227,10 @@ await matrixCases("bilevelL11", ["f32"], OTHER_SHAPES);
 await matrixCases("bilevelL12", ["f32"], OTHER_SHAPES);
 
 // The scaling sweep (f32, zero-copy, η = 1): the points of the plot.
-for (const [direction, shapeOf] of [["rows", (k) => [k, 1000]], ["cols", (k) => [1000, k]]]) {
+for (const [direction, shapeOf] of [
+  ["rows", (k) => [k, 1000]],
+  ["cols", (k) => [1000, k]],
+]) {
   for (const k of SWEEP) {
     const [rows, cols] = shapeOf(k);
     const y = take(pool, rows * cols, "f32");
@@ -201,7 +242,8 @@ for (const [direction, shapeOf] of [["rows", (k) => [k, 1000]], ["cols", (k) => 
       release();
     }
     point.ms.copy1 = await floorMs(y.byteLength, y.length);
-    if (native.run) point.ms.native = native.run("bilevel-inf", y, rows, cols, 1, nativeBudgetMs(y.length, quick)).medianNs / 1e6;
+    if (native.run)
+      point.ms.native = native.run("bilevel-inf", y, rows, cols, 1, nativeBudgetMs(y.length, quick)).medianNs / 1e6;
     log(`sweep ${rows}×${cols}`, JSON.stringify(point.ms));
     results.sweep.push(point);
   }

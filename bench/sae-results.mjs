@@ -17,11 +17,30 @@ const here = (path) => new URL(path, import.meta.url);
 
 function datasets() {
   const table = sp.parseOmicsCsv(readFileSync(here("../data/GC_Breast_D_MB.csv"), "utf8"));
-  const list = [{ name: "GC_Breast_D_MB", description: "data/GC_Breast_D_MB.csv, 271 samples × 162 metabolites, log(|x+1|) + z-score fitted per training fold", X: table.data, y: table.labels, featureNames: table.featureNames }];
+  const list = [
+    {
+      name: "GC_Breast_D_MB",
+      description:
+        "data/GC_Breast_D_MB.csv, 271 samples × 162 metabolites, log(|x+1|) + z-score fitted per training fold",
+      X: table.data,
+      y: table.labels,
+      featureNames: table.featureNames,
+    },
+  ];
   if (!quick) {
     for (const informative of [64, 16]) {
-      const { X, y } = sp.makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: informative, randomState: 0 });
-      list.push({ name: `synthetic-${informative}`, description: `makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: ${informative}, randomState: 0 }) (scikit-learn's defaults otherwise), z-score per training fold`, X, y });
+      const { X, y } = sp.makeClassification({
+        nSamples: 1000,
+        nFeatures: 1000,
+        nInformative: informative,
+        randomState: 0,
+      });
+      list.push({
+        name: `synthetic-${informative}`,
+        description: `makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: ${informative}, randomState: 0 }) (scikit-learn's defaults otherwise), z-score per training fold`,
+        X,
+        y,
+      });
     }
   }
   return list;
@@ -29,7 +48,12 @@ function datasets() {
 
 async function run(data, options) {
   const started = performance.now();
-  const result = await sp.crossValidateInWorkers(data.X, data.y, { folds: FOLDS, seeds: [SEED], featureNames: data.featureNames, ...options });
+  const result = await sp.crossValidateInWorkers(data.X, data.y, {
+    folds: FOLDS,
+    seeds: [SEED],
+    featureNames: data.featureNames,
+    ...options,
+  });
   return {
     projection: options.projection,
     radius: options.radius ?? null,
@@ -68,18 +92,47 @@ function markdown(results) {
   ];
   for (const d of results.datasets) {
     lines.push(`## ${d.name}`, "", d.description, "");
-    lines.push("| method | radius | accuracy % | AUC | F1 | feature sparsity % | s / epoch |", "|---|---|---|---|---|---|---|");
+    lines.push(
+      "| method | radius | accuracy % | AUC | F1 | feature sparsity % | s / epoch |",
+      "|---|---|---|---|---|---|---|",
+    );
     for (const r of d.runs) {
-      const radius = r.radius === "auto" ? `auto (${r.radiiChosen.map((x) => x.toPrecision(2)).join(", ")})` : r.radius ?? "—";
-      lines.push(`| ${r.projection} | ${radius} | ${pct(r.accuracy)} | ${r.auc.mean.toFixed(3)} | ${r.f1.mean.toFixed(3)} | ${(100 * r.featureSparsity.mean).toFixed(1)} | ${r.secondsPerEpoch.toFixed(3)} |`);
+      const radius =
+        r.radius === "auto" ? `auto (${r.radiiChosen.map((x) => x.toPrecision(2)).join(", ")})` : (r.radius ?? "—");
+      lines.push(
+        `| ${r.projection} | ${radius} | ${pct(r.accuracy)} | ${r.auc.mean.toFixed(3)} | ${r.f1.mean.toFixed(3)} | ${(100 * r.featureSparsity.mean).toFixed(1)} | ${r.secondsPerEpoch.toFixed(3)} |`,
+      );
     }
-    const best = (projection) => d.runs.filter((r) => r.projection === projection && typeof r.radius === "number").reduce((a, b) => (b.accuracy.mean > a.accuracy.mean ? b : a));
+    const best = (projection) =>
+      d.runs
+        .filter((r) => r.projection === projection && typeof r.radius === "number")
+        .reduce((a, b) => (b.accuracy.mean > a.accuracy.mean ? b : a));
     lines.push("", "Best radius of each sweep (optimistic, see above) — the shape of the paper's Tables II–IV:", "");
-    lines.push("| | baseline | " + PROJECTIONS.join(" | ") + " |", "|---|---|" + PROJECTIONS.map(() => "---").join("|") + "|");
+    lines.push(
+      "| | baseline | " + PROJECTIONS.join(" | ") + " |",
+      "|---|---|" + PROJECTIONS.map(() => "---").join("|") + "|",
+    );
     lines.push("| best radius | — | " + PROJECTIONS.map((p) => best(p).radius).join(" | ") + " |");
-    lines.push("| accuracy % | " + pct(d.runs[0].accuracy) + " | " + PROJECTIONS.map((p) => pct(best(p).accuracy)).join(" | ") + " |");
-    lines.push("| sparsity % | 0 | " + PROJECTIONS.map((p) => (100 * best(p).featureSparsity.mean).toFixed(1)).join(" | ") + " |");
-    lines.push("", `Top features of the bilevel ℓ1,∞ auto run (selection frequency over folds): ${d.runs.find((r) => r.radius === "auto").topFeatures.map((f) => `${f.name} (${f.frequency})`).join(", ")}.`, "");
+    lines.push(
+      "| accuracy % | " +
+        pct(d.runs[0].accuracy) +
+        " | " +
+        PROJECTIONS.map((p) => pct(best(p).accuracy)).join(" | ") +
+        " |",
+    );
+    lines.push(
+      "| sparsity % | 0 | " +
+        PROJECTIONS.map((p) => (100 * best(p).featureSparsity.mean).toFixed(1)).join(" | ") +
+        " |",
+    );
+    lines.push(
+      "",
+      `Top features of the bilevel ℓ1,∞ auto run (selection frequency over folds): ${d.runs
+        .find((r) => r.radius === "auto")
+        .topFeatures.map((f) => `${f.name} (${f.frequency})`)
+        .join(", ")}.`,
+      "",
+    );
   }
   return lines.join("\n");
 }
@@ -100,7 +153,10 @@ const results = {
 };
 for (const data of datasets()) {
   const runs = [];
-  const log = (r) => console.error(`${data.name} ${r.projection} ${r.radius}: accuracy ${pct(r.accuracy)}, sparsity ${(100 * r.featureSparsity.mean).toFixed(1)}%, ${r.wallSeconds.toFixed(1)} s`);
+  const log = (r) =>
+    console.error(
+      `${data.name} ${r.projection} ${r.radius}: accuracy ${pct(r.accuracy)}, sparsity ${(100 * r.featureSparsity.mean).toFixed(1)}%, ${r.wallSeconds.toFixed(1)} s`,
+    );
   runs.push(await run(data, { projection: "none", workers: results.workers }));
   log(runs.at(-1));
   for (const projection of PROJECTIONS) {

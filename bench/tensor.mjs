@@ -27,7 +27,9 @@ export function weightedL1BallSort(y, w, eta) {
   const order = new Uint32Array(n).map((_, i) => i);
   const t = Float64Array.from(y, (v, i) => Math.abs(v) / w[i]);
   order.sort((p, q) => t[q] - t[p]);
-  let sum = 0, squares = 0, tau = 0;
+  let sum = 0,
+    squares = 0,
+    tau = 0;
   for (const i of order) {
     sum += w[i] * Math.abs(y[i]);
     squares += w[i] * w[i];
@@ -36,7 +38,8 @@ export function weightedL1BallSort(y, w, eta) {
   }
   const x = new y.constructor(n);
   for (let i = 0; i < n; i++) {
-    const level = tau * w[i], v = y[i];
+    const level = tau * w[i],
+      v = y[i];
     x[i] = v > level ? v - level : v < -level ? v + level : 0;
   }
   return x;
@@ -48,7 +51,8 @@ export function trilevelPlain(y, a, b, c, eta, kind) {
   const group = new Float64Array(a);
   for (let f = 0; f < a * b; f++) {
     let norm = 0;
-    for (let k = 0; k < c; k++) norm = kind === "inf" ? Math.max(norm, Math.abs(y[f * c + k])) : norm + Math.abs(y[f * c + k]);
+    for (let k = 0; k < c; k++)
+      norm = kind === "inf" ? Math.max(norm, Math.abs(y[f * c + k])) : norm + Math.abs(y[f * c + k]);
     fibre[f] = norm;
     const i = Math.floor(f / b);
     group[i] = kind === "inf" ? Math.max(group[i], norm) : group[i] + norm;
@@ -61,7 +65,8 @@ export function trilevelPlain(y, a, b, c, eta, kind) {
     const v = kind === "inf" ? norms.map((n) => Math.min(n, u[i])) : l1BallSort(norms, u[i]);
     for (let j = 0; j < b; j++) {
       const span = y.subarray((i * b + j) * c, (i * b + j + 1) * c);
-      const projected = kind === "inf" ? span.map((value) => Math.min(Math.max(value, -v[j]), v[j])) : l1BallSort(span, v[j]);
+      const projected =
+        kind === "inf" ? span.map((value) => Math.min(Math.max(value, -v[j]), v[j])) : l1BallSort(span, v[j]);
       x.set(projected, (i * b + j) * c);
     }
   }
@@ -76,7 +81,8 @@ function maxAbsDiff(p, q) {
 
 /** Zero-copy (WasmArrays, `out`), copying (typed arrays in, new array out), plain JS, and one memory.copy. */
 async function measure({ label, type, y, project, plain, extra = [], c }) {
-  const x = sp.allocate(y.length, type), out = sp.allocate(y.length, type);
+  const x = sp.allocate(y.length, type),
+    out = sp.allocate(y.length, type);
   const staged = extra.map((values) => {
     const array = sp.allocate(values.length, type);
     array.array.set(values);
@@ -104,7 +110,11 @@ async function measure({ label, type, y, project, plain, extra = [], c }) {
     // The same input bytes to the C twin (timed in C); its output against sparseproj's.
     const budget = nativeBudgetMs(y.length, quick);
     const run = native.run(c.op, y, c.rows, c.cols, c.radius, budget, { depth: c.depth, weights: c.weights });
-    const run128 = native.run(c.op, y, c.rows, c.cols, c.radius, budget, { depth: c.depth, weights: c.weights, vectors128: true });
+    const run128 = native.run(c.op, y, c.rows, c.cols, c.radius, budget, {
+      depth: c.depth,
+      weights: c.weights,
+      vectors128: true,
+    });
     ms.c = run.medianNs / 1e6;
     ms.c128 = run128.medianNs / 1e6;
     record.cPasses = Object.fromEntries(Object.entries(run.passes).map(([k, ns]) => [k, ns / 1e6]));
@@ -116,13 +126,23 @@ async function measure({ label, type, y, project, plain, extra = [], c }) {
       process.exitCode = 1;
     }
   }
-  console.log(label, type, JSON.stringify(ms), `max |JS − wasm| ${record.jsVsWasm.toExponential(1)}`,
-    record.cVsWasm === undefined ? "" : `max |C − wasm| ${record.cVsWasm.toExponential(1)} C passes ${JSON.stringify(record.cPasses)}`);
+  console.log(
+    label,
+    type,
+    JSON.stringify(ms),
+    `max |JS − wasm| ${record.jsVsWasm.toExponential(1)}`,
+    record.cVsWasm === undefined
+      ? ""
+      : `max |C − wasm| ${record.cVsWasm.toExponential(1)} C passes ${JSON.stringify(record.cPasses)}`,
+  );
   return record;
 }
 
 const N = 1e6;
-const SHAPES = [[64, 128, 9], [100, 100, 100]];
+const SHAPES = [
+  [64, 128, 9],
+  [100, 100, 100],
+];
 const pool = gaussianPool(N);
 const random = rng(13);
 const weightPool = Float64Array.from({ length: N }, () => 0.5 + random());
@@ -133,23 +153,38 @@ for (const type of ["f32", "f64"]) {
   const w = take(weightPool, N, type);
   let total = 0;
   for (let i = 0; i < N; i++) total += w[i] * Math.abs(y[i]);
-  for (const [eta, what] of [[1, "η = 1"], [total / 2, "η = half the weighted norm"]]) {
-    records.push(await measure({
-      label: `weighted ℓ1 ball, 10⁶ values, ${what}`, type, y, extra: [w],
-      project: (x, [weights], options) => sp.projectWeightedL1Ball(x, weights, eta, options),
-      plain: (v) => weightedL1BallSort(v, w, eta),
-      c: { op: "weighted-l1", rows: 1, cols: N, radius: eta, weights: w },
-    }));
+  for (const [eta, what] of [
+    [1, "η = 1"],
+    [total / 2, "η = half the weighted norm"],
+  ]) {
+    records.push(
+      await measure({
+        label: `weighted ℓ1 ball, 10⁶ values, ${what}`,
+        type,
+        y,
+        extra: [w],
+        project: (x, [weights], options) => sp.projectWeightedL1Ball(x, weights, eta, options),
+        plain: (v) => weightedL1BallSort(v, w, eta),
+        c: { op: "weighted-l1", rows: 1, cols: N, radius: eta, weights: w },
+      }),
+    );
   }
   for (const [a, b, c] of SHAPES) {
     const t = take(pool, a * b * c, type);
-    for (const [kind, fn, name] of [["inf", sp.trilevelL1InfInf, "ℓ1,∞,∞"], ["1", sp.trilevelL111, "ℓ1,1,1"]]) {
-      records.push(await measure({
-        label: `trilevel ${name}, [${a}, ${b}, ${c}], η = 1`, type, y: t,
-        project: (x, _, options) => fn(x, a, b, c, 1, options),
-        plain: (v) => trilevelPlain(v, a, b, c, 1, kind),
-        c: { op: `trilevel-${kind}`, rows: a, cols: b, depth: c, radius: 1 },
-      }));
+    for (const [kind, fn, name] of [
+      ["inf", sp.trilevelL1InfInf, "ℓ1,∞,∞"],
+      ["1", sp.trilevelL111, "ℓ1,1,1"],
+    ]) {
+      records.push(
+        await measure({
+          label: `trilevel ${name}, [${a}, ${b}, ${c}], η = 1`,
+          type,
+          y: t,
+          project: (x, _, options) => fn(x, a, b, c, 1, options),
+          plain: (v) => trilevelPlain(v, a, b, c, 1, kind),
+          c: { op: `trilevel-${kind}`, rows: a, cols: b, depth: c, radius: 1 },
+        }),
+      );
     }
   }
 }
@@ -158,15 +193,21 @@ native.cleanup?.();
 const env = environment(native, false);
 const cell = (ms) => (ms === undefined ? "–" : time(ms));
 const cellRatio = (p, q) => (q === undefined ? "–" : ratio(p, q));
-const rows = records.map((r) => `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ${cell(r.ms.c)} | ${cell(r.ms.c128)} | ${time(r.ms.copy1)} | ${cellRatio(r.ms.zeroCopy, r.ms.c)} | ${cellRatio(r.ms.zeroCopy, r.ms.c128)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.cVsWasm === undefined ? "–" : r.cVsWasm.toExponential(1)} | ${r.jsVsWasm.toExponential(1)} |`);
-writeFileSync(new URL("tensor-results.md", import.meta.url), [
-  "# Weighted ℓ1 ball and trilevel projections",
-  "",
-  `_${env.runtime} · ${env.cpu} · ${env.compiler} · load average ${env.loadAverageAtStart.toFixed(2)} at start · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; tinybench medians, C timed in C, median of its calls)`,
-  "",
-  "| operation | type | zero-copy | copying | plain JS | C | C 128-bit | 1 copy | zero-copy ÷ C | zero-copy ÷ C 128-bit | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|C − wasm\\| | max \\|JS − wasm\\| |",
-  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-  ...rows,
-  "",
-].join("\n"));
+const rows = records.map(
+  (r) =>
+    `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ${cell(r.ms.c)} | ${cell(r.ms.c128)} | ${time(r.ms.copy1)} | ${cellRatio(r.ms.zeroCopy, r.ms.c)} | ${cellRatio(r.ms.zeroCopy, r.ms.c128)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.cVsWasm === undefined ? "–" : r.cVsWasm.toExponential(1)} | ${r.jsVsWasm.toExponential(1)} |`,
+);
+writeFileSync(
+  new URL("tensor-results.md", import.meta.url),
+  [
+    "# Weighted ℓ1 ball and trilevel projections",
+    "",
+    `_${env.runtime} · ${env.cpu} · ${env.compiler} · load average ${env.loadAverageAtStart.toFixed(2)} at start · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; tinybench medians, C timed in C, median of its calls)`,
+    "",
+    "| operation | type | zero-copy | copying | plain JS | C | C 128-bit | 1 copy | zero-copy ÷ C | zero-copy ÷ C 128-bit | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|C − wasm\\| | max \\|JS − wasm\\| |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n"),
+);
 console.log("wrote bench/tensor-results.md");

@@ -25,7 +25,8 @@ const timed = async (f) => {
 async function measure(step, project, repeats) {
   await step(); // warm-up: kernels compiled, buffers allocated
   project();
-  const steps = [], projections = [];
+  const steps = [],
+    projections = [];
   for (let i = 0; i < repeats; i++) {
     steps.push(await timed(step));
     projections.push(await timed(project));
@@ -34,12 +35,21 @@ async function measure(step, project, repeats) {
 }
 
 console.log(`TensorFlow.js ${tf.version.tfjs}, Node ${process.version}, ${os.cpus()[0].model}`);
-console.log("\n| backend | d (kernel d × 64) | step | projection in place | projection through a copy |\n|---|---|---|---|---|");
+console.log(
+  "\n| backend | d (kernel d × 64) | step | projection in place | projection through a copy |\n|---|---|---|---|---|",
+);
 for (const backend of ["cpu", "wasm"]) {
   await tf.setBackend(backend);
   for (const d of [100, 1000, 10000]) {
     const model = tf.sequential();
-    model.add(tf.layers.dense({ units: 64, inputShape: [d], activation: "relu", kernelConstraint: new BilevelL1Inf({ radius: 1 }) }));
+    model.add(
+      tf.layers.dense({
+        units: 64,
+        inputShape: [d],
+        activation: "relu",
+        kernelConstraint: new BilevelL1Inf({ radius: 1 }),
+      }),
+    );
     model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
     model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
     const x = tf.randomNormal([64, d]);
@@ -49,11 +59,15 @@ for (const backend of ["cpu", "wasm"]) {
     const kernel = model.layers[0].kernel.read();
     const step = () => model.trainOnBatch(x, y);
     const [stepMs, inPlace] = await measure(step, () => constraints.apply(), repeats);
-    const [, copy] = await measure(step, () => {
-      const alias = kernel.clone(); // shares the kernel's buffer: apply() must not write it in place
-      constraints.apply();
-      alias.dispose();
-    }, repeats);
+    const [, copy] = await measure(
+      step,
+      () => {
+        const alias = kernel.clone(); // shares the kernel's buffer: apply() must not write it in place
+        constraints.apply();
+        alias.dispose();
+      },
+      repeats,
+    );
     console.log(`| ${backend} | ${d} | ${stepMs.toFixed(2)} ms | ${inPlace.toFixed(3)} ms | ${copy.toFixed(3)} ms |`);
     tf.dispose([x, y]);
     model.dispose();

@@ -10,7 +10,16 @@ import { gaussianPool, radiusKeeping, take } from "./data.mjs";
 import { environment } from "./environment.mjs";
 
 const quick = process.argv.includes("--quick");
-const SHAPES = quick ? [[1000, 1000], [2000, 2000]] : [[1000, 1000], [4000, 4000], [1000, 20000]];
+const SHAPES = quick
+  ? [
+      [1000, 1000],
+      [2000, 2000],
+    ]
+  : [
+      [1000, 1000],
+      [4000, 4000],
+      [1000, 20000],
+    ];
 const CROSSOVER_SIDES = [64, 256, 384, 512, 640, 768, 896, 1024, 1280];
 const EXACT_CROSSOVER_SIDES = [64, 128, 256, 384, 512, 640, 768, 1024];
 const THREADS = [1, 2, 4];
@@ -63,13 +72,22 @@ async function configsFor(rows, cols, projection = "bilevelL1Inf") {
   const expected = sp[projection](single.x, rows, cols, eta, { out: single.out }).slice();
   const configs = [
     { name: "copy (floor)", run: () => single.out.array.set(single.x.array), free: () => {} },
-    { name: "single-thread call", run: () => sp[projection](single.x, rows, cols, eta, { out: single.out }), free: single.free },
+    {
+      name: "single-thread call",
+      run: () => sp[projection](single.x, rows, cols, eta, { out: single.out }),
+      free: single.free,
+    },
   ];
   for (const [threads, pool] of pools) {
     const own = operands(pool, y);
     const result = await pool[projection](own.x, rows, cols, eta, { out: own.out });
-    if (result.some((v, i) => !Object.is(v, expected[i]))) throw new Error(`${threads} threads differ from the single-thread ${projection} on ${rows}×${cols}`);
-    configs.push({ name: `pool, ${threads} thread${threads > 1 ? "s" : ""}`, run: () => pool[projection](own.x, rows, cols, eta, { out: own.out }), free: own.free });
+    if (result.some((v, i) => !Object.is(v, expected[i])))
+      throw new Error(`${threads} threads differ from the single-thread ${projection} on ${rows}×${cols}`);
+    configs.push({
+      name: `pool, ${threads} thread${threads > 1 ? "s" : ""}`,
+      run: () => pool[projection](own.x, rows, cols, eta, { out: own.out }),
+      free: own.free,
+    });
   }
   return configs;
 }
@@ -80,13 +98,16 @@ async function timeTable(title, projection) {
   out();
   out(`### Time per call, ${title}, f32, zero-copy: median (ms) and speed-up against the single-thread call`);
   out();
-  out("| shape | rounds | copy (floor) | single-thread call | pool, 1 thread | pool, 2 threads | pool, 4 threads | 2 threads vs single, fastest rounds |");
+  out(
+    "| shape | rounds | copy (floor) | single-thread call | pool, 1 thread | pool, 2 threads | pool, 4 threads | 2 threads vs single, fastest rounds |",
+  );
   out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const [rows, cols] of SHAPES) {
     const configs = await configsFor(rows, cols, projection);
     const rounds = roundsFor(rows * cols, projection === "projectL1Inf");
     const ms = await interleaved(configs, rounds);
-    const cell = (k) => (k < 2 ? ms[k].median.toFixed(2) : `${ms[k].median.toFixed(2)} (${(ms[1].median / ms[k].median).toFixed(2)}×)`);
+    const cell = (k) =>
+      k < 2 ? ms[k].median.toFixed(2) : `${ms[k].median.toFixed(2)} (${(ms[1].median / ms[k].median).toFixed(2)}×)`;
     const fastest = `${ms[1].min.toFixed(2)} / ${ms[3].min.toFixed(2)} = ${(ms[1].min / ms[3].min).toFixed(2)}×`;
     out(`| ${rows}×${cols} | ${rounds} | ${configs.map((_, k) => cell(k)).join(" | ")} | ${fastest} |`);
     for (const config of configs) config.free();
@@ -130,11 +151,17 @@ async function idleFraction(ms = 1000) {
 const env = environment({ skipped: "not used" }, false);
 const lines = [];
 const out = (line = "") => (lines.push(line), console.error(line));
-out(`Runtime: ${env.runtime}; CPU: ${env.cpu}; revision ${env.revision}; ${env.date}; load average at start ${env.loadAverageAtStart.toFixed(2)}.`);
+out(
+  `Runtime: ${env.runtime}; CPU: ${env.cpu}; revision ${env.revision}; ${env.date}; load average at start ${env.loadAverageAtStart.toFixed(2)}.`,
+);
 // Other processes on a small machine take cores the workers need: say how idle it was before each table.
 out(`Pools: ${[...pools].map(([t, p]) => `threads: ${t} → pool.threads = ${p.threads}`).join(", ")}.`);
 out();
-const only = process.argv.includes("--exact") ? ["projectL1Inf"] : process.argv.includes("--bilevel") ? ["bilevelL1Inf"] : ["bilevelL1Inf", "projectL1Inf"];
+const only = process.argv.includes("--exact")
+  ? ["projectL1Inf"]
+  : process.argv.includes("--bilevel")
+    ? ["bilevelL1Inf"]
+    : ["bilevelL1Inf", "projectL1Inf"];
 if (only.includes("bilevelL1Inf")) await timeTable("bilevel ℓ1,∞", "bilevelL1Inf");
 if (only.includes("projectL1Inf")) await timeTable("exact ℓ1,∞ (projectL1Inf)", "projectL1Inf");
 if (only.includes("bilevelL1Inf")) await crossoverTable("bilevel ℓ1,∞", "bilevelL1Inf", CROSSOVER_SIDES);

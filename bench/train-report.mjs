@@ -41,7 +41,10 @@ export function trainingMarkdown(r) {
     "",
     "| product | form | sparseproj | native C SSE (128-bit) | sparseproj / C | plain JS | native plain loops (-march=native) | PyTorch | tfjs wasm |",
     "|---|---|---|---|---|---|---|---|---|",
-    ...r.matmul.map((m) => `| ${m.label} | ${m.form} | ${fmt(m.sparseproj, 2)} | ${fmt(m.nativeSse, 2)} | ${fmt(m.sparseproj / m.nativeSse, 2)} | ${fmt(m.plainJs, 2)} | ${fmt(m.nativeAuto, 2)} | ${fmt(m.pytorch, 2)} | ${fmt(m.tfjsWasm, 2)} |`),
+    ...r.matmul.map(
+      (m) =>
+        `| ${m.label} | ${m.form} | ${fmt(m.sparseproj, 2)} | ${fmt(m.nativeSse, 2)} | ${fmt(m.sparseproj / m.nativeSse, 2)} | ${fmt(m.plainJs, 2)} | ${fmt(m.nativeAuto, 2)} | ${fmt(m.pytorch, 2)} | ${fmt(m.tfjsWasm, 2)} |`,
+    ),
     "",
   ];
   return lines.join("\n");

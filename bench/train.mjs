@@ -11,7 +11,24 @@ import { environment } from "./environment.mjs";
 import { buildNativeMatmul } from "./matmul-native.mjs";
 import { PLAIN } from "./matmul-speed.mjs";
 import { medianMs } from "./measure.mjs";
-import { BATCH, BETA1, BETA2, D, EPS, HIDDEN, initialWeights, K, LAMBDA_RECON, LAYERS, LR, makeData, median, mulberry32, N_ROWS, permutation } from "./train/problem.mjs";
+import {
+  BATCH,
+  BETA1,
+  BETA2,
+  D,
+  EPS,
+  HIDDEN,
+  initialWeights,
+  K,
+  LAMBDA_RECON,
+  LAYERS,
+  LR,
+  makeData,
+  median,
+  mulberry32,
+  N_ROWS,
+  permutation,
+} from "./train/problem.mjs";
 
 const { F, nn, optim } = sp;
 const args = process.argv.slice(2);
@@ -23,8 +40,16 @@ const log = (...parts) => console.error(...parts);
 class SupervisedAutoencoder extends nn.Module {
   constructor(dtype) {
     super();
-    this.encoder = new nn.Sequential(new nn.Linear(D, HIDDEN, { dtype }), new nn.SiLU(), new nn.Linear(HIDDEN, K, { dtype }));
-    this.decoder = new nn.Sequential(new nn.Linear(K, HIDDEN, { dtype }), new nn.SiLU(), new nn.Linear(HIDDEN, D, { dtype }));
+    this.encoder = new nn.Sequential(
+      new nn.Linear(D, HIDDEN, { dtype }),
+      new nn.SiLU(),
+      new nn.Linear(HIDDEN, K, { dtype }),
+    );
+    this.decoder = new nn.Sequential(
+      new nn.Linear(K, HIDDEN, { dtype }),
+      new nn.SiLU(),
+      new nn.Linear(HIDDEN, D, { dtype }),
+    );
   }
   forward(x) {
     return this.encoder.forward(x);
@@ -45,7 +70,8 @@ function trainOurs(dtype, epochs) {
   model.loadStateDict(state);
   const opt = new optim.Adam(model.parameters(), { lr: LR, betas: [BETA1, BETA2], eps: EPS });
   const shuffle = mulberry32(SEED + 2);
-  const losses = [], times = [];
+  const losses = [],
+    times = [];
   for (let epoch = 0; epoch <= epochs; epoch++) {
     const order = permutation(shuffle, N_ROWS);
     const t0 = performance.now();
@@ -56,7 +82,13 @@ function trainOurs(dtype, epochs) {
         opt.zeroGrad();
         const batch = F.indexRows(x, rows);
         const z = model.encoder.forward(batch);
-        const loss = F.add(F.crossEntropy(z, Array.from(rows, (r) => data.labels[r])), F.mul(F.smoothL1Loss(model.decoder.forward(z), batch), LAMBDA_RECON));
+        const loss = F.add(
+          F.crossEntropy(
+            z,
+            Array.from(rows, (r) => data.labels[r]),
+          ),
+          F.mul(F.smoothL1Loss(model.decoder.forward(z), batch), LAMBDA_RECON),
+        );
         loss.backward();
         opt.step();
         return loss.item() * rows.length;
@@ -64,7 +96,9 @@ function trainOurs(dtype, epochs) {
     }
     losses.push(total / N_ROWS);
     if (epoch > 0) times.push((performance.now() - t0) / 1000);
-    log(`sparseproj ${dtype} epoch ${epoch}: ${((performance.now() - t0) / 1000).toFixed(3)} s, loss ${losses.at(-1).toFixed(6)}`);
+    log(
+      `sparseproj ${dtype} epoch ${epoch}: ${((performance.now() - t0) / 1000).toFixed(3)} s, loss ${losses.at(-1).toFixed(6)}`,
+    );
   }
   model.dispose();
   opt.dispose();
@@ -73,8 +107,15 @@ function trainOurs(dtype, epochs) {
 
 /** Runs a baseline script that prints one JSON object; a missing runtime gives { skipped }. */
 function baseline(command, commandArgs, env = {}) {
-  const run = spawnSync(command, commandArgs, { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
-  if (run.error || run.status !== 0) return { skipped: `${command} ${commandArgs.join(" ")} failed: ${run.error?.message ?? run.stderr.trim().split("\n").slice(-3).join(" / ")}` };
+  const run = spawnSync(command, commandArgs, {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 24,
+  });
+  if (run.error || run.status !== 0)
+    return {
+      skipped: `${command} ${commandArgs.join(" ")} failed: ${run.error?.message ?? run.stderr.trim().split("\n").slice(-3).join(" / ")}`,
+    };
   return JSON.parse(run.stdout);
 }
 
@@ -99,15 +140,19 @@ async function matmulSuite() {
   const rng = mulberry32(0);
   const rows = [];
   for (const [label, m, n, k, transA, transB] of PRODUCTS) {
-    const a = randomArray(m * k, rng), b = randomArray(k * n, rng);
+    const a = randomArray(m * k, rng),
+      b = randomArray(k * n, rng);
     const flops = 2 * m * n * k;
-    const A = sp.tensor(a, transA ? [k, m] : [m, k]), B = sp.tensor(b, transB ? [n, k] : [k, n]);
+    const A = sp.tensor(a, transA ? [k, m] : [m, k]),
+      B = sp.tensor(b, transB ? [n, k] : [k, n]);
     const ours = await medianMs(() => sp.scope(() => void F.matmul(A, B, { transA, transB })), m * n);
     const c = new Float32Array(m * n);
     const form = transA ? "TN" : transB ? "NT" : "NN";
     const plain = await medianMs(() => PLAIN[form](a, b, c, m, n, k), m * n * 100);
     rows.push({ label, m, n, k, form, sparseproj: flops / ours.ms / 1e6, plainJs: flops / plain.ms / 1e6 });
-    log(`matmul ${label}: sparseproj ${(flops / ours.ms / 1e6).toFixed(2)} GFLOP/s, plain JS ${(flops / plain.ms / 1e6).toFixed(2)}`);
+    log(
+      `matmul ${label}: sparseproj ${(flops / ours.ms / 1e6).toFixed(2)} GFLOP/s, plain JS ${(flops / plain.ms / 1e6).toFixed(2)}`,
+    );
   }
   return rows;
 }
@@ -115,7 +160,9 @@ async function matmulSuite() {
 // ───── run everything ─────
 
 const nativeBuild = buildNativeMatmul();
-const native = nativeBuild.skipped ? nativeBuild : nativeBuild.run(PRODUCTS.map(([, m, n, k, transA, transB]) => [transA ? "TN" : transB ? "NT" : "NN", m, n, k]));
+const native = nativeBuild.skipped
+  ? nativeBuild
+  : nativeBuild.run(PRODUCTS.map(([, m, n, k, transA, transB]) => [transA ? "TN" : transB ? "NT" : "NN", m, n, k]));
 native.compiler = nativeBuild.compiler;
 const { exactL1Inf: _, ...machine } = environment(native, false);
 const results = { environment: machine, epochs: EPOCHS, training: {}, matmul: [] };
@@ -125,13 +172,30 @@ log("sparseproj TypeScript fallback (float64), one timed epoch…");
 results.training.typescript = trainOurs("float64", 1);
 log("PyTorch…");
 results.training.pytorch = torchAvailable()
-  ? baseline("/usr/bin/python3", [here("train/torch_sae.py"), "--epochs", String(EPOCHS)], { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" })
+  ? baseline("/usr/bin/python3", [here("train/torch_sae.py"), "--epochs", String(EPOCHS)], {
+      OPENBLAS_NUM_THREADS: "1",
+      OMP_NUM_THREADS: "1",
+      MKL_NUM_THREADS: "1",
+    })
   : { skipped: "Debian's python3-torch is not installed (apt-get install python3-torch libopenblas0-pthread)" };
 log("TensorFlow.js wasm…");
-results.training.tfjsWasm = baseline("node", [here("train/tfjs_sae.mjs"), "--backend", "wasm", "--epochs", String(EPOCHS)]);
+results.training.tfjsWasm = baseline("node", [
+  here("train/tfjs_sae.mjs"),
+  "--backend",
+  "wasm",
+  "--epochs",
+  String(EPOCHS),
+]);
 if (!args.includes("--no-tfjs-cpu")) {
   log("TensorFlow.js cpu, one timed epoch…");
-  results.training.tfjsCpu = baseline("node", [here("train/tfjs_sae.mjs"), "--backend", "cpu", "--epochs", "1", "--no-matmul"]);
+  results.training.tfjsCpu = baseline("node", [
+    here("train/tfjs_sae.mjs"),
+    "--backend",
+    "cpu",
+    "--epochs",
+    "1",
+    "--no-matmul",
+  ]);
 }
 log("matmul…");
 results.matmul = await matmulSuite();

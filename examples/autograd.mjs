@@ -24,11 +24,20 @@ const testRows = [...test];
 
 // log(|x + 1|), then a z-score per metabolite with the training rows' mean and standard deviation.
 const logged = table.data.map((v) => Math.log(Math.abs(v + 1)));
-const mean = new Float64Array(features), sd = new Float64Array(features);
+const mean = new Float64Array(features),
+  sd = new Float64Array(features);
 for (const i of trainRows) for (let j = 0; j < features; j++) mean[j] += logged[i * features + j] / trainRows.length;
-for (const i of trainRows) for (let j = 0; j < features; j++) sd[j] += (logged[i * features + j] - mean[j]) ** 2 / trainRows.length;
-const rowsOf = (rows) => sp.tensor(rows.flatMap((i) => Array.from({ length: features }, (_, j) => (logged[i * features + j] - mean[j]) / (Math.sqrt(sd[j]) || 1))), [rows.length, features]);
-const xTrain = rowsOf(trainRows), xTest = rowsOf(testRows);
+for (const i of trainRows)
+  for (let j = 0; j < features; j++) sd[j] += (logged[i * features + j] - mean[j]) ** 2 / trainRows.length;
+const rowsOf = (rows) =>
+  sp.tensor(
+    rows.flatMap((i) =>
+      Array.from({ length: features }, (_, j) => (logged[i * features + j] - mean[j]) / (Math.sqrt(sd[j]) || 1)),
+    ),
+    [rows.length, features],
+  );
+const xTrain = rowsOf(trainRows),
+  xTest = rowsOf(testRows);
 
 // The SAE: the latent is the class logits; the decoder reconstructs the input from it.
 const radius = 1;
@@ -36,8 +45,16 @@ const constraint = nn.projectionConstraint("bilevelL1Inf", { radius }); // group
 class SupervisedAutoencoder extends nn.Module {
   constructor() {
     super();
-    this.encoder = new nn.Sequential(new nn.Linear(features, 100, { generator, weightConstraint: constraint }), new nn.SiLU(), new nn.Linear(100, classes.length, { generator }));
-    this.decoder = new nn.Sequential(new nn.Linear(classes.length, 100, { generator }), new nn.SiLU(), new nn.Linear(100, features, { generator }));
+    this.encoder = new nn.Sequential(
+      new nn.Linear(features, 100, { generator, weightConstraint: constraint }),
+      new nn.SiLU(),
+      new nn.Linear(100, classes.length, { generator }),
+    );
+    this.decoder = new nn.Sequential(
+      new nn.Linear(classes.length, 100, { generator }),
+      new nn.SiLU(),
+      new nn.Linear(100, features, { generator }),
+    );
   }
   forward(x) {
     return this.encoder.forward(x);
@@ -52,7 +69,13 @@ const { epochLosses } = nn.fit(xTrain, {
   generator,
   loss: (batch, rows) => {
     const z = model.encoder.forward(batch);
-    return F.add(F.crossEntropy(z, Array.from(rows, (r) => labels[trainRows[r]])), F.smoothL1Loss(model.decoder.forward(z), batch));
+    return F.add(
+      F.crossEntropy(
+        z,
+        Array.from(rows, (r) => labels[trainRows[r]]),
+      ),
+      F.smoothL1Loss(model.decoder.forward(z), batch),
+    );
   },
   onEpoch: (epoch, loss) => {
     if (epoch % 10 === 0) console.log(`epoch ${epoch}: mean training loss ${loss.toFixed(4)}`);
@@ -66,16 +89,32 @@ const predictions = sp.scope(() => {
 const accuracy = predictions.filter((p, r) => p === labels[testRows[r]]).length / testRows.length;
 const majority = Math.max(...classes.map((_, c) => testRows.filter((i) => labels[i] === c).length)) / testRows.length;
 const w = model.encoder.at(0).weight.data;
-const columnNorm = (j) => Math.sqrt(Array.from({ length: 100 }, (_, i) => w[i * features + j] ** 2).reduce((a, b) => a + b, 0));
+const columnNorm = (j) =>
+  Math.sqrt(Array.from({ length: 100 }, (_, i) => w[i * features + j] ** 2).reduce((a, b) => a + b, 0));
 const kept = [...Array(features).keys()].filter((j) => columnNorm(j) > 0).sort((a, b) => columnNorm(b) - columnNorm(a));
-console.log(`test accuracy ${accuracy.toFixed(3)} on ${testRows.length} held-out samples (majority class ${majority.toFixed(3)})`);
-console.log(`‖W₁‖₁,∞ = ${sp.normL1Inf(w, 100, features).toFixed(4)} (radius ${radius}); metabolites kept: ${kept.length} of ${features}`);
-console.log(`strongest: ${kept.slice(0, 8).map((j) => table.featureNames[j]).join(", ")}`);
+console.log(
+  `test accuracy ${accuracy.toFixed(3)} on ${testRows.length} held-out samples (majority class ${majority.toFixed(3)})`,
+);
+console.log(
+  `‖W₁‖₁,∞ = ${sp.normL1Inf(w, 100, features).toFixed(4)} (radius ${radius}); metabolites kept: ${kept.length} of ${features}`,
+);
+console.log(
+  `strongest: ${kept
+    .slice(0, 8)
+    .map((j) => table.featureNames[j])
+    .join(", ")}`,
+);
 
-const ok = epochLosses.at(-1) < epochLosses[0] && sp.normL1Inf(w, 100, features) <= radius * (1 + 1e-6) && kept.length < features && accuracy > majority;
+const ok =
+  epochLosses.at(-1) < epochLosses[0] &&
+  sp.normL1Inf(w, 100, features) <= radius * (1 + 1e-6) &&
+  kept.length < features &&
+  accuracy > majority;
 model.dispose();
 optimizer.dispose();
 if (!ok) {
-  console.error("autograd example: training did not reduce the loss, keep the constraint, select features and beat the majority class");
+  console.error(
+    "autograd example: training did not reduce the loss, keep the constraint, select features and beat the majority class",
+  );
   process.exit(1);
 }

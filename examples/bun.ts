@@ -12,4 +12,7 @@ const conv = bilevelL1InfGrouped(new Float32Array([3, -1, 0.5, 0.25, -2, 1, 0.1,
 console.log("bilevelL1InfGrouped:", JSON.stringify(Array.from(conv, (v) => v + 0)));
 
 // The weighted ℓ1 ball {Σ wᵢ|xᵢ| ≤ 2}: heavier weights shrink faster.
-console.log("projectWeightedL1Ball:", JSON.stringify(Array.from(projectWeightedL1Ball([3, -1, 0.5, 2], [1, 2, 1, 0.5], 2))));
+console.log(
+  "projectWeightedL1Ball:",
+  JSON.stringify(Array.from(projectWeightedL1Ball([3, -1, 0.5, 2], [1, 2, 1, 0.5], 2))),
+);

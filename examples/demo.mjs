@@ -25,19 +25,30 @@ const baseline = report.runs.find((r) => r.projection === "none");
 const chosen = report.runs.find((r) => r.projection === report.model.projection && r.radius === report.model.radius);
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 
-console.log(`\nwithout projection: ${pct(baseline.accuracy.mean)} ± ${pct(baseline.accuracy.std)} accuracy with all ${report.features} metabolites`);
+console.log(
+  `\nwithout projection: ${pct(baseline.accuracy.mean)} ± ${pct(baseline.accuracy.std)} accuracy with all ${report.features} metabolites`,
+);
 console.log(
   `bilevel ℓ1,∞, η = ${chosen.radius} (the best mean CV accuracy, so an optimistic one): ${pct(chosen.accuracy.mean)} ± ${pct(chosen.accuracy.std)} accuracy, AUC ${chosen.auc.mean.toFixed(3)}, ` +
     `${pct(chosen.featureSparsity.mean)} of the metabolites removed (majority class: ${pct(majority)})`,
 );
-console.log(`top metabolites: ${chosen.selectedFeatures.slice(0, 10).map((f) => `${f.name} (${(100 * f.frequency).toFixed(0)}% of runs)`).join(", ")}`);
+console.log(
+  `top metabolites: ${chosen.selectedFeatures
+    .slice(0, 10)
+    .map((f) => `${f.name} (${(100 * f.frequency).toFixed(0)}% of runs)`)
+    .join(", ")}`,
+);
 console.log(`plots: results/demo/radius.svg, loss.svg, latent.svg, weights.svg; ${seconds.toFixed(0)} s`);
 
 const failures = report.runs
   .filter((r) => r.projection !== "none")
   .flatMap((r) => [
-    ...(r.featureSparsity.mean > 0 && r.selectedFeatures.length > 0 ? [] : [`η = ${r.radius} removed no feature (or every one)`]),
-    ...(r.accuracy.mean > majority ? [] : [`η = ${r.radius}: accuracy ${pct(r.accuracy.mean)} is not above the majority-class rate ${pct(majority)}`]),
+    ...(r.featureSparsity.mean > 0 && r.selectedFeatures.length > 0
+      ? []
+      : [`η = ${r.radius} removed no feature (or every one)`]),
+    ...(r.accuracy.mean > majority
+      ? []
+      : [`η = ${r.radius}: accuracy ${pct(r.accuracy.mean)} is not above the majority-class rate ${pct(majority)}`]),
   ]);
 for (const failure of failures) console.error(`demo check failed: ${failure}`);
 process.exit(failures.length ? 1 : 0);

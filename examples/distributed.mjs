@@ -6,7 +6,8 @@ import { applyBilevel, bilevelL1Inf, bilevelThresholds, combineGroupNorms, group
 
 if (isMainThread) {
   const workers = Number(process.argv[2] ?? 4);
-  const rows = 10_000, cols = 500;
+  const rows = 10_000,
+    cols = 500;
   const matrix = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.7) * (1 + ((i % cols) % 17)));
   const eta = 50;
 

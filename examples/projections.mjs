@@ -11,18 +11,25 @@ const { samples: rows, features: cols } = table;
 // The SAE papers' preprocessing: log(|x + 1|), then a z-score per feature (column).
 const Y = table.data.map((v) => Math.log(Math.abs(v + 1)));
 for (let j = 0; j < cols; j++) {
-  let mean = 0, sq = 0;
+  let mean = 0,
+    sq = 0;
   for (let i = 0; i < rows; i++) mean += Y[i * cols + j] / rows;
   for (let i = 0; i < rows; i++) sq += (Y[i * cols + j] - mean) ** 2;
   const sd = Math.sqrt(sq / rows) || 1;
   for (let i = 0; i < rows; i++) Y[i * cols + j] = (Y[i * cols + j] - mean) / sd;
 }
-console.log(`GC_Breast_D_MB: ${rows} samples × ${cols} metabolites, labels ${[...new Set(table.labels)].join("/")}; groups = metabolites (columns)\n`);
+console.log(
+  `GC_Breast_D_MB: ${rows} samples × ${cols} metabolites, labels ${[...new Set(table.labels)].join("/")}; groups = metabolites (columns)\n`,
+);
 
 const keptColumns = (X) => {
   let kept = 0;
   for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < rows; i++) if (X[i * cols + j] !== 0) { kept++; break; }
+    for (let i = 0; i < rows; i++)
+      if (X[i * cols + j] !== 0) {
+        kept++;
+        break;
+      }
   }
   return kept;
 };
@@ -61,7 +68,9 @@ for (const [name, project, norm, identity] of operators) {
   }
 }
 
-console.log("(z-scored metabolites all have ℓ2 norm √271, so the bilevel ℓ1,2 ball shrinks them equally and keeps every one.)");
+console.log(
+  "(z-scored metabolites all have ℓ2 norm √271, so the bilevel ℓ1,2 ball shrinks them equally and keeps every one.)",
+);
 
 // Timings: median of repeated calls, copying path (plain arrays) and zero-copy path (arrays in module memory).
 const f32 = Float32Array.from(Y);
@@ -73,7 +82,9 @@ console.log(`\ntimings (median of 500 calls, ${rows}×${cols} f32):`);
 for (const [name, project] of operators) {
   const copying = medianMs(() => project(f32, rows, cols, eta), 500);
   const zeroCopy = medianMs(() => project(x, rows, cols, eta, { out }), 500);
-  console.log(`  ${name.padEnd(15)} copying ${(copying * 1000).toFixed(1).padStart(7)} µs   zero-copy ${(zeroCopy * 1000).toFixed(1).padStart(7)} µs`);
+  console.log(
+    `  ${name.padEnd(15)} copying ${(copying * 1000).toFixed(1).padStart(7)} µs   zero-copy ${(zeroCopy * 1000).toFixed(1).padStart(7)} µs`,
+  );
 }
 sp.free(x);
 sp.free(out);
@@ -82,8 +93,10 @@ sp.free(out);
 const big = sp.allocate(1000 * 1000, "f32");
 const bigOut = sp.allocate(1000 * 1000, "f32");
 const bigArray = big.array;
-for (let i = 0; i < bigArray.length; i++) bigArray[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
+for (let i = 0; i < bigArray.length; i++) bigArray[i] = (Math.sin(i * 12.9898) * 43758.5453) % 1;
 const bigMs = medianMs(() => sp.bilevelL1Inf(big, 1000, 1000, 1, { out: bigOut }), 50);
-console.log(`  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy: ${bigMs.toFixed(3)} ms (${(1e6 / bigMs / 1e9 * 1e3).toFixed(2)} G elements/s)`);
+console.log(
+  `  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy: ${bigMs.toFixed(3)} ms (${((1e6 / bigMs / 1e9) * 1e3).toFixed(2)} G elements/s)`,
+);
 sp.free(big);
 sp.free(bigOut);

@@ -7,8 +7,17 @@ import { makeClassification, normL1Inf } from "sparseproj";
 import { BilevelL1Inf, ConstraintCallback, ModelConstraints, snapshotWeights } from "sparseproj/tfjs";
 
 // 600 rows, 100 features of which 5 carry the classes; 400 rows to train, 200 to test.
-const n = 600, d = 100, train = 400;
-const { X, y } = makeClassification({ nSamples: n, nFeatures: d, nInformative: 5, nRedundant: 0, flipY: 0, randomState: 0 });
+const n = 600,
+  d = 100,
+  train = 400;
+const { X, y } = makeClassification({
+  nSamples: n,
+  nFeatures: d,
+  nInformative: 5,
+  nRedundant: 0,
+  flipY: 0,
+  randomState: 0,
+});
 const xs = tf.tensor2d(Float32Array.from(X), [n, d]);
 const ys = tf.oneHot(tf.tensor1d(y, "int32"), 2);
 const [xTrain, xTest] = [xs.slice([0, 0], [train, d]), xs.slice([train, 0], [n - train, d])];
@@ -17,8 +26,18 @@ const [yTrain, yTest] = [ys.slice([0, 0], [train, 2]), ys.slice([train, 0], [n -
 // A Dense kernel is [inputs, units]: the constraint's groups are its rows, one per input feature.
 function classifier() {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 16, inputShape: [d], activation: "relu", kernelConstraint: new BilevelL1Inf({ radius: 0.5 }), kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-  model.add(tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  model.add(
+    tf.layers.dense({
+      units: 16,
+      inputShape: [d],
+      activation: "relu",
+      kernelConstraint: new BilevelL1Inf({ radius: 0.5 }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
+  model.add(
+    tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  );
   model.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }
@@ -34,7 +53,9 @@ const started = performance.now();
 await projected.fit(xTrain, yTrain, { ...fitOptions, callbacks: [callback] });
 const { calls, milliseconds, path } = callback.constraints.timing;
 const norm = normL1Inf(kernelOf(projected).dataSync(), d, 16, { axis: "rows" });
-console.log(`projected: ‖W‖1,∞ = ${norm.toFixed(4)} ≤ 0.5; a step ${((performance.now() - started) / calls).toFixed(2)} ms, of which the projection ${(milliseconds / calls).toFixed(3)} ms (${tf.getBackend()}, ${path})`);
+console.log(
+  `projected: ‖W‖1,∞ = ${norm.toFixed(4)} ≤ 0.5; a step ${((performance.now() - started) / calls).toFixed(2)} ms, of which the projection ${(milliseconds / calls).toFixed(3)} ms (${tf.getBackend()}, ${path})`,
+);
 
 // 2. Double descent (as the package's trainSAE): train, project once, hold the zeros as a mask (it replaces the
 //    layer's constraint, so the model saves with it), rewind to the initial weights, train again.
@@ -46,11 +67,17 @@ constraints.projectAndMask({ rewind: initial });
 model.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
 await model.fit(xTrain, yTrain, { ...fitOptions, callbacks: [new ConstraintCallback({ constraints })] });
 
-const kept = kernelOf(model).arraySync().flatMap((row, feature) => (row.some((v) => v !== 0) ? [feature] : []));
+const kept = kernelOf(model)
+  .arraySync()
+  .flatMap((row, feature) => (row.some((v) => v !== 0) ? [feature] : []));
 const removed = 1 - kept.length / d;
 const accuracy = await accuracyOf(model);
-console.log(`double descent: inputs kept ${kept.length} of ${d} (${(removed * 100).toFixed(0)}% removed): [${kept.join(", ")}]`);
-console.log(`held-out accuracy: ${accuracy.toFixed(3)} (projected training alone: ${(await accuracyOf(projected)).toFixed(3)})`);
+console.log(
+  `double descent: inputs kept ${kept.length} of ${d} (${(removed * 100).toFixed(0)}% removed): [${kept.join(", ")}]`,
+);
+console.log(
+  `held-out accuracy: ${accuracy.toFixed(3)} (projected training alone: ${(await accuracyOf(projected)).toFixed(3)})`,
+);
 if (!(norm <= 0.5 * (1 + 1e-6) && removed >= 0.8 && accuracy >= 0.8)) {
   console.error("expected the projected kernel in the ball, ≥ 80% of the inputs removed and ≥ 80% accuracy");
   process.exit(1);

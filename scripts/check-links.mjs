@@ -4,12 +4,23 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 const root = new URL("../", import.meta.url).pathname;
-const pages = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)]
+const pages = [
+  "README.md",
+  "CONTRIBUTING.md",
+  "CHANGELOG.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+]
   .map((page) => join(root, page))
   .filter((path) => existsSync(path));
 
 const slug = (heading) =>
-  heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\- _]/gu, "").replace(/ /g, "-");
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\- _]/gu, "")
+    .replace(/ /g, "-");
 const anchorsOf = new Map();
 function anchors(path) {
   if (!anchorsOf.has(path)) {
@@ -27,7 +38,8 @@ for (const page of pages) {
     const [file, anchor] = target.split("#");
     const path = file ? join(dirname(page), decodeURI(file)) : page;
     if (!existsSync(path)) broken.push(`${relative(root, page)}: ${target} (no such file)`);
-    else if (anchor && path.endsWith(".md") && !anchors(path).has(anchor)) broken.push(`${relative(root, page)}: ${target} (no such heading)`);
+    else if (anchor && path.endsWith(".md") && !anchors(path).has(anchor))
+      broken.push(`${relative(root, page)}: ${target} (no such heading)`);
   }
 }
 if (broken.length) {

@@ -8,7 +8,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return (value as object).constructor?.name ?? "an object";
   // Cut short: a message quoting a megabyte of hostile text is no longer one readable line.
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -26,8 +27,12 @@ export const MAX_DIMENSION = Math.floor(MAX_BLOCK_BYTES / 8);
 
 export function checkDimension(value: unknown, name: string): number {
   if (typeof value !== "number") throw new TypeError(`${name} must be a number; got ${describeValue(value)}`);
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; got ${value}`);
-  if (value > MAX_DIMENSION) throw new RangeError(`${name} must be at most ${MAX_DIMENSION} (one f64 norm per group in one block); got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer; got ${value}`);
+  if (value > MAX_DIMENSION)
+    throw new RangeError(
+      `${name} must be at most ${MAX_DIMENSION} (one f64 norm per group in one block); got ${value}`,
+    );
   return value;
 }
 
@@ -41,30 +46,40 @@ const GROUPED_DIMENSIONS = ["outer", "groups", "inner"] as const;
 
 /** [outer, groups, inner]: three non-negative integers whose product is the length of x. */
 export function checkGroupedShape(length: number, shape: unknown): [number, number, number] {
-  if (!Array.isArray(shape)) throw new TypeError(`shape must be an array [outer, groups, inner]; got ${describeValue(shape)}`);
-  if (shape.length !== 3) throw new RangeError(`shape must be [outer, groups, inner]; got ${shape.length} dimension${shape.length === 1 ? "" : "s"}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`shape must be an array [outer, groups, inner]; got ${describeValue(shape)}`);
+  if (shape.length !== 3)
+    throw new RangeError(
+      `shape must be [outer, groups, inner]; got ${shape.length} dimension${shape.length === 1 ? "" : "s"}`,
+    );
   const [outer, groups, inner] = GROUPED_DIMENSIONS.map((name, i) => checkDimension(shape[i], `shape[${i}] (${name})`));
   if (outer * groups * inner !== length) {
-    throw new RangeError(`outer × groups × inner = ${outer} × ${groups} × ${inner} = ${outer * groups * inner} but x has length ${length}`);
+    throw new RangeError(
+      `outer × groups × inner = ${outer} × ${groups} × ${inner} = ${outer * groups * inner} but x has length ${length}`,
+    );
   }
   return [outer, groups, inner];
 }
 
 export function checkTensorShape(length: number, a: unknown, b: unknown, c: unknown): void {
   const [p, q, r] = [checkDimension(a, "a"), checkDimension(b, "b"), checkDimension(c, "c")];
-  if (p * q * r !== length) throw new RangeError(`a × b × c = ${p} × ${q} × ${r} = ${p * q * r} but x has length ${length}`);
+  if (p * q * r !== length)
+    throw new RangeError(`a × b × c = ${p} × ${q} × ${r} = ${p * q * r} but x has length ${length}`);
 }
 
 export function checkOptions<O extends object>(options: unknown): Partial<O> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== "object") throw new TypeError(`options must be an object; got ${describeValue(options)}`);
+  if (options === null || typeof options !== "object")
+    throw new TypeError(`options must be an object; got ${describeValue(options)}`);
   return options as Partial<O>;
 }
 
 export function checkAxis(axis: unknown): Axis {
   if (axis === undefined) return "columns";
-  if (typeof axis !== "string") throw new TypeError(`options.axis must be 'columns' or 'rows'; got ${describeValue(axis)}`);
-  if (axis !== "columns" && axis !== "rows") throw new RangeError(`options.axis must be 'columns' or 'rows'; got '${axis}'`);
+  if (typeof axis !== "string")
+    throw new TypeError(`options.axis must be 'columns' or 'rows'; got ${describeValue(axis)}`);
+  if (axis !== "columns" && axis !== "rows")
+    throw new RangeError(`options.axis must be 'columns' or 'rows'; got '${axis}'`);
   return axis;
 }
 

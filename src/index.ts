@@ -3,7 +3,13 @@
 export { init, type InitOptions } from "./runtime/engine.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./projections/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./projections/bilevel.ts";
-export { bilevelGrouped, bilevelL1InfGrouped, bilevelL11Grouped, bilevelL12Grouped, groupedNorm } from "./projections/bilevel.ts";
+export {
+  bilevelGrouped,
+  bilevelL1InfGrouped,
+  bilevelL11Grouped,
+  bilevelL12Grouped,
+  groupedNorm,
+} from "./projections/bilevel.ts";
 export { groupNorms, combineGroupNorms, bilevelThresholds, applyBilevel } from "./projections/staged.ts";
 export { bilevelStream, bilevelL1InfStream, type BlockSource, type StreamOptions } from "./projections/stream.ts";
 export { allocate, free } from "./projections/memory.ts";
@@ -11,15 +17,38 @@ export { projectL1Inf } from "./projections/exact.ts";
 export { projectWeightedL1Ball } from "./projections/weighted.ts";
 export { trilevelL1InfInf, trilevelL111, normL1InfInf, normL111 } from "./projections/trilevel.ts";
 export {
-  PROJECTIONS, MATRIX_PROJECTIONS, GROUPED_PROJECTIONS, MATRIX_NORMS,
-  type ProjectionEntry, type ProjectionKind, type ProjectionName,
+  PROJECTIONS,
+  MATRIX_PROJECTIONS,
+  GROUPED_PROJECTIONS,
+  MATRIX_NORMS,
+  type ProjectionEntry,
+  type ProjectionKind,
+  type ProjectionName,
 } from "./projections/registry.ts";
 export { parseOmicsCsv, type OmicsTable } from "./io/omics-csv.ts";
-export { parseTable, DataError, type LabelledTable, type ParseTableOptions, type TableFormat, type DataErrorLocation } from "./io/table.ts";
+export {
+  parseTable,
+  DataError,
+  type LabelledTable,
+  type ParseTableOptions,
+  type TableFormat,
+  type DataErrorLocation,
+} from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
 export { parseIdx, type IdxArray, type IdxType } from "./io/idx.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
-export type { Axis, ElementType, FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "./types.ts";
+export type {
+  Axis,
+  ElementType,
+  FloatArray,
+  GroupedShape,
+  GroupNormKind,
+  Input,
+  MatrixOptions,
+  NormOptions,
+  ProjectionOptions,
+  ResultOf,
+} from "./types.ts";
 export { createPool, type Pool, type PoolOptions } from "./pool/pool.ts";
 
 // Learning: a small autograd on the WebAssembly kernels.
@@ -33,7 +62,15 @@ export { Generator, manualSeed } from "./random.ts";
 
 // The supervised autoencoder: feature selection by projection-constrained double descent.
 export { trainSAE, type TrainingHistory } from "./sae/train.ts";
-export { crossValidate, crossValidateInWorkers, type CrossValidateOptions, type CrossValidationResult, type FoldResult, type ParallelOptions, type Summary } from "./sae/cross-validate.ts";
+export {
+  crossValidate,
+  crossValidateInWorkers,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type FoldResult,
+  type ParallelOptions,
+  type Summary,
+} from "./sae/cross-validate.ts";
 export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
@@ -44,26 +81,52 @@ export { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./sae/preprocess.ts
 // Generation (Barlaud & Guyard, ICASSP 2021): per-class kernel densities of the latent space, walked by
 // Metropolis–Hastings, decoded into data.
 export {
-  fitLatentSampler, LATENT_SAMPLER_DEFAULTS, type LatentModel, type LatentSampler, type LatentSamplerOptions,
-  type LatentSample, type ClassDensity,
+  fitLatentSampler,
+  LATENT_SAMPLER_DEFAULTS,
+  type LatentModel,
+  type LatentSampler,
+  type LatentSamplerOptions,
+  type LatentSample,
+  type ClassDensity,
 } from "./generative/latent-sampler.ts";
 export { GaussianKDE, KDE_DEFAULTS, bandwidthFactor, type KdeOptions, type BandwidthRule } from "./generative/kde.ts";
 export { metropolisHastings, type Chain, type ChainOptions } from "./generative/metropolis.ts";
 // The Huber-energy VAE: codes pulled towards N(0, I_k) by the closed-form Radon–Sobolev distance (F.huberEnergyLoss).
 export {
-  trainVAE, loadVAE, VAEModel, VAE_DEFAULTS, type VAEOptions, type VAEEpoch, type VAELosses, type VAEJson,
+  trainVAE,
+  loadVAE,
+  VAEModel,
+  VAE_DEFAULTS,
+  type VAEOptions,
+  type VAEEpoch,
+  type VAELosses,
+  type VAEJson,
 } from "./generative/vae.ts";
 export { huberEnergyConstants, meanDistanceToNormal, type HuberEnergyConstants } from "./generative/huber-energy.ts";
 
 // Image compression: a small convolutional autoencoder with a quantized latent (noise in training, rounding at test),
 // its rate as per-channel entropy and base-4 Huffman length, and double descent removing whole latent channels.
-export { trainCompressor, Compressor, type CompressorOptions, type CompressionEvaluation, type CompressorHistory, type CompressorProjection, type CompressorProjectionOptions } from "./compression/train.ts";
+export {
+  trainCompressor,
+  Compressor,
+  type CompressorOptions,
+  type CompressionEvaluation,
+  type CompressorHistory,
+  type CompressorProjection,
+  type CompressorProjectionOptions,
+} from "./compression/train.ts";
 export { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./compression/conv-autoencoder.ts";
 export { addUniformNoise, roundLatent, roundSymbols } from "./compression/quantize.ts";
 export { latentRate, type LatentRate } from "./compression/rate.ts";
 
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
-export { confusionMatrix, classificationReport, rocAuc, type ClassificationReport, type Probabilities } from "./metrics/classification.ts";
+export {
+  confusionMatrix,
+  classificationReport,
+  rocAuc,
+  type ClassificationReport,
+  type Probabilities,
+} from "./metrics/classification.ts";
 export { silhouetteScore } from "./metrics/silhouette.ts";
 export { pca2, type Pca2, type Points } from "./metrics/pca.ts";
 
@@ -73,9 +136,38 @@ export { makeClassification, type MakeClassificationOptions, type Classification
 // Quaternary coding for DNA storage: base-4 Huffman / Shannon–Fano / Shannon codes, nucleotides, screened oligos,
 // the .dna text format (also importable alone from src/dna/index.ts: it does not touch the WebAssembly kernels).
 export {
-  histogram, entropy4, meanLength, codeLengths, huffmanLengths, shannonFanoLengths, shannonLengths, kraftSum, PrefixCode,
-  toNucleotides, fromNucleotides, longestRun, gcContent, meetsConstraints, runLengthCapacity, screenOligo, unscrambleOligo,
-  crc32, encodeDna, decodeDna, dataBytes, DnaFormatError, DnaScreeningError, DnaSizeError, DEFAULT_MAX_BYTES,
+  histogram,
+  entropy4,
+  meanLength,
+  codeLengths,
+  huffmanLengths,
+  shannonFanoLengths,
+  shannonLengths,
+  kraftSum,
+  PrefixCode,
+  toNucleotides,
+  fromNucleotides,
+  longestRun,
+  gcContent,
+  meetsConstraints,
+  runLengthCapacity,
+  screenOligo,
+  unscrambleOligo,
+  crc32,
+  encodeDna,
+  decodeDna,
+  dataBytes,
+  DnaFormatError,
+  DnaScreeningError,
+  DnaSizeError,
+  DEFAULT_MAX_BYTES,
   type DecodeDnaOptions,
-  type Histogram, type CodeKind, type CodeLengths, type Alphabet, type EncodeDnaOptions, type DnaStats, type EncodedDna, type DecodedDna,
+  type Histogram,
+  type CodeKind,
+  type CodeLengths,
+  type Alphabet,
+  type EncodeDnaOptions,
+  type DnaStats,
+  type EncodedDna,
+  type DecodedDna,
 } from "./dna/index.ts";

@@ -51,7 +51,8 @@ export class Generator {
 
   /** A uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!Number.isSafeInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`int(n): n must be an integer in 1..2^32; got ${n}`);
+    if (!Number.isSafeInteger(n) || n <= 0 || n > 2 ** 32)
+      throw new RangeError(`int(n): n must be an integer in 1..2^32; got ${n}`);
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x: number;
     do x = this.nextUint32();

@@ -5,7 +5,16 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { scope } from "../src/index.ts";
 import {
-  BINARY_OPS, COLUMN, FULL, MODES, ROW, SCALAR, UNARY_OPS, type Backend, type Buf, type Mode,
+  BINARY_OPS,
+  COLUMN,
+  FULL,
+  MODES,
+  ROW,
+  SCALAR,
+  UNARY_OPS,
+  type Backend,
+  type Buf,
+  type Mode,
 } from "../src/autograd/backend.ts";
 import { POINTWISE_LOSSES } from "../src/autograd/losses.ts";
 import { backendFor } from "../src/autograd/tensor.ts";
@@ -21,38 +30,74 @@ function both(values: ArrayLike<number>): [Buf, Buf] {
   return pair;
 }
 
-const signed = (random: () => number, n: number, scale = 3) => Array.from({ length: n }, () => (random() * 2 - 1) * scale);
+const signed = (random: () => number, n: number, scale = 3) =>
+  Array.from({ length: n }, () => (random() * 2 - 1) * scale);
 
 /** Each result within tolerance(i) of the reference, plus the two f32 roundings an accumulate adds. */
 function close(actual: Buf, expected: Buf, tolerance: (i: number) => number, what: string): void {
-  const a = actual.array, e = expected.array;
+  const a = actual.array,
+    e = expected.array;
   assert.is(a.length, e.length, `${what}: length`);
   for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= tolerance(i) + 2 ** -23 * Math.abs(e[i]))) assert.unreachable(`${what}: [${i}] = ${a[i]}, expected ${e[i]}`);
+    if (!(Math.abs(a[i] - e[i]) <= tolerance(i) + 2 ** -23 * Math.abs(e[i])))
+      assert.unreachable(`${what}: [${i}] = ${a[i]}, expected ${e[i]}`);
   }
 }
 
 /** Runs the same call on both backends with paired buffers and compares the buffers it names as outputs. */
-function compare(what: string, inputs: number[][], call: (be: Backend, bufs: Buf[]) => number | void, outputs: number[], tolerance: (i: number) => number): void {
+function compare(
+  what: string,
+  inputs: number[][],
+  call: (be: Backend, bufs: Buf[]) => number | void,
+  outputs: number[],
+  tolerance: (i: number) => number,
+): void {
   scope(() => {
     const pairs = inputs.map(both);
-    const got = call(backendFor("float32"), pairs.map((p) => p[0]));
-    const want = call(reference, pairs.map((p) => p[1]));
-    if (typeof want === "number") assert.ok(Math.abs((got as number) - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+    const got = call(
+      backendFor("float32"),
+      pairs.map((p) => p[0]),
+    );
+    const want = call(
+      reference,
+      pairs.map((p) => p[1]),
+    );
+    if (typeof want === "number")
+      assert.ok(Math.abs((got as number) - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
     for (const o of outputs) close(pairs[o][0], pairs[o][1], tolerance, `${what} (buffer ${o})`);
   });
 }
 
 test("matmul: A·B, Aᵀ·B, A·Bᵀ, overwriting garbage or accumulating, shapes 0..70 and the autoencoder's", () => {
   const random = rng(21);
-  const shapes: number[][] = [[8, 100, 1000], [8, 1000, 100], [100, 1000, 8], [1000, 100, 8], [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [5, 7, 2]];
-  for (let t = 0; t < 40; t++) shapes.push([randomInt(random, 1, 70), randomInt(random, 1, 70), randomInt(random, 1, 70)]);
+  const shapes: number[][] = [
+    [8, 100, 1000],
+    [8, 1000, 100],
+    [100, 1000, 8],
+    [1000, 100, 8],
+    [0, 3, 4],
+    [3, 0, 4],
+    [3, 4, 0],
+    [1, 1, 1],
+    [5, 7, 2],
+  ];
+  for (let t = 0; t < 40; t++)
+    shapes.push([randomInt(random, 1, 70), randomInt(random, 1, 70), randomInt(random, 1, 70)]);
   for (const [m, n, k] of shapes) {
-    for (const [transA, transB] of [[false, false], [true, false], [false, true]]) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
       for (const accumulate of [false, true]) {
         const c = Array.from({ length: m * n }, () => (accumulate ? random() : NaN));
-        compare(`matmul ${m}×${n}×${k} transA=${transA} transB=${transB} accumulate=${accumulate}`, [signed(random, m * k), signed(random, k * n), c],
-          (be, [a, b, cc]) => be.matmul(a, b, cc, m, n, k, transA, transB, accumulate), [2], () => 1e-5 * 9 * Math.max(k, 1));
+        compare(
+          `matmul ${m}×${n}×${k} transA=${transA} transB=${transB} accumulate=${accumulate}`,
+          [signed(random, m * k), signed(random, k * n), c],
+          (be, [a, b, cc]) => be.matmul(a, b, cc, m, n, k, transA, transB, accumulate),
+          [2],
+          () => 1e-5 * 9 * Math.max(k, 1),
+        );
       }
     }
   }
@@ -65,12 +110,21 @@ test("every elementwise function of the table and its gradient", () => {
       // Where f is defined (log: x > 0), and with |x| ≤ 8.
       const x = signed(random, n, 8).map((v) => (Number.isFinite(op.forward(v)) ? v : Math.abs(v) / 8 + 1e-3));
       const y = x.map((v) => op.forward(v));
-      compare(`unary ${op.name} n=${n}`, [x, new Array(n).fill(0)], (be, [xx, yy]) => be.unary(op, xx, yy, n), [1],
-        (i) => 3e-7 * Math.max(1, Math.abs(y[i]), Math.exp(x[i])));
+      compare(
+        `unary ${op.name} n=${n}`,
+        [x, new Array(n).fill(0)],
+        (be, [xx, yy]) => be.unary(op, xx, yy, n),
+        [1],
+        (i) => 3e-7 * Math.max(1, Math.abs(y[i]), Math.exp(x[i])),
+      );
       for (const accumulate of [false, true]) {
-        compare(`unaryGrad ${op.name} n=${n}`, [x, y, signed(random, n), signed(random, n)],
-          (be, [xx, yy, dy, dx]) => be.unaryGrad(op, xx, yy, dy, dx, n, accumulate), [3],
-          (i) => 1e-6 * Math.max(1, Math.abs(y[i]) * 3, 1 / Math.abs(x[i])));
+        compare(
+          `unaryGrad ${op.name} n=${n}`,
+          [x, y, signed(random, n), signed(random, n)],
+          (be, [xx, yy, dy, dx]) => be.unaryGrad(op, xx, yy, dy, dx, n, accumulate),
+          [3],
+          (i) => 1e-6 * Math.max(1, Math.abs(y[i]) * 3, 1 / Math.abs(x[i])),
+        );
       }
     }
   }
@@ -86,7 +140,9 @@ test("unary results and gradients below the smallest normal f32 are flushed to 0
     assert.equal(Array.from(y.array.subarray(0, 3)), [0, 0, 0], "σ(−88) ≈ 6e-39 is subnormal in f32");
     assert.ok(Math.abs(y.array[3] - 1 / (1 + Math.exp(20))) < 1e-15 && y.array[4] === 0.5);
     // σ'(x)·dy with y = 1e-30 and dy = 1e-10 is 1e-40 (subnormal): 0; with dy = 1e-5 it is 1e-35 and stays.
-    const [ys] = both([1e-30, 1e-30]), [dy] = both([1e-10, 1e-5]), [dx] = both([NaN, NaN]);
+    const [ys] = both([1e-30, 1e-30]),
+      [dy] = both([1e-10, 1e-5]),
+      [dx] = both([NaN, NaN]);
     be.unaryGrad(sigmoid, x, ys, dy, dx, 2, false);
     assert.is(dx.array[0], 0);
     assert.ok(Math.abs(dx.array[1] - 1e-35) < 1e-40);
@@ -96,64 +152,154 @@ test("unary results and gradients below the smallest normal f32 are flushed to 0
 test("broadcasting arithmetic: every pair of operand modes, every op, in place too", () => {
   const random = rng(23);
   const sizes = new Map<Mode, (r: number, c: number) => number>([
-    [FULL, (r, c) => r * c], [ROW, (_r, c) => c], [COLUMN, (r) => r], [SCALAR, () => 1],
+    [FULL, (r, c) => r * c],
+    [ROW, (_r, c) => c],
+    [COLUMN, (r) => r],
+    [SCALAR, () => 1],
   ]);
   for (const op of BINARY_OPS) {
     for (const aMode of MODES) {
       for (const bMode of MODES) {
-        const rows = randomInt(random, 0, 6), cols = randomInt(random, 1, 11);
+        const rows = randomInt(random, 0, 6),
+          cols = randomInt(random, 1, 11);
         const a = signed(random, sizes.get(aMode)!(rows, cols));
         const b = signed(random, sizes.get(bMode)!(rows, cols)).map((v) => v || 1);
-        compare(`binary ${op.name} ${aMode.name}/${bMode.name} ${rows}×${cols}`, [a, b, new Array(rows * cols).fill(0)],
-          (be, [x, y, c]) => be.binary(op, x, aMode, y, bMode, c, rows, cols), [2], () => 0);
+        compare(
+          `binary ${op.name} ${aMode.name}/${bMode.name} ${rows}×${cols}`,
+          [a, b, new Array(rows * cols).fill(0)],
+          (be, [x, y, c]) => be.binary(op, x, aMode, y, bMode, c, rows, cols),
+          [2],
+          () => 0,
+        );
       }
     }
-    const r = 3, c = 9;
-    compare(`binary ${op.name} in place`, [signed(random, r * c), signed(random, c)],
-      (be, [x, y]) => be.binary(op, x, FULL, y, ROW, x, r, c), [0], () => 0);
+    const r = 3,
+      c = 9;
+    compare(
+      `binary ${op.name} in place`,
+      [signed(random, r * c), signed(random, c)],
+      (be, [x, y]) => be.binary(op, x, FULL, y, ROW, x, r, c),
+      [0],
+      () => 0,
+    );
   }
 });
 
 test("scaleAdd, sums, gather, fill", () => {
   const random = rng(24);
-  for (const [rows, cols] of [[0, 5], [1, 1], [3, 7], [8, 100], [13, 4]]) {
+  for (const [rows, cols] of [
+    [0, 5],
+    [1, 1],
+    [3, 7],
+    [8, 100],
+    [13, 4],
+  ]) {
     const n = rows * cols;
     for (const accumulate of [false, true]) {
-      compare("scaleAdd", [signed(random, n), signed(random, n)], (be, [x, y]) => be.scaleAdd(x, -0.75, y, n, accumulate), [1], () => 1e-6); // |x|, |y| ≤ 3
-      compare("sumRows", [signed(random, n), signed(random, cols)], (be, [x, o]) => be.sumRows(x, rows, cols, o, accumulate), [1], () => 1e-6 * rows * 3);
-      compare("sumCols", [signed(random, n), signed(random, rows)], (be, [x, o]) => be.sumCols(x, rows, cols, o, accumulate), [1], () => 1e-6 * 3);
+      compare(
+        "scaleAdd",
+        [signed(random, n), signed(random, n)],
+        (be, [x, y]) => be.scaleAdd(x, -0.75, y, n, accumulate),
+        [1],
+        () => 1e-6,
+      ); // |x|, |y| ≤ 3
+      compare(
+        "sumRows",
+        [signed(random, n), signed(random, cols)],
+        (be, [x, o]) => be.sumRows(x, rows, cols, o, accumulate),
+        [1],
+        () => 1e-6 * rows * 3,
+      );
+      compare(
+        "sumCols",
+        [signed(random, n), signed(random, rows)],
+        (be, [x, o]) => be.sumCols(x, rows, cols, o, accumulate),
+        [1],
+        () => 1e-6 * 3,
+      );
     }
-    compare("sumAll", [signed(random, n)], (be, [x]) => be.sumAll(x, n), [], () => 0);
-    compare("fill", [signed(random, n)], (be, [x]) => be.fill(x, n, 2.5), [0], () => 0);
+    compare(
+      "sumAll",
+      [signed(random, n)],
+      (be, [x]) => be.sumAll(x, n),
+      [],
+      () => 0,
+    );
+    compare(
+      "fill",
+      [signed(random, n)],
+      (be, [x]) => be.fill(x, n, 2.5),
+      [0],
+      () => 0,
+    );
     if (rows) {
       const picks = Array.from({ length: 5 }, () => randomInt(random, 0, rows - 1));
-      compare("gatherRows", [signed(random, n), new Array(5 * cols).fill(0)], (be, [x, d]) => be.gatherRows(x, cols, be.indices(picks), d), [1], () => 0);
+      compare(
+        "gatherRows",
+        [signed(random, n), new Array(5 * cols).fill(0)],
+        (be, [x, d]) => be.gatherRows(x, cols, be.indices(picks), d),
+        [1],
+        () => 0,
+      );
     }
   }
 });
 
 test("cross-entropy and pointwise losses, values and gradients", () => {
   const random = rng(25);
-  for (const [rows, k] of [[1, 1], [4, 2], [9, 5], [0, 3]]) {
+  for (const [rows, k] of [
+    [1, 1],
+    [4, 2],
+    [9, 5],
+    [0, 3],
+  ]) {
     const labels = Array.from({ length: rows }, () => randomInt(random, 0, k - 1));
     const weights = Array.from({ length: k }, () => random() * 2);
     for (const weighted of [false, true]) {
-      compare(`crossEntropy ${rows}×${k}`, [signed(random, rows * k, 20), weights, new Array(rows * k).fill(0)],
-        (be, [x, w, p]) => be.crossEntropy(x, be.indices(labels), weighted ? w : null, rows, k, p), [2], () => 1e-6);
+      compare(
+        `crossEntropy ${rows}×${k}`,
+        [signed(random, rows * k, 20), weights, new Array(rows * k).fill(0)],
+        (be, [x, w, p]) => be.crossEntropy(x, be.indices(labels), weighted ? w : null, rows, k, p),
+        [2],
+        () => 1e-6,
+      );
       for (const accumulate of [false, true]) {
         const probs = signed(random, rows * k).map(Math.abs);
-        compare(`crossEntropyGrad ${rows}×${k}`, [probs, weights, signed(random, rows * k)],
-          (be, [p, w, dx]) => be.crossEntropyGrad(p, be.indices(labels), weighted ? w : null, rows, k, 0.3, dx, accumulate), [2], () => 1e-6);
+        compare(
+          `crossEntropyGrad ${rows}×${k}`,
+          [probs, weights, signed(random, rows * k)],
+          (be, [p, w, dx]) =>
+            be.crossEntropyGrad(p, be.indices(labels), weighted ? w : null, rows, k, 0.3, dx, accumulate),
+          [2],
+          () => 1e-6,
+        );
       }
     }
   }
   for (const kind of POINTWISE_LOSSES) {
     for (const n of [0, 1, 7, 1000]) {
       for (const beta of [1, 0.25, 0]) {
-        compare(`pointwiseLoss ${kind.name} β=${beta}`, [signed(random, n), signed(random, n)], (be, [a, b]) => be.pointwiseLoss(kind, a, b, n, beta), [], () => 0);
-        compare(`pointwiseLoss ${kind.name} without b`, [signed(random, n)], (be, [a]) => be.pointwiseLoss(kind, a, null, n, beta), [], () => 0);
-        compare(`pointwiseLossGrad ${kind.name} β=${beta}`, [signed(random, n), signed(random, n), signed(random, n), signed(random, n)],
-          (be, [a, b, da, db]) => be.pointwiseLossGrad(kind, a, b, n, beta, 0.01, da, true, db, false), [2, 3], () => 1e-7);
+        compare(
+          `pointwiseLoss ${kind.name} β=${beta}`,
+          [signed(random, n), signed(random, n)],
+          (be, [a, b]) => be.pointwiseLoss(kind, a, b, n, beta),
+          [],
+          () => 0,
+        );
+        compare(
+          `pointwiseLoss ${kind.name} without b`,
+          [signed(random, n)],
+          (be, [a]) => be.pointwiseLoss(kind, a, null, n, beta),
+          [],
+          () => 0,
+        );
+        compare(
+          `pointwiseLossGrad ${kind.name} β=${beta}`,
+          [signed(random, n), signed(random, n), signed(random, n), signed(random, n)],
+          (be, [a, b, da, db]) => be.pointwiseLossGrad(kind, a, b, n, beta, 0.01, da, true, db, false),
+          [2, 3],
+          () => 1e-7,
+        );
       }
     }
   }
@@ -164,13 +310,36 @@ test("Adam and SGD steps, with and without mask, momentum, Nesterov, weight deca
   for (const n of [1, 5, 64, 1003]) {
     const mask = Array.from({ length: n }, () => (random() < 0.3 ? 0 : 1));
     for (const masked of [false, true]) {
-      const adam = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, biasCorrection1: 1 - 0.9 ** 3, biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 3) };
-      compare(`adamStep n=${n}`, [signed(random, n), signed(random, n), signed(random, n, 0.1), signed(random, n, 0.1).map(Math.abs), mask],
-        (be, [w, g, m, v, k]) => be.adamStep(w, g, m, v, masked ? k : null, n, adam), [0, 2, 3], () => 2e-6);
-      for (const [momentum, nesterov, first] of [[0, false, true], [0.9, false, true], [0.9, false, false], [0.9, true, false]] as const) {
+      const adam = {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.01,
+        biasCorrection1: 1 - 0.9 ** 3,
+        biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 3),
+      };
+      compare(
+        `adamStep n=${n}`,
+        [signed(random, n), signed(random, n), signed(random, n, 0.1), signed(random, n, 0.1).map(Math.abs), mask],
+        (be, [w, g, m, v, k]) => be.adamStep(w, g, m, v, masked ? k : null, n, adam),
+        [0, 2, 3],
+        () => 2e-6,
+      );
+      for (const [momentum, nesterov, first] of [
+        [0, false, true],
+        [0.9, false, true],
+        [0.9, false, false],
+        [0.9, true, false],
+      ] as const) {
         const sgd = { lr: 0.1, momentum, dampening: nesterov ? 0 : 0.1, weightDecay: 0.01, nesterov, first };
-        compare(`sgdStep n=${n} momentum=${momentum}`, [signed(random, n), signed(random, n), signed(random, n), mask],
-          (be, [w, g, b, k]) => be.sgdStep(w, g, momentum ? b : null, masked ? k : null, n, sgd), [0, 2], () => 1e-6);
+        compare(
+          `sgdStep n=${n} momentum=${momentum}`,
+          [signed(random, n), signed(random, n), signed(random, n), mask],
+          (be, [w, g, b, k]) => be.sgdStep(w, g, momentum ? b : null, masked ? k : null, n, sgd),
+          [0, 2],
+          () => 1e-6,
+        );
       }
     }
   }

@@ -33,10 +33,18 @@ for (const kind of KINDS) {
           assertClose(x, bilevelRef(y, rows, cols, radius, kind, axis), tol, what);
           // Feasibility: ‖X‖ ≤ η.
           const projectedNorm = NORM[kind](x, rows, cols, options);
-          assert.ok(projectedNorm <= radius + tol * Math.max(rows, cols), `feasible ${what}: ${projectedNorm} ≤ ${radius}`);
+          assert.ok(
+            projectedNorm <= radius + tol * Math.max(rows, cols),
+            `feasible ${what}: ${projectedNorm} ≤ ${radius}`,
+          );
           // Identities (18), (24), (27): ‖Y − X‖ + ‖X‖ = ‖Y‖ in the projection's own norm.
           const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
-          assertNear(NORM[kind](residual, rows, cols, options) + projectedNorm, NORM[kind](y, rows, cols, options), tol * rows * cols, `identity ${what}`);
+          assertNear(
+            NORM[kind](residual, rows, cols, options) + projectedNorm,
+            NORM[kind](y, rows, cols, options),
+            tol * rows * cols,
+            `identity ${what}`,
+          );
           // Idempotence and in-place.
           assertClose(PROJECT[kind](x, rows, cols, radius, options), x, tol, `idempotent ${what}`);
           const inPlace = y.slice();
@@ -52,7 +60,12 @@ for (const kind of KINDS) {
       const [rows, cols] = randomShape(random, trial);
       const y = messyValues(random, rows * cols);
       for (const axis of AXES) {
-        assertNear(NORM[kind](y, rows, cols, { axis }), mixedNormRef(y, rows, cols, kind, axis), 1e-9 * (maxAbs(y) + 1) * rows * cols, `${rows}×${cols} ${axis}`);
+        assertNear(
+          NORM[kind](y, rows, cols, { axis }),
+          mixedNormRef(y, rows, cols, kind, axis),
+          1e-9 * (maxAbs(y) + 1) * rows * cols,
+          `${rows}×${cols} ${axis}`,
+        );
       }
     }
   });
@@ -68,7 +81,8 @@ test("inside the ball the matrix comes back unchanged; radius 0 zeroes it", () =
 
 test("the ℓ1,∞ projection zeroes whole columns (structured sparsity)", () => {
   const random = rng(99);
-  const rows = 50, cols = 40;
+  const rows = 50,
+    cols = 40;
   const y = new Float64Array(messyValues(random, rows * cols));
   const x = bilevelL1Inf(y, rows, cols, normL1Inf(y, rows, cols) * 0.1);
   let zeroColumns = 0;

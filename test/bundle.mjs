@@ -4,11 +4,16 @@ import { readdirSync } from "node:fs";
 import { build } from "esbuild";
 
 const testDir = new URL(".", import.meta.url).pathname;
-const files = readdirSync(testDir).filter((f) => f.endsWith(".test.ts")).sort();
+const files = readdirSync(testDir)
+  .filter((f) => f.endsWith(".test.ts"))
+  .sort();
 const entry = files.map((f) => `import "./${f}";`).join("\n");
 
 // `plugins` lets a runtime swap module sources (the workerd edge test takes the wasm as dist/workerd.js does).
-export async function bundleTests(outfile = new URL("../build/tests.mjs", import.meta.url).pathname, { plugins = [] } = {}) {
+export async function bundleTests(
+  outfile = new URL("../build/tests.mjs", import.meta.url).pathname,
+  { plugins = [] } = {},
+) {
   await build({
     plugins,
     stdin: { contents: entry, resolveDir: testDir, sourcefile: "all-tests.ts", loader: "ts" },

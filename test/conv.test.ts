@@ -10,17 +10,28 @@ const test = suite("convolution: conv2d and nearest upsampling");
 
 /** The definition, loop by loop: y[n, o, oy, ox] = b[o] + Σ_c,i,j w[o, c, i, j]·x[n, c, oy·s − p + i, ox·s − p + j]. */
 function directConv(x: Tensor, w: Tensor, b: Tensor | null, stride: number, pad: number): number[] {
-  const [n, c, h, wd] = x.shape, [o, , kh, kw] = w.shape;
-  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1, ow = Math.floor((wd + 2 * pad - kw) / stride) + 1;
-  const X = x.data, W = w.data, out: number[] = [];
-  for (let s = 0; s < n; s++) for (let f = 0; f < o; f++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    let sum = b ? b.data[f] : 0;
-    for (let ch = 0; ch < c; ch++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-      const y = oy * stride - pad + i, xx = ox * stride - pad + j;
-      if (y >= 0 && y < h && xx >= 0 && xx < wd) sum += W[((f * c + ch) * kh + i) * kw + j] * X[((s * c + ch) * h + y) * wd + xx];
-    }
-    out.push(sum);
-  }
+  const [n, c, h, wd] = x.shape,
+    [o, , kh, kw] = w.shape;
+  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1,
+    ow = Math.floor((wd + 2 * pad - kw) / stride) + 1;
+  const X = x.data,
+    W = w.data,
+    out: number[] = [];
+  for (let s = 0; s < n; s++)
+    for (let f = 0; f < o; f++)
+      for (let oy = 0; oy < oh; oy++)
+        for (let ox = 0; ox < ow; ox++) {
+          let sum = b ? b.data[f] : 0;
+          for (let ch = 0; ch < c; ch++)
+            for (let i = 0; i < kh; i++)
+              for (let j = 0; j < kw; j++) {
+                const y = oy * stride - pad + i,
+                  xx = ox * stride - pad + j;
+                if (y >= 0 && y < h && xx >= 0 && xx < wd)
+                  sum += W[((f * c + ch) * kh + i) * kw + j] * X[((s * c + ch) * h + y) * wd + xx];
+              }
+          out.push(sum);
+        }
   return out;
 }
 
@@ -34,10 +45,14 @@ const CASES = [
 test("conv2d equals the direct convolution (strides, padding, with and without bias)", () => {
   const random = rng(41);
   for (const { n, c, h, w, o, k, stride, pad } of CASES) {
-    const x = randomTensor(random, [n, c, h, w]), weight = randomTensor(random, [o, c, k, k]), bias = randomTensor(random, [o]);
+    const x = randomTensor(random, [n, c, h, w]),
+      weight = randomTensor(random, [o, c, k, k]),
+      bias = randomTensor(random, [o]);
     for (const b of [bias, null]) {
       const got = F.conv2d(x, weight, b, { stride, padding: pad }).toArray();
-      directConv(x, weight, b, stride, pad).forEach((v, i) => assert.ok(Math.abs(got[i] - v) < 1e-12, `[${i}] ${got[i]} vs ${v}`));
+      directConv(x, weight, b, stride, pad).forEach((v, i) =>
+        assert.ok(Math.abs(got[i] - v) < 1e-12, `[${i}] ${got[i]} vs ${v}`),
+      );
     }
   }
 });
@@ -45,32 +60,66 @@ test("conv2d equals the direct convolution (strides, padding, with and without b
 test("conv2d and upsampleNearest gradients against finite differences", () => {
   const random = rng(42);
   for (const { n, c, h, w, o, k, stride, pad } of CASES) {
-    gradcheck(`conv2d ${JSON.stringify({ n, c, h, w, o, k, stride, pad })}`, scalarize(random, ([x, wt, b]) => F.conv2d(x, wt, b, { stride, padding: pad })), [randomTensor(random, [n, c, h, w]), randomTensor(random, [o, c, k, k]), randomTensor(random, [o])]);
+    gradcheck(
+      `conv2d ${JSON.stringify({ n, c, h, w, o, k, stride, pad })}`,
+      scalarize(random, ([x, wt, b]) => F.conv2d(x, wt, b, { stride, padding: pad })),
+      [randomTensor(random, [n, c, h, w]), randomTensor(random, [o, c, k, k]), randomTensor(random, [o])],
+    );
   }
-  gradcheck("conv2d without bias", scalarize(random, ([x, wt]) => F.conv2d(x, wt, null, { padding: 1 })), [randomTensor(random, [2, 2, 3, 3]), randomTensor(random, [2, 2, 3, 3])]);
-  for (const scale of [1, 2, 3]) gradcheck(`upsampleNearest ×${scale}`, scalarize(random, ([x]) => F.upsampleNearest(x, scale)), [randomTensor(random, [2, 3, 2, 3])]);
-  gradcheck("a conv autoencoder's chain", scalarize(random, ([x, w1, w2]) => F.conv2d(F.upsampleNearest(F.relu(F.conv2d(x, w1, null, { stride: 2, padding: 1 })), 2), w2, null, { padding: 1 })),
-    [randomTensor(random, [1, 2, 4, 4]), randomTensor(random, [3, 2, 3, 3]), randomTensor(random, [2, 3, 3, 3])]);
+  gradcheck(
+    "conv2d without bias",
+    scalarize(random, ([x, wt]) => F.conv2d(x, wt, null, { padding: 1 })),
+    [randomTensor(random, [2, 2, 3, 3]), randomTensor(random, [2, 2, 3, 3])],
+  );
+  for (const scale of [1, 2, 3])
+    gradcheck(
+      `upsampleNearest ×${scale}`,
+      scalarize(random, ([x]) => F.upsampleNearest(x, scale)),
+      [randomTensor(random, [2, 3, 2, 3])],
+    );
+  gradcheck(
+    "a conv autoencoder's chain",
+    scalarize(random, ([x, w1, w2]) =>
+      F.conv2d(F.upsampleNearest(F.relu(F.conv2d(x, w1, null, { stride: 2, padding: 1 })), 2), w2, null, {
+        padding: 1,
+      }),
+    ),
+    [randomTensor(random, [1, 2, 4, 4]), randomTensor(random, [3, 2, 3, 3]), randomTensor(random, [2, 3, 3, 3])],
+  );
 });
 
 test("the WebAssembly kernels (im2col, col2im, upsampling) agree with the TypeScript fallback", () => {
   const random = rng(43);
   for (let t = 0; t < 8; t++) {
-    const n = randomInt(random, 1, 3), c = randomInt(random, 1, 4), h = randomInt(random, 3, 9), w = randomInt(random, 3, 9), o = randomInt(random, 1, 4);
-    const k = randomInt(random, 1, 3), stride = randomInt(random, 1, 2), pad = randomInt(random, 0, 1);
+    const n = randomInt(random, 1, 3),
+      c = randomInt(random, 1, 4),
+      h = randomInt(random, 3, 9),
+      w = randomInt(random, 3, 9),
+      o = randomInt(random, 1, 4);
+    const k = randomInt(random, 1, 3),
+      stride = randomInt(random, 1, 2),
+      pad = randomInt(random, 0, 1);
     const values = (size: number) => Array.from({ length: size }, () => random() * 2 - 1);
     const [xv, wv, bv] = [values(n * c * h * w), values(o * c * k * k), values(o)];
-    const run = (dtype: "float32" | "float64") => scope(() => {
-      const x = tensor(xv, [n, c, h, w], { dtype, requiresGrad: true }), wt = tensor(wv, [o, c, k, k], { dtype, requiresGrad: true }), b = tensor(bv, [o], { dtype, requiresGrad: true });
-      const y = F.upsampleNearest(F.conv2d(x, wt, b, { stride, padding: pad }), 2);
-      F.sum(F.mul(y, y)).backward();
-      return [y, x.grad!, wt.grad!, b.grad!].map((v) => Array.from(v.data));
-    });
+    const run = (dtype: "float32" | "float64") =>
+      scope(() => {
+        const x = tensor(xv, [n, c, h, w], { dtype, requiresGrad: true }),
+          wt = tensor(wv, [o, c, k, k], { dtype, requiresGrad: true }),
+          b = tensor(bv, [o], { dtype, requiresGrad: true });
+        const y = F.upsampleNearest(F.conv2d(x, wt, b, { stride, padding: pad }), 2);
+        F.sum(F.mul(y, y)).backward();
+        return [y, x.grad!, wt.grad!, b.grad!].map((v) => Array.from(v.data));
+      });
     const [single, double] = [run("float32"), run("float64")];
-    single.forEach((values32, which) => values32.forEach((v, i) => {
-      const ref = double[which][i];
-      assert.ok(Math.abs(v - ref) <= 1e-4 * Math.max(1, Math.abs(ref)), `case ${t} output ${which}[${i}]: ${v} vs ${ref}`);
-    }));
+    single.forEach((values32, which) =>
+      values32.forEach((v, i) => {
+        const ref = double[which][i];
+        assert.ok(
+          Math.abs(v - ref) <= 1e-4 * Math.max(1, Math.abs(ref)),
+          `case ${t} output ${which}[${i}]: ${v} vs ${ref}`,
+        );
+      }),
+    );
   }
 });
 
@@ -78,13 +127,30 @@ test("nn.Conv2d: PyTorch's layout and initialisation bound, a forward shape, and
   const layer = new nn.Conv2d(3, 8, 5, { padding: 2, stride: 2, generator: new Generator(1) });
   assert.equal(layer.weight.shape, [8, 3, 5, 5]);
   const bound = 1 / Math.sqrt(3 * 25);
-  assert.ok(Array.from(layer.weight.data).every((v) => Math.abs(v) <= bound) && Array.from(layer.bias!.data).every((v) => Math.abs(v) <= bound));
-  scope(() => assert.equal(layer.forward(tensor(new Array(2 * 3 * 28 * 28).fill(0.5), [2, 3, 28, 28])).shape, [2, 8, 14, 14]));
-  assert.equal(Object.keys(new nn.Sequential(layer, new nn.ReLU(), new nn.UpsampleNearest(2)).stateDict()), ["0.weight", "0.bias"]);
+  assert.ok(
+    Array.from(layer.weight.data).every((v) => Math.abs(v) <= bound) &&
+      Array.from(layer.bias!.data).every((v) => Math.abs(v) <= bound),
+  );
+  scope(() =>
+    assert.equal(layer.forward(tensor(new Array(2 * 3 * 28 * 28).fill(0.5), [2, 3, 28, 28])).shape, [2, 8, 14, 14]),
+  );
+  assert.equal(Object.keys(new nn.Sequential(layer, new nn.ReLU(), new nn.UpsampleNearest(2)).stateDict()), [
+    "0.weight",
+    "0.bias",
+  ]);
   const x = tensor(new Array(2 * 3 * 4 * 4).fill(1), [2, 3, 4, 4]);
-  assert.throws(() => F.conv2d(x, tensor(new Array(2 * 2 * 3 * 3).fill(1), [2, 2, 3, 3])), /weight \[2, 2, 3, 3\] needs \[O, C, kh, kw\] with the same C/);
-  assert.throws(() => F.conv2d(x, tensor(new Array(2 * 3 * 5 * 5).fill(1), [2, 3, 5, 5])), /a 5 × 5 kernel does not fit a 4 × 4 image/);
-  assert.throws(() => F.conv2d(x, tensor(new Array(2 * 3 * 3 * 3).fill(1), [2, 3, 3, 3]), null, { stride: 0 }), /stride must be an integer ≥ 1/);
+  assert.throws(
+    () => F.conv2d(x, tensor(new Array(2 * 2 * 3 * 3).fill(1), [2, 2, 3, 3])),
+    /weight \[2, 2, 3, 3\] needs \[O, C, kh, kw\] with the same C/,
+  );
+  assert.throws(
+    () => F.conv2d(x, tensor(new Array(2 * 3 * 5 * 5).fill(1), [2, 3, 5, 5])),
+    /a 5 × 5 kernel does not fit a 4 × 4 image/,
+  );
+  assert.throws(
+    () => F.conv2d(x, tensor(new Array(2 * 3 * 3 * 3).fill(1), [2, 3, 3, 3]), null, { stride: 0 }),
+    /stride must be an integer ≥ 1/,
+  );
   assert.throws(() => F.upsampleNearest(tensor([1, 2], [2]), 2), /needs \[N, C, H, W\]/);
   layer.dispose();
 });
@@ -96,7 +162,10 @@ test("layerSparsity counts the zero input channels and output filters and what d
   for (let i = 0; i < 4 * 9; i++) w[2 * 36 + i] = 0; // output filter 2
   w[0] = 0; // a scattered zero frees nothing
   const report = nn.layerSparsity(conv.weight, { bias: true, outputSize: [10, 10] });
-  assert.equal({ zeroInputs: report.zeroInputs, zeroOutputs: report.zeroOutputs }, { zeroInputs: [1], zeroOutputs: [2] });
+  assert.equal(
+    { zeroInputs: report.zeroInputs, zeroOutputs: report.zeroOutputs },
+    { zeroInputs: [1], zeroOutputs: [2] },
+  );
   assert.equal(report.parameters, { before: 9 * 3 * 4 + 3, after: 9 * 2 * 3 + 2 });
   assert.equal(report.macs, { before: 9 * 3 * 4 * 100, after: 9 * 2 * 3 * 100 });
   const linear = new nn.Linear(5, 2, { generator: new Generator(3) });

@@ -15,12 +15,17 @@ const SAE = { hidden: [4], epochs: 2, seed: 1 };
 /** Every call must throw an error naming the disposal, not a trap or a value read from reused memory. */
 function assertAllThrowDisposed(calls: Record<string, () => unknown>): void {
   for (const [name, call] of Object.entries(calls)) {
-    assert.throws(call, (e: Error) => /disposed|freed|released/.test(e.message) && !/out of bounds/.test(e.message), name);
+    assert.throws(
+      call,
+      (e: Error) => /disposed|freed|released/.test(e.message) && !/out of bounds/.test(e.message),
+      name,
+    );
   }
 }
 
 test("SAEModel: dispose twice, then every method throws; the heap is intact (a retrain gives the same answer)", () => {
-  const X = rows(16, 5), y = labels(16);
+  const X = rows(16, 5),
+    y = labels(16);
   const before = trainSAE(X, y, SAE).predictProba(X);
   const model = trainSAE(X, y, SAE);
   model.dispose();
@@ -36,7 +41,11 @@ test("SAEModel: dispose twice, then every method throws; the heap is intact (a r
     firstLayerWeight: () => model.firstLayerWeight,
   });
   const again = trainSAE(X, y, SAE);
-  assert.equal(Array.from(again.predictProba(X)), Array.from(before), "same seed, same probabilities after a double dispose");
+  assert.equal(
+    Array.from(again.predictProba(X)),
+    Array.from(before),
+    "same seed, same probabilities after a double dispose",
+  );
   again.dispose();
   const block = allocate(1 << 16, "f32");
   block.array.fill(1);

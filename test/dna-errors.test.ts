@@ -4,9 +4,31 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  codeLengths, crc32, dataBytes, decodeDna, DEFAULT_MAX_BYTES, DnaFormatError, DnaScreeningError, encodeDna, entropy4,
-  fromNucleotides, gcContent, histogram, huffmanLengths, kraftSum, longestRun, MAX_OLIGO, meanLength, meetsConstraints,
-  MIN_OLIGO, PrefixCode, runLengthCapacity, screenOligo, shannonFanoLengths, shannonLengths, toNucleotides,
+  codeLengths,
+  crc32,
+  dataBytes,
+  decodeDna,
+  DEFAULT_MAX_BYTES,
+  DnaFormatError,
+  DnaScreeningError,
+  encodeDna,
+  entropy4,
+  fromNucleotides,
+  gcContent,
+  histogram,
+  huffmanLengths,
+  kraftSum,
+  longestRun,
+  MAX_OLIGO,
+  meanLength,
+  meetsConstraints,
+  MIN_OLIGO,
+  PrefixCode,
+  runLengthCapacity,
+  screenOligo,
+  shannonFanoLengths,
+  shannonLengths,
+  toNucleotides,
   unscrambleOligo,
 } from "../src/dna/index.ts";
 
@@ -104,7 +126,16 @@ test("header claims the nucleotides cannot support are refused before anything i
   refusedFast(withHeader(encodeDna(data, { oligo: 2000 }).text, { digits: 2 ** 40, oligo: 2 ** 40 }), 2, /expected/);
   refusedFast(withHeader(text, { digits: 2 ** 52 }), lines + 1, /the file ends after \d+ lines of nucleotides/);
   // A codeword of 10^9 digits (or of 2^53 − 1): no codeword is longer than the digits of the file.
-  refusedFast(withHeader(text, { table: [[1, [1, 2, 3]], [1e9, [4]]] }), 1, /table/);
+  refusedFast(
+    withHeader(text, {
+      table: [
+        [1, [1, 2, 3]],
+        [1e9, [4]],
+      ],
+    }),
+    1,
+    /table/,
+  );
   refusedFast(withHeader(text, { table: [[Number.MAX_SAFE_INTEGER, [4]]] }), 1, /table/);
   // More table symbols than symbols in the data.
   const table = Array.from({ length: 256 }, (_, s) => s);
@@ -117,8 +148,16 @@ test("header claims the nucleotides cannot support are refused before anything i
 });
 
 test("every exported function refuses arguments of the wrong type or range, naming the argument", () => {
-  const h = new Map([[1, 3], [2, 1]]);
-  const code = new PrefixCode(new Map([[1, 1], [2, 1]]));
+  const h = new Map([
+    [1, 3],
+    [2, 1],
+  ]);
+  const code = new PrefixCode(
+    new Map([
+      [1, 1],
+      [2, 1],
+    ]),
+  );
   const cases: Array<[() => unknown, new (...args: never[]) => Error, RegExp]> = [
     [() => decodeDna(42 as never), TypeError, /^text must be a string; got number 42$/],
     [() => decodeDna("", "x" as never), TypeError, /^options must be an object/],

@@ -14,44 +14,79 @@ const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
   fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 300 }).map((a) => Uint8Array.from(a)),
   // One symbol: the empty codeword, no nucleotides at all.
-  fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 60 })).map(([b, n]) => new Uint8Array(n).fill(b)),
+  fc
+    .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 60 }))
+    .map(([b, n]) => new Uint8Array(n).fill(b)),
 );
 const integers = fc.oneof(
   fc.int32Array({ maxLength: 80 }),
   fc.array(fc.integer({ min: -20, max: 20 }), { maxLength: 200 }).map((a) => Int32Array.from(a)),
 );
-const encodings = fc.record({
-  data: fc.oneof(bytes, integers),
-  code: fc.constantFrom(...CODE_KINDS),
-  constrained: fc.boolean(),
-  oligo: fc.nat(),
-}).map(({ data, code, constrained, oligo }) => {
-  const options = { code, constrained, oligo: constrained ? 20 + (oligo % 181) : 1 + (oligo % 120) };
-  return { data, text: encodeDna(data, options).text };
-});
+const encodings = fc
+  .record({
+    data: fc.oneof(bytes, integers),
+    code: fc.constantFrom(...CODE_KINDS),
+    constrained: fc.boolean(),
+    oligo: fc.nat(),
+  })
+  .map(({ data, code, constrained, oligo }) => {
+    const options = { code, constrained, oligo: constrained ? 20 + (oligo % 181) : 1 + (oligo % 120) };
+    return { data, text: encodeDna(data, options).text };
+  });
 
 const HEADER_FIELDS = ["alphabet", "code", "symbols", "digits", "crc32", "constrained", "oligo", "table"];
 const hostileValues = fc.oneof(
-  fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 40, 2 ** 53, Number.MAX_SAFE_INTEGER, 1e308, -1, -(2 ** 31), 0, 0.5),
+  fc.constantFrom(
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32,
+    2 ** 40,
+    2 ** 53,
+    Number.MAX_SAFE_INTEGER,
+    1e308,
+    -1,
+    -(2 ** 31),
+    0,
+    0.5,
+  ),
   fc.constantFrom("x", "", "00000000", "ffffffff", null, true, false, [], {}, [[0, [0]]], [[1e9, [1]]], [[0, [1, 2]]]),
   fc.integer({ min: -5, max: 5000 }),
   fc.string({ maxLength: 12 }),
 );
 // Counts a header may claim: what a size bomb or an allocation of the claim would need.
-const hugeCounts = fc.option(fc.constantFrom(2 ** 31 - 1, 524_288_000, 2 ** 40, Number.MAX_SAFE_INTEGER, 1e6), { nil: undefined });
-const characters = fc.constantFrom(..."ACGTN\n\r {}[],:\"0123456789-.e#");
+const hugeCounts = fc.option(fc.constantFrom(2 ** 31 - 1, 524_288_000, 2 ** 40, Number.MAX_SAFE_INTEGER, 1e6), {
+  nil: undefined,
+});
+const characters = fc.constantFrom(...'ACGTN\n\r {}[],:"0123456789-.e#');
 const mutation = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("flip"), at: fc.nat(), char: characters }), weight: 2 },
   // A substitution inside the nucleotides (the header is most of a small file's characters).
-  { arbitrary: fc.record({ kind: fc.constant("substitute"), at: fc.nat(), char: fc.constantFrom(..."ACGT") }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant("substitute"), at: fc.nat(), char: fc.constantFrom(..."ACGT") }),
+    weight: 2,
+  },
   fc.record({ kind: fc.constant("insert"), at: fc.nat(), text: fc.oneof(characters, fc.string({ maxLength: 8 })) }),
   fc.record({ kind: fc.constant("delete"), at: fc.nat(), count: fc.integer({ min: 1, max: 30 }) }),
   fc.record({ kind: fc.constant("truncate"), at: fc.nat() }),
   fc.record({ kind: fc.constantFrom("duplicate line", "drop line"), at: fc.nat() }),
   fc.record({ kind: fc.constant("junk"), text: fc.string({ maxLength: 40 }) }),
-  { arbitrary: fc.record({ kind: fc.constant("header"), field: fc.constantFrom(...HEADER_FIELDS), value: hostileValues }), weight: 2 },
-  fc.record({ kind: fc.constant("nudge"), field: fc.constantFrom("symbols", "digits", "oligo"), by: fc.integer({ min: -3, max: 3 }) }),
-  { arbitrary: fc.record({ kind: fc.constant("claims"), symbols: hugeCounts, digits: hugeCounts, oligo: hugeCounts }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant("header"),
+      field: fc.constantFrom(...HEADER_FIELDS),
+      value: hostileValues,
+    }),
+    weight: 2,
+  },
+  fc.record({
+    kind: fc.constant("nudge"),
+    field: fc.constantFrom("symbols", "digits", "oligo"),
+    by: fc.integer({ min: -3, max: 3 }),
+  }),
+  {
+    arbitrary: fc.record({ kind: fc.constant("claims"), symbols: hugeCounts, digits: hugeCounts, oligo: hugeCounts }),
+    weight: 2,
+  },
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
@@ -60,16 +95,24 @@ function mutate(text: string, m: Mutation): string {
   const lines = text.split("\n");
   const line = "at" in m ? m.at % lines.length : 0;
   switch (m.kind) {
-    case "flip": return text.slice(0, at) + m.char + text.slice(at + 1);
-    case "insert": return text.slice(0, at) + m.text + text.slice(at);
-    case "delete": return text.slice(0, at) + text.slice(at + m.count);
-    case "truncate": return text.slice(0, at);
-    case "duplicate line": return [...lines.slice(0, line + 1), ...lines.slice(line)].join("\n");
-    case "drop line": return [...lines.slice(0, line), ...lines.slice(line + 1)].join("\n");
-    case "junk": return text + m.text;
+    case "flip":
+      return text.slice(0, at) + m.char + text.slice(at + 1);
+    case "insert":
+      return text.slice(0, at) + m.text + text.slice(at);
+    case "delete":
+      return text.slice(0, at) + text.slice(at + m.count);
+    case "truncate":
+      return text.slice(0, at);
+    case "duplicate line":
+      return [...lines.slice(0, line + 1), ...lines.slice(line)].join("\n");
+    case "drop line":
+      return [...lines.slice(0, line), ...lines.slice(line + 1)].join("\n");
+    case "junk":
+      return text + m.text;
     case "substitute": {
       if (lines.length < 3) return text; // no nucleotides: the last "line" is the empty one after the final break
-      const row = 1 + (m.at % (lines.length - 2)), column = m.at % (lines[row].length || 1);
+      const row = 1 + (m.at % (lines.length - 2)),
+        column = m.at % (lines[row].length || 1);
       lines[row] = lines[row].slice(0, column) + m.char + lines[row].slice(column + 1);
       return lines.join("\n");
     }
@@ -84,7 +127,8 @@ function mutate(text: string, m: Mutation): string {
         return text; // an earlier mutation broke the header's JSON already
       }
       if (typeof header !== "object" || header === null) return text;
-      if (m.kind === "claims") for (const field of ["symbols", "digits", "oligo"] as const) header[field] = m[field] ?? header[field];
+      if (m.kind === "claims")
+        for (const field of ["symbols", "digits", "oligo"] as const) header[field] = m[field] ?? header[field];
       else header[m.field] = m.kind === "nudge" ? header[m.field] + m.by : m.value;
       return [lines[0].slice(0, start) + JSON.stringify(header), ...lines.slice(1)].join("\n");
     }

@@ -1,8 +1,19 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  codeLengths, CODE_KINDS, decodeDna, DnaFormatError, encodeDna, entropy4, histogram, kraftSum, meanLength, PrefixCode,
-  runLengthCapacity, type CodeKind, type Histogram,
+  codeLengths,
+  CODE_KINDS,
+  decodeDna,
+  DnaFormatError,
+  encodeDna,
+  entropy4,
+  histogram,
+  kraftSum,
+  meanLength,
+  PrefixCode,
+  runLengthCapacity,
+  type CodeKind,
+  type Histogram,
 } from "../src/dna/index.ts";
 import { Generator } from "../src/random.ts";
 
@@ -28,7 +39,16 @@ function randomHistograms(count: number, seed: number): Histogram[] {
   return Array.from({ length: count }, (_, t) => {
     const n = 1 + g.int(t % 2 ? 12 : 300);
     const rate = 3 * g.random();
-    return new Map(Array.from({ length: n }, (_, s) => [s, t % 3 === 0 ? 1 + g.int(100) : t % 3 === 1 ? 1 + Math.floor(1000 * g.random() ** 4) : Math.max(1, Math.round(1e6 * 0.5 ** (s * rate)))]));
+    return new Map(
+      Array.from({ length: n }, (_, s) => [
+        s,
+        t % 3 === 0
+          ? 1 + g.int(100)
+          : t % 3 === 1
+            ? 1 + Math.floor(1000 * g.random() ** 4)
+            : Math.max(1, Math.round(1e6 * 0.5 ** (s * rate))),
+      ]),
+    );
   });
 }
 
@@ -80,19 +100,64 @@ test("edge histograms: empty, one symbol (empty codeword), four equiprobable sym
   for (const kind of CODE_KINDS) {
     assert.is(codeLengths(new Map(), kind).size, 0);
     assert.equal([...codeLengths(new Map([[5, 9]]), kind)], [[5, 0]]);
-    assert.equal([...codeLengths(new Map([[0, 3], [1, 3], [2, 3], [3, 3]]), kind).values()], [1, 1, 1, 1]);
+    assert.equal(
+      [
+        ...codeLengths(
+          new Map([
+            [0, 3],
+            [1, 3],
+            [2, 3],
+            [3, 3],
+          ]),
+          kind,
+        ).values(),
+      ],
+      [1, 1, 1, 1],
+    );
     const uniform = new Map(Array.from({ length: 256 }, (_, s) => [s, 1]));
-    assert.ok([...codeLengths(uniform, kind).values()].every((l) => l === 4), `${kind}: 256 equiprobable symbols take 4 nt`);
+    assert.ok(
+      [...codeLengths(uniform, kind).values()].every((l) => l === 4),
+      `${kind}: 256 equiprobable symbols take 4 nt`,
+    );
   }
 });
 
 test("PrefixCode: canonical codewords are prefix-free, and lengths breaking Kraft are refused", () => {
-  const code = new PrefixCode(new Map([[10, 1], [11, 1], [12, 2], [13, 2], [14, 3]]));
+  const code = new PrefixCode(
+    new Map([
+      [10, 1],
+      [11, 1],
+      [12, 2],
+      [13, 2],
+      [14, 3],
+    ]),
+  );
   const words = [10, 11, 12, 13, 14].map((s) => Array.from(code.codeword(s)!).join(""));
   assert.equal(words, ["0", "1", "20", "21", "220"]);
   for (const a of words) for (const b of words) if (a !== b) assert.not.ok(b.startsWith(a));
-  assert.throws(() => new PrefixCode(new Map([[0, 1], [1, 1], [2, 1], [3, 1], [4, 1]])), RangeError);
-  assert.throws(() => new PrefixCode(new Map([[0, 0], [1, 1]])), RangeError);
+  assert.throws(
+    () =>
+      new PrefixCode(
+        new Map([
+          [0, 1],
+          [1, 1],
+          [2, 1],
+          [3, 1],
+          [4, 1],
+        ]),
+      ),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      new PrefixCode(
+        new Map([
+          [0, 0],
+          [1, 1],
+        ]),
+      ),
+    RangeError,
+  );
 });
 
 /** Every oligo line of a constrained .dna text, checked independently of the library's checker. */
@@ -125,11 +190,17 @@ test("round trips: every input, code and mode decodes to exactly its input; cons
           const { text, stats } = encodeDna(data, { code, constrained, oligo });
           const decoded = decodeDna(text);
           assert.is(decoded.data.constructor, data.constructor, name);
-          assert.equal(Array.from(decoded.data), Array.from(data), `${name}, ${code}, constrained ${constrained}, oligo ${oligo}`);
+          assert.equal(
+            Array.from(decoded.data),
+            Array.from(data),
+            `${name}, ${code}, constrained ${constrained}, oligo ${oligo}`,
+          );
           assert.ok(stats.kraft <= 1 + 1e-12);
           if (constrained) {
             checkOligos(text, oligo);
-            assert.ok(stats.longestHomopolymer <= 3 && (stats.gc === null || (stats.gc.min >= 0.4 && stats.gc.max <= 0.6)));
+            assert.ok(
+              stats.longestHomopolymer <= 3 && (stats.gc === null || (stats.gc.min >= 0.4 && stats.gc.max <= 0.6)),
+            );
           }
         }
       }
@@ -165,7 +236,10 @@ function refuses(text: string, line: number, says: RegExp): void {
 }
 
 const mutateLine = (text: string, line: number, edit: (s: string) => string) =>
-  text.split("\n").map((s, i) => (i === line - 1 ? edit(s) : s)).join("\n");
+  text
+    .split("\n")
+    .map((s, i) => (i === line - 1 ? edit(s) : s))
+    .join("\n");
 const mutateHeader = (text: string, edit: (h: Record<string, unknown>) => void) =>
   mutateLine(text, 1, (s) => {
     const h = JSON.parse(s.slice(s.indexOf("{")));
@@ -179,24 +253,62 @@ test("corrupt, truncated and tampered files are refused with the line", () => {
     const { text } = encodeDna(data, { constrained, oligo: 100 });
     const lines = text.trimEnd().split("\n");
     const last = lines.length;
-    refuses(mutateLine(text, 3, (s) => s.slice(0, 10) + "N" + s.slice(11)), 3, /column 11: "N" is not a nucleotide/);
+    refuses(
+      mutateLine(text, 3, (s) => s.slice(0, 10) + "N" + s.slice(11)),
+      3,
+      /column 11: "N" is not a nucleotide/,
+    );
     refuses(lines.slice(0, -1).join("\n") + "\n", last, /ends after \d+ lines of nucleotides; the header announces/);
-    refuses(mutateLine(text, last, (s) => s.slice(0, -5)), last, /nucleotides; expected/);
+    refuses(
+      mutateLine(text, last, (s) => s.slice(0, -5)),
+      last,
+      /nucleotides; expected/,
+    );
     refuses(text + "ACGT\n", last + 1, /one more/);
-    refuses(mutateHeader(text, (h) => (h.crc32 = "0badf00d")), 1, /CRC-32/);
-    refuses(mutateHeader(text, (h) => (h.table = [[1, [1, 2, 3, 4, 5]]])), 1, /not a prefix code/);
-    refuses(mutateHeader(text, (h) => (h.oligo = "many")), 1, /"oligo" must be/);
-    refuses(mutateHeader(text, (h) => (h.table = [[2, [300]]])), 1, /not in the bytes alphabet/);
-    refuses(mutateLine(text, 1, (s) => s.slice(0, -3)), 1, /not valid JSON/);
+    refuses(
+      mutateHeader(text, (h) => (h.crc32 = "0badf00d")),
+      1,
+      /CRC-32/,
+    );
+    refuses(
+      mutateHeader(text, (h) => (h.table = [[1, [1, 2, 3, 4, 5]]])),
+      1,
+      /not a prefix code/,
+    );
+    refuses(
+      mutateHeader(text, (h) => (h.oligo = "many")),
+      1,
+      /"oligo" must be/,
+    );
+    refuses(
+      mutateHeader(text, (h) => (h.table = [[2, [300]]])),
+      1,
+      /not in the bytes alphabet/,
+    );
+    refuses(
+      mutateLine(text, 1, (s) => s.slice(0, -3)),
+      1,
+      /not valid JSON/,
+    );
     refuses("ACGT\n", 1, /not a .dna file/);
     refuses("", 1, /empty/);
     // Swap the codewords of two symbols of different lengths: a valid code, the wrong data, caught by the CRC.
-    refuses(mutateHeader(text, (h) => {
-      const table = h.table as Array<[number, number[]]>;
-      [table[0][1][0], table.at(-1)![1][0]] = [table.at(-1)![1][0], table[0][1][0]];
-      for (const [, symbols] of table) symbols.sort((a, b) => a - b);
-    }), 1, /CRC-32|codeword|left over|padding|end inside/);
-    refuses(mutateHeader(text, (h) => (h.table as Array<[number, number[]]>).find(([, symbols]) => symbols.length > 1)![1].reverse()), 1, /must increase/);
+    refuses(
+      mutateHeader(text, (h) => {
+        const table = h.table as Array<[number, number[]]>;
+        [table[0][1][0], table.at(-1)![1][0]] = [table.at(-1)![1][0], table[0][1][0]];
+        for (const [, symbols] of table) symbols.sort((a, b) => a - b);
+      }),
+      1,
+      /CRC-32|codeword|left over|padding|end inside/,
+    );
+    refuses(
+      mutateHeader(text, (h) =>
+        (h.table as Array<[number, number[]]>).find(([, symbols]) => symbols.length > 1)![1].reverse(),
+      ),
+      1,
+      /must increase/,
+    );
   }
 });
 
@@ -212,7 +324,10 @@ test("every single-nucleotide substitution tried is refused, never decoded to wr
       const was = lines[line - 1][column];
       const now = "ACGT".replace(was, "")[g.int(3)];
       const bad = mutateLine(text, line, (s) => s.slice(0, column) + now + s.slice(column + 1));
-      assert.throws(() => decodeDna(bad), (e: unknown) => e instanceof DnaFormatError && e.line !== undefined);
+      assert.throws(
+        () => decodeDna(bad),
+        (e: unknown) => e instanceof DnaFormatError && e.line !== undefined,
+      );
     }
   }
 });

@@ -26,14 +26,29 @@ test("wrong types are TypeErrors naming the argument", () => {
     throwsNamed(() => fn(name)([1, "2", 3], 1), TypeError, /^x\[1\] must be a number/, `${name} string element`);
     throwsNamed(() => fn(name)([1, 2], "1"), TypeError, /^radius must be a number/, `${name} radius type`);
     throwsNamed(() => fn(name)([1, 2], 1, "fast"), TypeError, /^options must be an object/, `${name} options type`);
-    throwsNamed(() => fn(name)(new Float32Array(2), 1, { out: new Float64Array(2) }), TypeError, /^options\.out must be a Float32Array/, `${name} out type`);
-    throwsNamed(() => fn(name)([1, 2], 1, { out: [0, 0] }), TypeError, /^options\.out must be a Float64Array/, `${name} out plain array`);
+    throwsNamed(
+      () => fn(name)(new Float32Array(2), 1, { out: new Float64Array(2) }),
+      TypeError,
+      /^options\.out must be a Float32Array/,
+      `${name} out type`,
+    );
+    throwsNamed(
+      () => fn(name)([1, 2], 1, { out: [0, 0] }),
+      TypeError,
+      /^options\.out must be a Float64Array/,
+      `${name} out plain array`,
+    );
   }
   for (const name of [...MATRIX, ...NORMS]) {
     const radius = MATRIX.includes(name as (typeof MATRIX)[number]) ? [1] : [];
     throwsNamed(() => fn(name)([1, 2], "1", 2, ...radius), TypeError, /^rows must be a number/, `${name} rows type`);
     throwsNamed(() => fn(name)([1, 2], 1, null, ...radius), TypeError, /^cols must be a number/, `${name} cols type`);
-    throwsNamed(() => fn(name)([1, 2], 1, 2, ...radius, { axis: 1 }), TypeError, /^options\.axis must be/, `${name} axis type`);
+    throwsNamed(
+      () => fn(name)([1, 2], 1, 2, ...radius, { axis: 1 }),
+      TypeError,
+      /^options\.axis must be/,
+      `${name} axis type`,
+    );
   }
   stillWorks();
 });
@@ -41,16 +56,46 @@ test("wrong types are TypeErrors naming the argument", () => {
 test("bad values are RangeErrors naming the argument", () => {
   for (const name of VECTOR) {
     for (const radius of [-1, NaN, Infinity, -Infinity, -0.0001]) {
-      throwsNamed(() => fn(name)([1, 2], radius), RangeError, /^radius must be a finite number ≥ 0/, `${name} radius ${radius}`);
+      throwsNamed(
+        () => fn(name)([1, 2], radius),
+        RangeError,
+        /^radius must be a finite number ≥ 0/,
+        `${name} radius ${radius}`,
+      );
     }
-    throwsNamed(() => fn(name)(new Float64Array(3), 1, { out: new Float64Array(2) }), RangeError, /^options\.out has length 2/, `${name} out length`);
+    throwsNamed(
+      () => fn(name)(new Float64Array(3), 1, { out: new Float64Array(2) }),
+      RangeError,
+      /^options\.out has length 2/,
+      `${name} out length`,
+    );
   }
   for (const name of MATRIX) {
-    throwsNamed(() => fn(name)([1, 2, 3], 2, 2, 1), RangeError, /rows × cols = 2 × 2 = 4 but x has length 3/, `${name} shape`);
-    throwsNamed(() => fn(name)([1, 2], 0.5, 4, 1), RangeError, /^rows must be a non-negative integer/, `${name} fractional rows`);
-    throwsNamed(() => fn(name)([1, 2], 2, -1, 1), RangeError, /^cols must be a non-negative integer/, `${name} negative cols`);
+    throwsNamed(
+      () => fn(name)([1, 2, 3], 2, 2, 1),
+      RangeError,
+      /rows × cols = 2 × 2 = 4 but x has length 3/,
+      `${name} shape`,
+    );
+    throwsNamed(
+      () => fn(name)([1, 2], 0.5, 4, 1),
+      RangeError,
+      /^rows must be a non-negative integer/,
+      `${name} fractional rows`,
+    );
+    throwsNamed(
+      () => fn(name)([1, 2], 2, -1, 1),
+      RangeError,
+      /^cols must be a non-negative integer/,
+      `${name} negative cols`,
+    );
     throwsNamed(() => fn(name)([1, 2], 1, 2, NaN), RangeError, /^radius/, `${name} NaN radius`);
-    throwsNamed(() => fn(name)([1, 2], 1, 2, 1, { axis: "diagonal" }), RangeError, /^options\.axis must be 'columns' or 'rows'/, `${name} axis`);
+    throwsNamed(
+      () => fn(name)([1, 2], 1, 2, 1, { axis: "diagonal" }),
+      RangeError,
+      /^options\.axis must be 'columns' or 'rows'/,
+      `${name} axis`,
+    );
   }
   stillWorks();
 });
@@ -61,7 +106,12 @@ test("NaN and ±Infinity in the data are RangeErrors naming the index; in-place 
       for (const name of VECTOR) {
         const x = Float.from([1, -2, bad, 4, 5, 6, 7, 8, 9]);
         const before = x.slice();
-        throwsNamed(() => fn(name)(x, 1, { out: x }), RangeError, /^x\[2\] is (NaN|-?Infinity): the data must be finite/, `${name} ${bad}`);
+        throwsNamed(
+          () => fn(name)(x, 1, { out: x }),
+          RangeError,
+          /^x\[2\] is (NaN|-?Infinity): the data must be finite/,
+          `${name} ${bad}`,
+        );
         assert.equal(Array.from(x, String), Array.from(before, String), `${name}: untouched`);
       }
       for (const name of [...MATRIX, ...NORMS]) {
@@ -80,7 +130,12 @@ test("finite data whose norm overflows float64 is a RangeError, not Infinity", (
   const huge = [1.5e308, 1.5e308, -1.5e308];
   throwsNamed(() => sp.projectL1Ball(huge, 1), RangeError, /values too large/, "ℓ1 ball");
   throwsNamed(() => sp.normL11(huge, 1, 3), RangeError, /values too large/, "ℓ1,1 norm");
-  throwsNamed(() => sp.bilevelL1Inf(huge, 1, 3, 1), RangeError, /values too large/, "ℓ1,∞ bilevel (sum of column maxima)");
+  throwsNamed(
+    () => sp.bilevelL1Inf(huge, 1, 3, 1),
+    RangeError,
+    /values too large/,
+    "ℓ1,∞ bilevel (sum of column maxima)",
+  );
   stillWorks();
 });
 

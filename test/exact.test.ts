@@ -5,7 +5,17 @@ import { projectL1InfWith } from "../src/projections/exact.ts";
 import { heap } from "../src/runtime/engine.ts";
 import type { Axis } from "../src/types.ts";
 import { groupsOf, l1InfRef, mixedNormRef } from "./reference.ts";
-import { assertClose, assertNear, FLOAT_TYPES, maxAbs, messyValues, randomInt, randomShape, rng, tolerance } from "./helpers.ts";
+import {
+  assertClose,
+  assertNear,
+  FLOAT_TYPES,
+  maxAbs,
+  messyValues,
+  randomInt,
+  randomShape,
+  rng,
+  tolerance,
+} from "./helpers.ts";
 
 const test = suite("exact ℓ1,∞ projection vs a bisection reference; optimality certificates");
 
@@ -21,19 +31,41 @@ function distance(y: ArrayLike<number>, x: ArrayLike<number>): number {
  * The structure that makes X the projection (KKT): each group clipped at μ_j = max_i |X_ij|, Σ μ_j = η, one common
  * residual mass θ = Σ_i (|Y_ij| − μ_j)₊ over the groups kept, and ‖y_j‖₁ ≤ θ for the groups zeroed.
  */
-function assertOptimalityConditions(y: ArrayLike<number>, x: ArrayLike<number>, rows: number, cols: number, eta: number, axis: Axis, tol: number, what: string): void {
+function assertOptimalityConditions(
+  y: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  eta: number,
+  axis: Axis,
+  tol: number,
+  what: string,
+): void {
   const ys = groupsOf(y, rows, cols, axis);
   const xs = groupsOf(x, rows, cols, axis);
   const levels = xs.map((g) => maxAbs(g));
   const residuals = ys.map((g, j) => g.reduce((s, v, i) => s + Math.abs(v - xs[j][i]), 0));
   const length = ys[0].length;
-  ys.forEach((g, j) => g.forEach((v, i) => assertNear(xs[j][i], Math.sign(v) * Math.min(Math.abs(v), levels[j]), tol, `${what}: clip of group ${j}`)));
-  assertNear(levels.reduce((s, v) => s + v, 0), eta, tol * levels.length, `${what}: Σ μ_j = η`);
+  ys.forEach((g, j) =>
+    g.forEach((v, i) =>
+      assertNear(xs[j][i], Math.sign(v) * Math.min(Math.abs(v), levels[j]), tol, `${what}: clip of group ${j}`),
+    ),
+  );
+  assertNear(
+    levels.reduce((s, v) => s + v, 0),
+    eta,
+    tol * levels.length,
+    `${what}: Σ μ_j = η`,
+  );
   const kept = residuals.filter((_, j) => levels[j] > tol);
   const theta = Math.max(...kept);
   kept.forEach((r, j) => assertNear(r, theta, tol * length * 4, `${what}: common θ (group ${j})`));
   ys.forEach((g, j) => {
-    if (levels[j] <= tol) assert.ok(g.reduce((s, v) => s + Math.abs(v), 0) <= theta + tol * length * 4, `${what}: zeroed group ${j} has ‖y_j‖₁ ≤ θ`);
+    if (levels[j] <= tol)
+      assert.ok(
+        g.reduce((s, v) => s + Math.abs(v), 0) <= theta + tol * length * 4,
+        `${what}: zeroed group ${j} has ‖y_j‖₁ ≤ θ`,
+      );
   });
 }
 
@@ -56,10 +88,18 @@ for (const [type, Float] of FLOAT_TYPES) {
         const what = `${rows}×${cols} η=${radius}`;
         assertClose(x, l1InfRef(y, rows, cols, radius, axis), tol, what);
         const projectedNorm = normL1Inf(x, rows, cols, options);
-        assert.ok(projectedNorm <= radius + tol * Math.max(rows, cols), `feasible ${what}: ${projectedNorm} ≤ ${radius}`);
+        assert.ok(
+          projectedNorm <= radius + tol * Math.max(rows, cols),
+          `feasible ${what}: ${projectedNorm} ≤ ${radius}`,
+        );
         // Identity (19): ‖Y − P(Y)‖₁,∞ + ‖P(Y)‖₁,∞ = ‖Y‖₁,∞.
         const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
-        assertNear(normL1Inf(residual, rows, cols, options) + projectedNorm, normL1Inf(y, rows, cols, options), tol * rows * cols, `(19) ${what}`);
+        assertNear(
+          normL1Inf(residual, rows, cols, options) + projectedNorm,
+          normL1Inf(y, rows, cols, options),
+          tol * rows * cols,
+          `(19) ${what}`,
+        );
         assertClose(projectL1Inf(x, rows, cols, radius, options), x, tol, `idempotent ${what}`);
         const inPlace = y.slice();
         assert.is(projectL1Inf(inPlace, rows, cols, radius, { axis, out: inPlace }), inPlace);
@@ -123,9 +163,19 @@ test("special shapes: one row is the ℓ1 ball, one column the ℓ∞ ball", () 
     const y = new Float64Array(messyValues(random, n));
     const radius = maxAbs(y) * random() * 3;
     assertClose(projectL1Inf(y, 1, n, radius), projectL1Ball(y, radius), 1e-12 * (maxAbs(y) + 1), `1×${n} columns`);
-    assertClose(projectL1Inf(y, n, 1, radius, { axis: "rows" }), projectL1Ball(y, radius), 1e-12 * (maxAbs(y) + 1), `${n}×1 rows`);
+    assertClose(
+      projectL1Inf(y, n, 1, radius, { axis: "rows" }),
+      projectL1Ball(y, radius),
+      1e-12 * (maxAbs(y) + 1),
+      `${n}×1 rows`,
+    );
     assertClose(projectL1Inf(y, n, 1, radius), projectLInfBall(y, radius), 1e-12 * (maxAbs(y) + 1), `${n}×1 columns`);
-    assertClose(projectL1Inf(y, 1, n, radius, { axis: "rows" }), projectLInfBall(y, radius), 1e-12 * (maxAbs(y) + 1), `1×${n} rows`);
+    assertClose(
+      projectL1Inf(y, 1, n, radius, { axis: "rows" }),
+      projectLInfBall(y, radius),
+      1e-12 * (maxAbs(y) + 1),
+      `1×${n} rows`,
+    );
   }
 });
 
@@ -134,7 +184,10 @@ test("ties, zeros, the ball's boundary and radius 0", () => {
   const x = projectL1Inf(ties, 3, 4, 4);
   // Each column clipped at η/4 = 1, rounded down to float32 at most one step (it keeps f32 results feasible).
   assertClose(x, new Array(12).fill(-1), 2 ** -24, "equal entries");
-  assert.ok(x.every((v) => v >= -1), "feasible");
+  assert.ok(
+    x.every((v) => v >= -1),
+    "feasible",
+  );
   assert.equal(projectL1Inf(new Float64Array(6), 2, 3, 1), new Float64Array(6), "zeros stay zeros");
   assert.equal(Array.from(projectL1Inf(new Float64Array(6), 2, 3, 0)), [0, 0, 0, 0, 0, 0], "zeros with radius 0");
   const y = new Float64Array([1, -2, 3, -4, 5, -6]);
@@ -150,7 +203,8 @@ test("ties, zeros, the ball's boundary and radius 0", () => {
 
 test("zero-copy WasmArray input, in place and into a WasmArray out; number[] gives Float64Array", () => {
   const random = rng(77);
-  const rows = 30, cols = 20;
+  const rows = 30,
+    cols = 20;
   const values = messyValues(random, rows * cols);
   const radius = mixedNormRef(values, rows, cols, "inf") * 0.3;
   const expected = projectL1Inf(Float32Array.from(values), rows, cols, radius);
@@ -178,17 +232,43 @@ test("bad input: NaN/±Infinity name the index, overflow and argument errors, da
     for (const bad of [NaN, Infinity, -Infinity]) {
       const x = Float.from([1, -2, 3, 4, 5, bad]);
       const before = x.slice();
-      assert.throws(() => projectL1Inf(x, 2, 3, 1, { out: x }), (e: Error) => e instanceof RangeError && /^x\[5\] is (NaN|-?Infinity)/.test(e.message));
+      assert.throws(
+        () => projectL1Inf(x, 2, 3, 1, { out: x }),
+        (e: Error) => e instanceof RangeError && /^x\[5\] is (NaN|-?Infinity)/.test(e.message),
+      );
       assert.equal(Array.from(x, String), Array.from(before, String), "untouched");
     }
   }
-  assert.throws(() => projectL1Inf([1.5e308, 1.5e308, 1, 1], 2, 2, 1, { axis: "rows" }), (e: Error) => e instanceof RangeError && /too large/.test(e.message), "a row's ℓ1 norm overflows");
-  assert.throws(() => projectL1Inf([1.5e308, 1.5e308, 1, 1], 2, 2, 1), (e: Error) => e instanceof RangeError && /too large/.test(e.message), "Σ of the column maxima overflows");
-  assert.throws(() => projectL1Inf([1, 2, 3], 2, 2, 1), (e: Error) => e instanceof RangeError && /rows × cols/.test(e.message));
-  assert.throws(() => projectL1Inf([1, 2], 1, 2, -1), (e: Error) => e instanceof RangeError && /^radius/.test(e.message));
-  assert.throws(() => projectL1Inf([1, 2], 1, 2, "1" as unknown as number), (e: Error) => e instanceof TypeError && /^radius/.test(e.message));
-  assert.throws(() => projectL1Inf([1, 2], 1, 2, 1, { axis: "diagonal" as Axis }), (e: Error) => e instanceof RangeError && /^options\.axis/.test(e.message));
-  assert.throws(() => projectL1Inf(new Float32Array(2), 1, 2, 1, { out: new Float64Array(2) as unknown as Float32Array }), (e: Error) => e instanceof TypeError && /^options\.out/.test(e.message));
+  assert.throws(
+    () => projectL1Inf([1.5e308, 1.5e308, 1, 1], 2, 2, 1, { axis: "rows" }),
+    (e: Error) => e instanceof RangeError && /too large/.test(e.message),
+    "a row's ℓ1 norm overflows",
+  );
+  assert.throws(
+    () => projectL1Inf([1.5e308, 1.5e308, 1, 1], 2, 2, 1),
+    (e: Error) => e instanceof RangeError && /too large/.test(e.message),
+    "Σ of the column maxima overflows",
+  );
+  assert.throws(
+    () => projectL1Inf([1, 2, 3], 2, 2, 1),
+    (e: Error) => e instanceof RangeError && /rows × cols/.test(e.message),
+  );
+  assert.throws(
+    () => projectL1Inf([1, 2], 1, 2, -1),
+    (e: Error) => e instanceof RangeError && /^radius/.test(e.message),
+  );
+  assert.throws(
+    () => projectL1Inf([1, 2], 1, 2, "1" as unknown as number),
+    (e: Error) => e instanceof TypeError && /^radius/.test(e.message),
+  );
+  assert.throws(
+    () => projectL1Inf([1, 2], 1, 2, 1, { axis: "diagonal" as Axis }),
+    (e: Error) => e instanceof RangeError && /^options\.axis/.test(e.message),
+  );
+  assert.throws(
+    () => projectL1Inf(new Float32Array(2), 1, 2, 1, { out: new Float64Array(2) as unknown as Float32Array }),
+    (e: Error) => e instanceof TypeError && /^options\.out/.test(e.message),
+  );
   assert.equal(Array.from(projectL1Inf([3, -1], 1, 2, 1)), [1, -0], "next call fine");
 });
 

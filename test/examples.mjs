@@ -60,7 +60,10 @@ const CHECKS = {
 };
 
 export async function runExamples() {
-  let output = "", total = 0, passed = 0, skipped = 0;
+  let output = "",
+    total = 0,
+    passed = 0,
+    skipped = 0;
   for (const [name, check] of Object.entries(CHECKS)) {
     let result;
     try {

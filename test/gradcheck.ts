@@ -6,7 +6,11 @@ export type Fn = (inputs: Tensor[]) => Tensor;
 
 export function randomTensor(random: () => number, shape: number[], transform = (v: number) => v): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return tensor(Array.from({ length: size }, () => transform(random() * 2 - 1)), shape, { dtype: "float64", requiresGrad: true });
+  return tensor(
+    Array.from({ length: size }, () => transform(random() * 2 - 1)),
+    shape,
+    { dtype: "float64", requiresGrad: true },
+  );
 }
 
 /** loss = Σ f(inputs) ⊙ R for a fixed random R, so every output entry's gradient is exercised. */
@@ -14,7 +18,11 @@ export function scalarize(random: () => number, f: Fn): Fn {
   let weights: Tensor | undefined;
   return (inputs) => {
     const out = f(inputs);
-    weights ??= tensor(Array.from({ length: out.size }, () => random() * 2 - 1), out.shape as number[], { dtype: "float64" });
+    weights ??= tensor(
+      Array.from({ length: out.size }, () => random() * 2 - 1),
+      out.shape as number[],
+      { dtype: "float64" },
+    );
     return out.size === 1 && out.shape.length === 0 ? out : F.sum(F.mul(out, weights));
   };
 }
@@ -42,4 +50,3 @@ export function gradcheck(what: string, f: Fn, inputs: Tensor[], tolerance = 1e-
     }
   });
 }
-

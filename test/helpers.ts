@@ -19,7 +19,10 @@ export function messyValues(random: () => number, n: number): number[] {
 }
 
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
-export const FLOAT_TYPES: Array<[string, FloatCtor]> = [["f32", Float32Array], ["f64", Float64Array]];
+export const FLOAT_TYPES: Array<[string, FloatCtor]> = [
+  ["f32", Float32Array],
+  ["f64", Float64Array],
+];
 
 /**
  * Tolerance of a result against the f64 reference on the same (already rounded) inputs: thresholds are exact to
@@ -47,7 +50,8 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 export function assertNear(actual: number, expected: number, tol: number, what: string): void {
-  if (!(Math.abs(actual - expected) <= tol)) assert.unreachable(`${what}: ${actual}, expected ${expected} (tolerance ${tol})`);
+  if (!(Math.abs(actual - expected) <= tol))
+    assert.unreachable(`${what}: ${actual}, expected ${expected} (tolerance ${tol})`);
 }
 
 /** Random matrix shapes: every 10th one row, the next one column, every 25th up to big × big, else up to 25 × 25. */

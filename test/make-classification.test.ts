@@ -11,9 +11,17 @@ const test = suite("makeClassification: scikit-learn's datasets from numpy's Ran
 test("RandomState replays numpy's legacy draws bit for bit", () => {
   const expected = fixtures.randomState;
   let r = new RandomState(0);
-  assert.equal(Array.from({ length: 10 }, () => r.standardNormal()), expected.randn, "randn");
+  assert.equal(
+    Array.from({ length: 10 }, () => r.standardNormal()),
+    expected.randn,
+    "randn",
+  );
   r = new RandomState(1);
-  assert.equal(Array.from({ length: 10 }, () => r.randomSample()), expected.rand, "rand");
+  assert.equal(
+    Array.from({ length: 10 }, () => r.randomSample()),
+    expected.rand,
+    "rand",
+  );
   r = new RandomState(2);
   const ints = [
     ...Array.from({ length: 10 }, () => r.randint(7)),
@@ -103,7 +111,14 @@ test("at classSep 10 the informative features separate the classes (nearest cent
 
 test("unshuffled columns: redundant features are combinations, repeated ones copies", () => {
   const nFeatures = 10;
-  const { X, nSamples } = makeClassification({ nFeatures, nInformative: 3, nRedundant: 2, nRepeated: 2, shuffle: false, randomState: 6 });
+  const { X, nSamples } = makeClassification({
+    nFeatures,
+    nInformative: 3,
+    nRedundant: 2,
+    nRepeated: 2,
+    shuffle: false,
+    randomState: 6,
+  });
   for (const column of [5, 6]) {
     const copies = [0, 1, 2, 3, 4].filter((source) => {
       for (let i = 0; i < nSamples; i++) if (X[i * nFeatures + column] !== X[i * nFeatures + source]) return false;
@@ -115,7 +130,11 @@ test("unshuffled columns: redundant features are combinations, repeated ones cop
 
 test("option errors name the option", () => {
   const cases: Array<[MakeClassificationOptions, RegExp, ErrorConstructor]> = [
-    [{ nInformative: 10, nRedundant: 8, nRepeated: 3 }, /nInformative \+ nRedundant \+ nRepeated must be ≤ nFeatures/, RangeError],
+    [
+      { nInformative: 10, nRedundant: 8, nRepeated: 3 },
+      /nInformative \+ nRedundant \+ nRepeated must be ≤ nFeatures/,
+      RangeError,
+    ],
     [{ nInformative: 2, nClasses: 3 }, /nClasses × nClustersPerClass must be ≤ 2\^nInformative/, RangeError],
     [{ nSamples: 0 }, /nSamples must be ≥ 1/, RangeError],
     [{ nFeatures: 2.5 }, /nFeatures must be an integer/, TypeError],

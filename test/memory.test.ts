@@ -14,7 +14,8 @@ function memoryBytes(): number {
 
 test("zero-copy arrays give the same results as copied ones, in place or into another array", () => {
   const random = rng(5);
-  const rows = 37, cols = 23;
+  const rows = 37,
+    cols = 23;
   const data = new Float32Array(messyValues(random, rows * cols));
   const expected = sp.bilevelL1Inf(data, rows, cols, 3);
   const x = sp.allocate(rows * cols, "f32");

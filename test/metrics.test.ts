@@ -16,7 +16,10 @@ const untyped = (fn: unknown) => fn as AnyFn;
 
 test("confusionMatrix and classificationReport equal sklearn's (absent and never-predicted classes, zero_division=0)", () => {
   for (const c of fixtures.classification) {
-    for (const [kind, yTrue, yPred] of [["array", c.yTrue, c.yPred], ["Int32Array", Int32Array.from(c.yTrue), Int32Array.from(c.yPred)]] as const) {
+    for (const [kind, yTrue, yPred] of [
+      ["array", c.yTrue, c.yPred],
+      ["Int32Array", Int32Array.from(c.yTrue), Int32Array.from(c.yPred)],
+    ] as const) {
       const what = `${c.name} (${kind})`;
       assert.equal(confusionMatrix(yTrue, yPred, c.classes), c.confusion, `${what}: confusion matrix`);
       const report = classificationReport(yTrue, yPred, c.classes);
@@ -41,9 +44,15 @@ test("rocAuc equals sklearn's roc_auc_score (binary, one-vs-rest macro, ties) an
       continue;
     }
     assertNear(rocAuc(c.yTrue, c.probabilities, c.classes), c.rocAuc, 1e-12, c.name);
-    assertNear(rocAuc(Int32Array.from(c.yTrue), Float64Array.from(c.probabilities), c.classes), c.rocAuc, 1e-12, `${c.name} (typed)`);
+    assertNear(
+      rocAuc(Int32Array.from(c.yTrue), Float64Array.from(c.probabilities), c.classes),
+      c.rocAuc,
+      1e-12,
+      `${c.name} (typed)`,
+    );
     // Float32 rounding keeps a grid's ties and order, so the ranks, hence the AUC, are unchanged.
-    if (c.name.includes("tied")) assertNear(rocAuc(c.yTrue, Float32Array.from(c.probabilities), c.classes), c.rocAuc, 1e-12, `${c.name} (f32)`);
+    if (c.name.includes("tied"))
+      assertNear(rocAuc(c.yTrue, Float32Array.from(c.probabilities), c.classes), c.rocAuc, 1e-12, `${c.name} (f32)`);
   }
 });
 
@@ -75,8 +84,15 @@ test("rocAuc is unchanged by a strictly increasing transform of the scores", () 
 test("confusionMatrix and classificationReport by hand", () => {
   const yTrue = [0, 0, 1, 1, 2];
   const yPred = [0, 1, 1, 1, 0];
-  assert.equal(confusionMatrix(yTrue, yPred, 3), [[1, 1, 0], [0, 2, 0], [1, 0, 0]]);
-  assert.equal(confusionMatrix([], [], 2), [[0, 0], [0, 0]]);
+  assert.equal(confusionMatrix(yTrue, yPred, 3), [
+    [1, 1, 0],
+    [0, 2, 0],
+    [1, 0, 0],
+  ]);
+  assert.equal(confusionMatrix([], [], 2), [
+    [0, 0],
+    [0, 0],
+  ]);
   const report = classificationReport(yTrue, yPred, 4);
   assert.is(report.accuracy, 3 / 5);
   assert.equal(report.perClassAccuracy, [0.5, 1, 0, null]);
@@ -89,9 +105,23 @@ test("confusionMatrix and classificationReport by hand", () => {
 test("silhouetteScore equals sklearn's silhouette_score (singleton cluster, duplicated points)", () => {
   for (const c of fixtures.silhouette) {
     assertNear(silhouetteScore(c.points, c.d, c.labels), c.score, 1e-12, c.name);
-    assertNear(silhouetteScore(Float64Array.from(c.points), c.d, Int32Array.from(c.labels)), c.score, 1e-12, `${c.name} (typed)`);
+    assertNear(
+      silhouetteScore(Float64Array.from(c.points), c.d, Int32Array.from(c.labels)),
+      c.score,
+      1e-12,
+      `${c.name} (typed)`,
+    );
     // Only the partition matters, not the label values.
-    assertNear(silhouetteScore(c.points, c.d, c.labels.map((l) => 100 - 7 * l)), c.score, 1e-12, `${c.name} (relabelled)`);
+    assertNear(
+      silhouetteScore(
+        c.points,
+        c.d,
+        c.labels.map((l) => 100 - 7 * l),
+      ),
+      c.score,
+      1e-12,
+      `${c.name} (relabelled)`,
+    );
   }
 });
 
@@ -117,7 +147,12 @@ test("pca2 equals sklearn's PCA(2): explained variance ratio, coordinates up to 
       for (let i = column; i < coordinates.length; i += 2) dot += coordinates[i] * c.coordinates[i];
       const sign = dot < 0 ? -1 : 1;
       for (let i = column; i < coordinates.length; i += 2) {
-        assertNear(sign * coordinates[i], c.coordinates[i], 1e-12 * Math.max(1, Math.abs(c.coordinates[i])), `${c.name}: [${i}]`);
+        assertNear(
+          sign * coordinates[i],
+          c.coordinates[i],
+          1e-12 * Math.max(1, Math.abs(c.coordinates[i])),
+          `${c.name}: [${i}]`,
+        );
       }
     }
     const f32 = pca2(Float32Array.from(c.points), c.d);
@@ -156,31 +191,96 @@ test("errors name the argument: TypeError for a wrong type, RangeError for a wro
   throwsNamed(() => cm([0], [0], "2"), TypeError, /^classes must be a number/, "classes type");
   throwsNamed(() => cm([0], [0], 0), RangeError, /^classes must be an integer ≥ 1/, "classes 0");
   throwsNamed(() => cm([0], [0], 1.5), RangeError, /^classes must be an integer/, "classes 1.5");
-  throwsNamed(() => cm(new Float64Array(1), [0], 2), TypeError, /^yTrue must be an Int32Array or an array/, "yTrue type");
+  throwsNamed(
+    () => cm(new Float64Array(1), [0], 2),
+    TypeError,
+    /^yTrue must be an Int32Array or an array/,
+    "yTrue type",
+  );
   throwsNamed(() => cm([0], "0", 2), TypeError, /^yPred must be an Int32Array or an array/, "yPred type");
   throwsNamed(() => cm([0, "1"], [0, 1], 2), TypeError, /^yTrue\[1\] must be a number/, "yTrue element type");
-  throwsNamed(() => cm([0, 1], [0, 2], 2), RangeError, /^yPred\[1\] must be a class index in 0\.\.1/, "yPred out of range");
+  throwsNamed(
+    () => cm([0, 1], [0, 2], 2),
+    RangeError,
+    /^yPred\[1\] must be a class index in 0\.\.1/,
+    "yPred out of range",
+  );
   throwsNamed(() => cm([-1], [0], 2), RangeError, /^yTrue\[0\] must be a class index/, "negative label");
   throwsNamed(() => cm([0.5], [0], 2), RangeError, /^yTrue\[0\] must be a class index/, "fractional label");
-  throwsNamed(() => cm([0, 1], [0], 2), RangeError, /^yPred must have one label per sample of yTrue \(2\); got 1/, "length mismatch");
+  throwsNamed(
+    () => cm([0, 1], [0], 2),
+    RangeError,
+    /^yPred must have one label per sample of yTrue \(2\); got 1/,
+    "length mismatch",
+  );
   throwsNamed(() => report([], [], 2), RangeError, /^yTrue must hold at least one sample/, "empty report");
-  throwsNamed(() => auc([0, 1], [0.5, 0.5, 0.5, 0.5], 1), RangeError, /^classes must be an integer ≥ 2/, "AUC of one class");
-  throwsNamed(() => auc([0, 1], new Int32Array(4), 2), TypeError, /^probabilities must be a Float64Array/, "probabilities type");
-  throwsNamed(() => auc([0, 1], [0.5, 0.5, 0.5], 2), RangeError, /^probabilities must hold n × classes = 2 × 2 = 4/, "probabilities length");
-  throwsNamed(() => auc([0, 1], [0.5, 0.5, "0.5", 0.5], 2), TypeError, /^probabilities\[2\] must be a number/, "probability type");
-  throwsNamed(() => auc([0, 1], [0.5, 0.5, NaN, 0.5], 2), RangeError, /^probabilities\[2\] must be finite/, "NaN probability");
-  throwsNamed(() => auc([0, 1, 2], [1, 1, 1, 0, 1, 0, 0, 0, 1], 3), RangeError, /^probabilities row 0 must sum to 1/, "logits");
-  throwsNamed(() => auc([1, 1], [0.5, 0.5, 0.2, 0.8], 2), RangeError, /^yTrue must contain every class .*class 0 is absent/, "binary one class");
+  throwsNamed(
+    () => auc([0, 1], [0.5, 0.5, 0.5, 0.5], 1),
+    RangeError,
+    /^classes must be an integer ≥ 2/,
+    "AUC of one class",
+  );
+  throwsNamed(
+    () => auc([0, 1], new Int32Array(4), 2),
+    TypeError,
+    /^probabilities must be a Float64Array/,
+    "probabilities type",
+  );
+  throwsNamed(
+    () => auc([0, 1], [0.5, 0.5, 0.5], 2),
+    RangeError,
+    /^probabilities must hold n × classes = 2 × 2 = 4/,
+    "probabilities length",
+  );
+  throwsNamed(
+    () => auc([0, 1], [0.5, 0.5, "0.5", 0.5], 2),
+    TypeError,
+    /^probabilities\[2\] must be a number/,
+    "probability type",
+  );
+  throwsNamed(
+    () => auc([0, 1], [0.5, 0.5, NaN, 0.5], 2),
+    RangeError,
+    /^probabilities\[2\] must be finite/,
+    "NaN probability",
+  );
+  throwsNamed(
+    () => auc([0, 1, 2], [1, 1, 1, 0, 1, 0, 0, 0, 1], 3),
+    RangeError,
+    /^probabilities row 0 must sum to 1/,
+    "logits",
+  );
+  throwsNamed(
+    () => auc([1, 1], [0.5, 0.5, 0.2, 0.8], 2),
+    RangeError,
+    /^yTrue must contain every class .*class 0 is absent/,
+    "binary one class",
+  );
   throwsNamed(() => sil([0, 1], "1", [0, 1]), TypeError, /^d must be a number/, "d type");
   throwsNamed(() => sil([0, 1], 0, [0, 1]), RangeError, /^d must be an integer ≥ 1/, "d 0");
   throwsNamed(() => sil({ length: 2 }, 1, [0, 1]), TypeError, /^points must be a Float64Array/, "points type");
   throwsNamed(() => sil([0, 1, 2], 2, [0, 1]), RangeError, /^points must hold n × d values/, "points length");
   throwsNamed(() => sil([0, Infinity, 2], 1, [0, 1, 1]), RangeError, /^points\[1\] must be finite/, "points Infinity");
-  throwsNamed(() => sil([0, 1, 2], 1, [0, 1]), RangeError, /^labels must have one label per point \(3\)/, "labels length");
+  throwsNamed(
+    () => sil([0, 1, 2], 1, [0, 1]),
+    RangeError,
+    /^labels must have one label per point \(3\)/,
+    "labels length",
+  );
   throwsNamed(() => sil([0, 1, 2], 1, new Float32Array(3)), TypeError, /^labels must be an Int32Array/, "labels type");
   throwsNamed(() => sil([0, 1, 2], 1, [0, 0.5, 1]), RangeError, /^labels\[1\] must be an integer/, "labels fractional");
-  throwsNamed(() => sil([0, 1, 2], 1, [4, 4, 4]), RangeError, /^labels must name between 2 and n − 1 = 2 distinct clusters; got 1/, "one cluster");
-  throwsNamed(() => sil([0, 1, 2], 1, [0, 1, 2]), RangeError, /^labels must name between 2 and n − 1 = 2 distinct clusters; got 3/, "n clusters");
+  throwsNamed(
+    () => sil([0, 1, 2], 1, [4, 4, 4]),
+    RangeError,
+    /^labels must name between 2 and n − 1 = 2 distinct clusters; got 1/,
+    "one cluster",
+  );
+  throwsNamed(
+    () => sil([0, 1, 2], 1, [0, 1, 2]),
+    RangeError,
+    /^labels must name between 2 and n − 1 = 2 distinct clusters; got 3/,
+    "n clusters",
+  );
   throwsNamed(() => pca([], 2), RangeError, /^points must hold at least one point/, "no points");
   throwsNamed(() => pca([1, 2], 2.5), RangeError, /^d must be an integer ≥ 1/, "d fractional");
   throwsNamed(() => pca([1, NaN], 2), RangeError, /^points\[1\] must be finite/, "NaN point");

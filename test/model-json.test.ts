@@ -39,12 +39,24 @@ function models(): { sae: Json; vae: Json } {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 // Engine messages, and "undefined" (a field's message says "is missing" instead).
-const ENGINE = new RegExp(["Maximum call stack", "out of bounds", "is not a function", "Invalid typed array length",
-  "cannot grow", "Cannot read", "Cannot convert", "is not iterable", "undefined"].join("|"), "i");
+const ENGINE = new RegExp(
+  [
+    "Maximum call stack",
+    "out of bounds",
+    "is not a function",
+    "Invalid typed array length",
+    "cannot grow",
+    "Cannot read",
+    "Cannot convert",
+    "is not iterable",
+    "undefined",
+  ].join("|"),
+  "i",
+);
 
 /** Loads `json`; returns the error, or null after checking the model works. Checks heap and time either way. */
 function attempt(kind: "sae" | "vae", json: unknown): Error | null {
-  const size = typeof json === "string" ? json.length : JSON.stringify(json)?.length ?? 0;
+  const size = typeof json === "string" ? json.length : (JSON.stringify(json)?.length ?? 0);
   const h = heap();
   const before = h.usage.inUse;
   h.resetPeak();
@@ -56,7 +68,9 @@ function attempt(kind: "sae" | "vae", json: unknown): Error | null {
     const grew = h.usage.peak - before;
     assert.ok(grew <= 2 * size + 4096, `loading ${size} characters allocated ${grew} bytes`);
     try {
-      const x = rows().X.slice(0, 3).map((r) => r.slice(0, 1).concat(new Array(model.features - 1).fill(0.5)));
+      const x = rows()
+        .X.slice(0, 3)
+        .map((r) => r.slice(0, 1).concat(new Array(model.features - 1).fill(0.5)));
       if ("predictProba" in model) {
         const p = model.predictProba(x);
         const k = model.classes.length;
@@ -109,7 +123,10 @@ test("the layout the loaders check is the network's own: names and shapes", () =
   const dim = (size: number) => ({ size, field: "" });
   const layout = autoencoderLayout(dim(7), [dim(5), dim(3)], dim(2));
   const shapes = layout.map(([name, shape]) => [name, shape.map((d) => d.size)]);
-  assert.equal(shapes, net.namedParameters().map(([name, p]) => [name, p.shape]));
+  assert.equal(
+    shapes,
+    net.namedParameters().map(([name, p]) => [name, p.shape]),
+  );
   net.dispose();
 });
 
@@ -123,10 +140,16 @@ test("declared sizes the state does not carry are refused before anything is all
   refused("sae", (j) => void ((j.options as Json).hidden = [3000, 3000]), 'model.state["encoder.0.weight"]', "3000");
   refused("sae", (j) => void ((j.options as Json).hidden = [4, 3000]), "model.options.hidden[1]", "3000 × 4");
   // The shape is changed too: the values present must fill it.
-  refused("sae", (j) => {
-    (j.options as Json).hidden = [3000];
-    state(j)["encoder.0.weight"].shape = [3000, FEATURES];
-  }, 'model.state["encoder.0.weight"]', "20 values", "3000 × 5");
+  refused(
+    "sae",
+    (j) => {
+      (j.options as Json).hidden = [3000];
+      state(j)["encoder.0.weight"].shape = [3000, FEATURES];
+    },
+    'model.state["encoder.0.weight"]',
+    "20 values",
+    "3000 × 5",
+  );
   const many = Array.from({ length: 100_000 }, (_, i) => `g${i}`);
   refused("sae", (j) => void (j.featureNames = many), "model.featureNames", "100000");
   refused("vae", (j) => void (j.hidden = [3000, 3000]), 'model.state["encoder.0.weight"]', "3000");
@@ -177,7 +200,7 @@ test("format, version, non-objects, arrays for objects, bad weights, prototype k
     refused(kind, at("decoder.0.weight", 0, "0.5"), 'model.state["decoder.0.weight"].data[0]');
     // Finite in float64, infinite in the float32 weights.
     refused(kind, at("decoder.0.bias", 0, 1e39), 'model.state["decoder.0.bias"].data[0]');
-    refused(kind, (j) => void (state(j)["encoder.0.weight"].shape = "4,5" as unknown as number[]), "weight\"].shape");
+    refused(kind, (j) => void (state(j)["encoder.0.weight"].shape = "4,5" as unknown as number[]), 'weight"].shape');
     refused(kind, (j) => void (state(j)["encoder.9.weight"] = { shape: [1], data: [0] }), "encoder.9", "unexpected");
     refused(kind, (j) => void delete state(j)["decoder.2.bias"], 'model.state["decoder.2.bias"]', "missing");
     const inserted = (at: string, text: string) => (j: Json) => JSON.parse(JSON.stringify(j).replace(at, at + text));
@@ -211,8 +234,28 @@ test("prediction refuses values the model's float32 network cannot carry instead
 
 // ── fast-check: random mutations of the saved models ──
 
-const VALUES: unknown[] = [1e300, 1e39, 1e30, -1, 0, 1.5, 2, 16000, 2_000_000, Number.NaN, Infinity, -Infinity,
-  "7", "", null, true, [], {}, [1, 2], { shape: [1], data: [1] }];
+const VALUES: unknown[] = [
+  1e300,
+  1e39,
+  1e30,
+  -1,
+  0,
+  1.5,
+  2,
+  16000,
+  2_000_000,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  "7",
+  "",
+  null,
+  true,
+  [],
+  {},
+  [1, 2],
+  { shape: [1], data: [1] },
+];
 
 /** Every object and array in `root` (the places a mutation can change). */
 function containers(root: unknown): Array<Json | unknown[]> {
@@ -238,19 +281,32 @@ function mutate(root: Json, { op, at, key, value }: Step): Json {
   const k = keys[key % keys.length];
   const v = VALUES[value % VALUES.length];
   switch (op % 8) {
-    case 0: Array.isArray(target) ? target.splice(Number(k), 1) : delete target[k]; break;
-    case 1: target[k] = v; break;
-    case 2: if (Array.isArray(target)) target.length = Math.max(0, target.length + (value % 5) - 2); break;
-    case 3: target[k] = target[keys[value % keys.length]]; break;
-    case 4: { // inflate the hidden layers (the SAE's options.hidden, the VAE's hidden)
+    case 0:
+      Array.isArray(target) ? target.splice(Number(k), 1) : delete target[k];
+      break;
+    case 1:
+      target[k] = v;
+      break;
+    case 2:
+      if (Array.isArray(target)) target.length = Math.max(0, target.length + (value % 5) - 2);
+      break;
+    case 3:
+      target[k] = target[keys[value % keys.length]];
+      break;
+    case 4: {
+      // inflate the hidden layers (the SAE's options.hidden, the VAE's hidden)
       const options = root.options;
       const object = options !== null && typeof options === "object" && !Array.isArray(options);
       if (object) (options as Json).hidden = [16000, 16000];
       root.hidden = [16000, 16000];
       break;
     }
-    case 5: target[k] = Array.isArray(target[k]) ? Object.assign({}, target[k]) : Object.values(target[k] ?? {}); break;
-    case 6: if (typeof target[k] === "number") target[k] = (target[k] as number) * 1e6 + (value % 3); break;
+    case 5:
+      target[k] = Array.isArray(target[k]) ? Object.assign({}, target[k]) : Object.values(target[k] ?? {});
+      break;
+    case 6:
+      if (typeof target[k] === "number") target[k] = (target[k] as number) * 1e6 + (value % 3);
+      break;
     default: {
       const key = value % 2 ? "__proto__" : "constructor";
       return JSON.parse(JSON.stringify(root).replace("{", `{"${key}":${JSON.stringify(v)},`));

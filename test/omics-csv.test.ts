@@ -22,11 +22,23 @@ test("another separator can be named", () => {
 });
 
 test("malformed files are DataErrors naming the row and column", () => {
-  assert.throws(() => parseOmicsCsv("Sample;a;b\nLabel;1;2\nf;1;2"), (e: unknown) => e instanceof DataError && e.row === 1 && /^row 1, column 1: an omics table starts with a Name row/.test(e.message));
+  assert.throws(
+    () => parseOmicsCsv("Sample;a;b\nLabel;1;2\nf;1;2"),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.row === 1 &&
+      /^row 1, column 1: an omics table starts with a Name row/.test(e.message),
+  );
   assert.throws(() => parseOmicsCsv("Name;a;b\nLabel;1;2\nf;1"), /^row 3: 2 cells where the Name row \(row 1\) has 3$/);
   assert.throws(() => parseOmicsCsv("Name;a;b\nLabel;1;2\nf;1;x"), /^row 3, column 3 \("b"\): 'x' is not a number$/);
-  assert.throws(() => parseOmicsCsv("Name;a\nLabel;1"), (e: unknown) => e instanceof DataError);
-  assert.throws(() => parseOmicsCsv(42 as unknown as string), (e: unknown) => e instanceof TypeError);
+  assert.throws(
+    () => parseOmicsCsv("Name;a\nLabel;1"),
+    (e: unknown) => e instanceof DataError,
+  );
+  assert.throws(
+    () => parseOmicsCsv(42 as unknown as string),
+    (e: unknown) => e instanceof TypeError,
+  );
 });
 
 test.run();

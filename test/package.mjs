@@ -9,7 +9,18 @@ const bin = (name) => `${root}node_modules/.bin/${name}`;
 
 const CHECKS = {
   publint: [bin("publint"), ["--strict"]],
-  arethetypeswrong: [bin("attw"), ["--pack", ".", "--profile", "esm-only", "--exclude-entrypoints", "./sparseproj.simd.wasm", "./sparseproj.threads.wasm"]],
+  arethetypeswrong: [
+    bin("attw"),
+    [
+      "--pack",
+      ".",
+      "--profile",
+      "esm-only",
+      "--exclude-entrypoints",
+      "./sparseproj.simd.wasm",
+      "./sparseproj.threads.wasm",
+    ],
+  ],
   "jsr (deno publish --dry-run)": [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
   // Formatting and lint rules, the data-sized spread rule (lint/no-data-sized-spread.grit) among them.
   "biome check": [bin("biome"), ["check", "."]],
@@ -18,7 +29,8 @@ const CHECKS = {
 };
 
 export async function runPackageChecks() {
-  let output = "", passed = 0;
+  let output = "",
+    passed = 0;
   for (const [name, command] of Object.entries(CHECKS)) {
     const result = await run(command);
     const ok = result.status === 0;

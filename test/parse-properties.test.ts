@@ -28,18 +28,27 @@ const validTable = fc
         ? [
             ["Name", ...Array.from({ length: samples }, (_, s) => `s${s}`)],
             ["Label", ...Array.from({ length: samples }, (_, s) => labels[s])],
-            ...Array.from({ length: features }, (_, f) => [`f${f}`, ...Array.from({ length: samples }, (_, s) => value(s, f))]),
+            ...Array.from({ length: features }, (_, f) => [
+              `f${f}`,
+              ...Array.from({ length: samples }, (_, s) => value(s, f)),
+            ]),
           ]
         : [
             [...Array.from({ length: features }, (_, f) => `f${f}`), "label"],
-            ...Array.from({ length: samples }, (_, s) => [...Array.from({ length: features }, (_, f) => value(s, f)), labels[s]]),
+            ...Array.from({ length: samples }, (_, s) => [
+              ...Array.from({ length: features }, (_, f) => value(s, f)),
+              labels[s],
+            ]),
           ];
     return lines.map((cells) => cells.join(sep)).join("\n") + "\n";
   });
 
 /** Edits a parser must survive: characters that mean something to CSV, junk, deletions, duplications. */
 const mutation = fc.oneof(
-  fc.record({ at: fc.nat(), insert: fc.constantFrom('"', ",", ";", "\t", "\n", "\r", "\r\n", '""', "NA", "1e999", "-", "\uFEFF", "\u0000", "é") }),
+  fc.record({
+    at: fc.nat(),
+    insert: fc.constantFrom('"', ",", ";", "\t", "\n", "\r", "\r\n", '""', "NA", "1e999", "-", "\uFEFF", "\u0000", "é"),
+  }),
   fc.record({ at: fc.nat(), insert: fc.string({ maxLength: 6 }) }),
   fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ at: fc.nat(), repeat: fc.integer({ min: 1, max: 40 }) }),
@@ -67,8 +76,10 @@ function parsesOrNamesTheFile(text: string): void {
     assert.is(t.y.length, t.samples);
     assert.ok(t.classes.length >= 2, "a labelled table has two classes");
     assert.ok(new Set(t.featureNames).size === t.features, "feature names distinct");
-    for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) assert.unreachable(`data[${i}] = ${t.data[i]}`);
-    for (let i = 0; i < t.y.length; i++) if (!(t.y[i] >= 0 && t.y[i] < t.classes.length)) assert.unreachable(`y[${i}] = ${t.y[i]}`);
+    for (let i = 0; i < t.data.length; i++)
+      if (!Number.isFinite(t.data[i])) assert.unreachable(`data[${i}] = ${t.data[i]}`);
+    for (let i = 0; i < t.y.length; i++)
+      if (!(t.y[i] >= 0 && t.y[i] < t.classes.length)) assert.unreachable(`y[${i}] = ${t.y[i]}`);
   } catch (error) {
     if (error instanceof assert.Assertion) throw error;
     if (!(error instanceof DataError)) throw new Error(`not a DataError: ${(error as Error)?.stack ?? error}`);
@@ -76,30 +87,52 @@ function parsesOrNamesTheFile(text: string): void {
     assert.ok(error.message.length < 600, "one readable line");
   }
   // Linear in the text: a few ms here; a generous bound that only a blow-up (quadratic, backtracking) crosses.
-  assert.ok(Date.now() - started < 2000 + text.length / 100, `${Date.now() - started} ms for ${text.length} characters`);
+  assert.ok(
+    Date.now() - started < 2000 + text.length / 100,
+    `${Date.now() - started} ms for ${text.length} characters`,
+  );
 }
 
 test("valid tables parse, whatever the layout", () => {
-  fc.assert(fc.property(validTable, (text) => {
-    const t = parseTable(text, { file: FILE });
-    assert.ok(t.samples >= 2 && t.features >= 1);
-  }), { seed: 18, numRuns: 100 });
+  fc.assert(
+    fc.property(validTable, (text) => {
+      const t = parseTable(text, { file: FILE });
+      assert.ok(t.samples >= 2 && t.features >= 1);
+    }),
+    { seed: 18, numRuns: 100 },
+  );
 });
 
 test("mutated tables parse consistently or throw a DataError naming the file", () => {
-  fc.assert(fc.property(validTable, fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, edits) => parsesOrNamesTheFile(mutate(text, edits))), {
-    seed: 1818,
-    numRuns: 400,
-  });
+  fc.assert(
+    fc.property(validTable, fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, edits) =>
+      parsesOrNamesTheFile(mutate(text, edits)),
+    ),
+    {
+      seed: 1818,
+      numRuns: 400,
+    },
+  );
 });
 
 test("random bytes, decoded as a file is: a DataError or a table, never an engine error", () => {
   const bytes = fc.uint8Array({ maxLength: 400 });
-  const texty = fc.array(fc.constantFrom(...Array.from('0123456789.,;\t\n"-eE abNAlabel', (c) => c.charCodeAt(0))), { maxLength: 400 });
-  fc.assert(fc.property(fc.oneof(bytes, texty.map((codes) => Uint8Array.from(codes))), (b) => parsesOrNamesTheFile(decodeText(b))), {
-    seed: 181818,
-    numRuns: 400,
+  const texty = fc.array(fc.constantFrom(...Array.from('0123456789.,;\t\n"-eE abNAlabel', (c) => c.charCodeAt(0))), {
+    maxLength: 400,
   });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        bytes,
+        texty.map((codes) => Uint8Array.from(codes)),
+      ),
+      (b) => parsesOrNamesTheFile(decodeText(b)),
+    ),
+    {
+      seed: 181818,
+      numRuns: 400,
+    },
+  );
 });
 
 test.run();

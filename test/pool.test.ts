@@ -56,7 +56,10 @@ test("createPool: worker threads where the host has them, one thread (calling) o
   }
   const pool = await sp.createPool();
   try {
-    assert.ok(Number.isInteger(pool.threads) && pool.threads >= 1 && pool.threads <= 4, `default threads ${pool.threads}`);
+    assert.ok(
+      Number.isInteger(pool.threads) && pool.threads >= 1 && pool.threads <= 4,
+      `default threads ${pool.threads}`,
+    );
     if (!threadsExpected) assert.is(pool.threads, 1);
   } finally {
     await pool.close();
@@ -129,12 +132,17 @@ for (const threads of [1, 2, 4]) {
 test("exact ℓ1,∞ in the pool's memory, in place; below the crossover on the calling thread, alike", async () => {
   await withPool(2, async (pool) => {
     const random = rng(78);
-    const rows = 300, cols = 170;
+    const rows = 300,
+      cols = 170;
     for (const [type, Float] of FLOAT_TYPES) {
       const data = Float.from(messyValues(random, rows * cols));
       const radius = sp.normL1Inf(data, rows, cols, { axis: "rows" }) / 3;
       const expected = sp.projectL1Inf(data, rows, cols, radius, { axis: "rows" });
-      assert.equal(await pool.projectL1Inf(data, rows, cols, radius, { axis: "rows" }), expected, `${type} default crossover`);
+      assert.equal(
+        await pool.projectL1Inf(data, rows, cols, radius, { axis: "rows" }),
+        expected,
+        `${type} default crossover`,
+      );
       hooks(pool).__setMinParallelElements(1);
       const x = pool.allocate(rows * cols, type as "f64");
       x.array.set(data);
@@ -150,7 +158,8 @@ test("arrays in the pool's memory are projected in place or into another, withou
   await withPool(2, async (pool) => {
     hooks(pool).__setMinParallelElements(1);
     const random = rng(77);
-    const rows = 300, cols = 170;
+    const rows = 300,
+      cols = 170;
     for (const [type, Float] of FLOAT_TYPES) {
       const data = Float.from(messyValues(random, rows * cols));
       const radius = sp.normL1Inf(data, rows, cols) / 3;
@@ -187,13 +196,18 @@ test("huge f64 data: ℓ1,2 norms overflow the sums of squares and take the scal
   await withPool(2, async (pool) => {
     hooks(pool).__setMinParallelElements(1);
     const random = rng(21);
-    const rows = 120, cols = 70;
+    const rows = 120,
+      cols = 70;
     const y = Float64Array.from(messyValues(random, rows * cols), (v) => v * 1e200);
     for (const axis of AXES) {
       const norm = sp.normL12(y, rows, cols, { axis });
       assert.ok(Number.isFinite(norm) && norm > 1e200, `finite norm ${norm}`);
       assert.is(await pool.normL12(y, rows, cols, { axis }), norm, axis);
-      assert.equal(await pool.bilevelL12(y, rows, cols, norm / 3, { axis }), sp.bilevelL12(y, rows, cols, norm / 3, { axis }), axis);
+      assert.equal(
+        await pool.bilevelL12(y, rows, cols, norm / 3, { axis }),
+        sp.bilevelL12(y, rows, cols, norm / 3, { axis }),
+        axis,
+      );
     }
   });
 });
@@ -203,13 +217,16 @@ test("1,000 concurrent calls on one pool all resolve, each with its own result",
     hooks(pool).__setMinParallelElements(1000); // a mix of worker and calling-thread calls
     const random = rng(11);
     const cases = Array.from({ length: 1000 }, (_, k) => {
-      const rows = randomInt(random, 1, 60), cols = randomInt(random, 1, 60);
+      const rows = randomInt(random, 1, 60),
+        cols = randomInt(random, 1, 60);
       const y = Float32Array.from(messyValues(random, rows * cols));
       const kind = KINDS[k % 3];
       const axis = AXES[(k >> 2) % 2];
       return { y, rows, cols, kind, axis, radius: NORM[kind](y, rows, cols, { axis }) / 2 };
     });
-    const results = await Promise.all(cases.map((c) => pool[POOL_PROJECT[c.kind]](c.y, c.rows, c.cols, c.radius, { axis: c.axis })));
+    const results = await Promise.all(
+      cases.map((c) => pool[POOL_PROJECT[c.kind]](c.y, c.rows, c.cols, c.radius, { axis: c.axis })),
+    );
     results.forEach((actual, k) => {
       const c = cases[k];
       const expected = PROJECT[c.kind](c.y, c.rows, c.cols, c.radius, { axis: c.axis });
@@ -239,25 +256,59 @@ test("bad arguments reject (not throw) with the core API's errors; the pool goes
       assert.unreachable(`${what}: resolved`);
     };
     hooks(pool).__setMinParallelElements(1);
-    await rejects(() => pool.bilevelL1Inf("x" as unknown as Float64Array, 1, 1, 1), TypeError, /x must be/, "x a string");
+    await rejects(
+      () => pool.bilevelL1Inf("x" as unknown as Float64Array, 1, 1, 1),
+      TypeError,
+      /x must be/,
+      "x a string",
+    );
     await rejects(() => pool.bilevelL11(new Float64Array(6), 2, 4, 1), RangeError, /rows × cols/, "shape");
     await rejects(() => pool.bilevelL12(new Float64Array(6), 2, 3, -1), RangeError, /radius/, "radius");
-    await rejects(() => pool.normL1Inf(new Float64Array(6), 2, 3, { axis: "diagonal" as Axis }), RangeError, /axis/, "axis");
+    await rejects(
+      () => pool.normL1Inf(new Float64Array(6), 2, 3, { axis: "diagonal" as Axis }),
+      RangeError,
+      /axis/,
+      "axis",
+    );
     const y = new Float64Array(4000).fill(1);
     y[2345] = NaN;
     for (const axis of AXES) {
       await rejects(() => pool.bilevelL1Inf(y, 40, 100, 1, { axis }), RangeError, /x\[2345\] is NaN/, `NaN ${axis}`);
     }
-    await rejects(() => pool.projectL1Inf("x" as unknown as Float64Array, 1, 1, 1), TypeError, /x must be/, "exact: x a string");
+    await rejects(
+      () => pool.projectL1Inf("x" as unknown as Float64Array, 1, 1, 1),
+      TypeError,
+      /x must be/,
+      "exact: x a string",
+    );
     await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 4, 1), RangeError, /rows × cols/, "exact: shape");
     await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 3, -1), RangeError, /radius/, "exact: radius");
-    await rejects(() => pool.projectL1Inf(new Float64Array(6), 2, 3, 1, { axis: "diagonal" as Axis }), RangeError, /axis/, "exact: axis");
+    await rejects(
+      () => pool.projectL1Inf(new Float64Array(6), 2, 3, 1, { axis: "diagonal" as Axis }),
+      RangeError,
+      /axis/,
+      "exact: axis",
+    );
     for (const axis of AXES) {
-      await rejects(() => pool.projectL1Inf(y, 40, 100, 1, { axis }), RangeError, /x\[2345\] is NaN/, `exact: NaN ${axis}`);
+      await rejects(
+        () => pool.projectL1Inf(y, 40, 100, 1, { axis }),
+        RangeError,
+        /x\[2345\] is NaN/,
+        `exact: NaN ${axis}`,
+      );
       // Finite data whose group ℓ1 sums overflow (found in the per-group preparation, on the workers).
       const huge = new Float64Array(4000).fill(1.7e308);
-      await rejects(() => pool.projectL1Inf(huge, 40, 100, 1, { axis }), RangeError, /values too large/, `exact: overflow ${axis}`);
-      assert.throws(() => sp.projectL1Inf(huge, 40, 100, 1, { axis }), /values too large/, `exact: overflow ${axis}, calling thread`);
+      await rejects(
+        () => pool.projectL1Inf(huge, 40, 100, 1, { axis }),
+        RangeError,
+        /values too large/,
+        `exact: overflow ${axis}`,
+      );
+      assert.throws(
+        () => sp.projectL1Inf(huge, 40, 100, 1, { axis }),
+        /values too large/,
+        `exact: overflow ${axis}, calling thread`,
+      );
     }
     await rejects(() => sp.createPool({ threads: 0 }), RangeError, /threads/, "threads: 0");
     await rejects(() => sp.createPool({ threads: 1.5 }), RangeError, /threads/, "threads: 1.5");
@@ -271,7 +322,8 @@ test("faults: a worker that throws or dies fails that call only; the pool replac
     if (pool.threads === 1) return; // no workers to break
     hooks(pool).__setMinParallelElements(1);
     const random = rng(5);
-    const rows = 400, cols = 300;
+    const rows = 400,
+      cols = 300;
     const y = Float32Array.from(messyValues(random, rows * cols));
     const radius = sp.normL1Inf(y, rows, cols) / 4;
     const expected = sp.bilevelL1Inf(y, rows, cols, radius);
@@ -298,7 +350,11 @@ test("faults: a worker that throws or dies fails that call only; the pool replac
 
     // Calls queued behind a failing one still complete.
     hooks(pool).__sabotage(0, "terminate");
-    const queued = [pool.bilevelL1Inf(y, rows, cols, radius), pool.bilevelL1Inf(y, rows, cols, radius), pool.normL1Inf(y, rows, cols)];
+    const queued = [
+      pool.bilevelL1Inf(y, rows, cols, radius),
+      pool.bilevelL1Inf(y, rows, cols, radius),
+      pool.normL1Inf(y, rows, cols),
+    ];
     const settled = await Promise.allSettled(queued);
     assert.is(settled[0].status, "rejected");
     assert.equal((settled[1] as PromiseFulfilledResult<Float32Array>).value, expected);
@@ -344,7 +400,11 @@ test("close(): calls made before it complete; calls after it reject", async () =
   assert.equal(await before, sp.bilevelL1Inf(y, 200, 50, 1), "made before close()");
   await closing;
   await pool.close(); // twice is fine
-  for (const call of [() => pool.bilevelL1Inf(y, 200, 50, 1), () => pool.projectL1Ball(y, 1), () => pool.normL11(y, 200, 50)]) {
+  for (const call of [
+    () => pool.bilevelL1Inf(y, 200, 50, 1),
+    () => pool.projectL1Ball(y, 1),
+    () => pool.normL11(y, 200, 50),
+  ]) {
     try {
       await call();
       assert.unreachable("a call after close() resolved");

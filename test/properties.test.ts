@@ -31,7 +31,8 @@ for (const { name, project, dual } of CASES) {
           const x = project(y, eta);
           const r = Array.from(y, (v, i) => v - x[i]);
           // Rounding: each of the n products carries ~1 ulp of |y|·(|x| + η).
-          const slack = (Float === Float32Array ? 1e-5 : 1e-12) * y.length * (normInf(y) + eta) * (normInf(y) + eta + 1);
+          const slack =
+            (Float === Float32Array ? 1e-5 : 1e-12) * y.length * (normInf(y) + eta) * (normInf(y) + eta + 1);
           return eta * dual(r) <= dot(r, x) + slack;
         }),
         { numRuns: 150, seed: 42 },

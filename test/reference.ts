@@ -58,23 +58,50 @@ export function groupNormRef(group: number[], kind: Kind): number {
   return Math.hypot(...group);
 }
 
-export function mixedNormRef(y: ArrayLike<number>, rows: number, cols: number, kind: Kind, axis: Axis = "columns"): number {
+export function mixedNormRef(
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  kind: Kind,
+  axis: Axis = "columns",
+): number {
   return groupsOf(y, rows, cols, axis).reduce((s, g) => s + groupNormRef(g, kind), 0);
 }
 
 /** Bilevel projection: u = P_ℓ1,η(group norms), then each group projected onto its own ball of radius u_j. */
-export function bilevelRef(y: ArrayLike<number>, rows: number, cols: number, eta: number, kind: Kind, axis: Axis = "columns"): number[] {
+export function bilevelRef(
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  eta: number,
+  kind: Kind,
+  axis: Axis = "columns",
+): number[] {
   const groups = groupsOf(y, rows, cols, axis);
-  const u = l1BallRef(groups.map((g) => groupNormRef(g, kind)), eta);
+  const u = l1BallRef(
+    groups.map((g) => groupNormRef(g, kind)),
+    eta,
+  );
   const project = { inf: lInfBallRef, "1": l1BallRef, "2": l2BallRef }[kind];
-  return fromGroups(groups.map((g, j) => project(g, u[j])), rows, cols, axis);
+  return fromGroups(
+    groups.map((g, j) => project(g, u[j])),
+    rows,
+    cols,
+    axis,
+  );
 }
 
 /**
  * Exact ℓ1,∞ projection: X_ij = sign(Y_ij)·min(|Y_ij|, μ_j(θ)) with μ_j(θ) the level whose excess
  * Σ_i (|Y_ij| − μ)₊ is θ (0 when ‖y_j‖₁ ≤ θ), and θ bisected in f64 down to adjacent floats so that Σ_j μ_j = η.
  */
-export function l1InfRef(y: ArrayLike<number>, rows: number, cols: number, eta: number, axis: Axis = "columns"): number[] {
+export function l1InfRef(
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  eta: number,
+  axis: Axis = "columns",
+): number[] {
   const groups = groupsOf(y, rows, cols, axis);
   if (mixedNormRef(y, rows, cols, "inf", axis) <= eta) return Array.from(y);
   if (eta === 0) return Array.from(y, () => 0);
@@ -88,7 +115,12 @@ export function l1InfRef(y: ArrayLike<number>, rows: number, cols: number, eta: 
     else hi = mid;
   }
   const mu = levels(lo);
-  return fromGroups(groups.map((g, j) => g.map((v) => Math.sign(v) * Math.min(Math.abs(v), mu[j]))), rows, cols, axis);
+  return fromGroups(
+    groups.map((g, j) => g.map((v) => Math.sign(v) * Math.min(Math.abs(v), mu[j]))),
+    rows,
+    cols,
+    axis,
+  );
 }
 
 /**
@@ -100,7 +132,9 @@ export function weightedL1BallRef(y: ArrayLike<number>, w: ArrayLike<number>, a:
   if (abs.reduce((s, v, i) => s + w[i] * v, 0) <= a) return Array.from(y);
   if (a === 0) return abs.map(() => 0);
   const order = abs.map((_, i) => i).sort((p, q) => abs[q] / w[q] - abs[p] / w[p]);
-  let sum = 0, squares = 0, tau = 0;
+  let sum = 0,
+    squares = 0,
+    tau = 0;
   for (const i of order) {
     sum += w[i] * abs[i];
     squares += w[i] * w[i];
@@ -115,7 +149,9 @@ export type TrilevelKind = "inf" | "1";
 
 /** The fibres Y[i, j, :] of a row-major [a, b, c] tensor, by group i. */
 export function fibresOf(y: ArrayLike<number>, a: number, b: number, c: number): number[][][] {
-  return Array.from({ length: a }, (_, i) => Array.from({ length: b }, (_, j) => Array.from({ length: c }, (_, k) => y[(i * b + j) * c + k])));
+  return Array.from({ length: a }, (_, i) =>
+    Array.from({ length: b }, (_, j) => Array.from({ length: c }, (_, k) => y[(i * b + j) * c + k])),
+  );
 }
 
 /** Σ_i of max_j (ℓ∞) or Σ_j (ℓ1) of the fibre norms max_k |Y_ijk| or Σ_k |Y_ijk|. */
@@ -129,10 +165,20 @@ function groupOfFibresNorm(group: number[][], kind: TrilevelKind): number {
 }
 
 /** u = P_ℓ1,η(group norms); v_i = P_ℓ1,u_i(fibre norms of group i); each fibre onto its ball of radius v_ij. */
-export function trilevelRef(y: ArrayLike<number>, a: number, b: number, c: number, eta: number, kind: TrilevelKind): number[] {
+export function trilevelRef(
+  y: ArrayLike<number>,
+  a: number,
+  b: number,
+  c: number,
+  eta: number,
+  kind: TrilevelKind,
+): number[] {
   if (trilevelNormRef(y, a, b, c, kind) <= eta) return Array.from(y);
   const groups = fibresOf(y, a, b, c);
-  const u = l1BallRef(groups.map((g) => groupOfFibresNorm(g, kind)), eta);
+  const u = l1BallRef(
+    groups.map((g) => groupOfFibresNorm(g, kind)),
+    eta,
+  );
   const project = kind === "inf" ? lInfBallRef : l1BallRef;
   return groups.flatMap((group, i) => {
     // ℓ1,∞,∞: each fibre's level is min(its max, u_i) (the authors' operator); ℓ1,1,1: an ℓ1 projection.
@@ -161,12 +207,16 @@ export function groupedNormRef(y: ArrayLike<number>, shape: GroupedShape, kind: 
 export function bilevelGroupedRef(y: ArrayLike<number>, shape: GroupedShape, eta: number, kind: Kind): number[] {
   const [outer, groups, inner] = shape;
   const slices = groupedSlices(y, shape);
-  const u = l1BallRef(slices.map((g) => groupNormRef(g, kind)), eta);
+  const u = l1BallRef(
+    slices.map((g) => groupNormRef(g, kind)),
+    eta,
+  );
   const project = { inf: lInfBallRef, "1": l1BallRef, "2": l2BallRef }[kind];
   const out = new Array<number>(y.length);
   slices.forEach((slice, g) => {
     const projected = project(slice, u[g]);
-    for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) out[(o * groups + g) * inner + k] = projected[o * inner + k];
+    for (let o = 0; o < outer; o++)
+      for (let k = 0; k < inner; k++) out[(o * groups + g) * inner + k] = projected[o * inner + k];
   });
   return out;
 }

@@ -41,7 +41,9 @@ const runtimes = {
   examples: runExamples,
   // The command line, spawned as users run it (Node only): every test/cli/*.test.mjs, not part of the bundle.
   cli: async () => {
-    const files = readdirSync(new URL("cli/", import.meta.url)).filter((f) => f.endsWith(".test.mjs")).sort();
+    const files = readdirSync(new URL("cli/", import.meta.url))
+      .filter((f) => f.endsWith(".test.mjs"))
+      .sort();
     const sum = { output: "", total: 0, passed: 0, status: 0 };
     for (const file of files) {
       const result = await suiteIn(commands.node(`test/cli/${file}`));
@@ -83,7 +85,8 @@ const jobs = Math.max(1, Number(process.env.RUN_ALL_JOBS) || 2);
 await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, worker));
 
 console.log();
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 for (const name of selected) {
   const result = results[name];
   const time = `${result.seconds.toFixed(1)} s`;
@@ -99,7 +102,10 @@ for (const name of selected) {
   const skipped = result.skipped ? `, ${result.skipped} skipped` : "";
   console.log(`[${name}] ${result.passed} of ${result.total} tests passed${skipped}, ${time}`);
   passed += result.passed;
-  failed += result.total - result.passed + (result.status !== undefined && result.status !== 0 && result.passed === result.total ? 1 : 0);
+  failed +=
+    result.total -
+    result.passed +
+    (result.status !== undefined && result.status !== 0 && result.passed === result.total ? 1 : 0);
 }
 console.log(`all runtimes: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);

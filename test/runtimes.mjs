@@ -13,7 +13,9 @@ function bunBinary() {
   const candidates = [bin("bun")];
   for (const variant of ["", "-baseline", "-musl", "-musl-baseline"]) {
     try {
-      candidates.push(`${require.resolve(`@oven/bun-${process.platform}-${arch}${variant}/package.json`, { paths: [root] }).slice(0, -12)}bin/bun`);
+      candidates.push(
+        `${require.resolve(`@oven/bun-${process.platform}-${arch}${variant}/package.json`, { paths: [root] }).slice(0, -12)}bin/bun`,
+      );
     } catch {}
   }
   return candidates.find((path) => spawnSync(path, ["--version"]).status === 0) ?? bin("bun");
@@ -41,7 +43,8 @@ export const hangMessage = (what) =>
 export function run([command, args], { timeout = HANG_LIMIT_MS } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" }, timeout });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", (error) => resolve({ output: `${stdout}${stderr}${error.message}\n`, status: -1 }));

@@ -3,7 +3,14 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  chooseSetting, crossValidate, crossValidateInWorkers, foldsProblem, Generator, integratedGradients, loadSAE, nn,
+  chooseSetting,
+  crossValidate,
+  crossValidateInWorkers,
+  foldsProblem,
+  Generator,
+  integratedGradients,
+  loadSAE,
+  nn,
   trainSAE,
 } from "../src/index.ts";
 import { toDataset } from "../src/sae/dataset.ts";
@@ -17,7 +24,8 @@ const test = suite("supervised autoencoder: double descent, cross-validation, ho
 function separable(n: number, seed: number, spread = 2): { X: number[][]; y: string[] } {
   const g = new Generator(seed);
   const names = ["a", "b", "c"];
-  const X: number[][] = [], y: string[] = [];
+  const X: number[][] = [],
+    y: string[] = [];
   for (let i = 0; i < n; i++) {
     const c = i % 3;
     X.push(Array.from({ length: 20 }, (_, j) => g.uniform(-1, 1) + (j < 4 ? spread * (j % 3 === c ? 1 : -0.5) : 0)));
@@ -31,11 +39,18 @@ const FAST = { epochs: 20, hidden: [16], batchSize: 8 };
 test("it learns: training loss falls by a third, cross-validated accuracy ≥ 0.9 on a separable set, informative features ranked first", () => {
   const { X, y } = separable(90, 1);
   const result = crossValidate(X, y, { ...FAST, folds: 3, radius: 0.5 });
-  for (const run of result.runs) assert.ok(run.losses[0].at(-1)! < run.losses[0][0] * 2 / 3, `fold ${run.fold}: ${run.losses[0][0]} → ${run.losses[0].at(-1)}`);
+  for (const run of result.runs)
+    assert.ok(
+      run.losses[0].at(-1)! < (run.losses[0][0] * 2) / 3,
+      `fold ${run.fold}: ${run.losses[0][0]} → ${run.losses[0].at(-1)}`,
+    );
   assert.ok(result.accuracy.mean >= 0.9, `accuracy ${result.accuracy.mean}`);
   assert.ok(result.auc.mean >= 0.95, `auc ${result.auc.mean}`);
   assert.equal(result.classes, ["a", "b", "c"]);
-  const topFour = result.selection.slice(0, 4).map((s) => s.index).sort();
+  const topFour = result.selection
+    .slice(0, 4)
+    .map((s) => s.index)
+    .sort();
   assert.equal(topFour, [0, 1, 2, 3], `selection ${JSON.stringify(result.selection.slice(0, 6))}`);
   assert.ok(result.featureSparsity.mean > 0.3, `the projection removed features: ${result.featureSparsity.mean}`);
 });
@@ -52,9 +67,15 @@ test("the projection's zeros are held through phase 2 (the mask), and rewind res
 
   const rewound = trainSAE(X, y, { ...FAST, epochs: [20, 0], radius: 0.5, seed: 5, rewind: true });
   const initial = new MirroredAutoencoder(20, [16], 3, "silu", new Generator(5));
-  const w0 = initial.firstLayer.weight.data, w1 = rewound.net.firstLayer.weight.data, m1 = rewound.net.firstLayer.weight.mask!;
+  const w0 = initial.firstLayer.weight.data,
+    w1 = rewound.net.firstLayer.weight.data,
+    m1 = rewound.net.firstLayer.weight.mask!;
   for (let i = 0; i < w0.length; i++) assert.is(w1[i], m1[i] ? w0[i] : 0, `entry ${i}`);
-  assert.equal(Array.from(rewound.net.lastLayer.weight.data), Array.from(initial.lastLayer.weight.data), "every other parameter rewound too");
+  assert.equal(
+    Array.from(rewound.net.lastLayer.weight.data),
+    Array.from(initial.lastLayer.weight.data),
+    "every other parameter rewound too",
+  );
   rewound.dispose();
   initial.dispose();
 });
@@ -63,14 +84,24 @@ test("the same seed gives the same results; another seed other folds", () => {
   const { X, y } = separable(45, 3);
   const a = crossValidate(X, y, { ...FAST, folds: 3, seeds: [7] });
   const b = crossValidate(X, y, { ...FAST, folds: 3, seeds: [7] });
-  assert.equal(a.runs.map((r) => Array.from(r.probabilities)), b.runs.map((r) => Array.from(r.probabilities)));
-  assert.equal(a.runs.map((r) => r.losses), b.runs.map((r) => r.losses));
+  assert.equal(
+    a.runs.map((r) => Array.from(r.probabilities)),
+    b.runs.map((r) => Array.from(r.probabilities)),
+  );
+  assert.equal(
+    a.runs.map((r) => r.losses),
+    b.runs.map((r) => r.losses),
+  );
   const c = crossValidate(X, y, { ...FAST, folds: 3, seeds: [8] });
-  assert.not.equal(a.runs.map((r) => Array.from(r.test)), c.runs.map((r) => Array.from(r.test)));
+  assert.not.equal(
+    a.runs.map((r) => Array.from(r.test)),
+    c.runs.map((r) => Array.from(r.test)),
+  );
 });
 
 test("folds in worker threads give the sequential results, in fold order", async () => {
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
   if (typeof Worker !== "function" && !isNode) return; // workerd has no workers: crossValidateInWorkers says so
   const { X, y } = separable(45, 8);
   const options = { ...FAST, folds: 3, seeds: 2 };
@@ -79,9 +110,20 @@ test("folds in worker threads give the sequential results, in fold order", async
   assert.equal(reported, [1, 2, 3, 1, 2, 3], "each fold's result as it is done");
   const events: number[] = [];
   const parallelReported: number[] = [];
-  const parallel = await crossValidateInWorkers(X, y, { ...options, workers: 2, onProgress: (e) => events.push(e.epoch), onFoldResult: (r) => parallelReported.push(r.fold) });
+  const parallel = await crossValidateInWorkers(X, y, {
+    ...options,
+    workers: 2,
+    onProgress: (e) => events.push(e.epoch),
+    onFoldResult: (r) => parallelReported.push(r.fold),
+  });
   assert.is(parallelReported.length, 6);
-  const strip = (r: typeof sequential) => r.runs.map(({ secondsPerEpoch: _, ...rest }) => ({ ...rest, test: Array.from(rest.test), predicted: Array.from(rest.predicted), probabilities: Array.from(rest.probabilities) }));
+  const strip = (r: typeof sequential) =>
+    r.runs.map(({ secondsPerEpoch: _, ...rest }) => ({
+      ...rest,
+      test: Array.from(rest.test),
+      predicted: Array.from(rest.predicted),
+      probabilities: Array.from(rest.probabilities),
+    }));
   assert.equal(strip(parallel), strip(sequential));
   assert.equal(parallel.selection, sequential.selection);
   assert.is(events.length, 6 * 40, "every epoch of both phases of the 6 folds reported");
@@ -93,7 +135,9 @@ test("crossValidate's workers: the sequential results exactly, as a promise, in 
   const options = { ...FAST, epochs: 5, folds: 3 };
   const sequential = crossValidate(X, y, options);
   const strip = (r: typeof sequential) => ({
-    ...r, runs: r.runs.map(({ secondsPerEpoch: _, ...rest }) => rest), secondsPerEpoch: null,
+    ...r,
+    runs: r.runs.map(({ secondsPerEpoch: _, ...rest }) => rest),
+    secondsPerEpoch: null,
   });
   const here = crossValidate(X, y, { ...options, workers: 1 });
   assert.instance(here, Promise);
@@ -147,11 +191,21 @@ test("an aborted signal stops cross-validation with its reason", () => {
 test("folds are stratified and partition the samples; the validation carve stays inside the training rows", () => {
   const y = Int32Array.from({ length: 50 }, (_, i) => (i < 35 ? 0 : i < 45 ? 1 : 2));
   const folds = stratifiedFolds(y, 3, 5, 1);
-  assert.equal([...folds.flatMap((f) => Array.from(f))].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
-  for (const f of folds) assert.equal([0, 1, 2].map((c) => Array.from(f).filter((i) => y[i] === c).length), [7, 2, 1]);
+  assert.equal(
+    [...folds.flatMap((f) => Array.from(f))].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  for (const f of folds)
+    assert.equal(
+      [0, 1, 2].map((c) => Array.from(f).filter((i) => y[i] === c).length),
+      [7, 2, 1],
+    );
   const train = Int32Array.from({ length: 40 }, (_, i) => i + 5);
   const [inner, held] = validationSplit(train, y, 3, 0.25, 3);
-  assert.equal([...inner, ...held].sort((a, b) => a - b), Array.from(train));
+  assert.equal(
+    [...inner, ...held].sort((a, b) => a - b),
+    Array.from(train),
+  );
   assert.throws(() => stratifiedFolds(y, 3, 6, 1), /class 2 has 5 samples, fewer than the 6 folds/);
   assert.throws(() => stratifiedFolds(y, 3, 51, 1), /51 folds for 50 samples/);
 });
@@ -205,10 +259,14 @@ test("integrated gradients: completeness (Σ attributions = logit change from th
   const baseline = model.encode([model.info.preprocessing.mean!]);
   for (let i = 0; i < rows.length; i++) {
     const total = ig.subarray(i * 20, (i + 1) * 20).reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(total - (logits[i * 3 + 1] - baseline[1])) < 2e-3 * Math.max(1, Math.abs(total)), `sample ${i}: Σ IG ${total} vs Δlogit ${logits[i * 3 + 1] - baseline[1]}`);
+    assert.ok(
+      Math.abs(total - (logits[i * 3 + 1] - baseline[1])) < 2e-3 * Math.max(1, Math.abs(total)),
+      `sample ${i}: Σ IG ${total} vs Δlogit ${logits[i * 3 + 1] - baseline[1]}`,
+    );
   }
   const share = (j: number) => rows.reduce((a, _, i) => a + Math.abs(ig[i * 20 + j]), 0);
-  const informative = [0, 1, 2, 3].reduce((a, j) => a + share(j), 0), noise = Array.from({ length: 16 }, (_, j) => share(j + 4)).reduce((a, b) => a + b, 0);
+  const informative = [0, 1, 2, 3].reduce((a, j) => a + share(j), 0),
+    noise = Array.from({ length: 16 }, (_, j) => share(j + 4)).reduce((a, b) => a + b, 0);
   // Per feature, the 4 informative ones carry at least twice the attribution of the 16 noise ones.
   assert.ok(informative / 4 > (2 * noise) / 16, `informative ${informative / 4} vs noise ${noise / 16} per feature`);
   assert.throws(() => integratedGradients(model, rows, { target: 3 }), /target must be a class index in 0..2/);
@@ -216,7 +274,9 @@ test("integrated gradients: completeness (Σ attributions = logit change from th
   const cv = crossValidate(X, y, { ...FAST, folds: 3, projection: "none", attribution: true });
   assert.is(cv.attribution!.length, 3);
   // Class c's informative feature is the one shifted up for it (j % 3 === c among the first 4).
-  cv.attribution!.forEach((row, c) => assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`));
+  cv.attribution!.forEach((row, c) =>
+    assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`),
+  );
 });
 
 /** A first layer's norm (hidden × d, column groups) by its definition: Σ_j max_i |w_ij| or Σ_j ‖w_j‖₂. */
@@ -235,7 +295,10 @@ function firstLayerNorm(w: Float32Array, h: number, d: number, groupNorm: "inf" 
 
 test("radius { relative: f }: f × the phase-1 layer's norm in the projection's norm, trained as that radius", () => {
   const { X, y } = separable(60, 7);
-  for (const [projection, groupNorm] of [["bilevel-l1inf", "inf"], ["bilevel-l12", "2"]] as const) {
+  for (const [projection, groupNorm] of [
+    ["bilevel-l1inf", "inf"],
+    ["bilevel-l12", "2"],
+  ] as const) {
     const relative = trainSAE(X, y, { ...FAST, projection, radius: { relative: 0.1 }, seed: 3 });
     const eta = relative.info.history.radius!;
     const expected = 0.1 * firstLayerNorm(relative.firstLayerBeforeProjection!, 16, 20, groupNorm);
@@ -251,7 +314,10 @@ test("radius { relative: f }: f × the phase-1 layer's norm in the projection's 
     absolute.dispose();
   }
   const cv = crossValidate(X, y, { ...FAST, folds: 3, seeds: 1, radius: { relative: 0.1 } });
-  assert.ok(cv.runs.every((r) => typeof r.radius === "number" && r.radius > 0), "each fold reports the radius it used");
+  assert.ok(
+    cv.runs.every((r) => typeof r.radius === "number" && r.radius > 0),
+    "each fold reports the radius it used",
+  );
   const negative = /options.radius.relative must be a finite number ≥ 0/;
   assert.throws(() => trainSAE(X, y, { radius: { relative: -1 } }), negative);
 });
@@ -263,11 +329,21 @@ test("top-k keeps the k features of largest phase-1 column ℓ2 norm, held at ze
   const before = model.firstLayerBeforeProjection!;
   const column = (j: number) => Array.from({ length: h }, (_, i) => before[i * d + j]);
   const norms = Array.from({ length: d }, (_, j) => Math.sqrt(column(j).reduce((s, v) => s + v * v, 0)));
-  const largest = norms.map((_, j) => j).sort((a, b) => norms[b] - norms[a] || a - b).slice(0, k).sort((a, b) => a - b);
+  const largest = norms
+    .map((_, j) => j)
+    .sort((a, b) => norms[b] - norms[a] || a - b)
+    .slice(0, k)
+    .sort((a, b) => a - b);
   const w = model.net.firstLayer.weight;
   const nonzero = (j: number) => Array.from({ length: h }, (_, i) => w.data[i * d + j]).some((v) => v !== 0);
   assert.equal(Array.from({ length: d }, (_, j) => j).filter(nonzero), largest, "the kept columns, after phase 2");
-  assert.equal(model.selectedFeatures().map((f) => f.index).sort((a, b) => a - b), largest);
+  assert.equal(
+    model
+      .selectedFeatures()
+      .map((f) => f.index)
+      .sort((a, b) => a - b),
+    largest,
+  );
   assert.is(w.mask!.filter((m) => m === 0).length, (d - k) * h, "every other column masked");
   assert.is(model.info.history.radius, null, "no radius");
   assert.is(loadSAE(JSON.parse(JSON.stringify(model))).info.options.keep, k, "saved and loaded");
@@ -303,15 +379,80 @@ test("radius 'auto' picks a radius on a validation carve and reports what it tri
 });
 
 test("bad input: single class, shapes, non-finite values, options", () => {
-  assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "a"]), /single class \(a\)/);
+  assert.throws(
+    () =>
+      trainSAE(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ["a", "a"],
+      ),
+    /single class \(a\)/,
+  );
   assert.throws(() => trainSAE([[1, 2], [3]], ["a", "b"]), /row 1 has 1 values, row 0 has 2/);
   assert.throws(() => trainSAE([1, 2, 3], ["a", "b"]), /3 values, not a whole number of features for 2 samples/);
-  assert.throws(() => trainSAE([[1, NaN], [3, 4]], ["a", "b"]), /X\[0\]\[1\] is NaN/);
-  assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { projection: "l2" as "l1" }), /options.projection must be one of/);
-  assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { radius: -1 }), /options.radius must be a finite number ≥ 0/);
-  assert.throws(() => trainSAE([[1, 2], [3, 4]], ["a", "b"], { hidden: [0] }), /options.hidden\[0\] must be a positive integer/);
-  assert.throws(() => crossValidate([[1], [2], [3], [4]], [0, 0, 0, 1], { folds: 2 }), /class 1 has 1 sample, fewer than the 2 folds/);
-  const model = trainSAE([[1, 2], [3, 4], [1, 3], [4, 4]], [0, 1, 0, 1], { ...FAST, epochs: 2 });
+  assert.throws(
+    () =>
+      trainSAE(
+        [
+          [1, NaN],
+          [3, 4],
+        ],
+        ["a", "b"],
+      ),
+    /X\[0\]\[1\] is NaN/,
+  );
+  assert.throws(
+    () =>
+      trainSAE(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ["a", "b"],
+        { projection: "l2" as "l1" },
+      ),
+    /options.projection must be one of/,
+  );
+  assert.throws(
+    () =>
+      trainSAE(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ["a", "b"],
+        { radius: -1 },
+      ),
+    /options.radius must be a finite number ≥ 0/,
+  );
+  assert.throws(
+    () =>
+      trainSAE(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ["a", "b"],
+        { hidden: [0] },
+      ),
+    /options.hidden\[0\] must be a positive integer/,
+  );
+  assert.throws(
+    () => crossValidate([[1], [2], [3], [4]], [0, 0, 0, 1], { folds: 2 }),
+    /class 1 has 1 sample, fewer than the 2 folds/,
+  );
+  const model = trainSAE(
+    [
+      [1, 2],
+      [3, 4],
+      [1, 3],
+      [4, 4],
+    ],
+    [0, 1, 0, 1],
+    { ...FAST, epochs: 2 },
+  );
   assert.throws(() => model.predict([[1, 2, 3]]), /X has 3 features; the model was trained on 2/);
   model.dispose();
 });

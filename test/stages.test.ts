@@ -20,7 +20,15 @@ function randomSplit(random: () => number, rows: number): Array<[number, number]
   return cuts.slice(1).map((end, k) => [cuts[k], end]);
 }
 
-function composed(kind: GroupNormKind, y: Float32Array | Float64Array, rows: number, cols: number, radius: number, axis: Axis, split: Array<[number, number]>) {
+function composed(
+  kind: GroupNormKind,
+  y: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  radius: number,
+  axis: Axis,
+  split: Array<[number, number]>,
+) {
   assert.is(split[split.length - 1][1], rows, "the split covers every row");
   const blocks = split.map(([a, b]) => y.subarray(a * cols, b * cols));
   const partials = blocks.map((block, k) => sp.groupNorms(block, split[k][1] - split[k][0], cols, kind, { axis }));
@@ -34,7 +42,10 @@ function composed(kind: GroupNormKind, y: Float32Array | Float64Array, rows: num
   blocks.forEach((block, k) => {
     const [a, b] = split[k];
     const groups: [number, number] = axis === "columns" ? [0, cols] : [a, b];
-    out.set(sp.applyBilevel(block, b - a, cols, kind, u.subarray(...groups), norms.subarray(...groups), { axis }), a * cols);
+    out.set(
+      sp.applyBilevel(block, b - a, cols, kind, u.subarray(...groups), norms.subarray(...groups), { axis }),
+      a * cols,
+    );
   });
   return out;
 }
@@ -46,9 +57,11 @@ for (const kind of ["inf", "1", "2"] as GroupNormKind[]) {
       test(`ℓ1,${kind} ${type} ${axis}: stages over random row splits = one-shot${kind === "inf" ? " (bit for bit)" : ""}`, () => {
         const random = rng(31 * kind.length + Float.BYTES_PER_ELEMENT + (axis === "rows" ? 1000 : 0));
         for (let trial = 0; trial < 60; trial++) {
-          const rows = randomInt(random, 1, 40), cols = randomInt(random, 1, 30);
+          const rows = randomInt(random, 1, 40),
+            cols = randomInt(random, 1, 30);
           const y = Float.from(messyValues(random, rows * cols));
-          const radius = sp[kind === "inf" ? "normL1Inf" : kind === "1" ? "normL11" : "normL12"](y, rows, cols, { axis }) * random();
+          const radius =
+            sp[kind === "inf" ? "normL1Inf" : kind === "1" ? "normL11" : "normL12"](y, rows, cols, { axis }) * random();
           const expected = ONE_SHOT[kind](y, rows, cols, radius, { axis });
           const actual = composed(kind, y, rows, cols, radius, axis, randomSplit(random, rows));
           if (kind === "inf") assert.equal(actual, expected);
@@ -62,15 +75,25 @@ for (const kind of ["inf", "1", "2"] as GroupNormKind[]) {
 
 test("ℓ1,1 with column groups: one whole block matches; a partial block is refused", () => {
   const random = rng(8);
-  const rows = 12, cols = 7;
+  const rows = 12,
+    cols = 7;
   const y = new Float64Array(messyValues(random, rows * cols));
   const expected = sp.bilevelL11(y, rows, cols, 2);
   assert.equal(composed("1", y, rows, cols, 2, "columns", [[0, rows]]), expected);
-  assert.throws(() => composed("1", y, rows, cols, 2, "columns", [[0, 5], [5, rows]]), /needs the whole column/);
+  assert.throws(
+    () =>
+      composed("1", y, rows, cols, 2, "columns", [
+        [0, 5],
+        [5, rows],
+      ]),
+    /needs the whole column/,
+  );
 });
 
 test("streaming a 20000 × 1000 f32 matrix in blocks of 100 rows = one-shot; module memory peaks at one block + O(cols)", async () => {
-  const rows = 20000, cols = 1000, blockRows = 100;
+  const rows = 20000,
+    cols = 1000,
+    blockRows = 100;
   const block = (b: number) => {
     const random = rng(1000 + b);
     return Float32Array.from({ length: blockRows * cols }, () => (random() * 2 - 1) * (1 + (b % 7)));
@@ -97,9 +120,16 @@ test("streaming a 20000 × 1000 f32 matrix in blocks of 100 rows = one-shot; mod
 
 test("stream: row groups, async sources, empty blocks; ℓ1,1 columns refused", async () => {
   const random = rng(77);
-  const rows = 30, cols = 9;
+  const rows = 30,
+    cols = 9;
   const y = new Float64Array(messyValues(random, rows * cols));
-  const split = [[0, 0], [0, 1], [1, 13], [13, 13], [13, 30]];
+  const split = [
+    [0, 0],
+    [0, 1],
+    [1, 13],
+    [13, 13],
+    [13, 30],
+  ];
   const source = async function* () {
     for (const [a, b] of split) yield y.slice(a * cols, b * cols);
   };
@@ -120,16 +150,34 @@ test("stage bad input: mismatched lengths, kinds, stages, NaN", () => {
   const y = new Float64Array([1, -2, 3, -4, 5, -6]);
   const p = sp.groupNorms(y, 2, 3, "inf");
   const q = sp.groupNorms(y, 3, 2, "inf");
-  assert.throws(() => sp.combineGroupNorms("inf", [p, q]), (e: Error) => e instanceof RangeError && /partials\[1\] has length 2/.test(e.message));
-  assert.throws(() => sp.combineGroupNorms("2", [p]), (e: Error) => e instanceof RangeError && /holds 'inf' group values but kind is '2'/.test(e.message));
-  assert.throws(() => sp.bilevelThresholds("inf", p, 1), (e: Error) => e instanceof RangeError && /merge them with combineGroupNorms/.test(e.message));
-  assert.throws(() => sp.combineGroupNorms("inf", [new Float64Array([1, NaN, 2])]), (e: Error) => e instanceof RangeError && /partials\[0\]\[1\] is NaN/.test(e.message));
+  assert.throws(
+    () => sp.combineGroupNorms("inf", [p, q]),
+    (e: Error) => e instanceof RangeError && /partials\[1\] has length 2/.test(e.message),
+  );
+  assert.throws(
+    () => sp.combineGroupNorms("2", [p]),
+    (e: Error) => e instanceof RangeError && /holds 'inf' group values but kind is '2'/.test(e.message),
+  );
+  assert.throws(
+    () => sp.bilevelThresholds("inf", p, 1),
+    (e: Error) => e instanceof RangeError && /merge them with combineGroupNorms/.test(e.message),
+  );
+  assert.throws(
+    () => sp.combineGroupNorms("inf", [new Float64Array([1, NaN, 2])]),
+    (e: Error) => e instanceof RangeError && /partials\[0\]\[1\] is NaN/.test(e.message),
+  );
   assert.throws(() => sp.combineGroupNorms("inf", []), RangeError);
   assert.throws(() => sp.combineGroupNorms("max" as GroupNormKind, [p]), RangeError);
   const norms = sp.combineGroupNorms("inf", [p]);
   const u = sp.bilevelThresholds("inf", norms, 2);
-  assert.throws(() => sp.applyBilevel(y, 2, 3, "inf", u.subarray(0, 2), norms), (e: Error) => e instanceof RangeError && /^u has length 2; expected one entry per group: 3/.test(e.message));
-  assert.throws(() => sp.applyBilevel(y, 2, 3, "inf", u, [1, 2, -1]), (e: Error) => e instanceof RangeError && /^norms\[2\] is -1/.test(e.message));
+  assert.throws(
+    () => sp.applyBilevel(y, 2, 3, "inf", u.subarray(0, 2), norms),
+    (e: Error) => e instanceof RangeError && /^u has length 2; expected one entry per group: 3/.test(e.message),
+  );
+  assert.throws(
+    () => sp.applyBilevel(y, 2, 3, "inf", u, [1, 2, -1]),
+    (e: Error) => e instanceof RangeError && /^norms\[2\] is -1/.test(e.message),
+  );
   assert.throws(() => sp.applyBilevel(y, 2, 3, "inf", "u" as unknown as number[], norms), TypeError);
   assert.equal(sp.applyBilevel(y, 2, 3, "inf", u, norms), sp.bilevelL1Inf(y, 2, 3, 2));
 });

@@ -13,7 +13,10 @@ function rejects(text: string, options: ParseTableOptions, message: string, wher
     const e = error as DataError;
     assert.is(e.name, "DataError");
     assert.is(e.message, message);
-    assert.equal({ file: e.file, row: e.row, column: e.column, columnName: e.columnName }, { file: undefined, row: undefined, column: undefined, columnName: undefined, ...where });
+    assert.equal(
+      { file: e.file, row: e.row, column: e.column, columnName: e.columnName },
+      { file: undefined, row: undefined, column: undefined, columnName: undefined, ...where },
+    );
     return;
   }
   assert.unreachable(`no DataError for ${JSON.stringify(text)}`);
@@ -106,11 +109,20 @@ test("a byte-order mark is dropped, from text or from bytes", () => {
 test("decodeText: UTF-8 when valid, else Windows-1252 (Latin-1), the same in every runtime", () => {
   assert.is(decodeText(new TextEncoder().encode("café;β")), "café;β");
   // "Label;café;naïve ’93" as an old Excel writes it: é = E9, ï = EF, ’ = 92; 81 is undefined and kept.
-  const latin1 = Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x3b, 0x6e, 0x61, 0xef, 0x76, 0x65, 0x20, 0x92, 0x39, 0x33, 0x80, 0x81]);
+  const latin1 = Uint8Array.from([
+    0x63, 0x61, 0x66, 0xe9, 0x3b, 0x6e, 0x61, 0xef, 0x76, 0x65, 0x20, 0x92, 0x39, 0x33, 0x80, 0x81,
+  ]);
   assert.is(decodeText(latin1), "café;naïve ’93€\u0081");
-  const file = Uint8Array.from([...new TextEncoder().encode("label;glucos"), 0xe9, ...new TextEncoder().encode(";lactate\nA;1,5;2\nB;3;4\n")]);
+  const file = Uint8Array.from([
+    ...new TextEncoder().encode("label;glucos"),
+    0xe9,
+    ...new TextEncoder().encode(";lactate\nA;1,5;2\nB;3;4\n"),
+  ]);
   assert.equal(parseTable(decodeText(file)).featureNames, ["glucosé", "lactate"]);
-  assert.throws(() => decodeText("text" as unknown as Uint8Array), (e: unknown) => e instanceof TypeError);
+  assert.throws(
+    () => decodeText("text" as unknown as Uint8Array),
+    (e: unknown) => e instanceof TypeError,
+  );
 });
 
 test("the label column: default 'label' in any case, or named; an exact match wins", () => {
@@ -132,11 +144,21 @@ test("the id column is matched like the label column and kept out of the feature
 
 test("the format can be forced", () => {
   // Forced CSV: the semicolon file is one column, so there is no label column.
-  rejects("label;a\nx;1\ny;2\n", { format: "csv", file: "f.csv" }, 'f.csv, row 1: no label column "label"; the columns are "label;a"', { file: "f.csv", row: 1 });
-  rejects("Sample;a;b\nLabel;1;2\nf;1;2", { format: "omics" }, 'row 1, column 1: an omics table starts with a Name row of sample ids, not "Sample"', {
-    row: 1,
-    column: 1,
-  });
+  rejects(
+    "label;a\nx;1\ny;2\n",
+    { format: "csv", file: "f.csv" },
+    'f.csv, row 1: no label column "label"; the columns are "label;a"',
+    { file: "f.csv", row: 1 },
+  );
+  rejects(
+    "Sample;a;b\nLabel;1;2\nf;1;2",
+    { format: "omics" },
+    'row 1, column 1: an omics table starts with a Name row of sample ids, not "Sample"',
+    {
+      row: 1,
+      column: 1,
+    },
+  );
   assert.equal(parseTable("a|label\n1|x\n2|y\n".replaceAll("|", ","), { delimiter: "," }).featureNames, ["a"]);
 });
 
@@ -144,23 +166,66 @@ test("errors: empty file, no samples, no features", () => {
   rejects("", { file: "e.csv" }, "e.csv: the file is empty", { file: "e.csv" });
   rejects("\n  \r\n;;\n", { file: "e.csv" }, "e.csv: the file is empty", { file: "e.csv" });
   rejects("\uFEFF", {}, "the file is empty", {});
-  rejects("label,a,b\n", { file: "d.csv" }, "d.csv, row 1: no samples: the header is the only row", { file: "d.csv", row: 1 });
-  rejects("id,label\ns1,a\ns2,b\n", { file: "d.csv", idColumn: "id" }, 'd.csv, row 1: no feature columns: the only columns are "id", "label"', { file: "d.csv", row: 1 });
-  rejects("Name;a;b\nLabel;1;2\n", { file: "o.csv" }, "o.csv, row 2: no feature rows after the Label row", { file: "o.csv", row: 2 });
-  rejects("Name\nLabel\nf\n", { file: "o.csv" }, "o.csv, row 1: no samples: the Name row holds no sample ids", { file: "o.csv", row: 1 });
+  rejects("label,a,b\n", { file: "d.csv" }, "d.csv, row 1: no samples: the header is the only row", {
+    file: "d.csv",
+    row: 1,
+  });
+  rejects(
+    "id,label\ns1,a\ns2,b\n",
+    { file: "d.csv", idColumn: "id" },
+    'd.csv, row 1: no feature columns: the only columns are "id", "label"',
+    { file: "d.csv", row: 1 },
+  );
+  rejects("Name;a;b\nLabel;1;2\n", { file: "o.csv" }, "o.csv, row 2: no feature rows after the Label row", {
+    file: "o.csv",
+    row: 2,
+  });
+  rejects("Name\nLabel\nf\n", { file: "o.csv" }, "o.csv, row 1: no samples: the Name row holds no sample ids", {
+    file: "o.csv",
+    row: 1,
+  });
 });
 
 test("errors: a missing label or id column lists the columns found", () => {
-  rejects("\nid,glucose,class\ns,1,a\n", { file: "d.csv" }, 'd.csv, row 2: no label column "label"; the columns are "id", "glucose", "class"', { file: "d.csv", row: 2 });
-  rejects("id,label,f\ns,a,1\n", { file: "d.csv", idColumn: "name" }, 'd.csv, row 1: no id column "name"; the columns are "id", "label", "f"', { file: "d.csv", row: 1 });
-  rejects("Label,LABEL,f\na,b,1\n", { file: "d.csv" }, 'd.csv, row 1: 2 columns match the label column "label" but for case: "Label", "LABEL"', { file: "d.csv", row: 1 });
+  rejects(
+    "\nid,glucose,class\ns,1,a\n",
+    { file: "d.csv" },
+    'd.csv, row 2: no label column "label"; the columns are "id", "glucose", "class"',
+    { file: "d.csv", row: 2 },
+  );
+  rejects(
+    "id,label,f\ns,a,1\n",
+    { file: "d.csv", idColumn: "name" },
+    'd.csv, row 1: no id column "name"; the columns are "id", "label", "f"',
+    { file: "d.csv", row: 1 },
+  );
+  rejects(
+    "Label,LABEL,f\na,b,1\n",
+    { file: "d.csv" },
+    'd.csv, row 1: 2 columns match the label column "label" but for case: "Label", "LABEL"',
+    { file: "d.csv", row: 1 },
+  );
 });
 
 test("errors: ragged rows say how many cells against how many expected", () => {
-  rejects("label,a,b\nx,1,2\n\ny,3\n", { file: "d.csv" }, "d.csv, row 4: 2 cells where the header (row 1) has 3", { file: "d.csv", row: 4 });
-  rejects("label,a,b\nx,1,2,\n", { file: "d.csv" }, "d.csv, row 2: 4 cells where the header (row 1) has 3", { file: "d.csv", row: 2 });
-  rejects("Name;a;b\nLabel;1;2\nf;1;2\ng;1\n", { file: "o.csv" }, "o.csv, row 4: 2 cells where the Name row (row 1) has 3", { file: "o.csv", row: 4 });
-  rejects("Name;a;b\nLabel;1\nf;1;2\n", { file: "o.csv" }, "o.csv, row 2: 2 cells where the Name row (row 1) has 3", { file: "o.csv", row: 2 });
+  rejects("label,a,b\nx,1,2\n\ny,3\n", { file: "d.csv" }, "d.csv, row 4: 2 cells where the header (row 1) has 3", {
+    file: "d.csv",
+    row: 4,
+  });
+  rejects("label,a,b\nx,1,2,\n", { file: "d.csv" }, "d.csv, row 2: 4 cells where the header (row 1) has 3", {
+    file: "d.csv",
+    row: 2,
+  });
+  rejects(
+    "Name;a;b\nLabel;1;2\nf;1;2\ng;1\n",
+    { file: "o.csv" },
+    "o.csv, row 4: 2 cells where the Name row (row 1) has 3",
+    { file: "o.csv", row: 4 },
+  );
+  rejects("Name;a;b\nLabel;1\nf;1;2\n", { file: "o.csv" }, "o.csv, row 2: 2 cells where the Name row (row 1) has 3", {
+    file: "o.csv",
+    row: 2,
+  });
 });
 
 test("errors: a non-numeric, empty, NaN or infinite cell names its row and column", () => {
@@ -168,73 +233,162 @@ test("errors: a non-numeric, empty, NaN or infinite cell names its row and colum
   const at = { file: "data.csv", row: 3, column: 4, columnName: "lactate" };
   const prefix = 'data.csv, row 3, column 4 ("lactate"): ';
   rejects(csv("abc"), { file: "data.csv", idColumn: "id" }, `${prefix}'abc' is not a number`, at);
-  rejects(csv(""), { file: "data.csv", idColumn: "id" }, `${prefix}the cell is empty (fill in missing values first)`, at);
-  rejects(csv('" "'), { file: "data.csv", idColumn: "id" }, `${prefix}the cell is empty (fill in missing values first)`, at);
+  rejects(
+    csv(""),
+    { file: "data.csv", idColumn: "id" },
+    `${prefix}the cell is empty (fill in missing values first)`,
+    at,
+  );
+  rejects(
+    csv('" "'),
+    { file: "data.csv", idColumn: "id" },
+    `${prefix}the cell is empty (fill in missing values first)`,
+    at,
+  );
   for (const cell of ["NaN", "nan", "NA", "Infinity", "-Infinity", "inf", "N/A"]) {
-    rejects(csv(cell), { file: "data.csv", idColumn: "id" }, `${prefix}'${cell}' is not a finite number (fill in missing values first)`, at);
+    rejects(
+      csv(cell),
+      { file: "data.csv", idColumn: "id" },
+      `${prefix}'${cell}' is not a finite number (fill in missing values first)`,
+      at,
+    );
   }
   rejects(csv("1e999"), { file: "data.csv", idColumn: "id" }, `${prefix}'1e999' is beyond the range of a double`, at);
   // What Number() would have let through.
-  for (const cell of ["0x1F", "1.2.3", "1 000", "+", "."]) rejects(csv(cell), { file: "data.csv", idColumn: "id" }, `${prefix}'${cell}' is not a number`, at);
+  for (const cell of ["0x1F", "1.2.3", "1 000", "+", "."])
+    rejects(csv(cell), { file: "data.csv", idColumn: "id" }, `${prefix}'${cell}' is not a number`, at);
   // A comma is no decimal point in a comma-separated file.
   rejects(csv('"1,5"'), { file: "data.csv", idColumn: "id" }, `${prefix}'1,5' is not a number`, at);
   // Omics: the column is a sample, named by its id.
-  rejects("Name;s1;s2\nLabel;1;2\nf;1;2\ng;x;2\n", { file: "o.csv" }, `o.csv, row 4, column 2 ("s1"): 'x' is not a number`, { file: "o.csv", row: 4, column: 2, columnName: "s1" });
+  rejects(
+    "Name;s1;s2\nLabel;1;2\nf;1;2\ng;x;2\n",
+    { file: "o.csv" },
+    `o.csv, row 4, column 2 ("s1"): 'x' is not a number`,
+    { file: "o.csv", row: 4, column: 2, columnName: "s1" },
+  );
 });
 
 test("errors: an empty label", () => {
-  rejects("label,a\nx,1\n,2\n", { file: "d.csv" }, 'd.csv, row 3, column 1 ("label"): the label is empty', { file: "d.csv", row: 3, column: 1, columnName: "label" });
-  rejects("Name;s1;s2\nLabel;1;\nf;1;2\n", {}, 'row 2, column 3 ("s2"): the label is empty', { row: 2, column: 3, columnName: "s2" });
+  rejects("label,a\nx,1\n,2\n", { file: "d.csv" }, 'd.csv, row 3, column 1 ("label"): the label is empty', {
+    file: "d.csv",
+    row: 3,
+    column: 1,
+    columnName: "label",
+  });
+  rejects("Name;s1;s2\nLabel;1;\nf;1;2\n", {}, 'row 2, column 3 ("s2"): the label is empty', {
+    row: 2,
+    column: 3,
+    columnName: "s2",
+  });
 });
 
 test("errors: a single class says which", () => {
-  rejects("id,label,f\ns1,ERp,1\ns2,ERp,2\n", { file: "d.csv", idColumn: "id" }, 'd.csv, column 2 ("label"): every sample has the label "ERp": a classifier needs two classes or more', {
-    file: "d.csv",
-    column: 2,
-    columnName: "label",
-  });
-  rejects("Name;s1;s2\nLabel;1;1\nf;1;2\n", { file: "o.csv" }, 'o.csv, row 2: every sample has the label "1": a classifier needs two classes or more', { file: "o.csv", row: 2 });
+  rejects(
+    "id,label,f\ns1,ERp,1\ns2,ERp,2\n",
+    { file: "d.csv", idColumn: "id" },
+    'd.csv, column 2 ("label"): every sample has the label "ERp": a classifier needs two classes or more',
+    {
+      file: "d.csv",
+      column: 2,
+      columnName: "label",
+    },
+  );
+  rejects(
+    "Name;s1;s2\nLabel;1;1\nf;1;2\n",
+    { file: "o.csv" },
+    'o.csv, row 2: every sample has the label "1": a classifier needs two classes or more',
+    { file: "o.csv", row: 2 },
+  );
 });
 
 test("errors: duplicate or empty column and feature names", () => {
-  rejects("label,a,b,a\nx,1,2,3\ny,1,2,3\n", { file: "d.csv" }, 'd.csv, row 1, column 4 ("a"): column 2 has the same name', { file: "d.csv", row: 1, column: 4, columnName: "a" });
-  rejects(",label,a\n0,x,1\n1,y,2\n", { file: "d.csv" }, 'd.csv, row 1, column 1 (""): the column has no name', { file: "d.csv", row: 1, column: 1, columnName: "" });
-  rejects("Name;s1;s2\nLabel;1;2\nf;1;2\n\ng;1;2\nf;3;4\n", { file: "o.csv" }, 'o.csv, row 6, column 1: feature "f" is also on row 3', { file: "o.csv", row: 6, column: 1 });
-  rejects("Name;s1;s2\nLabel;1;2\n;1;2\n", { file: "o.csv" }, "o.csv, row 3, column 1: the feature has no name", { file: "o.csv", row: 3, column: 1 });
+  rejects(
+    "label,a,b,a\nx,1,2,3\ny,1,2,3\n",
+    { file: "d.csv" },
+    'd.csv, row 1, column 4 ("a"): column 2 has the same name',
+    { file: "d.csv", row: 1, column: 4, columnName: "a" },
+  );
+  rejects(",label,a\n0,x,1\n1,y,2\n", { file: "d.csv" }, 'd.csv, row 1, column 1 (""): the column has no name', {
+    file: "d.csv",
+    row: 1,
+    column: 1,
+    columnName: "",
+  });
+  rejects(
+    "Name;s1;s2\nLabel;1;2\nf;1;2\n\ng;1;2\nf;3;4\n",
+    { file: "o.csv" },
+    'o.csv, row 6, column 1: feature "f" is also on row 3',
+    { file: "o.csv", row: 6, column: 1 },
+  );
+  rejects("Name;s1;s2\nLabel;1;2\n;1;2\n", { file: "o.csv" }, "o.csv, row 3, column 1: the feature has no name", {
+    file: "o.csv",
+    row: 3,
+    column: 1,
+  });
 });
 
 test("errors: broken quoting points at the row where the cell starts", () => {
-  rejects('label,a\nx,1\n\ny,"2\nz,3\n', { file: "q.csv" }, 'q.csv, row 4, column 2 ("a"): a quoted cell spanning 2 lines is not a number (is a closing quote missing?)', {
-    file: "q.csv",
-    row: 4,
-    column: 2,
-    columnName: "a",
-  });
+  rejects(
+    'label,a\nx,1\n\ny,"2\nz,3\n',
+    { file: "q.csv" },
+    'q.csv, row 4, column 2 ("a"): a quoted cell spanning 2 lines is not a number (is a closing quote missing?)',
+    {
+      file: "q.csv",
+      row: 4,
+      column: 2,
+      columnName: "a",
+    },
+  );
   // Text after a closing quote starts a cell of its own (RFC 4180 has no such text), so the row is too long.
-  rejects('label,a,b\nx,1,2\ny,"3"4,5\n', { file: "q.csv" }, "q.csv, row 3: 4 cells where the header (row 1) has 3", { file: "q.csv", row: 3 });
+  rejects('label,a,b\nx,1,2\ny,"3"4,5\n', { file: "q.csv" }, "q.csv, row 3: 4 cells where the header (row 1) has 3", {
+    file: "q.csv",
+    row: 3,
+  });
   // A quote inside an unquoted cell is text.
   assert.equal(parseTable('label,a\n5" screen,1\nx,2\n').labels, ['5" screen', "x"]);
 });
 
 test("a long cell is cut short in the message", () => {
   const long = "x".repeat(100);
-  rejects(`label,a\ny,1\nz,${long}\n`, {}, `row 3, column 2 ("a"): '${"x".repeat(40)}…' is not a number`, { row: 3, column: 2, columnName: "a" });
+  rejects(`label,a\ny,1\nz,${long}\n`, {}, `row 3, column 2 ("a"): '${"x".repeat(40)}…' is not a number`, {
+    row: 3,
+    column: 2,
+    columnName: "a",
+  });
 });
 
 test("row numbers count the lines of multi-line quoted cells", () => {
-  rejects('label,a\n"multi\nline",1\n"x",oops\n', { file: "m.csv" }, `m.csv, row 4, column 2 ("a"): 'oops' is not a number`, { file: "m.csv", row: 4, column: 2, columnName: "a" });
+  rejects(
+    'label,a\n"multi\nline",1\n"x",oops\n',
+    { file: "m.csv" },
+    `m.csv, row 4, column 2 ("a"): 'oops' is not a number`,
+    { file: "m.csv", row: 4, column: 2, columnName: "a" },
+  );
 });
 
 test("misuse is a TypeError or RangeError, not a DataError", () => {
-  assert.throws(() => parseTable(42 as unknown as string), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => parseTable("label,a\nx,1\ny,2", { format: "xlsx" as "csv" }), (e: unknown) => e instanceof RangeError);
+  assert.throws(
+    () => parseTable(42 as unknown as string),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => parseTable("label,a\nx,1\ny,2", { format: "xlsx" as "csv" }),
+    (e: unknown) => e instanceof RangeError,
+  );
 });
 
 test("samples to classify: no label column (labelColumn null, or labelsOptional), or a single class (minClasses 1)", () => {
   const none = parseTable("id,a,b\ns1,1,2\ns2,3,4", { idColumn: "id", labelColumn: null });
-  assert.equal({ labels: none.labels, classes: none.classes, y: Array.from(none.y), features: none.featureNames }, { labels: [], classes: [], y: [], features: ["a", "b"] });
+  assert.equal(
+    { labels: none.labels, classes: none.classes, y: Array.from(none.y), features: none.featureNames },
+    { labels: [], classes: [], y: [], features: ["a", "b"] },
+  );
   assert.equal(parseTable("id,a,b\ns1,1,2\ns2,3,4", { idColumn: "id", labelsOptional: true }).labels, []);
-  assert.equal(parseTable("a,Label\n1,x\n2,y", { labelsOptional: true }).labels, ["x", "y"], "a label column present is still read");
+  assert.equal(
+    parseTable("a,Label\n1,x\n2,y", { labelsOptional: true }).labels,
+    ["x", "y"],
+    "a label column present is still read",
+  );
   assert.equal(parseTable("a,label\n1,x\n2,x", { minClasses: 1 }).classes, ["x"]);
   assert.throws(() => parseTable("a,label\n1,x\n2,x"), /every sample has the label "x"/);
 });

@@ -7,9 +7,24 @@ import { assertClose, assertNear, FLOAT_TYPES, maxAbs, messyValues, randomInt, r
 const test = suite("vector projections vs sort-based references");
 
 const OPERATORS = [
-  { name: "l1Ball", project: projectL1Ball, reference: l1BallRef, norm: (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + Math.abs(v), 0) },
-  { name: "simplex", project: projectSimplex, reference: simplexRef, norm: (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0) },
-  { name: "l2Ball", project: projectL2Ball, reference: l2BallRef, norm: (x: ArrayLike<number>) => Math.hypot(...Array.from(x)) },
+  {
+    name: "l1Ball",
+    project: projectL1Ball,
+    reference: l1BallRef,
+    norm: (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + Math.abs(v), 0),
+  },
+  {
+    name: "simplex",
+    project: projectSimplex,
+    reference: simplexRef,
+    norm: (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0),
+  },
+  {
+    name: "l2Ball",
+    project: projectL2Ball,
+    reference: l2BallRef,
+    norm: (x: ArrayLike<number>) => Math.hypot(...Array.from(x)),
+  },
   { name: "lInfBall", project: projectLInfBall, reference: lInfBallRef, norm: maxAbs },
 ] as const;
 
@@ -30,7 +45,11 @@ for (const op of OPERATORS) {
         assertClose(x, op.reference(y, radius), tolerance(type, scale), `${op.name} n=${n} r=${radius}`);
         // Feasibility (the simplex: on it); idempotence.
         if (op.name === "simplex") assertNear(op.norm(x), radius, tolerance(type, scale) * n, "Σx = radius");
-        else assert.ok(op.norm(x) <= radius * (1 + (type === "f32" ? 1e-6 : 1e-12)) + 1e-300, `feasible: ${op.norm(x)} ≤ ${radius}`);
+        else
+          assert.ok(
+            op.norm(x) <= radius * (1 + (type === "f32" ? 1e-6 : 1e-12)) + 1e-300,
+            `feasible: ${op.norm(x)} ≤ ${radius}`,
+          );
         assertClose(op.project(x, radius), x, tolerance(type, scale), "idempotent");
         // In place gives the same answer.
         const inPlace = y.slice();

@@ -7,8 +7,12 @@ import { trainSAE } from "../src/index.ts";
 const test = suite("wide tables: 150,000 features");
 
 test("trainSAE on 8 × 150,000 trains, selects and ranks features", () => {
-  const n = 8, d = 150_000;
-  const X = Float64Array.from({ length: n * d }, (_, k) => Math.sin(k * 0.37) + (k % d < 3 ? (Math.floor(k / d) % 2) * 4 : 0));
+  const n = 8,
+    d = 150_000;
+  const X = Float64Array.from(
+    { length: n * d },
+    (_, k) => Math.sin(k * 0.37) + (k % d < 3 ? (Math.floor(k / d) % 2) * 4 : 0),
+  );
   const y = Array.from({ length: n }, (_, i) => (i % 2 ? "b" : "a"));
   const model = trainSAE(X, y, { hidden: [2], epochs: [1, 1], batchSize: 8, radius: 0.5, seed: 1 });
   try {

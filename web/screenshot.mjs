@@ -8,7 +8,11 @@ try {
   await page.evaluate(() => document.getElementById("eta").scrollIntoView());
   const top = await page.$eval("#train-title", (e) => e.getBoundingClientRect().top + window.scrollY);
   const bottom = await page.$eval("#heatmap-legend", (e) => e.getBoundingClientRect().bottom + window.scrollY);
-  await page.screenshot({ path: new URL("screenshot.png", import.meta.url).pathname, fullPage: true, clip: { x: 0, y: top - 8, width: 1000, height: bottom - top + 12 } });
+  await page.screenshot({
+    path: new URL("screenshot.png", import.meta.url).pathname,
+    fullPage: true,
+    clip: { x: 0, y: top - 8, width: 1000, height: bottom - top + 12 },
+  });
 } finally {
   await close();
 }

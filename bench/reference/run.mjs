@@ -43,10 +43,11 @@ function sh(cmd, argv, options = {}) {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 if (!torchCheck.ok) {
-  log(`bench/reference: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`);
+  log(
+    `bench/reference: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`,
+  );
   process.exit(0);
 }
-
 
 const work = mkdtempSync(join(tmpdir(), "sparseproj-reference-"));
 const dist = snapshotDist(work);
@@ -54,16 +55,28 @@ log(`dist snapshot ${dist.sha256} (built ${dist.built}) in ${work}`);
 
 const configs = [];
 if (args.only !== "synthetic") {
-  for (const [projection, radius] of [["none", null], ["bilevel-l1inf", 0.5], ["bilevel-l1inf", 1]]) configs.push({ dataset: "gc", label: "GC_Breast_D_MB (271 × 162, 2 classes)", projection, radius });
+  for (const [projection, radius] of [
+    ["none", null],
+    ["bilevel-l1inf", 0.5],
+    ["bilevel-l1inf", 1],
+  ])
+    configs.push({ dataset: "gc", label: "GC_Breast_D_MB (271 × 162, 2 classes)", projection, radius });
 }
 let synthetic = null;
 if (args.only !== "gc") {
   const file = join(work, "synthetic.json");
   const made = sh(PY, [join(here, "make_synthetic.py"), file]);
-  if (!made.ok) log(`synthetic set skipped: make_synthetic.py failed (is python3-sklearn installed?)\n${made.stderr.trim()}`);
+  if (!made.ok)
+    log(`synthetic set skipped: make_synthetic.py failed (is python3-sklearn installed?)\n${made.stderr.trim()}`);
   else {
     synthetic = JSON.parse(readFileSync(file, "utf8")).generator;
-    for (const r of args.syntheticRadii) configs.push({ dataset: file, label: "make_classification (1000 × 1000, 64 informative, 2 classes)", projection: r === "none" ? "none" : "bilevel-l1inf", radius: r === "none" ? null : Number(r) });
+    for (const r of args.syntheticRadii)
+      configs.push({
+        dataset: file,
+        label: "make_classification (1000 × 1000, 64 informative, 2 classes)",
+        projection: r === "none" ? "none" : "bilevel-l1inf",
+        radius: r === "none" ? null : Number(r),
+      });
   }
 }
 
@@ -75,20 +88,55 @@ function runOnce(c, name, initSeed) {
   const load = { before: loadavg()[0] };
   log(`${name}, init seed ${initSeed}: ours (crossValidate)`);
   const t0 = Date.now();
-  const ours = sh(process.execPath, [join(here, "folds.mjs"), "--dataset", c.dataset, "--projection", c.projection, "--radius", String(c.radius ?? 1), "--folds", "4", "--seed", "0", "--init-seed", String(initSeed), "--out", file], { env: { ...process.env, SPARSEPROJ_DIST: dist.entry }, stdio: ["ignore", "pipe", "inherit"] });
+  const ours = sh(
+    process.execPath,
+    [
+      join(here, "folds.mjs"),
+      "--dataset",
+      c.dataset,
+      "--projection",
+      c.projection,
+      "--radius",
+      String(c.radius ?? 1),
+      "--folds",
+      "4",
+      "--seed",
+      "0",
+      "--init-seed",
+      String(initSeed),
+      "--out",
+      file,
+    ],
+    { env: { ...process.env, SPARSEPROJ_DIST: dist.entry }, stdio: ["ignore", "pipe", "inherit"] },
+  );
   if (!ours.ok) throw new Error(`folds.mjs failed for ${name}`);
   log(`${name}, init seed ${initSeed}: PyTorch`);
   const t1 = Date.now();
-  const torch = sh(PY, [join(here, "sae_torch.py"), file, "--seed", String(initSeed)], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+  const torch = sh(PY, [join(here, "sae_torch.py"), file, "--seed", String(initSeed)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+  });
   if (!torch.ok) throw new Error(`sae_torch.py failed for ${name}`);
   load.after = loadavg()[0];
   const doc = JSON.parse(readFileSync(file, "utf8"));
   if (!args.keep) rmSync(file);
-  return { initSeed, folds: doc.folds.map((f) => f.length), options: doc.options, ours: doc.ours, torch: JSON.parse(torch.stdout), wallSeconds: { ours: (t1 - t0) / 1000, torch: (Date.now() - t1) / 1000 }, loadAverage1min: load };
+  return {
+    initSeed,
+    folds: doc.folds.map((f) => f.length),
+    options: doc.options,
+    ours: doc.ours,
+    torch: JSON.parse(torch.stdout),
+    wallSeconds: { ours: (t1 - t0) / 1000, torch: (Date.now() - t1) / 1000 },
+    loadAverage1min: load,
+  };
 }
 const summary = (values) => {
   const m = values.reduce((a, b) => a + b, 0) / values.length;
-  return { mean: m, std: values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1)) : 0, values };
+  return {
+    mean: m,
+    std: values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1)) : 0,
+    values,
+  };
 };
 for (const c of configs) {
   const name = `${c.dataset === "gc" ? "gc" : "synthetic"}-${c.projection}${c.radius === null ? "" : `-${c.radius}`}`;
@@ -96,12 +144,27 @@ for (const c of configs) {
   const runs = seeds.map((s) => runOnce(c, name, s));
   const pooled = (side, key) => summary(runs.flatMap((r) => r[side][key].values));
   results.push({
-    name, dataset: c.label, projection: c.projection, radius: c.radius,
+    name,
+    dataset: c.label,
+    projection: c.projection,
+    radius: c.radius,
     ...runs[0],
     pooled: {
       initSeeds: seeds,
-      ours: { accuracy: pooled("ours", "accuracy"), featureSparsity: pooled("ours", "featureSparsity"), secondsPerEpoch: pooled("ours", "secondsPerEpoch"), cpuSecondsPerEpoch: summary(runs.map((r) => r.ours.secondsPerEpoch.mean * r.ours.cpuOverWall)) },
-      torch: { accuracy: pooled("torch", "accuracy"), featureSparsity: pooled("torch", "featureSparsity"), secondsPerEpoch: pooled("torch", "secondsPerEpoch"), cpuSecondsPerEpoch: summary(runs.flatMap((r) => r.torch.secondsPerEpoch.values.map((v, i) => v * r.torch.cpuOverWall[i]))) },
+      ours: {
+        accuracy: pooled("ours", "accuracy"),
+        featureSparsity: pooled("ours", "featureSparsity"),
+        secondsPerEpoch: pooled("ours", "secondsPerEpoch"),
+        cpuSecondsPerEpoch: summary(runs.map((r) => r.ours.secondsPerEpoch.mean * r.ours.cpuOverWall)),
+      },
+      torch: {
+        accuracy: pooled("torch", "accuracy"),
+        featureSparsity: pooled("torch", "featureSparsity"),
+        secondsPerEpoch: pooled("torch", "secondsPerEpoch"),
+        cpuSecondsPerEpoch: summary(
+          runs.flatMap((r) => r.torch.secondsPerEpoch.values.map((v, i) => v * r.torch.cpuOverWall[i])),
+        ),
+      },
     },
     repeats: runs.slice(1),
   });
@@ -110,7 +173,9 @@ const totalSeconds = (Date.now() - started) / 1000;
 
 // ---- report ----
 const first = results[0]?.torch;
-const sklearn = sh(PY, ["-c", "import sklearn, numpy; print(sklearn.__version__, numpy.__version__)"]).stdout.trim().split(" ");
+const sklearn = sh(PY, ["-c", "import sklearn, numpy; print(sklearn.__version__, numpy.__version__)"])
+  .stdout.trim()
+  .split(" ");
 const git = sh("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).stdout.trim();
 const dirty = sh("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root }).stdout.trim() !== "";
 const environment = {
@@ -125,7 +190,12 @@ const environment = {
   dist,
   loadAverageAtEnd: loadavg(),
   totalSeconds,
-  command: "npm run build && node bench/reference/run.mjs" + process.argv.slice(2).map((a) => ` ${a}`).join(""),
+  command:
+    "npm run build && node bench/reference/run.mjs" +
+    process.argv
+      .slice(2)
+      .map((a) => ` ${a}`)
+      .join(""),
   resolvedArguments: args,
 };
 writeFileSync(join(here, "results.json"), JSON.stringify({ environment, synthetic, results }, null, 2) + "\n");
@@ -134,14 +204,20 @@ const pct = (s) => `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}`
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const rows = results.map((r) => {
   const delta = 100 * (r.ours.accuracy.mean - r.torch.accuracy.mean);
-  const informative = r.ours.informativeSelected ? ` (${mean(r.ours.informativeSelected).toFixed(1)} / ${mean(r.torch.informativeSelected).toFixed(1)} of 64 informative kept)` : "";
+  const informative = r.ours.informativeSelected
+    ? ` (${mean(r.ours.informativeSelected).toFixed(1)} / ${mean(r.torch.informativeSelected).toFixed(1)} of 64 informative kept)`
+    : "";
   return `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${pct(r.ours.accuracy)} | ${pct(r.torch.accuracy)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * r.ours.featureSparsity.mean).toFixed(1)} / ${(100 * r.torch.featureSparsity.mean).toFixed(1)}${informative} | ${r.ours.secondsPerEpoch.mean.toFixed(4)} | ${r.torch.secondsPerEpoch.mean.toFixed(4)} | ${(r.torch.secondsPerEpoch.mean / r.ours.secondsPerEpoch.mean).toFixed(2)}× | ${r.ours.cpuOverWall.toFixed(2)} / ${mean(r.torch.cpuOverWall).toFixed(2)} | ${(r.ours.secondsPerEpoch.mean * r.ours.cpuOverWall).toFixed(4)} / ${mean(r.torch.secondsPerEpoch.values.map((v, i) => v * r.torch.cpuOverWall[i])).toFixed(4)} | ${r.loadAverage1min.before.toFixed(2)} → ${r.loadAverage1min.after.toFixed(2)} |`;
 });
 const pooledRows = results.map((r) => {
-  const p = r.pooled, delta = 100 * (p.ours.accuracy.mean - p.torch.accuracy.mean);
+  const p = r.pooled,
+    delta = 100 * (p.ours.accuracy.mean - p.torch.accuracy.mean);
   return `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${p.initSeeds.join(", ")} | ${p.ours.accuracy.values.length} | ${pct(p.ours.accuracy)} | ${pct(p.torch.accuracy)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * p.ours.featureSparsity.mean).toFixed(1)} / ${(100 * p.torch.featureSparsity.mean).toFixed(1)} | ${p.ours.secondsPerEpoch.mean.toFixed(4)} / ${p.torch.secondsPerEpoch.mean.toFixed(4)} | ${p.ours.cpuSecondsPerEpoch.mean.toFixed(4)} / ${p.torch.cpuSecondsPerEpoch.mean.toFixed(4)} |`;
 });
-const perFold = results.map((r) => `| ${r.name} | ${r.ours.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.torch.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.ours.selectedFeatures.join(", ")} | ${r.torch.selectedFeatures.join(", ")} |`);
+const perFold = results.map(
+  (r) =>
+    `| ${r.name} | ${r.ours.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.torch.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.ours.selectedFeatures.join(", ")} | ${r.torch.selectedFeatures.join(", ")} |`,
+);
 const md = `# PyTorch reference: the same supervised autoencoder on the same folds
 
 Made by \`${environment.command}\` (bench/reference/run.mjs; ${totalSeconds.toFixed(0)} s in all; init seeds: ${args.repeats} for GC_Breast_D_MB, ${args.syntheticRepeats} for the synthetic set).

@@ -2,13 +2,25 @@
 // (tfjs_sae.mjs), and mirrored bit for bit by torch_sae.py: data, shuffles and initial weights all come from
 // one seeded mulberry32 generator, so the three train the same network on the same batches and their
 // per-epoch losses can be compared.
-export const N_ROWS = 750, D = 1000, HIDDEN = 100, K = 2;
+export const N_ROWS = 750,
+  D = 1000,
+  HIDDEN = 100,
+  K = 2;
 export const BATCH = 8;
-export const LR = 1e-3, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
-export const SHIFTED_FEATURES = 20, SHIFT = 1.0;
+export const LR = 1e-3,
+  BETA1 = 0.9,
+  BETA2 = 0.999,
+  EPS = 1e-8;
+export const SHIFTED_FEATURES = 20,
+  SHIFT = 1.0;
 export const LAMBDA_RECON = 1.0;
 /** The layers as [out, in], in the order encoder.0, encoder.2, decoder.0, decoder.2. */
-export const LAYERS = [[HIDDEN, D], [K, HIDDEN], [HIDDEN, K], [D, HIDDEN]];
+export const LAYERS = [
+  [HIDDEN, D],
+  [K, HIDDEN],
+  [HIDDEN, K],
+  [D, HIDDEN],
+];
 
 export function mulberry32(a) {
   a |= 0;

@@ -16,7 +16,24 @@ import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
-import { BATCH, BETA1, BETA2, D, EPS, HIDDEN, initialWeights, K, LAYERS, LAMBDA_RECON, LR, makeData, median, mulberry32, N_ROWS, permutation } from "./problem.mjs";
+import {
+  BATCH,
+  BETA1,
+  BETA2,
+  D,
+  EPS,
+  HIDDEN,
+  initialWeights,
+  K,
+  LAYERS,
+  LAMBDA_RECON,
+  LR,
+  makeData,
+  median,
+  mulberry32,
+  N_ROWS,
+  permutation,
+} from "./problem.mjs";
 
 const log = (...args) => console.error(...args);
 
@@ -31,7 +48,9 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  log("usage: node bench/train/tfjs_sae.mjs [--backend wasm|cpu] [--epochs N] [--layout torch|tfjs] [--seed S] [--no-matmul]");
+  log(
+    "usage: node bench/train/tfjs_sae.mjs [--backend wasm|cpu] [--epochs N] [--layout torch|tfjs] [--seed S] [--no-matmul]",
+  );
   process.exit(0);
 }
 const backendName = opts.backend;
@@ -68,7 +87,11 @@ async function registerAllGradients() {
   const coreDir = path.dirname(require.resolve("@tensorflow/tfjs-core/package.json"));
   const out = await build({
     entryPoints: [path.join(coreDir, "dist", "register_all_gradients.js")],
-    bundle: true, format: "cjs", platform: "node", write: false, logLevel: "error",
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    write: false,
+    logLevel: "error",
   });
   const mod = { exports: {} };
   new Function("module", "exports", "require", out.outputFiles[0].text)(mod, mod.exports, require);
@@ -102,7 +125,8 @@ const versions = {
 const wasmBinary = wasmFilesRead.length ? path.basename(wasmFilesRead[0]) : null;
 if (backendName === "wasm") {
   log(`wasm binaries read: ${wasmFilesRead.join(", ") || "(none seen)"}`);
-  if (wasmBinary !== "tfjs-backend-wasm-simd.wasm") throw new Error(`expected tfjs-backend-wasm-simd.wasm, loaded ${wasmBinary}`);
+  if (wasmBinary !== "tfjs-backend-wasm-simd.wasm")
+    throw new Error(`expected tfjs-backend-wasm-simd.wasm, loaded ${wasmBinary}`);
 }
 log(`TensorFlow.js ${versions["@tensorflow/tfjs-core"]} backend ${tf.getBackend()}, Node ${process.version}`);
 
@@ -119,9 +143,10 @@ function initLikeTorch(s) {
 }
 
 // --layout torch (default): W is [out, in], x·Wᵀ + b. --layout tfjs: W is [in, out] (tfjs/Keras kernel), x·W + b.
-const linear = layout === "torch"
-  ? (x, { W, b }) => tf.add(tf.matMul(x, W, false, true), b)
-  : (x, { W, b }) => tf.add(tf.matMul(x, W), b);
+const linear =
+  layout === "torch"
+    ? (x, { W, b }) => tf.add(tf.matMul(x, W, false, true), b)
+    : (x, { W, b }) => tf.add(tf.matMul(x, W), b);
 const silu = (x) => tf.mul(x, tf.sigmoid(x));
 
 function forward(layers, x) {
@@ -152,7 +177,8 @@ const shuffleRng = mulberry32(seed + 2);
 log(`data + init: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 
 function trainEpoch(order) {
-  let total = 0, count = 0;
+  let total = 0,
+    count = 0;
   for (let start = 0; start < N_ROWS; start += BATCH) {
     const idx = order.subarray(start, Math.min(start + BATCH, N_ROWS));
     tf.tidy(() => {
@@ -168,8 +194,11 @@ function trainEpoch(order) {
   return total / count; // mean training loss over the epoch (per-sample weighted)
 }
 
-const losses = [], times = [], cpuTimes = [];
-for (let epoch = 0; epoch <= epochs; epoch++) { // epoch 0 = warm-up
+const losses = [],
+  times = [],
+  cpuTimes = [];
+for (let epoch = 0; epoch <= epochs; epoch++) {
+  // epoch 0 = warm-up
   const order = permutation(shuffleRng, N_ROWS);
   const c0 = process.cpuUsage();
   t0 = performance.now();
@@ -181,7 +210,9 @@ for (let epoch = 0; epoch <= epochs; epoch++) { // epoch 0 = warm-up
     times.push(dt);
     cpuTimes.push((c.user + c.system) / 1e6);
   }
-  log(`epoch ${epoch}${epoch === 0 ? " (warm-up)" : ""}: ${dt.toFixed(3)} s, mean loss ${loss.toFixed(5)}, tensors ${tf.memory().numTensors}`);
+  log(
+    `epoch ${epoch}${epoch === 0 ? " (warm-up)" : ""}: ${dt.toFixed(3)} s, mean loss ${loss.toFixed(5)}, tensors ${tf.memory().numTensors}`,
+  );
 }
 
 const trainAccuracy = tf.tidy(() => {
@@ -199,7 +230,16 @@ const trainAccuracy = tf.tidy(() => {
  * caches XNNPACK's packed copy of b per tensor for the no-transpose product, and in training b (a weight)
  * is a new tensor after every Adam step, so the cached figure overstates what training gets.
  */
-function gflops(a, b, transposeA, transposeB, m, n, k, { freshB = false, minSampleMs = 5, samples = 31, warmupMs = 50 } = {}) {
+function gflops(
+  a,
+  b,
+  transposeA,
+  transposeB,
+  m,
+  n,
+  k,
+  { freshB = false, minSampleMs = 5, samples = 31, warmupMs = 50 } = {},
+) {
   const call = () => {
     const bb = freshB ? tf.add(b, 0) : b;
     const start = performance.now();
@@ -210,8 +250,12 @@ function gflops(a, b, transposeA, transposeB, m, n, k, { freshB = false, minSamp
     if (freshB) bb.dispose();
     return elapsed;
   };
-  let calls = 0, spent = 0;
-  while (spent < warmupMs) { spent += call(); calls++; }
+  let calls = 0,
+    spent = 0;
+  while (spent < warmupMs) {
+    spent += call();
+    calls++;
+  }
   const reps = Math.max(1, Math.ceil(minSampleMs / (spent / calls)));
   const perCall = [];
   for (let s = 0; s < samples; s++) {
@@ -227,7 +271,9 @@ function matmulSuite(freshB) {
   const rng = mulberry32(0);
   const randn = (shape) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, rng.normal), shape);
   for (const rows of [8, 256]) {
-    const x = randn([rows, D]), W = randn([HIDDEN, D]), dy = randn([rows, HIDDEN]);
+    const x = randn([rows, D]),
+      W = randn([HIDDEN, D]),
+      dy = randn([rows, HIDDEN]);
     out[`${rows}x${D}x${HIDDEN} forward (x·Wt)`] = gflops(x, W, false, true, rows, HIDDEN, D, { freshB });
     out[`${HIDDEN}x${rows}x${D} backward dW (dyt·x)`] = gflops(dy, x, true, false, HIDDEN, D, rows, { freshB });
     out[`${rows}x${HIDDEN}x${D} backward dx (dy·W)`] = gflops(dy, W, false, false, rows, D, HIDDEN, { freshB });
@@ -236,51 +282,66 @@ function matmulSuite(freshB) {
   return out;
 }
 
-let matmul = {}, matmulFreshB = null;
+let matmul = {},
+  matmulFreshB = null;
 if (!opts["no-matmul"]) {
   matmul = matmulSuite(false);
   for (const [k, v] of Object.entries(matmul)) log(`matmul ${k}: ${v.toFixed(2)} GFLOP/s`);
   if (backendName === "wasm") {
     matmulFreshB = matmulSuite(true);
-    for (const [k, v] of Object.entries(matmulFreshB)) log(`matmul, new right operand each call, ${k}: ${v.toFixed(2)} GFLOP/s`);
+    for (const [k, v] of Object.entries(matmulFreshB))
+      log(`matmul, new right operand each call, ${k}: ${v.toFixed(2)} GFLOP/s`);
   }
 }
 
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
-const runtime = backendName === "wasm"
-  ? `TensorFlow.js ${versions["@tensorflow/tfjs-core"]} wasm (SIMD, 1 thread)`
-  : `TensorFlow.js ${versions["@tensorflow/tfjs-core"]} cpu (plain JS)`;
-console.log(JSON.stringify({
-  runtime,
-  threads: 1,
-  secondsPerEpoch: { median: median(times), all: times },
-  finalLoss: losses.at(-1),
-  cpuTimeOverWallTime: sum(cpuTimes) / sum(times), // ~1.0 means one core busy
-  lossPerEpoch: losses,
-  trainAccuracy,
-  matmul,
-  ...(matmulFreshB && { matmulFreshRightOperand: matmulFreshB }),
-  config: {
-    backend: tf.getBackend(),
-    versions,
-    ...(backendName === "wasm" && {
-      wasmBinary,
-      wasmPaths: wasmDir,
-      WASM_HAS_SIMD_SUPPORT: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
-      WASM_HAS_MULTITHREAD_SUPPORT: tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT"),
-    }),
-    weightLayout: layout === "torch"
-      ? "PyTorch [out, in]; layer = tf.matMul(x, W, false, true) + b"
-      : "tfjs [in, out]; layer = tf.matMul(x, W) + b",
-    matmulTiming: "each call: tf.matMul with transpose flags + dataSync(), timed individually; median over 31 samples"
-      + (backendName === "wasm" ? "; matmulFreshRightOperand: right operand copied to a new tensor before each call (copy untimed), "
-        + "defeating the wasm backend's per-tensor cache of XNNPACK packed weights, as happens in training" : ""),
-  },
-  setup: {
-    rows: N_ROWS, features: D, hidden: HIDDEN, latent: K, batch: BATCH,
-    warmupEpochs: 1, timedEpochs: epochs, seed,
-    loss: "softmaxCrossEntropy(onehot, z, MEAN) + 1.0 * huberLoss(x, xhat, delta=1, MEAN)",
-    optimizer: `tf.train.adam(${LR}, ${BETA1}, ${BETA2}, ${EPS}) via optimizer.minimize inside tf.tidy`,
-    finalLoss: "mean training loss over the last epoch (per-sample weighted over batches)",
-  },
-}));
+const runtime =
+  backendName === "wasm"
+    ? `TensorFlow.js ${versions["@tensorflow/tfjs-core"]} wasm (SIMD, 1 thread)`
+    : `TensorFlow.js ${versions["@tensorflow/tfjs-core"]} cpu (plain JS)`;
+console.log(
+  JSON.stringify({
+    runtime,
+    threads: 1,
+    secondsPerEpoch: { median: median(times), all: times },
+    finalLoss: losses.at(-1),
+    cpuTimeOverWallTime: sum(cpuTimes) / sum(times), // ~1.0 means one core busy
+    lossPerEpoch: losses,
+    trainAccuracy,
+    matmul,
+    ...(matmulFreshB && { matmulFreshRightOperand: matmulFreshB }),
+    config: {
+      backend: tf.getBackend(),
+      versions,
+      ...(backendName === "wasm" && {
+        wasmBinary,
+        wasmPaths: wasmDir,
+        WASM_HAS_SIMD_SUPPORT: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
+        WASM_HAS_MULTITHREAD_SUPPORT: tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT"),
+      }),
+      weightLayout:
+        layout === "torch"
+          ? "PyTorch [out, in]; layer = tf.matMul(x, W, false, true) + b"
+          : "tfjs [in, out]; layer = tf.matMul(x, W) + b",
+      matmulTiming:
+        "each call: tf.matMul with transpose flags + dataSync(), timed individually; median over 31 samples" +
+        (backendName === "wasm"
+          ? "; matmulFreshRightOperand: right operand copied to a new tensor before each call (copy untimed), " +
+            "defeating the wasm backend's per-tensor cache of XNNPACK packed weights, as happens in training"
+          : ""),
+    },
+    setup: {
+      rows: N_ROWS,
+      features: D,
+      hidden: HIDDEN,
+      latent: K,
+      batch: BATCH,
+      warmupEpochs: 1,
+      timedEpochs: epochs,
+      seed,
+      loss: "softmaxCrossEntropy(onehot, z, MEAN) + 1.0 * huberLoss(x, xhat, delta=1, MEAN)",
+      optimizer: `tf.train.adam(${LR}, ${BETA1}, ${BETA2}, ${EPS}) via optimizer.minimize inside tf.tidy`,
+      finalLoss: "mean training loss over the last epoch (per-sample weighted over batches)",
+    },
+  }),
+);

@@ -38,7 +38,11 @@ class Arena {
   }
 
   enter(): Frame {
-    const frame = { chunk: this.#chunk, offset: this.#offset, lifetime: { alive: true, ended: "it was made inside a scope() that has returned" } };
+    const frame = {
+      chunk: this.#chunk,
+      offset: this.#offset,
+      lifetime: { alive: true, ended: "it was made inside a scope() that has returned" },
+    };
     this.#frames.push(frame);
     return frame;
   }
@@ -64,7 +68,10 @@ class Arena {
     const next = this.#chunks[this.#chunk + 1];
     if (!next || next.bytes < size) {
       const chunkBytes = Math.max(size, FIRST_CHUNK, 2 * (current?.bytes ?? 0));
-      this.#chunks.splice(this.#chunk + 1, 0, { ptr: this.heap.alloc(chunkBytes, "a tensor in the step arena"), bytes: chunkBytes });
+      this.#chunks.splice(this.#chunk + 1, 0, {
+        ptr: this.heap.alloc(chunkBytes, "a tensor in the step arena"),
+        bytes: chunkBytes,
+      });
     }
     this.#chunk += 1;
     this.#offset = size;
@@ -85,7 +92,10 @@ function currentArena(): Arena {
 }
 
 // Cloudflare's workerd has no FinalizationRegistry: there a tensor made outside any scope is never freed.
-const collected = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<{ heap: Heap; ptr: number }>(({ heap, ptr }) => heap.free(ptr)) : undefined;
+const collected =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<{ heap: Heap; ptr: number }>(({ heap, ptr }) => heap.free(ptr))
+    : undefined;
 let warnedUncollected = false;
 
 /** A block of module memory for a tensor made now: in the open scope, or its own block outside any. */
@@ -97,7 +107,9 @@ export function allocTemporary(bytes: number, owner: object): { heap: Heap; ptr:
   if (collected) collected.register(owner, { heap: a.heap, ptr });
   else if (!warnedUncollected) {
     warnedUncollected = true;
-    console.warn("sparseproj: this host has no FinalizationRegistry, so tensors made outside scope() are never freed; make per-request tensors inside scope(() => …)");
+    console.warn(
+      "sparseproj: this host has no FinalizationRegistry, so tensors made outside scope() are never freed; make per-request tensors inside scope(() => …)",
+    );
   }
   return { heap: a.heap, ptr, lifetime: FOREVER };
 }
@@ -127,10 +139,14 @@ export function scope<R>(fn: () => R): R {
   try {
     const result = fn();
     if (result && typeof (result as { then?: unknown }).then === "function") {
-      throw new TypeError("scope(fn): fn returned a Promise; a scope's tensors die when it returns, so fn must be synchronous");
+      throw new TypeError(
+        "scope(fn): fn returned a Promise; a scope's tensors die when it returns, so fn must be synchronous",
+      );
     }
     if ((result as { lifetime?: unknown } | undefined)?.lifetime === frame.lifetime) {
-      throw new TypeError("scope(fn): fn returned a tensor made inside the scope, whose memory is reused when it returns: return tensor.toArray() or tensor.item()");
+      throw new TypeError(
+        "scope(fn): fn returned a tensor made inside the scope, whose memory is reused when it returns: return tensor.toArray() or tensor.item()",
+      );
     }
     return result;
   } finally {

@@ -120,7 +120,17 @@ export interface Primitives {
   view(buf: Buf, offset: number, length: number): Buf;
 
   /** C[m×n] (+)= op(A)·op(B): A is m×k (k×m when transA), B is k×n (n×k when transB); not both transposed. */
-  matmul(a: Buf, b: Buf, c: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  matmul(
+    a: Buf,
+    b: Buf,
+    c: Buf,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+  ): void;
   unary(op: UnaryOp, x: Buf, y: Buf, n: number): void;
   /** dx (+)= f'(x)·dy, with y = f(x). */
   unaryGrad(op: UnaryOp, x: Buf, y: Buf, dy: Buf, dx: Buf, n: number, accumulate: boolean): void;
@@ -146,10 +156,30 @@ export interface Primitives {
 export interface FusedKernels {
   /** Σ_i w[y_i]·(logsumexp(x_i) − x_{i,y_i}); the softmax goes to probs (losses.ts). */
   crossEntropy(logits: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, probs: Buf): number;
-  crossEntropyGrad(probs: Buf, labels: Indices, weights: Buf | null, rows: number, k: number, scale: number, dx: Buf, accumulate: boolean): void;
+  crossEntropyGrad(
+    probs: Buf,
+    labels: Indices,
+    weights: Buf | null,
+    rows: number,
+    k: number,
+    scale: number,
+    dx: Buf,
+    accumulate: boolean,
+  ): void;
   /** Σ_i ℓ(a_i − b_i); a null b reads as zeros (losses.ts). */
   pointwiseLoss(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number): number;
-  pointwiseLossGrad(kind: PointwiseLoss, a: Buf, b: Buf | null, n: number, beta: number, scale: number, da: Buf | null, accumulateA: boolean, db: Buf | null, accumulateB: boolean): void;
+  pointwiseLossGrad(
+    kind: PointwiseLoss,
+    a: Buf,
+    b: Buf | null,
+    n: number,
+    beta: number,
+    scale: number,
+    da: Buf | null,
+    accumulateA: boolean,
+    db: Buf | null,
+    accumulateB: boolean,
+  ): void;
   /** c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k]: the Huber-energy
    * latent loss (src/generative/huber-energy.ts). */
   huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;

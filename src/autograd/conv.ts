@@ -10,26 +10,36 @@ export interface Conv2dOptions {
 }
 
 function checkInteger(op: string, name: string, value: unknown, least: number): number {
-  if (!Number.isSafeInteger(value) || (value as number) < least) throw new RangeError(`${op}: ${name} must be an integer ≥ ${least}; got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || (value as number) < least)
+    throw new RangeError(`${op}: ${name} must be an integer ≥ ${least}; got ${String(value)}`);
   return value as number;
 }
 
 /** y = x ⋆ W + b: x [N, C, H, W], weight [O, C, kh, kw], bias [O] (PyTorch's F.conv2d, no dilation or groups). */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError("conv2d: x and weight must be Tensors");
+  if (!(x instanceof Tensor) || !(weight instanceof Tensor))
+    throw new TypeError("conv2d: x and weight must be Tensors");
   const stride = checkInteger("conv2d", "stride", options.stride ?? 1, 1);
   const pad = checkInteger("conv2d", "padding", options.padding ?? 0, 0);
   if (x.shape.length !== 4 || weight.shape.length !== 4 || x.shape[1] !== weight.shape[1]) {
-    throw new RangeError(`conv2d: x ${formatShape(x.shape)} needs [N, C, H, W] and weight ${formatShape(weight.shape)} needs [O, C, kh, kw] with the same C`);
+    throw new RangeError(
+      `conv2d: x ${formatShape(x.shape)} needs [N, C, H, W] and weight ${formatShape(weight.shape)} needs [O, C, kh, kw] with the same C`,
+    );
   }
-  if (x.backend !== weight.backend || (bias && bias.backend !== x.backend)) throw new TypeError("conv2d: x, weight and bias must have one dtype");
-  const [n, c, h, w] = x.shape, [o, , kh, kw] = weight.shape;
-  if (bias && (bias.shape.length !== 1 || bias.size !== o)) throw new RangeError(`conv2d: bias ${formatShape(bias.shape)} must be [${o}]`);
-  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1, ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
-  if (oh < 1 || ow < 1) throw new RangeError(`conv2d: a ${kh} × ${kw} kernel does not fit a ${h} × ${w} image with padding ${pad}`);
+  if (x.backend !== weight.backend || (bias && bias.backend !== x.backend))
+    throw new TypeError("conv2d: x, weight and bias must have one dtype");
+  const [n, c, h, w] = x.shape,
+    [o, , kh, kw] = weight.shape;
+  if (bias && (bias.shape.length !== 1 || bias.size !== o))
+    throw new RangeError(`conv2d: bias ${formatShape(bias.shape)} must be [${o}]`);
+  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1,
+    ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
+  if (oh < 1 || ow < 1)
+    throw new RangeError(`conv2d: a ${kh} × ${kw} kernel does not fit a ${h} × ${w} image with padding ${pad}`);
   const g: ConvGeometry = { c, h, w, kh, kw, stride, pad, oh, ow };
   const be = x.backend;
-  const fields = c * kh * kw, positions = oh * ow;
+  const fields = c * kh * kw,
+    positions = oh * ow;
   const image = (t: Tensor | { buf: Tensor["buf"] }, i: number, size: number) => be.view(t.buf, i * size, size);
   const cols = be.alloc(fields * positions);
   const out = empty(x, [n, o, oh, ow], "conv2d");
@@ -86,14 +96,18 @@ export function upsampleNearest(x: Tensor, scale: number): Tensor {
 /** Upsampling's fused kernels in float64: each output pixel copies, and its gradient adds into, its source. */
 export const upsampleKernels: Pick<FusedKernels, "upsampleNearest" | "upsampleNearestGrad"> = {
   upsampleNearest(x, planes, h, w, s, y) {
-    for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) {
-      y.array[(p * h * s + i) * w * s + j] = x.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)];
-    }
+    for (let p = 0; p < planes; p++)
+      for (let i = 0; i < h * s; i++)
+        for (let j = 0; j < w * s; j++) {
+          y.array[(p * h * s + i) * w * s + j] = x.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)];
+        }
   },
   upsampleNearestGrad(dy, planes, h, w, s, dx, accumulate) {
     if (!accumulate) dx.array.fill(0, 0, planes * h * w);
-    for (let p = 0; p < planes; p++) for (let i = 0; i < h * s; i++) for (let j = 0; j < w * s; j++) {
-      dx.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)] += dy.array[(p * h * s + i) * w * s + j];
-    }
+    for (let p = 0; p < planes; p++)
+      for (let i = 0; i < h * s; i++)
+        for (let j = 0; j < w * s; j++) {
+          dx.array[(p * h + Math.floor(i / s)) * w + Math.floor(j / s)] += dy.array[(p * h * s + i) * w * s + j];
+        }
   },
 };

@@ -8,12 +8,14 @@ import { empty, formatShape, Tensor } from "./tensor.ts";
 export type Reduction = "mean" | "sum";
 
 function checkReduction(op: string, reduction: unknown): Reduction {
-  if (reduction !== "mean" && reduction !== "sum") throw new TypeError(`${op}: reduction must be 'mean' or 'sum'; got ${String(reduction)}`);
+  if (reduction !== "mean" && reduction !== "sum")
+    throw new TypeError(`${op}: reduction must be 'mean' or 'sum'; got ${String(reduction)}`);
   return reduction;
 }
 
 function checkTensors(op: string, pairs: Array<[string, unknown]>): void {
-  for (const [name, value] of pairs) if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
+  for (const [name, value] of pairs)
+    if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
 }
 
 export interface CrossEntropyOptions {
@@ -29,11 +31,14 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, options: CrossEntropyOptions = {}): Tensor {
   checkTensors("crossEntropy", [["logits", logits]]);
   const reduction = checkReduction("crossEntropy", options.reduction ?? "mean");
-  if (logits.shape.length !== 2) throw new RangeError(`crossEntropy: logits must be [N, K]; got ${formatShape(logits.shape)}`);
+  if (logits.shape.length !== 2)
+    throw new RangeError(`crossEntropy: logits must be [N, K]; got ${formatShape(logits.shape)}`);
   const [rows, k] = logits.shape;
-  if (labels?.length !== rows) throw new RangeError(`crossEntropy: ${labels?.length} labels for ${rows} rows of logits`);
+  if (labels?.length !== rows)
+    throw new RangeError(`crossEntropy: ${labels?.length} labels for ${rows} rows of logits`);
   for (let i = 0; i < rows; i++) {
-    if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= k) throw new RangeError(`crossEntropy: labels[${i}] = ${labels[i]} is not a class in 0..${k - 1}`);
+    if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= k)
+      throw new RangeError(`crossEntropy: labels[${i}] = ${labels[i]} is not a class in 0..${k - 1}`);
   }
   const be = logits.backend;
   let weights: Buf | null = null;
@@ -41,7 +46,9 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, options:
   if (options.weight !== undefined) {
     const w = options.weight;
     if (w.length !== k) throw new RangeError(`crossEntropy: weight has ${w.length} entries for ${k} classes`);
-    for (let c = 0; c < k; c++) if (!(w[c] >= 0 && Number.isFinite(w[c]))) throw new RangeError(`crossEntropy: weight[${c}] = ${w[c]} must be finite and ≥ 0`);
+    for (let c = 0; c < k; c++)
+      if (!(w[c] >= 0 && Number.isFinite(w[c])))
+        throw new RangeError(`crossEntropy: weight[${c}] = ${w[c]} must be finite and ≥ 0`);
     weights = be.alloc(k);
     weights.array.set(w);
     if (reduction === "mean") {
@@ -104,14 +111,29 @@ export const SMOOTH_L1: PointwiseLoss = {
 };
 export const SQUARED: PointwiseLoss = { code: 1, name: "squared", value: (d) => d * d, slope: (d) => 2 * d };
 export const ABSOLUTE: PointwiseLoss = {
-  code: 2, name: "absolute", value: (d) => Math.abs(d), slope: (d) => Math.sign(d),
+  code: 2,
+  name: "absolute",
+  value: (d) => Math.abs(d),
+  slope: (d) => Math.sign(d),
 };
 export const POINTWISE_LOSSES: readonly PointwiseLoss[] = [SMOOTH_L1, SQUARED, ABSOLUTE];
 
-function pointwiseLoss(op: string, kind: PointwiseLoss, input: Tensor, target: Tensor | null, beta: number, factor: number, reduction: Reduction): Tensor {
+function pointwiseLoss(
+  op: string,
+  kind: PointwiseLoss,
+  input: Tensor,
+  target: Tensor | null,
+  beta: number,
+  factor: number,
+  reduction: Reduction,
+): Tensor {
   if (target) {
-    if (input.shape.join() !== target.shape.join()) throw new RangeError(`${op}: input ${formatShape(input.shape)} and target ${formatShape(target.shape)} differ in shape`);
-    if (input.backend !== target.backend) throw new TypeError(`${op}: input is ${input.dtype} but target is ${target.dtype}`);
+    if (input.shape.join() !== target.shape.join())
+      throw new RangeError(
+        `${op}: input ${formatShape(input.shape)} and target ${formatShape(target.shape)} differ in shape`,
+      );
+    if (input.backend !== target.backend)
+      throw new TypeError(`${op}: input is ${input.dtype} but target is ${target.dtype}`);
   }
   const be = input.backend;
   const n = input.size;
@@ -122,12 +144,24 @@ function pointwiseLoss(op: string, kind: PointwiseLoss, input: Tensor, target: T
     const step = out.grad!.buf.array[0] * scale;
     const da = input.requiresGrad ? input.gradTarget() : null;
     const db = target?.requiresGrad ? target.gradTarget() : null;
-    be.pointwiseLossGrad(kind, input.buf, target?.buf ?? null, n, beta, step, da?.buf ?? null, da?.accumulate ?? false, db?.buf ?? null, db?.accumulate ?? false);
+    be.pointwiseLossGrad(
+      kind,
+      input.buf,
+      target?.buf ?? null,
+      n,
+      beta,
+      step,
+      da?.buf ?? null,
+      da?.accumulate ?? false,
+      db?.buf ?? null,
+      db?.accumulate ?? false,
+    );
   });
 }
 
 function checkNonNegative(op: string, name: string, value: number): number {
-  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${op}: ${name} must be a finite number ≥ 0; got ${value}`);
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))
+    throw new RangeError(`${op}: ${name} must be a finite number ≥ 0; got ${value}`);
   return value;
 }
 
@@ -139,9 +173,20 @@ export interface SmoothL1Options {
 
 /** PyTorch's SmoothL1Loss: ½d²/β where |d| < β, else |d| − ½β, with d = input − target. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
-  checkTensors("smoothL1Loss", [["input", input], ["target", target]]);
+  checkTensors("smoothL1Loss", [
+    ["input", input],
+    ["target", target],
+  ]);
   const beta = checkNonNegative("smoothL1Loss", "beta", options.beta ?? 1);
-  return pointwiseLoss("smoothL1Loss", SMOOTH_L1, input, target, beta, 1, checkReduction("smoothL1Loss", options.reduction ?? "mean"));
+  return pointwiseLoss(
+    "smoothL1Loss",
+    SMOOTH_L1,
+    input,
+    target,
+    beta,
+    1,
+    checkReduction("smoothL1Loss", options.reduction ?? "mean"),
+  );
 }
 
 export interface HuberOptions {
@@ -152,14 +197,28 @@ export interface HuberOptions {
 
 /** PyTorch's HuberLoss: ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · SmoothL1 with β = δ. */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
-  checkTensors("huberLoss", [["input", input], ["target", target]]);
+  checkTensors("huberLoss", [
+    ["input", input],
+    ["target", target],
+  ]);
   const delta = checkNonNegative("huberLoss", "delta", options.delta ?? 1);
-  return pointwiseLoss("huberLoss", SMOOTH_L1, input, target, delta, delta, checkReduction("huberLoss", options.reduction ?? "mean"));
+  return pointwiseLoss(
+    "huberLoss",
+    SMOOTH_L1,
+    input,
+    target,
+    delta,
+    delta,
+    checkReduction("huberLoss", options.reduction ?? "mean"),
+  );
 }
 
 /** PyTorch's MSELoss: the mean (or sum) of (input − target)². */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  checkTensors("mseLoss", [["input", input], ["target", target]]);
+  checkTensors("mseLoss", [
+    ["input", input],
+    ["target", target],
+  ]);
   return pointwiseLoss("mseLoss", SQUARED, input, target, 0, 1, checkReduction("mseLoss", options.reduction ?? "mean"));
 }
 

@@ -3,8 +3,20 @@
 // so the kernels' accumulate forms do the adding and no gradient is zero-filled first.
 // Everything this module exports is a differentiable function of the F namespace (functional.ts exports them all).
 import {
-  ADD, COLUMN, DIV, FULL, MUL, ROW, SCALAR, SUB, UNARY_OPS,
-  type Backend, type BinaryOp, type Buf, type Mode, type UnaryOp,
+  ADD,
+  COLUMN,
+  DIV,
+  FULL,
+  MUL,
+  ROW,
+  SCALAR,
+  SUB,
+  UNARY_OPS,
+  type Backend,
+  type BinaryOp,
+  type Buf,
+  type Mode,
+  type UnaryOp,
 } from "./backend.ts";
 import { empty, formatShape, Tensor } from "./tensor.ts";
 
@@ -17,7 +29,8 @@ function constant(backend: Backend, value: number): Buf {
 }
 
 function checkTensor(x: unknown, op: string, name = "x"): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor; got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: ${name} must be a Tensor; got ${x === null ? "null" : typeof x}`);
   return x;
 }
 
@@ -47,10 +60,15 @@ function broadcast(op: string, a: Tensor, b: Tensor): Broadcast {
   if (a.shape.join() === b.shape.join()) return { ...full(a.shape), aMode: FULL, bMode: FULL };
   if (b.size === 1) return { ...full(a.shape), aMode: FULL, bMode: SCALAR };
   if (a.size === 1) return { ...full(b.shape), aMode: SCALAR, bMode: FULL };
-  const fail = () => new RangeError(`${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast (equal shapes, a scalar, a row [C] or [1, C], or a column [R, 1])`);
+  const fail = () =>
+    new RangeError(
+      `${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast (equal shapes, a scalar, a row [C] or [1, C], or a column [R, 1])`,
+    );
   if (a.shape.length > 2 || b.shape.length > 2 || a.shape.length === 0 || b.shape.length === 0) throw fail();
-  const [ra, ca] = asMatrix(a.shape), [rb, cb] = asMatrix(b.shape);
-  const rows = Math.max(ra, rb), cols = Math.max(ca, cb);
+  const [ra, ca] = asMatrix(a.shape),
+    [rb, cb] = asMatrix(b.shape);
+  const rows = Math.max(ra, rb),
+    cols = Math.max(ca, cb);
   const mode = (r: number, c: number): Mode => {
     if (r === rows && c === cols) return FULL;
     if (r === 1 && c === cols) return ROW;
@@ -89,7 +107,8 @@ function arithmetic(op: BinaryOp, name: string, left: Operand, right: Operand): 
     if (typeof v === "number") return new Tensor(constant(like.backend, v), [], like.backend);
     return checkTensor(v, name, side);
   };
-  const a = toTensor(left, "a"), b = toTensor(right, "b");
+  const a = toTensor(left, "a"),
+    b = toTensor(right, "b");
   sameBackend(name, a, b);
   const g = broadcast(name, a, b);
   const be = a.backend;
@@ -106,8 +125,10 @@ function arithmetic(op: BinaryOp, name: string, left: Operand, right: Operand): 
     }
     if (b.requiresGrad) {
       let db = dy;
-      if (op === SUB) be.scaleAdd(dy, -1, (db = scratch()), n, false); // −dy
-      else if (op === MUL) be.binary(MUL, dy, FULL, a.buf, g.aMode, (db = scratch()), g.rows, g.cols); // dy·a
+      if (op === SUB)
+        be.scaleAdd(dy, -1, (db = scratch()), n, false); // −dy
+      else if (op === MUL)
+        be.binary(MUL, dy, FULL, a.buf, g.aMode, (db = scratch()), g.rows, g.cols); // dy·a
       else if (op === DIV) {
         // ∂(a/b)/∂b = −(a/b)/b: −dy·out/b
         be.binary(MUL, dy, FULL, out.buf, FULL, (db = scratch()), g.rows, g.cols);
@@ -131,7 +152,10 @@ export const neg = (x: Tensor): Tensor => arithmetic(MUL, "neg", checkTensor(x, 
 // assembly/elementwise.ts's, which reads the codes from assembly/op-codes.generated.ts, written from UNARY_OPS.
 
 function elementwise(
-  code: number, name: string, forward: UnaryOp["forward"], derivative: UnaryOp["derivative"],
+  code: number,
+  name: string,
+  forward: UnaryOp["forward"],
+  derivative: UnaryOp["derivative"],
 ): (x: Tensor) => Tensor {
   const op: UnaryOp = { code, name, forward, derivative };
   UNARY_OPS.push(op);
@@ -151,11 +175,21 @@ const logistic = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) /
 
 export const exp = elementwise(0, "exp", Math.exp, (_x, y) => y);
 export const log = elementwise(1, "log", Math.log, (x) => 1 / x);
-export const relu = elementwise(2, "relu", (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
-export const silu = elementwise(3, "silu", (x) => x * logistic(x), (x) => {
-  const s = logistic(x);
-  return s * (1 + x * (1 - s));
-});
+export const relu = elementwise(
+  2,
+  "relu",
+  (x) => (x > 0 ? x : 0),
+  (x) => (x > 0 ? 1 : 0),
+);
+export const silu = elementwise(
+  3,
+  "silu",
+  (x) => x * logistic(x),
+  (x) => {
+    const s = logistic(x);
+    return s * (1 + x * (1 - s));
+  },
+);
 export const tanh = elementwise(4, "tanh", Math.tanh, (_x, y) => 1 - y * y);
 export const sigmoid = elementwise(5, "sigmoid", logistic, (_x, y) => y * (1 - y));
 
@@ -170,11 +204,14 @@ export interface MatmulOptions {
 
 /** op(A)·op(B) of 2-D tensors; the transposes are read in place, never materialised. */
 export function matmul(left: Tensor, right: Tensor, options: MatmulOptions = {}): Tensor {
-  const a = checkTensor(left, "matmul", "a"), b = checkTensor(right, "matmul", "b");
+  const a = checkTensor(left, "matmul", "a"),
+    b = checkTensor(right, "matmul", "b");
   sameBackend("matmul", a, b);
   const { transA = false, transB = false } = options;
-  if (transA && transB) throw new RangeError("matmul: transA and transB cannot both be set; swap the operands of the transposed product");
-  if (a.shape.length !== 2 || b.shape.length !== 2) throw new RangeError(`matmul: needs 2-D tensors; got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  if (transA && transB)
+    throw new RangeError("matmul: transA and transB cannot both be set; swap the operands of the transposed product");
+  if (a.shape.length !== 2 || b.shape.length !== 2)
+    throw new RangeError(`matmul: needs 2-D tensors; got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) {
@@ -188,12 +225,14 @@ export function matmul(left: Tensor, right: Tensor, options: MatmulOptions = {})
     const dy = out.grad!.buf;
     if (a.requiresGrad) {
       const { buf, accumulate } = a.gradTarget();
-      if (transA) be.matmul(b.buf, dy, buf, k, m, n, transB, true, accumulate); // dA (k×m) = op(B)·dYᵀ
+      if (transA)
+        be.matmul(b.buf, dy, buf, k, m, n, transB, true, accumulate); // dA (k×m) = op(B)·dYᵀ
       else be.matmul(dy, b.buf, buf, m, k, n, false, !transB, accumulate); // dA (m×k) = dY·op(B)ᵀ
     }
     if (b.requiresGrad) {
       const { buf, accumulate } = b.gradTarget();
-      if (transB) be.matmul(dy, a.buf, buf, n, k, m, true, transA, accumulate); // dB (n×k) = dYᵀ·op(A)
+      if (transB)
+        be.matmul(dy, a.buf, buf, n, k, m, true, transA, accumulate); // dB (n×k) = dYᵀ·op(A)
       else be.matmul(a.buf, dy, buf, k, n, m, !transA, false, accumulate); // dB (k×n) = op(A)ᵀ·dY
     }
   });
@@ -201,16 +240,23 @@ export function matmul(left: Tensor, right: Tensor, options: MatmulOptions = {})
 
 /** x·Wᵀ + b with W stored out × in (PyTorch's nn.Linear): one product with the bias added in place. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const x = checkTensor(input, "linear", "x"), w = checkTensor(weight, "linear", "weight");
+  const x = checkTensor(input, "linear", "x"),
+    w = checkTensor(weight, "linear", "weight");
   sameBackend("linear", x, w);
   if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
-    throw new RangeError(`linear: x ${formatShape(x.shape)} needs [batch, in] and weight ${formatShape(w.shape)} needs [out, in] with the same in`);
+    throw new RangeError(
+      `linear: x ${formatShape(x.shape)} needs [batch, in] and weight ${formatShape(w.shape)} needs [out, in] with the same in`,
+    );
   }
-  const [batch, inputs] = x.shape, outputs = w.shape[0];
+  const [batch, inputs] = x.shape,
+    outputs = w.shape[0];
   if (bias != null) {
     checkTensor(bias, "linear", "bias");
     sameBackend("linear", x, bias);
-    if (bias.size !== outputs || bias.shape.length !== 1) throw new RangeError(`linear: bias ${formatShape(bias.shape)} must be [${outputs}] for weight ${formatShape(w.shape)}`);
+    if (bias.size !== outputs || bias.shape.length !== 1)
+      throw new RangeError(
+        `linear: bias ${formatShape(bias.shape)} must be [${outputs}] for weight ${formatShape(w.shape)}`,
+      );
   }
   const be = x.backend;
   const out = empty(x, [batch, outputs], "linear");
@@ -245,7 +291,9 @@ function reduction(name: string, input: Tensor, axis: number | undefined, mean: 
     return out.record([x], () => broadcastInto(x, out.grad!.buf, SCALAR, 1, x.size, scale));
   }
   if (x.shape.length !== 2 || (axis !== 0 && axis !== 1 && axis !== -1)) {
-    throw new RangeError(`${name}: axis ${axis} needs a 2-D tensor and axis 0, 1 or -1; got shape ${formatShape(x.shape)}`);
+    throw new RangeError(
+      `${name}: axis ${axis} needs a 2-D tensor and axis 0, 1 or -1; got shape ${formatShape(x.shape)}`,
+    );
   }
   const [rows, cols] = x.shape;
   const overRows = axis === 0;
@@ -278,10 +326,12 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
 export function indexRows(input: Tensor, indices: ArrayLike<number>): Tensor {
   const x = checkTensor(input, "indexRows");
   if (x.shape.length !== 2) throw new RangeError(`indexRows: needs a 2-D tensor; got ${formatShape(x.shape)}`);
-  if (x.requiresGrad) throw new TypeError("indexRows: x requires a gradient, which indexRows does not propagate; use it on data");
+  if (x.requiresGrad)
+    throw new TypeError("indexRows: x requires a gradient, which indexRows does not propagate; use it on data");
   const [rows, cols] = x.shape;
   for (let i = 0; i < indices.length; i++) {
-    if (!Number.isInteger(indices[i]) || indices[i] < 0 || indices[i] >= rows) throw new RangeError(`indexRows: indices[${i}] = ${indices[i]} is not a row of ${formatShape(x.shape)}`);
+    if (!Number.isInteger(indices[i]) || indices[i] < 0 || indices[i] >= rows)
+      throw new RangeError(`indexRows: indices[${i}] = ${indices[i]} is not a row of ${formatShape(x.shape)}`);
   }
   const out = empty(x, [indices.length, cols], "indexRows");
   x.backend.gatherRows(x.buf, cols, x.backend.indices(indices), out.buf);

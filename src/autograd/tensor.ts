@@ -80,7 +80,8 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item(): the tensor has shape ${formatShape(this.shape)}, not one element`);
+    if (this.size !== 1)
+      throw new RangeError(`item(): the tensor has shape ${formatShape(this.shape)}, not one element`);
     return this.buf.array[0];
   }
 
@@ -113,7 +114,10 @@ export class Tensor {
    * graph is released as the sweep passes, so a second backward() through it has nothing to follow.
    */
   backward(gradient?: Tensor): void {
-    if (!this.requiresGrad) throw new TypeError("backward(): this tensor does not require a gradient (no parameter or requiresGrad input led to it)");
+    if (!this.requiresGrad)
+      throw new TypeError(
+        "backward(): this tensor does not require a gradient (no parameter or requiresGrad input led to it)",
+      );
     const { buf, accumulate } = this.seed(gradient);
     if (gradient) this.backend.scaleAdd(gradient.buf, 1, buf, this.size, accumulate);
     else this.backend.fill(buf, 1, accumulate ? buf.array[0] + 1 : 1);
@@ -129,16 +133,22 @@ export class Tensor {
   private seed(gradient: Tensor | undefined): { buf: Buf; accumulate: boolean } {
     if (gradient === undefined) {
       if (this.size !== 1) {
-        throw new TypeError(`backward(): the tensor has shape ${formatShape(this.shape)}; pass its gradient for anything but a scalar`);
+        throw new TypeError(
+          `backward(): the tensor has shape ${formatShape(this.shape)}; pass its gradient for anything but a scalar`,
+        );
       }
       const value = this.item();
-      if (!Number.isFinite(value)) throw new RangeError(`backward(): the loss is ${value}; no gradient was computed and nothing was updated`);
+      if (!Number.isFinite(value))
+        throw new RangeError(`backward(): the loss is ${value}; no gradient was computed and nothing was updated`);
     } else {
       if (!(gradient instanceof Tensor)) throw new TypeError("backward(gradient): gradient must be a Tensor");
       if (gradient.shape.join() !== this.shape.join()) {
-        throw new RangeError(`backward(gradient): gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(this.shape)}`);
+        throw new RangeError(
+          `backward(gradient): gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(this.shape)}`,
+        );
       }
-      if (gradient.backend !== this.backend) throw new TypeError(`backward(gradient): gradient is ${gradient.dtype} but the tensor is ${this.dtype}`);
+      if (gradient.backend !== this.backend)
+        throw new TypeError(`backward(gradient): gradient is ${gradient.dtype} but the tensor is ${this.dtype}`);
     }
     return this.gradTarget();
   }
@@ -186,16 +196,23 @@ function checkShape(shape: unknown, what: string): number[] {
  * A tensor holding a copy of `values` (a flat array-like, or nested number arrays whose nesting gives the
  * shape), with `shape` when given. Values must be finite.
  */
-export function tensor(values: ArrayLike<number> | number[][], shape?: readonly number[], options: TensorOptions = {}): Tensor {
+export function tensor(
+  values: ArrayLike<number> | number[][],
+  shape?: readonly number[],
+  options: TensorOptions = {},
+): Tensor {
   const nested = Array.isArray(values) && Array.isArray(values[0]);
   const flat: ArrayLike<number> = nested ? (values as number[][]).flat() : (values as ArrayLike<number>);
   const inferred = nested ? [(values as number[][]).length, (values as number[][])[0].length] : [flat.length];
   const dims = checkShape(shape ?? inferred, "tensor()");
   const size = dims.reduce((a, b) => a * b, 1);
-  if (size !== flat.length) throw new RangeError(`tensor(): ${flat.length} values do not fill shape ${formatShape(dims)} (${size})`);
-  if (nested && (values as number[][]).some((row) => row.length !== inferred[1])) throw new RangeError("tensor(): nested rows differ in length");
+  if (size !== flat.length)
+    throw new RangeError(`tensor(): ${flat.length} values do not fill shape ${formatShape(dims)} (${size})`);
+  if (nested && (values as number[][]).some((row) => row.length !== inferred[1]))
+    throw new RangeError("tensor(): nested rows differ in length");
   for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== "number" || !Number.isFinite(flat[i])) throw new RangeError(`tensor(): values[${i}] is ${flat[i]}; values must be finite numbers`);
+    if (typeof flat[i] !== "number" || !Number.isFinite(flat[i]))
+      throw new RangeError(`tensor(): values[${i}] is ${flat[i]}; values must be finite numbers`);
   }
   const backend = backendFor(options.dtype);
   const buf = backend.alloc(size);

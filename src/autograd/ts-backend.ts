@@ -18,13 +18,17 @@ class ArrayBuf implements Buf {
 
 /** Visits every entry of one image's columns matrix: its row (c, i, j), column p = (oy, ox) and source pixel (−1 in the padding). */
 function forEachField(g: ConvGeometry, visit: (row: number, p: number, pixel: number) => void): void {
-  for (let c = 0; c < g.c; c++) for (let i = 0; i < g.kh; i++) for (let j = 0; j < g.kw; j++) {
-    const row = (c * g.kh + i) * g.kw + j;
-    for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
-      const y = oy * g.stride - g.pad + i, x = ox * g.stride - g.pad + j;
-      visit(row, oy * g.ow + ox, y >= 0 && y < g.h && x >= 0 && x < g.w ? (c * g.h + y) * g.w + x : -1);
-    }
-  }
+  for (let c = 0; c < g.c; c++)
+    for (let i = 0; i < g.kh; i++)
+      for (let j = 0; j < g.kw; j++) {
+        const row = (c * g.kh + i) * g.kw + j;
+        for (let oy = 0; oy < g.oh; oy++)
+          for (let ox = 0; ox < g.ow; ox++) {
+            const y = oy * g.stride - g.pad + i,
+              x = ox * g.stride - g.pad + j;
+            visit(row, oy * g.ow + ox, y >= 0 && y < g.h && x >= 0 && x < g.w ? (c * g.h + y) * g.w + x : -1);
+          }
+      }
 }
 
 export function typescriptBackend(dtype: DType): Backend {
@@ -40,7 +44,9 @@ export function typescriptBackend(dtype: DType): Backend {
     view: (buf, offset, length) => new ArrayBuf(buf.array.subarray(offset, offset + length)),
 
     matmul(a, b, c, m, n, k, transA, transB, accumulate) {
-      const A = a.array, B = b.array, C = c.array;
+      const A = a.array,
+        B = b.array,
+        C = c.array;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let s = 0;
@@ -88,7 +94,8 @@ export function typescriptBackend(dtype: DType): Backend {
       return s;
     },
     gatherRows(src, cols, index, dst) {
-      for (let r = 0; r < index.length; r++) dst.array.set(src.array.subarray(index.array[r] * cols, (index.array[r] + 1) * cols), r * cols);
+      for (let r = 0; r < index.length; r++)
+        dst.array.set(src.array.subarray(index.array[r] * cols, (index.array[r] + 1) * cols), r * cols);
     },
     fill(x, n, value) {
       x.array.fill(value, 0, n);

@@ -20,7 +20,14 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
     private readonly View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A },
     memory?: string | { heap: Heap; ptr: number; lifetime: Lifetime },
   ) {
-    Object.assign(this, memory === undefined ? allocTemporary(length * 4, this) : typeof memory === "string" ? allocPersistent(length * 4, memory) : memory);
+    Object.assign(
+      this,
+      memory === undefined
+        ? allocTemporary(length * 4, this)
+        : typeof memory === "string"
+          ? allocPersistent(length * 4, memory)
+          : memory,
+    );
   }
 
   /** The byte offset, checked: memory whose lifetime ended is never handed to a kernel. */
@@ -49,12 +56,34 @@ const flag = (value: boolean) => (value ? 1 : 0);
 
 export function wasmBackend(heap: Heap): Backend {
   const k = (name: string) => heap.exports[name] as Kernel;
-  const [matmulNN, matmulTN, matmulNT, unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill] = [
-    "matmulNN", "matmulTN", "matmulNT", "unary", "unaryGrad", "binary", "scaleAdd", "sumRows", "sumCols", "sumAll", "gatherRows", "fill",
+  const [matmulNN, matmulTN, matmulNT, unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRows, fill] =
+    [
+      "matmulNN",
+      "matmulTN",
+      "matmulNT",
+      "unary",
+      "unaryGrad",
+      "binary",
+      "scaleAdd",
+      "sumRows",
+      "sumCols",
+      "sumAll",
+      "gatherRows",
+      "fill",
+    ].map(k);
+  const [im2col, col2im, upsampleNearest, upsampleNearestGrad] = [
+    "im2col",
+    "col2im",
+    "upsampleNearest",
+    "upsampleNearestGrad",
   ].map(k);
-  const [im2col, col2im, upsampleNearest, upsampleNearestGrad] = ["im2col", "col2im", "upsampleNearest", "upsampleNearestGrad"].map(k);
   const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
-    "crossEntropy", "crossEntropyGrad", "pointwiseLoss", "pointwiseLossGrad", "adamStep", "sgdStep",
+    "crossEntropy",
+    "crossEntropyGrad",
+    "pointwiseLoss",
+    "pointwiseLossGrad",
+    "adamStep",
+    "sgdStep",
   ].map(k);
   const [huberEnergy, huberEnergyGrad] = ["huberEnergy", "huberEnergyGrad"].map(k);
   return {
@@ -90,24 +119,63 @@ export function wasmBackend(heap: Heap): Backend {
     gatherRows: (src, cols, index, dst) => void gatherRows(at(src), cols, at(index), index.length, at(dst)),
     fill: (x, n, value) => void fill(at(x), n, value),
 
-    crossEntropy: (logits, labels, weights, rows, kk, probs) => crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
+    crossEntropy: (logits, labels, weights, rows, kk, probs) =>
+      crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
     crossEntropyGrad: (probs, labels, weights, rows, kk, scale, dx, accumulate) =>
       void crossEntropyGrad(at(probs), at(labels), at(weights), rows, kk, scale, at(dx), flag(accumulate)),
     pointwiseLoss: (kind, a, b, n, beta) => pointwiseLoss(kind.code, at(a), at(b), n, beta),
     pointwiseLossGrad: (kind, a, b, n, beta, scale, da, accumulateA, db, accumulateB) =>
-      void pointwiseLossGrad(kind.code, at(a), at(b), n, beta, scale, at(da), flag(accumulateA), at(db),
-        flag(accumulateB)),
+      void pointwiseLossGrad(
+        kind.code,
+        at(a),
+        at(b),
+        n,
+        beta,
+        scale,
+        at(da),
+        flag(accumulateA),
+        at(db),
+        flag(accumulateB),
+      ),
     huberEnergy: (z, n, kk, c0, c1) => huberEnergy(at(z), n, kk, c0, c1),
-    huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) => void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
+    huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) =>
+      void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
 
     im2col: (x, g, cols) => void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols)),
     col2im: (cols, g, dx) => void col2im(at(cols), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(dx)),
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
-    upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) => void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),
+    upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
+      void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),
 
     adamStep: (w, g, m, v, mask, n, s) =>
-      void adamStep(at(w), at(g), at(m), at(v), at(mask), n, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.biasCorrection1, s.biasCorrection2Sqrt),
+      void adamStep(
+        at(w),
+        at(g),
+        at(m),
+        at(v),
+        at(mask),
+        n,
+        s.lr,
+        s.beta1,
+        s.beta2,
+        s.eps,
+        s.weightDecay,
+        s.biasCorrection1,
+        s.biasCorrection2Sqrt,
+      ),
     sgdStep: (w, g, buf, mask, n, s) =>
-      void sgdStep(at(w), at(g), at(buf), at(mask), n, s.lr, s.momentum, s.dampening, s.weightDecay, flag(s.nesterov), flag(s.first)),
+      void sgdStep(
+        at(w),
+        at(g),
+        at(buf),
+        at(mask),
+        n,
+        s.lr,
+        s.momentum,
+        s.dampening,
+        s.weightDecay,
+        flag(s.nesterov),
+        flag(s.first),
+      ),
   };
 }

@@ -21,14 +21,16 @@ export interface DnaEncodeCommand {
 
 /** The file's 32-bit little-endian integers; a length that is not a multiple of 4 is a DataError. */
 function readIntegers(file: string, bytes: Uint8Array): Int32Array {
-  if (bytes.length % 4) throw new DataError(`${bytes.length} bytes are not a whole number of 32-bit integers (--integers)`, { file });
+  if (bytes.length % 4)
+    throw new DataError(`${bytes.length} bytes are not a whole number of 32-bit integers (--integers)`, { file });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   return Int32Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
 }
 
 export function runDnaEncode(c: DnaEncodeCommand): void {
   checkFileDestination(c.out);
-  const file = readFileSync(c.file), bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
+  const file = readFileSync(c.file),
+    bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
   let encoded;
   try {
     const data = c.integers ? readIntegers(c.file, bytes) : bytes;
@@ -43,7 +45,9 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
   // Bits of the file per nucleotide say what a byte file costs; a 32-bit word per latent symbol would flatter it.
   const bitsPerNucleotide = stats.nucleotides && !c.integers ? (8 * bytes.length) / stats.nucleotides : null;
   if (c.json) {
-    reportStream(c.out).write(JSON.stringify({ file: c.file, out: c.out, bytes: bytes.length, bitsPerNucleotide, ...stats }, null, 2) + "\n");
+    reportStream(c.out).write(
+      JSON.stringify({ file: c.file, out: c.out, bytes: bytes.length, bitsPerNucleotide, ...stats }, null, 2) + "\n",
+    );
     return;
   }
   const f = (x: number, digits = 3) => x.toFixed(digits);
@@ -51,9 +55,13 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
     [
       `${c.file}: ${c.integers ? `${stats.symbols} integers` : `${bytes.length} bytes`}, ${stats.distinctSymbols} distinct → ${c.out}: ${stats.nucleotides} nt in ${stats.oligos} ${c.constrained ? "oligos" : "lines"} of ${c.oligo}`,
       `${c.code}: ${f(stats.meanLength)} nt per ${c.integers ? "integer" : "byte"} against H₄ = ${f(stats.entropy)} (gap ${f(stats.meanLength - stats.entropy)}), Kraft sum ${f(stats.kraft)}`,
-      (bitsPerNucleotide === null ? "" : `${f(bitsPerNucleotide)} bits of the file per nucleotide; `) + `code bits per nucleotide ${f(stats.codeBitsPerNucleotide)}` +
-        (c.constrained ? ` (overhead ${f(100 * stats.overhead, 2)}%, capacity with runs ≤ 3: ${f(stats.capacityRunsAtMost3, 4)})` : ""),
-      `longest homopolymer ${stats.longestHomopolymer}` + (stats.gc ? `, GC ${f(100 * stats.gc.min, 1)}–${f(100 * stats.gc.max, 1)}%` : ""),
+      (bitsPerNucleotide === null ? "" : `${f(bitsPerNucleotide)} bits of the file per nucleotide; `) +
+        `code bits per nucleotide ${f(stats.codeBitsPerNucleotide)}` +
+        (c.constrained
+          ? ` (overhead ${f(100 * stats.overhead, 2)}%, capacity with runs ≤ 3: ${f(stats.capacityRunsAtMost3, 4)})`
+          : ""),
+      `longest homopolymer ${stats.longestHomopolymer}` +
+        (stats.gc ? `, GC ${f(100 * stats.gc.min, 1)}–${f(100 * stats.gc.max, 1)}%` : ""),
       "",
     ].join("\n"),
   );
@@ -84,14 +92,27 @@ export function runDnaDecode(c: DnaDecodeCommand): void {
     decoded = decodeDna(readText(c.file), { maxBytes: c.maxBytes });
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
-    const problem = error instanceof DnaSizeError
-      ? `"symbols" announces ${error.bytes} bytes of data, over --max-size ${error.maxBytes}`
-      : error.message;
+    const problem =
+      error instanceof DnaSizeError
+        ? `"symbols" announces ${error.bytes} bytes of data, over --max-size ${error.maxBytes}`
+        : error.message;
     throw new DataError(error.line === undefined ? problem : `line ${error.line}: ${problem}`, { file: c.file });
   }
   // Integers (a latent encoded through the library) are written as 32-bit little-endian words.
   const bytes = dataBytes(decoded.data);
   writeFile(c.out, bytes);
-  const report = { file: c.file, out: c.out, bytes: bytes.length, alphabet: decoded.alphabet, code: decoded.code, constrained: decoded.constrained, oligo: decoded.oligo };
-  reportStream(c.out).write(c.json ? JSON.stringify(report, null, 2) + "\n" : `${c.file} → ${c.out}: ${bytes.length} bytes (${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`);
+  const report = {
+    file: c.file,
+    out: c.out,
+    bytes: bytes.length,
+    alphabet: decoded.alphabet,
+    code: decoded.code,
+    constrained: decoded.constrained,
+    oligo: decoded.oligo,
+  };
+  reportStream(c.out).write(
+    c.json
+      ? JSON.stringify(report, null, 2) + "\n"
+      : `${c.file} → ${c.out}: ${bytes.length} bytes (${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`,
+  );
 }

@@ -36,13 +36,25 @@ export async function runGenerate(command: GenerateCommand): Promise<GenerateRep
   if (command.out) checkFileDestination(command.out);
   const model = readModel(command.model);
   try {
-    const table = readTable(command.file, { labelColumn: command.labelColumn, idColumn: command.idColumn, minClasses: 1 });
+    const table = readTable(command.file, {
+      labelColumn: command.labelColumn,
+      idColumn: command.idColumn,
+      minClasses: 1,
+    });
     const classes = model.classes.map(String);
     const unknown = table.classes.filter((label) => !classes.includes(label));
-    if (unknown.length) throw new DataError(`label ${JSON.stringify(unknown[0])} is not one of the model's classes (${classes.join(", ")})`, { file: command.file });
+    if (unknown.length)
+      throw new DataError(
+        `label ${JSON.stringify(unknown[0])} is not one of the model's classes (${classes.join(", ")})`,
+        { file: command.file },
+      );
     const x = modelColumns(table, model, command.file);
     const labels = table.labels.map((label) => model.classes[classes.indexOf(label)]);
-    const sampler = fitLatentSampler(model, x, labels, { seed: command.seed, bandwidth: command.bandwidth, thresholdQuantile: command.thresholdQuantile });
+    const sampler = fitLatentSampler(model, x, labels, {
+      seed: command.seed,
+      bandwidth: command.bandwidth,
+      thresholdQuantile: command.thresholdQuantile,
+    });
     const d = model.features;
     const rows: Array<Array<string | number>> = [];
     const summary = classes.map((label, c) => {
@@ -52,11 +64,22 @@ export async function runGenerate(command: GenerateCommand): Promise<GenerateRep
       return { label, acceptanceRate, classifiedAsOwn: predicted.filter((p) => p === c).length / command.samples };
     });
     if (command.out) writeFile(command.out, csv([...model.info.featureNames, "label"], rows));
-    const report: GenerateReport = { model: command.model, file: command.file, samplesPerClass: command.samples, classes: summary, out: command.out ?? null };
+    const report: GenerateReport = {
+      model: command.model,
+      file: command.file,
+      samplesPerClass: command.samples,
+      classes: summary,
+      out: command.out ?? null,
+    };
     const stream = reportStream(command.out);
     if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {
-      const lines = summary.map((s) => [s.label, String(command.samples), s.acceptanceRate.toFixed(3), `${(100 * s.classifiedAsOwn).toFixed(1)}%`]);
+      const lines = summary.map((s) => [
+        s.label,
+        String(command.samples),
+        s.acceptanceRate.toFixed(3),
+        `${(100 * s.classifiedAsOwn).toFixed(1)}%`,
+      ]);
       stream.write(textTable(["class", "samples", "acceptance rate", "classified as its class"], lines));
       stream.write(command.out ? `wrote ${command.out}\n` : "(no --out: the samples were not written)\n");
     }

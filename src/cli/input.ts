@@ -9,13 +9,23 @@ function readBytes(file: string): Uint8Array {
     return readFileSync(file);
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (error as Error).message;
     throw new DataError(`cannot read the file: ${reason}`, { file });
   }
 }
 
 /** A table (CSV, TSV or the omics layout, told apart by parseTable) from a file; see ParseTableOptions. */
-export function readTable(file: string, columns: { labelColumn?: string | null; labelsOptional?: boolean; idColumn?: string; minClasses?: number }): LabelledTable {
+export function readTable(
+  file: string,
+  columns: { labelColumn?: string | null; labelsOptional?: boolean; idColumn?: string; minClasses?: number },
+): LabelledTable {
   return parseTable(decodeText(readBytes(file)), { file, ...columns });
 }
 
@@ -25,7 +35,8 @@ export function readModel(file: string): SAEModel {
   try {
     return loadSAE(text);
   } catch (error) {
-    const reason = error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message.replace(/^loadSAE: /, "");
+    const reason =
+      error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message.replace(/^loadSAE: /, "");
     throw new DataError(reason, { file });
   }
 }

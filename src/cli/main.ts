@@ -40,7 +40,11 @@ interface Flag {
 }
 
 const COMMON: Record<string, Flag> = {
-  "label-column": { type: "string", value: "NAME", help: "the column of class labels (plain tables; default \"label\", any case)" },
+  "label-column": {
+    type: "string",
+    value: "NAME",
+    help: 'the column of class labels (plain tables; default "label", any case)',
+  },
   "id-column": { type: "string", value: "NAME", help: "a column of sample ids, kept out of the features" },
   json: { type: "boolean", help: "print one JSON document on stdout instead of the table" },
   help: { type: "boolean", short: "h", help: "show this help" },
@@ -51,22 +55,26 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
     radius: {
-      type: "string", value: "R | Rx | R1,R2,… | auto",
-      help: "the radius η on the first layer: raw (R), or a fraction of its trained norm in the projection's "
-        + "norm (Rx, e.g. 0.05x); one value, a list compared by cross-validation, or auto (chosen inside each "
-        + "training fold)",
+      type: "string",
+      value: "R | Rx | R1,R2,… | auto",
+      help:
+        "the radius η on the first layer: raw (R), or a fraction of its trained norm in the projection's " +
+        "norm (Rx, e.g. 0.05x); one value, a list compared by cross-validation, or auto (chosen inside each " +
+        "training fold)",
       default: SAE_DEFAULTS.radius,
     },
     folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
     // More than the library's one seed: the command line reports a mean ± deviation over folds × seeds.
     seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
     epochs: {
-      type: "string", value: "N | N1,N2",
+      type: "string",
+      value: "N | N1,N2",
       help: "epochs of phase 1 and phase 2; phase 2 may be 0",
       default: SAE_DEFAULTS.epochs,
     },
     hidden: {
-      type: "string", value: "N | N1,N2,…",
+      type: "string",
+      value: "N | N1,N2,…",
       help: "hidden layer sizes of the encoder",
       default: SAE_DEFAULTS.hidden,
     },
@@ -82,8 +90,15 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
     "no-log": { type: "boolean", help: "no log transform" },
     "no-baseline": { type: "boolean", help: "skip the run without projection" },
-    attribution: { type: "boolean", help: "explain each test fold by integrated gradients per class (attribution.csv with --out)" },
-    workers: { type: "string", value: "N", help: "run the folds in N worker threads (default: one per core; 1 = the main thread); the results do not depend on N" },
+    attribution: {
+      type: "boolean",
+      help: "explain each test fold by integrated gradients per class (attribution.csv with --out)",
+    },
+    workers: {
+      type: "string",
+      value: "N",
+      help: "run the folds in N worker threads (default: one per core; 1 = the main thread); the results do not depend on N",
+    },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
     ...COMMON,
@@ -92,12 +107,14 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
   vae: {
     latent: { type: "string", value: "K", help: "latent dimension", default: VAE_DEFAULTS.latent },
     hidden: {
-      type: "string", value: "N | N1,N2,…",
+      type: "string",
+      value: "N | N1,N2,…",
       help: "hidden layer sizes of the encoder",
       default: VAE_DEFAULTS.hidden,
     },
     lambda: {
-      type: "string", value: "X",
+      type: "string",
+      value: "X",
       help: "weight of the Huber-energy latent loss; 0 = a plain autoencoder",
       default: VAE_DEFAULTS.lambda,
     },
@@ -108,12 +125,14 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     batch: { type: "string", value: "N", help: "batch size", default: 32 },
     lr: { type: "string", value: "X", help: "Adam's learning rate", default: VAE_DEFAULTS.lr },
     seed: {
-      type: "string", value: "S",
+      type: "string",
+      value: "S",
       help: "seeds the split, the initialisation, the shuffles and the samples",
       default: VAE_DEFAULTS.seed,
     },
     output: {
-      type: "string", value: "linear | sigmoid",
+      type: "string",
+      value: "linear | sigmoid",
       help: "decoder output: linear on z-scored features, or sigmoid for data in [0, 1]",
       default: "linear",
     },
@@ -126,12 +145,14 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     samples: { type: "string", value: "N", help: "samples per class", default: 100 },
     seed: { type: "string", value: "S", help: "seeds every class's chain", default: LATENT_SAMPLER_DEFAULTS.seed },
     bandwidth: {
-      type: "string", value: "scott | silverman | F",
+      type: "string",
+      value: "scott | silverman | F",
       help: "the kernel density's bandwidth rule, or a factor of the class covariance",
       default: LATENT_SAMPLER_DEFAULTS.bandwidth,
     },
     "threshold-quantile": {
-      type: "string", value: "Q",
+      type: "string",
+      value: "Q",
       help: "reject candidates less dense than this quantile of the class's own points",
       default: LATENT_SAMPLER_DEFAULTS.thresholdQuantile,
     },
@@ -139,17 +160,28 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     ...COMMON,
   },
   dna: {
-    out: { type: "string", short: "o", value: "FILE", help: "the file to write (required): the .dna text (encode) or the original file (decode)" },
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE",
+      help: "the file to write (required): the .dna text (encode) or the original file (decode)",
+    },
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
-    integers: { type: "boolean", help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes" },
+    integers: {
+      type: "boolean",
+      help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes",
+    },
     oligo: {
-      type: "string", value: "N",
-      help: `encode: nucleotides per oligo (line), header included (default 200; ${MIN_OLIGO}–${MAX_OLIGO} with ` +
+      type: "string",
+      value: "N",
+      help:
+        `encode: nucleotides per oligo (line), header included (default 200; ${MIN_OLIGO}–${MAX_OLIGO} with ` +
         "--constrained)",
     },
     "max-size": {
-      type: "string", value: "BYTES",
+      type: "string",
+      value: "BYTES",
       help: `decode: refuse a file announcing more bytes of data than this (default ${DEFAULT_MAX_BYTES}, 1 GiB)`,
     },
     json: COMMON.json,
@@ -161,7 +193,8 @@ const USAGE = {
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
-  generate: "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
+  generate:
+    "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
   dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
 };
 
@@ -185,7 +218,9 @@ function help(command?: keyof typeof FLAGS): string {
     f.help + defaultNote(FLAGS[command], name, f),
   ]);
   const width = Math.max(...flags.map(([left]) => left.length)) + 2;
-  return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join("\n");
+  return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join(
+    "\n",
+  );
 }
 
 /** A default as the text a user would type for it. */
@@ -206,13 +241,15 @@ const DECIMAL = /^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 function integer(flag: string, text: string, least: number): number {
   const n = Number(text);
-  if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < least) throw new UsageError(`--${flag} must be an integer ≥ ${least}; got ${JSON.stringify(text)}`);
+  if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < least)
+    throw new UsageError(`--${flag} must be an integer ≥ ${least}; got ${JSON.stringify(text)}`);
   return n;
 }
 
 function decimal(flag: string, text: string, allowZero: boolean): number {
   const x = Number(text);
-  if (!DECIMAL.test(text) || !Number.isFinite(x) || (!allowZero && x === 0)) throw new UsageError(`--${flag} must be a number ${allowZero ? "≥" : ">"} 0; got ${JSON.stringify(text)}`);
+  if (!DECIMAL.test(text) || !Number.isFinite(x) || (!allowZero && x === 0))
+    throw new UsageError(`--${flag} must be a number ${allowZero ? "≥" : ">"} 0; got ${JSON.stringify(text)}`);
   return x;
 }
 
@@ -274,7 +311,13 @@ function parse(command: keyof typeof FLAGS, args: string[]) {
 }
 
 function positionals(found: string[], names: string[]): string[] {
-  if (found.length < names.length) throw new UsageError(`missing ${names.slice(found.length).map((n) => `<${n}>`).join(" ")}`);
+  if (found.length < names.length)
+    throw new UsageError(
+      `missing ${names
+        .slice(found.length)
+        .map((n) => `<${n}>`)
+        .join(" ")}`,
+    );
   if (found.length > names.length) throw new UsageError(`unexpected argument ${JSON.stringify(found[names.length])}`);
   return found;
 }
@@ -298,7 +341,8 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
   }
   const radii = radiusText === "auto" ? ("auto" as const) : [...new Set(list(radiusText, radiusValue))];
   const epochs = list(text("epochs"), (e) => e);
-  if (epochs.length > 2) throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
+  if (epochs.length > 2)
+    throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
   if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
   return {
     file,
@@ -342,7 +386,8 @@ function parseGenerate(args: string[]): GenerateCommand | { help: string } {
   const quantile = decimal("threshold-quantile", text("threshold-quantile"), true);
   if (quantile >= 1) throw new UsageError(`--threshold-quantile must be below 1; got ${quantile}`);
   return {
-    model, file,
+    model,
+    file,
     samples: integer("samples", text("samples"), 1),
     seed: integer("seed", text("seed"), 0),
     bandwidth: bandwidth === "scott" || bandwidth === "silverman" ? bandwidth : decimal("bandwidth", bandwidth, false),
@@ -370,7 +415,8 @@ async function dna(args: string[]): Promise<void> {
   if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
   if (v["max-size"] !== undefined) throw new UsageError("--max-size is a decode flag: encoding writes the whole file");
   const code = (s("code") ?? "huffman") as CodeKind;
-  if (!CODE_KINDS.includes(code)) throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
+  if (!CODE_KINDS.includes(code))
+    throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
   const constrained = Boolean(v.constrained);
   const oligo = integer("oligo", s("oligo") ?? "200", 1);
   // Longer screened oligos may find no passing seed (src/dna/scramble.ts): refused before any work is done.
@@ -387,7 +433,8 @@ function parseVae(args: string[]): VaeCommand | { help: string } {
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const output = text("output");
-  if (output !== "linear" && output !== "sigmoid") throw new UsageError(`--output must be linear or sigmoid; got ${JSON.stringify(output)}`);
+  if (output !== "linear" && output !== "sigmoid")
+    throw new UsageError(`--output must be linear or sigmoid; got ${JSON.stringify(output)}`);
   if (s("out") === STDOUT && s("save") === STDOUT) throw new UsageError("--out and --save cannot both be - (stdout)");
   return {
     file,
@@ -435,7 +482,8 @@ async function execute(line: CommandLine): Promise<void> {
   else await (RUNNERS[line.name] as (command: unknown) => Promise<unknown>)(line.command);
 }
 
-const ENGINE_RANGE_ERROR = /^(?:Maximum call stack|Invalid (?:typed )?array length|Invalid string length|Array buffer allocation)/;
+const ENGINE_RANGE_ERROR =
+  /^(?:Maximum call stack|Invalid (?:typed )?array length|Invalid string length|Array buffer allocation)/;
 
 /**
  * A library error that the user's settings caused, as one line; null for any other error. Only the message crosses

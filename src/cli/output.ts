@@ -7,8 +7,22 @@
 // it, and writing through it is what a planted link wants.
 import { randomBytes } from "node:crypto";
 import {
-  accessSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync,
-  renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats,
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { csvFormatRows } from "d3-dsv";
@@ -28,7 +42,11 @@ export function csv(header: string[], rows: Cell[][]): string {
 /** Columns padded to their widest cell, two spaces apart. */
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  return [header, ...rows].map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ")).join("\n") + "\n";
+  return (
+    [header, ...rows]
+      .map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  "))
+      .join("\n") + "\n"
+  );
 }
 
 /** What a destination argument names for writing "standard output". */
@@ -104,7 +122,11 @@ export function checkDestination(dir: string, ownNames: readonly string[]): void
   if (!info) return;
   if (!info.isDirectory()) throw new DataError("exists and is not a folder; choose another --out", { file: dir });
   const foreign = readdirSync(dir).filter((name) => !ownNames.includes(name));
-  if (foreign.length) throw new DataError(`holds files this command did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); choose another --out`, { file: dir });
+  if (foreign.length)
+    throw new DataError(
+      `holds files this command did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); choose another --out`,
+      { file: dir },
+    );
 }
 
 /** Writes all of `content` to `fd`, then closes it. */
@@ -124,7 +146,11 @@ function createFile(path: string, content: string | Uint8Array, mode?: number): 
 }
 
 /** Writes `files` into a new sibling folder, then swaps it in for `dir` (replacing an earlier output). */
-export function writeDirectory(dir: string, files: Array<{ name: string; content: string }>, ownNames: readonly string[]): void {
+export function writeDirectory(
+  dir: string,
+  files: Array<{ name: string; content: string }>,
+  ownNames: readonly string[],
+): void {
   const target = resolve(dir);
   checkDestination(dir, ownNames);
   // mkdir never follows a link and fails on any existing name, so the staging folder is ours alone; it keeps the

@@ -7,7 +7,18 @@ import { parseHTML } from "linkedom";
 import { pca2 } from "../metrics/pca.ts";
 
 // Plot's default categorical colours (observable10), fixed here so the legend swatches match the marks.
-const PALETTE = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0"];
+const PALETTE = [
+  "#4269d0",
+  "#efb118",
+  "#ff725c",
+  "#6cc5b0",
+  "#3ca951",
+  "#ff8ab7",
+  "#a463f2",
+  "#97bbf5",
+  "#9c6b4e",
+  "#9498a0",
+];
 const FONT = 'font-family="system-ui, sans-serif"';
 
 type PlotSvg = ReturnType<typeof Plot.plot>;
@@ -46,7 +57,9 @@ function compose({ title, subtitle, legend, panels }: Figure): string {
   if (Array.isArray(legend)) {
     let x = 16;
     for (const { label, color } of legend) {
-      parts.push(`<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${color}"/><text x="${x + 17}" y="${y + 14}" font-size="12">${escapeXml(label)}</text>`);
+      parts.push(
+        `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${color}"/><text x="${x + 17}" y="${y + 14}" font-size="12">${escapeXml(label)}</text>`,
+      );
       x += 35 + 7 * label.length;
     }
     y += 24;
@@ -81,7 +94,12 @@ export interface RadiusResult {
 }
 
 /** Cross-validated accuracy (mean ± std) and feature sparsity against the radius: the papers' Fig. 7–8. */
-export function radiusFigure(projection: string, results: RadiusResult[], baseline: MeanStd | null, runs: string): string {
+export function radiusFigure(
+  projection: string,
+  results: RadiusResult[],
+  baseline: MeanStd | null,
+  runs: string,
+): string {
   const rows = results.map((r) => ({
     radius: r.radius,
     accuracy: 100 * r.accuracy.mean,
@@ -103,16 +121,34 @@ export function radiusFigure(projection: string, results: RadiusResult[], baseli
     { label: "features removed (mean)", color: sparsityColor },
   ];
   if (baseline) {
-    marks.unshift(Plot.ruleY([100 * baseline.mean], { stroke: baselineColor, strokeDasharray: "6,4", strokeWidth: 1.5 }));
+    marks.unshift(
+      Plot.ruleY([100 * baseline.mean], { stroke: baselineColor, strokeDasharray: "6,4", strokeWidth: 1.5 }),
+    );
     legend.push({ label: `accuracy without projection (${(100 * baseline.mean).toFixed(1)}%)`, color: baselineColor });
   }
   const svg = plot({
-    width: 680, height: 400, marginLeft: 50, marginBottom: 45,
-    x: { type: logScale ? "log" : "linear", inset: 20, label: `radius η (${logScale ? "log scale" : "linear"})`, labelAnchor: "center", labelArrow: "none", ticks: rows.map((r) => r.radius), tickFormat: (r: number) => String(r) },
+    width: 680,
+    height: 400,
+    marginLeft: 50,
+    marginBottom: 45,
+    x: {
+      type: logScale ? "log" : "linear",
+      inset: 20,
+      label: `radius η (${logScale ? "log scale" : "linear"})`,
+      labelAnchor: "center",
+      labelArrow: "none",
+      ticks: rows.map((r) => r.radius),
+      tickFormat: (r: number) => String(r),
+    },
     y: { domain: [0, 100], label: "% (accuracy, features removed)", grid: true },
     marks,
   });
-  return compose({ title: `Accuracy and sparsity against the radius (${projection})`, subtitle: `Cross-validated: ${runs}; ± is the sample standard deviation (n − 1).`, legend, panels: [{ svg }] });
+  return compose({
+    title: `Accuracy and sparsity against the radius (${projection})`,
+    subtitle: `Cross-validated: ${runs}; ± is the sample standard deviation (n − 1).`,
+    legend,
+    panels: [{ svg }],
+  });
 }
 
 /** Mean training loss per epoch, phase 1 then phase 2 (after the projection, with its mask held). */
@@ -124,17 +160,37 @@ export function lossFigure(losses: [number[], number[]], subtitle: string): stri
   ];
   const domain = ["phase 1", "phase 2 (masked)"];
   const svg = plot({
-    width: 680, height: 380, marginLeft: 55, marginBottom: 45,
+    width: 680,
+    height: 380,
+    marginLeft: 55,
+    marginBottom: 45,
     x: { label: "epoch", labelAnchor: "center", labelArrow: "none" },
     y: { label: "mean training loss (cross-entropy + λ · SmoothL1)", grid: true },
     color: { domain, range: PALETTE },
     marks: [
-      ...(second.length ? [Plot.ruleX([first.length + 0.5], { stroke: "#999", strokeDasharray: "4,4" }), Plot.text([first.length + 0.5], { x: (d: number) => d, frameAnchor: "top", text: () => "projection", dx: 4, textAnchor: "start", fill: "#666" })] : []),
+      ...(second.length
+        ? [
+            Plot.ruleX([first.length + 0.5], { stroke: "#999", strokeDasharray: "4,4" }),
+            Plot.text([first.length + 0.5], {
+              x: (d: number) => d,
+              frameAnchor: "top",
+              text: () => "projection",
+              dx: 4,
+              textAnchor: "start",
+              fill: "#666",
+            }),
+          ]
+        : []),
       Plot.line(rows, { x: "epoch", y: "loss", stroke: "phase", strokeWidth: 2 }),
       Plot.dot(rows, { x: "epoch", y: "loss", fill: "phase", r: 2.5 }),
     ],
   });
-  return compose({ title: "Training loss", subtitle, legend: domain.map((label, i) => ({ label, color: PALETTE[i] })), panels: [{ svg }] });
+  return compose({
+    title: "Training loss",
+    subtitle,
+    legend: domain.map((label, i) => ({ label, color: PALETTE[i] })),
+    panels: [{ svg }],
+  });
 }
 
 /**
@@ -143,19 +199,35 @@ export function lossFigure(losses: [number[], number[]], subtitle: string): stri
  */
 export function latentFigure(latent: Float64Array, classes: string[], labels: string[], subtitle: string): string {
   const k = classes.length;
-  const [points, axes] = k === 2 ? [latent, [`logit of class ${classes[0]}`, `logit of class ${classes[1]}`]] : (() => {
-    const { coordinates, explained } = pca2(latent, k);
-    return [coordinates, explained.map((e, i) => `principal component ${i + 1} (${(100 * e).toFixed(0)}% of variance)`)] as const;
-  })();
+  const [points, axes] =
+    k === 2
+      ? [latent, [`logit of class ${classes[0]}`, `logit of class ${classes[1]}`]]
+      : (() => {
+          const { coordinates, explained } = pca2(latent, k);
+          return [
+            coordinates,
+            explained.map((e, i) => `principal component ${i + 1} (${(100 * e).toFixed(0)}% of variance)`),
+          ] as const;
+        })();
   const rows = labels.map((label, i) => ({ x: points[i * 2], y: points[i * 2 + 1], label }));
   const svg = plot({
-    width: 600, height: 520, marginLeft: 55, marginBottom: 45,
+    width: 600,
+    height: 520,
+    marginLeft: 55,
+    marginBottom: 45,
     x: { label: axes[0], labelAnchor: "center", labelArrow: "none", grid: true, inset: 10 },
     y: { label: axes[1], labelAnchor: "center", labelArrow: "none", grid: true, inset: 10 },
     color: { domain: classes, range: PALETTE },
-    marks: [Plot.dot(rows, { x: "x", y: "y", fill: "label", r: 3.5, fillOpacity: 0.75, stroke: "white", strokeWidth: 0.5 })],
+    marks: [
+      Plot.dot(rows, { x: "x", y: "y", fill: "label", r: 3.5, fillOpacity: 0.75, stroke: "white", strokeWidth: 0.5 }),
+    ],
   });
-  return compose({ title: "Latent space", subtitle, legend: classes.map((label, i) => ({ label: `class ${label}`, color: PALETTE[i % PALETTE.length] })), panels: [{ svg }] });
+  return compose({
+    title: "Latent space",
+    subtitle,
+    legend: classes.map((label, i) => ({ label: `class ${label}`, color: PALETTE[i % PALETTE.length] })),
+    panels: [{ svg }],
+  });
 }
 
 // The heat-map is a raster (one pixel per weight) drawn by Plot's image mark, not 2 × hidden × features SVG
@@ -171,14 +243,37 @@ function pngDataUrl(rows: number, cols: number, color: (row: number, col: number
 }
 
 /** A plot whose frame is filled by a raster of rows × cols pixels, stretched. */
-function rasterPlot(rows: number, cols: number, color: (row: number, col: number) => string, options: { width: number; height: number; x: Plot.ScaleOptions; y: Plot.ScaleOptions; margin: [number, number, number, number] }): PlotSvg {
+function rasterPlot(
+  rows: number,
+  cols: number,
+  color: (row: number, col: number) => string,
+  options: {
+    width: number;
+    height: number;
+    x: Plot.ScaleOptions;
+    y: Plot.ScaleOptions;
+    margin: [number, number, number, number];
+  },
+): PlotSvg {
   const [top, right, bottom, left] = options.margin;
   return plot({
-    width: options.width, height: options.height, marginTop: top, marginRight: right, marginBottom: bottom, marginLeft: left,
+    width: options.width,
+    height: options.height,
+    marginTop: top,
+    marginRight: right,
+    marginBottom: bottom,
+    marginLeft: left,
     x: { domain: [0, cols], ...options.x },
     y: { domain: [0, rows], ...options.y },
     marks: [
-      Plot.image([0], { frameAnchor: "middle", width: options.width - left - right, height: options.height - top - bottom, src: pngDataUrl(rows, cols, color), preserveAspectRatio: "none", imageRendering: "pixelated" }),
+      Plot.image([0], {
+        frameAnchor: "middle",
+        width: options.width - left - right,
+        height: options.height - top - bottom,
+        src: pngDataUrl(rows, cols, color),
+        preserveAspectRatio: "none",
+        imageRendering: "pixelated",
+      }),
       Plot.frame({ stroke: "#999" }),
     ],
   });
@@ -195,19 +290,25 @@ export function weightsFigure(before: Float32Array, after: Float32Array, hidden:
     for (let i = 0; i < hidden; i++) s += w[i * d + j] ** 2;
     return s;
   };
-  const order = Array.from({ length: d }, (_, j) => ({ j, a: norm(after, j), b: norm(before, j) })).sort((p, q) => q.a - p.a || q.b - p.b || p.j - q.j);
+  const order = Array.from({ length: d }, (_, j) => ({ j, a: norm(after, j), b: norm(before, j) })).sort(
+    (p, q) => q.a - p.a || q.b - p.b || p.j - q.j,
+  );
   const kept = order.filter((o) => o.a > 0).length;
   let top = 0;
   for (let i = 0; i < before.length; i++) top = Math.max(top, Math.abs(before[i]), Math.abs(after[i]));
   const scale = Plot.scale({ color: { type: "linear", domain: [0, top || 1], scheme: "blues" } });
   const panel = (w: Float32Array) =>
     rasterPlot(hidden, d, (i, c) => scale.apply(Math.abs(w[i * d + order[c].j])) as string, {
-      width: 720, height: 310, margin: [20, 20, 42, 50],
+      width: 720,
+      height: 310,
+      margin: [20, 20, 42, 50],
       x: { label: "input features, ranked by first-layer column norm →", labelAnchor: "center", labelArrow: "none" },
       y: { label: "hidden unit", reverse: true },
     });
   const ramp = rasterPlot(1, 256, (_, c) => scale.apply(((c + 0.5) / 256) * (top || 1)) as string, {
-    width: 320, height: 56, margin: [6, 10, 36, 10],
+    width: 320,
+    height: 56,
+    margin: [6, 10, 36, 10],
     x: { label: "|W|", labelAnchor: "center", labelArrow: "none", labelOffset: 32, domain: [0, top || 1], ticks: 5 },
     y: { axis: null },
   });

@@ -40,7 +40,16 @@ export interface PredictReport {
 export function modelColumns(table: LabelledTable, model: SAEModel, file: string): Float64Array {
   const column = new Map(table.featureNames.map((name, f) => [name, f]));
   const missing = model.info.featureNames.filter((name) => !column.has(name));
-  if (missing.length) throw new DataError(`the model's feature${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((n) => JSON.stringify(n)).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is"} not a column of the table`, { file });
+  if (missing.length)
+    throw new DataError(
+      `the model's feature${missing.length > 1 ? "s" : ""} ${missing
+        .slice(0, 5)
+        .map((n) => JSON.stringify(n))
+        .join(
+          ", ",
+        )}${missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is"} not a column of the table`,
+      { file },
+    );
   const order = model.info.featureNames.map((name) => column.get(name)!);
   const d = order.length;
   const x = new Float64Array(table.samples * d);
@@ -84,13 +93,34 @@ export async function runPredict(command: PredictCommand): Promise<PredictReport
       probabilities: Object.fromEntries(classes.map((c, i) => [c, probabilities[s * k + i]])),
     }));
     const right = predictions.filter((p) => p.label === p.predicted).length;
-    const report: PredictReport = { model: command.model, file: command.file, samples: table.samples, classes, accuracy: labelled ? right / table.samples : null, predictions };
+    const report: PredictReport = {
+      model: command.model,
+      file: command.file,
+      samples: table.samples,
+      classes,
+      accuracy: labelled ? right / table.samples : null,
+      predictions,
+    };
     if (command.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
-      const rows = predictions.map((p) => [p.sample, ...(labelled ? [p.label!] : []), p.predicted, p.confidence.toFixed(3), ...classes.map((c) => p.probabilities[c].toFixed(3))]);
-      process.stdout.write(textTable(["sample", ...(labelled ? ["label"] : []), "predicted", "confidence", ...classes.map((c) => `p(${c})`)], rows));
-      if (report.accuracy !== null) process.stdout.write(`accuracy: ${(100 * report.accuracy).toFixed(1)}% (${right} of ${table.samples} samples)\n`);
+      const rows = predictions.map((p) => [
+        p.sample,
+        ...(labelled ? [p.label!] : []),
+        p.predicted,
+        p.confidence.toFixed(3),
+        ...classes.map((c) => p.probabilities[c].toFixed(3)),
+      ]);
+      process.stdout.write(
+        textTable(
+          ["sample", ...(labelled ? ["label"] : []), "predicted", "confidence", ...classes.map((c) => `p(${c})`)],
+          rows,
+        ),
+      );
+      if (report.accuracy !== null)
+        process.stdout.write(
+          `accuracy: ${(100 * report.accuracy).toFixed(1)}% (${right} of ${table.samples} samples)\n`,
+        );
     }
     return report;
   } finally {

@@ -19,8 +19,20 @@ export function createProgress(totalEpochs: number, stream: NodeJS.WriteStream =
   if (!stream.isTTY) return SILENT;
   // No SIGINT handler (gracefulExit) and so no hidden cursor to restore: a handler would defer Ctrl-C until the
   // synchronous training returns, where Node's default ends the process at once.
-  const bars = new MultiBar({ stream, hideCursor: false, clearOnComplete: true, barsize: 30, autopadding: true, gracefulExit: false });
-  const overall = bars.create(totalEpochs, 0, { label: "all runs" }, { format: "{bar} {percentage}% · ETA {eta_formatted} · {label}" });
+  const bars = new MultiBar({
+    stream,
+    hideCursor: false,
+    clearOnComplete: true,
+    barsize: 30,
+    autopadding: true,
+    gracefulExit: false,
+  });
+  const overall = bars.create(
+    totalEpochs,
+    0,
+    { label: "all runs" },
+    { format: "{bar} {percentage}% · ETA {eta_formatted} · {label}" },
+  );
   let current: SingleBar | null = null;
   let label = "";
   let done = 0;
@@ -37,7 +49,12 @@ export function createProgress(totalEpochs: number, stream: NodeJS.WriteStream =
   return {
     start(text) {
       label = text;
-      current ??= bars.create(1, 0, { label, phase: "", loss: "" }, { format: "{bar} {value}/{total} epochs · {label}{phase}{loss}" });
+      current ??= bars.create(
+        1,
+        0,
+        { label, phase: "", loss: "" },
+        { format: "{bar} {value}/{total} epochs · {label}{phase}{loss}" },
+      );
       current.start(1, 0, { label, phase: " · preparing", loss: "" });
       redraw();
     },

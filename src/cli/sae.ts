@@ -11,7 +11,14 @@ import { trainSAE } from "../sae/train.ts";
 import { MAX_BLOCK_BYTES } from "../runtime/heap.ts";
 import { readTable } from "./input.ts";
 import {
-  checkDestination, checkFileDestination, csv, reportStream, textTable, writeDirectory, writeFile, type Cell,
+  checkDestination,
+  checkFileDestination,
+  csv,
+  reportStream,
+  textTable,
+  writeDirectory,
+  writeFile,
+  type Cell,
 } from "./output.ts";
 import { latentFigure, lossFigure, radiusFigure, weightsFigure } from "./plots.ts";
 import { createProgress, type Progress } from "./progress.ts";
@@ -86,7 +93,18 @@ export interface SaeReport {
 }
 
 /** Every file --out may write; an existing directory holding only these is replaced. */
-export const OUTPUT_FILES = ["results.json", "metrics.csv", "features.csv", "predictions.csv", "attribution.csv", "model.json", "radius.svg", "loss.svg", "latent.svg", "weights.svg"] as const;
+export const OUTPUT_FILES = [
+  "results.json",
+  "metrics.csv",
+  "features.csv",
+  "predictions.csv",
+  "attribution.csv",
+  "model.json",
+  "radius.svg",
+  "loss.svg",
+  "latent.svg",
+  "weights.svg",
+] as const;
 
 function classSizes(table: LabelledTable): Array<{ label: string; samples: number }> {
   return table.classes.map((label, c) => ({ label, samples: table.y.filter((y) => y === c).length }));
@@ -108,23 +126,26 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
   const parameters = 2 * matrices.reduce((sum, m, i) => sum + m + layers[i + 1], 0);
   const needed = 4 * 4 * parameters; // float32, four copies
   const largest = 4 * Math.max(...matrices);
-  const memory = gigabytes(WASM_MEMORY_BYTES), block = gigabytes(MAX_BLOCK_BYTES);
-  const problem = needed > WASM_MEMORY_BYTES
-    ? `would need ${gigabytes(needed)} of WebAssembly memory to train, more than the ${memory} it can address`
-    : largest > MAX_BLOCK_BYTES
-      ? `has a weight matrix of ${gigabytes(largest)}, more than one block of WebAssembly memory holds (${block})`
-      : null;
+  const memory = gigabytes(WASM_MEMORY_BYTES),
+    block = gigabytes(MAX_BLOCK_BYTES);
+  const problem =
+    needed > WASM_MEMORY_BYTES
+      ? `would need ${gigabytes(needed)} of WebAssembly memory to train, more than the ${memory} it can address`
+      : largest > MAX_BLOCK_BYTES
+        ? `has a weight matrix of ${gigabytes(largest)}, more than one block of WebAssembly memory holds (${block})`
+        : null;
   if (problem) throw new DataError(`a network of ${layers.join(" → ")} units ${problem}; lower ${flags}`, { file });
 }
 
 function settingsOf(command: SaeCommand): Setting[] {
   const none: Setting = { projection: "none", radius: null };
   if (command.projection === "none") return [none];
-  const projected: Setting[] = command.projection === "top-k"
-    ? [{ projection: "top-k", radius: null, keep: command.keep }]
-    : command.radii === "auto"
-      ? [{ projection: command.projection, radius: "auto" }]
-      : command.radii.map((radius) => ({ projection: command.projection, radius }));
+  const projected: Setting[] =
+    command.projection === "top-k"
+      ? [{ projection: "top-k", radius: null, keep: command.keep }]
+      : command.radii === "auto"
+        ? [{ projection: command.projection, radius: "auto" }]
+        : command.radii.map((radius) => ({ projection: command.projection, radius }));
   return command.baseline ? [none, ...projected] : projected;
 }
 
@@ -140,7 +161,12 @@ function libraryRadius(radius: Setting["radius"]): Radius | undefined {
 /** The setting of the model to keep, as the library chooses it among those cross-validated. */
 function modelSetting(settings: Setting[], results: CrossValidationResult[]): Setting & { choice: string } {
   const tried = settings.map((s, index) => {
-    return { index, projection: s.projection, radius: libraryRadius(s.radius) ?? null, accuracy: results[index].accuracy.mean };
+    return {
+      index,
+      projection: s.projection,
+      radius: libraryRadius(s.radius) ?? null,
+      accuracy: results[index].accuracy.mean,
+    };
   });
   const { setting, choice } = chooseSetting(tried);
   return { ...settings[setting.index], choice };
@@ -149,9 +175,17 @@ function modelSetting(settings: Setting[], results: CrossValidationResult[]): Se
 function toOptions(command: SaeCommand, table: LabelledTable, setting: Setting, progress: Progress): SAEOptions {
   const { projection, radius, keep } = setting;
   return {
-    hidden: command.hidden, lambda: command.lambda, lr: command.lr, batchSize: command.batchSize, epochs: command.epochs,
-    rewind: command.rewind, preprocess: { log: command.log }, featureNames: table.featureNames,
-    projection, radius: libraryRadius(radius), keep,
+    hidden: command.hidden,
+    lambda: command.lambda,
+    lr: command.lr,
+    batchSize: command.batchSize,
+    epochs: command.epochs,
+    rewind: command.rewind,
+    preprocess: { log: command.log },
+    featureNames: table.featureNames,
+    projection,
+    radius: libraryRadius(radius),
+    keep,
     onProgress: (event) => progress.epoch(event),
   };
 }
@@ -175,12 +209,28 @@ const fraction = (s: MeanStd) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
 
 function printTable(report: SaeReport): string {
   const runs = report.folds * report.seeds;
-  const header = ["projection", "radius", "accuracy %", "AUC", "F1", "features removed %", "s/epoch", "top features (share of runs selecting it)"];
+  const header = [
+    "projection",
+    "radius",
+    "accuracy %",
+    "AUC",
+    "F1",
+    "features removed %",
+    "s/epoch",
+    "top features (share of runs selecting it)",
+  ];
   const rows = report.runs.map((r) => [
-    r.projection, r.keep !== undefined ? `keep ${r.keep}` : r.radius === null ? "-" : String(r.radius),
-    percent(r.accuracy), fraction(r.auc), fraction(r.f1),
-    percent(r.featureSparsity), r.secondsPerEpoch.toFixed(4),
-    r.selectedFeatures.slice(0, 5).map((f) => `${f.name} ${(100 * f.frequency).toFixed(0)}%`).join(", "),
+    r.projection,
+    r.keep !== undefined ? `keep ${r.keep}` : r.radius === null ? "-" : String(r.radius),
+    percent(r.accuracy),
+    fraction(r.auc),
+    fraction(r.f1),
+    percent(r.featureSparsity),
+    r.secondsPerEpoch.toFixed(4),
+    r.selectedFeatures
+      .slice(0, 5)
+      .map((f) => `${f.name} ${(100 * f.frequency).toFixed(0)}%`)
+      .join(", "),
   ]);
   const classes = report.classes.map((c) => `${c.label} (${c.samples})`).join(", ");
   const lines = [
@@ -195,19 +245,70 @@ function printTable(report: SaeReport): string {
 }
 
 function metricsCsv(settings: Setting[], results: CrossValidationResult[]): string {
-  const rows = results.flatMap((cv, i) => cv.runs.map((r) => [settings[i].projection, settings[i].radius, r.radius, r.seed, r.fold, r.accuracy, r.auc, r.f1, r.precision, r.recall, r.featureSparsity, r.selected.length, r.silhouette, r.secondsPerEpoch]));
-  return csv(["projection", "radius", "radius_used", "seed", "fold", "accuracy", "auc", "f1", "precision", "recall", "feature_sparsity", "selected_features", "silhouette", "seconds_per_epoch"], rows);
+  const rows = results.flatMap((cv, i) =>
+    cv.runs.map((r) => [
+      settings[i].projection,
+      settings[i].radius,
+      r.radius,
+      r.seed,
+      r.fold,
+      r.accuracy,
+      r.auc,
+      r.f1,
+      r.precision,
+      r.recall,
+      r.featureSparsity,
+      r.selected.length,
+      r.silhouette,
+      r.secondsPerEpoch,
+    ]),
+  );
+  return csv(
+    [
+      "projection",
+      "radius",
+      "radius_used",
+      "seed",
+      "fold",
+      "accuracy",
+      "auc",
+      "f1",
+      "precision",
+      "recall",
+      "feature_sparsity",
+      "selected_features",
+      "silhouette",
+      "seconds_per_epoch",
+    ],
+    rows,
+  );
 }
 
 function featuresCsv(settings: Setting[], results: CrossValidationResult[]): string {
-  const rows = results.flatMap((cv, i) => cv.selection.map((f, rank) => [settings[i].projection, settings[i].radius, rank + 1, f.name, f.frequency, f.meanScore]));
+  const rows = results.flatMap((cv, i) =>
+    cv.selection.map((f, rank) => [
+      settings[i].projection,
+      settings[i].radius,
+      rank + 1,
+      f.name,
+      f.frequency,
+      f.meanScore,
+    ]),
+  );
   return csv(["projection", "radius", "rank", "feature", "frequency", "mean_score"], rows);
 }
 
 /** Per setting, feature and class: the mean integrated gradient over the test samples of that class. */
 function attributionCsv(settings: Setting[], results: CrossValidationResult[]): string {
   const classes = results[0].classes.map(String);
-  const rows = results.flatMap((cv, i) => cv.featureNames.map((name, j) => [settings[i].projection, settings[i].radius, name, ...cv.attribution!.map((row) => row[j])]));
+  const rows = results.flatMap((cv, i) =>
+    cv.featureNames.map((name, j) => [
+      settings[i].projection,
+      settings[i].radius,
+      name,
+      ...cv.attribution!.map((row) => row[j]),
+    ]),
+  );
   return csv(["projection", "radius", "feature", ...classes.map((c) => `ig_${c}`)], rows);
 }
 
@@ -219,14 +320,44 @@ function predictionsCsv(settings: Setting[], results: CrossValidationResult[], t
     for (const r of cv.runs) {
       r.test.forEach((sample, t) => {
         const p = Array.from(r.probabilities.subarray(t * k, (t + 1) * k));
-        rows.push([settings[i].projection, settings[i].radius, r.seed, r.fold, table.sampleIds[sample], table.labels[sample], classes[r.predicted[t]], p[r.predicted[t]], ...p]);
+        rows.push([
+          settings[i].projection,
+          settings[i].radius,
+          r.seed,
+          r.fold,
+          table.sampleIds[sample],
+          table.labels[sample],
+          classes[r.predicted[t]],
+          p[r.predicted[t]],
+          ...p,
+        ]);
       });
     }
   });
-  return csv(["projection", "radius", "seed", "fold", "sample", "label", "predicted", "confidence", ...classes.map((c) => `p_${c}`)], rows);
+  return csv(
+    [
+      "projection",
+      "radius",
+      "seed",
+      "fold",
+      "sample",
+      "label",
+      "predicted",
+      "confidence",
+      ...classes.map((c) => `p_${c}`),
+    ],
+    rows,
+  );
 }
 
-function outputFiles(command: SaeCommand, report: SaeReport, settings: Setting[], results: CrossValidationResult[], table: LabelledTable, model: SAEModel): Array<{ name: string; content: string }> {
+function outputFiles(
+  command: SaeCommand,
+  report: SaeReport,
+  settings: Setting[],
+  results: CrossValidationResult[],
+  table: LabelledTable,
+  model: SAEModel,
+): Array<{ name: string; content: string }> {
   const about = `Final model (${describe(report.model!)})`;
   const files = [
     { name: "results.json", content: `${JSON.stringify(report, null, 2)}\n` },
@@ -235,14 +366,41 @@ function outputFiles(command: SaeCommand, report: SaeReport, settings: Setting[]
     { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
     ...(command.attribution ? [{ name: "attribution.csv", content: attributionCsv(settings, results) }] : []),
     { name: "model.json", content: `${JSON.stringify(model)}\n` },
-    { name: "loss.svg", content: lossFigure(model.info.history.losses, `${about}, trained on all ${table.samples} samples.`) },
-    { name: "latent.svg", content: latentFigure(model.encode(table.data), model.classes.map(String), table.labels, `${about} on its ${table.samples} training samples, which it separates better than new ones.`) },
-    { name: "weights.svg", content: weightsFigure(model.firstLayerBeforeProjection!, model.firstLayerWeight, command.hidden[0], `${about}; |W| of each of the ${command.hidden[0]} hidden units (rows) for each input feature (columns).`) },
+    {
+      name: "loss.svg",
+      content: lossFigure(model.info.history.losses, `${about}, trained on all ${table.samples} samples.`),
+    },
+    {
+      name: "latent.svg",
+      content: latentFigure(
+        model.encode(table.data),
+        model.classes.map(String),
+        table.labels,
+        `${about} on its ${table.samples} training samples, which it separates better than new ones.`,
+      ),
+    },
+    {
+      name: "weights.svg",
+      content: weightsFigure(
+        model.firstLayerBeforeProjection!,
+        model.firstLayerWeight,
+        command.hidden[0],
+        `${about}; |W| of each of the ${command.hidden[0]} hidden units (rows) for each input feature (columns).`,
+      ),
+    },
   ];
   const radii = report.runs.filter((r): r is SaeRun & { radius: number } => typeof r.radius === "number");
   if (radii.length > 1) {
     const baseline = report.runs.find((r) => r.projection === "none");
-    files.push({ name: "radius.svg", content: radiusFigure(command.projection, radii, baseline?.accuracy ?? null, `${report.folds} folds × ${report.seeds} seeds`) });
+    files.push({
+      name: "radius.svg",
+      content: radiusFigure(
+        command.projection,
+        radii,
+        baseline?.accuracy ?? null,
+        `${report.folds} folds × ${report.seeds} seeds`,
+      ),
+    });
   }
   return files;
 }
@@ -267,15 +425,22 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     for (const setting of settings) {
       // The bar names the setting; each epoch's event says which seed and fold it came from.
       const options = {
-        ...toOptions(command, table, setting, progress), folds, seeds, attribution: command.attribution,
-        workers: command.workers, onFold: () => progress.start(describe(setting)),
+        ...toOptions(command, table, setting, progress),
+        folds,
+        seeds,
+        attribution: command.attribution,
+        workers: command.workers,
+        onFold: () => progress.start(describe(setting)),
       };
       results.push(await crossValidate(table.data, table.labels, options));
     }
     const report: SaeReport = {
-      file, samples: table.samples, features: table.features,
+      file,
+      samples: table.samples,
+      features: table.features,
       classes: classSizes(table),
-      folds, seeds,
+      folds,
+      seeds,
       runs: settings.map((s, i) => toRun(s, results[i])),
       model: trainModel ? modelSetting(settings, results) : null,
     };

@@ -45,7 +45,12 @@ export interface VaeReport {
 
 /** Runs `sparseproj vae`; returns the report it printed. */
 export async function runVae(command: VaeCommand): Promise<VaeReport> {
-  const table = readTable(command.file, { labelColumn: command.labelColumn, labelsOptional: command.labelColumn === undefined, idColumn: command.idColumn, minClasses: 1 });
+  const table = readTable(command.file, {
+    labelColumn: command.labelColumn,
+    labelsOptional: command.labelColumn === undefined,
+    idColumn: command.idColumn,
+    minClasses: 1,
+  });
   const d = table.features;
   checkNetworkSize([d, ...command.hidden, command.latent], "--hidden or --latent", command.file);
   if (command.out) checkFileDestination(command.out);
@@ -53,18 +58,34 @@ export async function runVae(command: VaeCommand): Promise<VaeReport> {
   const order = new Generator(command.seed).permutation(table.samples);
   // A fifth (at least one row) is held out, and training needs two rows of its own.
   if (table.samples < 3) {
-    throw new DataError(`${table.samples} sample${table.samples === 1 ? "" : "s"}: the VAE needs at least 3 (2 to train on, 1 held out)`, { file: command.file });
+    throw new DataError(
+      `${table.samples} sample${table.samples === 1 ? "" : "s"}: the VAE needs at least 3 (2 to train on, 1 held out)`,
+      { file: command.file },
+    );
   }
   const held = Math.max(1, Math.round(table.samples / 5));
-  const rowsOf = (indices: Int32Array) => indices.reduce((x, row, r) => (x.set(table.data.subarray(row * d, (row + 1) * d), r * d), x), new Float64Array(indices.length * d));
-  const validation = rowsOf(order.subarray(0, held)), train = rowsOf(order.subarray(held));
+  const rowsOf = (indices: Int32Array) =>
+    indices.reduce(
+      (x, row, r) => (x.set(table.data.subarray(row * d, (row + 1) * d), r * d), x),
+      new Float64Array(indices.length * d),
+    );
+  const validation = rowsOf(order.subarray(0, held)),
+    train = rowsOf(order.subarray(held));
   const progress = createProgress(command.epochs);
   progress.start(`VAE on ${table.samples - held} rows, ${held} held out`);
   let model;
   try {
     model = trainVAE(train, {
-      features: d, latent: command.latent, hidden: command.hidden, lambda: command.lambda, epochs: command.epochs,
-      batchSize: command.batchSize, lr: command.lr, seed: command.seed, output: command.output, validation,
+      features: d,
+      latent: command.latent,
+      hidden: command.hidden,
+      lambda: command.lambda,
+      epochs: command.epochs,
+      batchSize: command.batchSize,
+      lr: command.lr,
+      seed: command.seed,
+      output: command.output,
+      validation,
       onEpoch: (e) => progress.epoch({ phase: 1, epoch: e.epoch, epochs: command.epochs, loss: e.train.loss }),
     });
   } finally {
@@ -72,16 +93,33 @@ export async function runVae(command: VaeCommand): Promise<VaeReport> {
   }
   try {
     const { x } = model.generate(command.samples, { seed: command.seed });
-    if (command.out) writeFile(command.out, csv(table.featureNames, Array.from({ length: command.samples }, (_, s) => Array.from(x.subarray(s * d, (s + 1) * d)))));
+    if (command.out)
+      writeFile(
+        command.out,
+        csv(
+          table.featureNames,
+          Array.from({ length: command.samples }, (_, s) => Array.from(x.subarray(s * d, (s + 1) * d))),
+        ),
+      );
     if (command.save) writeFile(command.save, `${JSON.stringify(model.toJSON())}\n`);
     const report: VaeReport = {
-      file: command.file, samples: table.samples, features: d, latent: command.latent, lambda: command.lambda, epochs: command.epochs,
-      train: model.evaluate(train), heldOut: model.evaluate(validation), generated: command.samples, out: command.out ?? null, model: command.save ?? null,
+      file: command.file,
+      samples: table.samples,
+      features: d,
+      latent: command.latent,
+      lambda: command.lambda,
+      epochs: command.epochs,
+      train: model.evaluate(train),
+      heldOut: model.evaluate(validation),
+      generated: command.samples,
+      out: command.out ?? null,
+      model: command.save ?? null,
     };
     const stream = reportStream(command.out, command.save);
     if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {
-      const line = (name: string, l: VAELosses) => `${name}: loss ${l.loss.toFixed(4)} = reconstruction ${l.reconstruction.toFixed(4)} + ${command.lambda} × latent ${l.latent.toFixed(4)}\n`;
+      const line = (name: string, l: VAELosses) =>
+        `${name}: loss ${l.loss.toFixed(4)} = reconstruction ${l.reconstruction.toFixed(4)} + ${command.lambda} × latent ${l.latent.toFixed(4)}\n`;
       stream.write(line("training rows", report.train) + line(`held-out rows (${held})`, report.heldOut));
       const rows = `${command.samples} generated rows`;
       const wrote = command.out ? `wrote ${rows} to ${command.out}` : `(no --out: the ${rows} were not written)`;

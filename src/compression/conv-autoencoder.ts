@@ -37,17 +37,27 @@ export class ConvAutoencoder extends Module {
   readonly encoder: Sequential;
   readonly decoder: Sequential;
 
-  constructor(readonly shape: Readonly<ConvAutoencoderShape>, generator: Generator) {
+  constructor(
+    readonly shape: Readonly<ConvAutoencoderShape>,
+    generator: Generator,
+  ) {
     super();
     const { side, channels, hidden } = shape;
-    if (!Array.isArray(hidden) || hidden.length < 1 || !hidden.every((h) => Number.isSafeInteger(h) && h > 0)) throw new RangeError(`ConvAutoencoder: hidden must be a non-empty list of positive integers; got ${JSON.stringify(hidden)}`);
+    if (!Array.isArray(hidden) || hidden.length < 1 || !hidden.every((h) => Number.isSafeInteger(h) && h > 0))
+      throw new RangeError(
+        `ConvAutoencoder: hidden must be a non-empty list of positive integers; got ${JSON.stringify(hidden)}`,
+      );
     const scale = 2 ** hidden.length;
-    if (!Number.isSafeInteger(side) || side < scale || side % scale) throw new RangeError(`ConvAutoencoder: side must be a positive multiple of ${scale} (2^hidden.length); got ${side}`);
+    if (!Number.isSafeInteger(side) || side < scale || side % scale)
+      throw new RangeError(
+        `ConvAutoencoder: side must be a positive multiple of ${scale} (2^hidden.length); got ${side}`,
+      );
     const conv = (i: number, o: number, stride: number) => new Conv2d(i, o, 3, { stride, padding: 1, generator });
     const widths = [1, ...hidden];
     const down = hidden.flatMap((h, k) => [conv(widths[k], h, 2), new ReLU()]);
     this.encoder = new Sequential(...down, conv(hidden[hidden.length - 1], channels, 1));
-    const mirrored = [...hidden].reverse(), inputs = [channels, ...mirrored];
+    const mirrored = [...hidden].reverse(),
+      inputs = [channels, ...mirrored];
     const up = mirrored.flatMap((h, k) => [conv(inputs[k], h, 1), new ReLU(), new UpsampleNearest(2)]);
     this.decoder = new Sequential(...up, conv(hidden[0], 1, 1));
   }
@@ -79,7 +89,10 @@ export class ConvAutoencoder extends Module {
   get convs(): NamedConv[] {
     const named: NamedConv[] = [];
     let side = this.shape.side;
-    for (const [part, net] of [["encoder", this.encoder], ["decoder", this.decoder]] as const) {
+    for (const [part, net] of [
+      ["encoder", this.encoder],
+      ["decoder", this.decoder],
+    ] as const) {
       for (let i = 0; i < net.length; i++) {
         const m = net.at(i);
         if (m instanceof UpsampleNearest) side *= m.scale;

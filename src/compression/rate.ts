@@ -30,18 +30,28 @@ export interface LatentRate {
  * The rate of integer symbols [n, channels, h·w] (row-major, as the latent tensor holds them) for images of
  * `pixels` pixels each, counting only channels `kept` (default: all).
  */
-export function latentRate(symbols: ArrayLike<number>, shape: readonly [n: number, channels: number, spatial: number], pixels: number, kept?: readonly number[]): LatentRate {
+export function latentRate(
+  symbols: ArrayLike<number>,
+  shape: readonly [n: number, channels: number, spatial: number],
+  pixels: number,
+  kept?: readonly number[],
+): LatentRate {
   const [n, channels, spatial] = shape;
-  if (symbols.length !== n * channels * spatial) throw new RangeError(`latentRate: ${symbols.length} symbols for shape [${shape.join(", ")}]`);
+  if (symbols.length !== n * channels * spatial)
+    throw new RangeError(`latentRate: ${symbols.length} symbols for shape [${shape.join(", ")}]`);
   const counted = kept ?? Array.from({ length: channels }, (_, c) => c);
-  for (const c of counted) if (!Number.isSafeInteger(c) || c < 0 || c >= channels) throw new RangeError(`latentRate: kept channel ${c} is not in 0..${channels - 1}`);
+  for (const c of counted)
+    if (!Number.isSafeInteger(c) || c < 0 || c >= channels)
+      throw new RangeError(`latentRate: kept channel ${c} is not in 0..${channels - 1}`);
   const perImage = spatial / pixels;
   const channelBitsPerPixel: number[] = [];
-  const huffman: number[] = [], fano: number[] = [];
+  const huffman: number[] = [],
+    fano: number[] = [];
   const alphabet = new Set<number>();
   for (let c = 0; c < channels; c++) {
     const values = new Float64Array(n * spatial);
-    for (let i = 0; i < n; i++) for (let s = 0; s < spatial; s++) values[i * spatial + s] = symbols[(i * channels + c) * spatial + s];
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < spatial; s++) values[i * spatial + s] = symbols[(i * channels + c) * spatial + s];
     const h = histogram(values);
     channelBitsPerPixel.push(2 * entropy4(h) * perImage);
     huffman.push(meanLength(h, huffmanLengths(h)) * perImage);

@@ -95,7 +95,10 @@ const psnr = (mse: number) => 10 * Math.log10(1 / mse);
 /** A trained convolutional compressor: evaluate images, its kept latent channels, its sparsity. */
 export class Compressor {
   /** @internal */
-  constructor(readonly net: ConvAutoencoder, readonly history: CompressorHistory) {}
+  constructor(
+    readonly net: ConvAutoencoder,
+    readonly history: CompressorHistory,
+  ) {}
 
   get shape(): Readonly<ConvAutoencoderShape> {
     return this.net.shape;
@@ -114,35 +117,47 @@ export class Compressor {
 
   /** Per convolution, the input channels and filters that are all zero and the weights and MACs deleting them saves. */
   sparsity(): Array<{ name: string } & LayerSparsity> {
-    return this.net.convs.map(({ name, conv, outputSize }) => ({ name, ...layerSparsity(conv.weight, { bias: true, outputSize }) }));
+    return this.net.convs.map(({ name, conv, outputSize }) => ({
+      name,
+      ...layerSparsity(conv.weight, { bias: true, outputSize }),
+    }));
   }
 
   /** Codes images (n × side², values in [0, 1]) and decodes them: distortion, rate and the rounded latent. */
   evaluate(images: ArrayLike<number>, batchSize = 250): CompressionEvaluation {
-    const { side, channels } = this.shape, pixels = side * side, n = checkImages(images, pixels, "evaluate");
+    const { side, channels } = this.shape,
+      pixels = side * side,
+      n = checkImages(images, pixels, "evaluate");
     const spatial = this.net.latentSide ** 2;
     const symbols = new Int32Array(n * channels * spatial);
     const reconstructions = new Float32Array(n * pixels);
-    let squared = 0, squaredFloat = 0;
+    let squared = 0,
+      squaredFloat = 0;
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      scope(() => noGrad(() => {
-        const original = Float32Array.from({ length: (end - start) * pixels }, (_, i) => images[start * pixels + i]);
-        const y = this.net.encode(tensor(original, [end - start, 1, side, side]));
-        // Copies: a view of WebAssembly memory is detached when the next operation grows that memory.
-        const latent = Float32Array.from(y.data);
-        const quantized = Float32Array.from(this.net.decode(roundLatent(y)).data), real = this.net.decode(y).data;
-        for (let i = 0; i < quantized.length; i++) {
-          squared += (quantized[i] - original[i]) ** 2;
-          squaredFloat += (real[i] - original[i]) ** 2;
-        }
-        symbols.set(roundSymbols(latent), start * channels * spatial);
-        reconstructions.set(quantized, start * pixels);
-      }));
+      scope(() =>
+        noGrad(() => {
+          const original = Float32Array.from({ length: (end - start) * pixels }, (_, i) => images[start * pixels + i]);
+          const y = this.net.encode(tensor(original, [end - start, 1, side, side]));
+          // Copies: a view of WebAssembly memory is detached when the next operation grows that memory.
+          const latent = Float32Array.from(y.data);
+          const quantized = Float32Array.from(this.net.decode(roundLatent(y)).data),
+            real = this.net.decode(y).data;
+          for (let i = 0; i < quantized.length; i++) {
+            squared += (quantized[i] - original[i]) ** 2;
+            squaredFloat += (real[i] - original[i]) ** 2;
+          }
+          symbols.set(roundSymbols(latent), start * channels * spatial);
+          reconstructions.set(quantized, start * pixels);
+        }),
+      );
     }
     return {
-      psnr: psnr(squared / (n * pixels)), psnrFloat: psnr(squaredFloat / (n * pixels)), symbols,
-      rate: latentRate(symbols, [n, channels, spatial], pixels, this.keptChannels()), reconstructions,
+      psnr: psnr(squared / (n * pixels)),
+      psnrFloat: psnr(squaredFloat / (n * pixels)),
+      symbols,
+      rate: latentRate(symbols, [n, channels, spatial], pixels, this.keptChannels()),
+      reconstructions,
     };
   }
 
@@ -154,12 +169,14 @@ export class Compressor {
 
 function checkImages(images: ArrayLike<number>, pixels: number, what: string): number {
   const n = images?.length / pixels;
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${what}: ${images?.length} values are not a whole number of ${pixels}-pixel images`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new RangeError(`${what}: ${images?.length} values are not a whole number of ${pixels}-pixel images`);
   return n;
 }
 
 function epochCount(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`trainCompressor: ${what} must be an integer ≥ 0; got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`trainCompressor: ${what} must be an integer ≥ 0; got ${value}`);
   return value;
 }
 
@@ -169,47 +186,83 @@ function maskDeadFilters(consumer: NamedConv["conv"], producer: NamedConv["conv"
   const window = producer.weight.size / producer.outChannels;
   const keep = (c: number) => (dead.has(c) ? 0 : 1);
   const merge = (mask: Float32Array | null, values: number[]) => values.map((v, k) => v * (mask ? mask[k] : 1));
-  producer.weight.setMask(merge(producer.weight.mask, Array.from({ length: producer.weight.size }, (_, k) => keep(Math.floor(k / window)))));
-  producer.bias?.setMask(merge(producer.bias.mask, Array.from({ length: producer.outChannels }, (_, c) => keep(c))));
+  producer.weight.setMask(
+    merge(
+      producer.weight.mask,
+      Array.from({ length: producer.weight.size }, (_, k) => keep(Math.floor(k / window))),
+    ),
+  );
+  producer.bias?.setMask(
+    merge(
+      producer.bias.mask,
+      Array.from({ length: producer.outChannels }, (_, c) => keep(c)),
+    ),
+  );
 }
 
 /** The projected convolutions, each with the one that makes its input channels. */
-function projectedPairs(net: ConvAutoencoder, layers: CompressorProjectionOptions["layers"]): Array<{ consumer: NamedConv; producer: NamedConv }> {
+function projectedPairs(
+  net: ConvAutoencoder,
+  layers: CompressorProjectionOptions["layers"],
+): Array<{ consumer: NamedConv; producer: NamedConv }> {
   const convs = net.convs;
   const pairs = convs.slice(1).map((consumer, k) => ({ consumer, producer: convs[k] }));
   if (layers === undefined || layers === "all") return pairs;
   if (layers === "latent") return pairs.filter((p) => p.consumer.name === "decoder.0");
-  if (!Array.isArray(layers) || !layers.length) throw new TypeError(`trainCompressor: projection.layers must be 'latent', 'all' or a non-empty list of convolution names; got ${JSON.stringify(layers)}`);
+  if (!Array.isArray(layers) || !layers.length)
+    throw new TypeError(
+      `trainCompressor: projection.layers must be 'latent', 'all' or a non-empty list of convolution names; got ${JSON.stringify(layers)}`,
+    );
   return layers.map((name) => {
     const pair = pairs.find((p) => p.consumer.name === name);
-    if (!pair) throw new RangeError(`trainCompressor: projection.layers: ${JSON.stringify(name)} is not a convolution whose input channels another makes (${pairs.map((p) => p.consumer.name).join(", ")})`);
+    if (!pair)
+      throw new RangeError(
+        `trainCompressor: projection.layers: ${JSON.stringify(name)} is not a convolution whose input channels another makes (${pairs.map((p) => p.consumer.name).join(", ")})`,
+      );
     return pair;
   });
 }
 
-function checkProjection(projection: CompressorProjectionOptions, phase1: number): Required<Omit<CompressorProjectionOptions, "layers">> & Pick<CompressorProjectionOptions, "layers"> {
+function checkProjection(
+  projection: CompressorProjectionOptions,
+  phase1: number,
+): Required<Omit<CompressorProjectionOptions, "layers">> & Pick<CompressorProjectionOptions, "layers"> {
   const { rho, kind = "bilevel-l1inf", projectedEpochs = 0, rewind: restart = false, layers } = projection;
-  if (typeof rho !== "number" || !(rho >= 0) || !Number.isFinite(rho)) throw new RangeError(`trainCompressor: projection.rho must be a finite number ≥ 0; got ${rho}`);
+  if (typeof rho !== "number" || !(rho >= 0) || !Number.isFinite(rho))
+    throw new RangeError(`trainCompressor: projection.rho must be a finite number ≥ 0; got ${rho}`);
   if (!BILEVEL_NAMES.includes(kind)) {
-    throw new TypeError(`trainCompressor: projection.kind must be one of ${BILEVEL_NAMES.join(", ")}; got ${String(kind)}`);
+    throw new TypeError(
+      `trainCompressor: projection.kind must be one of ${BILEVEL_NAMES.join(", ")}; got ${String(kind)}`,
+    );
   }
-  if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1) throw new RangeError(`trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`);
+  if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1)
+    throw new RangeError(
+      `trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`,
+    );
   return { rho, kind, projectedEpochs, rewind: restart, layers };
 }
 
 /** Trains the compressor on images (n × side², values in [0, 1]); see CompressorOptions for the defaults. */
 export function trainCompressor(images: ArrayLike<number>, options: CompressorOptions = {}): Compressor {
-  const shape: ConvAutoencoderShape = { side: options.side ?? 28, channels: options.channels ?? 8, hidden: options.hidden ?? [16, 32], gain: options.gain ?? 10 };
-  const pixels = shape.side * shape.side, n = checkImages(images, pixels, "trainCompressor");
+  const shape: ConvAutoencoderShape = {
+    side: options.side ?? 28,
+    channels: options.channels ?? 8,
+    hidden: options.hidden ?? [16, 32],
+    gain: options.gain ?? 10,
+  };
+  const pixels = shape.side * shape.side,
+    n = checkImages(images, pixels, "trainCompressor");
   const [epochs1, epochs2] = (options.epochs ?? [12, 6]).map((e, k) => epochCount(e, `epochs[${k}]`));
   const lambda = options.lambda ?? 1e-4;
-  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`trainCompressor: lambda must be finite and ≥ 0; got ${lambda}`);
+  if (!(lambda >= 0 && Number.isFinite(lambda)))
+    throw new RangeError(`trainCompressor: lambda must be finite and ≥ 0; got ${lambda}`);
   const projection = options.projection ? checkProjection(options.projection, epochs1) : null;
   const seed = options.seed ?? 0;
   const net = new ConvAutoencoder(shape, new Generator(seed));
   const pairs = projection ? projectedPairs(net, projection.layers) : [];
   const initial = projection?.rewind ? net.stateDict() : null;
-  const shuffling = new Generator(seed + 1), noise = new Generator(seed + 2);
+  const shuffling = new Generator(seed + 1),
+    noise = new Generator(seed + 2);
   const data = tensor(Float32Array.from(images), [n, pixels]);
   const loss = (batch: Tensor) => {
     const x = reshape(batch, [batch.shape[0], 1, shape.side, shape.side]);
@@ -220,7 +273,10 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
   const started = performance.now();
   const radii: CompressorHistory["radii"] = [];
   /** The projection of each weight, its radius fixed from the weight's norm the first time it is asked for. */
-  const constraintOf = ({ name, conv }: NamedConv, { kind, rho }: CompressorProjectionOptions & { kind: CompressorProjection }) => {
+  const constraintOf = (
+    { name, conv }: NamedConv,
+    { kind, rho }: CompressorProjectionOptions & { kind: CompressorProjection },
+  ) => {
     let found = radii.find((r) => r.layer === name);
     if (!found) {
       const norm = bilevelNorm(kindNamed(kind), conv.weight);
@@ -230,10 +286,17 @@ export function trainCompressor(images: ArrayLike<number>, options: CompressorOp
   };
   const phase = (p: 1 | 2, epochs: number, projectedEpochs = 0) => {
     const optimizer = new Adam(net.parameters(), { lr: options.lr ?? 2e-3 });
-    const run = (count: number, offset: number) => (count ? fit(data, {
-      optimizer, loss, epochs: count, batchSize: options.batchSize ?? 64, generator: shuffling,
-      onEpoch: (e, mean) => options.onEpoch?.(p, offset + e, mean),
-    }).epochLosses : []);
+    const run = (count: number, offset: number) =>
+      count
+        ? fit(data, {
+            optimizer,
+            loss,
+            epochs: count,
+            batchSize: options.batchSize ?? 64,
+            generator: shuffling,
+            onEpoch: (e, mean) => options.onEpoch?.(p, offset + e, mean),
+          }).epochLosses
+        : [];
     try {
       const losses = run(epochs - projectedEpochs, 0);
       if (!projectedEpochs || !projection) return losses;

@@ -256,7 +256,14 @@ function uniformMatrix(rng: RandomState, rows: number, columns: number): Float64
 }
 
 /** out = X[row, :inner] · M for the inner × columns matrix M. */
-function multiplyRow(X: Float64Array, offset: number, M: Float64Array, inner: number, columns: number, out: Float64Array): void {
+function multiplyRow(
+  X: Float64Array,
+  offset: number,
+  M: Float64Array,
+  inner: number,
+  columns: number,
+  out: Float64Array,
+): void {
   for (let c = 0; c < columns; c++) {
     let sum = 0;
     for (let j = 0; j < inner; j++) sum += X[offset + j] * M[j * columns + c];
@@ -278,7 +285,8 @@ function resolveWeights(weights: ArrayLike<number> | null, nClasses: number): nu
   }
   // Python's sum(): left to right from 0.
   if (given.length === nClasses - 1) given.push(1.0 - given.reduce((a, b) => a + b, 0));
-  if (!(given[nClasses - 1] >= 0)) throw new RangeError(`weights must sum to at most 1 when the last class's is implied; got [${given.join(", ")}]`);
+  if (!(given[nClasses - 1] >= 0))
+    throw new RangeError(`weights must sum to at most 1 when the last class's is implied; got [${given.join(", ")}]`);
   return given;
 }
 
@@ -291,19 +299,22 @@ function perFeature(name: string, value: number | ArrayLike<number> | null, nFea
   if (typeof value !== "object" || typeof value.length !== "number") {
     throw new TypeError(`${name} must be a number, an array of nFeatures numbers, or null; got ${String(value)}`);
   }
-  if (value.length !== nFeatures) throw new RangeError(`${name} must have nFeatures (${nFeatures}) entries; got ${value.length}`);
+  if (value.length !== nFeatures)
+    throw new RangeError(`${name} must have nFeatures (${nFeatures}) entries; got ${value.length}`);
   const values = Float64Array.from(value);
   if (!values.every(Number.isFinite)) throw new RangeError(`${name} must be finite; got [${values.join(", ")}]`);
   return values;
 }
 
 function integer(name: string, value: unknown, min: number): void {
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`${name} must be an integer; got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new TypeError(`${name} must be an integer; got ${String(value)}`);
   if (value < min) throw new RangeError(`${name} must be ≥ ${min}; got ${value}`);
 }
 
 function real(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number; got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new TypeError(`${name} must be a finite number; got ${String(value)}`);
 }
 
 function boolean(name: string, value: unknown): void {

@@ -28,7 +28,9 @@ export function huffmanLengths(h: Histogram): CodeLengths {
   const weight = new Float64Array(2 * m);
   const parent = new Int32Array(2 * m);
   for (let i = 0; i < leaves.length; i++) weight[dummies + i] = leaves[i][1];
-  let leaf = 0, merged = m, next = m;
+  let leaf = 0,
+    merged = m,
+    next = m;
   while (next - merged + (m - leaf) > 1) {
     let w = 0;
     for (let k = 0; k < 4; k++) {
@@ -66,7 +68,8 @@ export function shannonFanoLengths(h: Histogram): CodeLengths {
     }
     let start = lo;
     for (let k = 1; k <= 4; k++) {
-      const end = k === 4 ? hi : nearestCut(prefix, prefix[lo] + (k * (prefix[hi] - prefix[lo])) / 4, start + 1, hi - (4 - k));
+      const end =
+        k === 4 ? hi : nearestCut(prefix, prefix[lo] + (k * (prefix[hi] - prefix[lo])) / 4, start + 1, hi - (4 - k));
       stack.push([start, end, depth + 1]);
       start = end;
     }
@@ -76,7 +79,8 @@ export function shannonFanoLengths(h: Histogram): CodeLengths {
 
 /** The index c in [first, last] whose prefix sum is nearest to target (prefix sums increase). */
 function nearestCut(prefix: Float64Array, target: number, first: number, last: number): number {
-  let a = first, b = last;
+  let a = first,
+    b = last;
   while (a < b) {
     const mid = (a + b) >> 1;
     if (prefix[mid] < target) a = mid + 1;

@@ -15,7 +15,14 @@ import { checkChoice, checkNumber, checkSymbols } from "./checks.ts";
 import { CRC32_START, crc32Byte, crc32End } from "./crc32.ts";
 import { DnaFormatError, DnaSizeError } from "./errors.ts";
 import { entropy4, histogram, meanLength } from "./histogram.ts";
-import { fromNucleotides, gcContent, longestRun, meetsConstraints, runLengthCapacity, toNucleotides } from "./nucleotides.ts";
+import {
+  fromNucleotides,
+  gcContent,
+  longestRun,
+  meetsConstraints,
+  runLengthCapacity,
+  toNucleotides,
+} from "./nucleotides.ts";
 import { PrefixCode } from "./prefix-code.ts";
 import { MAX_OLIGO, MIN_OLIGO, screenOligo, SEED_DIGITS, unscrambleOligo } from "./scramble.ts";
 
@@ -102,7 +109,10 @@ function perLine(oligo: number, constrained: boolean): number {
  * Throws a TypeError or RangeError naming a bad argument, option or array element, and a DnaScreeningError (a
  * RangeError) in the unlikely case that no seed screens an oligo.
  */
-export function encodeDna(data: Uint8Array | Int32Array | readonly number[], options: EncodeDnaOptions = {}): EncodedDna {
+export function encodeDna(
+  data: Uint8Array | Int32Array | readonly number[],
+  options: EncodeDnaOptions = {},
+): EncodedDna {
   const { code = "huffman", constrained = false, oligo = 200 } = checkOptions<EncodeDnaOptions>(options);
   checkChoice(code, "options.code", CODE_KINDS);
   if (typeof constrained !== "boolean") {
@@ -161,7 +171,9 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   const text = parts.join("\n") + "\n";
 
   // Loops, not Math.min(...gcs): spreading one argument per oligo overflows the call stack on large files.
-  let gcMin = Infinity, gcMax = -Infinity, longest = 0;
+  let gcMin = Infinity,
+    gcMax = -Infinity,
+    longest = 0;
   for (let k = 0; k < count; k++) {
     const gc = gcContent(line(k));
     gcMin = Math.min(gcMin, gc);
@@ -170,7 +182,8 @@ export function encodeDna(data: Uint8Array | Int32Array | readonly number[], opt
   }
   const nucleotides = stream.length;
   const stats: DnaStats = {
-    alphabet, code,
+    alphabet,
+    code,
     symbols: symbols.length,
     distinctSymbols: h.size,
     entropy: entropy4(h),
@@ -216,7 +229,8 @@ function shown(value: unknown): string {
 /** Parses and checks line 1 on its own; every problem is a DnaFormatError on line 1. */
 function parseHeader(line: string): { header: Header; lengths: Map<number, number> } {
   const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
-  if (!line.startsWith(MAGIC)) throw bad(`not a .dna file: the first line must begin with ${JSON.stringify(MAGIC.trim())}`);
+  if (!line.startsWith(MAGIC))
+    throw bad(`not a .dna file: the first line must begin with ${JSON.stringify(MAGIC.trim())}`);
   let h: Header;
   try {
     h = JSON.parse(line.slice(MAGIC.length));
@@ -250,7 +264,8 @@ function parseHeader(line: string): { header: Header; lengths: Map<number, numbe
         throw bad(`the table's symbol ${shown(s)} is not in the ${h.alphabet} alphabet`);
       }
       // The canonical order, so any reordering of the table is noticed, not silently re-sorted.
-      if (i > 0 && (s as number) <= symbols[i - 1]) throw bad(`the table's symbols of length ${length} must increase; ${s} follows ${symbols[i - 1]}`);
+      if (i > 0 && (s as number) <= symbols[i - 1])
+        throw bad(`the table's symbols of length ${length} must increase; ${s} follows ${symbols[i - 1]}`);
       if (lengths.has(s as number)) throw bad(`the table lists symbol ${s} twice`);
       lengths.set(s as number, length);
     });
@@ -267,7 +282,9 @@ function parseHeader(line: string): { header: Header; lengths: Map<number, numbe
  */
 function headerCode(h: Header, lengths: Map<number, number>): PrefixCode {
   const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
-  let sum = 0, shortest = lengths.size ? Infinity : 0, longest = 0;
+  let sum = 0,
+    shortest = lengths.size ? Infinity : 0,
+    longest = 0;
   for (const length of lengths.values()) {
     sum += length;
     shortest = Math.min(shortest, length);
@@ -328,9 +345,15 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
   const per = perLine(header.oligo, header.constrained);
   const expected = Math.ceil(header.digits / per);
   if (lines.length - 1 < expected) {
-    throw new DnaFormatError(`the file ends after ${lines.length - 1} lines of nucleotides; the header announces ${expected}`, { line: lines.length + 1 });
+    throw new DnaFormatError(
+      `the file ends after ${lines.length - 1} lines of nucleotides; the header announces ${expected}`,
+      { line: lines.length + 1 },
+    );
   }
-  if (lines.length - 1 > expected) throw new DnaFormatError(`the header announces ${expected} lines of nucleotides; this is one more`, { line: expected + 2 });
+  if (lines.length - 1 > expected)
+    throw new DnaFormatError(`the header announces ${expected} lines of nucleotides; this is one more`, {
+      line: expected + 2,
+    });
   // Every line's width before anything is allocated: then "digits" is known to be no more than the text holds.
   const payloadDigits = (i: number) => Math.min(per, header.digits - i * per);
   for (let i = 0; i < expected; i++) {
@@ -353,7 +376,10 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
       digits.set(nucleotides, i * per);
       continue;
     }
-    if (!meetsConstraints(nucleotides)) throw new DnaFormatError("the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered", { line });
+    if (!meetsConstraints(nucleotides))
+      throw new DnaFormatError("the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered", {
+        line,
+      });
     const payload = unscrambleOligo(nucleotides);
     if (payload.subarray(payloadDigits(i)).some((d) => d !== 0)) {
       throw new DnaFormatError("the last oligo's padding is not zeros: it was altered", { line });
@@ -368,8 +394,13 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
     throw new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, { line: 1 });
   };
   const Data = header.alphabet === "bytes" ? Uint8Array : Int32Array;
-  const decoded = (data: Uint8Array | Int32Array): DecodedDna =>
-    ({ data, alphabet: header.alphabet, code: header.code, constrained: header.constrained, oligo: header.oligo });
+  const decoded = (data: Uint8Array | Int32Array): DecodedDna => ({
+    data,
+    alphabet: header.alphabet,
+    code: header.code,
+    constrained: header.constrained,
+    oligo: header.oligo,
+  });
   // An empty codeword: no digit says how many symbols there are, so the checksum comes before the data is made.
   if (header.digits === 0 && header.symbols > 0) {
     const [symbol] = prefixCode.lengths.keys();
@@ -381,7 +412,9 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
     prefixCode.decode(digits, data);
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
-    throw new DnaFormatError(error.message, { line: 2 + Math.floor(Math.min(error.digit ?? 0, header.digits - 1) / per) });
+    throw new DnaFormatError(error.message, {
+      line: 2 + Math.floor(Math.min(error.digit ?? 0, header.digits - 1) / per),
+    });
   }
   checkCrc(dataCrc(header.alphabet, data.length, (i) => data[i]));
   return decoded(data);

@@ -2,13 +2,40 @@
 // nucleotides A/C/G/T, oligos screened for synthesis constraints, and the .dna text format. Pure TypeScript with
 // no dependency on the WebAssembly kernels, so it can be imported alone.
 export { histogram, entropy4, meanLength, type Histogram } from "./histogram.ts";
-export { codeLengths, huffmanLengths, shannonFanoLengths, shannonLengths, kraftSum, CODE_KINDS, type CodeKind, type CodeLengths } from "./code-lengths.ts";
+export {
+  codeLengths,
+  huffmanLengths,
+  shannonFanoLengths,
+  shannonLengths,
+  kraftSum,
+  CODE_KINDS,
+  type CodeKind,
+  type CodeLengths,
+} from "./code-lengths.ts";
 export { PrefixCode } from "./prefix-code.ts";
-export { toNucleotides, fromNucleotides, longestRun, gcContent, meetsConstraints, runLengthCapacity, MAX_RUN, GC_MIN, GC_MAX } from "./nucleotides.ts";
+export {
+  toNucleotides,
+  fromNucleotides,
+  longestRun,
+  gcContent,
+  meetsConstraints,
+  runLengthCapacity,
+  MAX_RUN,
+  GC_MIN,
+  GC_MAX,
+} from "./nucleotides.ts";
 export { screenOligo, unscrambleOligo, SEED_DIGITS, MIN_OLIGO, MAX_OLIGO } from "./scramble.ts";
 export { crc32 } from "./crc32.ts";
 export {
-  encodeDna, decodeDna, dataBytes, DEFAULT_MAX_BYTES, type Alphabet, type EncodeDnaOptions, type DecodeDnaOptions,
-  type DnaStats, type EncodedDna, type DecodedDna,
+  encodeDna,
+  decodeDna,
+  dataBytes,
+  DEFAULT_MAX_BYTES,
+  type Alphabet,
+  type EncodeDnaOptions,
+  type DecodeDnaOptions,
+  type DnaStats,
+  type EncodedDna,
+  type DecodedDna,
 } from "./format.ts";
 export { DnaFormatError, DnaScreeningError, DnaSizeError } from "./errors.ts";

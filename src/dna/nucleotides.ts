@@ -83,7 +83,8 @@ export function runLengthCapacity(maxRun: number = MAX_RUN): number {
     for (let j = 0; j < maxRun; j++) sum += x ** j;
     return x ** maxRun - 3 * sum;
   };
-  let lo = 3, hi = 4;
+  let lo = 3,
+    hi = 4;
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
     if (excess(mid) < 0) lo = mid;

@@ -84,13 +84,20 @@ export class PrefixCode {
       let node = 0;
       const start = at;
       while (this.#leaf[node] < 0) {
-        if (at === digits.length) throw new DnaFormatError(`the digits end inside a codeword (symbol ${i + 1} of ${into.length})`, { digit: start });
+        if (at === digits.length)
+          throw new DnaFormatError(`the digits end inside a codeword (symbol ${i + 1} of ${into.length})`, {
+            digit: start,
+          });
         node = this.#children[4 * node + digits[at++]];
-        if (!node) throw new DnaFormatError(`the digits at offset ${start} do not begin any codeword of the table`, { digit: at - 1 });
+        if (!node)
+          throw new DnaFormatError(`the digits at offset ${start} do not begin any codeword of the table`, {
+            digit: at - 1,
+          });
       }
       into[i] = this.#symbols[this.#leaf[node]];
     }
-    if (at !== digits.length) throw new DnaFormatError(`${digits.length - at} digits are left over after the last symbol`, { digit: at });
+    if (at !== digits.length)
+      throw new DnaFormatError(`${digits.length - at} digits are left over after the last symbol`, { digit: at });
     return into;
   }
 }

@@ -34,7 +34,8 @@ function gammaRatio(k: number): number {
  * α_k + √(r² + c₁) agree with ξ_k(r) = E‖z − Y‖ (‖z‖ = r) in value and curvature at r = 0, so the error is O(r⁴).
  */
 export function huberEnergyConstants(k: number): HuberEnergyConstants {
-  if (!Number.isSafeInteger(k) || k < 1) throw new RangeError(`huberEnergyConstants: k must be a positive integer; got ${k}`);
+  if (!Number.isSafeInteger(k) || k < 1)
+    throw new RangeError(`huberEnergyConstants: k must be a positive integer; got ${k}`);
   const meanNorm = Math.SQRT2 * gammaRatio(k);
   const alpha = meanNorm - k / meanNorm;
   return { k, meanNorm, alpha, c0: alpha - meanNorm / Math.SQRT2, c1: (k * k) / (meanNorm * meanNorm) };
@@ -47,7 +48,9 @@ export function huberEnergyConstants(k: number): HuberEnergyConstants {
 export function meanDistanceToNormal(r: number, k: number): number {
   const lambda = (r * r) / 2;
   if (!(lambda < 700)) throw new RangeError(`meanDistanceToNormal: r = ${r} is too large for the series (r² < 1400)`);
-  let weight = Math.exp(-lambda), ratio = gammaRatio(k), sum = 0;
+  let weight = Math.exp(-lambda),
+    ratio = gammaRatio(k),
+    sum = 0;
   for (let j = 0; j < 10_000; j++) {
     sum += weight * ratio;
     if (j > lambda && weight * ratio < 1e-17 * sum) break;
@@ -64,7 +67,8 @@ export function meanDistanceToNormal(r: number, k: number): number {
  */
 export function huberEnergyLoss(z: Tensor): Tensor {
   if (!(z instanceof Tensor)) throw new TypeError("huberEnergyLoss: z must be a Tensor");
-  if (z.shape.length !== 2 || z.shape[1] < 1) throw new RangeError(`huberEnergyLoss: z must be [n, k] with k ≥ 1; got ${formatShape(z.shape)}`);
+  if (z.shape.length !== 2 || z.shape[1] < 1)
+    throw new RangeError(`huberEnergyLoss: z must be [n, k] with k ≥ 1; got ${formatShape(z.shape)}`);
   const [n, k] = z.shape;
   const { c0, c1 } = huberEnergyConstants(k);
   const be = z.backend;
@@ -92,7 +96,8 @@ function squaredDistance(z: Floats, i: number, j: number, k: number): number {
 export const huberEnergyKernels: Pick<FusedKernels, "huberEnergy" | "huberEnergyGrad"> = {
   huberEnergy(z, n, k, c0, c1) {
     if (n === 0) return c0;
-    let radial = 0, pairwise = 0;
+    let radial = 0,
+      pairwise = 0;
     for (let i = 0; i < n; i++) {
       radial += Math.sqrt(squaredDistance(z.array, i, -1, k) + c1);
       for (let j = i + 1; j < n; j++) pairwise += Math.sqrt(squaredDistance(z.array, i, j, k));
@@ -100,7 +105,8 @@ export const huberEnergyKernels: Pick<FusedKernels, "huberEnergy" | "huberEnergy
     return c0 + radial / n - pairwise / (n * n);
   },
   huberEnergyGrad(z, n, k, c1, scale, dz, accumulate) {
-    const Z = z.array, G = dz.array;
+    const Z = z.array,
+      G = dz.array;
     if (!accumulate) G.fill(0, 0, n * k); // the pairs add into both of their rows
     for (let i = 0; i < n; i++) {
       const u = scale / (n * Math.sqrt(squaredDistance(Z, i, -1, k) + c1));

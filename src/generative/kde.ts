@@ -50,27 +50,42 @@ function cholesky(a: Float64Array, d: number): Float64Array | number {
 
 /** The kernel's covariance for the options. */
 function kernelCovariance(
-  points: Float64Array, n: number, d: number, bandwidth: KdeOptions["bandwidth"] = KDE_DEFAULTS.bandwidth,
+  points: Float64Array,
+  n: number,
+  d: number,
+  bandwidth: KdeOptions["bandwidth"] = KDE_DEFAULTS.bandwidth,
 ): Float64Array {
   const cov = new Float64Array(d * d);
   if (typeof bandwidth === "string" || typeof bandwidth === "number") {
-    if (bandwidth !== "scott" && bandwidth !== "silverman" && !(typeof bandwidth === "number" && bandwidth > 0 && Number.isFinite(bandwidth))) {
-      throw new RangeError(`GaussianKDE: options.bandwidth must be 'scott', 'silverman', a factor > 0 or d standard deviations; got ${String(bandwidth)}`);
+    if (
+      bandwidth !== "scott" &&
+      bandwidth !== "silverman" &&
+      !(typeof bandwidth === "number" && bandwidth > 0 && Number.isFinite(bandwidth))
+    ) {
+      throw new RangeError(
+        `GaussianKDE: options.bandwidth must be 'scott', 'silverman', a factor > 0 or d standard deviations; got ${String(bandwidth)}`,
+      );
     }
-    if (n < 2) throw new RangeError(`GaussianKDE: a bandwidth from the points' covariance needs at least 2 points; got ${n} (pass d standard deviations)`);
+    if (n < 2)
+      throw new RangeError(
+        `GaussianKDE: a bandwidth from the points' covariance needs at least 2 points; got ${n} (pass d standard deviations)`,
+      );
     const factor = typeof bandwidth === "number" ? bandwidth : bandwidthFactor(bandwidth, n, d);
     const mean = new Float64Array(d);
     for (let i = 0; i < n * d; i++) mean[i % d] += points[i] / n;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) cov[j * d + k] += (points[i * d + j] - mean[j]) * (points[i * d + k] - mean[k]);
+      for (let j = 0; j < d; j++)
+        for (let k = 0; k <= j; k++) cov[j * d + k] += (points[i * d + j] - mean[j]) * (points[i * d + k] - mean[k]);
     }
-    for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) cov[j * d + k] = cov[k * d + j] = (cov[j * d + k] / (n - 1)) * factor * factor;
+    for (let j = 0; j < d; j++)
+      for (let k = 0; k <= j; k++) cov[j * d + k] = cov[k * d + j] = (cov[j * d + k] / (n - 1)) * factor * factor;
     return cov;
   }
   const h = Float64Array.from(bandwidth);
   if (h.length !== d) throw new RangeError(`GaussianKDE: options.bandwidth has ${h.length} values for ${d} dimensions`);
   h.forEach((v, j) => {
-    if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`GaussianKDE: options.bandwidth[${j}] must be a finite number > 0; got ${v}`);
+    if (!(v > 0 && Number.isFinite(v)))
+      throw new RangeError(`GaussianKDE: options.bandwidth[${j}] must be a finite number > 0; got ${v}`);
     cov[j * d + j] = v * v;
   });
   return cov;
@@ -96,13 +111,17 @@ export class GaussianKDE {
   constructor(points: ArrayLike<number>, d: number, options: KdeOptions = {}) {
     if (!Number.isInteger(d) || d < 1) throw new RangeError(`GaussianKDE: d must be an integer ≥ 1; got ${d}`);
     const p = Float64Array.from(points);
-    if (!p.length || p.length % d) throw new RangeError(`GaussianKDE: points must hold n ≥ 1 rows of d = ${d} values; got ${p.length} values`);
+    if (!p.length || p.length % d)
+      throw new RangeError(`GaussianKDE: points must hold n ≥ 1 rows of d = ${d} values; got ${p.length} values`);
     if (!p.every(Number.isFinite)) throw new RangeError("GaussianKDE: points must be finite");
     this.n = p.length / d;
     this.d = d;
     this.covariance = kernelCovariance(p, this.n, d, options.bandwidth);
     const l = cholesky(this.covariance, d);
-    if (typeof l === "number") throw new RangeError(`GaussianKDE: the points' covariance is singular (dimension ${l} is constant or a combination of the others); pass d standard deviations as options.bandwidth`);
+    if (typeof l === "number")
+      throw new RangeError(
+        `GaussianKDE: the points' covariance is singular (dimension ${l} is constant or a combination of the others); pass d standard deviations as options.bandwidth`,
+      );
     this.factor = l;
     this.#points = p;
     this.#white = new Float64Array(p.length);
@@ -127,7 +146,9 @@ export class GaussianKDE {
   /** log p(x) for the point at x[offset..offset+d); `skip` leaves one of the n points out of the sum. */
   logDensity(x: ArrayLike<number>, offset = 0, skip = -1): number {
     const { n, d } = this;
-    const white = this.#white, terms = this.#terms, xs = this.#x;
+    const white = this.#white,
+      terms = this.#terms,
+      xs = this.#x;
     this.#whiten(x, offset, xs);
     let top = -Infinity;
     for (let i = 0; i < n; i++) {

@@ -92,14 +92,25 @@ function quantile(values: Float64Array, q: number): number {
  * Fits one density per class to the latent points of X (the rows the model was trained on, normally) grouped by
  * their labels y (values of model.classes), ready to sample. See LatentSamplerOptions for the defaults.
  */
-export function fitLatentSampler(model: LatentModel, X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: ArrayLike<number | string>, options: LatentSamplerOptions = {}): LatentSampler {
+export function fitLatentSampler(
+  model: LatentModel,
+  X: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  y: ArrayLike<number | string>,
+  options: LatentSamplerOptions = {},
+): LatentSampler {
   const defaults = LATENT_SAMPLER_DEFAULTS;
   const {
-    bandwidth, thresholdQuantile = defaults.thresholdQuantile, proposalScale = defaults.proposalScale,
-    burnIn = defaults.burnIn, thin = defaults.thin, seed = defaults.seed,
+    bandwidth,
+    thresholdQuantile = defaults.thresholdQuantile,
+    proposalScale = defaults.proposalScale,
+    burnIn = defaults.burnIn,
+    thin = defaults.thin,
+    seed = defaults.seed,
   } = options;
-  if (!(thresholdQuantile >= 0 && thresholdQuantile < 1)) throw new RangeError(`fitLatentSampler: options.thresholdQuantile must be in [0, 1); got ${thresholdQuantile}`);
-  if (!(proposalScale > 0 && Number.isFinite(proposalScale))) throw new RangeError(`fitLatentSampler: options.proposalScale must be a finite number > 0; got ${proposalScale}`);
+  if (!(thresholdQuantile >= 0 && thresholdQuantile < 1))
+    throw new RangeError(`fitLatentSampler: options.thresholdQuantile must be in [0, 1); got ${thresholdQuantile}`);
+  if (!(proposalScale > 0 && Number.isFinite(proposalScale)))
+    throw new RangeError(`fitLatentSampler: options.proposalScale must be a finite number > 0; got ${proposalScale}`);
   if (!Number.isInteger(seed)) throw new TypeError(`fitLatentSampler: options.seed must be an integer; got ${seed}`);
   const classes = Array.from(model.classes);
   const k = classes.length;
@@ -110,11 +121,17 @@ export function fitLatentSampler(model: LatentModel, X: ArrayLike<number> | Arra
   const rows: number[][] = classes.map(() => []);
   for (let i = 0; i < n; i++) {
     const c = index.get(y[i]);
-    if (c === undefined) throw new RangeError(`fitLatentSampler: y[${i}] = ${String(y[i])} is not one of the model's classes (${classes.join(", ")})`);
+    if (c === undefined)
+      throw new RangeError(
+        `fitLatentSampler: y[${i}] = ${String(y[i])} is not one of the model's classes (${classes.join(", ")})`,
+      );
     rows[c].push(i);
   }
   const fitted = rows.map((members, c) => {
-    if (members.length < 2) throw new RangeError(`fitLatentSampler: class ${String(classes[c])} has ${members.length} point(s); a density needs at least 2`);
+    if (members.length < 2)
+      throw new RangeError(
+        `fitLatentSampler: class ${String(classes[c])} has ${members.length} point(s); a density needs at least 2`,
+      );
     const points = new Float64Array(members.length * k);
     members.forEach((row, r) => points.set(latent.subarray(row * k, (row + 1) * k), r * k));
     const kde = new GaussianKDE(points, k, { bandwidth });
@@ -126,13 +143,18 @@ export function fitLatentSampler(model: LatentModel, X: ArrayLike<number> | Arra
     return { kde, points, logThreshold, starts };
   });
   const checkClass = (classIndex: number) => {
-    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= k) throw new RangeError(`LatentSampler: classIndex must be an integer in 0..${k - 1}; got ${classIndex}`);
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= k)
+      throw new RangeError(`LatentSampler: classIndex must be an integer in 0..${k - 1}; got ${classIndex}`);
     return fitted[classIndex];
   };
   return {
     classes,
     latentDimension: k,
-    densities: fitted.map(({ kde, logThreshold }) => ({ points: kde.n, covariance: Float64Array.from(kde.covariance), logThreshold })),
+    densities: fitted.map(({ kde, logThreshold }) => ({
+      points: kde.n,
+      covariance: Float64Array.from(kde.covariance),
+      logThreshold,
+    })),
     logDensity(classIndex, points) {
       const { kde } = checkClass(classIndex);
       return Float64Array.from({ length: points.length / k }, (_, i) => kde.logDensity(points, i * k));
@@ -145,7 +167,11 @@ export function fitLatentSampler(model: LatentModel, X: ArrayLike<number> | Arra
       const chain = metropolisHastings((x) => kde.logDensity(x), {
         start: points.subarray(first * k, (first + 1) * k),
         step: kde.factor.map((v) => proposalScale * v),
-        logThreshold, samples: count, burnIn, thin, generator,
+        logThreshold,
+        samples: count,
+        burnIn,
+        thin,
+        generator,
       });
       return {
         latent: chain.samples,

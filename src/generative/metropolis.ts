@@ -37,7 +37,8 @@ export interface Chain {
 }
 
 function count(name: string, v: number, min: number): number {
-  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`metropolisHastings: ${name} must be an integer ≥ ${min}; got ${v}`);
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new RangeError(`metropolisHastings: ${name} must be an integer ≥ ${min}; got ${v}`);
   return v;
 }
 
@@ -47,19 +48,27 @@ function count(name: string, v: number, min: number): number {
  */
 export function metropolisHastings(logDensity: (x: Float64Array) => number, options: ChainOptions): Chain {
   const d = options.start.length;
-  const samples = count("samples", options.samples, 0), burnIn = count("burnIn", options.burnIn, 0), thin = count("thin", options.thin, 1);
+  const samples = count("samples", options.samples, 0),
+    burnIn = count("burnIn", options.burnIn, 0),
+    thin = count("thin", options.thin, 1);
   const scale = options.step;
-  if (scale.length !== d && scale.length !== d * d) throw new RangeError(`metropolisHastings: step has ${scale.length} values; expected ${d} (standard deviations) or ${d * d} (a ${d} × ${d} factor)`);
+  if (scale.length !== d && scale.length !== d * d)
+    throw new RangeError(
+      `metropolisHastings: step has ${scale.length} values; expected ${d} (standard deviations) or ${d * d} (a ${d} × ${d} factor)`,
+    );
   const diagonal = scale.length === d;
   const logThreshold = options.logThreshold ?? -Infinity;
   const g = options.generator;
-  let x = Float64Array.from(options.start), candidate = new Float64Array(d);
+  let x = Float64Array.from(options.start),
+    candidate = new Float64Array(d);
   let logP = logDensity(x);
-  if (!(logP > -Infinity) || logP < logThreshold) throw new RangeError("metropolisHastings: the start has zero density or lies under the threshold");
+  if (!(logP > -Infinity) || logP < logThreshold)
+    throw new RangeError("metropolisHastings: the start has zero density or lies under the threshold");
   const noise = new Float64Array(d);
   const out = new Float64Array(samples * d);
   const steps = burnIn + samples * thin;
-  let accepted = 0, belowThreshold = 0;
+  let accepted = 0,
+    belowThreshold = 0;
   for (let step = 1; step <= steps; step++) {
     fillStandardNormal(g, noise);
     for (let j = 0; j < d; j++) {

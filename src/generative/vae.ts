@@ -93,7 +93,8 @@ export interface VAEJson extends Architecture {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`trainVAE: ${name} must be a positive integer; got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`trainVAE: ${name} must be a positive integer; got ${value}`);
   return value;
 }
 
@@ -122,14 +123,16 @@ export class VAEModel {
   /** @internal Rows in the units the network sees (z-scored if so trained), as f32. */
   toUnits(X: Rows, what: string): { x: Float32Array; n: number } {
     const { x, n } = toMatrix(X, { cols: this.features }, what);
-    const { scaling } = this.architecture, d = this.features;
+    const { scaling } = this.architecture,
+      d = this.features;
     const out = new Float32Array(n * d);
     for (let i = 0; i < n * d; i++) out[i] = scaling ? (x[i] - scaling.mean[i % d]) / scaling.std[i % d] : x[i];
     return { x: out, n };
   }
 
   #fromUnits(values: ArrayLike<number>): Float64Array {
-    const { scaling } = this.architecture, d = this.features;
+    const { scaling } = this.architecture,
+      d = this.features;
     return Float64Array.from(values, (v, i) => (scaling ? v * scaling.std[i % d] + scaling.mean[i % d] : v));
   }
 
@@ -165,7 +168,13 @@ export class VAEModel {
   }
 
   toJSON(): VAEJson {
-    return { format: "sparseproj-vae", version: 1, ...this.architecture, state: this.net.stateDict(), history: this.history };
+    return {
+      format: "sparseproj-vae",
+      version: 1,
+      ...this.architecture,
+      state: this.net.stateDict(),
+      history: this.history,
+    };
   }
 
   /** Returns the network's module memory. */
@@ -203,27 +212,36 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
   const sizes = options.hidden ?? VAE_DEFAULTS.hidden;
   const hidden = (typeof sizes === "number" ? [sizes] : sizes).map((h) => positiveInteger("hidden", h));
   const output = options.output ?? VAE_DEFAULTS.output;
-  if (output !== "sigmoid" && output !== "linear") throw new RangeError(`trainVAE: output must be 'sigmoid' or 'linear'; got ${String(output)}`);
+  if (output !== "sigmoid" && output !== "linear")
+    throw new RangeError(`trainVAE: output must be 'sigmoid' or 'linear'; got ${String(output)}`);
   const lambda = options.lambda ?? VAE_DEFAULTS.lambda;
-  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`trainVAE: lambda must be finite and ≥ 0; got ${lambda}`);
+  if (!(lambda >= 0 && Number.isFinite(lambda)))
+    throw new RangeError(`trainVAE: lambda must be finite and ≥ 0; got ${lambda}`);
   let scaling: Architecture["scaling"] = null;
   if (options.standardize ?? output === "linear") {
-    const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
+    const mean = new Array<number>(d).fill(0),
+      std = new Array<number>(d).fill(0);
     for (let i = 0; i < n * d; i++) mean[i % d] += raw[i] / n;
     for (let i = 0; i < n * d; i++) std[i % d] += (raw[i] - mean[i % d]) ** 2 / n;
     // A constant feature keeps unit scale: it is reconstructed as its mean.
     scaling = { mean, std: std.map((v) => (v > 0 ? Math.sqrt(v) : 1)) };
   }
   const architecture: Architecture = {
-    features: d, hidden, latent: positiveInteger("latent", options.latent ?? VAE_DEFAULTS.latent), lambda, output,
-    activation: options.activation ?? VAE_DEFAULTS.activation, scaling,
+    features: d,
+    hidden,
+    latent: positiveInteger("latent", options.latent ?? VAE_DEFAULTS.latent),
+    lambda,
+    output,
+    activation: options.activation ?? VAE_DEFAULTS.activation,
+    scaling,
   };
   const seed = options.seed ?? VAE_DEFAULTS.seed;
   const history: VAEEpoch[] = [];
   const model = new VAEModel(network(architecture, seed), architecture, history);
   const data = tensor(model.toUnits(raw, "trainVAE").x, [n, d]);
   const validation = options.validation === undefined ? null : model.toUnits(options.validation, "trainVAE validation");
-  if (validation?.n === 0) throw new RangeError("trainVAE: options.validation has no rows; omit it or give at least one");
+  if (validation?.n === 0)
+    throw new RangeError("trainVAE: options.validation has no rows; omit it or give at least one");
   const validationData = validation && tensor(validation.x, [validation.n, d]);
   const optimizer = new Adam(model.net.parameters(), { lr: options.lr ?? VAE_DEFAULTS.lr });
   let sums = { reconstruction: 0, latent: 0, batches: 0 };
@@ -241,7 +259,8 @@ export function trainVAE(X: Rows, options: VAEOptions = {}): VAEModel {
         return l.total;
       },
       onEpoch: (epoch) => {
-        const reconstruction = sums.reconstruction / sums.batches, latent = sums.latent / sums.batches;
+        const reconstruction = sums.reconstruction / sums.batches,
+          latent = sums.latent / sums.batches;
         const entry: VAEEpoch = { epoch, train: { loss: reconstruction + lambda * latent, reconstruction, latent } };
         if (validationData) entry.validation = scope(() => noGrad(() => lossValues(model, validationData, lambda)));
         history.push(entry);
@@ -286,20 +305,26 @@ export function loadVAE(json: VAEJson): VAEModel {
     };
   }
   const architecture: Architecture = {
-    features, hidden, latent, scaling,
+    features,
+    hidden,
+    latent,
+    scaling,
     lambda: f.number(model.lambda, "model.lambda", { min: 0 }),
     output: f.oneOf(model.output, "model.output", ["sigmoid", "linear"] as const),
     activation: f.oneOf(model.activation, "model.activation", Object.keys(ACTIVATIONS) as Activation[]),
   };
-  const history = model.history === undefined ? [] : f.list(model.history, "model.history", (entry, path) => {
-    const e = f.object(entry, path);
-    const epoch: VAEEpoch = {
-      epoch: f.positiveInteger(e.epoch, `${path}.epoch`),
-      train: checkLosses(f, e.train, `${path}.train`),
-    };
-    if (e.validation !== undefined) epoch.validation = checkLosses(f, e.validation, `${path}.validation`);
-    return epoch;
-  });
+  const history =
+    model.history === undefined
+      ? []
+      : f.list(model.history, "model.history", (entry, path) => {
+          const e = f.object(entry, path);
+          const epoch: VAEEpoch = {
+            epoch: f.positiveInteger(e.epoch, `${path}.epoch`),
+            train: checkLosses(f, e.train, `${path}.train`),
+          };
+          if (e.validation !== undefined) epoch.validation = checkLosses(f, e.validation, `${path}.validation`);
+          return epoch;
+        });
   const net = network(architecture, 0);
   try {
     net.loadStateDict(state, { strict: true });

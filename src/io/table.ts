@@ -72,7 +72,9 @@ export class DataError extends Error {
     const place = [
       where.file,
       where.row === undefined ? undefined : `row ${where.row}`,
-      where.column === undefined ? undefined : `column ${where.column}${where.columnName === undefined ? "" : ` (${JSON.stringify(where.columnName)})`}`,
+      where.column === undefined
+        ? undefined
+        : `column ${where.column}${where.columnName === undefined ? "" : ` (${JSON.stringify(where.columnName)})`}`,
     ].filter((part) => part !== undefined);
     super(place.length ? `${place.join(", ")}: ${problem}` : problem);
     this.name = "DataError";
@@ -98,17 +100,26 @@ interface Row {
 export function parseTable(text: string, options: ParseTableOptions = {}): LabelledTable {
   if (typeof text !== "string") throw new TypeError("parseTable(text): text must be a string");
   const { format = "auto", file } = options;
-  if (!["auto", "csv", "tsv", "omics"].includes(format)) throw new RangeError(`parseTable: unknown format ${JSON.stringify(format)}`);
+  if (!["auto", "csv", "tsv", "omics"].includes(format))
+    throw new RangeError(`parseTable: unknown format ${JSON.stringify(format)}`);
   // A file read as UTF-8 without decodeText (Node's readFileSync(path, "utf8")) keeps its byte-order mark.
   const body = text.replace(/^\uFEFF/, "");
   const delimiter = options.delimiter ?? { auto: detectDelimiter(body), csv: ",", tsv: "\t", omics: ";" }[format];
   const rows = readRows(body, delimiter);
   if (rows.length === 0) throw new DataError("the file is empty", { file });
-  const omics = format === "omics" || (format === "auto" && rows[0].cells[0] === "Name" && rows[1]?.cells[0] === "Label");
+  const omics =
+    format === "omics" || (format === "auto" && rows[0].cells[0] === "Name" && rows[1]?.cells[0] === "Label");
   // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
   const decimalComma = delimiter !== ",";
-  const { labelPlace, ...table } = omics ? fromFeatureRows(rows, decimalComma, file) : fromSampleRows(rows, decimalComma, options);
-  return { ...table, ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2), samples: table.sampleIds.length, features: table.featureNames.length };
+  const { labelPlace, ...table } = omics
+    ? fromFeatureRows(rows, decimalComma, file)
+    : fromSampleRows(rows, decimalComma, options);
+  return {
+    ...table,
+    ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2),
+    samples: table.sampleIds.length,
+    features: table.featureNames.length,
+  };
 }
 
 interface Parsed {
@@ -156,7 +167,12 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   const { file, labelColumn = "label", idColumn, labelsOptional = false } = options;
   const [header, ...body] = rows;
   const names = header.cells;
-  const at = (row: number, column: number): DataErrorLocation => ({ file, row, column: column + 1, columnName: names[column] });
+  const at = (row: number, column: number): DataErrorLocation => ({
+    file,
+    row,
+    column: column + 1,
+    columnName: names[column],
+  });
   // A map, not indexOf: a methylation array's 450,000 names would make the check quadratic (minutes).
   const firstColumn = new Map<string, number>();
   names.forEach((name, c) => {
@@ -165,16 +181,23 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
     if (first !== undefined) throw new DataError(`column ${first + 1} has the same name`, at(header.line, c));
     firstColumn.set(name, c);
   });
-  const labelled = labelColumn !== null && !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
+  const labelled =
+    labelColumn !== null &&
+    !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
   const labelAt = labelled ? findColumn(names, labelColumn, "label", header.line, file) : -1;
   const idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", header.line, file);
   const featureAt = names.flatMap((_, c) => (c === labelAt || c === idAt ? [] : [c]));
-  if (featureAt.length === 0) throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, { file, row: header.line });
+  if (featureAt.length === 0)
+    throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, { file, row: header.line });
   if (body.length === 0) throw new DataError("no samples: the header is the only row", { file, row: header.line });
   const features = featureAt.length;
   const data = new Float64Array(body.length * features);
   body.forEach(({ cells, line }, s) => {
-    if (cells.length !== names.length) throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, { file, row: line });
+    if (cells.length !== names.length)
+      throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, {
+        file,
+        row: line,
+      });
     if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt));
     featureAt.forEach((c, f) => (data[s * features + f] = readNumber(cells[c], decimalComma, at(line, c))));
   });
@@ -187,7 +210,13 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   };
 }
 
-function findColumn(names: string[], wanted: string, role: string, headerLine: number, file: string | undefined): number {
+function findColumn(
+  names: string[],
+  wanted: string,
+  role: string,
+  headerLine: number,
+  file: string | undefined,
+): number {
   const exact = names.indexOf(wanted);
   if (exact >= 0) return exact;
   const matches = names.flatMap((name, c) => (name.toLowerCase() === wanted.toLowerCase() ? [c] : []));
@@ -202,26 +231,48 @@ function findColumn(names: string[], wanted: string, role: string, headerLine: n
 function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | undefined): Parsed {
   const [nameRow, labelRow, ...featureRows] = rows;
   if (nameRow.cells[0] !== "Name") {
-    throw new DataError(`an omics table starts with a Name row of sample ids, not ${JSON.stringify(nameRow.cells[0])}`, { file, row: nameRow.line, column: 1 });
+    throw new DataError(
+      `an omics table starts with a Name row of sample ids, not ${JSON.stringify(nameRow.cells[0])}`,
+      { file, row: nameRow.line, column: 1 },
+    );
   }
   if (labelRow === undefined) throw new DataError("no Label row after the Name row", { file, row: nameRow.line });
   if (labelRow.cells[0] !== "Label") {
-    throw new DataError(`the row after the Name row must be the Label row, not ${JSON.stringify(labelRow.cells[0])}`, { file, row: labelRow.line, column: 1 });
+    throw new DataError(`the row after the Name row must be the Label row, not ${JSON.stringify(labelRow.cells[0])}`, {
+      file,
+      row: labelRow.line,
+      column: 1,
+    });
   }
   const width = nameRow.cells.length;
   if (width < 2) throw new DataError("no samples: the Name row holds no sample ids", { file, row: nameRow.line });
-  const at = (row: number, column: number): DataErrorLocation => ({ file, row, column: column + 1, columnName: nameRow.cells[column] });
+  const at = (row: number, column: number): DataErrorLocation => ({
+    file,
+    row,
+    column: column + 1,
+    columnName: nameRow.cells[column],
+  });
   const checkWidth = ({ cells, line }: Row) => {
-    if (cells.length !== width) throw new DataError(`${cells.length} cells where the Name row (row ${nameRow.line}) has ${width}`, { file, row: line });
+    if (cells.length !== width)
+      throw new DataError(`${cells.length} cells where the Name row (row ${nameRow.line}) has ${width}`, {
+        file,
+        row: line,
+      });
   };
   checkWidth(labelRow);
   labelRow.cells.forEach((label, c) => checkLabel(label, at(labelRow.line, c)));
-  if (featureRows.length === 0) throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
+  if (featureRows.length === 0)
+    throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
   const featureLine = new Map<string, number>();
   for (const { cells, line } of featureRows) {
     if (cells[0] === "") throw new DataError("the feature has no name", { file, row: line, column: 1 });
     const first = featureLine.get(cells[0]);
-    if (first !== undefined) throw new DataError(`feature ${JSON.stringify(cells[0])} is also on row ${first}`, { file, row: line, column: 1 });
+    if (first !== undefined)
+      throw new DataError(`feature ${JSON.stringify(cells[0])} is also on row ${first}`, {
+        file,
+        row: line,
+        column: 1,
+      });
     featureLine.set(cells[0], line);
   }
   const samples = width - 1;
@@ -229,7 +280,8 @@ function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | unde
   const data = new Float64Array(samples * features);
   featureRows.forEach((row, f) => {
     checkWidth(row);
-    for (let s = 0; s < samples; s++) data[s * features + f] = readNumber(row.cells[s + 1], decimalComma, at(row.line, s + 1));
+    for (let s = 0; s < samples; s++)
+      data[s * features + f] = readNumber(row.cells[s + 1], decimalComma, at(row.line, s + 1));
   });
   return {
     sampleIds: nameRow.cells.slice(1),
@@ -250,11 +302,16 @@ function readNumber(cell: string, decimalComma: boolean, where: DataErrorLocatio
   const value = NUMBER.test(text) ? Number(text) : NaN;
   if (Number.isFinite(value)) return value;
   if (cell === "") throw new DataError("the cell is empty (fill in missing values first)", where);
-  if (NOT_FINITE.test(cell)) throw new DataError(`'${cell}' is not a finite number (fill in missing values first)`, where);
+  if (NOT_FINITE.test(cell))
+    throw new DataError(`'${cell}' is not a finite number (fill in missing values first)`, where);
   if (NUMBER.test(text)) throw new DataError(`'${cell}' is beyond the range of a double`, where);
   // d3-dsv reads an unclosed quote as one cell running on to the end of the file.
   const lines = cell.match(LINE_BREAK)?.length ?? 0;
-  if (lines > 0) throw new DataError(`a quoted cell spanning ${lines + 1} lines is not a number (is a closing quote missing?)`, where);
+  if (lines > 0)
+    throw new DataError(
+      `a quoted cell spanning ${lines + 1} lines is not a number (is a closing quote missing?)`,
+      where,
+    );
   throw new DataError(`'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}' is not a number`, where);
 }
 
@@ -263,7 +320,10 @@ export const MISSING_LABEL = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
 
 function checkLabel(label: string, where: DataErrorLocation): void {
   if (MISSING_LABEL.test(label)) {
-    throw new DataError(label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`, where);
+    throw new DataError(
+      label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`,
+      where,
+    );
   }
 }
 
@@ -279,19 +339,32 @@ export function classKey(label: number | string): number | string {
  * Class indices into the distinct classes: numbers ascending when every class is one, else by `compare` on
  * their text. A class is named by its first spelling's value: "1.0" and "01" both become the class 1.
  */
-export function indexClasses<L extends number | string>(labels: readonly L[], compare: (a: string, b: string) => number) {
+export function indexClasses<L extends number | string>(
+  labels: readonly L[],
+  compare: (a: string, b: string) => number,
+) {
   const keys = labels.map(classKey);
   const distinct = [...new Set(keys)];
   const numeric = distinct.every((key) => typeof key === "number");
-  const sorted = numeric ? (distinct as number[]).sort((a, b) => a - b) : distinct.sort((a, b) => compare(String(a), String(b)));
+  const sorted = numeric
+    ? (distinct as number[]).sort((a, b) => a - b)
+    : distinct.sort((a, b) => compare(String(a), String(b)));
   const index = new Map(sorted.map((key, k) => [key, k]));
   return { keys: sorted, y: Int32Array.from(keys, (key) => index.get(key)!) };
 }
 
-function encodeLabels(labels: string[], place: DataErrorLocation, minClasses: number): { classes: string[]; y: Int32Array } {
+function encodeLabels(
+  labels: string[],
+  place: DataErrorLocation,
+  minClasses: number,
+): { classes: string[]; y: Int32Array } {
   const { keys, y } = indexClasses(labels, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const classes = keys.map(String);
-  if (labels.length && classes.length < minClasses) throw new DataError(`every sample has the label ${JSON.stringify(classes[0])}: a classifier needs two classes or more`, place);
+  if (labels.length && classes.length < minClasses)
+    throw new DataError(
+      `every sample has the label ${JSON.stringify(classes[0])}: a classifier needs two classes or more`,
+      place,
+    );
   return { classes, y };
 }
 

@@ -24,7 +24,8 @@ export interface ClassificationReport {
 
 function checkClasses(classes: unknown, least: number): number {
   if (typeof classes !== "number") throw new TypeError(`classes must be a number; got ${describeValue(classes)}`);
-  if (!Number.isInteger(classes) || classes < least) throw new RangeError(`classes must be an integer ≥ ${least}; got ${classes}`);
+  if (!Number.isInteger(classes) || classes < least)
+    throw new RangeError(`classes must be an integer ≥ ${least}; got ${classes}`);
   return classes;
 }
 
@@ -46,7 +47,8 @@ function checkPair(yTrue: unknown, yPred: unknown, classes: unknown): [Labels, L
   const k = checkClasses(classes, 1);
   const t = checkLabels(yTrue, "yTrue", k);
   const p = checkLabels(yPred, "yPred", k);
-  if (p.length !== t.length) throw new RangeError(`yPred must have one label per sample of yTrue (${t.length}); got ${p.length}`);
+  if (p.length !== t.length)
+    throw new RangeError(`yPred must have one label per sample of yTrue (${t.length}); got ${p.length}`);
   return [t, p, k];
 }
 
@@ -96,15 +98,24 @@ export function classificationReport(yTrue: Labels, yPred: Labels, classes: numb
 }
 
 function checkProbabilities(probabilities: unknown, n: number, classes: number): Probabilities {
-  if (!(probabilities instanceof Float64Array) && !(probabilities instanceof Float32Array) && !Array.isArray(probabilities)) {
-    throw new TypeError(`probabilities must be a Float64Array, Float32Array or array of numbers; got ${describeValue(probabilities)}`);
+  if (
+    !(probabilities instanceof Float64Array) &&
+    !(probabilities instanceof Float32Array) &&
+    !Array.isArray(probabilities)
+  ) {
+    throw new TypeError(
+      `probabilities must be a Float64Array, Float32Array or array of numbers; got ${describeValue(probabilities)}`,
+    );
   }
   if (probabilities.length !== n * classes) {
-    throw new RangeError(`probabilities must hold n × classes = ${n} × ${classes} = ${n * classes} values (row-major); got ${probabilities.length}`);
+    throw new RangeError(
+      `probabilities must hold n × classes = ${n} × ${classes} = ${n * classes} values (row-major); got ${probabilities.length}`,
+    );
   }
   for (let i = 0; i < probabilities.length; i++) {
     const value: unknown = probabilities[i];
-    if (typeof value !== "number") throw new TypeError(`probabilities[${i}] must be a number; got ${describeValue(value)}`);
+    if (typeof value !== "number")
+      throw new TypeError(`probabilities[${i}] must be a number; got ${describeValue(value)}`);
     if (!Number.isFinite(value)) throw new RangeError(`probabilities[${i}] must be finite; got ${value}`);
   }
   return probabilities;
@@ -157,7 +168,8 @@ export function rocAuc(yTrue: Labels, probabilities: Probabilities, classes: num
   const present = new Array<boolean>(k).fill(false);
   for (let i = 0; i < t.length; i++) present[t[i]] = true;
   const absent = present.indexOf(false);
-  if (absent >= 0) throw new RangeError(`yTrue must contain every class for an AUC to be defined; class ${absent} is absent`);
+  if (absent >= 0)
+    throw new RangeError(`yTrue must contain every class for an AUC to be defined; class ${absent} is absent`);
   if (k === 2) return oneVsRestAuc(t, p, k, 1);
   let sum = 0;
   for (let c = 0; c < k; c++) sum += oneVsRestAuc(t, p, k, c);

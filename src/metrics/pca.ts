@@ -19,9 +19,12 @@ export function checkPoints(points: unknown, d: unknown): number {
   if (typeof d !== "number") throw new TypeError(`d must be a number; got ${describeValue(d)}`);
   if (!Number.isInteger(d) || d < 1) throw new RangeError(`d must be an integer ≥ 1; got ${d}`);
   if (!(points instanceof Float64Array) && !(points instanceof Float32Array) && !Array.isArray(points)) {
-    throw new TypeError(`points must be a Float64Array, Float32Array or array of numbers; got ${describeValue(points)}`);
+    throw new TypeError(
+      `points must be a Float64Array, Float32Array or array of numbers; got ${describeValue(points)}`,
+    );
   }
-  if (points.length % d !== 0) throw new RangeError(`points must hold n × d values (row-major) for d = ${d}; got ${points.length}`);
+  if (points.length % d !== 0)
+    throw new RangeError(`points must hold n × d values (row-major) for d = ${d}; got ${points.length}`);
   for (let i = 0; i < points.length; i++) {
     const value: unknown = points[i];
     if (typeof value !== "number") throw new TypeError(`points[${i}] must be a number; got ${describeValue(value)}`);
@@ -43,7 +46,10 @@ function jacobiEigenvectors(a: Float64Array, d: number): Float64Array {
         const aqq = a[q * d + q];
         // An off-diagonal entry below both diagonals' rounding no longer moves the eigenvalues (Numerical Recipes'
         // test); skipping it is what makes the sweeps stop.
-        if (Math.abs(app) + 100 * Math.abs(apq) === Math.abs(app) && Math.abs(aqq) + 100 * Math.abs(apq) === Math.abs(aqq)) {
+        if (
+          Math.abs(app) + 100 * Math.abs(apq) === Math.abs(app) &&
+          Math.abs(aqq) + 100 * Math.abs(apq) === Math.abs(aqq)
+        ) {
           a[p * d + q] = a[q * d + p] = 0;
           continue;
         }
@@ -113,7 +119,8 @@ export function pca2(points: Points, d: number): Pca2 {
   for (let component = 0; component < Math.min(2, d); component++) {
     const column = order[component];
     let largest = 0;
-    for (let j = 1; j < d; j++) if (Math.abs(vectors[j * d + column]) > Math.abs(vectors[largest * d + column])) largest = j;
+    for (let j = 1; j < d; j++)
+      if (Math.abs(vectors[j * d + column]) > Math.abs(vectors[largest * d + column])) largest = j;
     const sign = vectors[largest * d + column] < 0 ? -1 : 1;
     let variance = 0;
     for (let i = 0; i < n; i++) {

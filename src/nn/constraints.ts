@@ -5,7 +5,11 @@
 // input channels, the grouped view [O, I, kh·kw], or with 'rows' the output filters, [1, O, I·kh·kw].
 import { groupedNorm } from "../projections/bilevel.ts";
 import {
-  GROUPED_PROJECTIONS, MATRIX_PROJECTIONS, PROJECTION_KINDS, projectionOf, type ProjectionKind,
+  GROUPED_PROJECTIONS,
+  MATRIX_PROJECTIONS,
+  PROJECTION_KINDS,
+  projectionOf,
+  type ProjectionKind,
 } from "../projections/registry.ts";
 import { projectL1Ball } from "../projections/vector.ts";
 import { formatShape } from "../autograd/tensor.ts";
@@ -16,7 +20,8 @@ export type { ProjectionKind };
 
 /** The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters (rows). */
 function outInGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
-  const [o, i] = shape, window = shape.slice(2).reduce((a, b) => a * b, 1);
+  const [o, i] = shape,
+    window = shape.slice(2).reduce((a, b) => a * b, 1);
   return axis === "columns" ? [o, i, window] : [1, o, i * window];
 }
 
@@ -55,13 +60,18 @@ export function bilevelNorm(kind: ProjectionKind, parameter: Parameter, axis: Ax
 export function projectionConstraint(kind: ProjectionKind, options: ConstraintOptions): Constraint {
   const entry = projectionOf(kind);
   if (!entry) {
-    throw new TypeError(`projectionConstraint: kind must be one of ${PROJECTION_KINDS.join(", ")}; got ${String(kind)}`);
+    throw new TypeError(
+      `projectionConstraint: kind must be one of ${PROJECTION_KINDS.join(", ")}; got ${String(kind)}`,
+    );
   }
   const { matrix, grouped } = entry;
   const { radius, axis = "columns", every = "step" } = options ?? ({} as ConstraintOptions);
-  if (typeof radius !== "number" || !(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`projectionConstraint: radius must be a finite number ≥ 0; got ${radius}`);
-  if (axis !== "columns" && axis !== "rows") throw new TypeError(`projectionConstraint: axis must be 'columns' or 'rows'; got ${String(axis)}`);
-  if (every !== "step" && every !== "epoch") throw new TypeError(`projectionConstraint: every must be 'step' or 'epoch'; got ${String(every)}`);
+  if (typeof radius !== "number" || !(radius >= 0) || !Number.isFinite(radius))
+    throw new RangeError(`projectionConstraint: radius must be a finite number ≥ 0; got ${radius}`);
+  if (axis !== "columns" && axis !== "rows")
+    throw new TypeError(`projectionConstraint: axis must be 'columns' or 'rows'; got ${String(axis)}`);
+  if (every !== "step" && every !== "epoch")
+    throw new TypeError(`projectionConstraint: every must be 'step' or 'epoch'; got ${String(every)}`);
   const constraint: Constraint = {
     kind,
     radius,

@@ -24,10 +24,16 @@ export class Conv2d extends Module {
   readonly stride: number;
   readonly padding: number;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: Conv2dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    options: Conv2dLayerOptions = {},
+  ) {
     super();
     for (const [name, v] of Object.entries({ inChannels, outChannels, kernelSize })) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`Conv2d: ${name} must be a positive integer; got ${v}`);
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new RangeError(`Conv2d: ${name} must be a positive integer; got ${v}`);
     }
     const { stride = 1, padding = 0, bias = true, dtype, generator = globalGenerator() } = options;
     this.stride = stride;

@@ -23,7 +23,8 @@ export interface FitOptions {
 }
 
 function positiveInteger(name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw new RangeError(`fit: ${name} must be a positive integer; got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || (value as number) < 1)
+    throw new RangeError(`fit: ${name} must be a positive integer; got ${String(value)}`);
   return value as number;
 }
 
@@ -32,11 +33,15 @@ function positiveInteger(name: string, value: unknown): number {
  * signal stopped it early (the parameters then hold the last completed step's values).
  */
 export function fit(data: Tensor, options: FitOptions): { epochLosses: number[]; stopped: boolean } {
-  if (data?.shape?.length !== 2) throw new RangeError(`fit: data must be a 2-D tensor [rows, features]; got ${data?.shape ? formatShape(data.shape) : String(data)}`);
+  if (data?.shape?.length !== 2)
+    throw new RangeError(
+      `fit: data must be a 2-D tensor [rows, features]; got ${data?.shape ? formatShape(data.shape) : String(data)}`,
+    );
   const { optimizer, loss, shuffle = true, generator = globalGenerator(), onEpoch, signal } = options;
   const epochs = positiveInteger("epochs", options.epochs);
   const batchSize = positiveInteger("batchSize", options.batchSize);
-  if (typeof loss !== "function") throw new TypeError("fit: options.loss must be a function (batch, indices) => scalar loss tensor");
+  if (typeof loss !== "function")
+    throw new TypeError("fit: options.loss must be a function (batch, indices) => scalar loss tensor");
   const rows = data.shape[0];
   const parameters = optimizer.entries.map((e) => e.parameter);
   const epochLosses: number[] = [];
@@ -51,7 +56,9 @@ export function fit(data: Tensor, options: FitOptions): { epochLosses: number[];
         const value = loss(indexRows(data, indices), indices);
         const item = value.item();
         if (!Number.isFinite(item)) {
-          throw new RangeError(`fit: the loss is ${item} at epoch ${epoch + 1}, step ${step + 1}; training stopped before that step changed any parameter`);
+          throw new RangeError(
+            `fit: the loss is ${item} at epoch ${epoch + 1}, step ${step + 1}; training stopped before that step changed any parameter`,
+          );
         }
         value.backward();
         optimizer.step();

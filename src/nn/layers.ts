@@ -25,7 +25,8 @@ export interface LinearOptions {
 }
 
 function checkFeatures(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`Linear: ${name} must be a positive integer; got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`Linear: ${name} must be a positive integer; got ${value}`);
   return value;
 }
 
@@ -37,7 +38,11 @@ export class Linear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     super();
     checkFeatures("inFeatures", inFeatures);
     checkFeatures("outFeatures", outFeatures);

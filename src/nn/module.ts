@@ -27,7 +27,8 @@ export abstract class Module {
   namedParameters(prefix = ""): Array<[string, Parameter]> {
     const own = Object.entries(this).filter((entry): entry is [string, Parameter] => entry[1] instanceof Parameter);
     const result = own.map(([name, p]): [string, Parameter] => [prefix + name, p]);
-    for (const [name, child] of this.namedChildren()) for (const p of child.namedParameters(`${prefix}${name}.`)) result.push(p);
+    for (const [name, child] of this.namedChildren())
+      for (const p of child.namedParameters(`${prefix}${name}.`)) result.push(p);
     return result;
   }
 
@@ -61,15 +62,23 @@ export abstract class Module {
    * Loads values (and masks) saved by stateDict(). With strict (default), a missing or unexpected key is an
    * error; otherwise they are returned. Shapes must match; nothing is written unless everything checks.
    */
-  loadStateDict(state: StateDict, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
-    if (state === null || typeof state !== "object") throw new TypeError("loadStateDict: state must be an object from stateDict()");
+  loadStateDict(
+    state: StateDict,
+    options: { strict?: boolean } = {},
+  ): { missingKeys: string[]; unexpectedKeys: string[] } {
+    if (state === null || typeof state !== "object")
+      throw new TypeError("loadStateDict: state must be an object from stateDict()");
     const { strict = true } = options;
     const params = new Map(this.namedParameters());
     // Own keys only: `in` would find "constructor" and the like on every object's prototype.
     const missingKeys = [...params.keys()].filter((name) => !Object.hasOwn(state, name));
-    const unexpectedKeys = Object.keys(state).filter((key) => !params.has(key) && !(key.endsWith("_mask") && params.has(key.slice(0, -5))));
+    const unexpectedKeys = Object.keys(state).filter(
+      (key) => !params.has(key) && !(key.endsWith("_mask") && params.has(key.slice(0, -5))),
+    );
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
-      throw new RangeError(`loadStateDict: missing keys [${missingKeys.join(", ")}], unexpected keys [${unexpectedKeys.join(", ")}]`);
+      throw new RangeError(
+        `loadStateDict: missing keys [${missingKeys.join(", ")}], unexpected keys [${unexpectedKeys.join(", ")}]`,
+      );
     }
     const writes: Array<() => void> = [];
     for (const [name, p] of params) {
@@ -94,9 +103,12 @@ export abstract class Module {
 }
 
 function checkEntry(name: string, entry: StateEntry, p: Parameter): void {
-  if (!entry || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) throw new TypeError(`loadStateDict: ${name} must be { shape, data } with number arrays`);
+  if (!entry || !Array.isArray(entry.shape) || !Array.isArray(entry.data))
+    throw new TypeError(`loadStateDict: ${name} must be { shape, data } with number arrays`);
   if (entry.shape.join() !== p.shape.join() || entry.data.length !== p.size) {
-    throw new RangeError(`loadStateDict: ${name} has shape ${formatShape(entry.shape)} (${entry.data.length} values) but the parameter has shape ${formatShape(p.shape)}`);
+    throw new RangeError(
+      `loadStateDict: ${name} has shape ${formatShape(entry.shape)} (${entry.data.length} values) but the parameter has shape ${formatShape(p.shape)}`,
+    );
   }
   // A float32 parameter would store a finite float64 beyond ±3.4e38 as ±Infinity.
   const f32 = p.data instanceof Float32Array;

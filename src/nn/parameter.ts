@@ -15,7 +15,16 @@ export class Parameter extends Tensor {
   /** A zero-filled parameter of `shape` (float32 on the WebAssembly kernels unless options.dtype says float64). */
   constructor(shape: readonly number[], options: Pick<TensorOptions, "dtype"> = {}) {
     const backend = backendFor(options.dtype);
-    super(backend.allocPersistent(shape.reduce((a, b) => a * b, 1), DISPOSED), [...shape], backend, true, "parameter");
+    super(
+      backend.allocPersistent(
+        shape.reduce((a, b) => a * b, 1),
+        DISPOSED,
+      ),
+      [...shape],
+      backend,
+      true,
+      "parameter",
+    );
   }
 
   /** @internal Gradients accumulate in storage of the parameter's own lifetime, reused every step. */
@@ -44,8 +53,12 @@ export class Parameter extends Tensor {
       this.#mask = null;
       return this;
     }
-    if (mask?.length !== this.size) throw new RangeError(`setMask: mask has ${mask?.length} entries for a parameter of shape ${formatShape(this.shape)} (${this.size})`);
-    for (let i = 0; i < mask.length; i++) if (mask[i] !== 0 && mask[i] !== 1) throw new RangeError(`setMask: mask[${i}] = ${mask[i]}; a mask holds 0 or 1`);
+    if (mask?.length !== this.size)
+      throw new RangeError(
+        `setMask: mask has ${mask?.length} entries for a parameter of shape ${formatShape(this.shape)} (${this.size})`,
+      );
+    for (let i = 0; i < mask.length; i++)
+      if (mask[i] !== 0 && mask[i] !== 1) throw new RangeError(`setMask: mask[${i}] = ${mask[i]}; a mask holds 0 or 1`);
     this.#mask ??= this.backend.allocPersistent(this.size, DISPOSED);
     this.#mask.array.set(mask);
     const data = this.data;

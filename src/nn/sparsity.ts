@@ -21,14 +21,19 @@ export interface LayerSparsity {
  * The zero input channels and output filters of a weight [O, I, kh, kw] (or [O, I] for Linear), and the parameters
  * and multiply-accumulates that deleting them saves, for an output of `outputSize` = [H_out, W_out] ([1, 1] for Linear).
  */
-export function layerSparsity(weight: Parameter, options: { bias?: boolean; outputSize?: [number, number] } = {}): LayerSparsity {
+export function layerSparsity(
+  weight: Parameter,
+  options: { bias?: boolean; outputSize?: [number, number] } = {},
+): LayerSparsity {
   const shape = weight.shape;
-  if (shape.length !== 2 && shape.length !== 4) throw new RangeError(`layerSparsity: weight ${formatShape(shape)} must be [out, in] or [out, in, kh, kw]`);
+  if (shape.length !== 2 && shape.length !== 4)
+    throw new RangeError(`layerSparsity: weight ${formatShape(shape)} must be [out, in] or [out, in, kh, kw]`);
   const [outputs, inputs] = shape;
   const window = shape.length === 4 ? shape[2] * shape[3] : 1;
   const [hOut, wOut] = options.outputSize ?? [1, 1];
   const data = weight.data;
-  const inputUsed = new Uint8Array(inputs), outputUsed = new Uint8Array(outputs);
+  const inputUsed = new Uint8Array(inputs),
+    outputUsed = new Uint8Array(outputs);
   for (let o = 0; o < outputs; o++) {
     for (let i = 0; i < inputs; i++) {
       const start = (o * inputs + i) * window;
@@ -42,11 +47,18 @@ export function layerSparsity(weight: Parameter, options: { bias?: boolean; outp
   }
   const zeroInputs = [...inputUsed.keys()].filter((i) => !inputUsed[i]);
   const zeroOutputs = [...outputUsed.keys()].filter((o) => !outputUsed[o]);
-  const keptIn = inputs - zeroInputs.length, keptOut = outputs - zeroOutputs.length;
+  const keptIn = inputs - zeroInputs.length,
+    keptOut = outputs - zeroOutputs.length;
   const bias = options.bias ?? false;
   return {
-    zeroInputs, zeroOutputs, inputs, outputs,
-    parameters: { before: window * outputs * inputs + (bias ? outputs : 0), after: window * keptOut * keptIn + (bias ? keptOut : 0) },
+    zeroInputs,
+    zeroOutputs,
+    inputs,
+    outputs,
+    parameters: {
+      before: window * outputs * inputs + (bias ? outputs : 0),
+      after: window * keptOut * keptIn + (bias ? keptOut : 0),
+    },
     macs: { before: window * outputs * inputs * hOut * wOut, after: window * keptOut * keptIn * hOut * wOut },
   };
 }

@@ -15,7 +15,8 @@ function check(o: AdamOptions): void {
   checkOption("Adam", "lr", o.lr, (v) => v >= 0, "≥ 0");
   checkOption("Adam", "eps", o.eps, (v) => v >= 0, "≥ 0");
   checkOption("Adam", "weightDecay", o.weightDecay, (v) => v >= 0, "≥ 0");
-  if (!Array.isArray(o.betas) || o.betas.length !== 2) throw new RangeError(`Adam: betas must be [beta1, beta2]; got ${String(o.betas)}`);
+  if (!Array.isArray(o.betas) || o.betas.length !== 2)
+    throw new RangeError(`Adam: betas must be [beta1, beta2]; got ${String(o.betas)}`);
   o.betas.forEach((b, i) => checkOption("Adam", `betas[${i}]`, b, (v) => v >= 0 && v < 1, "in [0, 1)"));
 }
 

@@ -18,19 +18,25 @@ export abstract class Optimizer<O extends object> {
 
   constructor(params: Iterable<Parameter> | Array<ParamGroup<O>>, defaults: O, check: (options: O) => void) {
     if (params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      throw new TypeError("optimizer: params must be an iterable of Parameters (model.parameters()) or an array of { params, ...options }");
+      throw new TypeError(
+        "optimizer: params must be an iterable of Parameters (model.parameters()) or an array of { params, ...options }",
+      );
     }
     const list = [...(params as Iterable<Parameter | ParamGroup<O>>)];
-    const groups = list.every((p) => p instanceof Parameter) ? [{ params: list as Parameter[] }] : (list as Array<ParamGroup<O>>);
+    const groups = list.every((p) => p instanceof Parameter)
+      ? [{ params: list as Parameter[] }]
+      : (list as Array<ParamGroup<O>>);
     const entries: Array<{ parameter: Parameter; options: O }> = [];
     const seen = new Set<Parameter>();
     groups.forEach((group, g) => {
-      if (group === null || typeof group !== "object" || !("params" in group)) throw new TypeError(`optimizer: params[${g}] is neither a Parameter nor a { params } group`);
+      if (group === null || typeof group !== "object" || !("params" in group))
+        throw new TypeError(`optimizer: params[${g}] is neither a Parameter nor a { params } group`);
       const options = { ...defaults, ...group, params: undefined } as O;
       delete (options as { params?: unknown }).params;
       check(options);
       for (const p of group.params) {
-        if (!(p instanceof Parameter)) throw new TypeError(`optimizer: group ${g} holds something that is not a Parameter`);
+        if (!(p instanceof Parameter))
+          throw new TypeError(`optimizer: group ${g} holds something that is not a Parameter`);
         if (seen.has(p)) throw new RangeError("optimizer: a parameter appears twice");
         seen.add(p);
         entries.push({ parameter: p, options });
@@ -77,6 +83,13 @@ export abstract class Optimizer<O extends object> {
   }
 }
 
-export function checkOption(optimizer: string, name: string, value: unknown, ok: (v: number) => boolean, what: string): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) throw new RangeError(`${optimizer}: ${name} must be ${what}; got ${String(value)}`);
+export function checkOption(
+  optimizer: string,
+  name: string,
+  value: unknown,
+  ok: (v: number) => boolean,
+  what: string,
+): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
+    throw new RangeError(`${optimizer}: ${name} must be ${what}; got ${String(value)}`);
 }

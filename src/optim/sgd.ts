@@ -15,13 +15,17 @@ function check(o: SgdOptions): void {
   checkOption("SGD", "momentum", o.momentum, (v) => v >= 0, "≥ 0");
   checkOption("SGD", "dampening", o.dampening, () => true, "a number");
   checkOption("SGD", "weightDecay", o.weightDecay, (v) => v >= 0, "≥ 0");
-  if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError("SGD: nesterov needs momentum > 0 and dampening 0");
+  if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+    throw new RangeError("SGD: nesterov needs momentum > 0 and dampening 0");
 }
 
 export class SGD extends Optimizer<SgdOptions> {
   readonly #started = new Set<Parameter>();
 
-  constructor(params: Iterable<Parameter> | Array<ParamGroup<SgdOptions>>, options: Partial<SgdOptions> & { lr: number }) {
+  constructor(
+    params: Iterable<Parameter> | Array<ParamGroup<SgdOptions>>,
+    options: Partial<SgdOptions> & { lr: number },
+  ) {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options } as SgdOptions, check);
   }
 

@@ -10,7 +10,14 @@
 //      first, then applied by outer blocks.
 import { checkOptions, checkRadius, KIND_CODES } from "../args.ts";
 import { marshalMatrix, type Layout } from "../projections/bilevel.ts";
-import { GROUP_STEP_KERNELS, groupStepArgs, l1InfThresholds, l1InfWorkspace, NEWTON_STEPS, sortScratchBytes } from "../projections/exact.ts";
+import {
+  GROUP_STEP_KERNELS,
+  groupStepArgs,
+  l1InfThresholds,
+  l1InfWorkspace,
+  NEWTON_STEPS,
+  sortScratchBytes,
+} from "../projections/exact.ts";
 import { mergePartials } from "../projections/staged.ts";
 import {
   applyScratchElements,
@@ -28,7 +35,13 @@ import { Call, marshalOutput } from "../runtime/marshal.ts";
 import type { FloatArray, GroupNormKind, Input, MatrixOptions, ProjectionOptions } from "../types.ts";
 import type { Team } from "./team.ts";
 
-export async function bilevelOnTeam(team: Team, kind: GroupNormKind, layout: Layout, radius: unknown, options: unknown): Promise<FloatArray> {
+export async function bilevelOnTeam(
+  team: Team,
+  kind: GroupNormKind,
+  layout: Layout,
+  radius: unknown,
+  options: unknown,
+): Promise<FloatArray> {
   const eta = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
   return runOnTeam(team, async (call) => {
@@ -62,7 +75,14 @@ async function runOnTeam<R>(team: Team, body: (call: Call) => Promise<R>): Promi
 
 const shapeOf = (m: GroupedRef) => [m.outer, m.groups, m.inner];
 
-async function bilevelInto(team: Team, call: Call, m: GroupedRef, kind: GroupNormKind, radius: number, out: number): Promise<void> {
+async function bilevelInto(
+  team: Team,
+  call: Call,
+  m: GroupedRef,
+  kind: GroupNormKind,
+  radius: number,
+  out: number,
+): Promise<void> {
   const heap = call.heap;
   const groups = m.groups;
   // norms, u, and the ℓ1 step's scratch: one f64 per group each.
@@ -76,12 +96,28 @@ async function bilevelInto(team: Team, call: Call, m: GroupedRef, kind: GroupNor
 }
 
 /** Layout 4, the clip / scaling of every block with the thresholds u (f64 per group). */
-async function applyOnTeam(team: Team, call: Call, m: GroupedRef, kind: GroupNormKind, u: number, norms: number, out: number): Promise<void> {
+async function applyOnTeam(
+  team: Team,
+  call: Call,
+  m: GroupedRef,
+  kind: GroupNormKind,
+  u: number,
+  norms: number,
+  out: number,
+): Promise<void> {
   await Promise.all(
     split(m, team.size).map(({ block, firstGroup }, i) => {
       const first = firstGroup * 8;
       const scratch = call.alloc(applyScratchElements(call.heap, block) * BYTES[m.type], "workspace for x");
-      const args = [block.ptr, ...shapeOf(block), KIND_CODES[kind], u + first, norms + first, out + (block.ptr - m.ptr), scratch];
+      const args = [
+        block.ptr,
+        ...shapeOf(block),
+        KIND_CODES[kind],
+        u + first,
+        norms + first,
+        out + (block.ptr - m.ptr),
+        scratch,
+      ];
       return team.runKernel(i, `applyBilevel_${m.type}`, args);
     }),
   );
@@ -93,7 +129,15 @@ async function applyOnTeam(team: Team, call: Call, m: GroupedRef, kind: GroupNor
  * sums over the groups on this thread between the rounds, then the clip as the bilevel ℓ1,∞ one. The sums are
  * taken in group order whatever the split, so the result is the single-thread call's bit for bit.
  */
-export async function l1InfOnTeam(team: Team, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown, newtonSteps = NEWTON_STEPS): Promise<FloatArray> {
+export async function l1InfOnTeam(
+  team: Team,
+  x: Input,
+  rows: unknown,
+  cols: unknown,
+  radius: unknown,
+  options: unknown,
+  newtonSteps = NEWTON_STEPS,
+): Promise<FloatArray> {
   const eta = checkRadius(radius);
   const { out, axis } = checkOptions<MatrixOptions>(options);
   return runOnTeam(team, async (call) => {
@@ -111,7 +155,14 @@ export async function l1InfOnTeam(team: Team, x: Input, rows: unknown, cols: unk
       const { value } = step;
       const results = await Promise.all(
         Array.from({ length: parts }, (_, i) => {
-          const args = groupStepArgs(m, w, value, Math.floor((i * m.groups) / parts), Math.floor(((i + 1) * m.groups) / parts), w.extra + i * sortBytes);
+          const args = groupStepArgs(
+            m,
+            w,
+            value,
+            Math.floor((i * m.groups) / parts),
+            Math.floor(((i + 1) * m.groups) / parts),
+            w.extra + i * sortBytes,
+          );
           return team.runKernel(i, `${GROUP_STEP_KERNELS[value.pass]}_${m.type}`, args);
         }),
       );
@@ -125,7 +176,15 @@ export async function l1InfOnTeam(team: Team, x: Input, rows: unknown, cols: unk
 
 // The ℓ1,1 projection of a group needs the whole group for λ_g: the groups' λ are split over the workers
 // first, then each worker soft-thresholds its outer block.
-async function groupSoftThresholds(team: Team, call: Call, m: GroupedRef, blocks: Block[], u: number, norms: number, out: number): Promise<void> {
+async function groupSoftThresholds(
+  team: Team,
+  call: Call,
+  m: GroupedRef,
+  blocks: Block[],
+  u: number,
+  norms: number,
+  out: number,
+): Promise<void> {
   const bytes = BYTES[m.type];
   const thresholds = call.alloc(m.groups * bytes, "workspace for x");
   const parts = Math.max(1, Math.min(team.size, m.groups));
@@ -134,31 +193,59 @@ async function groupSoftThresholds(team: Team, call: Call, m: GroupedRef, blocks
       const first = Math.floor((i * m.groups) / parts);
       const last = Math.floor(((i + 1) * m.groups) / parts);
       const candidates = call.alloc(m.outer * m.inner * bytes, "workspace for x");
-      return team.runKernel(i, `groupThresholds_${m.type}`, [m.ptr, ...shapeOf(m), KIND_CODES["1"], u, norms, first, last, thresholds, candidates]);
+      return team.runKernel(i, `groupThresholds_${m.type}`, [
+        m.ptr,
+        ...shapeOf(m),
+        KIND_CODES["1"],
+        u,
+        norms,
+        first,
+        last,
+        thresholds,
+        candidates,
+      ]);
     }),
   );
   await Promise.all(
     blocks.map(({ block }, i) => {
       const scratch = call.alloc(applyScratchElements(call.heap, block) * bytes, "workspace for x");
-      return team.runKernel(i, `applyThresholds_${m.type}`, [block.ptr, ...shapeOf(block), KIND_CODES["1"], thresholds, out + (block.ptr - m.ptr), scratch]);
+      return team.runKernel(i, `applyThresholds_${m.type}`, [
+        block.ptr,
+        ...shapeOf(block),
+        KIND_CODES["1"],
+        thresholds,
+        out + (block.ptr - m.ptr),
+        scratch,
+      ]);
     }),
   );
 }
 
 /** Stages 1–2 into `norms` (one f64 per group): partials per block, merged, finished. */
-async function normsInto(team: Team, call: Call, m: GroupedRef, kind: GroupNormKind, norms: number): Promise<Float64Array> {
+async function normsInto(
+  team: Team,
+  call: Call,
+  m: GroupedRef,
+  kind: GroupNormKind,
+  norms: number,
+): Promise<Float64Array> {
   const heap = call.heap;
   const groups = m.groups;
   const blocks = split(m, team.size);
   const merged = m.outer !== 1;
-  const partials = blocks.map(({ block, firstGroup }) => (merged ? call.alloc(partialElements(heap, block) * 8, "partials of x") : norms + firstGroup * 8));
+  const partials = blocks.map(({ block, firstGroup }) =>
+    merged ? call.alloc(partialElements(heap, block) * 8, "partials of x") : norms + firstGroup * 8,
+  );
   const statuses = await Promise.all(
-    blocks.map(({ block }, i) => team.runKernel(i, `groupPartials_${m.type}`, [block.ptr, ...shapeOf(block), KIND_CODES[kind], partials[i]])),
+    blocks.map(({ block }, i) =>
+      team.runKernel(i, `groupPartials_${m.type}`, [block.ptr, ...shapeOf(block), KIND_CODES[kind], partials[i]]),
+    ),
   );
   const values = new Float64Array(heap.buffer, norms, groups);
   if (merged) {
     values.set(new Float64Array(heap.buffer, partials[0], groups));
-    for (const partial of partials.slice(1)) mergePartials(kind, values, new Float64Array(heap.buffer, partial, groups));
+    for (const partial of partials.slice(1))
+      mergePartials(kind, values, new Float64Array(heap.buffer, partial, groups));
   }
   if (statuses.every((status) => status === 0) && values.every(Number.isFinite)) {
     finishNorms(kind, values);

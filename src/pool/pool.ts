@@ -8,7 +8,17 @@ import { projectVector } from "../projections/vector.ts";
 import { heap as defaultHeap, init, instantiate } from "../runtime/engine.ts";
 import type { Heap } from "../runtime/heap.ts";
 import type { WasmArray } from "../runtime/wasm-array.ts";
-import type { ElementType, FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import type {
+  ElementType,
+  FloatArray,
+  GroupedShape,
+  GroupNormKind,
+  Input,
+  MatrixOptions,
+  NormOptions,
+  ProjectionOptions,
+  ResultOf,
+} from "../types.ts";
 import { bilevelOnTeam, groupNormOnTeam, l1InfOnTeam } from "./parallel.ts";
 import { defaultThreads, threadSupport } from "./spawn.ts";
 import { type Sabotage, Team } from "./team.ts";
@@ -38,15 +48,24 @@ export interface PoolOptions {
 
 /** A vector ball's method: the package's function of that name, as a Promise. */
 type PooledVectorProjection = <X extends Input>(
-  x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+  x: X,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
 /** A bilevel matrix projection's method (split over the workers for large matrices). */
 type PooledMatrixProjection = <X extends Input>(
-  x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>,
+  x: X,
+  rows: number,
+  cols: number,
+  radius: number,
+  options?: MatrixOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
 /** A bilevel grouped projection's method: x seen as [outer, groups, inner], split over outer blocks (or groups). */
 type PooledGroupedProjection = <X extends Input>(
-  x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>,
+  x: X,
+  shape: GroupedShape,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
 type PooledMatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => Promise<number>;
 
@@ -69,9 +88,21 @@ export interface Pool extends PoolProjections {
   /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
   readonly threads: number;
   /** projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers; bit-identical. */
-  projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  projectL1Inf<X extends Input>(
+    x: X,
+    rows: number,
+    cols: number,
+    radius: number,
+    options?: MatrixOptions<ResultOf<X>>,
+  ): Promise<ResultOf<X>>;
   /** bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when outer = 1). */
-  bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>>;
+  bilevelGrouped<X extends Input>(
+    kind: GroupNormKind,
+    x: X,
+    shape: GroupedShape,
+    radius: number,
+    options?: ProjectionOptions<ResultOf<X>>,
+  ): Promise<ResultOf<X>>;
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number>;
   /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
@@ -111,8 +142,10 @@ function elementsOf(shape: unknown): number {
 }
 
 function checkThreads(threads: unknown): number {
-  if (typeof threads !== "number") throw new TypeError(`options.threads must be a number; got ${describeValue(threads)}`);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`options.threads must be an integer from 1 to 256; got ${threads}`);
+  if (typeof threads !== "number")
+    throw new TypeError(`options.threads must be a number; got ${describeValue(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new RangeError(`options.threads must be an integer from 1 to 256; got ${threads}`);
   return threads;
 }
 
@@ -163,15 +196,31 @@ class ThreadPool {
     return methods as PoolProjections;
   }
 
-  projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): Promise<ResultOf<X>> {
+  projectL1Inf<X extends Input>(
+    x: X,
+    rows: number,
+    cols: number,
+    radius: number,
+    options?: MatrixOptions<ResultOf<X>>,
+  ): Promise<ResultOf<X>> {
     return this.#enqueue(() => {
       const team = elementsOf([rows, cols]) >= this.#minParallelExactElements ? this.team : undefined;
-      return team ? l1InfOnTeam(team, x, rows, cols, radius, options) : projectL1InfWith(this.heap, x, rows, cols, radius, options);
+      return team
+        ? l1InfOnTeam(team, x, rows, cols, radius, options)
+        : projectL1InfWith(this.heap, x, rows, cols, radius, options);
     }) as Promise<ResultOf<X>>;
   }
 
-  bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): Promise<ResultOf<X>> {
-    return this.#enqueue(() => this.#bilevelGrouped(checkKind(kind), x, shape, radius, options)) as Promise<ResultOf<X>>;
+  bilevelGrouped<X extends Input>(
+    kind: GroupNormKind,
+    x: X,
+    shape: GroupedShape,
+    radius: number,
+    options?: ProjectionOptions<ResultOf<X>>,
+  ): Promise<ResultOf<X>> {
+    return this.#enqueue(() => this.#bilevelGrouped(checkKind(kind), x, shape, radius, options)) as Promise<
+      ResultOf<X>
+    >;
   }
 
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number> {
@@ -210,11 +259,26 @@ class ThreadPool {
     this.#minParallelElements = this.#minParallelExactElements = Math.max(1, elements);
   }
 
-  #bilevel(kind: GroupNormKind, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown): Promise<FloatArray> {
-    return this.#enqueue(() => this.#project(kind, matrixLayout(x, rows, cols, options), radius, options, elementsOf([rows, cols])));
+  #bilevel(
+    kind: GroupNormKind,
+    x: Input,
+    rows: unknown,
+    cols: unknown,
+    radius: unknown,
+    options: unknown,
+  ): Promise<FloatArray> {
+    return this.#enqueue(() =>
+      this.#project(kind, matrixLayout(x, rows, cols, options), radius, options, elementsOf([rows, cols])),
+    );
   }
 
-  #bilevelGrouped(kind: GroupNormKind, x: Input, shape: unknown, radius: unknown, options: unknown): FloatArray | Promise<FloatArray> {
+  #bilevelGrouped(
+    kind: GroupNormKind,
+    x: Input,
+    shape: unknown,
+    radius: unknown,
+    options: unknown,
+  ): FloatArray | Promise<FloatArray> {
     return this.#project(kind, groupedLayout(x, shape), radius, options, elementsOf(shape));
   }
 
@@ -222,9 +286,17 @@ class ThreadPool {
     return this.#enqueue(() => this.#groupNorm(kind, matrixLayout(x, rows, cols, options), elementsOf([rows, cols])));
   }
 
-  #project(kind: GroupNormKind, layout: Layout, radius: unknown, options: unknown, elements: number): FloatArray | Promise<FloatArray> {
+  #project(
+    kind: GroupNormKind,
+    layout: Layout,
+    radius: unknown,
+    options: unknown,
+    elements: number,
+  ): FloatArray | Promise<FloatArray> {
     const team = this.#teamFor(elements);
-    return team ? bilevelOnTeam(team, kind, layout, radius, options) : bilevel(this.heap, kind, layout, radius, options);
+    return team
+      ? bilevelOnTeam(team, kind, layout, radius, options)
+      : bilevel(this.heap, kind, layout, radius, options);
   }
 
   #groupNorm(kind: GroupNormKind, layout: Layout, elements: number): number | Promise<number> {
@@ -237,7 +309,8 @@ class ThreadPool {
   }
 
   #enqueue<R>(body: () => R | Promise<R>): Promise<R> {
-    if (this.#closedBecause !== undefined) return Promise.reject(new Error(`sparseproj pool is closed: ${this.#closedBecause}`));
+    if (this.#closedBecause !== undefined)
+      return Promise.reject(new Error(`sparseproj pool is closed: ${this.#closedBecause}`));
     if (this.#pending++ === 0) this.team?.keepAlive(true);
     const result = this.#queue.then(body).catch((error: unknown) => {
       if (this.team?.broken) {

@@ -48,7 +48,8 @@ export async function workerSpawner<Out, In>(source: string): Promise<Spawner<Ou
 
 /** The host's logical cores (1 where it does not say). */
 export async function availableCores(): Promise<number> {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
+  const cores =
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
     (isNode() ? (await importNode<{ availableParallelism(): number }>("node:os")).availableParallelism() : 1);
   return Math.max(cores, 1);
 }

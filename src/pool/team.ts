@@ -168,7 +168,13 @@ export class Team {
     };
     this.#members[i] = member;
     member.handle.keepAlive(this.#keepAlive);
-    member.handle.post({ module: this.module, memory: this.memory, slot: slot.control.byteOffset, seq: 0, notifyByMessage });
+    member.handle.post({
+      module: this.module,
+      memory: this.memory,
+      slot: slot.control.byteOffset,
+      seq: 0,
+      notifyByMessage,
+    });
   }
 
   // Zeroed, on cache lines of its own. Slots are never freed: a stopped worker may still read its STOP.
@@ -238,5 +244,9 @@ export class Team {
 }
 
 interface AtomicsWaitAsync {
-  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
 }

@@ -5,7 +5,16 @@ import { checkAxis, checkGroupedShape, checkKind, checkOptions, checkRadius, che
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
 import { type Call, withCall, marshalInput, marshalOutput } from "../runtime/marshal.ts";
-import type { FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import type {
+  FloatArray,
+  GroupedShape,
+  GroupNormKind,
+  Input,
+  MatrixOptions,
+  NormOptions,
+  ProjectionOptions,
+  ResultOf,
+} from "../types.ts";
 import {
   applyInto,
   applyScratchElements,
@@ -25,7 +34,18 @@ export function marshalMatrix(call: Call, x: Input, rows: unknown, cols: unknown
   checkMatrixShape(input.length, rows, cols);
   const { type, length, ptr, scratch } = input;
   const [outer, groups, inner] = matrixView(rows as number, cols as number, checkedAxis);
-  return { type, length, ptr, scratch, outer, groups, inner, rows: rows as number, cols: cols as number, axis: checkedAxis };
+  return {
+    type,
+    length,
+    ptr,
+    scratch,
+    outer,
+    groups,
+    inner,
+    rows: rows as number,
+    cols: cols as number,
+    axis: checkedAxis,
+  };
 }
 
 export function marshalGrouped(call: Call, x: Input, shape: unknown): GroupedRef {
@@ -58,7 +78,10 @@ export function bilevelInto(call: Call, m: GroupedRef, kind: GroupNormKind, radi
   // stage 4's T scratch.
   const normsBytes = partialElements(heap, m) * 8;
   const f64Bytes = groups * 8;
-  const block = call.alloc(normsBytes + 2 * f64Bytes + applyScratchElements(heap, m) * BYTES[m.type], "workspace for x");
+  const block = call.alloc(
+    normsBytes + 2 * f64Bytes + applyScratchElements(heap, m) * BYTES[m.type],
+    "workspace for x",
+  );
   const norms = block;
   const u = block + normsBytes;
   const normsView = normsInto(heap, m, kind, norms);
@@ -68,7 +91,13 @@ export function bilevelInto(call: Call, m: GroupedRef, kind: GroupNormKind, radi
 }
 
 /** The bilevel projection of x as `layout` lays it out, with radius and options.out checked as every entry does. */
-export function bilevel(heap: Heap, kind: GroupNormKind, layout: Layout, radius: unknown, options: unknown): FloatArray {
+export function bilevel(
+  heap: Heap,
+  kind: GroupNormKind,
+  layout: Layout,
+  radius: unknown,
+  options: unknown,
+): FloatArray {
   const eta = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
   return withCall(heap, (call) => {
@@ -87,17 +116,35 @@ export function groupNorm(heap: Heap, kind: GroupNormKind, layout: Layout): numb
 }
 
 /** Bilevel ℓ1,∞ projection: u = P_ℓ1,η(max_i |Y_ij|), then each group clipped to [−u_j, u_j]. */
-export function bilevelL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL1Inf<X extends Input>(
+  x: X,
+  rows: number,
+  cols: number,
+  radius: number,
+  options?: MatrixOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "inf", matrixLayout(x, rows, cols, options), radius, options) as ResultOf<X>;
 }
 
 /** Bilevel ℓ1,1 projection: u = P_ℓ1,η(‖y_j‖₁), then each group projected onto the ℓ1 ball of radius u_j. */
-export function bilevelL11<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL11<X extends Input>(
+  x: X,
+  rows: number,
+  cols: number,
+  radius: number,
+  options?: MatrixOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "1", matrixLayout(x, rows, cols, options), radius, options) as ResultOf<X>;
 }
 
 /** Bilevel ℓ1,2 projection: u = P_ℓ1,η(‖y_j‖₂), then each group scaled by u_j/‖y_j‖₂. */
-export function bilevelL12<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL12<X extends Input>(
+  x: X,
+  rows: number,
+  cols: number,
+  radius: number,
+  options?: MatrixOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "2", matrixLayout(x, rows, cols, options), radius, options) as ResultOf<X>;
 }
 
@@ -123,22 +170,43 @@ export function normL12(x: Input, rows: number, cols: number, options?: NormOpti
  * A matrix's columns are [rows, cols, 1] and its rows [1, rows, cols] (bit for bit bilevelL1Inf & co.); a Conv2d
  * weight [O, I, kh, kw] grouped by input channel is [O, I, kh·kw], by output filter [1, O, I·kh·kw].
  */
-export function bilevelGrouped<X extends Input>(kind: GroupNormKind, x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelGrouped<X extends Input>(
+  kind: GroupNormKind,
+  x: X,
+  shape: GroupedShape,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), checkKind(kind), groupedLayout(x, shape), radius, options) as ResultOf<X>;
 }
 
 /** bilevelGrouped('inf', …): each slice x[:, g, :] clipped to [−u_g, u_g], u = P_ℓ1,η(max-abs of the slices). */
-export function bilevelL1InfGrouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL1InfGrouped<X extends Input>(
+  x: X,
+  shape: GroupedShape,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "inf", groupedLayout(x, shape), radius, options) as ResultOf<X>;
 }
 
 /** bilevelGrouped('1', …): each slice projected onto the ℓ1 ball of radius u_g, u = P_ℓ1,η(‖slices‖₁). */
-export function bilevelL11Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL11Grouped<X extends Input>(
+  x: X,
+  shape: GroupedShape,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "1", groupedLayout(x, shape), radius, options) as ResultOf<X>;
 }
 
 /** bilevelGrouped('2', …): each slice scaled by u_g/‖y_g‖₂, u = P_ℓ1,η(‖slices‖₂). */
-export function bilevelL12Grouped<X extends Input>(x: X, shape: GroupedShape, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function bilevelL12Grouped<X extends Input>(
+  x: X,
+  shape: GroupedShape,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return bilevel(defaultHeap(), "2", groupedLayout(x, shape), radius, options) as ResultOf<X>;
 }
 

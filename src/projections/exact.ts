@@ -43,7 +43,14 @@ export function l1InfWorkspace(call: Call, m: MatrixRef, extra: number): L1InfWo
   const valuesBytes = Math.ceil((Math.max(m.length, applyScratchElements(call.heap, m)) * BYTES[m.type]) / 16) * 16;
   const norms = call.alloc(8 * f64Bytes + 16 + valuesBytes + extra, "workspace for x");
   const values = norms + 8 * f64Bytes + 16;
-  return { norms, mu: norms + f64Bytes, state: norms + 2 * f64Bytes, piece: norms + 8 * f64Bytes, values, extra: values + valuesBytes };
+  return {
+    norms,
+    mu: norms + f64Bytes,
+    state: norms + 2 * f64Bytes,
+    piece: norms + 8 * f64Bytes,
+    values,
+    extra: values + valuesBytes,
+  };
 }
 
 /** A step of the per-group work, for the caller to run over all groups: on this thread, or split over workers. */
@@ -54,7 +61,13 @@ export type GroupStep = { readonly pass: "prepare" } | { readonly pass: "advance
  * caller sends back (prepare: the status, nonzero for non-finite data; advance: whether any value joined any
  * group). Every sum over the groups is taken here, on one thread, so the levels do not depend on the split.
  */
-export function* l1InfThresholds(heap: Heap, m: MatrixRef, eta: number, w: L1InfWorkspace, newtonSteps: number): Generator<GroupStep, void, number> {
+export function* l1InfThresholds(
+  heap: Heap,
+  m: MatrixRef,
+  eta: number,
+  w: L1InfWorkspace,
+  newtonSteps: number,
+): Generator<GroupStep, void, number> {
   const groups = m.groups;
   const length = m.axis === "columns" ? m.rows : m.cols;
   const levels = (theta: number, root: number) => kernel(heap, "l1InfLevels")(groups, w.state, theta, root, w.mu);
@@ -81,8 +94,16 @@ export function* l1InfThresholds(heap: Heap, m: MatrixRef, eta: number, w: L1Inf
 }
 
 /** The kernel call for a step over the groups first … last − 1 (`counts`: that thread's sort scratch). */
-export function groupStepArgs(m: MatrixRef, w: L1InfWorkspace, step: GroupStep, first: number, last: number, counts: number): number[] {
-  if (step.pass === "prepare") return [m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], first, last, w.norms, w.state, w.values, counts];
+export function groupStepArgs(
+  m: MatrixRef,
+  w: L1InfWorkspace,
+  step: GroupStep,
+  first: number,
+  last: number,
+  counts: number,
+): number[] {
+  if (step.pass === "prepare")
+    return [m.ptr, m.rows, m.cols, AXIS_CODES[m.axis], first, last, w.norms, w.state, w.values, counts];
   return [w.values, m.axis === "columns" ? m.rows : m.cols, first, last, w.norms, w.state, step.theta];
 }
 
@@ -102,7 +123,15 @@ export function l1InfInto(call: Call, m: MatrixRef, radius: number, out: number,
 }
 
 /** projectL1Inf on a given module instance with a given Newton cap (tests force the fallback with small caps). */
-export function projectL1InfWith(heap: Heap, x: Input, rows: unknown, cols: unknown, radius: unknown, options: unknown, newtonSteps = NEWTON_STEPS): FloatArray {
+export function projectL1InfWith(
+  heap: Heap,
+  x: Input,
+  rows: unknown,
+  cols: unknown,
+  radius: unknown,
+  options: unknown,
+  newtonSteps = NEWTON_STEPS,
+): FloatArray {
   const eta = checkRadius(radius);
   const { out, axis } = checkOptions<MatrixOptions>(options);
   return withCall(heap, (call) => {
@@ -118,6 +147,12 @@ export function projectL1InfWith(heap: Heap, x: Input, rows: unknown, cols: unkn
  * X_ij = sign(Y_ij)·min(|Y_ij|, μ_j) with Σ_j μ_j = radius and one common Σ_i (|Y_ij| − μ_j)₊ over the groups
  * kept. Y itself when inside the ball. Nearer to Y than bilevelL1Inf, at the cost of a per-group partial sort.
  */
-export function projectL1Inf<X extends Input>(x: X, rows: number, cols: number, radius: number, options?: MatrixOptions<ResultOf<X>>): ResultOf<X> {
+export function projectL1Inf<X extends Input>(
+  x: X,
+  rows: number,
+  cols: number,
+  radius: number,
+  options?: MatrixOptions<ResultOf<X>>,
+): ResultOf<X> {
   return projectL1InfWith(defaultHeap(), x, rows, cols, radius, options) as ResultOf<X>;
 }

@@ -16,5 +16,7 @@ export function throwNonFinite(heap: Heap, input: ArrayRef, name = "x"): never {
     const value = heap.view(input.type, input.ptr, input.length)[index];
     throw new RangeError(`${name}[${index}] is ${value}: the data must be finite (no NaN or ±Infinity)`);
   }
-  throw new RangeError(`${name}: values too large, a norm of the data overflows ${input.type === "f32" ? "float32" : "float64"}`);
+  throw new RangeError(
+    `${name}: values too large, a norm of the data overflows ${input.type === "f32" ? "float32" : "float64"}`,
+  );
 }

@@ -7,9 +7,25 @@ import { checkKind, checkOptions, checkRadius, describeValue } from "../args.ts"
 import { heap as defaultHeap } from "../runtime/engine.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
 import { withCall, marshalOutput } from "../runtime/marshal.ts";
-import type { FloatArray, GroupedShape, GroupNormKind, Input, MatrixOptions, NormOptions, ProjectionOptions, ResultOf } from "../types.ts";
+import type {
+  FloatArray,
+  GroupedShape,
+  GroupNormKind,
+  Input,
+  MatrixOptions,
+  NormOptions,
+  ProjectionOptions,
+  ResultOf,
+} from "../types.ts";
 import { groupedLayout, matrixLayout } from "./bilevel.ts";
-import { applyInto, applyScratchElements, finishNorms, type GroupedRef, partialElements, partialsInto } from "./stages.ts";
+import {
+  applyInto,
+  applyScratchElements,
+  finishNorms,
+  type GroupedRef,
+  partialElements,
+  partialsInto,
+} from "./stages.ts";
 import { projectL1Ball } from "./vector.ts";
 
 type Stage = "partials" | "norms";
@@ -27,7 +43,13 @@ function tagged(values: Float64Array, kind: GroupNormKind, stage: Stage): Float6
  * with one entry per group (per column by default, per row with axis: 'rows'). Given a grouped `shape`
  * [outer, groups, inner] instead of rows and cols, one entry per group x[:, g, :] of the block.
  */
-export function groupNorms(x: Input, rows: number, cols: number, kind: GroupNormKind, options?: NormOptions): Float64Array;
+export function groupNorms(
+  x: Input,
+  rows: number,
+  cols: number,
+  kind: GroupNormKind,
+  options?: NormOptions,
+): Float64Array;
 export function groupNorms(x: Input, shape: GroupedShape, kind: GroupNormKind): Float64Array;
 export function groupNorms(x: Input, ...args: unknown[]): Float64Array {
   const grouped = Array.isArray(args[0]);
@@ -51,11 +73,14 @@ export function groupNorms(x: Input, ...args: unknown[]): Float64Array {
  */
 export function combineGroupNorms(kind: GroupNormKind, partials: ArrayLike<number>[]): Float64Array {
   const checkedKind = checkKind(kind);
-  if (!Array.isArray(partials)) throw new TypeError(`partials must be an array of per-block partials; got ${describeValue(partials)}`);
+  if (!Array.isArray(partials))
+    throw new TypeError(`partials must be an array of per-block partials; got ${describeValue(partials)}`);
   if (partials.length === 0) throw new RangeError("partials is empty: give the partials of at least one block");
   const groups = partials[0]?.length;
   const merged = new Float64Array(groups);
-  partials.forEach((block, b) => mergePartials(checkedKind, merged, checkGroupValues(block, `partials[${b}]`, groups, checkedKind, "partials")));
+  partials.forEach((block, b) =>
+    mergePartials(checkedKind, merged, checkGroupValues(block, `partials[${b}]`, groups, checkedKind, "partials")),
+  );
   finishNorms(checkedKind, merged);
   return tagged(merged, checkedKind, "norms");
 }
@@ -139,19 +164,29 @@ function checkWholeGroups(heap: Heap, m: GroupedRef, grouped: boolean, norms: Fl
   }
 }
 
-function checkGroupValues(values: unknown, name: string, groups: number, kind: GroupNormKind, expected: Stage): Float64Array {
+function checkGroupValues(
+  values: unknown,
+  name: string,
+  groups: number,
+  kind: GroupNormKind,
+  expected: Stage,
+): Float64Array {
   if (!(values instanceof Float64Array || values instanceof Float32Array || Array.isArray(values))) {
     throw new TypeError(`${name} must be a Float64Array (or number[]); got ${describeValue(values)}`);
   }
-  if (values.length !== groups) throw new RangeError(`${name} has length ${values.length}; expected one entry per group: ${groups}`);
+  if (values.length !== groups)
+    throw new RangeError(`${name} has length ${values.length}; expected one entry per group: ${groups}`);
   const tag = values instanceof Float64Array ? stageOf.get(values) : undefined;
   if (tag && tag.kind !== kind) throw new RangeError(`${name} holds '${tag.kind}' group values but kind is '${kind}'`);
   if (tag && tag.stage !== expected) {
-    throw new RangeError(`${name} holds ${tag.stage} but ${expected} are needed${tag.stage === "partials" ? ": merge them with combineGroupNorms first" : ""}`);
+    throw new RangeError(
+      `${name} holds ${tag.stage} but ${expected} are needed${tag.stage === "partials" ? ": merge them with combineGroupNorms first" : ""}`,
+    );
   }
   const checked = Float64Array.from(values as ArrayLike<number>);
   for (let g = 0; g < checked.length; g++) {
-    if (!(checked[g] >= 0) || checked[g] === Infinity) throw new RangeError(`${name}[${g}] is ${checked[g]}: group values must be finite and ≥ 0`);
+    if (!(checked[g] >= 0) || checked[g] === Infinity)
+      throw new RangeError(`${name}[${g}] is ${checked[g]}: group values must be finite and ≥ 0`);
   }
   return checked;
 }

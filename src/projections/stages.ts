@@ -98,11 +98,26 @@ export function sum(values: Float64Array): number {
 const VALUES_TOO_LARGE = "x: values too large, the sum of the group norms overflows float64";
 
 /** Stage 3: u = P_ℓ1,η(norms) into `u`, with `scratch` holding one f64 per group. */
-export function thresholdsInto(heap: Heap, norms: number, groups: number, radius: number, u: number, scratch: number): void {
+export function thresholdsInto(
+  heap: Heap,
+  norms: number,
+  groups: number,
+  radius: number,
+  u: number,
+  scratch: number,
+): void {
   if (kernel(heap, "l1Ball", "f64")(norms, groups, radius, u, scratch) !== 0) throw new RangeError(VALUES_TOO_LARGE);
 }
 
 /** Stage 4: X from Y, u and the norms; `scratch` holds applyScratchElements(m) T values. */
-export function applyInto(heap: Heap, m: GroupedRef, kind: GroupNormKind, u: number, norms: number, out: number, scratch: number): void {
+export function applyInto(
+  heap: Heap,
+  m: GroupedRef,
+  kind: GroupNormKind,
+  u: number,
+  norms: number,
+  out: number,
+  scratch: number,
+): void {
   kernel(heap, "applyBilevel", m.type)(m.ptr, m.outer, m.groups, m.inner, KIND_CODES[kind], u, norms, out, scratch);
 }

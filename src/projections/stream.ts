@@ -20,14 +20,25 @@ export interface StreamOptions {
  * Module memory in use peaks at one block plus O(cols) (O(rows) with row groups). ℓ1,1 with column groups
  * needs whole columns and so cannot stream: use axis: 'rows' or the one-shot bilevelL11.
  */
-export async function* bilevelStream(kind: GroupNormKind, blocks: BlockSource, cols: number, radius: number, options?: StreamOptions): AsyncGenerator<FloatArray> {
+export async function* bilevelStream(
+  kind: GroupNormKind,
+  blocks: BlockSource,
+  cols: number,
+  radius: number,
+  options?: StreamOptions,
+): AsyncGenerator<FloatArray> {
   const checkedKind = checkKind(kind);
   checkDimension(cols, "cols");
   const eta = checkRadius(radius);
   const axis = checkAxis(checkOptions<StreamOptions>(options).axis);
-  if (typeof blocks !== "function") throw new TypeError(`blocks must be a function returning the row blocks (called once per pass); got ${describeValue(blocks)}`);
+  if (typeof blocks !== "function")
+    throw new TypeError(
+      `blocks must be a function returning the row blocks (called once per pass); got ${describeValue(blocks)}`,
+    );
   if (checkedKind === "1" && axis === "columns") {
-    throw new RangeError("the ℓ1,1 projection of a column needs the whole column: stream with axis: 'rows', or use bilevelL11");
+    throw new RangeError(
+      "the ℓ1,1 projection of a column needs the whole column: stream with axis: 'rows', or use bilevelL11",
+    );
   }
   // Pass 1: partials merged across blocks (columns) or gathered block after block (rows).
   const columnPartials = new Float64Array(axis === "columns" ? cols : 0);
@@ -52,19 +63,30 @@ export async function* bilevelStream(kind: GroupNormKind, blocks: BlockSource, c
     yield applyBilevel(block, rows, cols, checkedKind, u.subarray(...groups), merged.subarray(...groups), { axis });
     row += rows;
   }
-  if (row !== totalRows) throw new RangeError(`blocks gave ${row} rows on the second pass but ${totalRows} on the first`);
+  if (row !== totalRows)
+    throw new RangeError(`blocks gave ${row} rows on the second pass but ${totalRows} on the first`);
 }
 
 /** bilevelStream for ℓ1,∞: clip each column at u_j = P_ℓ1,η(max-abs of the columns)_j. */
-export function bilevelL1InfStream(blocks: BlockSource, cols: number, radius: number, options?: StreamOptions): AsyncGenerator<FloatArray> {
+export function bilevelL1InfStream(
+  blocks: BlockSource,
+  cols: number,
+  radius: number,
+  options?: StreamOptions,
+): AsyncGenerator<FloatArray> {
   return bilevelStream("inf", blocks, cols, radius, options);
 }
 
 function rowsOf(block: Block, cols: number, rowSoFar: number): number {
   const length = (block as { length?: unknown })?.length;
-  if (typeof length !== "number") throw new TypeError(`each block must be a Float32Array, Float64Array or number[]; got ${describeValue(block)} after row ${rowSoFar}`);
+  if (typeof length !== "number")
+    throw new TypeError(
+      `each block must be a Float32Array, Float64Array or number[]; got ${describeValue(block)} after row ${rowSoFar}`,
+    );
   if (cols === 0 ? length !== 0 : length % cols !== 0) {
-    throw new RangeError(`a block of length ${length} after row ${rowSoFar} is not a whole number of rows of ${cols} columns`);
+    throw new RangeError(
+      `a block of length ${length} after row ${rowSoFar} is not a whole number of rows of ${cols} columns`,
+    );
   }
   return cols === 0 ? 0 : length / cols;
 }

@@ -15,7 +15,16 @@ function marshalTensor(call: Call, x: Input, a: unknown, b: unknown, c: unknown)
   return input;
 }
 
-export function trilevel(heap: Heap, kind: TrilevelKind, x: Input, a: unknown, b: unknown, c: unknown, radius: unknown, options: unknown): FloatArray {
+export function trilevel(
+  heap: Heap,
+  kind: TrilevelKind,
+  x: Input,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  radius: unknown,
+  options: unknown,
+): FloatArray {
   const eta = checkRadius(radius);
   const { out } = checkOptions<ProjectionOptions>(options);
   return withCall(heap, (call) => {
@@ -25,7 +34,8 @@ export function trilevel(heap: Heap, kind: TrilevelKind, x: Input, a: unknown, b
     // f64: fibre norms n, group norms N, radii u, the ℓ1 steps' scratch; T: one fibre's ℓ1 candidates.
     const norms = call.alloc((p * q + 2 * p + Math.max(p, q)) * 8, "workspace for x");
     const aux = call.alloc(r * BYTES[t.type], "workspace for x");
-    if (kernel(heap, "trilevel", t.type)(t.ptr, p, q, r, KIND_CODES[kind], eta, dest.ptr, norms, aux) !== 0) throwNonFinite(heap, t);
+    if (kernel(heap, "trilevel", t.type)(t.ptr, p, q, r, KIND_CODES[kind], eta, dest.ptr, norms, aux) !== 0)
+      throwNonFinite(heap, t);
     return dest.finish();
   });
 }
@@ -36,7 +46,8 @@ export function trilevelNorm(heap: Heap, kind: TrilevelKind, x: Input, a: unknow
     const [p, q] = [a, b] as number[];
     const fibreNorms = call.alloc(p * q * 8, "norms of x");
     const groupNorms = call.alloc(p * 8, "norms of x");
-    if (kernel(heap, "trilevelNorms", t.type)(t.ptr, p, q, c as number, KIND_CODES[kind], fibreNorms, groupNorms) !== 0) throwNonFinite(heap, t);
+    if (kernel(heap, "trilevelNorms", t.type)(t.ptr, p, q, c as number, KIND_CODES[kind], fibreNorms, groupNorms) !== 0)
+      throwNonFinite(heap, t);
     return sum(new Float64Array(heap.buffer, groupNorms, p));
   });
 }
@@ -46,7 +57,14 @@ export function trilevelNorm(heap: Heap, kind: TrilevelKind, x: Input, a: unknow
  * v_ij = min(max_k |Y_ijk|, u_i), then each fibre Y[i, j, :] clipped to [−v_ij, v_ij]. x itself when
  * normL1InfInf(x) ≤ radius; otherwise ‖X‖ = radius. It equals bilevelL1Inf(x, a, b·c, η, { axis: 'rows' }).
  */
-export function trilevelL1InfInf<X extends Input>(x: X, a: number, b: number, c: number, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function trilevelL1InfInf<X extends Input>(
+  x: X,
+  a: number,
+  b: number,
+  c: number,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return trilevel(defaultHeap(), "inf", x, a, b, c, radius, options) as ResultOf<X>;
 }
 
@@ -54,7 +72,14 @@ export function trilevelL1InfInf<X extends Input>(x: X, a: number, b: number, c:
  * Trilevel ℓ1,1,1 projection of x [a, b, c]: u = P_ℓ1,η(Σ_jk |Y_ijk|), v_i = P_ℓ1,u_i(Σ_k |Y_ijk|),
  * then each fibre Y[i, j, :] projected onto the ℓ1 ball of radius v_ij. x itself when normL111(x) ≤ radius.
  */
-export function trilevelL111<X extends Input>(x: X, a: number, b: number, c: number, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function trilevelL111<X extends Input>(
+  x: X,
+  a: number,
+  b: number,
+  c: number,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return trilevel(defaultHeap(), "1", x, a, b, c, radius, options) as ResultOf<X>;
 }
 

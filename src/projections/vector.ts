@@ -23,27 +23,44 @@ export function projectVector(heap: Heap, name: VectorKernel, x: Input, radius: 
     if (NEEDS_SCRATCH[name]) {
       scratch = dest.ptr !== input.ptr ? dest.ptr : call.alloc(input.length * BYTES[input.type], "scratch for x");
     }
-    if (kernel(heap, name, input.type)(input.ptr, input.length, a, dest.ptr, scratch) !== 0) throwNonFinite(heap, input);
+    if (kernel(heap, name, input.type)(input.ptr, input.length, a, dest.ptr, scratch) !== 0)
+      throwNonFinite(heap, input);
     return dest.finish();
   });
 }
 
 /** Euclidean projection onto the ℓ1 ball {‖x‖₁ ≤ radius}: sign(y)·max(|y| − τ, 0); y itself when inside. */
-export function projectL1Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function projectL1Ball<X extends Input>(
+  x: X,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return projectVector(defaultHeap(), "l1Ball", x, radius, options) as ResultOf<X>;
 }
 
 /** Euclidean projection onto the simplex {x ≥ 0, Σx = radius}: max(y − τ, 0). */
-export function projectSimplex<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function projectSimplex<X extends Input>(
+  x: X,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return projectVector(defaultHeap(), "simplex", x, radius, options) as ResultOf<X>;
 }
 
 /** Euclidean projection onto the ℓ2 ball: y·radius/‖y‖₂ when ‖y‖₂ > radius, else y. */
-export function projectL2Ball<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function projectL2Ball<X extends Input>(
+  x: X,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return projectVector(defaultHeap(), "l2Ball", x, radius, options) as ResultOf<X>;
 }
 
 /** Euclidean projection onto the ℓ∞ ball: each entry clipped to [−radius, radius]. */
-export function projectLInfBall<X extends Input>(x: X, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function projectLInfBall<X extends Input>(
+  x: X,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return projectVector(defaultHeap(), "lInfBall", x, radius, options) as ResultOf<X>;
 }

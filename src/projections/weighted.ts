@@ -26,7 +26,8 @@ function marshalWeights(call: Call, weights: unknown, x: ArrayRef): ArrayRef {
 function throwBadInput(heap: Heap, x: ArrayRef, w: ArrayRef): never {
   const values = heap.view(w.type, w.ptr, w.length);
   for (let i = 0; i < values.length; i++) {
-    if (!(values[i] > 0 && values[i] < Infinity)) throw new RangeError(`weights[${i}] is ${values[i]}; weights must be positive and finite`);
+    if (!(values[i] > 0 && values[i] < Infinity))
+      throw new RangeError(`weights[${i}] is ${values[i]}; weights must be positive and finite`);
   }
   throwNonFinite(heap, x);
 }
@@ -49,7 +50,8 @@ export function weightedL1Ball(heap: Heap, x: Input, weights: unknown, radius: u
     checkApart(dest.ptr, w);
     // The candidate pairs (|y_i|, w_i) of the pivoting: 2n values.
     const aux = call.alloc(2 * input.length * BYTES[input.type], "scratch for x");
-    if (kernel(heap, "weightedL1Ball", input.type)(input.ptr, w.ptr, input.length, eta, dest.ptr, aux) !== 0) throwBadInput(heap, input, w);
+    if (kernel(heap, "weightedL1Ball", input.type)(input.ptr, w.ptr, input.length, eta, dest.ptr, aux) !== 0)
+      throwBadInput(heap, input, w);
     return dest.finish();
   });
 }
@@ -59,6 +61,11 @@ export function weightedL1Ball(heap: Heap, x: Input, weights: unknown, radius: u
  * sign(y_i)·max(|y_i| − τ·w_i, 0); y itself when inside. `weights` has x's length and float type
  * (a number[] is converted to it).
  */
-export function projectWeightedL1Ball<X extends Input>(x: X, weights: Input, radius: number, options?: ProjectionOptions<ResultOf<X>>): ResultOf<X> {
+export function projectWeightedL1Ball<X extends Input>(
+  x: X,
+  weights: Input,
+  radius: number,
+  options?: ProjectionOptions<ResultOf<X>>,
+): ResultOf<X> {
   return weightedL1Ball(defaultHeap(), x, weights, radius, options) as ResultOf<X>;
 }

@@ -39,7 +39,9 @@ export class Heap {
   /** A block of at least `bytes` bytes, 16-byte aligned; `what` names the argument in errors. */
   alloc(bytes: number, what: string): number {
     if (bytes > MAX_BLOCK_BYTES) {
-      throw new RangeError(`${what} needs ${bytes} bytes of WebAssembly memory; one block holds at most ${MAX_BLOCK_BYTES} bytes`);
+      throw new RangeError(
+        `${what} needs ${bytes} bytes of WebAssembly memory; one block holds at most ${MAX_BLOCK_BYTES} bytes`,
+      );
     }
     try {
       const ptr = this.exports.alloc(Math.max(bytes, 16));
@@ -64,11 +66,14 @@ export class Heap {
   }
 
   view(type: ElementType, byteOffset: number, length: number): FloatArray {
-    return type === "f32" ? new Float32Array(this.buffer, byteOffset, length) : new Float64Array(this.buffer, byteOffset, length);
+    return type === "f32"
+      ? new Float32Array(this.buffer, byteOffset, length)
+      : new Float64Array(this.buffer, byteOffset, length);
   }
 
   allocate(length: number, type: ElementType): WasmArray {
-    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer; got ${length}`);
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new RangeError(`length must be a non-negative integer; got ${length}`);
     if (type !== "f32" && type !== "f64") throw new TypeError(`type must be 'f32' or 'f64'; got ${String(type)}`);
     const ptr = this.alloc(length * BYTES[type], "allocate(length)");
     return new WasmArray(this, type, length, ptr);

@@ -88,7 +88,8 @@ export function marshalOutput(call: Call, input: ArrayRef, out: unknown, name = 
   }
   const expected = input.type === "f32" ? "Float32Array" : "Float64Array";
   if (out instanceof WasmArray) {
-    if (out.type !== input.type) throw new TypeError(`${name} must hold ${input.type} like x; got a WasmArray of ${out.type}`);
+    if (out.type !== input.type)
+      throw new TypeError(`${name} must hold ${input.type} like x; got a WasmArray of ${out.type}`);
     if (out.heapOrThrow() !== heap) throw new TypeError(`${name} was allocated by another sparseproj module instance`);
     checkLength(out.length, input.length, name);
     checkAliasing(input, out.byteOffset, name);

@@ -17,13 +17,25 @@ export interface IntegratedGradientsOptions {
 }
 
 /** Per sample and feature, row-major n × features, in the units of the model's preprocessed (z-scored) inputs. */
-export function integratedGradients(model: SAEModel, X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, options: IntegratedGradientsOptions): Float64Array {
+export function integratedGradients(
+  model: SAEModel,
+  X: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  options: IntegratedGradientsOptions,
+): Float64Array {
   const { target, steps = 32 } = options;
-  const k = model.classes.length, d = model.features;
-  if (!Number.isInteger(target) || target < 0 || target >= k) throw new RangeError(`integratedGradients: target must be a class index in 0..${k - 1}; got ${target}`);
-  if (!Number.isSafeInteger(steps) || steps < 1) throw new RangeError(`integratedGradients: steps must be a positive integer; got ${steps}`);
+  const k = model.classes.length,
+    d = model.features;
+  if (!Number.isInteger(target) || target < 0 || target >= k)
+    throw new RangeError(`integratedGradients: target must be a class index in 0..${k - 1}; got ${target}`);
+  if (!Number.isSafeInteger(steps) || steps < 1)
+    throw new RangeError(`integratedGradients: steps must be a positive integer; got ${steps}`);
   const data = toMatrix(X, { cols: d }, "integratedGradients");
-  const x = transformRows(model.info.preprocessing, data.x, d, Int32Array.from({ length: data.n }, (_, i) => i));
+  const x = transformRows(
+    model.info.preprocessing,
+    data.x,
+    d,
+    Int32Array.from({ length: data.n }, (_, i) => i),
+  );
   const attributions = new Float64Array(data.n * d);
   const pick = new Float32Array(steps * k);
   for (let s = 0; s < steps; s++) pick[s * k + target] = 1;

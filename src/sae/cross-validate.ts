@@ -66,11 +66,24 @@ function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
   const problem = foldsProblem(data.y, data.classes, k);
   if (problem) throw new RangeError(`${what}: ${problem}`);
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
-  if (!seedList.length || !seedList.every(Number.isInteger)) throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
+  if (!seedList.length || !seedList.every(Number.isInteger))
+    throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
   const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
-  if (featureNames.length !== data.d) throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
-  const tasks = seedList.flatMap((seed) => stratifiedFolds(data.y, data.classes.length, k, seed).map((test, f) => ({ seed, fold: f + 1, test })));
-  return { data, sae: { ...sae, featureNames }, featureNames, tasks, k, onFold, onFoldResult, hooks: { onProgress, signal } };
+  if (featureNames.length !== data.d)
+    throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
+  const tasks = seedList.flatMap((seed) =>
+    stratifiedFolds(data.y, data.classes.length, k, seed).map((test, f) => ({ seed, fold: f + 1, test })),
+  );
+  return {
+    data,
+    sae: { ...sae, featureNames },
+    featureNames,
+    tasks,
+    k,
+    onFold,
+    onFoldResult,
+    hooks: { onProgress, signal },
+  };
 }
 
 function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): CrossValidationResult {
@@ -83,11 +96,19 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
       counts.set(index, entry);
     }
   }
-  const selection = [...counts].map(([index, c]) => ({ index, name: featureNames[index], frequency: c.times / runs.length, meanScore: c.score / c.times }));
+  const selection = [...counts].map(([index, c]) => ({
+    index,
+    name: featureNames[index],
+    frequency: c.times / runs.length,
+    meanScore: c.score / c.times,
+  }));
   selection.sort((a, b) => b.frequency - a.frequency || b.meanScore - a.meanScore || a.index - b.index);
   const pick = (f: (r: FoldResult) => number) => summarize(runs.map(f));
   return {
-    classes: data.classes, featureNames, samples: data.n, runs,
+    classes: data.classes,
+    featureNames,
+    samples: data.n,
+    runs,
     accuracy: pick((r) => r.accuracy),
     auc: pick((r) => r.auc),
     f1: pick((r) => r.f1),
@@ -95,7 +116,13 @@ function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): C
     featureSparsity: pick((r) => r.featureSparsity),
     secondsPerEpoch: pick((r) => r.secondsPerEpoch),
     selection,
-    ...(runs[0]?.attribution ? { attribution: runs[0].attribution.map((row, c) => row.map((_, j) => runs.reduce((s, r) => s + r.attribution![c][j], 0) / runs.length)) } : {}),
+    ...(runs[0]?.attribution
+      ? {
+          attribution: runs[0].attribution.map((row, c) =>
+            row.map((_, j) => runs.reduce((s, r) => s + r.attribution![c][j], 0) / runs.length),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -131,10 +158,17 @@ async function inWorkers(X: Rows, y: Labels, options: ParallelOptions & { worker
     throw new RangeError(`${what}: workers must be a positive integer; got ${String(workers)}`);
   }
   if (workers === 1) return onThisThread(p);
-  const runs = await runFoldsInWorkers(p.data, p.sae, p.tasks, workers, (i) => {
-    const t = p.tasks[i];
-    p.onFold?.({ seed: t.seed, fold: t.fold, folds: p.k, run: i + 1, runs: p.tasks.length });
-  }, { ...p.hooks, onFoldResult: p.onFoldResult });
+  const runs = await runFoldsInWorkers(
+    p.data,
+    p.sae,
+    p.tasks,
+    workers,
+    (i) => {
+      const t = p.tasks[i];
+      p.onFold?.({ seed: t.seed, fold: t.fold, folds: p.k, run: i + 1, runs: p.tasks.length });
+    },
+    { ...p.hooks, onFoldResult: p.onFoldResult },
+  );
   return aggregate(p.data, p.featureNames, runs);
 }
 
@@ -144,13 +178,19 @@ async function inWorkers(X: Rows, y: Labels, options: ParallelOptions & { worker
  * thread and the result is returned; with `workers` (1: still this thread) it comes as a promise.
  */
 export function crossValidate(
-  X: Rows, y: Labels, options: ParallelOptions & { workers: number },
+  X: Rows,
+  y: Labels,
+  options: ParallelOptions & { workers: number },
 ): Promise<CrossValidationResult>;
 export function crossValidate(
-  X: Rows, y: Labels, options?: CrossValidateOptions & { workers?: undefined },
+  X: Rows,
+  y: Labels,
+  options?: CrossValidateOptions & { workers?: undefined },
 ): CrossValidationResult;
 export function crossValidate(
-  X: Rows, y: Labels, options: ParallelOptions = {},
+  X: Rows,
+  y: Labels,
+  options: ParallelOptions = {},
 ): CrossValidationResult | Promise<CrossValidationResult> {
   const { workers } = options;
   if (workers === undefined) return onThisThread(plan(X, y, options, "crossValidate"));
@@ -162,7 +202,9 @@ export function crossValidate(
  * @deprecated Use crossValidate with the `workers` option.
  */
 export async function crossValidateInWorkers(
-  X: Rows, y: Labels, options: ParallelOptions = {},
+  X: Rows,
+  y: Labels,
+  options: ParallelOptions = {},
 ): Promise<CrossValidationResult> {
   const workers = options.workers ?? Math.max(1, (await availableCores()) - 1);
   return inWorkers(X, y, { ...options, workers }, "crossValidateInWorkers");

@@ -34,7 +34,6 @@ export interface SAEJson extends SAEInfo {
   state: StateDict;
 }
 
-
 export class SAEModel {
   constructor(
     /** @internal */ readonly net: MirroredAutoencoder,
@@ -61,7 +60,12 @@ export class SAEModel {
     const d = this.features;
     const data = toMatrix(X, { cols: d }, "SAEModel");
     const n = data.n;
-    const x = transformRows(this.info.preprocessing, data.x, d, Int32Array.from({ length: n }, (_, i) => i));
+    const x = transformRows(
+      this.info.preprocessing,
+      data.x,
+      d,
+      Int32Array.from({ length: n }, (_, i) => i),
+    );
     // Non-finite values would make predict() answer class 0 and predictProba NaN: refuse instead. They come from a
     // value of −1 under the log (log |x + 1| = −∞), or from values, scales and weights beyond float32's range.
     const bad = x.findIndex((v) => !Number.isFinite(v));
@@ -70,10 +74,12 @@ export class SAEModel {
       const why = "log |x + 1| is −∞ at −1; float32 holds |v| < 3.4e38";
       throw new NotFiniteError(row, column, `the value ${data.x[bad]} is not finite once preprocessed (${why})`);
     }
-    const out = scope(() => noGrad(() => {
-      const latent = this.net.forward(tensor(x, [n, d]));
-      return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
-    }));
+    const out = scope(() =>
+      noGrad(() => {
+        const latent = this.net.forward(tensor(x, [n, d]));
+        return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
+      }),
+    );
     const overflow = out.findIndex((v) => !Number.isFinite(v));
     if (overflow >= 0) {
       const row = Math.floor(overflow / (out.length / n));
@@ -99,7 +105,11 @@ export class SAEModel {
   decode(Z: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float64Array {
     const k = this.classes.length;
     const latent = toMatrix(Z, { cols: k }, "SAEModel.decode");
-    const out = scope(() => noGrad(() => Float64Array.from(this.net.decoder.forward(tensor(Float32Array.from(latent.x), [latent.n, k])).data)));
+    const out = scope(() =>
+      noGrad(() =>
+        Float64Array.from(this.net.decoder.forward(tensor(Float32Array.from(latent.x), [latent.n, k])).data),
+      ),
+    );
     return untransform(this.info.preprocessing, out, this.features);
   }
 
@@ -108,9 +118,10 @@ export class SAEModel {
     const z = this.encode(X);
     const k = this.classes.length;
     for (let i = 0; i < z.length; i += k) {
-      let top = -Infinity, sum = 0;
+      let top = -Infinity,
+        sum = 0;
       for (let c = 0; c < k; c++) top = Math.max(top, z[i + c]);
-      for (let c = 0; c < k; c++) sum += (z[i + c] = Math.exp(z[i + c] - top));
+      for (let c = 0; c < k; c++) sum += z[i + c] = Math.exp(z[i + c] - top);
       for (let c = 0; c < k; c++) z[i + c] /= sum;
     }
     return z;

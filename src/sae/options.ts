@@ -109,12 +109,18 @@ export interface ResolvedOptions {
 }
 
 function positiveInteger(name: string, v: unknown, allowZero = false): number {
-  if (!Number.isSafeInteger(v) || (v as number) < (allowZero ? 0 : 1)) throw new RangeError(`trainSAE: options.${name} must be ${allowZero ? "an integer ≥ 0" : "a positive integer"}; got ${String(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < (allowZero ? 0 : 1))
+    throw new RangeError(
+      `trainSAE: options.${name} must be ${allowZero ? "an integer ≥ 0" : "a positive integer"}; got ${String(v)}`,
+    );
   return v as number;
 }
 
 function positiveNumber(name: string, v: unknown, allowZero = false): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) throw new RangeError(`trainSAE: options.${name} must be a finite number ${allowZero ? "≥" : ">"} 0; got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
+    throw new RangeError(
+      `trainSAE: options.${name} must be a finite number ${allowZero ? "≥" : ">"} 0; got ${String(v)}`,
+    );
   return v;
 }
 
@@ -122,10 +128,12 @@ function positiveNumber(name: string, v: unknown, allowZero = false): number {
 export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== "object") throw new TypeError("trainSAE: options must be an object");
   const hidden = options.hidden ?? [...SAE_DEFAULTS.hidden];
-  if (!Array.isArray(hidden) || !hidden.length) throw new RangeError("trainSAE: options.hidden must be a non-empty array of layer sizes");
+  if (!Array.isArray(hidden) || !hidden.length)
+    throw new RangeError("trainSAE: options.hidden must be a non-empty array of layer sizes");
   hidden.forEach((h, i) => positiveInteger(`hidden[${i}]`, h));
   const activation = options.activation ?? SAE_DEFAULTS.activation;
-  if (!["silu", "relu", "tanh"].includes(activation)) throw new TypeError(`trainSAE: options.activation must be 'silu', 'relu' or 'tanh'; got ${String(activation)}`);
+  if (!["silu", "relu", "tanh"].includes(activation))
+    throw new TypeError(`trainSAE: options.activation must be 'silu', 'relu' or 'tanh'; got ${String(activation)}`);
   const epochs = options.epochs ?? SAE_DEFAULTS.epochs;
   const [e1, e2] = Array.isArray(epochs) ? epochs : [epochs, epochs];
   const projection = options.projection ?? SAE_DEFAULTS.projection;
@@ -142,11 +150,14 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
   }
   const keep = projection === "top-k" ? { keep: positiveInteger("keep", options.keep) } : {};
   const projectLayers = options.projectLayers ?? [...SAE_DEFAULTS.projectLayers];
-  if (!Array.isArray(projectLayers) || !projectLayers.every((l) => l === "encoder" || l === "decoder")) throw new TypeError("trainSAE: options.projectLayers lists 'encoder' and/or 'decoder'");
+  if (!Array.isArray(projectLayers) || !projectLayers.every((l) => l === "encoder" || l === "decoder"))
+    throw new TypeError("trainSAE: options.projectLayers lists 'encoder' and/or 'decoder'");
   const validationFraction = options.validationFraction ?? SAE_DEFAULTS.validationFraction;
-  if (typeof validationFraction !== "number" || !(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`trainSAE: options.validationFraction must be in [0, 1); got ${String(validationFraction)}`);
+  if (typeof validationFraction !== "number" || !(validationFraction >= 0 && validationFraction < 1))
+    throw new RangeError(`trainSAE: options.validationFraction must be in [0, 1); got ${String(validationFraction)}`);
   const classWeights = options.classWeights ?? SAE_DEFAULTS.classWeights;
-  if (classWeights !== null && classWeights !== "balanced" && !Array.isArray(classWeights)) throw new TypeError("trainSAE: options.classWeights must be an array, 'balanced' or null");
+  if (classWeights !== null && classWeights !== "balanced" && !Array.isArray(classWeights))
+    throw new TypeError("trainSAE: options.classWeights must be an array, 'balanced' or null");
   const seed = options.seed ?? SAE_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new TypeError(`trainSAE: options.seed must be an integer; got ${String(seed)}`);
   return {

@@ -19,16 +19,23 @@ export interface Preprocessing {
 }
 
 /** Fits on rows `rows` of X (n × d, row-major). */
-export function fitPreprocessing(x: ArrayLike<number>, d: number, rows: ArrayLike<number>, options: PreprocessOptions = {}): Preprocessing {
+export function fitPreprocessing(
+  x: ArrayLike<number>,
+  d: number,
+  rows: ArrayLike<number>,
+  options: PreprocessOptions = {},
+): Preprocessing {
   const { log = PREPROCESS_DEFAULTS.log, zscore = PREPROCESS_DEFAULTS.zscore } = options;
   let useLog = log === true;
   if (log === "auto") {
     useLog = true;
-    for (let r = 0; r < rows.length && useLog; r++) for (let j = 0; j < d; j++) if (x[rows[r] * d + j] < 0) useLog = false;
+    for (let r = 0; r < rows.length && useLog; r++)
+      for (let j = 0; j < d; j++) if (x[rows[r] * d + j] < 0) useLog = false;
   }
   if (useLog) for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) logOf(x[rows[r] * d + j], rows[r], j);
   if (!zscore) return { log: useLog, mean: null, std: null };
-  const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
+  const mean = new Array<number>(d).fill(0),
+    std = new Array<number>(d).fill(0);
   const value = (i: number, j: number) => (useLog ? logOf(x[i * d + j], i, j) : x[i * d + j]);
   for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) mean[j] += value(rows[r], j);
   for (let j = 0; j < d; j++) mean[j] /= rows.length;
@@ -51,7 +58,9 @@ export function fitPreprocessing(x: ArrayLike<number>, d: number, rows: ArrayLik
 
 /** Mean and population standard deviation of f(0..n−1), not all equal, in units of max |f|. */
 function scaledMoments(f: (r: number) => number, n: number): [number, number] {
-  let m = 0, sum = 0, squares = 0;
+  let m = 0,
+    sum = 0,
+    squares = 0;
   for (let r = 0; r < n; r++) m = Math.max(m, Math.abs(f(r)));
   for (let r = 0; r < n; r++) sum += f(r) / m;
   const centre = sum / n;
@@ -66,7 +75,11 @@ function scaledMoments(f: (r: number) => number, n: number): [number, number] {
  * (column null) a network output beyond float32. Training and prediction throw it; the CLI names sample and feature.
  */
 export class NotFiniteError extends RangeError {
-  constructor(readonly row: number, readonly column: number | null, readonly reason: string) {
+  constructor(
+    readonly row: number,
+    readonly column: number | null,
+    readonly reason: string,
+  ) {
     super(`${column === null ? `row ${row}` : `X[${row}][${column}]`}: ${reason}`);
   }
 }
@@ -74,12 +87,18 @@ export class NotFiniteError extends RangeError {
 /** log(|x + 1|), refused where it is not finite (x = −1) rather than passed on as −Infinity. */
 function logOf(v: number, row: number, j: number): number {
   const y = Math.log(Math.abs(v + 1));
-  if (!Number.isFinite(y)) throw new NotFiniteError(row, j, `the value ${v} is not finite once preprocessed (log |x + 1| is −∞ at −1)`);
+  if (!Number.isFinite(y))
+    throw new NotFiniteError(row, j, `the value ${v} is not finite once preprocessed (log |x + 1| is −∞ at −1)`);
   return y;
 }
 
 /** Rows `rows` of X transformed, as a new row-major Float32Array (rows.length × d). */
-export function transformRows(p: Preprocessing, x: ArrayLike<number>, d: number, rows: ArrayLike<number>): Float32Array {
+export function transformRows(
+  p: Preprocessing,
+  x: ArrayLike<number>,
+  d: number,
+  rows: ArrayLike<number>,
+): Float32Array {
   const out = new Float32Array(rows.length * d);
   for (let r = 0; r < rows.length; r++) {
     for (let j = 0; j < d; j++) {

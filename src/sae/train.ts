@@ -42,13 +42,21 @@ function classWeights(o: ResolvedOptions, data: Dataset, rows: ArrayLike<number>
     for (let r = 0; r < rows.length; r++) counts[data.y[rows[r]]]++;
     return counts.map((c) => (c ? rows.length / (k * c) : 0));
   }
-  if (o.classWeights.length !== k) throw new RangeError(`trainSAE: options.classWeights has ${o.classWeights.length} entries for ${k} classes`);
+  if (o.classWeights.length !== k)
+    throw new RangeError(`trainSAE: options.classWeights has ${o.classWeights.length} entries for ${k} classes`);
   return o.classWeights;
 }
 
 /** The parameters the projection acts on, each with its grouping. */
-function projectedWeights(net: MirroredAutoencoder, o: ResolvedOptions): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
-  return o.projectLayers.map((layer) => (layer === "encoder" ? { parameter: net.firstLayer.weight, axis: "columns" as const } : { parameter: net.lastLayer.weight, axis: "rows" as const }));
+function projectedWeights(
+  net: MirroredAutoencoder,
+  o: ResolvedOptions,
+): Array<{ parameter: Parameter; axis: "columns" | "rows" }> {
+  return o.projectLayers.map((layer) =>
+    layer === "encoder"
+      ? { parameter: net.firstLayer.weight, axis: "columns" as const }
+      : { parameter: net.lastLayer.weight, axis: "rows" as const },
+  );
 }
 
 /**
@@ -104,7 +112,18 @@ interface Run {
 }
 
 /** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
-function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels: Int32Array, weights: number[] | undefined, radius: FixedRadius | null, validation: { x: Tensor; y: Int32Array } | null, onProgress?: SAEOptions["onProgress"], signal?: AbortSignal, afterPhase1?: (net: MirroredAutoencoder) => void): Run {
+function doubleDescent(
+  data: Dataset,
+  o: ResolvedOptions,
+  x: Tensor,
+  trainLabels: Int32Array,
+  weights: number[] | undefined,
+  radius: FixedRadius | null,
+  validation: { x: Tensor; y: Int32Array } | null,
+  onProgress?: SAEOptions["onProgress"],
+  signal?: AbortSignal,
+  afterPhase1?: (net: MirroredAutoencoder) => void,
+): Run {
   const generator = new Generator(o.seed);
   const k = data.classes.length;
   const net = new MirroredAutoencoder(data.d, o.hidden, k, o.activation, generator);
@@ -112,7 +131,10 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   const loss = (batch: Tensor, rows: Int32Array) => {
     const z = net.encoder.forward(batch);
     const labels = Array.from(rows, (r) => trainLabels[r]);
-    return add(crossEntropy(z, labels, { weight: weights }), mul(smoothL1Loss(net.decoder.forward(z), batch), o.lambda));
+    return add(
+      crossEntropy(z, labels, { weight: weights }),
+      mul(smoothL1Loss(net.decoder.forward(z), batch), o.lambda),
+    );
   };
   const started = performance.now();
   const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void) => {
@@ -120,7 +142,12 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
     const optimizer = new Adam(net.parameters(), { lr: o.lr });
     try {
       return fit(x, {
-        optimizer, loss, epochs, batchSize: o.batchSize, generator, signal,
+        optimizer,
+        loss,
+        epochs,
+        batchSize: o.batchSize,
+        generator,
+        signal,
         onEpoch: (epoch, mean) => {
           onEpoch?.(epoch);
           onProgress?.({ phase: p, epoch, epochs, loss: mean });
@@ -149,7 +176,16 @@ function doubleDescent(data: Dataset, o: ResolvedOptions, x: Tensor, trainLabels
   });
   if (best.state) net.loadStateDict(best.state);
   const epochs = phase1.length + phase2.length;
-  return { net, radius: used, firstLayerBefore, losses: [phase1, phase2], validationAccuracy, epoch: best.epoch, seconds: (performance.now() - started) / 1000, epochs };
+  return {
+    net,
+    radius: used,
+    firstLayerBefore,
+    losses: [phase1, phase2],
+    validationAccuracy,
+    epoch: best.epoch,
+    seconds: (performance.now() - started) / 1000,
+    epochs,
+  };
 }
 
 function featureSparsity(net: MirroredAutoencoder): number {
@@ -166,32 +202,57 @@ function featureSparsity(net: MirroredAutoencoder): number {
 }
 
 /** Radius 'auto': phase 1 once on an inner split, then each radius on a log grid below the trained norm. */
-function searchRadius(data: Dataset, o: ResolvedOptions, rows: Int32Array, weights: number[] | undefined): { radius: number; tried: TrainingHistory["radiusSearch"] } {
+function searchRadius(
+  data: Dataset,
+  o: ResolvedOptions,
+  rows: Int32Array,
+  weights: number[] | undefined,
+): { radius: number; tried: TrainingHistory["radiusSearch"] } {
   const [inner, held] = validationSplit(rows, data.y, data.classes.length, 0.25, o.seed + 1);
   const prep = fitPreprocessing(data.x, data.d, inner, o.preprocess);
   const x = tensor(transformRows(prep, data.x, data.d, inner), [inner.length, data.d]);
-  const validation = { x: tensor(transformRows(prep, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) };
+  const validation = {
+    x: tensor(transformRows(prep, data.x, data.d, held), [held.length, data.d]),
+    y: Int32Array.from(held, (r) => data.y[r]),
+  };
   const labels = Int32Array.from(inner, (r) => data.y[r]);
   let norm = 0;
-  const base = doubleDescent(data, { ...o, projection: "none" }, x, labels, weights, null, null, undefined, undefined, (net) => {
-    const w = net.firstLayer.weight;
-    const [h, d] = w.shape;
-    for (let j = 0; j < d; j++) {
-      let m = 0;
-      for (let i = 0; i < h; i++) m = Math.max(m, Math.abs(w.data[i * d + j]));
-      norm += m;
-    }
-  });
+  const base = doubleDescent(
+    data,
+    { ...o, projection: "none" },
+    x,
+    labels,
+    weights,
+    null,
+    null,
+    undefined,
+    undefined,
+    (net) => {
+      const w = net.firstLayer.weight;
+      const [h, d] = w.shape;
+      for (let j = 0; j < d; j++) {
+        let m = 0;
+        for (let i = 0; i < h; i++) m = Math.max(m, Math.abs(w.data[i * d + j]));
+        norm += m;
+      }
+    },
+  );
   base.net.dispose();
   const tried: TrainingHistory["radiusSearch"] = [];
   for (let step = 1; step <= 8; step++) {
     const radius = norm / 2 ** step;
     const run = doubleDescent(data, o, x, labels, weights, radius, null);
-    tried.push({ radius, accuracy: accuracyOf(run.net, validation.x, validation.y, data.classes.length), featureSparsity: featureSparsity(run.net) });
+    tried.push({
+      radius,
+      accuracy: accuracyOf(run.net, validation.x, validation.y, data.classes.length),
+      featureSparsity: featureSparsity(run.net),
+    });
     run.net.dispose();
   }
   // Best validation accuracy; ties toward more sparsity (the smaller radius).
-  const chosen = tried.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.featureSparsity >= a.featureSparsity) ? b : a));
+  const chosen = tried.reduce((a, b) =>
+    b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.featureSparsity >= a.featureSparsity) ? b : a,
+  );
   return { radius: chosen.radius, tried };
 }
 
@@ -209,16 +270,47 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
     if (o.radius === "auto") ({ radius, tried: radiusSearch } = searchRadius(data, o, rows, weights));
     else radius = o.radius;
   }
-  const [train, held] = o.validationFraction > 0 ? validationSplit(rows, data.y, data.classes.length, o.validationFraction, o.seed + 2) : [rows, new Int32Array(0)];
+  const [train, held] =
+    o.validationFraction > 0
+      ? validationSplit(rows, data.y, data.classes.length, o.validationFraction, o.seed + 2)
+      : [rows, new Int32Array(0)];
   const preprocessing = fitPreprocessing(data.x, data.d, train, o.preprocess);
   const x = tensor(transformRows(preprocessing, data.x, data.d, train), [train.length, data.d]);
-  const validation = held.length ? { x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]), y: Int32Array.from(held, (r) => data.y[r]) } : null;
-  const run = doubleDescent(data, o, x, Int32Array.from(train, (r) => data.y[r]), weights, radius, validation, options.onProgress, options.signal);
-  const history: TrainingHistory = { losses: run.losses, validationAccuracy: run.validationAccuracy, epoch: run.epoch, radius: run.radius, radiusSearch, secondsPerEpoch: run.seconds / Math.max(1, run.epochs) };
+  const validation = held.length
+    ? {
+        x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]),
+        y: Int32Array.from(held, (r) => data.y[r]),
+      }
+    : null;
+  const run = doubleDescent(
+    data,
+    o,
+    x,
+    Int32Array.from(train, (r) => data.y[r]),
+    weights,
+    radius,
+    validation,
+    options.onProgress,
+    options.signal,
+  );
+  const history: TrainingHistory = {
+    losses: run.losses,
+    validationAccuracy: run.validationAccuracy,
+    epoch: run.epoch,
+    radius: run.radius,
+    radiusSearch,
+    secondsPerEpoch: run.seconds / Math.max(1, run.epochs),
+  };
   // Saved options hold numbers and strings (loadSAE refuses objects): the radius used; without projection, where
   // the radius is unused, a relative one is saved as the default radius.
   const savedRadius = run.radius ?? (typeof o.radius === "object" ? 1 : o.radius);
-  return new SAEModel(run.net, run.firstLayerBefore, { options: { ...o, radius: savedRadius }, classes: data.classes, featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`), preprocessing, history });
+  return new SAEModel(run.net, run.firstLayerBefore, {
+    options: { ...o, radius: savedRadius },
+    classes: data.classes,
+    featureNames: featureNames ?? options.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`),
+    preprocessing,
+    history,
+  });
 }
 
 /**
@@ -226,14 +318,23 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
  * See SAEOptions for the defaults: hidden [100], SiLU, λ 1, Adam lr 1e-3, batch 8, 30 + 30 epochs, bilevel ℓ1,∞
  * with radius 1 on the first layer, no rewind.
  */
-export function trainSAE(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, options: SAEOptions = {}): SAEModel {
+export function trainSAE(
+  X: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  y: Labels,
+  options: SAEOptions = {},
+): SAEModel {
   const data = toDataset(X, y);
-  if (options.featureNames && options.featureNames.length !== data.d) throw new RangeError(`trainSAE: ${options.featureNames.length} feature names for ${data.d} features`);
+  if (options.featureNames && options.featureNames.length !== data.d)
+    throw new RangeError(`trainSAE: ${options.featureNames.length} feature names for ${data.d} features`);
   // loadSAE refuses a model with a name twice (predict finds columns by name): refuse to make one.
   const seen = new Set<string>();
   for (const name of options.featureNames ?? []) {
     if (seen.has(name)) throw new RangeError(`trainSAE: options.featureNames has ${JSON.stringify(name)} twice`);
     seen.add(name);
   }
-  return trainOnRows(data, options, Int32Array.from({ length: data.n }, (_, i) => i));
+  return trainOnRows(
+    data,
+    options,
+    Int32Array.from({ length: data.n }, (_, i) => i),
+  );
 }

@@ -4,7 +4,14 @@
 import { mul, serialization, tensor, type Tensor } from "@tensorflow/tfjs-core";
 import { constraints } from "@tensorflow/tfjs-layers";
 import type { Constraint } from "@tensorflow/tfjs-layers/dist/constraints";
-import { bilevelGrouped, projectL1Ball, projectL1Inf, type Axis, type GroupedShape, type GroupNormKind } from "../index.ts";
+import {
+  bilevelGrouped,
+  projectL1Ball,
+  projectL1Inf,
+  type Axis,
+  type GroupedShape,
+  type GroupNormKind,
+} from "../index.ts";
 
 // tfjs-layers exports its constraint factories but not their base class, and accepts a constraint object only if
 // it is an instance of that class (getConstraint's instanceof): take the class its own factories instantiate.
@@ -74,13 +81,18 @@ abstract class GroupedConstraint extends ProjectionConstraint {
   constructor(args: MatrixConstraintArgs) {
     super(args);
     const axis = args.axis ?? "rows";
-    if (axis !== "rows" && axis !== "columns") throw new RangeError(`${this.label}: axis must be 'rows' or 'columns'; got ${String(axis)}`);
+    if (axis !== "rows" && axis !== "columns")
+      throw new RangeError(`${this.label}: axis must be 'rows' or 'columns'; got ${String(axis)}`);
     this.axis = axis;
   }
 
   check(shape: readonly number[], dtype: string, weight: string): void {
-    if (!this.ranks.includes(shape.length)) throw new RangeError(`${this.label} constraint on ${weight}: needs ${this.accepted}; got shape [${shape.join(", ")}]`);
-    if (dtype !== "float32") throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
+    if (!this.ranks.includes(shape.length))
+      throw new RangeError(
+        `${this.label} constraint on ${weight}: needs ${this.accepted}; got shape [${shape.join(", ")}]`,
+      );
+    if (dtype !== "float32")
+      throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
   }
 
   getConfig(): serialization.ConfigDict {
@@ -142,7 +154,8 @@ export class L1Ball extends ProjectionConstraint {
   static className = "sparseproj>L1Ball";
 
   check(_shape: readonly number[], dtype: string, weight: string): void {
-    if (dtype !== "float32") throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
+    if (dtype !== "float32")
+      throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
   }
 
   project(x: Float32Array, _shape: readonly number[], out: Float32Array): void {
@@ -168,7 +181,8 @@ export class Mask extends ConstraintBase {
   constructor(args: MaskArgs) {
     super();
     const zeros = args?.zeros;
-    if (!Array.isArray(zeros) || !zeros.every((i) => Number.isInteger(i) && i >= 0)) throw new RangeError("Mask: zeros must be an array of entry indices (integers ≥ 0)");
+    if (!Array.isArray(zeros) || !zeros.every((i) => Number.isInteger(i) && i >= 0))
+      throw new RangeError("Mask: zeros must be an array of entry indices (integers ≥ 0)");
     this.zeros = Uint32Array.from(zeros);
   }
 

@@ -48,7 +48,8 @@ export class ModelConstraints {
       .filter((weight) => weight.constraint != null)
       .map((weight) => {
         const constraint = weight.constraint;
-        if (constraint instanceof ProjectionConstraint) constraint.check(weight.shape as number[], weight.dtype, weight.name);
+        if (constraint instanceof ProjectionConstraint)
+          constraint.check(weight.shape as number[], weight.dtype, weight.name);
         if (constraint instanceof Mask) constraint.check(weight.read().size, weight.name);
         return { weight, variable: weight.read() as Variable };
       });
@@ -64,8 +65,10 @@ export class ModelConstraints {
     const started = performance.now();
     for (const { weight, variable } of this.weights) {
       const constraint = weight.constraint;
-      if (constraint instanceof ProjectionConstraint) this.timing.path = rewrite(variable, (source, target) => constraint.project(source, variable.shape, target));
-      else if (constraint instanceof Mask) this.timing.path = rewrite(variable, (source, target) => constraint.project(source, target));
+      if (constraint instanceof ProjectionConstraint)
+        this.timing.path = rewrite(variable, (source, target) => constraint.project(source, variable.shape, target));
+      else if (constraint instanceof Mask)
+        this.timing.path = rewrite(variable, (source, target) => constraint.project(source, target));
       else tidy(() => variable.assign(constraint.apply(variable)));
     }
     this.timing.calls += 1;
@@ -81,8 +84,13 @@ export class ModelConstraints {
   projectAndMask(options: ProjectAndMaskOptions = {}): void {
     const { rewind } = options;
     const weights = this.model.weights;
-    if (rewind && (rewind.length !== weights.length || rewind.some((t, i) => t.shape.join() !== weights[i].shape.join()))) {
-      throw new RangeError(`projectAndMask: rewind must hold the model's ${weights.length} weights in model.weights order (snapshotWeights(model))`);
+    if (
+      rewind &&
+      (rewind.length !== weights.length || rewind.some((t, i) => t.shape.join() !== weights[i].shape.join()))
+    ) {
+      throw new RangeError(
+        `projectAndMask: rewind must hold the model's ${weights.length} weights in model.weights order (snapshotWeights(model))`,
+      );
     }
     const masks: Array<[LayerVariable, Mask]> = [];
     for (const { weight, variable } of this.weights) {
@@ -118,10 +126,16 @@ export class ModelConstraints {
     // A layer serializes its `<weight>Constraint` properties (kernelConstraint, biasConstraint, …), not its
     // variables' constraints: set both, preferring the property named after the weight.
     const layer = this.model.layers.find((l) => l.weights.includes(weight));
-    const named = `${weight.originalName.split("/").pop()!.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Constraint`;
+    const named = `${weight.originalName
+      .split("/")
+      .pop()!
+      .replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Constraint`;
     if (layer) {
       const record = layer as unknown as Record<string, unknown>;
-      const key = record[named] === previous ? named : Object.keys(record).find((k) => k.endsWith("Constraint") && record[k] === previous);
+      const key =
+        record[named] === previous
+          ? named
+          : Object.keys(record).find((k) => k.endsWith("Constraint") && record[k] === previous);
       if (key) record[key] = mask;
     }
     (weight as unknown as { constraint: unknown }).constraint = mask;

@@ -23,9 +23,11 @@ function ownStorage(v: Variable): Float32Array | null {
   if (v.dtype !== "float32" || backend.refCount(v.dataId) !== 1) return null;
   const name = getBackend();
   const values =
-    name === "cpu" ? (backend as unknown as CpuBackend).data.get(v.dataId)?.values :
-    name === "wasm" ? (backend as unknown as WasmBackend).typedArrayFromHeap(v) :
-    null;
+    name === "cpu"
+      ? (backend as unknown as CpuBackend).data.get(v.dataId)?.values
+      : name === "wasm"
+        ? (backend as unknown as WasmBackend).typedArrayFromHeap(v)
+        : null;
   return values instanceof Float32Array && values.length === v.size ? values : null;
 }
 

@@ -23,7 +23,8 @@ export class ConstraintCallback extends Callback {
   constructor(options: ConstraintCallbackOptions = {}) {
     super();
     const { every = "batch", constraints = null } = options;
-    if (every !== "batch" && every !== "epoch") throw new RangeError(`ConstraintCallback: every must be 'batch' or 'epoch'; got ${String(every)}`);
+    if (every !== "batch" && every !== "epoch")
+      throw new RangeError(`ConstraintCallback: every must be 'batch' or 'epoch'; got ${String(every)}`);
     this.every = every;
     this.#constraints = constraints;
   }
@@ -38,7 +39,8 @@ export class ConstraintCallback extends Callback {
     this.#constraints ??= new ModelConstraints(this.model);
     // fit on a Sequential runs its inner LayersModel: compare the weights, not the model objects.
     const own = new Set(this.#constraints.weights.map((w) => w.weight));
-    if (this.model.weights.some((w) => w.constraint != null && !own.has(w))) throw new Error("ConstraintCallback: its constraints belong to another model than the one being fitted");
+    if (this.model.weights.some((w) => w.constraint != null && !own.has(w)))
+      throw new Error("ConstraintCallback: its constraints belong to another model than the one being fitted");
   }
 
   override async onBatchEnd(): Promise<void> {
@@ -54,7 +56,12 @@ export class ConstraintCallback extends Callback {
  * One step of a custom training loop: `optimizer.minimize(loss)` over the model's trainable weights with the
  * held masks applied to the gradients, then every constraint applied. Returns the loss if `returnCost`.
  */
-export function minimizeConstrained(optimizer: Optimizer, constraints: ModelConstraints, loss: () => Scalar, returnCost = false): Scalar | null {
+export function minimizeConstrained(
+  optimizer: Optimizer,
+  constraints: ModelConstraints,
+  loss: () => Scalar,
+  returnCost = false,
+): Scalar | null {
   const { value, grads } = optimizer.computeGradients(loss, constraints.trainableVariables);
   const masked = constraints.maskGradients(grads);
   optimizer.applyGradients(masked);

@@ -38,13 +38,18 @@ export async function runPage(page, { done, timeout = HANG_LIMIT_MS, isolated = 
     const tab = await browser.newPage();
     const lines = [];
     const finished = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${hangMessage(page)}; output so far:\n${lines.join("\n")}`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`${hangMessage(page)}; output so far:\n${lines.join("\n")}`)),
+        timeout,
+      );
       const settle = (fn, value) => (clearTimeout(timer), fn(value));
       tab.on("console", (message) => {
         lines.push(message.text());
         if (done(lines.join("\n"))) settle(resolve, lines.join("\n"));
       });
-      tab.on("pageerror", (error) => settle(reject, new Error(`uncaught in page: ${error.stack ?? error}\n${lines.join("\n")}`)));
+      tab.on("pageerror", (error) =>
+        settle(reject, new Error(`uncaught in page: ${error.stack ?? error}\n${lines.join("\n")}`)),
+      );
     });
     await tab.goto(`${server.url}/${page}`);
     return await finished;

@@ -15,14 +15,18 @@ const dir = mkdtempSync(join(tmpdir(), "sparseproj-cli-"));
 const FAST = ["--folds", "2", "--seeds", "1", "--epochs", "3", "--hidden", "4", "--id-column", "id"];
 
 function cli(...args) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status, stdout, stderr };
 }
 
 // A seeded table of two classes that differ in the first two features: header, then one sample per row.
 function table({ samples = 24, features = 6, classes = ["a", "b"] } = {}) {
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const header = ["id", ...Array.from({ length: features }, (_, j) => `f${j + 1}`), "label"];
   const rows = Array.from({ length: samples }, (_, i) => {
     const c = i % classes.length;
@@ -41,7 +45,8 @@ function write(name, rows) {
 // RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks.
 function parseCsv(text) {
   const rows = [[]];
-  let cell = "", quoted = false;
+  let cell = "",
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
@@ -67,7 +72,8 @@ function rejects(name, args, { status = 1, says }) {
     assert.is(r.stdout, "");
     const lines = r.stderr.trimEnd().split("\n");
     assert.is(lines.length, 1, `one line: ${r.stderr}`);
-    for (const part of says) assert.ok(lines[0].includes(part), `${JSON.stringify(lines[0])} should say ${JSON.stringify(part)}`);
+    for (const part of says)
+      assert.ok(lines[0].includes(part), `${JSON.stringify(lines[0])} should say ${JSON.stringify(part)}`);
     assert.not.ok(existsSync(out), "nothing written");
   });
 }
@@ -75,7 +81,16 @@ function rejects(name, args, { status = 1, says }) {
 // Bad input files: exit code 1, the file and where in it.
 {
   const t = table();
-  rejects("missing label column", [write("nolabel.csv", t.map((r) => r.slice(0, -1)))], { says: ["nolabel.csv", "label"] });
+  rejects(
+    "missing label column",
+    [
+      write(
+        "nolabel.csv",
+        t.map((r) => r.slice(0, -1)),
+      ),
+    ],
+    { says: ["nolabel.csv", "label"] },
+  );
   rejects("label column by another name", [good, "--label-column", "class"], { says: ["good.csv", "class"] });
   const ragged = t.map((r, i) => (i === 5 ? r.slice(0, -2) : r));
   rejects("ragged row", [write("ragged.csv", ragged)], { says: ["ragged.csv", "row 6"] });
@@ -85,8 +100,12 @@ function rejects(name, args, { status = 1, says }) {
   rejects("empty cell", [write("empty.csv", empty)], { says: ["empty.csv", "row 8", "column 5"] });
   rejects("single class", [write("single.csv", table({ classes: ["a"] }))], { says: ["single.csv", '"a"'] });
   const fewB = [t[0], ...t.slice(1).filter((r, i) => r.at(-1) === "a" || i < 4)]; // 2 samples of class b
-  rejects("class smaller than the folds", [write("fewb.csv", fewB), "--folds", "3"], { says: ["fewb.csv", 'class "b"', "3 folds"] });
-  rejects("more folds than samples", [write("tiny.csv", table({ samples: 4 })), "--folds", "5"], { says: ["tiny.csv", "5 folds", "4 samples"] });
+  rejects("class smaller than the folds", [write("fewb.csv", fewB), "--folds", "3"], {
+    says: ["fewb.csv", 'class "b"', "3 folds"],
+  });
+  rejects("more folds than samples", [write("tiny.csv", table({ samples: 4 })), "--folds", "5"], {
+    says: ["tiny.csv", "5 folds", "4 samples"],
+  });
   rejects("unreadable file", ["missing.csv"], { says: ["missing.csv", "cannot read"] });
   rejects("a directory for a file", ["."], { says: ["cannot read"] });
 }
@@ -120,7 +139,10 @@ test("--radius 0.5x and --projection top-k --keep K: the results name the settin
   const relative = cli("sae", good, ...FAST, "--radius", "0.5x,1", "--no-baseline", "--json");
   assert.is(relative.status, 0, relative.stderr);
   const settings = JSON.parse(relative.stdout).runs.map((run) => [run.projection, run.radius]);
-  assert.equal(settings, [["bilevel-l1inf", "0.5x"], ["bilevel-l1inf", 1]]);
+  assert.equal(settings, [
+    ["bilevel-l1inf", "0.5x"],
+    ["bilevel-l1inf", 1],
+  ]);
   const pruned = cli("sae", good, ...FAST, "--projection", "top-k", "--keep", "2");
   assert.is(pruned.status, 0, pruned.stderr);
   assert.match(pruned.stdout, /^none\s+-\s/m);
@@ -134,18 +156,35 @@ test("--json: one JSON document on stdout, in the documented shape", () => {
   assert.is(report.file, good);
   assert.is(report.samples, 24);
   assert.is(report.features, 6);
-  assert.equal(report.classes, [{ label: "a", samples: 12 }, { label: "b", samples: 12 }]);
-  assert.equal(report.runs.map((run) => [run.projection, run.radius]), [["none", null], ["bilevel-l1inf", 0.5], ["bilevel-l1inf", 1]]);
+  assert.equal(report.classes, [
+    { label: "a", samples: 12 },
+    { label: "b", samples: 12 },
+  ]);
+  assert.equal(
+    report.runs.map((run) => [run.projection, run.radius]),
+    [
+      ["none", null],
+      ["bilevel-l1inf", 0.5],
+      ["bilevel-l1inf", 1],
+    ],
+  );
   for (const run of report.runs) {
     assert.is(run.accuracy.folds.length, 2);
-    for (const x of [run.accuracy.mean, ...run.accuracy.folds, run.auc.mean, run.f1.mean, run.featureSparsity.mean]) assert.ok(x >= 0 && x <= 1, `${x} is a fraction`);
+    for (const x of [run.accuracy.mean, ...run.accuracy.folds, run.auc.mean, run.f1.mean, run.featureSparsity.mean])
+      assert.ok(x >= 0 && x <= 1, `${x} is a fraction`);
     assert.ok(run.accuracy.std >= 0);
-    assert.ok(Array.isArray(run.selectedFeatures) && run.selectedFeatures.every((f) => typeof f.name === "string" && f.frequency > 0 && f.frequency <= 1));
+    assert.ok(
+      Array.isArray(run.selectedFeatures) &&
+        run.selectedFeatures.every((f) => typeof f.name === "string" && f.frequency > 0 && f.frequency <= 1),
+    );
     assert.ok(run.secondsPerEpoch > 0);
   }
   assert.is(report.model, null, "no model is trained without --out or --save");
   const noBaseline = JSON.parse(cli("sae", good, ...FAST, "--json", "--no-baseline").stdout);
-  assert.equal(noBaseline.runs.map((run) => run.projection), ["bilevel-l1inf"]);
+  assert.equal(
+    noBaseline.runs.map((run) => run.projection),
+    ["bilevel-l1inf"],
+  );
 });
 
 test("--workers: folds in threads give the same report as on the main thread", () => {
@@ -162,22 +201,52 @@ const out = join(dir, "results");
 test("--out writes every documented file, parseable; predict reproduces the saved model", () => {
   const r = cli("sae", good, ...FAST, "--radius", "0.5,2", "--out", out, "--save", "saved.json");
   assert.is(r.status, 0, r.stderr);
-  assert.equal(readdirSync(out).sort(), ["features.csv", "latent.svg", "loss.svg", "metrics.csv", "model.json", "predictions.csv", "radius.svg", "results.json", "weights.svg"]);
-  assert.equal(readdirSync(dir).filter((n) => n.includes("partial")), [], "no staging directory left");
+  assert.equal(readdirSync(out).sort(), [
+    "features.csv",
+    "latent.svg",
+    "loss.svg",
+    "metrics.csv",
+    "model.json",
+    "predictions.csv",
+    "radius.svg",
+    "results.json",
+    "weights.svg",
+  ]);
+  assert.equal(
+    readdirSync(dir).filter((n) => n.includes("partial")),
+    [],
+    "no staging directory left",
+  );
   const csv = (name) => parseCsv(readFileSync(join(out, name), "utf8"));
   const metrics = csv("metrics.csv");
   assert.is(metrics.length, 1 + 3 * 2, "a row per setting × fold");
   const predictions = csv("predictions.csv");
-  assert.equal(predictions[0], ["projection", "radius", "seed", "fold", "sample", "label", "predicted", "confidence", "p_a", "p_b"]);
+  assert.equal(predictions[0], [
+    "projection",
+    "radius",
+    "seed",
+    "fold",
+    "sample",
+    "label",
+    "predicted",
+    "confidence",
+    "p_a",
+    "p_b",
+  ]);
   assert.is(predictions.length, 1 + 3 * 24, "each sample once per setting");
   for (const name of ["metrics.csv", "features.csv", "predictions.csv"]) {
     const rows = csv(name);
-    assert.ok(rows.every((row) => row.length === rows[0].length), `${name}: every row as wide as the header`);
+    assert.ok(
+      rows.every((row) => row.length === rows[0].length),
+      `${name}: every row as wide as the header`,
+    );
   }
-  for (const name of ["radius.svg", "loss.svg", "latent.svg", "weights.svg"]) assert.ok(readFileSync(join(out, name), "utf8").startsWith("<svg"), name);
+  for (const name of ["radius.svg", "loss.svg", "latent.svg", "weights.svg"])
+    assert.ok(readFileSync(join(out, name), "utf8").startsWith("<svg"), name);
   // The heat-maps are PNGs (fast-png): two panels of hidden × features pixels and a 256-pixel colour ramp.
   const pngs = [...readFileSync(join(out, "weights.svg"), "utf8").matchAll(/data:image\/png;base64,([^"]+)/g)];
-  const sizes = pngs.map(([, data]) => decodePng(Buffer.from(data, "base64")))
+  const sizes = pngs
+    .map(([, data]) => decodePng(Buffer.from(data, "base64")))
     .map((png) => `${png.height}×${png.width}×${png.channels}`);
   assert.equal(sizes.sort(), ["1×256×3", "4×6×3", "4×6×3"]);
   const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
@@ -195,22 +264,50 @@ test("--out writes every documented file, parseable; predict reproduces the save
   assert.is(report.predictions.length, 24);
   report.predictions.forEach((prediction, i) => {
     assert.is(prediction.sample, `s${i + 1}`);
-    assert.ok(Math.abs(prediction.probabilities.a - expected[2 * i]) < 1e-12 && Math.abs(prediction.probabilities.b - expected[2 * i + 1]) < 1e-12, `sample ${i + 1}`);
+    assert.ok(
+      Math.abs(prediction.probabilities.a - expected[2 * i]) < 1e-12 &&
+        Math.abs(prediction.probabilities.b - expected[2 * i + 1]) < 1e-12,
+      `sample ${i + 1}`,
+    );
     assert.is(prediction.predicted, expected[2 * i] > expected[2 * i + 1] ? "a" : "b");
     assert.is(prediction.confidence, Math.max(prediction.probabilities.a, prediction.probabilities.b));
   });
   assert.is(report.accuracy, report.predictions.filter((q) => q.label === q.predicted).length / 24);
-  assert.equal(JSON.parse(readFileSync(join(dir, "saved.json"), "utf8")), JSON.parse(readFileSync(join(out, "model.json"), "utf8")), "--save writes the same model");
+  assert.equal(
+    JSON.parse(readFileSync(join(dir, "saved.json"), "utf8")),
+    JSON.parse(readFileSync(join(out, "model.json"), "utf8")),
+    "--save writes the same model",
+  );
   const text = cli("predict", "saved.json", good, "--id-column", "id");
   assert.is(text.status, 0, text.stderr);
   assert.match(text.stdout, /accuracy: \d+\.\d% \(\d+ of 24 samples\)/);
   // Samples to classify need no label column, and a labelled file may hold one class only.
-  const unlabelled = cli("predict", "saved.json", write("unlabelled.csv", t.map((row) => row.slice(0, -1))), "--id-column", "id", "--json");
+  const unlabelled = cli(
+    "predict",
+    "saved.json",
+    write(
+      "unlabelled.csv",
+      t.map((row) => row.slice(0, -1)),
+    ),
+    "--id-column",
+    "id",
+    "--json",
+  );
   assert.is(unlabelled.status, 0, unlabelled.stderr);
   const plain = JSON.parse(unlabelled.stdout);
   assert.is(plain.accuracy, null);
-  assert.equal(plain.predictions.map((q) => q.predicted), report.predictions.map((q) => q.predicted));
-  const oneClass = cli("predict", "saved.json", write("one-class.csv", [t[0], ...t.slice(1).filter((row) => row.at(-1) === "a")]), "--id-column", "id", "--json");
+  assert.equal(
+    plain.predictions.map((q) => q.predicted),
+    report.predictions.map((q) => q.predicted),
+  );
+  const oneClass = cli(
+    "predict",
+    "saved.json",
+    write("one-class.csv", [t[0], ...t.slice(1).filter((row) => row.at(-1) === "a")]),
+    "--id-column",
+    "id",
+    "--json",
+  );
   assert.is(oneClass.status, 0, oneClass.stderr);
   assert.ok(JSON.parse(oneClass.stdout).predictions.every((q) => q.label === "a"));
   model.dispose();
@@ -240,29 +337,65 @@ test("--out replaces an earlier output, but never a directory of other files", (
 });
 
 test("generate: samples of every class from the saved model, as CSV, with acceptance and self-classification rates", () => {
-  const r = cli("generate", "saved.json", good, "--id-column", "id", "--samples", "10", "--out", "generated.csv", "--json");
+  const r = cli(
+    "generate",
+    "saved.json",
+    good,
+    "--id-column",
+    "id",
+    "--samples",
+    "10",
+    "--out",
+    "generated.csv",
+    "--json",
+  );
   assert.is(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
-  assert.equal(report.classes.map((c) => c.label), ["a", "b"]);
-  for (const c of report.classes) assert.ok(c.acceptanceRate > 0 && c.acceptanceRate <= 1 && c.classifiedAsOwn >= 0 && c.classifiedAsOwn <= 1);
+  assert.equal(
+    report.classes.map((c) => c.label),
+    ["a", "b"],
+  );
+  for (const c of report.classes)
+    assert.ok(c.acceptanceRate > 0 && c.acceptanceRate <= 1 && c.classifiedAsOwn >= 0 && c.classifiedAsOwn <= 1);
   const rows = parseCsv(readFileSync(join(dir, "generated.csv"), "utf8"));
   assert.equal(rows[0], ["f1", "f2", "f3", "f4", "f5", "f6", "label"]);
   assert.is(rows.length, 1 + 2 * 10);
   assert.ok(rows.slice(1).every((row) => row.slice(0, 6).every((v) => Number.isFinite(Number(v)))));
   const again = cli("generate", "saved.json", good, "--id-column", "id", "--samples", "10", "--json");
   assert.equal(JSON.parse(again.stdout).classes, report.classes, "seeded: the same chains again");
-  const other = cli("generate", "saved.json", write("other-labels.csv", table({ classes: ["a", "z"] })), "--id-column", "id");
+  const other = cli(
+    "generate",
+    "saved.json",
+    write("other-labels.csv", table({ classes: ["a", "z"] })),
+    "--id-column",
+    "id",
+  );
   assert.is(other.status, 1);
   assert.match(other.stderr, /label "z" is not one of the model's classes/);
 });
 
 test("vae: trains on the features, reports training and held-out losses, generates rows, seeded", () => {
-  const args = ["vae", good, "--id-column", "id", "--epochs", "3", "--hidden", "4", "--latent", "2", "--samples", "5", "--json"];
+  const args = [
+    "vae",
+    good,
+    "--id-column",
+    "id",
+    "--epochs",
+    "3",
+    "--hidden",
+    "4",
+    "--latent",
+    "2",
+    "--samples",
+    "5",
+    "--json",
+  ];
   const r = cli(...args, "--out", "vae-samples.csv", "--save", "vae.json");
   assert.is(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.equal([report.samples, report.features, report.latent, report.generated], [24, 6, 2, 5]);
-  for (const losses of [report.train, report.heldOut]) assert.ok(["loss", "reconstruction", "latent"].every((k) => Number.isFinite(losses[k])));
+  for (const losses of [report.train, report.heldOut])
+    assert.ok(["loss", "reconstruction", "latent"].every((k) => Number.isFinite(losses[k])));
   const rows = parseCsv(readFileSync(join(dir, "vae-samples.csv"), "utf8"));
   assert.equal(rows[0], ["f1", "f2", "f3", "f4", "f5", "f6"]);
   assert.is(rows.length, 6);
@@ -274,7 +407,16 @@ test("vae: trains on the features, reports training and held-out losses, generat
 });
 
 test("predict: a model feature missing from the table, and a file that is not a model", () => {
-  const missing = cli("predict", "saved.json", write("fewer.csv", table().map((r) => r.filter((_, j) => j !== 3))), "--id-column", "id");
+  const missing = cli(
+    "predict",
+    "saved.json",
+    write(
+      "fewer.csv",
+      table().map((r) => r.filter((_, j) => j !== 3)),
+    ),
+    "--id-column",
+    "id",
+  );
   assert.is(missing.status, 1);
   assert.match(missing.stderr, /fewer\.csv.*"f3"/);
   const notModel = cli("predict", good, good);
@@ -286,15 +428,27 @@ test("predict: a model feature missing from the table, and a file that is not a 
 // dna: any file to nucleotides and back, bit-exact; a damaged .dna file is one line naming the file and line.
 {
   let state = 99;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   // Skewed bytes (mostly small values, as in a quantized latent) and every byte value at least once.
-  const bytes = Uint8Array.from({ length: 6000 }, (_, i) => (i < 256 ? i : Math.min(255, Math.floor(-8 * Math.log(random())))));
+  const bytes = Uint8Array.from({ length: 6000 }, (_, i) =>
+    i < 256 ? i : Math.min(255, Math.floor(-8 * Math.log(random()))),
+  );
   writeFileSync(join(dir, "blob.bin"), bytes);
 
   test("dna encode / decode: bit-exact round trips for each code, constrained oligos meet both constraints", () => {
     for (const code of ["huffman", "shannon-fano", "shannon"]) {
       for (const constrained of [false, true]) {
-        const args = ["dna", "encode", "blob.bin", "-o", "blob.dna", "--code", code, "--json", ...(constrained ? ["--constrained", "--oligo", "150"] : [])];
+        const args = [
+          "dna",
+          "encode",
+          "blob.bin",
+          "-o",
+          "blob.dna",
+          "--code",
+          code,
+          "--json",
+          ...(constrained ? ["--constrained", "--oligo", "150"] : []),
+        ];
         const r = cli(...args);
         assert.is(r.status, 0, r.stderr);
         const stats = JSON.parse(r.stdout);
@@ -305,7 +459,9 @@ test("predict: a model feature missing from the table, and a file that is not a 
         const lines = readFileSync(join(dir, "blob.dna"), "utf8").trimEnd().split("\n");
         assert.ok(lines[0].startsWith("#sparseproj-dna 1 {"));
         if (constrained) {
-          assert.ok(stats.overhead <= 0.05 && stats.longestHomopolymer <= 3 && stats.gc.min >= 0.4 && stats.gc.max <= 0.6);
+          assert.ok(
+            stats.overhead <= 0.05 && stats.longestHomopolymer <= 3 && stats.gc.min >= 0.4 && stats.gc.max <= 0.6,
+          );
           for (const line of lines.slice(1)) {
             assert.is(line.length, 150);
             assert.not.ok(/A{4}|C{4}|G{4}|T{4}/.test(line), line);
@@ -335,14 +491,22 @@ test("predict: a model feature missing from the table, and a file that is not a 
       ["truncated", lines.slice(0, 6).join("\n") + "\n", /line 7: the file ends after 5 lines/],
       ["cut line", edit(3, (l) => l.slice(0, 120)), /line 3: 120 nucleotides; expected 200/],
       ["tampered crc", edit(1, (l) => l.replace(/"crc32":"[0-9a-f]{8}"/, '"crc32":"00000000"')), /line 1: .*CRC-32/],
-      ["reordered table", edit(1, (l) => l.replace(/"table":\[\[(\d+),\[(\d+),(\d+)/, '"table":[[$1,[$3,$2')), /line 1: the table's symbols of length \d+ must increase/],
-      ["tampered table", edit(1, (l) => {
-        // Swap the first symbols of the first two length groups: a valid prefix code, but not the one used.
-        const at = l.indexOf("{"), header = JSON.parse(l.slice(at));
-        [header.table[0][1][0], header.table[1][1][0]] = [header.table[1][1][0], header.table[0][1][0]];
-        header.table.forEach(([, symbols]) => symbols.sort((a, b) => a - b));
-        return l.slice(0, at) + JSON.stringify(header);
-      })],
+      [
+        "reordered table",
+        edit(1, (l) => l.replace(/"table":\[\[(\d+),\[(\d+),(\d+)/, '"table":[[$1,[$3,$2')),
+        /line 1: the table's symbols of length \d+ must increase/,
+      ],
+      [
+        "tampered table",
+        edit(1, (l) => {
+          // Swap the first symbols of the first two length groups: a valid prefix code, but not the one used.
+          const at = l.indexOf("{"),
+            header = JSON.parse(l.slice(at));
+          [header.table[0][1][0], header.table[1][1][0]] = [header.table[1][1][0], header.table[0][1][0]];
+          header.table.forEach(([, symbols]) => symbols.sort((a, b) => a - b));
+          return l.slice(0, at) + JSON.stringify(header);
+        }),
+      ],
       ["substitution", edit(5, (l) => flip(l, 100))],
       ["not a .dna file", "hello\n", /line 1: not a \.dna file/],
     ];
@@ -361,7 +525,9 @@ test("predict: a model feature missing from the table, and a file that is not a 
 
   test("dna encode --integers: a quantized latent (32-bit little-endian words) round trips; a ragged file is exit code 1", () => {
     // Laplacian-like signed symbols, as a rounded latent holds them, including extreme values.
-    const latent = Int32Array.from({ length: 3000 }, (_, i) => (i === 0 ? -2147483648 : i === 1 ? 2147483647 : Math.round(Math.log(random()) * (random() < 0.5 ? 2 : -2))));
+    const latent = Int32Array.from({ length: 3000 }, (_, i) =>
+      i === 0 ? -2147483648 : i === 1 ? 2147483647 : Math.round(Math.log(random()) * (random() < 0.5 ? 2 : -2)),
+    );
     writeFileSync(join(dir, "latent.i32"), new Uint8Array(latent.buffer));
     const r = cli("dna", "encode", "latent.i32", "-o", "latent.dna", "--integers", "--constrained", "--json");
     assert.is(r.status, 0, r.stderr);
@@ -369,7 +535,9 @@ test("predict: a model feature missing from the table, and a file that is not a 
     assert.is(stats.alphabet, "integers");
     assert.is(stats.symbols, latent.length);
     assert.is(stats.bitsPerNucleotide, null);
-    assert.ok(stats.meanLength >= stats.entropy && stats.meanLength < stats.entropy + 1 && stats.longestHomopolymer <= 3);
+    assert.ok(
+      stats.meanLength >= stats.entropy && stats.meanLength < stats.entropy + 1 && stats.longestHomopolymer <= 3,
+    );
     assert.is(cli("dna", "decode", "latent.dna", "-o", "latent.out").status, 0);
     assert.equal(new Uint8Array(readFileSync(join(dir, "latent.out"))), new Uint8Array(latent.buffer));
     writeFileSync(join(dir, "ragged.i32"), new Uint8Array(10));

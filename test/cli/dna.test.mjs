@@ -12,7 +12,11 @@ const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "sparseproj-cli-dna-"));
 
 function cli(...args) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status, stdout, stderr };
 }
 
@@ -21,7 +25,7 @@ function randomBytes(n, seed) {
   const bytes = new Uint8Array(n);
   let s = seed | 0 || 1;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13, s ^= s >>> 17, s ^= s << 5;
+    (s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5);
     bytes[i] = s & 0xff;
   }
   return bytes;
@@ -33,7 +37,10 @@ function roundTrip(name, bytes, ...flags) {
   assert.is(e.status, 0, e.stderr);
   const d = cli("dna", "decode", `${name}.dna`, "-o", `${name}.out`);
   assert.is(d.status, 0, d.stderr);
-  assert.ok(Buffer.from(bytes).equals(readFileSync(join(dir, `${name}.out`))), `${name} ${flags.join(" ")}: not the same bytes`);
+  assert.ok(
+    Buffer.from(bytes).equals(readFileSync(join(dir, `${name}.out`))),
+    `${name} ${flags.join(" ")}: not the same bytes`,
+  );
 }
 
 test("dna encode / decode: an 8 MB file round trips (no spread of a data-sized array into a call)", () => {
@@ -73,7 +80,8 @@ function oneSymbolFile(name, symbols, crc) {
   const e = cli("dna", "encode", write("one.bin", new Uint8Array(3).fill(9)), "-o", "one.dna");
   assert.is(e.status, 0, e.stderr);
   const text = readFileSync(join(dir, "one.dna"), "utf8");
-  const at = text.indexOf("{"), header = JSON.parse(text.slice(at));
+  const at = text.indexOf("{"),
+    header = JSON.parse(text.slice(at));
   writeFileSync(join(dir, name), text.slice(0, at) + JSON.stringify({ ...header, symbols, crc32: crc }) + "\n");
   return name;
 }
@@ -92,8 +100,10 @@ function refused(r, says) {
 
 test("dna decode: a 2^31 − 1-symbol claim is refused at once, naming --max-size", () => {
   const started = Date.now();
-  refused(cli("dna", "decode", oneSymbolFile("bomb.dna", 2 ** 31 - 1, "00000000"), "-o", "bomb.out"),
-    /^sparseproj dna: bomb\.dna: line 1: "symbols" .* over --max-size 1073741824/);
+  refused(
+    cli("dna", "decode", oneSymbolFile("bomb.dna", 2 ** 31 - 1, "00000000"), "-o", "bomb.out"),
+    /^sparseproj dna: bomb\.dna: line 1: "symbols" .* over --max-size 1073741824/,
+  );
   assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
 });
 
@@ -111,7 +121,11 @@ test("dna decode --max-size: a one-symbol file decodes up to the limit, and is r
   const d = cli("dna", "decode", file, "-o", "many.out", "--max-size", String(n));
   assert.is(d.status, 0, d.stderr);
   assert.ok(readFileSync(join(dir, "many.out")).equals(Buffer.alloc(n, 9)));
-  for (const args of [["--max-size", "-1"], ["--max-size", "1e9"], ["--max-size", ""]]) {
+  for (const args of [
+    ["--max-size", "-1"],
+    ["--max-size", "1e9"],
+    ["--max-size", ""],
+  ]) {
     assert.is(cli("dna", "decode", file, "-o", "bomb.out", ...args).status, 2, args.join(" "));
   }
   const e = cli("dna", "encode", "one.bin", "-o", "x.dna", "--max-size", "10");

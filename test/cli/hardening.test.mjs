@@ -3,8 +3,19 @@
 // `node dist/cli.js` in a temporary directory, like test/cli/cli.test.mjs; run by `node test/run-all.mjs cli`.
 import { spawn, spawnSync } from "node:child_process";
 import {
-  closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync,
-  rmSync, symlinkSync, writeFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +48,7 @@ function fails(r, status, says) {
 
 // 16 samples of two classes, 4 features, an id column.
 let state = 7;
-const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 const rows = Array.from({ length: 16 }, (_, i) => {
   const values = [0, 1, 2, 3].map((j) => (random() * 2 + (j < 2 ? 3 * (i % 2) : 0)).toFixed(3));
   return [`s${i}`, ...values, "ab"[i % 2]];

@@ -23,13 +23,19 @@ test("--log on a value of -1: one line naming the sample and feature, with and w
   writeFileSync(join(dir, "neg.csv"), "a,b,label\n1,2,x\n-1,3,y\n2,2,x\n3,1,y\n4,4,x\n5,1,y\n");
   const flags = ["--log", "--folds", "2", "--seeds", "1", "--epochs", "1", "--hidden", "2"];
   for (const workers of ["1", "2"]) {
-    oneLine(cli("sae", "neg.csv", ...flags, "--workers", workers), /X\[\d\]\[0\]: the value -1 is not finite once preprocessed/);
+    oneLine(
+      cli("sae", "neg.csv", ...flags, "--workers", workers),
+      /X\[\d\]\[0\]: the value -1 is not finite once preprocessed/,
+    );
   }
 });
 
 test("vae on a table too small to train and hold out: one line, nothing written", () => {
   writeFileSync(join(dir, "one.csv"), "a,b,label\n1,2,x\n");
-  oneLine(cli("vae", "one.csv", "--epochs", "2", "--hidden", "4", "--out", "gen.csv"), /one\.csv: 1 sample: the VAE needs at least 3/);
+  oneLine(
+    cli("vae", "one.csv", "--epochs", "2", "--hidden", "4", "--out", "gen.csv"),
+    /one\.csv: 1 sample: the VAE needs at least 3/,
+  );
 });
 
 test.run();

@@ -76,20 +76,48 @@ test("duplicate feature names, naming the duplicate", () => {
 });
 
 test("duplicate classes", () => {
-  refused("predict", tampered("dup-classes.json", (json) => (json.classes = ["0", "0"])), ["model.classes[1]", '"0"']);
-  refused("generate", tampered("num-classes.json", (json) => (json.classes = [1, "1"])), ["model.classes[1]"]);
+  refused(
+    "predict",
+    tampered("dup-classes.json", (json) => (json.classes = ["0", "0"])),
+    ["model.classes[1]", '"0"'],
+  );
+  refused(
+    "generate",
+    tampered("num-classes.json", (json) => (json.classes = [1, "1"])),
+    ["model.classes[1]"],
+  );
 });
 
 test("broken preprocessing", () => {
   const prep = (file, change) => tampered(file, (json) => change(json.preprocessing));
-  refused("predict", tampered("no-prep.json", (json) => (json.preprocessing = null)), ["model.preprocessing"]);
-  refused("predict", prep("neg-std.json", (p) => (p.std[3] = -1)), ["model.preprocessing.std[3]"]);
-  refused("predict", prep("short-mean.json", (p) => p.mean.pop()), ["model.preprocessing.mean", "99", "100"]);
-  refused("predict", prep("log-text.json", (p) => (p.log = "yes")), ["model.preprocessing.log"]);
+  refused(
+    "predict",
+    tampered("no-prep.json", (json) => (json.preprocessing = null)),
+    ["model.preprocessing"],
+  );
+  refused(
+    "predict",
+    prep("neg-std.json", (p) => (p.std[3] = -1)),
+    ["model.preprocessing.std[3]"],
+  );
+  refused(
+    "predict",
+    prep("short-mean.json", (p) => p.mean.pop()),
+    ["model.preprocessing.mean", "99", "100"],
+  );
+  refused(
+    "predict",
+    prep("log-text.json", (p) => (p.log = "yes")),
+    ["model.preprocessing.log"],
+  );
 });
 
 test("wrong format, weights that are not numbers, a prototype key", () => {
-  refused("predict", tampered("format.json", (json) => (json.format = "sparseproj-vae")), ["model.format"]);
+  refused(
+    "predict",
+    tampered("format.json", (json) => (json.format = "sparseproj-vae")),
+    ["model.format"],
+  );
   const text = tampered("weight-text.json", (json) => (json.state["decoder.0.bias"].data[1] = "x"));
   refused("predict", text, ['model.state["decoder.0.bias"].data[1]']);
   writeFileSync(join(dir, "proto.json"), saved.replace("{", '{"__proto__":{"polluted":true},'));

@@ -8,8 +8,25 @@ import { parseCommandLine, parseFlags, UsageError } from "../../dist/cli.js";
 
 const FLAG_NAMES = {
   sae: [
-    "projection", "radius", "folds", "seeds", "epochs", "hidden", "lambda", "lr", "batch", "rewind", "no-rewind", "log",
-    "no-log", "no-baseline", "attribution", "workers", "out", "save", "keep",
+    "projection",
+    "radius",
+    "folds",
+    "seeds",
+    "epochs",
+    "hidden",
+    "lambda",
+    "lr",
+    "batch",
+    "rewind",
+    "no-rewind",
+    "log",
+    "no-log",
+    "no-baseline",
+    "attribution",
+    "workers",
+    "out",
+    "save",
+    "keep",
   ],
   predict: [],
   generate: ["samples", "seed", "bandwidth", "threshold-quantile", "out"],
@@ -19,10 +36,49 @@ const FLAG_NAMES = {
 const COMMON = ["label-column", "id-column", "json", "help"];
 
 const values = fc.oneof(
-  fc.constantFrom("0", "1", "2", "-1", "-0", "1e30", "1e308", "1e999", "0.5", ".5", "1.", "0x10", "NaN", "Infinity",
-    " 1", "", "1,2", "0.1,,2", "30,10", "1,2,3", "auto", "none", "l1", "bilevel-l1inf", "scott", "linear", "sigmoid",
-    "huffman", "top-k", "0.5x",
-    "-", "--", "-h", "-x", "--json", "a\nb", "é", "\u2028", "9007199254740993", "toString", "__proto__"),
+  fc.constantFrom(
+    "0",
+    "1",
+    "2",
+    "-1",
+    "-0",
+    "1e30",
+    "1e308",
+    "1e999",
+    "0.5",
+    ".5",
+    "1.",
+    "0x10",
+    "NaN",
+    "Infinity",
+    " 1",
+    "",
+    "1,2",
+    "0.1,,2",
+    "30,10",
+    "1,2,3",
+    "auto",
+    "none",
+    "l1",
+    "bilevel-l1inf",
+    "scott",
+    "linear",
+    "sigmoid",
+    "huffman",
+    "top-k",
+    "0.5x",
+    "-",
+    "--",
+    "-h",
+    "-x",
+    "--json",
+    "a\nb",
+    "é",
+    "\u2028",
+    "9007199254740993",
+    "toString",
+    "__proto__",
+  ),
   fc.integer({ min: -5, max: 1e6 }).map(String),
   fc.double().map(String),
   fc.string({ maxLength: 6 }),
@@ -53,18 +109,28 @@ function check(parse) {
 for (const command of ["sae", "predict", "generate", "vae"]) {
   test(`${command}: random argument lists parse or raise a one-line UsageError`, () => {
     const lists = fc.array(tokens(command), { maxLength: 8 });
-    fc.assert(fc.property(lists, (args) => check(() => parseCommandLine([command, ...args]))), RUNS);
+    fc.assert(
+      fc.property(lists, (args) => check(() => parseCommandLine([command, ...args]))),
+      RUNS,
+    );
   });
 }
 
 test("dna: random argument lists parse or raise a one-line UsageError", () => {
   const lists = fc.array(tokens("dna"), { maxLength: 8 });
-  fc.assert(fc.property(lists, (args) => check(() => parseFlags("dna", args))), RUNS);
+  fc.assert(
+    fc.property(lists, (args) => check(() => parseFlags("dna", args))),
+    RUNS,
+  );
 });
 
 /** Asserts that `argv` is refused with a UsageError whose message matches `says`. */
 function refused(argv, says) {
-  assert.throws(() => parseCommandLine(argv), (e) => e instanceof UsageError && says.test(e.message), argv.join(" "));
+  assert.throws(
+    () => parseCommandLine(argv),
+    (e) => e instanceof UsageError && says.test(e.message),
+    argv.join(" "),
+  );
 }
 
 test("unknown commands and flags, and values of the wrong sign, are usage errors", () => {

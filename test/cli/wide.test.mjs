@@ -10,16 +10,19 @@ import * as assert from "uvu/assert";
 
 const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "sparseproj-wide-"));
-const cli = (...args) => spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+const cli = (...args) =>
+  spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
 
-const SAMPLES = 20, FEATURES = 300_000;
+const SAMPLES = 20,
+  FEATURES = 300_000;
 
 test.before(() => {
   // Two classes that differ in the first three features; the rest is a deterministic pattern.
   const lines = [`id,${Array.from({ length: FEATURES }, (_, j) => `f${j}`).join(",")},label`];
   for (let i = 0; i < SAMPLES; i++) {
     const values = new Array(FEATURES);
-    for (let j = 0; j < FEATURES; j++) values[j] = (((i * 7919 + j * 104729) % 1000) / 250 + (j < 3 ? (i % 2) * 4 : 0)).toFixed(2);
+    for (let j = 0; j < FEATURES; j++)
+      values[j] = (((i * 7919 + j * 104729) % 1000) / 250 + (j < 3 ? (i % 2) * 4 : 0)).toFixed(2);
     lines.push(`s${i},${values.join(",")},${i % 2 ? "b" : "a"}`);
   }
   writeFileSync(join(dir, "wide.csv"), `${lines.join("\n")}\n`);
@@ -30,10 +33,15 @@ test("sae on 20 × 300,000: cross-validates, writes every file, saves a model th
   const fast = ["--folds", "2", "--seeds", "1", "--epochs", "1", "--hidden", "2", "--id-column", "id", "--no-baseline"];
   const r = cli("sae", "wide.csv", ...fast, "--out", "out", "--save", "model.json");
   assert.is(r.status, 0, r.stderr);
-  const features = readFileSync(join(dir, "out", "features.csv"), "utf8").trim().split("\n");
+  const features = readFileSync(join(dir, "out", "features.csv"), "utf8")
+    .trim()
+    .split("\n");
   // The features some fold selected, ranked: thousands here (tiny network, one epoch), never more than all.
   assert.ok(features.length > 2 && features.length <= FEATURES + 1, `${features.length - 1} features listed`);
-  assert.ok(features.slice(1).every((line) => /^bilevel-l1inf,1,\d+,f\d+,/.test(line)), "each row names a feature");
+  assert.ok(
+    features.slice(1).every((line) => /^bilevel-l1inf,1,\d+,f\d+,/.test(line)),
+    "each row names a feature",
+  );
   const model = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
   assert.is(model.featureNames.length, FEATURES);
   const p = cli("predict", "model.json", "wide.csv", "--id-column", "id", "--json");

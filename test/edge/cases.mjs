@@ -45,7 +45,13 @@ export function runCases(sp) {
     bilevelL11BigRows: Array.from(sp.bilevelL11(new Float32Array(big), 37, 29, 5, { axis: "rows" })),
     badRadius: errorOf(() => sp.projectL1Ball([1, 2], -1)),
     badShape: errorOf(() => sp.bilevelL1Inf([1, 2, 3], 2, 2, 1)),
-    weightedL1BallBig: Array.from(sp.projectWeightedL1Ball(big, big.map((v) => 0.5 + Math.abs(v)), 7)),
+    weightedL1BallBig: Array.from(
+      sp.projectWeightedL1Ball(
+        big,
+        big.map((v) => 0.5 + Math.abs(v)),
+        7,
+      ),
+    ),
     trilevelL1InfInfBig: Array.from(sp.trilevelL1InfInf(big, 37, 29, 1, 5), (v) => v + 0),
     trilevelL111BigF32: Array.from(sp.trilevelL111(new Float32Array(big), 1, 37, 29, 50)),
     normL1InfInf: sp.normL1InfInf(big, 37, 29, 1),

@@ -54,7 +54,8 @@ export async function runWorkerd() {
   const node = JSON.parse(JSON.stringify(runCases(await import("../../dist/index.js"))));
   const mf = await startWorker(`${root}test/edge/worker.js`, "edge");
   const lines = [];
-  let total = 0, passed = 0;
+  let total = 0,
+    passed = 0;
   const check = (name, ok, detail = "") => {
     total += 1;
     if (ok) passed += 1;
@@ -67,12 +68,17 @@ export async function runWorkerd() {
 
     const edge = await (await mf.dispatchFetch("http://edge.test/cases")).json();
     for (const key of Object.keys(node)) {
-      check(`${key}: workerd = node`, isDeepStrictEqual(edge[key], node[key]), JSON.stringify(edge[key])?.slice(0, 200));
+      check(
+        `${key}: workerd = node`,
+        isDeepStrictEqual(edge[key], node[key]),
+        JSON.stringify(edge[key])?.slice(0, 200),
+      );
     }
     for (const [key, want] of Object.entries(HAND_WORKED)) {
       check(`${key} = ${JSON.stringify(want)}`, isDeepStrictEqual(edge[key], want), JSON.stringify(edge[key]));
     }
-    for (const key of ["badRadius", "badShape"]) check(`${key} is a RangeError`, edge[key]?.name === "RangeError", JSON.stringify(edge[key]));
+    for (const key of ["badRadius", "badShape"])
+      check(`${key} is a RangeError`, edge[key]?.name === "RangeError", JSON.stringify(edge[key]));
 
     const suite = await (await mf.dispatchFetch("http://edge.test/suite")).text();
     lines.push("  uvu suite, built with the workerd wasm source:", suite);

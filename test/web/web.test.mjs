@@ -16,7 +16,8 @@ const keptCount = async (page) => Number(/^(\d+) of/.exec(await text(page, "kept
 export async function runWebTests() {
   if (!findChromium()) return { skip: NO_CHROMIUM };
   const lines = [];
-  let total = 0, passed = 0;
+  let total = 0,
+    passed = 0;
   const check = (name, ok, detail = "") => {
     total += 1;
     if (ok) passed += 1;
@@ -25,7 +26,11 @@ export async function runWebTests() {
   const { page, errors, close } = await openPage();
   const scratch = mkdtempSync(join(tmpdir(), "sparseproj-web-"));
   try {
-    check("the built-in data set loads", /271 samples × 162 features/.test(await text(page, "data-summary")), await text(page, "data-summary"));
+    check(
+      "the built-in data set loads",
+      /271 samples × 162 features/.test(await text(page, "data-summary")),
+      await text(page, "data-summary"),
+    );
     const form = await page.$eval("#settings", (f) => Object.fromEntries([...f.elements].map((e) => [e.id, e.value])));
     const { epochs, folds, hidden } = SAE_DEFAULTS;
     const defaults = { epochs1: epochs, epochs2: epochs, folds, hidden: hidden[0] };
@@ -33,12 +38,20 @@ export async function runWebTests() {
     const found = JSON.stringify(differ.map(([id]) => [id, form[id]]));
     check("the form starts at the library's defaults (SAE_DEFAULTS)", !differ.length, found);
     const threads = await text(page, "threads");
-    check("the page says whether threads are on and that it is cross-origin isolated", /^Threads (on|off)/.test(threads) && /Cross-origin isolated/.test(threads), threads);
+    check(
+      "the page says whether threads are on and that it is cross-origin isolated",
+      /^Threads (on|off)/.test(threads) && /Cross-origin isolated/.test(threads),
+      threads,
+    );
 
     await train(page);
     const cv = await text(page, "cv-summary");
     check("training shows the cross-validated accuracy", /mean \d+(\.\d)?%/.test(cv), cv);
-    check("training shows one accuracy per fold", (await page.$$("#fold-chart svg")).length === 1 && /fold 1.*fold 2/.test(await page.$eval("#fold-chart svg", (s) => s.getAttribute("aria-label"))));
+    check(
+      "training shows one accuracy per fold",
+      (await page.$$("#fold-chart svg")).length === 1 &&
+        /fold 1.*fold 2/.test(await page.$eval("#fold-chart svg", (s) => s.getAttribute("aria-label"))),
+    );
     check("the latent space is drawn", (await page.$$("#latent-chart svg")).length >= 1);
     check("the ranked features are listed", (await page.$$("#features-table tbody tr")).length > 0);
 
@@ -48,7 +61,11 @@ export async function runWebTests() {
     const tight = await keptCount(page);
     await page.keyboard.press("End");
     const loose = await keptCount(page);
-    check("moving the radius slider changes the count of surviving features", tight < trained && trained < loose, `${tight} < ${trained} < ${loose}`);
+    check(
+      "moving the radius slider changes the count of surviving features",
+      tight < trained && trained < loose,
+      `${tight} < ${trained} < ${loose}`,
+    );
     check("at the layer's own norm the projection keeps every feature", loose === 162, String(loose));
     const timing = await text(page, "kept-detail");
     check("the page times each re-projection", /in \d+\.\d+ ms/.test(timing), timing);
@@ -57,15 +74,27 @@ export async function runWebTests() {
     const model = join(scratch, "model.json");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-model")]);
     await download.saveAs(model);
-    const predicted = JSON.parse(execFileSync("node", [`${root}dist/cli.js`, "predict", model, `${root}data/GC_Breast_D_MB.csv`, "--json"], { encoding: "utf8" }));
-    check("the downloaded model loads in `sparseproj predict`", predicted.samples === 271 && predicted.accuracy > 0.6, `accuracy ${predicted.accuracy}`);
+    const predicted = JSON.parse(
+      execFileSync("node", [`${root}dist/cli.js`, "predict", model, `${root}data/GC_Breast_D_MB.csv`, "--json"], {
+        encoding: "utf8",
+      }),
+    );
+    check(
+      "the downloaded model loads in `sparseproj predict`",
+      predicted.samples === 271 && predicted.accuracy > 0.6,
+      `accuracy ${predicted.accuracy}`,
+    );
 
     await page.fill("#epochs1", "400");
     await page.click("#train");
     await page.waitForFunction(() => /fold \d+ of/.test(document.getElementById("status").textContent));
     await page.click("#stop");
     await page.waitForFunction(() => /^Stopped/.test(document.getElementById("status").textContent));
-    check("Stop stops a cross-validation through its signal", (await text(page, "status")) === "Stopped." && !(await page.$eval("#train", (b) => b.disabled)), await text(page, "status"));
+    check(
+      "Stop stops a cross-validation through its signal",
+      (await text(page, "status")) === "Stopped." && !(await page.$eval("#train", (b) => b.disabled)),
+      await text(page, "status"),
+    );
 
     const bad = "a,b,label\n1,x,0\n2,3,1\n";
     const expected = (() => {

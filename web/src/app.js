@@ -16,7 +16,14 @@ const $ = (id) => document.getElementById(id);
 const ready = init();
 // The projection menu lists the registry's page projections; the first (bilevel ℓ1,∞) is selected.
 $("projection").append(...[...PAGE_PROJECTIONS].map(([name, { label }]) => new Option(label, name)));
-const DATA_CONTROLS = ["generate", "file-input", "samples", "features", "informative", ...document.querySelectorAll('input[name="source"]')];
+const DATA_CONTROLS = [
+  "generate",
+  "file-input",
+  "samples",
+  "features",
+  "informative",
+  ...document.querySelectorAll('input[name="source"]'),
+];
 
 /** @type {Worker} */
 let worker;
@@ -34,8 +41,17 @@ let view;
 
 function emptyView() {
   return {
-    summary: view?.summary ?? null, settings: null, losses: new Map(), epochsDone: 0, epochsTotal: 1, cv: null,
-    model: null, reprojector: null, sweep: [], baseline: null, chosen: null,
+    summary: view?.summary ?? null,
+    settings: null,
+    losses: new Map(),
+    epochsDone: 0,
+    epochsTotal: 1,
+    cv: null,
+    model: null,
+    reprojector: null,
+    sweep: [],
+    baseline: null,
+    chosen: null,
   };
 }
 
@@ -64,7 +80,13 @@ function load(source) {
 
 function loadSynthetic() {
   const value = (id) => Number($(id).value);
-  load({ source: "synthetic", samples: value("samples"), features: value("features"), informative: Math.min(value("informative"), value("features")), seed: 0 });
+  load({
+    source: "synthetic",
+    samples: value("samples"),
+    features: value("features"),
+    informative: Math.min(value("informative"), value("features")),
+    seed: 0,
+  });
 }
 
 async function loadFile(file) {
@@ -81,7 +103,9 @@ function showSource() {
 
 function describeData({ name, samples, features, classes, informative }) {
   const counts = classes.map((c) => `${c.label} (${c.samples})`).join(", ");
-  const truth = informative ? ` Features “informative 1”–“informative ${informative}” carry the classes; the rest are noise.` : "";
+  const truth = informative
+    ? ` Features “informative 1”–“informative ${informative}” carry the classes; the rest are noise.`
+    : "";
   return `${name}: ${samples} samples × ${features} features; classes ${counts}.${truth}`;
 }
 
@@ -97,7 +121,13 @@ function fillDefaults() {
 /** @returns {import("./messages.ts").Settings} */
 function readSettings() {
   const number = (id) => Number($(id).value);
-  return { projection: $("projection").value, radius: number("radius"), epochs: [number("epochs1"), number("epochs2")], folds: number("folds"), hidden: number("hidden") };
+  return {
+    projection: $("projection").value,
+    radius: number("radius"),
+    epochs: [number("epochs1"), number("epochs2")],
+    folds: number("folds"),
+    hidden: number("hidden"),
+  };
 }
 
 function setBusy(busy) {
@@ -110,7 +140,8 @@ function setBusy(busy) {
 /** Forgets the results shown (new data, or a new training). */
 function clearResults() {
   view = emptyView();
-  for (const id of ["loss-chart", "fold-chart", "latent-chart", "sweep-chart", "heatmap-legend", "kept-list"]) $(id).replaceChildren();
+  for (const id of ["loss-chart", "fold-chart", "latent-chart", "sweep-chart", "heatmap-legend", "kept-list"])
+    $(id).replaceChildren();
   for (const id of ["before", "after"]) $(id).getContext("2d").clearRect(0, 0, $(id).width, $(id).height);
   $("features-table").tBodies[0].replaceChildren();
   for (const id of ["cv-summary", "train-error", "kept-count", "kept-detail", "eta-value"]) $(id).textContent = "";
@@ -168,22 +199,35 @@ function finish(text) {
 const pending = new Map();
 /** Draws `name` at the next frame at most once, however many messages asked for it. */
 function schedule(name, draw) {
-  if (!pending.size) requestAnimationFrame(() => {
-    for (const fn of pending.values()) fn();
-    pending.clear();
-  });
+  if (!pending.size)
+    requestAnimationFrame(() => {
+      for (const fn of pending.values()) fn();
+      pending.clear();
+    });
   pending.set(name, draw);
 }
 
 const widthOf = (id) => Math.max(280, $(id).clientWidth);
-const drawLoss = () => view.losses.size && $("loss-chart").replaceChildren(lossChart(view.losses, widthOf("loss-chart")));
+const drawLoss = () =>
+  view.losses.size && $("loss-chart").replaceChildren(lossChart(view.losses, widthOf("loss-chart")));
 const drawFolds = () => view.cv && $("fold-chart").replaceChildren(foldChart(view.cv.runs, widthOf("fold-chart")));
-const drawLatent = () => view.model && $("latent-chart").replaceChildren(latentChart(view.model.latent, view.model.axes, view.summary.classes.map((c) => c.label), widthOf("latent-chart")));
-const drawSweep = () => view.sweep.length && $("sweep-chart").replaceChildren(sweepChart(view.sweep, view.baseline, widthOf("sweep-chart")));
+const drawLatent = () =>
+  view.model &&
+  $("latent-chart").replaceChildren(
+    latentChart(
+      view.model.latent,
+      view.model.axes,
+      view.summary.classes.map((c) => c.label),
+      widthOf("latent-chart"),
+    ),
+  );
+const drawSweep = () =>
+  view.sweep.length && $("sweep-chart").replaceChildren(sweepChart(view.sweep, view.baseline, widthOf("sweep-chart")));
 
 /** The slider's position (0–1000) as a radius: 0.1% to 100% of the layer's norm, on a log scale. */
 const sliderRadius = (full, value) => full * 10 ** (-3 + (3 * value) / 1000);
-const sliderValue = (full, radius) => Math.round(Math.min(1000, Math.max(0, (1000 * (Math.log10(radius / full) + 3)) / 3)));
+const sliderValue = (full, radius) =>
+  Math.round(Math.min(1000, Math.max(0, (1000 * (Math.log10(radius / full) + 3)) / 3)));
 
 function reproject() {
   const { reprojector: r, model } = view;
@@ -192,13 +236,21 @@ function reproject() {
   drawHeatmap($("after"), after, r.hidden, r.d, r.order, view.top);
   const names = model.featureNames;
   const informative = view.summary.informative;
-  const truth = informative ? `, ${kept.filter((j) => j < informative).length} of the ${informative} informative ones` : "";
-  $("eta-value").textContent = `${radius.toPrecision(3)} (${((100 * radius) / r.full).toPrecision(2)}% of ‖W‖ = ${r.full.toPrecision(3)})`;
+  const truth = informative
+    ? `, ${kept.filter((j) => j < informative).length} of the ${informative} informative ones`
+    : "";
+  $("eta-value").textContent =
+    `${radius.toPrecision(3)} (${((100 * radius) / r.full).toPrecision(2)}% of ‖W‖ = ${r.full.toPrecision(3)})`;
   $("kept-count").textContent = `${kept.length} of ${r.d} features kept${truth}.`;
-  $("kept-detail").textContent = `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
-  $("after").setAttribute("aria-label", `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ${kept.length} feature columns remain`);
+  $("kept-detail").textContent =
+    `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
+  $("after").setAttribute(
+    "aria-label",
+    `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ${kept.length} feature columns remain`,
+  );
   const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
-  if (kept.length > 300) shown.push(Object.assign(document.createElement("li"), { textContent: `… and ${kept.length - 300} more` }));
+  if (kept.length > 300)
+    shown.push(Object.assign(document.createElement("li"), { textContent: `… and ${kept.length - 300} more` }));
   $("kept-list").replaceChildren(...shown);
 }
 
@@ -214,7 +266,8 @@ function showModel(message) {
   $("eta").disabled = false;
   $("eta").value = sliderValue(r.full, radius);
   reproject();
-  $("latent-note").textContent = `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every fold-th sample of each class (large dots; crossed when misclassified).`;
+  $("latent-note").textContent =
+    `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every fold-th sample of each class (large dots; crossed when misclassified).`;
   $("download-model").disabled = false;
   schedule("latent", drawLatent);
   schedule("loss", drawLoss);
@@ -223,12 +276,20 @@ function showModel(message) {
 function showCrossValidation({ cv }) {
   view.cv = cv;
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
-  $("cv-summary").textContent = `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, AUC ${cv.auc.toFixed(3)}, ${pct(cv.featureSparsity)} of the features removed`;
+  $("cv-summary").textContent =
+    `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, AUC ${cv.auc.toFixed(3)}, ${pct(cv.featureSparsity)} of the features removed`;
   const folds = cv.runs.length;
   const rows = cv.selection.slice(0, 100).map((f, i) => {
     const row = document.createElement("tr");
-    const meter = Object.assign(document.createElement("meter"), { min: 0, max: 1, value: f.frequency, title: pct(f.frequency) });
-    const cells = [String(i + 1), f.name, null, f.meanScore.toFixed(3)].map((text) => Object.assign(document.createElement("td"), { textContent: text ?? "" }));
+    const meter = Object.assign(document.createElement("meter"), {
+      min: 0,
+      max: 1,
+      value: f.frequency,
+      title: pct(f.frequency),
+    });
+    const cells = [String(i + 1), f.name, null, f.meanScore.toFixed(3)].map((text) =>
+      Object.assign(document.createElement("td"), { textContent: text ?? "" }),
+    );
     cells[2].append(meter, ` ${Math.round(f.frequency * folds)} of ${folds}`);
     row.append(...cells);
     return row;
@@ -247,7 +308,10 @@ function recordProgress({ event }) {
 }
 
 function threadsText({ workers, reason, cores, isolated }) {
-  const threads = workers > 1 ? `Threads on: cross-validation folds run in ${workers} parallel workers (${cores} cores).` : `Threads off: ${reason}; folds run one after another in the training worker.`;
+  const threads =
+    workers > 1
+      ? `Threads on: cross-validation folds run in ${workers} parallel workers (${cores} cores).`
+      : `Threads off: ${reason}; folds run one after another in the training worker.`;
   const isolation = isolated
     ? "Cross-origin isolated (COOP/COEP): shared memory and fine timers are available."
     : "Not cross-origin isolated (the page was served without COOP/COEP): the fold workers still run, passing messages, but shared memory is off and timers are coarse, so the projection times below are rounded.";
@@ -266,7 +330,8 @@ const HANDLERS = {
     setBusy(false);
   },
   error({ message, data }) {
-    $(data ? "data-error" : "train-error").textContent = data && view.summary ? `${message} (the data set loaded before is kept)` : message;
+    $(data ? "data-error" : "train-error").textContent =
+      data && view.summary ? `${message} (the data set loaded before is kept)` : message;
     if (data) {
       freshData = false;
       $("data-summary").textContent = view.summary ? describeData(view.summary) : "";
@@ -309,7 +374,8 @@ fillDefaults();
 view = emptyView();
 startWorker();
 document.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener("change", showSource));
-for (const id of ["samples", "features", "informative"]) $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
+for (const id of ["samples", "features", "informative"])
+  $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
 $("generate").addEventListener("click", loadSynthetic);
 $("file-input").addEventListener("change", () => loadFile($("file-input").files[0]));
 const drop = $("drop");
@@ -324,7 +390,9 @@ $("settings").addEventListener("submit", startTraining);
 $("stop").addEventListener("click", stop);
 $("sweep").addEventListener("click", startSweep);
 $("eta").addEventListener("input", () => view.reprojector && reproject());
-$("download-features").addEventListener("click", () => download("features.csv", featuresCsv(view.cv.selection), "text/csv"));
+$("download-features").addEventListener("click", () =>
+  download("features.csv", featuresCsv(view.cv.selection), "text/csv"),
+);
 $("download-model").addEventListener("click", () => download("model.json", `${view.model.json}\n`, "application/json"));
 let resizeTimer;
 window.addEventListener("resize", () => {

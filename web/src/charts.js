@@ -15,7 +15,9 @@ export function lossChart(series, width) {
     second.forEach((loss, i) => rows.push({ name, epoch: first.length + i + 1, loss }));
   }
   return Plot.plot({
-    width, height: 240, marginLeft: 50,
+    width,
+    height: 240,
+    marginLeft: 50,
     ariaLabel: "Training loss per epoch for the model shown and each cross-validation fold",
     x: { ...axis, label: "epoch (phase 1, then phase 2 with the mask held)" },
     y: { label: "mean loss", grid: true },
@@ -29,7 +31,9 @@ export function foldChart(runs, width) {
   const rows = runs.map((r) => ({ fold: `fold ${r.fold}`, accuracy: 100 * r.accuracy, kept: r.kept }));
   const mean = rows.reduce((a, r) => a + r.accuracy, 0) / rows.length;
   return Plot.plot({
-    width, height: 200, marginLeft: 50,
+    width,
+    height: 200,
+    marginLeft: 50,
     ariaLabel: `Test accuracy per fold: ${rows.map((r) => `${r.fold} ${r.accuracy.toFixed(1)}%`).join(", ")}`,
     x: { ...axis, label: null },
     y: { ...axis, label: "test accuracy %", domain: [0, 100], grid: true },
@@ -43,18 +47,48 @@ export function foldChart(runs, width) {
 
 /** The papers' Fig. 7–8: accuracy and the share of features kept against the radius, one line per projection. */
 export function sweepChart(points, baseline, width) {
-  const rows = points.map((p) => ({ ...p, name: projectionName(p.projection), accuracy: 100 * p.accuracy, kept: 100 * p.kept }));
+  const rows = points.map((p) => ({
+    ...p,
+    name: projectionName(p.projection),
+    accuracy: 100 * p.accuracy,
+    kept: 100 * p.kept,
+  }));
   const common = {
-    width, height: 230, marginLeft: 50,
-    x: { ...axis, type: "log", label: "radius η as a fraction of the trained layer's own norm (log scale)", ticks: [...new Set(rows.map((r) => r.fraction))], tickFormat: "~g" },
+    width,
+    height: 230,
+    marginLeft: 50,
+    x: {
+      ...axis,
+      type: "log",
+      label: "radius η as a fraction of the trained layer's own norm (log scale)",
+      ticks: [...new Set(rows.map((r) => r.fraction))],
+      tickFormat: "~g",
+    },
     color: { legend: true, domain: [...PAGE_PROJECTIONS.values()].map((p) => p.label) },
   };
-  const line = (y) => [Plot.line(rows, { x: "fraction", y, stroke: "name", strokeWidth: 2 }), Plot.dot(rows, { x: "fraction", y, fill: "name", symbol: "name", r: 3.5 })];
+  const line = (y) => [
+    Plot.line(rows, { x: "fraction", y, stroke: "name", strokeWidth: 2 }),
+    Plot.dot(rows, { x: "fraction", y, fill: "name", symbol: "name", r: 3.5 }),
+  ];
   const accuracy = Plot.plot({
     ...common,
     ariaLabel: "Cross-validated accuracy against the radius for each projection",
     y: { ...axis, label: "accuracy %", grid: true },
-    marks: [...(baseline === null ? [] : [Plot.ruleY([100 * baseline], { stroke: "#555", strokeDasharray: "6,4" }), Plot.text([100 * baseline], { y: (d) => d, frameAnchor: "left", dx: 4, dy: -7, text: () => "no projection" })]), ...line("accuracy")],
+    marks: [
+      ...(baseline === null
+        ? []
+        : [
+            Plot.ruleY([100 * baseline], { stroke: "#555", strokeDasharray: "6,4" }),
+            Plot.text([100 * baseline], {
+              y: (d) => d,
+              frameAnchor: "left",
+              dx: 4,
+              dy: -7,
+              text: () => "no projection",
+            }),
+          ]),
+      ...line("accuracy"),
+    ],
   });
   const kept = Plot.plot({
     ...common,
@@ -75,7 +109,10 @@ export function latentChart(points, axes, classes, width) {
   const test = points.filter((p) => p.test);
   const wrong = points.filter((p) => p.wrong);
   return Plot.plot({
-    width: size, height: size, marginLeft: 50, marginBottom: 40,
+    width: size,
+    height: size,
+    marginLeft: 50,
+    marginBottom: 40,
     ariaLabel: `Latent space: ${train.length} training samples, ${test.length} held-out samples of which ${wrong.length} misclassified`,
     x: { ...axis, label: axes[0], grid: true, inset: 8 },
     y: { ...axis, label: axes[1], grid: true, inset: 8 },
@@ -84,7 +121,14 @@ export function latentChart(points, axes, classes, width) {
     marks: [
       Plot.dot(train, { x: "x", y: "y", fill: "label", r: 2.5, fillOpacity: 0.35 }),
       Plot.dot(test, { x: "x", y: "y", fill: "label", r: 4.5, stroke: "white", strokeWidth: 0.7 }),
-      Plot.dot(wrong, { x: "x", y: "y", symbol: () => "held out, misclassified", stroke: "black", r: 7, strokeWidth: 2 }),
+      Plot.dot(wrong, {
+        x: "x",
+        y: "y",
+        symbol: () => "held out, misclassified",
+        stroke: "black",
+        r: 7,
+        strokeWidth: 2,
+      }),
     ],
   });
 }

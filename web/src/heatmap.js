@@ -5,7 +5,11 @@ import * as Plot from "@observablehq/plot";
 const LEVELS = 256;
 // Plot's "blues" scheme sampled once; |W| is mapped through a square root so small weights stay visible.
 const BLUES = Plot.scale({ color: { type: "linear", domain: [0, 1], scheme: "blues" } });
-const RAMP = Array.from({ length: LEVELS }, (_, i) => BLUES.apply(i / (LEVELS - 1)).match(/\d+/g).map(Number));
+const RAMP = Array.from({ length: LEVELS }, (_, i) =>
+  BLUES.apply(i / (LEVELS - 1))
+    .match(/\d+/g)
+    .map(Number),
+);
 
 /** Draws |w| (hidden × d, row-major) with columns in `order`; `top` is the |W| of the darkest colour. */
 export function drawHeatmap(canvas, w, hidden, d, order, top) {
@@ -25,5 +29,10 @@ export function drawHeatmap(canvas, w, hidden, d, order, top) {
 
 /** The colour key of the heat-maps, drawn by Plot. */
 export function heatmapLegend(top) {
-  return Plot.legend({ color: { type: "sqrt", domain: [0, top], scheme: "blues", label: "|W| (square-root scale)" }, width: 260, ticks: 4, tickFormat: ".2~f" });
+  return Plot.legend({
+    color: { type: "sqrt", domain: [0, top], scheme: "blues", label: "|W| (square-root scale)" },
+    width: 260,
+    ticks: 4,
+    tickFormat: ".2~f",
+  });
 }

@@ -76,30 +76,30 @@ export type FromWorker =
   /** fold 0: the model shown. */
   | { type: "progress"; event: ProgressEvent }
   | {
-    type: "model";
-    before: Float32Array;
-    hidden: number;
-    featureNames: string[];
-    radius: number | null;
-    kept: number;
-    losses: number[][];
-    latent: LatentPoint[];
-    axes: string[];
-    trainSamples: number;
-    holdoutAccuracy: number;
-    /** The model as `sparseproj predict` loads it. */
-    json: string;
-  }
+      type: "model";
+      before: Float32Array;
+      hidden: number;
+      featureNames: string[];
+      radius: number | null;
+      kept: number;
+      losses: number[][];
+      latent: LatentPoint[];
+      axes: string[];
+      trainSamples: number;
+      holdoutAccuracy: number;
+      /** The model as `sparseproj predict` loads it. */
+      json: string;
+    }
   | {
-    type: "cv";
-    cv: {
-      accuracy: { mean: number; std: number };
-      auc: number;
-      featureSparsity: number;
-      runs: FoldBar[];
-      selection: Array<{ name: string; frequency: number; meanScore: number }>;
-    };
-  }
+      type: "cv";
+      cv: {
+        accuracy: { mean: number; std: number };
+        auc: number;
+        featureSparsity: number;
+        runs: FoldBar[];
+        selection: Array<{ name: string; frequency: number; meanScore: number }>;
+      };
+    }
   | { type: "sweep-baseline"; accuracy: number; done: number; total: number }
   | { type: "sweep-point"; point: SweepPoint; done: number; total: number }
   /** The setting chooseSetting keeps among the sweep's points, and why. */

@@ -13,12 +13,15 @@ const COLUMN_NORMS = { inf: "max", 1: "sum", 2: "l2" };
 export const PAGE_PROJECTIONS = new Map(
   Object.values(PROJECTIONS)
     .filter((entry) => entry.matrix !== null)
-    .map((entry) => [entry.name, {
-      label: entry.label,
-      project: MATRIX_PROJECTIONS[entry.matrix],
-      norm: MATRIX_NORMS[entry.norm],
-      column: COLUMN_NORMS[entry.groupNorm],
-    }]),
+    .map((entry) => [
+      entry.name,
+      {
+        label: entry.label,
+        project: MATRIX_PROJECTIONS[entry.matrix],
+        norm: MATRIX_NORMS[entry.norm],
+        column: COLUMN_NORMS[entry.groupNorm],
+      },
+    ]),
 );
 
 /** Column norms (max |w|, Σ |w| or ‖w‖₂) of a hidden × d weight. */

@@ -4,7 +4,15 @@
 // never freezes. Folds run in nested workers (crossValidate's `workers`) where the browser has them; that also keeps
 // this worker's event loop free between folds, so a "stop" message reaches the AbortController at once.
 import {
-  chooseSetting, crossValidate, DataError, decodeText, foldsProblem, init, makeClassification, parseTable, pca2,
+  chooseSetting,
+  crossValidate,
+  DataError,
+  decodeText,
+  foldsProblem,
+  init,
+  makeClassification,
+  parseTable,
+  pca2,
   trainSAE,
 } from "../../dist/index.js";
 import { PAGE_PROJECTIONS } from "./projection.js";
@@ -27,7 +35,11 @@ function threads() {
   const nested = typeof Worker === "function";
   // One per core, not cores − 1: this worker only waits while they train, and the page only draws.
   const workers = nested ? cores : 1;
-  const reason = !nested ? "this browser has no Worker inside a worker" : cores < 2 ? "the browser reports one core" : null;
+  const reason = !nested
+    ? "this browser has no Worker inside a worker"
+    : cores < 2
+      ? "the browser reports one core"
+      : null;
   return { workers, reason, cores, isolated: scope.crossOriginIsolated === true };
 }
 
@@ -39,17 +51,35 @@ async function load(message) {
     if (!response.ok) throw new Error(`could not fetch the built-in data set (${response.status})`);
     return fromTable(name, parseTable(decodeText(new Uint8Array(await response.arrayBuffer())), { file: name }));
   }
-  if (message.source === "file") return fromTable(message.name, parseTable(decodeText(new Uint8Array(message.bytes)), { file: message.name }));
+  if (message.source === "file")
+    return fromTable(message.name, parseTable(decodeText(new Uint8Array(message.bytes)), { file: message.name }));
   const { samples, features, informative, seed } = message;
   // Unshuffled, so the informative features are the first columns and the page can say which ones they are.
-  const { X, y } = makeClassification({ nSamples: samples, nFeatures: features, nInformative: informative, nRedundant: 0, shuffle: false, randomState: seed });
-  const featureNames = Array.from({ length: features }, (_, j) => (j < informative ? `informative ${j + 1}` : `noise ${j + 1 - informative}`));
+  const { X, y } = makeClassification({
+    nSamples: samples,
+    nFeatures: features,
+    nInformative: informative,
+    nRedundant: 0,
+    shuffle: false,
+    randomState: seed,
+  });
+  const featureNames = Array.from({ length: features }, (_, j) =>
+    j < informative ? `informative ${j + 1}` : `noise ${j + 1 - informative}`,
+  );
   const labels = Array.from(y, (c) => `class ${c}`);
   return { name: `synthetic (seed ${seed})`, X, labels, classes: ["class 0", "class 1"], y, featureNames, informative };
 }
 
 function fromTable(name, table) {
-  return { name, X: table.data, labels: table.labels, classes: table.classes, y: table.y, featureNames: table.featureNames, informative: null };
+  return {
+    name,
+    X: table.data,
+    labels: table.labels,
+    classes: table.classes,
+    y: table.y,
+    featureNames: table.featureNames,
+    informative: null,
+  };
 }
 
 function summary({ name, labels, classes, y, featureNames, informative }) {
@@ -64,7 +94,14 @@ function checkFolds(folds) {
 }
 
 function saeOptions(settings, signal) {
-  return { hidden: [settings.hidden], epochs: settings.epochs, projection: settings.projection, radius: settings.radius, featureNames: dataset.featureNames, signal };
+  return {
+    hidden: [settings.hidden],
+    epochs: settings.epochs,
+    projection: settings.projection,
+    radius: settings.radius,
+    featureNames: dataset.featureNames,
+    signal,
+  };
 }
 
 /**
@@ -102,12 +139,20 @@ function trainShown(settings, signal) {
     const k = model.classes.length;
     const logits = model.encode(dataset.X);
     const predicted = model.predict(dataset.X);
-    const [points, axes] = k === 2
-      ? [logits, model.classes.map((c) => `logit of ${c}`)]
-      : (({ coordinates, explained }) => [coordinates, explained.map((e, i) => `principal component ${i + 1} (${(100 * e).toFixed(0)}% of variance)`)])(pca2(logits, k));
+    const [points, axes] =
+      k === 2
+        ? [logits, model.classes.map((c) => `logit of ${c}`)]
+        : (({ coordinates, explained }) => [
+            coordinates,
+            explained.map((e, i) => `principal component ${i + 1} (${(100 * e).toFixed(0)}% of variance)`),
+          ])(pca2(logits, k));
     const classIndex = new Map(model.classes.map((c, i) => [String(c), i]));
     const latent = dataset.labels.map((label, i) => ({
-      x: points[2 * i], y: points[2 * i + 1], label, test: isTest[i], wrong: isTest[i] && predicted[i] !== classIndex.get(label),
+      x: points[2 * i],
+      y: points[2 * i + 1],
+      label,
+      test: isTest[i],
+      wrong: isTest[i] && predicted[i] !== classIndex.get(label),
     }));
     const testCount = isTest.filter(Boolean).length;
     const correct = latent.filter((p) => p.test && !p.wrong).length;
@@ -119,7 +164,8 @@ function trainShown(settings, signal) {
       radius: model.info.history.radius,
       kept: model.selectedFeatures().length,
       losses: model.info.history.losses,
-      latent, axes,
+      latent,
+      axes,
       trainSamples: train.labels.length,
       holdoutAccuracy: correct / testCount,
       json: JSON.stringify(model),
@@ -145,7 +191,8 @@ async function train(settings, signal) {
   post({ type: "threads", ...threads() });
   trainShown(settings, signal);
   const onProgress = (event) => post({ type: "progress", event });
-  const onFoldResult = (r) => post({ type: "fold-result", run: { fold: r.fold, accuracy: r.accuracy, kept: r.selected.length } });
+  const onFoldResult = (r) =>
+    post({ type: "fold-result", run: { fold: r.fold, accuracy: r.accuracy, kept: r.selected.length } });
   post({ type: "cv", cv: cvMessage(await crossValidated(settings, signal, { onProgress, onFoldResult })) });
 }
 
@@ -206,7 +253,11 @@ scope.onmessage = async ({ data: message }) => {
     else if (message.type === "sweep") await run((signal) => sweep(message.settings, message.before, signal));
   } catch (error) {
     // DataError messages already say file, row and column; other errors keep their own message.
-    post({ type: "error", message: error instanceof Error ? error.message : String(error), data: message.type === "load" });
+    post({
+      type: "error",
+      message: error instanceof Error ? error.message : String(error),
+      data: message.type === "load",
+    });
   }
 };
 post({ type: "threads", ...threads() });

@@ -24,13 +24,17 @@ port.addEventListener("message", ({ data }) => {
     return;
   }
   const { index, seed, fold, test } = data;
-  ready.then(() => {
-    const { data: dataset, sae, featureNames } = context!;
-    const result = evaluateFold(dataset, sae, seed, fold, test, featureNames, { onProgress: (event) => port.postMessage({ type: "progress", index, event }) });
-    port.postMessage({ type: "result", index, result });
-  }).catch((error: unknown) => {
-    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-    port.postMessage({ type: "error", index, name, message });
-  });
+  ready
+    .then(() => {
+      const { data: dataset, sae, featureNames } = context!;
+      const result = evaluateFold(dataset, sae, seed, fold, test, featureNames, {
+        onProgress: (event) => port.postMessage({ type: "progress", index, event }),
+      });
+      port.postMessage({ type: "result", index, result });
+    })
+    .catch((error: unknown) => {
+      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+      port.postMessage({ type: "error", index, name, message });
+    });
 });
 port.start?.();

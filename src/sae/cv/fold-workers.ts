@@ -40,8 +40,7 @@ export async function runFoldsInWorkers(
               // The class survives the thread: a RangeError about the data stays one, as in the sequential path.
               const Kind = m.name === "RangeError" ? RangeError : m.name === "TypeError" ? TypeError : Error;
               reject(new Kind(`fold ${tasks[m.index].fold} (seed ${tasks[m.index].seed}): ${m.message}`));
-            }
-            else {
+            } else {
               results[m.index] = m.result;
               hooks.onFoldResult?.(m.result);
               if (++finished === tasks.length) resolve();

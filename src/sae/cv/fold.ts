@@ -16,7 +16,10 @@ function classAttributions(model: SAEModel, xTest: Float64Array, truth: Int32Arr
     const x = new Float64Array(rows.length * d);
     rows.forEach((r, i) => x.set(xTest.subarray(r * d, (r + 1) * d), i * d));
     const ig = integratedGradients(model, x, { target: c });
-    return Array.from({ length: d }, (_, j) => rows.reduce((sum, _, i) => sum + ig[i * d + j], 0) / Math.max(1, rows.length));
+    return Array.from(
+      { length: d },
+      (_, j) => rows.reduce((sum, _, i) => sum + ig[i * d + j], 0) / Math.max(1, rows.length),
+    );
   });
 }
 
@@ -55,11 +58,24 @@ export type FoldOptions = Omit<SAEOptions, "onProgress" | "signal"> & {
 };
 
 /** One fold: train on every row outside `test`, score `test` once. @internal */
-export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold: number, test: Int32Array, featureNames: string[], hooks: Pick<SAEOptions, "onProgress" | "signal"> = {}): FoldResult {
+export function evaluateFold(
+  data: Dataset,
+  sae: FoldOptions,
+  seed: number,
+  fold: number,
+  test: Int32Array,
+  featureNames: string[],
+  hooks: Pick<SAEOptions, "onProgress" | "signal"> = {},
+): FoldResult {
   const inTest = new Set(test);
   const train = Int32Array.from({ length: data.n }, (_, i) => i).filter((i) => !inTest.has(i));
   const onProgress = hooks.onProgress && ((event: ProgressEvent) => hooks.onProgress!({ ...event, seed, fold }));
-  const model = trainOnRows(data, { ...sae, signal: hooks.signal, onProgress, seed: (sae.seed ?? 0) + seed }, train, featureNames);
+  const model = trainOnRows(
+    data,
+    { ...sae, signal: hooks.signal, onProgress, seed: (sae.seed ?? 0) + seed },
+    train,
+    featureNames,
+  );
   try {
     const xTest = new Float64Array(test.length * data.d);
     test.forEach((row, r) => xTest.set(data.x.subarray(row * data.d, (row + 1) * data.d), r * data.d));
@@ -70,7 +86,9 @@ export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold
     const report = classificationReport(truth, predicted, classes);
     const selected = model.selectedFeatures();
     return {
-      seed, fold, test,
+      seed,
+      fold,
+      test,
       accuracy: report.accuracy,
       perClassAccuracy: report.perClassAccuracy,
       precision: report.precision,
@@ -79,7 +97,10 @@ export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold
       auc: rocAuc(truth, probabilities, classes),
       confusion: confusionMatrix(truth, predicted, classes),
       // Defined when the test fold has at least two classes and a class with two points.
-      silhouette: test.length > new Set(truth).size && new Set(truth).size > 1 ? silhouetteScore(model.encode(xTest), classes, truth) : null,
+      silhouette:
+        test.length > new Set(truth).size && new Set(truth).size > 1
+          ? silhouetteScore(model.encode(xTest), classes, truth)
+          : null,
       featureSparsity: 1 - selected.length / data.d,
       selected: selected.map(({ index, score }) => ({ index, score })),
       radius: model.info.history.radius,
@@ -93,4 +114,3 @@ export function evaluateFold(data: Dataset, sae: FoldOptions, seed: number, fold
     model.dispose();
   }
 }
-

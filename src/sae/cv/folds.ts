@@ -20,7 +20,11 @@ export function foldsProblem(y: ArrayLike<number>, classes: ArrayLike<number | s
 
 /** k test folds of row indices, each class dealt round-robin after a seeded shuffle. */
 export function stratifiedFolds(y: ArrayLike<number>, classes: number, k: number, seed: number): Int32Array[] {
-  const problem = foldsProblem(y, Array.from({ length: classes }, (_, c) => c), k);
+  const problem = foldsProblem(
+    y,
+    Array.from({ length: classes }, (_, c) => c),
+    k,
+  );
   if (problem) throw new RangeError(problem);
   const generator = new Generator(seed);
   const folds: number[][] = Array.from({ length: k }, () => []);
@@ -35,9 +39,16 @@ export function stratifiedFolds(y: ArrayLike<number>, classes: number, k: number
 }
 
 /** A stratified validation carve of `fraction` of `rows` (at least one per class when possible): [train, validation]. */
-export function validationSplit(rows: ArrayLike<number>, y: ArrayLike<number>, classes: number, fraction: number, seed: number): [Int32Array, Int32Array] {
+export function validationSplit(
+  rows: ArrayLike<number>,
+  y: ArrayLike<number>,
+  classes: number,
+  fraction: number,
+  seed: number,
+): [Int32Array, Int32Array] {
   const generator = new Generator(seed);
-  const train: number[] = [], validation: number[] = [];
+  const train: number[] = [],
+    validation: number[] = [];
   for (let c = 0; c < classes; c++) {
     const members = Array.from(rows).filter((i) => y[i] === c);
     const order = generator.permutation(members.length);
