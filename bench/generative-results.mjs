@@ -71,9 +71,7 @@ const rows = (flat, d, idx) => {
 
 /** The first `perClass` rows of each class from `start` on, in class order. */
 function perClassRows(labels, classes, perClass, skip = 0) {
-  return classes.flatMap((c) =>
-    labels.reduce((acc, l, i) => (l === c ? [...acc, i] : acc), []).slice(skip, skip + perClass),
-  );
+  return classes.flatMap((c) => labels.flatMap((l, i) => (l === c ? [i] : [])).slice(skip, skip + perClass));
 }
 
 function mnist() {

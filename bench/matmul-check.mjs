@@ -55,14 +55,14 @@ export function instantiate(file) {
 
 // C[i][j] = Σ_p A(i,p)·B(p,j) with A(i,p), B(p,j) read through the form's layout; also Σ|a||b|.
 const A_AT = {
-  NN: (m, k) => (i, p) => i * k + p,
-  TN: (m, k) => (i, p) => p * m + i,
-  NT: (m, k) => (i, p) => i * k + p,
+  NN: (_m, k) => (i, p) => i * k + p,
+  TN: (m, _k) => (i, p) => p * m + i,
+  NT: (_m, k) => (i, p) => i * k + p,
 };
 const B_AT = {
-  NN: (n, k) => (p, j) => p * n + j,
-  TN: (n, k) => (p, j) => p * n + j,
-  NT: (n, k) => (p, j) => j * k + p,
+  NN: (n, _k) => (p, j) => p * n + j,
+  TN: (n, _k) => (p, j) => p * n + j,
+  NT: (_n, k) => (p, j) => j * k + p,
 };
 
 function reference(form, A, B, m, n, k) {

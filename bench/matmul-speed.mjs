@@ -108,7 +108,7 @@ export function main({ quick = process.argv.includes("--quick") } = {}) {
   const cBefore = native.run(SHAPES);
 
   const rows = [];
-  SHAPES.forEach(([form, m, n, k], s) => {
+  SHAPES.forEach(([form, m, n, k]) => {
     env.reset();
     const pa = env.alloc(m * k),
       pb = env.alloc(k * n),

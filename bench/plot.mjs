@@ -11,7 +11,7 @@ function decade(k) {
   return `${10 ** (k + shift)} ${unit}`;
 }
 
-const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+const escapeXml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /** The series of the plot: [label, colour, dashed, marker, points [elements, ms]]. */
 function series(results) {
@@ -65,7 +65,7 @@ export function scalingSvg(results) {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escape(`Time against size, log-log (f32, zero-copy, η = 1) — ${results.env.date}`)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(`Time against size, log-log (f32, zero-copy, η = 1) — ${results.env.date}`)}</text>`,
   ];
   for (let k = x0; k <= x1; k++) {
     const x = f(px(10 ** k));
@@ -88,7 +88,7 @@ export function scalingSvg(results) {
   out.push(
     `<text transform="translate(20 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">median time per projection</text>`,
   );
-  for (const [label, colour, dashed, shape, points] of all) {
+  for (const [, colour, dashed, shape, points] of all) {
     const path = points.map(([n, ms], i) => `${i ? "L" : "M"}${f(px(n))} ${f(py(ms))}`).join("");
     out.push(
       `<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
@@ -107,7 +107,7 @@ export function scalingSvg(results) {
       `<line x1="${legendX}" y1="${y}" x2="${legendX + 28}" y2="${y}" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
     );
     out.push(marker(shape, legendX + 14, y, colour));
-    out.push(`<text x="${legendX + 36}" y="${y}" dominant-baseline="middle">${escape(label)}</text>`);
+    out.push(`<text x="${legendX + 36}" y="${y}" dominant-baseline="middle">${escapeXml(label)}</text>`);
   });
   out.push("</svg>");
   return `${out.filter(Boolean).join("\n")}\n`;

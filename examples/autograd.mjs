@@ -7,7 +7,7 @@ import * as sp from "sparseproj";
 
 const { F, nn, optim } = sp;
 const table = sp.parseOmicsCsv(readFileSync(new URL("../data/GC_Breast_D_MB.csv", import.meta.url), "utf8"));
-const { samples, features } = table;
+const { features } = table;
 const classes = [...new Set(table.labels)].sort();
 const labels = Int32Array.from(table.labels, (l) => classes.indexOf(l));
 

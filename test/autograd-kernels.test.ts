@@ -48,7 +48,7 @@ function close(actual: Buf, expected: Buf, tolerance: (i: number) => number, wha
 function compare(
   what: string,
   inputs: number[][],
-  call: (be: Backend, bufs: Buf[]) => number | void,
+  call: (be: Backend, bufs: Buf[]) => unknown,
   outputs: number[],
   tolerance: (i: number) => number,
 ): void {

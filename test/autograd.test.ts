@@ -2,7 +2,7 @@
 // case; a small MLP's whole gradient; backward()'s own rules and errors.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { F, nn, noGrad, scope, tensor, Tensor } from "../src/index.ts";
+import { F, nn, noGrad, scope, tensor, type Tensor } from "../src/index.ts";
 import { BINARY_OPS, UNARY_OPS, type UnaryOp } from "../src/autograd/backend.ts";
 import { POINTWISE_LOSSES } from "../src/autograd/losses.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";

@@ -120,7 +120,7 @@ function mutate(text: string, m: Mutation): string {
     case "claims":
     case "header": {
       const start = lines[0].indexOf("{");
-      let header;
+      let header: Record<string, unknown>;
       try {
         header = JSON.parse(lines[0].slice(start));
       } catch {
@@ -129,7 +129,7 @@ function mutate(text: string, m: Mutation): string {
       if (typeof header !== "object" || header === null) return text;
       if (m.kind === "claims")
         for (const field of ["symbols", "digits", "oligo"] as const) header[field] = m[field] ?? header[field];
-      else header[m.field] = m.kind === "nudge" ? header[m.field] + m.by : m.value;
+      else header[m.field] = m.kind === "nudge" ? (header[m.field] as number) + m.by : m.value;
       return [lines[0].slice(0, start) + JSON.stringify(header), ...lines.slice(1)].join("\n");
     }
   }

@@ -10,6 +10,7 @@ const MATRIX = ["bilevelL1Inf", "bilevelL11", "bilevelL12"] as const;
 const NORMS = ["normL1Inf", "normL11", "normL12"] as const;
 
 // deno-lint-ignore no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the type of every exported function, called with wrong arguments
 type AnyFn = (...args: any[]) => unknown;
 const fn = (name: string) => (sp as unknown as Record<string, AnyFn>)[name];
 

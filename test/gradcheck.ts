@@ -1,6 +1,6 @@
 // Gradients against central finite differences in float64: the check every differentiable op passes.
 import * as assert from "uvu/assert";
-import { F, noGrad, tensor, Tensor } from "../src/index.ts";
+import { F, noGrad, tensor, type Tensor } from "../src/index.ts";
 
 export type Fn = (inputs: Tensor[]) => Tensor;
 

@@ -11,6 +11,7 @@ import { assertNear, rng, throwsNamed } from "./helpers.ts";
 const test = suite("metrics: classification, silhouette and PCA against scikit-learn");
 
 // deno-lint-ignore no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the type of every exported function, called with wrong arguments
 type AnyFn = (...args: any[]) => unknown;
 const untyped = (fn: unknown) => fn as AnyFn;
 

@@ -405,7 +405,7 @@ test("state dicts: PyTorch keys, masks as <name>_mask, JSON round trip, strict c
     () => b.loadStateDict({ ...state, "encoder.0.weight": { shape: [4, 6], data: new Array(24).fill(0) } }),
     /encoder.0.weight has shape \[4, 6\] \(24 values\) but the parameter has shape \[4, 5\]/,
   );
-  const { ["decoder.2.bias"]: _, ...partial } = state;
+  const { "decoder.2.bias": _, ...partial } = state;
   assert.throws(() => b.loadStateDict(partial), /missing keys \[decoder.2.bias\]/);
   assert.equal(b.loadStateDict({ ...partial, extra: { shape: [1], data: [0] } }, { strict: false }), {
     missingKeys: ["decoder.2.bias"],

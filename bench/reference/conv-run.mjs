@@ -176,16 +176,14 @@ function ours(images, options) {
 
 function evaluationOf(model) {
   const e = model.evaluate(test);
-  const layers = model
-    .sparsity()
-    .map(({ name, inputs, outputs, zeroInputs, zeroOutputs, macs }) => ({
-      name,
-      inputs,
-      outputs,
-      zeroInputs: zeroInputs.length,
-      zeroOutputs: zeroOutputs.length,
-      macs,
-    }));
+  const layers = model.sparsity().map(({ name, inputs, outputs, zeroInputs, zeroOutputs, macs }) => ({
+    name,
+    inputs,
+    outputs,
+    zeroInputs: zeroInputs.length,
+    zeroOutputs: zeroOutputs.length,
+    macs,
+  }));
   return {
     psnr: e.psnr,
     psnrFloat: e.psnrFloat,

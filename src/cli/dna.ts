@@ -31,7 +31,7 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
   checkFileDestination(c.out);
   const file = readFileSync(c.file),
     bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
-  let encoded;
+  let encoded: ReturnType<typeof encodeDna>;
   try {
     const data = c.integers ? readIntegers(c.file, bytes) : bytes;
     encoded = encodeDna(data, { code: c.code, constrained: c.constrained, oligo: c.oligo });
@@ -87,7 +87,7 @@ function readText(file: string): string {
 
 export function runDnaDecode(c: DnaDecodeCommand): void {
   checkFileDestination(c.out);
-  let decoded;
+  let decoded: ReturnType<typeof decodeDna>;
   try {
     decoded = decodeDna(readText(c.file), { maxBytes: c.maxBytes });
   } catch (error) {

@@ -217,7 +217,7 @@ function help(command?: keyof typeof FLAGS): string {
     `  ${f.short ? `-${f.short}, ` : ""}--${name}${f.value ? ` ${f.value}` : ""}`,
     f.help + defaultNote(FLAGS[command], name, f),
   ]);
-  const width = Math.max(...flags.map(([left]) => left.length)) + 2;
+  const width = flags.reduce((w, [left]) => Math.max(w, left.length), 0) + 2;
   return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join(
     "\n",
   );

@@ -41,7 +41,7 @@ export function csv(header: string[], rows: Cell[][]): string {
 
 /** Columns padded to their widest cell, two spaces apart. */
 export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const widths = header.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c].length), h.length));
   return (
     [header, ...rows]
       .map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  "))
@@ -212,7 +212,10 @@ export function writeFile(path: string, content: string | Uint8Array): void {
   const temporary = kind === "replace" ? temporaryName(target) : null;
   try {
     // In place, without O_CREAT: a device or FIFO removed meanwhile is an error, not a new file.
-    if (!temporary) return writeAndClose(openSync(target, constants.O_WRONLY | constants.O_NOCTTY), content);
+    if (!temporary) {
+      writeAndClose(openSync(target, constants.O_WRONLY | constants.O_NOCTTY), content);
+      return;
+    }
     // A file replaced keeps its permissions: a private file must not become readable by everyone.
     const existing = statOrNull(target, false);
     createFile(temporary, content, existing ? existing.mode & 0o7777 : undefined);

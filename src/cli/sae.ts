@@ -125,7 +125,7 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
   const matrices = layers.slice(1).map((size, i) => size * layers[i]);
   const parameters = 2 * matrices.reduce((sum, m, i) => sum + m + layers[i + 1], 0);
   const needed = 4 * 4 * parameters; // float32, four copies
-  const largest = 4 * Math.max(...matrices);
+  const largest = 4 * matrices.reduce((a, b) => Math.max(a, b), 0);
   const memory = gigabytes(WASM_MEMORY_BYTES),
     block = gigabytes(MAX_BLOCK_BYTES);
   const problem =

@@ -20,7 +20,7 @@ export class PrefixCode {
   constructor(lengths: ReadonlyMap<number, number>) {
     const order = [...checkLengths(lengths)].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     this.lengths = new Map(order);
-    let codeword: number[] = [];
+    const codeword: number[] = [];
     order.forEach(([symbol, length], i) => {
       if (i > 0) {
         let d = codeword.length - 1;

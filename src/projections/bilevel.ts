@@ -85,7 +85,10 @@ export function bilevelInto(call: Call, m: GroupedRef, kind: GroupNormKind, radi
   const norms = block;
   const u = block + normsBytes;
   const normsView = normsInto(heap, m, kind, norms);
-  if (sum(normsView) <= radius) return copyInput(heap, m, out);
+  if (sum(normsView) <= radius) {
+    copyInput(heap, m, out);
+    return;
+  }
   thresholdsInto(heap, norms, groups, radius, u, u + f64Bytes);
   applyInto(heap, m, kind, u, norms, out, u + 2 * f64Bytes);
 }

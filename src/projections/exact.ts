@@ -113,7 +113,10 @@ export const GROUP_STEP_KERNELS = { prepare: "l1InfPrepare", advance: "l1InfAdva
 export function l1InfInto(call: Call, m: MatrixRef, radius: number, out: number, newtonSteps = NEWTON_STEPS): void {
   const heap = call.heap;
   const w = l1InfWorkspace(call, m, sortScratchBytes(m));
-  if (sum(normsInto(heap, m, "inf", w.norms)) <= radius) return copyInput(heap, m, out);
+  if (sum(normsInto(heap, m, "inf", w.norms)) <= radius) {
+    copyInput(heap, m, out);
+    return;
+  }
   const steps = l1InfThresholds(heap, m, radius, w, newtonSteps);
   for (let step = steps.next(); !step.done; ) {
     const args = groupStepArgs(m, w, step.value, 0, m.groups, w.extra);

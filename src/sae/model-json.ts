@@ -78,7 +78,7 @@ export class ModelFields {
   // Walked with a stack, not recursion: nesting depth is the file's to choose.
   #noPrototypeKeys(root: unknown): void {
     const stack: Array<[unknown, string]> = [[root, "model"]];
-    for (let top; (top = stack.pop()); ) {
+    for (let top: [unknown, string] | undefined; (top = stack.pop()); ) {
       const [value, path] = top;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {

@@ -46,7 +46,7 @@ async function fileOf(base, url) {
   if (segments.at(-1) === "") path = join(path, "index.html");
   // Symbolic links are followed, then the result must still be inside the root.
   const real = await realpath(path).catch(() => null);
-  return real !== null && real.startsWith(base + sep) ? real : 404;
+  return real?.startsWith(base + sep) ? real : 404;
 }
 
 /** Serves files under `root` (on `port`, or a free one); resolves to `{ url, close }` once listening. */
