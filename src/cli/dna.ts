@@ -37,8 +37,14 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
     encoded = encodeDna(data, { code: c.code, constrained: c.constrained, oligo: c.oligo });
   } catch (error) {
     // Within the range main.ts allows, at most ≈ 5·10⁻¹¹ per oligo (scramble.ts), but not a crash either.
-    if (!(error instanceof DnaScreeningError)) throw error;
-    throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
+    if (error instanceof DnaScreeningError) {
+      throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
+    }
+    // A file too large for one .dna text (MAX_TEXT_LENGTH): named as the file, not as the API's `data`.
+    if (error instanceof RangeError && error.message.startsWith("data: ")) {
+      throw new DataError(error.message.slice(6), { file: c.file });
+    }
+    throw error;
   }
   const { text, stats } = encoded;
   writeFile(c.out, text);

@@ -99,6 +99,25 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
 
+/**
+ * The longest string every engine builds: V8's limit, 2^29 − 24 characters (JavaScriptCore and SpiderMonkey allow
+ * more). A longer .dna text would end in the engine's "Invalid string length", so it is refused before encoding.
+ */
+export const MAX_TEXT_LENGTH = 2 ** 29 - 24;
+
+function checkTextLength(h: Map<number, number>, lengths: ReadonlyMap<number, number>, per: number, width: number): void {
+  let digits = 0;
+  for (const [symbol, count] of h) digits += count * (lengths.get(symbol) ?? 0);
+  // The header's table is bounded by the symbols; a line is `width` nucleotides and a line break.
+  const characters = Math.ceil(digits / per) * (width + 1);
+  if (characters > MAX_TEXT_LENGTH) {
+    throw new RangeError(
+      `data: its .dna text would hold ${characters} characters, more than the ${MAX_TEXT_LENGTH} a JavaScript ` +
+        "string can; encode the file in parts",
+    );
+  }
+}
+
 /** Payload digits per line. */
 function perLine(oligo: number, constrained: boolean): number {
   return constrained ? oligo - SEED_DIGITS : oligo;
@@ -140,8 +159,9 @@ export function encodeDna(
 
   const h = histogram(symbols);
   const prefixCode = new PrefixCode(codeLengths(h, code));
-  const digits = prefixCode.encode(symbols);
   const per = perLine(oligo, constrained);
+  checkTextLength(h, prefixCode.lengths, per, constrained ? oligo : per);
+  const digits = prefixCode.encode(symbols);
   const count = Math.ceil(digits.length / per);
   // Every line's nucleotides back to back; unconstrained, that is the code stream itself.
   const width = constrained ? oligo : per;

@@ -135,4 +135,15 @@ test("dna decode --max-size: a one-symbol file decodes up to the limit, and is r
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+test("dna encode: a file whose .dna text would pass the longest JavaScript string is refused, naming it", () => {
+  // 140 MB of every byte value: 4 nucleotides a byte, 590 million characters of text, over V8's 2^29 − 24.
+  const big = new Uint8Array(140 * 1024 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = i & 255;
+  const r = cli("dna", "encode", write("big.bin", big), "-o", "big.dna");
+  rmSync(join(dir, "big.bin"));
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^sparseproj dna: big\.bin: its \.dna text would hold 590138613 characters, more than/);
+  assert.not.ok(existsSync(join(dir, "big.dna")), "nothing written");
+});
+
 test.run();
