@@ -82,7 +82,7 @@ export const GROUPED_PROJECTIONS = byName<GroupedProjection>()({
   /** The bilevel ℓ1,2 projection of x seen as [outer, groups, inner]. */
   bilevelL12Grouped,
 });
-/** The mixed norms of a matrix by function name; ProjectionEntry.norm names one (relative radii are fractions of it). */
+/** The mixed norms of a matrix by function name; ProjectionEntry.norm names one (relative radii are fractions). */
 export const MATRIX_NORMS = byName<MatrixNorm>()({
   /** ‖X‖₁,∞ = Σ_j max_i |X_ij|. */
   normL1Inf,
