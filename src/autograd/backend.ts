@@ -9,6 +9,7 @@
 // handed to a kernel as its table entry: the WebAssembly backend passes its code, the TypeScript backend runs its
 // math. scripts/build.mjs writes the codes into assembly/op-codes.generated.ts from these tables.
 
+/** A tensor's element type: float32 on the WebAssembly kernels, float64 on TypeScript loops (gradient checks). */
 export type DType = "float32" | "float64";
 
 /** One elementwise function f (the entries are defined in ops.ts, beside the op each makes). */
@@ -62,6 +63,10 @@ export interface PointwiseLoss {
 }
 
 /** A tensor's storage as the kernels see it. */
+/**
+ * A kernel's storage: `length` values behind a typed array (f32 or f64).
+ * @inline
+ */
 export interface Buf {
   readonly length: number;
   /** A typed-array view of the data, valid until the next allocation in module memory: take it anew each time. */

@@ -4,6 +4,7 @@
 import { ADD, COLUMN, FULL, type ConvGeometry, type FusedKernels } from "./backend.ts";
 import { empty, formatShape, Tensor } from "./tensor.ts";
 
+/** conv2d's options: the same stride along H and W (default 1), and zeros padded on every side (default 0). */
 export interface Conv2dOptions {
   stride?: number;
   padding?: number;

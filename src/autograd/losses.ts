@@ -5,6 +5,7 @@
 import type { Buf, FusedKernels, Indices, PointwiseLoss } from "./backend.ts";
 import { empty, formatShape, Tensor } from "./tensor.ts";
 
+/** How a loss reduces its per-element (or per-row) values to a scalar: their mean, or their sum. */
 export type Reduction = "mean" | "sum";
 
 function checkReduction(op: string, reduction: unknown): Reduction {
@@ -18,6 +19,7 @@ function checkTensors(op: string, pairs: Array<[string, unknown]>): void {
     if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
 }
 
+/** crossEntropy's options; reduction defaults to 'mean'. */
 export interface CrossEntropyOptions {
   /** A weight per class (PyTorch's `weight`); with 'mean' the sum is divided by Σ weight[label]. */
   weight?: ArrayLike<number>;
@@ -165,6 +167,7 @@ function checkNonNegative(op: string, name: string, value: number): number {
   return value;
 }
 
+/** smoothL1Loss's options; reduction defaults to 'mean'. */
 export interface SmoothL1Options {
   /** Where the loss turns from quadratic to linear (PyTorch's default 1; 0 gives the ℓ1 loss). */
   beta?: number;
@@ -189,6 +192,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Opt
   );
 }
 
+/** huberLoss's options; reduction defaults to 'mean'. */
 export interface HuberOptions {
   /** PyTorch's `delta` (default 1). */
   delta?: number;

@@ -20,6 +20,7 @@ import {
 } from "./backend.ts";
 import { empty, formatShape, Tensor } from "./tensor.ts";
 
+/** An arithmetic operand: a tensor, or a number taken as a scalar on the other operand's backend. */
 export type Operand = Tensor | number;
 
 function constant(backend: Backend, value: number): Buf {
@@ -140,10 +141,18 @@ function arithmetic(op: BinaryOp, name: string, left: Operand, right: Operand): 
   });
 }
 
+/**
+ * a + b elementwise. Shapes broadcast when equal, when one is a scalar, or (1-D and 2-D only) when one is a row [C]
+ * or [1, C] or a column [R, 1] of the other; gradients are summed back down to each operand's shape.
+ */
 export const add = (a: Operand, b: Operand): Tensor => arithmetic(ADD, "add", a, b);
+/** a − b elementwise, broadcasting as add does. */
 export const sub = (a: Operand, b: Operand): Tensor => arithmetic(SUB, "sub", a, b);
+/** a · b elementwise (not the matrix product: see matmul), broadcasting as add does. */
 export const mul = (a: Operand, b: Operand): Tensor => arithmetic(MUL, "mul", a, b);
+/** a / b elementwise, broadcasting as add does. */
 export const div = (a: Operand, b: Operand): Tensor => arithmetic(DIV, "div", a, b);
+/** −x elementwise. */
 export const neg = (x: Tensor): Tensor => arithmetic(MUL, "neg", checkTensor(x, "neg"), -1);
 
 // ───── elementwise functions: the one table of them ─────
@@ -173,14 +182,18 @@ function elementwise(
 /** σ(x) without overflow for either sign: e^x only ever of a non-positive argument. */
 const logistic = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/** e^x elementwise. */
 export const exp = elementwise(0, "exp", Math.exp, (_x, y) => y);
+/** The natural logarithm elementwise (no guard: x ≤ 0 gives −∞ or NaN). */
 export const log = elementwise(1, "log", Math.log, (x) => 1 / x);
+/** max(x, 0) elementwise; its derivative at 0 is taken as 0. */
 export const relu = elementwise(
   2,
   "relu",
   (x) => (x > 0 ? x : 0),
   (x) => (x > 0 ? 1 : 0),
 );
+/** x·σ(x) elementwise (SiLU, also called swish). */
 export const silu = elementwise(
   3,
   "silu",
@@ -190,11 +203,14 @@ export const silu = elementwise(
     return s * (1 + x * (1 - s));
   },
 );
+/** tanh(x) elementwise. */
 export const tanh = elementwise(4, "tanh", Math.tanh, (_x, y) => 1 - y * y);
+/** σ(x) = 1 / (1 + e^−x) elementwise, without overflow for large |x|. */
 export const sigmoid = elementwise(5, "sigmoid", logistic, (_x, y) => y * (1 - y));
 
 // ───── products ─────
 
+/** matmul's options: which operands are read transposed (at most one). */
 export interface MatmulOptions {
   /** Use Aᵀ (A stored k × m). */
   transA?: boolean;
@@ -307,6 +323,7 @@ function reduction(name: string, input: Tensor, axis: number | undefined, mean: 
 
 /** Σ of all values (shape []), or along an axis of a 2-D tensor (0: over rows, giving [cols]; 1 or -1: [rows]). */
 export const sum = (x: Tensor, axis?: number): Tensor => reduction("sum", x, axis, false);
+/** The mean of all values (shape []), or along an axis of a 2-D tensor, as sum. */
 export const mean = (x: Tensor, axis?: number): Tensor => reduction("mean", x, axis, true);
 
 /** The same values with another shape (one dimension may be -1); shares x's storage. */

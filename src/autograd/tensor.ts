@@ -35,7 +35,12 @@ export function noGrad<R>(fn: () => R): R {
 
 export const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
+/**
+ * An n-dimensional array of f32 (module memory, the WebAssembly kernels) or f64 (TypeScript loops) values, row-major,
+ * that records the ops made from it so that backward() can give gradients (a small PyTorch torch.Tensor).
+ */
 export class Tensor {
+  /** The number of values: the product of the shape ([] holds one). */
   readonly size: number;
   /** The gradient accumulated by backward(); null until one reaches this tensor. */
   grad: Tensor | null = null;
@@ -48,7 +53,7 @@ export class Tensor {
   constructor(
     /** @internal */ readonly buf: Buf,
     readonly shape: readonly number[],
-    readonly backend: Backend,
+    /** @internal The kernels its storage belongs to (WebAssembly f32 or TypeScript f64). */ readonly backend: Backend,
     public requiresGrad = false,
     /** The op that made it, for error messages and debugging. */
     readonly op = "",
@@ -153,6 +158,7 @@ export class Tensor {
     return this.gradTarget();
   }
 
+  /** E.g. `Tensor([2, 3], float32, matmul)`: shape, dtype and the op that made it. */
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype}${this.op ? `, ${this.op}` : ""})`;
   }
@@ -179,6 +185,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+/** tensor's and zeros' options. */
 export interface TensorOptions {
   /** 'float32' (default: the WebAssembly kernels) or 'float64' (TypeScript loops, for gradient checks). */
   dtype?: DType;
@@ -220,6 +227,7 @@ export function tensor(
   return new Tensor(buf, dims, backend, options.requiresGrad ?? false);
 }
 
+/** A tensor of `shape` filled with zeros. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   const dims = checkShape(shape, "zeros()");
   const backend = backendFor(options.dtype);

@@ -21,7 +21,10 @@ import { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./co
 import { addUniformNoise, roundLatent, roundSymbols } from "./quantize.ts";
 import { latentRate, type LatentRate } from "./rate.ts";
 
-/** The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms). */
+/**
+ * The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms).
+ * @useDeclaredType
+ */
 export type CompressorProjection = BilevelEntry["name"];
 const BILEVEL_NAMES: readonly string[] = BILEVEL_ENTRIES.map((entry) => entry.name);
 

@@ -8,6 +8,7 @@
 import { checkChoice, checkHistogram, checkLengths } from "./checks.ts";
 import type { Histogram } from "./histogram.ts";
 
+/** The base-4 prefix codes: Huffman (optimal), Shannon–Fano, and Shannon (ℓ = ⌈−log₄ p⌉, a baseline). */
 export type CodeKind = "huffman" | "shannon-fano" | "shannon";
 export const CODE_KINDS: readonly CodeKind[] = ["huffman", "shannon-fano", "shannon"];
 
@@ -103,6 +104,7 @@ export function shannonLengths(h: Histogram): CodeLengths {
   return lengths;
 }
 
+/** The codeword lengths of the `kind` code for a histogram: huffmanLengths, shannonFanoLengths or shannonLengths. */
 export function codeLengths(h: Histogram, kind: CodeKind): CodeLengths {
   checkChoice(kind, "kind", CODE_KINDS);
   return kind === "huffman" ? huffmanLengths(h) : kind === "shannon-fano" ? shannonFanoLengths(h) : shannonLengths(h);

@@ -14,6 +14,7 @@ export const CRC32_START = 0xffffffff;
 export const crc32Byte = (c: number, byte: number): number => TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
 export const crc32End = (c: number): number => (c ^ 0xffffffff) >>> 0;
 
+/** The CRC-32 (IEEE, zlib's) of `bytes`, as an unsigned 32-bit integer. */
 export function crc32(bytes: Uint8Array): number {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`bytes must be a Uint8Array; got ${describeValue(bytes)}`);
   let c = CRC32_START;

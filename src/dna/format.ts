@@ -31,6 +31,7 @@ const MAGIC = "#sparseproj-dna 1 ";
 /** "bytes": a Uint8Array, symbols 0–255. "integers": 32-bit signed integers, such as a quantized latent. */
 export type Alphabet = "bytes" | "integers";
 
+/** encodeDna's options. */
 export interface EncodeDnaOptions {
   /** The prefix code (default "huffman", the optimum). */
   readonly code?: CodeKind;
@@ -40,6 +41,7 @@ export interface EncodeDnaOptions {
   readonly oligo?: number;
 }
 
+/** What an encoding took: the code's efficiency against the entropy, the oligos and their constraints. */
 export interface DnaStats {
   readonly alphabet: Alphabet;
   readonly code: CodeKind;
@@ -69,11 +71,13 @@ export interface DnaStats {
   readonly gc: { readonly min: number; readonly max: number } | null;
 }
 
+/** encodeDna's result: the .dna text and its statistics. */
 export interface EncodedDna {
   readonly text: string;
   readonly stats: DnaStats;
 }
 
+/** decodeDna's result: the data, and the header's settings it was encoded with. */
 export interface DecodedDna {
   /** A Uint8Array for "bytes", an Int32Array for "integers". */
   readonly data: Uint8Array | Int32Array;
@@ -335,6 +339,7 @@ function dataCrc(alphabet: Alphabet, count: number, at: (i: number) => number): 
   return crc32End(c);
 }
 
+/** decodeDna's options. */
 export interface DecodeDnaOptions {
   /**
    * The most bytes of data to decode (default DEFAULT_MAX_BYTES, 1 GiB); a header announcing more is a DnaSizeError
@@ -344,6 +349,7 @@ export interface DecodeDnaOptions {
   readonly maxBytes?: number;
 }
 
+/** decodeDna's default limit on the decoded data: 2^30 bytes (1 GiB). */
 export const DEFAULT_MAX_BYTES = 2 ** 30;
 
 /**

@@ -16,6 +16,7 @@ const DIGIT = new Int8Array(128).fill(-1);
 LETTER.forEach((code, digit) => (DIGIT[code] = digit));
 const ascii = new TextDecoder();
 
+/** The A/C/G/T string of digits 0–3 (0 = A, 1 = C, 2 = G, 3 = T). */
 export function toNucleotides(digits: Uint8Array): string {
   checkDigits(digits, "digits");
   const codes = new Uint8Array(digits.length);

@@ -6,6 +6,10 @@
 import { checkDigits, checkLengths, checkNumber, checkOutput, checkSymbols } from "./checks.ts";
 import { DnaFormatError } from "./errors.ts";
 
+/**
+ * The canonical base-4 prefix code with given codeword lengths: codewords as digit arrays (0–3, one per nucleotide),
+ * encoding by concatenation and decoding through a 4-ary trie.
+ */
 export class PrefixCode {
   /** Symbol → codeword length, in canonical order. */
   readonly lengths: ReadonlyMap<number, number>;
@@ -50,6 +54,7 @@ export class PrefixCode {
     this.#symbols.push(symbol);
   }
 
+  /** The codeword of `symbol` (digits 0–3; empty for a one-symbol code), or undefined if it is not in the code. */
   codeword(symbol: number): Uint8Array | undefined {
     return this.#codewords.get(checkNumber(symbol, "symbol"));
   }

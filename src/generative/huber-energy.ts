@@ -9,6 +9,7 @@
 import type { FusedKernels } from "../autograd/backend.ts";
 import { empty, formatShape, Tensor } from "../autograd/tensor.ts";
 
+/** The constants of the closed-form Huber-energy latent loss in dimension k (huberEnergyConstants). */
 export interface HuberEnergyConstants {
   /** k, the dimension. */
   k: number;

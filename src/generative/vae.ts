@@ -18,6 +18,10 @@ import { autoencoderLayout, ModelFields } from "../sae/model-json.ts";
 import { ACTIVATIONS, MirroredAutoencoder, type Activation } from "../nn/autoencoder.ts";
 import { fillStandardNormal } from "./normal.ts";
 
+/**
+ * Rows as an array of rows, or as row-major values split into rows of the data's feature count.
+ * @inline
+ */
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** The defaults of trainVAE's options, written here only (the command line starts from them too). */
@@ -56,9 +60,11 @@ export interface VAEOptions {
   seed?: number;
   /** Rows whose loss is recorded after every epoch (the held-out curve); not trained on. */
   validation?: Rows;
+  /** Called after every epoch with its losses (also kept in the model's history). */
   onEpoch?: (epoch: VAEEpoch) => void;
 }
 
+/** The VAE's loss and its two terms. */
 export interface VAELosses {
   /** reconstruction + λ·latent. */
   loss: number;
@@ -68,12 +74,18 @@ export interface VAELosses {
   latent: number;
 }
 
+/** One epoch of trainVAE: its training losses (means over its batches) and, with options.validation, held-out ones. */
 export interface VAEEpoch {
+  /** 1-based. */
   epoch: number;
   train: VAELosses;
   validation?: VAELosses;
 }
 
+/**
+ * The network's shape and the data's scaling: what a saved model needs besides its weights.
+ * @inline
+ */
 interface Architecture {
   features: number;
   hidden: number[];
@@ -85,6 +97,7 @@ interface Architecture {
   scaling: { mean: number[]; std: number[] } | null;
 }
 
+/** The JSON form of a VAE model: plain data, loadable by loadVAE in any runtime. */
 export interface VAEJson extends Architecture {
   format: "sparseproj-vae";
   version: 1;
@@ -98,6 +111,10 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+/**
+ * A trained Huber-energy VAE (trainVAE, loadVAE): an encoder to codes in R^k pulled towards N(0, I_k) and a decoder
+ * back; rows go in and come out in the data's own units (any z-score is applied and undone inside).
+ */
 export class VAEModel {
   /** @internal */
   constructor(
@@ -167,6 +184,7 @@ export class VAEModel {
     return scope(() => noGrad(() => lossValues(this, tensor(x, [n, this.features]), this.architecture.lambda)));
   }
 
+  /** The model as plain JSON-able data (architecture, scaling, weights and history), for loadVAE. */
   toJSON(): VAEJson {
     return {
       format: "sparseproj-vae",

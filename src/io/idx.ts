@@ -12,7 +12,10 @@ const TYPES = {
   0x0e: { type: "double", bytes: 8, array: Float64Array },
 } as const;
 
-/** The element types an IDX file can hold. */
+/**
+ * The element types an IDX file can hold.
+ * @useDeclaredType
+ */
 export type IdxType = (typeof TYPES)[keyof typeof TYPES]["type"];
 
 /** An IDX file (MNIST's format) as read by `parseIdx`: its element type, shape and values. */

@@ -3,7 +3,10 @@
 // The number of classes is always explicit: a fold may lack a class, and the metrics must still say so.
 import { describeValue } from "../args.ts";
 
-/** Class indices 0..classes−1, one per sample. */
+/**
+ * Class indices 0..classes−1, one per sample.
+ * @inline
+ */
 export type Labels = Int32Array | number[];
 /** Row-major n × classes scores. */
 export type Probabilities = Float64Array | Float32Array | number[];

@@ -7,6 +7,7 @@ import type { Generator } from "../random.ts";
 import { Linear, ReLU, Sequential, SiLU, Tanh } from "./layers.ts";
 import { Module } from "./module.ts";
 
+/** The activation between hidden layers. */
 export type Activation = "silu" | "relu" | "tanh";
 export const ACTIVATIONS = { silu: SiLU, relu: ReLU, tanh: Tanh };
 
@@ -20,6 +21,10 @@ function perceptron(sizes: number[], activation: Activation, generator: Generato
   return new Sequential(...layers);
 }
 
+/**
+ * An encoder features → hidden… → latent and a decoder mirroring it, Linear layers with `activation` between them
+ * and none at either output; parameters keyed "encoder.0.weight" … "decoder.N.bias" as in PyTorch.
+ */
 export class MirroredAutoencoder extends Module {
   readonly encoder: Sequential;
   readonly decoder: Sequential;

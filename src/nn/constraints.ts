@@ -25,6 +25,7 @@ function outInGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
   return axis === "columns" ? [o, i, window] : [1, o, i * window];
 }
 
+/** projectionConstraint's options. */
 export interface ConstraintOptions {
   /** The ball's radius η. */
   radius: number;
@@ -34,6 +35,10 @@ export interface ConstraintOptions {
   every?: "step" | "epoch";
 }
 
+/**
+ * A projection constraint on a parameter (made by projectionConstraint, attached by Parameter.setConstraint): the
+ * optimizer's step() or applyConstraints() projects the parameter in place onto the `kind` ball of `radius`.
+ */
 export interface Constraint {
   readonly kind: ProjectionKind;
   readonly radius: number;
@@ -43,6 +48,7 @@ export interface Constraint {
   apply(parameter: Parameter): void;
   /** Throws a RangeError if the parameter's shape does not suit the projection. */
   check(parameter: Parameter): void;
+  /** The constraint's settings as plain data, enough to make it again with projectionConstraint. */
   getConfig(): { kind: ProjectionKind; radius: number; axis: Axis; every: "step" | "epoch" };
 }
 

@@ -6,6 +6,10 @@ import { globalGenerator, type Generator } from "../random.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 
+/**
+ * Conv2d's options: stride (default 1), zero padding on every side (default 0), a bias (default true), the dtype,
+ * and the generator for initialisation (default: the global one, seeded by manualSeed).
+ */
 export interface Conv2dLayerOptions {
   stride?: number;
   padding?: number;
@@ -49,6 +53,7 @@ export class Conv2d extends Module {
     this.bias = bias ? uniform([outChannels]) : null;
   }
 
+  /** x [N, in, H, W] → [N, out, H', W']. */
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
   }
@@ -60,6 +65,7 @@ export class UpsampleNearest extends Module {
     super();
   }
 
+  /** x [N, C, H, W] → [N, C, H·scale, W·scale]. */
   forward(x: Tensor): Tensor {
     return upsampleNearest(x, this.scale);
   }

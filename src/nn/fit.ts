@@ -7,6 +7,7 @@ import type { Optimizer } from "../optim/optimizer.ts";
 import { globalGenerator, type Generator } from "../random.ts";
 import { applyConstraints } from "./constraints.ts";
 
+/** fit's options: the optimizer over the parameters to train, the loss of a batch, and the schedule. */
 export interface FitOptions {
   optimizer: Optimizer<object>;
   /** The loss of one batch: `batch` holds rows `indices` of the data. */

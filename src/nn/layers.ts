@@ -14,13 +14,16 @@ function uniformParameter(shape: number[], bound: number, dtype: DType | undefin
   return p;
 }
 
+/** Linear's options. */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
   dtype?: DType;
   /** The generator for initialisation (default: the global one, seeded by manualSeed). */
   generator?: Generator;
+  /** A projection constraint attached to the weight (see Parameter.setConstraint). */
   weightConstraint?: Constraint;
+  /** A projection constraint attached to the bias. */
   biasConstraint?: Constraint;
 }
 
@@ -54,6 +57,7 @@ export class Linear extends Module {
     if (biasConstraint) this.bias?.setConstraint(biasConstraint);
   }
 
+  /** x [batch, in] → [batch, out]. */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
@@ -77,21 +81,30 @@ export class Sequential extends Module {
     return (this as unknown as Record<number, Module>)[i];
   }
 
+  /** x through every module in turn. */
   forward(x: Tensor): Tensor {
     for (let i = 0; i < this.length; i++) x = this.at(i).forward(x);
     return x;
   }
 }
 
+/** max(x, 0) elementwise, as a module (F.relu). */
 export class ReLU extends Module {
+  /** F.relu. */
   forward = relu;
 }
+/** x·σ(x) elementwise, as a module (F.silu). */
 export class SiLU extends Module {
+  /** F.silu. */
   forward = silu;
 }
+/** tanh(x) elementwise, as a module (F.tanh). */
 export class Tanh extends Module {
+  /** F.tanh. */
   forward = tanh;
 }
+/** σ(x) elementwise, as a module (F.sigmoid). */
 export class Sigmoid extends Module {
+  /** F.sigmoid. */
   forward = sigmoid;
 }

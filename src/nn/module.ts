@@ -10,12 +10,18 @@ export interface StateEntry {
   shape: number[];
   data: number[];
 }
+/** A module's parameters and masks by PyTorch's dotted key ("encoder.0.weight"), as stateDict() gives them. */
 export type StateDict = Record<string, StateEntry>;
 
+/**
+ * A layer or model (PyTorch's nn.Module): its parameters are the Parameter fields of the object and of its Module
+ * fields, found by walking them, so a subclass only assigns its layers and weights and writes forward().
+ */
 export abstract class Module {
   /** Whether the module is in training mode (train()) or evaluation mode (eval()). */
   training = true;
 
+  /** The module's output for `inputs`, recorded for backward() when a parameter or input requires a gradient. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Direct submodules, by field name, in the order they were assigned. */
@@ -32,6 +38,7 @@ export abstract class Module {
     return result;
   }
 
+  /** Every parameter of this module and its submodules, in namedParameters()' order (what an optimizer takes). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -43,6 +50,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Sets evaluation mode here and in every submodule: train(false). */
   eval(): this {
     return this.train(false);
   }

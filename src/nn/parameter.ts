@@ -7,6 +7,10 @@ import type { Constraint } from "./constraints.ts";
 
 const DISPOSED = "the module that owns this parameter was disposed";
 
+/**
+ * A trainable tensor owned by a module (requiresGrad, storage kept until dispose()), with an optional fixed mask and
+ * projection constraint that the optimizers' step() enforces.
+ */
 export class Parameter extends Tensor {
   #grad: Buf | undefined;
   #mask: Buf | null = null;

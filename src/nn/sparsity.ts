@@ -4,6 +4,7 @@
 import { formatShape } from "../autograd/tensor.ts";
 import type { Parameter } from "./parameter.ts";
 
+/** What layerSparsity finds in a weight: its all-zero inputs and outputs, and what deleting them saves. */
 export interface LayerSparsity {
   /** Input channels (Conv2d) or input features (Linear) whose weights are all zero. */
   zeroInputs: number[];

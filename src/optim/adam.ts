@@ -2,6 +2,7 @@
 import type { Parameter } from "../nn/parameter.ts";
 import { checkOption, Optimizer, type ParamGroup } from "./optimizer.ts";
 
+/** Adam's options, torch.optim.Adam's: lr 1e-3, betas [0.9, 0.999], eps 1e-8 and weightDecay 0 by default. */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -20,6 +21,7 @@ function check(o: AdamOptions): void {
   o.betas.forEach((b, i) => checkOption("Adam", `betas[${i}]`, b, (v) => v >= 0 && v < 1, "in [0, 1)"));
 }
 
+/** Adam as torch.optim.Adam computes it: bias-corrected moments, weight decay added to the gradient (not AdamW). */
 export class Adam extends Optimizer<AdamOptions> {
   readonly #steps = new Map<Parameter, number>();
 
@@ -32,6 +34,7 @@ export class Adam extends Optimizer<AdamOptions> {
     return this.#steps.get(parameter) ?? 0;
   }
 
+  /** One Adam step of p in one fused kernel; masked entries stay at zero. */
   protected update(p: Parameter, o: AdamOptions): void {
     const t = this.stepsOf(p) + 1;
     this.#steps.set(p, t);

@@ -10,6 +10,10 @@ const RELEASED = "the optimizer was disposed";
 /** Parameters with options of their own, overriding the optimizer's defaults (PyTorch's param_groups). */
 export type ParamGroup<O> = { params: Iterable<Parameter> } & Partial<O>;
 
+/**
+ * The base of the optimizers (PyTorch's torch.optim.Optimizer): the parameters with their options, zeroGrad(), and
+ * step(), which runs a subclass's update() on every parameter with a gradient, then their per-step constraints.
+ */
 export abstract class Optimizer<O extends object> {
   /** The parameters in order, each with its resolved options. */
   readonly entries: ReadonlyArray<{ parameter: Parameter; options: O }>;
@@ -63,6 +67,7 @@ export abstract class Optimizer<O extends object> {
     applyConstraints(updated, "step");
   }
 
+  /** The update rule: one step of `parameter` from its gradient, leaving its masked entries at zero. */
   protected abstract update(parameter: Parameter, options: O): void;
 
   /** Per-parameter state buffers (zero-filled on first use), owned by the optimizer. */

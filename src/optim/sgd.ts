@@ -2,6 +2,7 @@
 import type { Parameter } from "../nn/parameter.ts";
 import { checkOption, Optimizer, type ParamGroup } from "./optimizer.ts";
 
+/** SGD's options, torch.optim.SGD's: lr (required), momentum, dampening and weightDecay 0, nesterov false. */
 export interface SgdOptions {
   lr: number;
   momentum: number;
@@ -19,6 +20,7 @@ function check(o: SgdOptions): void {
     throw new RangeError("SGD: nesterov needs momentum > 0 and dampening 0");
 }
 
+/** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD. */
 export class SGD extends Optimizer<SgdOptions> {
   readonly #started = new Set<Parameter>();
 
@@ -29,6 +31,7 @@ export class SGD extends Optimizer<SgdOptions> {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options } as SgdOptions, check);
   }
 
+  /** One SGD step of p in one fused kernel (the momentum buffer starts as the first step's gradient, as PyTorch's). */
   protected update(p: Parameter, o: SgdOptions): void {
     const buffer = o.momentum !== 0 ? this.state(p, 1)[0] : null;
     const first = !this.#started.has(p);

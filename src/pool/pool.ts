@@ -41,18 +41,25 @@ const MIN_PARALLEL_EXACT_ELEMENTS = 1 << 18;
 // The pool's memory: the threads module's declared limits (asconfig.json, target threads).
 const MEMORY_PAGES = { initial: 32, maximum: 65536 };
 
+/** createPool's options. */
 export interface PoolOptions {
   /** Worker threads; default min(4, ⌈cores / 2⌉). */
   threads?: number;
 }
 
-/** A vector ball's method: the package's function of that name, as a Promise. */
+/**
+ * A vector ball's method: the package's function of that name, as a Promise.
+ * @inline
+ */
 type PooledVectorProjection = <X extends Input>(
   x: X,
   radius: number,
   options?: ProjectionOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
-/** A bilevel matrix projection's method (split over the workers for large matrices). */
+/**
+ * A bilevel matrix projection's method (split over the workers for large matrices).
+ * @inline
+ */
 type PooledMatrixProjection = <X extends Input>(
   x: X,
   rows: number,
@@ -60,13 +67,20 @@ type PooledMatrixProjection = <X extends Input>(
   radius: number,
   options?: MatrixOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
-/** A bilevel grouped projection's method: x seen as [outer, groups, inner], split over outer blocks (or groups). */
+/**
+ * A bilevel grouped projection's method: x seen as [outer, groups, inner], split over outer blocks (or groups).
+ * @inline
+ */
 type PooledGroupedProjection = <X extends Input>(
   x: X,
   shape: GroupedShape,
   radius: number,
   options?: ProjectionOptions<ResultOf<X>>,
 ) => Promise<ResultOf<X>>;
+/**
+ * A bilevel projection's norm method (split over the workers for large matrices).
+ * @inline
+ */
 type PooledMatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => Promise<number>;
 
 /**
@@ -83,6 +97,20 @@ export type PoolProjections = { readonly [M in keyof typeof VECTOR_BALLS]: Poole
  * The projections and norms of the package, each returning a Promise; bilevel and exact ℓ1,∞ projections and norms
  * of large matrices run on `threads` workers. Calls run one after another in the order made. Leave `x` and `out` alone
  * until the call settles (they are read and written in place when they live in the pool's memory).
+ *
+ * @property projectL1Ball projectL1Ball of the package (the ℓ1 ball); the vector balls run on the calling thread.
+ * @property projectSimplex projectSimplex of the package (the simplex), on the calling thread.
+ * @property projectL2Ball projectL2Ball of the package (the ℓ2 ball), on the calling thread.
+ * @property projectLInfBall projectLInfBall of the package (the ℓ∞ ball), on the calling thread.
+ * @property bilevelL1Inf bilevelL1Inf of the package, split over the workers for large matrices.
+ * @property bilevelL11 bilevelL11 of the package, split over the workers for large matrices.
+ * @property bilevelL12 bilevelL12 of the package, split over the workers for large matrices.
+ * @property bilevelL1InfGrouped bilevelL1InfGrouped of the package, split over outer blocks (or groups when outer = 1).
+ * @property bilevelL11Grouped bilevelL11Grouped of the package, split over outer blocks (or groups when outer = 1).
+ * @property bilevelL12Grouped bilevelL12Grouped of the package, split over outer blocks (or groups when outer = 1).
+ * @property normL1Inf normL1Inf of the package (‖X‖₁,∞), split over the workers for large matrices.
+ * @property normL11 normL11 of the package (‖X‖₁,₁), split over the workers for large matrices.
+ * @property normL12 normL12 of the package (‖X‖₁,₂), split over the workers for large matrices.
  */
 export interface Pool extends PoolProjections {
   /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
@@ -103,9 +131,11 @@ export interface Pool extends PoolProjections {
     radius: number,
     options?: ProjectionOptions<ResultOf<X>>,
   ): Promise<ResultOf<X>>;
+  /** groupedNorm of the package: the mixed norm of x seen as [outer, groups, inner], split over the workers. */
   groupedNorm(kind: GroupNormKind, x: Input, shape: GroupedShape): Promise<number>;
   /** An array in the pool's shared memory: the workers project it in place, without copies. Free it with `.free()`. */
   allocate(length: number, type: "f32"): WasmArray<Float32Array>;
+  /** An f64 array (the default type) in the pool's shared memory, projected in place. Free it with `.free()`. */
   allocate(length: number, type?: "f64"): WasmArray<Float64Array>;
   /** Lets the calls already made finish, then stops the workers; later calls reject. */
   close(): Promise<void>;

@@ -9,6 +9,7 @@ export function allocate(length: number, type: ElementType = "f64"): WasmArray {
   return heap().allocate(length, type);
 }
 
+/** Returns an array from `allocate` to the module memory: reading it afterwards throws; freeing it again is a no-op. */
 export function free(array: WasmArray): void {
   if (!(array instanceof WasmArray)) throw new TypeError("free(array): array must be a WasmArray from allocate()");
   array.free();

@@ -23,7 +23,10 @@ import {
 } from "./bilevel.ts";
 import { projectL1Inf } from "./exact.ts";
 
-/** A matrix projection: groups are columns unless options.axis is 'rows'. */
+/**
+ * A matrix projection: groups are columns unless options.axis is 'rows'.
+ * @inline
+ */
 export type MatrixProjection = <X extends Input>(
   x: X,
   rows: number,
@@ -31,7 +34,10 @@ export type MatrixProjection = <X extends Input>(
   radius: number,
   options?: MatrixOptions<ResultOf<X>>,
 ) => ResultOf<X>;
-/** A projection of x seen as [outer, groups, inner], groups x[:, g, :]. */
+/**
+ * A projection of x seen as [outer, groups, inner], groups x[:, g, :].
+ * @inline
+ */
 export type GroupedProjection = <X extends Input>(
   x: X,
   shape: GroupedShape,
@@ -44,7 +50,10 @@ export type VectorProjection = <X extends Input>(
   radius: number,
   options?: ProjectionOptions<ResultOf<X>>,
 ) => ResultOf<X>;
-/** A mixed norm of a matrix, in the grouping its projection uses. */
+/**
+ * A mixed norm of a matrix, in the grouping its projection uses.
+ * @inline
+ */
 export type MatrixNorm = (x: Input, rows: number, cols: number, options?: NormOptions) => number;
 
 // The public functions the entries name, by name: a typo in an entry fails to compile, and callers holding only a
@@ -53,14 +62,37 @@ const byName =
   <F>() =>
   <T extends Record<string, F>>(functions: T): { readonly [N in keyof T]: F } =>
     functions;
-export const MATRIX_PROJECTIONS = byName<MatrixProjection>()({ bilevelL1Inf, bilevelL11, bilevelL12, projectL1Inf });
+/** The matrix projections by function name; ProjectionEntry.matrix names one. */
+export const MATRIX_PROJECTIONS = byName<MatrixProjection>()({
+  /** The bilevel ℓ1,∞ projection. */
+  bilevelL1Inf,
+  /** The bilevel ℓ1,1 projection. */
+  bilevelL11,
+  /** The bilevel ℓ1,2 projection. */
+  bilevelL12,
+  /** The exact ℓ1,∞ projection. */
+  projectL1Inf,
+});
+/** The grouped projections (convolution weights) by function name; ProjectionEntry.grouped names one. */
 export const GROUPED_PROJECTIONS = byName<GroupedProjection>()({
+  /** The bilevel ℓ1,∞ projection of x seen as [outer, groups, inner]. */
   bilevelL1InfGrouped,
+  /** The bilevel ℓ1,1 projection of x seen as [outer, groups, inner]. */
   bilevelL11Grouped,
+  /** The bilevel ℓ1,2 projection of x seen as [outer, groups, inner]. */
   bilevelL12Grouped,
 });
-export const MATRIX_NORMS = byName<MatrixNorm>()({ normL1Inf, normL11, normL12 });
+/** The mixed norms of a matrix by function name; ProjectionEntry.norm names one (relative radii are fractions). */
+export const MATRIX_NORMS = byName<MatrixNorm>()({
+  /** ‖X‖₁,∞ = Σ_j max_i |X_ij|. */
+  normL1Inf,
+  /** ‖X‖₁,₁ = Σ_j Σ_i |X_ij|. */
+  normL11,
+  /** ‖X‖₁,₂ = Σ_j ‖x_j‖₂. */
+  normL12,
+});
 
+/** One row of PROJECTIONS: a projection's names and the functions that compute it and its norm. */
 export interface ProjectionEntry {
   /** The name trainSAE, the CLI (--projection), saved models and the web page use. */
   readonly name: string;
@@ -117,6 +149,7 @@ export const PROJECTIONS = {
   l1: { name: "l1", label: "ℓ1", groupNorm: null, matrix: null, grouped: null, norm: "normL11" },
 } as const satisfies Record<string, ProjectionEntry>;
 
+/** The projections' keys in PROJECTIONS (nn.projectionConstraint's kind, camelCase, e.g. 'bilevelL1Inf'). */
 export type ProjectionKind = keyof typeof PROJECTIONS;
 /** The projections' names (trainSAE's options.projection, the CLI's --projection). */
 export type ProjectionName = (typeof PROJECTIONS)[ProjectionKind]["name"];

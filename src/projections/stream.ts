@@ -5,11 +5,16 @@ import type { Axis, FloatArray, GroupNormKind } from "../types.ts";
 import { applyBilevel, bilevelThresholds, groupNorms, mergePartials } from "./staged.ts";
 import { finishNorms } from "./stages.ts";
 
+/**
+ * One block of whole rows, row-major.
+ * @inline
+ */
 type Block = FloatArray | number[];
 
 /** Gives the row blocks, in order; called once per pass, so it must give the same blocks twice. */
 export type BlockSource = () => Iterable<Block> | AsyncIterable<Block>;
 
+/** bilevelStream's options. */
 export interface StreamOptions {
   /** Groups are columns (default) or rows. */
   axis?: Axis;

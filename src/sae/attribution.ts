@@ -9,6 +9,7 @@ import { toMatrix } from "./dataset.ts";
 import type { SAEModel } from "./model.ts";
 import { transformRows } from "./preprocess.ts";
 
+/** integratedGradients' options: the class explained, and the path's resolution. */
 export interface IntegratedGradientsOptions {
   /** The class whose logit is explained, by index into model.classes. */
   target: number;

@@ -31,6 +31,10 @@ export interface Summary {
   values: number[];
 }
 
+/**
+ * What crossValidate gives: each fold × seed run, and the scores summarised over the runs (mean, sample standard
+ * deviation, and the values in run order).
+ */
 export interface CrossValidationResult {
   classes: Array<number | string>;
   featureNames: string[];
@@ -56,6 +60,10 @@ export function summarize(values: number[]): Summary {
   return { mean, std, values };
 }
 
+/**
+ * The samples as an array of rows, or as row-major values split into one row per label.
+ * @inline
+ */
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** What every way of running the folds shares: checked inputs, the seeds, the folds of each seed. */

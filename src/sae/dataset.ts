@@ -3,6 +3,10 @@
 import { describeValue } from "../args.ts";
 import { indexClasses, MISSING_LABEL } from "../io/table.ts";
 
+/**
+ * One class label per row, numbers or strings.
+ * @inline
+ */
 export type Labels = ArrayLike<number> | ArrayLike<string>;
 
 export interface Dataset {

@@ -12,6 +12,10 @@ import type { ResolvedOptions } from "./options.ts";
 import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
 
+/**
+ * What a trained model knows besides its weights: its options, classes, feature names, preprocessing and history.
+ * @inline
+ */
 export interface SAEInfo {
   options: ResolvedOptions;
   classes: Array<number | string>;
@@ -20,6 +24,7 @@ export interface SAEInfo {
   history: TrainingHistory;
 }
 
+/** An input feature the model kept: its column in the data (0-based), its name, and its score. */
 export interface SelectedFeature {
   index: number;
   name: string;
@@ -34,6 +39,10 @@ export interface SAEJson extends SAEInfo {
   state: StateDict;
 }
 
+/**
+ * A trained supervised autoencoder (trainSAE, loadSAE): its latent is the class logits, its first layer's non-zero
+ * columns the selected features. New rows are preprocessed as the training rows were.
+ */
 export class SAEModel {
   constructor(
     /** @internal */ readonly net: MirroredAutoencoder,
@@ -160,6 +169,7 @@ export class SAEModel {
     return 1 - this.selectedFeatures().length / this.features;
   }
 
+  /** The model as plain JSON-able data (options, classes, preprocessing, history and weights), for loadSAE. */
   toJSON(): SAEJson {
     return { format: "sparseproj-sae", version: 1, ...this.info, state: this.net.stateDict() };
   }

@@ -12,9 +12,13 @@ export type SAEProjection = ProjectionName | "top-k" | "none";
 /** Every SAEProjection, in the order lists show them. */
 export const SAE_PROJECTIONS: readonly SAEProjection[] = [...PROJECTION_NAMES, "top-k", "none"];
 
-/** A radius η as given: raw, chosen ('auto'), or a fraction of the trained layer's norm. */
+/**
+ * A radius η as given: raw, chosen ('auto'), or a fraction of the trained layer's norm.
+ * @inline
+ */
 export type Radius = number | "auto" | { relative: number };
 
+/** trainSAE's report after each epoch, with the epoch's mean training loss. */
 export interface ProgressEvent {
   /** 1: training; 2: training with the projection's mask held. */
   phase: 1 | 2;
@@ -85,10 +89,15 @@ export interface SAEOptions {
   preprocess?: PreprocessOptions;
   /** Names of the input features, for selectedFeatures(). */
   featureNames?: string[];
+  /** Called after every epoch of either phase. */
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
 
+/**
+ * trainSAE's options with every default filled in and epochs split into [phase 1, phase 2]: as a model saves them.
+ * @inline
+ */
 export interface ResolvedOptions {
   hidden: number[];
   activation: Activation;

@@ -4,6 +4,7 @@
 /** What fitPreprocessing does when its options leave a step out (SAE_DEFAULTS.preprocess). */
 export const PREPROCESS_DEFAULTS = Object.freeze({ log: "auto", zscore: true } as const);
 
+/** Which preprocessing steps are fitted on the training rows; missing ones come from PREPROCESS_DEFAULTS. */
 export interface PreprocessOptions {
   /** log(|x + 1|) first: true, false, or 'auto' = when every training value is ≥ 0 (intensities). */
   log?: boolean | "auto";
@@ -11,7 +12,10 @@ export interface PreprocessOptions {
   zscore?: boolean;
 }
 
-/** What was fitted, enough to transform new rows the same way (saved with a model). */
+/**
+ * What was fitted, enough to transform new rows the same way (saved with a model).
+ * @inline
+ */
 export interface Preprocessing {
   log: boolean;
   mean: number[] | null;

@@ -20,6 +20,7 @@ import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import { type Radius, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
 
+/** How a model was trained (SAEModel.info.history): the losses, the epoch and radius kept, and the time taken. */
 export interface TrainingHistory {
   /** Mean training loss per epoch of each phase. */
   losses: [number[], number[]];
@@ -31,6 +32,7 @@ export interface TrainingHistory {
   radius: number | null;
   /** Validation accuracy and sparsity of every radius tried by radius 'auto'. */
   radiusSearch: Array<{ radius: number; accuracy: number; featureSparsity: number }>;
+  /** Wall-clock seconds of training per epoch, both phases together (the 'auto' radius search not counted). */
   secondsPerEpoch: number;
 }
 

@@ -17,11 +17,13 @@ import {
 // it is an instance of that class (getConstraint's instanceof): take the class its own factories instantiate.
 const ConstraintBase = Object.getPrototypeOf(constraints.nonNeg().constructor) as typeof Constraint;
 
+/** The arguments of every projection constraint. */
 export interface RadiusArgs {
   /** The ball's radius η: a finite number ≥ 0. */
   radius: number;
 }
 
+/** The arguments of the grouped constraints (bilevel and exact ℓ1,∞): the radius and the grouping. */
 export interface MatrixConstraintArgs extends RadiusArgs {
   /**
    * Which slices of the weight form the groups. A Dense kernel is [inputs, units] and a Conv2D kernel
@@ -67,6 +69,7 @@ export abstract class ProjectionConstraint extends ConstraintBase {
     return tensor(out, w.shape, "float32");
   }
 
+  /** The constructor's arguments, which tfjs saves with the model to make the constraint again on loading. */
   getConfig(): serialization.ConfigDict {
     return { radius: this.radius };
   }
@@ -95,6 +98,7 @@ abstract class GroupedConstraint extends ProjectionConstraint {
       throw new RangeError(`${this.label} constraint on ${weight}: needs float32 data; got ${dtype}`);
   }
 
+  /** The constructor's arguments ({ radius, axis }), which tfjs saves with the model. */
   getConfig(): serialization.ConfigDict {
     return { radius: this.radius, axis: this.axis };
   }
@@ -163,6 +167,7 @@ export class L1Ball extends ProjectionConstraint {
   }
 }
 
+/** Mask's arguments. */
 export interface MaskArgs {
   /** Flat (row-major) indices of the entries held at zero. */
   zeros: number[];
@@ -186,6 +191,7 @@ export class Mask extends ConstraintBase {
     this.zeros = Uint32Array.from(zeros);
   }
 
+  /** Throws a RangeError naming `weight` if an index is beyond its `size` entries. */
   check(size: number, weight: string): void {
     const last = this.zeros.reduce((max, i) => Math.max(max, i), -1);
     if (last >= size) throw new RangeError(`Mask constraint on ${weight}: index ${last} is beyond its ${size} entries`);
@@ -210,6 +216,7 @@ export class Mask extends ConstraintBase {
     return mul(grad, this.#gradientMask);
   }
 
+  /** tfjs's path (LayerVariable.write, e.g. setWeights and loading): a new tensor with the masked entries zero. */
   apply(w: Tensor): Tensor {
     this.check(w.size, weightName(w));
     const out = new Float32Array(w.size);
@@ -217,6 +224,7 @@ export class Mask extends ConstraintBase {
     return tensor(out, w.shape, "float32");
   }
 
+  /** The constructor's arguments ({ zeros }), which tfjs saves with the model. */
   getConfig(): serialization.ConfigDict {
     return { zeros: Array.from(this.zeros) };
   }

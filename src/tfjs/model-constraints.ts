@@ -6,6 +6,7 @@ import type { LayersModel, LayerVariable } from "@tensorflow/tfjs-layers";
 import { Mask, ProjectionConstraint } from "./constraints.ts";
 import { rewrite, type WritePath } from "./storage.ts";
 
+/** A model weight that has a constraint, with the variable it is enforced on. */
 export interface ConstrainedWeight {
   /** The layer weight (name, shape, constraint). */
   weight: LayerVariable;
@@ -13,6 +14,7 @@ export interface ConstrainedWeight {
   variable: Variable;
 }
 
+/** projectAndMask's options. */
 export interface ProjectAndMaskOptions {
   /**
    * Weights to restart from, in `model.weights` order (snapshotWeights(model) before training): every weight is
@@ -21,6 +23,7 @@ export interface ProjectAndMaskOptions {
   rewind?: Tensor[];
 }
 
+/** What enforcing the constraints has cost so far (ModelConstraints.timing). */
 export interface EnforcementTiming {
   /** Calls of apply(). */
   calls: number;
@@ -35,6 +38,10 @@ export function snapshotWeights(model: LayersModel): Tensor[] {
   return model.weights.map((w) => w.read().clone());
 }
 
+/**
+ * Every constrained weight of a tfjs model, enforced in place by apply() (tfjs's optimizers never call a
+ * constraint), and double descent by projectAndMask(): project once, then hold the zeros as Masks.
+ */
 export class ModelConstraints {
   readonly model: LayersModel;
   /** The model's weights that have a constraint, in `model.weights` order. */

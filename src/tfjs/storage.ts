@@ -9,6 +9,10 @@
 // case after every optimizer step; otherwise the copy path runs and the other owner never sees a change.
 import { engine, getBackend, tensor, type Variable } from "@tensorflow/tfjs-core";
 
+/**
+ * How a constraint wrote a variable: in place in the backend's own storage (cpu, wasm, when the variable is its
+ * buffer's sole owner), or by a copy out and back (dataSync, then assign).
+ */
 export type WritePath = "in place" | "copy";
 
 interface CpuBackend {

@@ -3,6 +3,7 @@ import { dispose, type Optimizer, type Scalar } from "@tensorflow/tfjs-core";
 import { Callback } from "@tensorflow/tfjs-layers";
 import { ModelConstraints } from "./model-constraints.ts";
 
+/** ConstraintCallback's options. */
 export interface ConstraintCallbackOptions {
   /** After every batch (default: the weights are in the ball at every step) or after every epoch. */
   every?: "batch" | "epoch";
@@ -34,6 +35,7 @@ export class ConstraintCallback extends Callback {
     return this.#constraints;
   }
 
+  /** Makes (and so checks) the constraints unless given, and checks that they belong to the model being fitted. */
   override async onTrainBegin(): Promise<void> {
     // Made (and so checked) before the first batch: a constraint that cannot act on its weight fails fit at once.
     this.#constraints ??= new ModelConstraints(this.model);
@@ -43,10 +45,12 @@ export class ConstraintCallback extends Callback {
       throw new Error("ConstraintCallback: its constraints belong to another model than the one being fitted");
   }
 
+  /** Applies the constraints when `every` is 'batch'. */
   override async onBatchEnd(): Promise<void> {
     if (this.every === "batch") this.#constraints!.apply();
   }
 
+  /** Applies the constraints when `every` is 'epoch'. */
   override async onEpochEnd(): Promise<void> {
     if (this.every === "epoch") this.#constraints!.apply();
   }

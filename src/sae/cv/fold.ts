@@ -23,6 +23,7 @@ function classAttributions(model: SAEModel, xTest: Float64Array, truth: Int32Arr
   });
 }
 
+/** The scores of one run (a seed's fold): the model trained on the other folds, tested on `test` (row indices). */
 export interface FoldResult {
   seed: number;
   fold: number;
