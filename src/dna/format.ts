@@ -109,7 +109,12 @@ function hex8(n: number): string {
  */
 export const MAX_TEXT_LENGTH = 2 ** 29 - 24;
 
-function checkTextLength(h: Map<number, number>, lengths: ReadonlyMap<number, number>, per: number, width: number): void {
+function checkTextLength(
+  h: Map<number, number>,
+  lengths: ReadonlyMap<number, number>,
+  per: number,
+  width: number,
+): void {
   let digits = 0;
   for (const [symbol, count] of h) digits += count * (lengths.get(symbol) ?? 0);
   // The header's table is bounded by the symbols; a line is `width` nucleotides and a line break.
