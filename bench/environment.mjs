@@ -8,7 +8,10 @@ function cpuModel() {
     const info = readFileSync("/proc/cpuinfo", "utf8");
     const field = (name) => info.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1].trim();
     const simd = ["avx512f", "avx2"].find((flag) => new RegExp(`\\b${flag}\\b`).test(field("flags") ?? ""));
-    return `${field("model name")} (family ${field("cpu family")}, model ${field("model")}${simd ? `, ${simd}` : ""}), ${cpus().length} cores`;
+    return (
+      `${field("model name")} (family ${field("cpu family")}, model ${field("model")}${simd ? `, ${simd}` : ""}), ` +
+      `${cpus().length} cores`
+    );
   } catch {
     return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
   }

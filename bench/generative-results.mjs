@@ -97,7 +97,9 @@ function fashion() {
     name: "Fashion-MNIST",
     d: 784,
     classNames: FASHION_NAMES,
-    source: `Debian's dataset-fashion-mnist (${FASHION_DIR}), read with parseIdx: the first 200 images of each class of the training file, the first 100 of each class of t10k`,
+    source:
+      `Debian's dataset-fashion-mnist (${FASHION_DIR}), read with parseIdx: ` +
+      "the first 200 images of each class of the training file, the first 100 of each class of t10k",
     train: split(read("train-images-idx3-ubyte.gz"), read("train-labels-idx1-ubyte.gz"), 200),
     test: split(read("t10k-images-idx3-ubyte.gz"), read("t10k-labels-idx1-ubyte.gz"), 100),
   };
@@ -136,7 +138,9 @@ function latentFigure(model, sampler, X, y, k, classNames, title, perClass) {
   }));
   return latentScatterSvg({
     title,
-    subtitle: `latent space (${k}-D) on its first two principal components; ${perClass} Metropolis–Hastings samples per class`,
+    subtitle:
+      `latent space (${k}-D) on its first two principal components; ` +
+      `${perClass} Metropolis–Hastings samples per class`,
     points,
     classNames,
     explained,
@@ -277,7 +281,8 @@ function sweepTables(omics) {
   const none = omics.sweep.find((r) => r.projection === "none");
   const cell = (r, what) => `${f3(r[what].mean)} ± ${f3(r[what].std)}`;
   out.push(
-    `Silhouette of the test folds' latent points (mean ± std over ${FOLDS} folds). No constraint: **${cell(none, "silhouette")}** (accuracy ${pct(none.accuracy.mean)}).`,
+    `Silhouette of the test folds' latent points (mean ± std over ${FOLDS} folds). No constraint: ` +
+      `**${cell(none, "silhouette")}** (accuracy ${pct(none.accuracy.mean)}).`,
     "",
   );
   out.push(`| η | ${radii.join(" | ")} |`, `|---|${radii.map(() => "---").join("|")}|`);
@@ -306,13 +311,15 @@ function sweepTables(omics) {
   const inf = omics.sweep.filter((r) => r.projection === "bilevel-l1inf");
   out.push(
     "",
-    "Bilevel ℓ1,∞ for comparison (its norm is a sum of column maxima, so its η is on another scale): silhouette, accuracy / features removed.",
+    "Bilevel ℓ1,∞ for comparison (its norm is a sum of column maxima, so its η is on another scale): " +
+      "silhouette, accuracy / features removed.",
     "",
   );
   out.push(`| η | ${inf.map((r) => r.radius).join(" | ")} |`, `|---|${inf.map(() => "---").join("|")}|`);
   out.push(`| silhouette | ${inf.map((r) => cell(r, "silhouette")).join(" | ")} |`);
   out.push(
-    `| accuracy / removed | ${inf.map((r) => `${pct(r.accuracy.mean)} / ${pct(r.featureSparsity.mean)}`).join(" | ")} |`,
+    "| accuracy / removed | " +
+      `${inf.map((r) => `${pct(r.accuracy.mean)} / ${pct(r.featureSparsity.mean)}`).join(" | ")} |`,
     "",
   );
   return out;
@@ -333,27 +340,41 @@ function markdown(results) {
   const lines = [
     "# The generative supervised autoencoder (Barlaud & Guyard, ICASSP 2021)",
     "",
-    `Made by \`npm run results:generative\` (bench/generative-results.mjs${quick ? " --quick" : ""}) on ${results.date}: ${results.machine}, Node ${process.version}; ${results.seconds.toFixed(0)} s in all.`,
+    `Made by \`npm run results:generative\` (bench/generative-results.mjs${quick ? " --quick" : ""}) on ` +
+      `${results.date}: ${results.machine}, Node ${process.version}; ${results.seconds.toFixed(0)} s in all.`,
     "",
     "## What runs",
     "",
-    "- **Network** (the paper's section 3): `trainSAE` with `hidden` = 4 sizes and `activation: 'relu'` — an encoder d → h1 → h2 → h3 → h4 → k",
-    "  (ReLU after each hidden layer), the latent of dimension k = the number of classes read as the class logits, and the mirrored",
+    "- **Network** (the paper's section 3): `trainSAE` with `hidden` = 4 sizes and " +
+      "`activation: 'relu'` — an encoder d → h1 → h2 → h3 → h4 → k",
+    "  (ReLU after each hidden layer), the latent of dimension k = " +
+      "the number of classes read as the class logits, and the mirrored",
     "  decoder; loss = cross-entropy on the latent + 1 · SmoothL1 reconstruction, Adam lr 1e-3.",
-    "- **Constraint and training** (Algorithms 1–2): phase 1 trains; the first layer is projected once on the ball of radius η",
-    "  (`projection: 'bilevel-l11'` is Algorithm 1: the column ℓ1 norms projected on the ℓ1 ball of radius η give each column",
-    "  its own radius t_i, and each column is projected on its ℓ1 ball; `'l1'` projects the whole matrix on the ℓ1 ball);",
+    "- **Constraint and training** (Algorithms 1–2): phase 1 trains; " +
+      "the first layer is projected once on the ball of radius η",
+    "  (`projection: 'bilevel-l11'` is Algorithm 1: " +
+      "the column ℓ1 norms projected on the ℓ1 ball of radius η give each column",
+    "  its own radius t_i, and each column is projected on its ℓ1 ball; " +
+      "`'l1'` projects the whole matrix on the ℓ1 ball);",
     "  the zeros become a mask and phase 2 trains with the masked gradient, without rewinding (Algorithm 2).",
-    `- **Omics**: hidden [${OMICS_NET.hidden}], batch 8, ${OMICS_NET.epochs} + ${OMICS_NET.epochs} epochs, log(|x+1|) and z-score fitted on the training folds;`,
-    `  ${FOLDS} stratified folds, seed ${SEED}, the silhouette computed on each test fold's latent points with their true labels.`,
-    `- **Images**: hidden [${IMAGE_NET.hidden}], batch ${IMAGE_NET.batchSize}, ${IMAGE_NET.epochs} + ${IMAGE_NET.epochs} epochs, raw pixels in [0, 1] (no preprocessing), 2000 training`,
+    `- **Omics**: hidden [${OMICS_NET.hidden}], batch 8, ` +
+      `${OMICS_NET.epochs} + ${OMICS_NET.epochs} epochs, log(|x+1|) and z-score fitted on the training folds;`,
+    `  ${FOLDS} stratified folds, seed ${SEED}, ` +
+      "the silhouette computed on each test fold's latent points with their true labels.",
+    `- **Images**: hidden [${IMAGE_NET.hidden}], batch ${IMAGE_NET.batchSize}, ` +
+      `${IMAGE_NET.epochs} + ${IMAGE_NET.epochs} epochs, raw pixels in [0, 1] (no preprocessing), 2000 training`,
     "  images (200 per class), scored on 1000 held-out ones (100 per class).",
-    "- **Generation** (`fitLatentSampler`): per class, a Gaussian KDE of the training points' latent codes (kernel covariance =",
-    "  the class's latent covariance × f², Scott's f = n^(−1/(d+4)), as scipy's gaussian_kde); Metropolis–Hastings with a",
-    "  Gaussian random walk whose step has the kernel's covariance, a candidate rejected outright when its density is under",
+    "- **Generation** (`fitLatentSampler`): " +
+      "per class, a Gaussian KDE of the training points' latent codes (kernel covariance =",
+    "  the class's latent covariance × f², Scott's f = n^(−1/(d+4)), " +
+      "as scipy's gaussian_kde); Metropolis–Hastings with a",
+    "  Gaussian random walk whose step has the kernel's covariance, " +
+      "a candidate rejected outright when its density is under",
     "  the 5% quantile of the class's leave-one-out training densities (the paper's threshold rule); burn-in",
-    `  500, thinning 10; the decoder maps the samples to data. ${GENERATED_PER_CLASS} samples per class are scored: the acceptance rate of the`,
-    "  chain and the share the trained classifier (the latent's argmax after encoding the generated data) assigns to the class.",
+    "  500, thinning 10; the decoder maps the samples to data. " +
+      `${GENERATED_PER_CLASS} samples per class are scored: the acceptance rate of the`,
+    "  chain and the share the trained classifier " +
+      "(the latent's argmax after encoding the generated data) assigns to the class.",
     "",
     "## Silhouette of the latent space against η (the shape of the paper's Tables 1–2)",
     "",
@@ -364,7 +385,8 @@ function markdown(results) {
   lines.push("## Generation on the omics sets", "");
   for (const omics of results.omics) {
     lines.push(
-      `### ${omics.name}: ℓ1,1 at η = ${omics.generator.radius} (the best cross-validated silhouette above), trained on every sample`,
+      `### ${omics.name}: ℓ1,1 at η = ${omics.generator.radius} ` +
+        "(the best cross-validated silhouette above), trained on every sample",
       "",
     );
     lines.push(...generationTable(omics.generator.generation));
@@ -379,7 +401,8 @@ function markdown(results) {
     );
     for (const c of img.configs)
       lines.push(
-        `| ${METHOD[c.projection]} | ${c.radius ?? "—"} | ${pct(c.accuracy)} | ${f3(c.silhouette)} | ${pct(c.featureSparsity)} | ${c.secondsPerEpoch.toFixed(2)} |`,
+        `| ${METHOD[c.projection]} | ${c.radius ?? "—"} | ${pct(c.accuracy)} | ` +
+          `${f3(c.silhouette)} | ${pct(c.featureSparsity)} | ${c.secondsPerEpoch.toFixed(2)} |`,
       );
     lines.push("", `Generation from the ℓ1,1 model at η = ${img.generator.radius}:`, "");
     lines.push(...generationTable(img.generator.generation));
@@ -402,7 +425,8 @@ function markdown(results) {
   lines.push(
     "## Training time beside PyTorch",
     "",
-    "Measured by `npm run bench:reference:generative` (bench/reference/generative-run.mjs): the phase-1 training of the MNIST",
+    "Measured by `npm run bench:reference:generative` (bench/reference/generative-run.mjs): " +
+      "the phase-1 training of the MNIST",
     "network above beside a PyTorch copy, one thread each; the table and its conditions are in",
     "[bench/reference/generative-results.md](../bench/reference/generative-results.md).",
     "",

@@ -137,18 +137,21 @@ export function main({ quick = process.argv.includes("--quick") } = {}) {
   const pad = (x, w) => String(x).padStart(w);
   const f = (x) => (Number.isNaN(x) ? "-" : x.toFixed(2));
   console.log(
-    `GFLOP/s (2·m·n·k per call, median of ${SAMPLES}; C: the better of a run before and after); ratio = C sse / wasm (target ≤ 1.5)`,
+    `GFLOP/s (2·m·n·k per call, median of ${SAMPLES}; C: the better of a run before and after); ` +
+      "ratio = C sse / wasm (target ≤ 1.5)",
   );
   console.log(
     `${"shape".padEnd(24)}${pad("wasm", 9)}${pad("C sse", 9)}${pad("ratio", 7)}${pad("C auto", 9)}${pad("JS", 8)}`,
   );
   for (const r of rows)
     console.log(
-      `${r.shape.padEnd(24)}${pad(f(r.wasm), 9)}${pad(f(r.cSse), 9)}${pad((r.cSse / r.wasm).toFixed(2), 7)}${pad(f(r.cAuto), 9)}${pad(f(r.js), 8)}`,
+      `${r.shape.padEnd(24)}${pad(f(r.wasm), 9)}${pad(f(r.cSse), 9)}${pad((r.cSse / r.wasm).toFixed(2), 7)}` +
+        `${pad(f(r.cAuto), 9)}${pad(f(r.js), 8)}`,
     );
   console.log("wasm: assembly/matmul.ts, asc -O3 --enable simd, Node " + process.version);
   console.log(
-    "C sse: bench/native/matmul.c, cc -O3 -msse4.2 -mno-avx; C auto: its plain loops, cc -O3 -march=native; JS: plain loops on Float32Array",
+    "C sse: bench/native/matmul.c, cc -O3 -msse4.2 -mno-avx; " +
+      "C auto: its plain loops, cc -O3 -march=native; JS: plain loops on Float32Array",
   );
   return rows;
 }

@@ -3,7 +3,19 @@
 const WIDTH = 820;
 const HEIGHT = 520;
 const MARGIN = { left: 80, right: 20, top: 40, bottom: 60 };
-const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+const SUPERSCRIPT = {
+  "-": "⁻",
+  0: "⁰",
+  1: "¹",
+  2: "²",
+  3: "³",
+  4: "⁴",
+  5: "⁵",
+  6: "⁶",
+  7: "⁷",
+  8: "⁸",
+  9: "⁹",
+};
 
 // A decade of milliseconds as a tick label: 10 ns, 1 µs, 100 ms, 1 s.
 function decade(k) {
@@ -63,9 +75,11 @@ export function scalingSvg(results) {
   const py = (ms) => MARGIN.top + (1 - (Math.log10(ms) - y0) / (y1 - y0)) * plotH;
   const f = (v) => Math.round(v * 10) / 10;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
+      `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(`Time against size, log-log (f32, zero-copy, η = 1) — ${results.env.date}`)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">` +
+      `${escapeXml(`Time against size, log-log (f32, zero-copy, η = 1) — ${results.env.date}`)}</text>`,
   ];
   for (let k = x0; k <= x1; k++) {
     const x = f(px(10 ** k));
@@ -83,10 +97,12 @@ export function scalingSvg(results) {
   }
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   out.push(
-    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 18}" text-anchor="middle">number of elements (rows × cols, or n)</text>`,
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 18}" ` +
+      'text-anchor="middle">number of elements (rows × cols, or n)</text>',
   );
   out.push(
-    `<text transform="translate(20 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">median time per projection</text>`,
+    `<text transform="translate(20 ${MARGIN.top + plotH / 2}) ` +
+      'rotate(-90)" text-anchor="middle">median time per projection</text>',
   );
   for (const [, colour, dashed, shape, points] of all) {
     const path = points.map(([n, ms], i) => `${i ? "L" : "M"}${f(px(n))} ${f(py(ms))}`).join("");
@@ -99,12 +115,14 @@ export function scalingSvg(results) {
   const legendX = MARGIN.left + plotW - 336;
   const legendY = MARGIN.top + plotH - all.length * 18 - 16;
   out.push(
-    `<rect x="${legendX - 6}" y="${legendY}" width="330" height="${all.length * 18 + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`,
+    `<rect x="${legendX - 6}" y="${legendY}" width="330" ` +
+      `height="${all.length * 18 + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`,
   );
   all.forEach(([label, colour, dashed, shape], i) => {
     const y = legendY + 14 + i * 18;
     out.push(
-      `<line x1="${legendX}" y1="${y}" x2="${legendX + 28}" y2="${y}" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
+      `<line x1="${legendX}" y1="${y}" x2="${legendX + 28}" y2="${y}" ` +
+        `stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
     );
     out.push(marker(shape, legendX + 14, y, colour));
     out.push(`<text x="${legendX + 36}" y="${y}" dominant-baseline="middle">${escapeXml(label)}</text>`);

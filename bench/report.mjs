@@ -227,23 +227,31 @@ export function resultsMarkdown(results) {
       `- Date: ${env.date}`,
       `- Code measured: ${env.revision}`,
       `- C compiler: ${env.compiler}`,
-      `- Load average when the run started: ${env.loadAverageAtStart.toFixed(2)} (the 2-core machine is shared; numbers are medians)`,
+      "- Load average when the run started: " +
+        `${env.loadAverageAtStart.toFixed(2)} (the 2-core machine is shared; numbers are medians)`,
       `- Exact ℓ1,∞: ${env.exactL1Inf}`,
     ].join("\n"),
     [
-      "How to read the tables. Every time is a median (tinybench samples for JavaScript-side calls; `clock_gettime` around",
-      "each call inside C for the native baseline, after one untimed call). Data: signed standard normal values from one",
+      "How to read the tables. Every time is a median " +
+        "(tinybench samples for JavaScript-side calls; `clock_gettime` around",
+      "each call inside C for the native baseline, after one untimed call). Data: " +
+        "signed standard normal values from one",
       "seeded PRNG, the same bytes for every implementation (C reads them from a temporary file).",
       "",
       "- **zero-copy**: input and output are `allocate(n, type)` arrays in module memory (`out` = a second one).",
       "- **copying**: a plain `Float32Array`/`Float64Array` in, a new array out (copy in, project in place, copy out).",
-      "- **plain JS**: `bench/baselines.mjs`, what a JavaScript user writes by hand: scalar loops, a sort for the ℓ1 step.",
-      "- **native C**: `bench/native/project.c`, Condat's algorithm (2016) and the bilevel passes, `-O3 -march=native`.",
+      "- **plain JS**: `bench/baselines.mjs`, what a JavaScript user writes by hand: " +
+        "scalar loops, a sort for the ℓ1 step.",
+      "- **native C**: `bench/native/project.c`, " +
+        "Condat's algorithm (2016) and the bilevel passes, `-O3 -march=native`.",
       "- **1 copy**: `memory.copy` of the same bytes through the module (`copyBytes`): the physical floor. The bilevel",
-      "  projection reads the matrix twice and writes it once, so ~1.5 copies is its floor; the ℓ1 ball reads y three",
+      "  projection reads the matrix twice and writes it once, so ~1.5 copies is its floor; " +
+        "the ℓ1 ball reads y three",
       "  times (sum/max, candidates, apply) and writes once.",
-      "- **A ÷ B** is time(A) / time(B): below 1 means A is faster. **JS ÷ zero-copy** is the speed-up over plain JS.",
-      "- **max |C − wasm|**, **max |JS − wasm|**: largest elementwise difference from the zero-copy result (τ computed",
+      "- **A ÷ B** is time(A) / time(B): below 1 means A is faster. " +
+        "**JS ÷ zero-copy** is the speed-up over plain JS.",
+      "- **max |C − wasm|**, **max |JS − wasm|**: " +
+        "largest elementwise difference from the zero-copy result (τ computed",
       "  with different summation orders differs by an ulp or so).",
     ].join("\n"),
     "## Targets",
@@ -265,7 +273,8 @@ export function resultsMarkdown(results) {
       "m column norms, `applyBilevel_*`); C passes are timed inside the native run of the same case. **C-128** is the",
       "same C built with `-mprefer-vector-width=128`: vectors as wide as WebAssembly SIMD's, to separate vector width",
       "from code quality.",
-      "“API zero-copy” − “Σ wasm stages” is the cost of the TypeScript wrapper (argument checks, workspace allocation).",
+      "“API zero-copy” − “Σ wasm stages” is the cost of the " +
+        "TypeScript wrapper (argument checks, workspace allocation).",
     ].join("\n"),
     profileTables(results),
     ...(existsSync(findings) ? [readFileSync(findings, "utf8").trim()] : []),

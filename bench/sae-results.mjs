@@ -1,8 +1,9 @@
 // `npm run results:sae`: the shape of the bilevel paper's Tables II–IV with sparseproj's supervised autoencoder —
-// baseline versus bilevel ℓ1,∞, exact ℓ1,∞, bilevel ℓ1,1 and bilevel ℓ1,2 on the built-in GC breast metabolomics set
-// and on scikit-learn-style synthetic sets (1000 × 1000, 64 or 16 informative features) — accuracy ± std over 4
-// stratified folds for each radius of a sweep (the paper's Fig. 7), and radius 'auto' chosen inside each training
-// fold (the honest figure). Writes docs/results.md and docs/results.json. Flags: --quick (GC data only).
+// baseline versus bilevel ℓ1,∞, exact ℓ1,∞, bilevel ℓ1,1 and bilevel ℓ1,2 on the built-in GC breast
+// metabolomics set and on scikit-learn-style synthetic sets (1000 × 1000, 64 or 16 informative features) —
+// accuracy ± std over 4 stratified folds for each radius of a sweep (the paper's Fig. 7), and radius 'auto' chosen
+// inside each training fold (the honest figure). Writes docs/results.md and docs/results.json.
+// Flags: --quick (GC data only).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
@@ -37,7 +38,9 @@ function datasets() {
       });
       list.push({
         name: `synthetic-${informative}`,
-        description: `makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: ${informative}, randomState: 0 }) (scikit-learn's defaults otherwise), z-score per training fold`,
+        description:
+          `makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: ${informative}, randomState: 0 }) ` +
+          "(scikit-learn's defaults otherwise), z-score per training fold",
         X,
         y,
       });
@@ -74,19 +77,22 @@ function markdown(results) {
   const lines = [
     "# Supervised autoencoder: projections against the baseline",
     "",
-    `Made by \`npm run results:sae\` (bench/sae-results.mjs) on ${results.date}: ${results.machine}, Node ${process.version}, revision ${results.revision}.`,
+    `Made by \`npm run results:sae\` (bench/sae-results.mjs) on ${results.date}: ` +
+      `${results.machine}, Node ${process.version}, revision ${results.revision}.`,
     `Load average at start ${results.load.toFixed(2)}; the folds ran in ${results.workers} worker threads.`,
     "",
     "Every figure is a 4-fold stratified cross-validation with seed 0 (the same folds for every method), preprocessing",
     "fitted on the training folds only, the test fold scored once after phase 2; ± is the sample standard deviation",
-    "(n − 1) over the 4 folds. The network and training are the defaults of `trainSAE`: d → 100 (SiLU) → k, decoder",
+    "(n − 1) over the 4 folds. " +
+      "The network and training are the defaults of `trainSAE`: d → 100 (SiLU) → k, decoder",
     "k → 100 (SiLU) → d, loss = cross-entropy + 1·SmoothL1 (both mean-reduced), Adam lr 1e-3, batch 8, 30 epochs,",
     "then the first layer projected once onto the ball of radius η, its zeros held as a mask, 30 more epochs (no",
     "rewind). Sparsity = the share of input features whose first-layer column is all zero.",
     "",
     "The sweep tables show accuracy for each radius, as the paper's Fig. 7 does; picking the best row of a sweep looks",
     "at the test folds, so that figure is optimistic. The honest figure is radius `'auto'`: inside each training fold,",
-    "a quarter of the rows is held out, eight radii on a log grid below the trained first layer's ℓ1,∞ norm are tried,",
+    "a quarter of the rows is held out, " +
+      "eight radii on a log grid below the trained first layer's ℓ1,∞ norm are tried,",
     "and the best validation accuracy (ties: more sparsity) is kept; the test fold is not seen.",
     "",
   ];
@@ -100,14 +106,17 @@ function markdown(results) {
       const radius =
         r.radius === "auto" ? `auto (${r.radiiChosen.map((x) => x.toPrecision(2)).join(", ")})` : (r.radius ?? "—");
       lines.push(
-        `| ${r.projection} | ${radius} | ${pct(r.accuracy)} | ${r.auc.mean.toFixed(3)} | ${r.f1.mean.toFixed(3)} | ${(100 * r.featureSparsity.mean).toFixed(1)} | ${r.secondsPerEpoch.toFixed(3)} |`,
+        `| ${r.projection} | ${radius} | ${pct(r.accuracy)} | ${r.auc.mean.toFixed(3)} | ` +
+          `${r.f1.mean.toFixed(3)} | ${(100 * r.featureSparsity.mean).toFixed(1)} | ` +
+          `${r.secondsPerEpoch.toFixed(3)} |`,
       );
     }
     const best = (projection) =>
       d.runs
         .filter((r) => r.projection === projection && typeof r.radius === "number")
         .reduce((a, b) => (b.accuracy.mean > a.accuracy.mean ? b : a));
-    lines.push("", "Best radius of each sweep (optimistic, see above) — the shape of the paper's Tables II–IV:", "");
+    const bestNote = "Best radius of each sweep (optimistic, see above) — the shape of the paper's Tables II–IV:";
+    lines.push("", bestNote, "");
     lines.push(
       "| | baseline | " + PROJECTIONS.join(" | ") + " |",
       "|---|---|" + PROJECTIONS.map(() => "---").join("|") + "|",
@@ -155,7 +164,8 @@ for (const data of datasets()) {
   const runs = [];
   const log = (r) =>
     console.error(
-      `${data.name} ${r.projection} ${r.radius}: accuracy ${pct(r.accuracy)}, sparsity ${(100 * r.featureSparsity.mean).toFixed(1)}%, ${r.wallSeconds.toFixed(1)} s`,
+      `${data.name} ${r.projection} ${r.radius}: accuracy ${pct(r.accuracy)}, ` +
+        `sparsity ${(100 * r.featureSparsity.mean).toFixed(1)}%, ${r.wallSeconds.toFixed(1)} s`,
     );
   runs.push(await run(data, { projection: "none", workers: results.workers }));
   log(runs.at(-1));

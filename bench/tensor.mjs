@@ -195,16 +195,23 @@ const cell = (ms) => (ms === undefined ? "–" : time(ms));
 const cellRatio = (p, q) => (q === undefined ? "–" : ratio(p, q));
 const rows = records.map(
   (r) =>
-    `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ${cell(r.ms.c)} | ${cell(r.ms.c128)} | ${time(r.ms.copy1)} | ${cellRatio(r.ms.zeroCopy, r.ms.c)} | ${cellRatio(r.ms.zeroCopy, r.ms.c128)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.cVsWasm === undefined ? "–" : r.cVsWasm.toExponential(1)} | ${r.jsVsWasm.toExponential(1)} |`,
+    `| ${r.label} | ${r.type} | ${time(r.ms.zeroCopy)} | ${time(r.ms.copying)} | ${time(r.ms.js)} | ` +
+    `${cell(r.ms.c)} | ${cell(r.ms.c128)} | ${time(r.ms.copy1)} | ${cellRatio(r.ms.zeroCopy, r.ms.c)} | ` +
+    `${cellRatio(r.ms.zeroCopy, r.ms.c128)} | ${ratio(r.ms.js, r.ms.zeroCopy)} | ` +
+    `${ratio(r.ms.zeroCopy, r.ms.copy1)} | ${r.cVsWasm === undefined ? "–" : r.cVsWasm.toExponential(1)} | ` +
+    `${r.jsVsWasm.toExponential(1)} |`,
 );
 writeFileSync(
   new URL("tensor-results.md", import.meta.url),
   [
     "# Weighted ℓ1 ball and trilevel projections",
     "",
-    `_${env.runtime} · ${env.cpu} · ${env.compiler} · load average ${env.loadAverageAtStart.toFixed(2)} at start · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; tinybench medians, C timed in C, median of its calls)`,
+    `_${env.runtime} · ${env.cpu} · ${env.compiler} · load average ${env.loadAverageAtStart.toFixed(2)} at ` +
+      `start · ${env.date} · ${env.revision}${quick ? " · --quick" : ""}_ (made by \`node bench/tensor.mjs\`; ` +
+      "tinybench medians, C timed in C, median of its calls)",
     "",
-    "| operation | type | zero-copy | copying | plain JS | C | C 128-bit | 1 copy | zero-copy ÷ C | zero-copy ÷ C 128-bit | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|C − wasm\\| | max \\|JS − wasm\\| |",
+    "| operation | type | zero-copy | copying | plain JS | C | C 128-bit | 1 copy | zero-copy ÷ C | zero-copy " +
+      "÷ C 128-bit | JS ÷ zero-copy | zero-copy ÷ 1 copy | max \\|C − wasm\\| | max \\|JS − wasm\\| |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",

@@ -2,8 +2,9 @@
 // The cost of sparseproj/tfjs's projection per training step, beside the step itself, on tfjs's cpu and wasm
 // backends: a Dense d → 64 (ReLU) → 10 classifier with a bilevel ℓ1,∞ kernel constraint, batches of 64 rows.
 //   npm run build && node bench/tfjs-constraints.mjs        (prints a Markdown table)
-// step: await model.trainOnBatch (forward, backward, Adam, the loss read back); in place: ModelConstraints.apply() on the backend's own
-// storage; copy: the same while another tensor shares the kernel's buffer (dataSync + assign(tensor(…))).
+// step: await model.trainOnBatch (forward, backward, Adam, the loss read back); in place: ModelConstraints.apply() on
+// the backend's own storage; copy: the same while another tensor shares the kernel's buffer
+// (dataSync + assign(tensor(…))).
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";

@@ -1,9 +1,11 @@
-// Thread pool benchmark: bilevel ℓ1,∞ (and the exact ℓ1,∞ projection) on f32 matrices through createPool({ threads: 1 | 2 | 4 }) against the
-// single-thread call and a copy of the same bytes, in one run, all zero-copy (arrays in module memory).
+// Thread pool benchmark: bilevel ℓ1,∞ (and the exact ℓ1,∞ projection) on f32 matrices through
+// createPool({ threads: 1 | 2 | 4 }) against the single-thread call and a copy of the same bytes, in one run,
+// all zero-copy (arrays in module memory).
 // Configurations are interleaved round by round and the median taken, so load from elsewhere hits all alike.
 // Also measures the crossovers below which the pool runs matrices on the calling thread (MIN_PARALLEL_ELEMENTS,
 // MIN_PARALLEL_EXACT_ELEMENTS).
-// Usage: npm run build && node bench/threads.mjs [--quick] [--exact | --bilevel]   → a markdown report on stdout (see bench/threads.md).
+// Usage: npm run build && node bench/threads.mjs [--quick] [--exact | --bilevel]
+//   → a markdown report on stdout (see bench/threads.md).
 import { readFileSync } from "node:fs";
 import * as sp from "../dist/index.js";
 import { gaussianPool, radiusKeeping, take } from "./data.mjs";
@@ -99,7 +101,8 @@ async function timeTable(title, projection) {
   out(`### Time per call, ${title}, f32, zero-copy: median (ms) and speed-up against the single-thread call`);
   out();
   out(
-    "| shape | rounds | copy (floor) | single-thread call | pool, 1 thread | pool, 2 threads | pool, 4 threads | 2 threads vs single, fastest rounds |",
+    "| shape | rounds | copy (floor) | single-thread call | pool, 1 thread | pool, " +
+      "2 threads | pool, 4 threads | 2 threads vs single, fastest rounds |",
   );
   out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const [rows, cols] of SHAPES) {
@@ -152,7 +155,8 @@ const env = environment({ skipped: "not used" }, false);
 const lines = [];
 const out = (line = "") => (lines.push(line), console.error(line));
 out(
-  `Runtime: ${env.runtime}; CPU: ${env.cpu}; revision ${env.revision}; ${env.date}; load average at start ${env.loadAverageAtStart.toFixed(2)}.`,
+  `Runtime: ${env.runtime}; CPU: ${env.cpu}; revision ${env.revision}; ` +
+    `${env.date}; load average at start ${env.loadAverageAtStart.toFixed(2)}.`,
 );
 // Other processes on a small machine take cores the workers need: say how idle it was before each table.
 out(`Pools: ${[...pools].map(([t, p]) => `threads: ${t} → pool.threads = ${p.threads}`).join(", ")}.`);

@@ -12,15 +12,21 @@ export function trainingMarkdown(r) {
   const lines = [
     "# Training benchmark: the supervised autoencoder",
     "",
-    "Made by `npm run bench:train` (bench/train.mjs). Every run trains the same network on the same data, shuffles and initial",
-    "weights (bench/train/problem.mjs): encoder 1000 → 100 (SiLU) → 2, decoder 2 → 100 (SiLU) → 1000, loss = cross-entropy",
-    "(mean) + 1.0·SmoothL1 (β = 1, mean), Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8), batch 8, 750 rows × 1000 features,",
-    `reshuffled every epoch. Seconds per epoch are the median of ${r.epochs} epochs after one warm-up epoch (one for the`,
+    "Made by `npm run bench:train` (bench/train.mjs). Every run " +
+      "trains the same network on the same data, shuffles and initial",
+    "weights (bench/train/problem.mjs): encoder 1000 → 100 (SiLU) → 2, " +
+      "decoder 2 → 100 (SiLU) → 1000, loss = cross-entropy",
+    "(mean) + 1.0·SmoothL1 (β = 1, mean), " +
+      "Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8), batch 8, 750 rows × 1000 features,",
+    "reshuffled every epoch. Seconds per epoch are the median " +
+      `of ${r.epochs} epochs after one warm-up epoch (one for the`,
     "slow backends), on one thread each.",
     "",
-    `- Runtime: ${r.environment.runtime}; CPU: ${r.environment.cpu}; date ${r.environment.date}; revision ${r.environment.revision}`,
+    `- Runtime: ${r.environment.runtime}; CPU: ${r.environment.cpu}; ` +
+      `date ${r.environment.date}; revision ${r.environment.revision}`,
     `- Load average at start: ${fmt(r.environment.loadAverageAtStart, 2)}; C compiler: ${r.environment.compiler}`,
-    `- PyTorch: ${t.pytorch.runtime ?? t.pytorch.skipped}${r.environment.pytorchBlas ? `, BLAS: ${r.environment.pytorchBlas}` : ""}`,
+    `- PyTorch: ${t.pytorch.runtime ?? t.pytorch.skipped}` +
+      `${r.environment.pytorchBlas ? `, BLAS: ${r.environment.pytorchBlas}` : ""}`,
     "",
     "| trainer | s / epoch | × sparseproj | loss after the last epoch | note |",
     "|---|---|---|---|---|",
@@ -35,15 +41,21 @@ export function trainingMarkdown(r) {
     "",
     "## Matrix products at the layer's shapes (GFLOP/s, median)",
     "",
-    "`sparseproj` is `F.matmul` (arena allocation and call overhead included); native C runs the same blocking with SSE",
-    "intrinsics (128-bit vectors, no FMA, like WebAssembly SIMD) and, separately, plain loops autovectorised for this CPU;",
-    "PyTorch's and TensorFlow.js's products are timed by their scripts (tfjs: a new right operand each call, as in training).",
+    "`sparseproj` is `F.matmul` (arena allocation and call overhead included); " +
+      "native C runs the same blocking with SSE",
+    "intrinsics (128-bit vectors, no FMA, like WebAssembly SIMD) and, " +
+      "separately, plain loops autovectorised for this CPU;",
+    "PyTorch's and TensorFlow.js's products are timed by their " +
+      "scripts (tfjs: a new right operand each call, as in training).",
     "",
-    "| product | form | sparseproj | native C SSE (128-bit) | sparseproj / C | plain JS | native plain loops (-march=native) | PyTorch | tfjs wasm |",
+    "| product | form | sparseproj | native C SSE (128-bit) | sparseproj / C " +
+      "| plain JS | native plain loops (-march=native) | PyTorch | tfjs wasm |",
     "|---|---|---|---|---|---|---|---|---|",
     ...r.matmul.map(
       (m) =>
-        `| ${m.label} | ${m.form} | ${fmt(m.sparseproj, 2)} | ${fmt(m.nativeSse, 2)} | ${fmt(m.sparseproj / m.nativeSse, 2)} | ${fmt(m.plainJs, 2)} | ${fmt(m.nativeAuto, 2)} | ${fmt(m.pytorch, 2)} | ${fmt(m.tfjsWasm, 2)} |`,
+        `| ${m.label} | ${m.form} | ${fmt(m.sparseproj, 2)} | ${fmt(m.nativeSse, 2)} | ` +
+        `${fmt(m.sparseproj / m.nativeSse, 2)} | ${fmt(m.plainJs, 2)} | ${fmt(m.nativeAuto, 2)} | ` +
+        `${fmt(m.pytorch, 2)} | ${fmt(m.tfjsWasm, 2)} |`,
     ),
     "",
   ];

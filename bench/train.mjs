@@ -97,7 +97,8 @@ function trainOurs(dtype, epochs) {
     losses.push(total / N_ROWS);
     if (epoch > 0) times.push((performance.now() - t0) / 1000);
     log(
-      `sparseproj ${dtype} epoch ${epoch}: ${((performance.now() - t0) / 1000).toFixed(3)} s, loss ${losses.at(-1).toFixed(6)}`,
+      `sparseproj ${dtype} epoch ${epoch}: ` +
+        `${((performance.now() - t0) / 1000).toFixed(3)} s, loss ${losses.at(-1).toFixed(6)}`,
     );
   }
   model.dispose();
@@ -114,7 +115,9 @@ function baseline(command, commandArgs, env = {}) {
   });
   if (run.error || run.status !== 0)
     return {
-      skipped: `${command} ${commandArgs.join(" ")} failed: ${run.error?.message ?? run.stderr.trim().split("\n").slice(-3).join(" / ")}`,
+      skipped:
+        `${command} ${commandArgs.join(" ")} failed: ` +
+        `${run.error?.message ?? run.stderr.trim().split("\n").slice(-3).join(" / ")}`,
     };
   return JSON.parse(run.stdout);
 }
@@ -151,7 +154,8 @@ async function matmulSuite() {
     const plain = await medianMs(() => PLAIN[form](a, b, c, m, n, k), m * n * 100);
     rows.push({ label, m, n, k, form, sparseproj: flops / ours.ms / 1e6, plainJs: flops / plain.ms / 1e6 });
     log(
-      `matmul ${label}: sparseproj ${(flops / ours.ms / 1e6).toFixed(2)} GFLOP/s, plain JS ${(flops / plain.ms / 1e6).toFixed(2)}`,
+      `matmul ${label}: sparseproj ${(flops / ours.ms / 1e6).toFixed(2)} GFLOP/s, ` +
+        `plain JS ${(flops / plain.ms / 1e6).toFixed(2)}`,
     );
   }
   return rows;

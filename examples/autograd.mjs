@@ -96,7 +96,8 @@ console.log(
   `test accuracy ${accuracy.toFixed(3)} on ${testRows.length} held-out samples (majority class ${majority.toFixed(3)})`,
 );
 console.log(
-  `‖W₁‖₁,∞ = ${sp.normL1Inf(w, 100, features).toFixed(4)} (radius ${radius}); metabolites kept: ${kept.length} of ${features}`,
+  `‖W₁‖₁,∞ = ${sp.normL1Inf(w, 100, features).toFixed(4)} (radius ${radius}); ` +
+    `metabolites kept: ${kept.length} of ${features}`,
 );
 console.log(
   `strongest: ${kept
@@ -114,7 +115,8 @@ model.dispose();
 optimizer.dispose();
 if (!ok) {
   console.error(
-    "autograd example: training did not reduce the loss, keep the constraint, select features and beat the majority class",
+    "autograd example: training did not reduce the loss, " +
+      "keep the constraint, select features and beat the majority class",
   );
   process.exit(1);
 }

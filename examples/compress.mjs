@@ -29,13 +29,16 @@ const model = sp.trainCompressor(train, {
 });
 const { psnr, rate, symbols } = model.evaluate(test);
 console.log(
-  `PSNR ${psnr.toFixed(2)} dB at ${rate.bitsPerPixel.toFixed(3)} bits/pixel; latent channels kept: ${model.keptChannels().join(", ")}`,
+  `PSNR ${psnr.toFixed(2)} dB at ${rate.bitsPerPixel.toFixed(3)} bits/pixel; ` +
+    `latent channels kept: ${model.keptChannels().join(", ")}`,
 );
 let before = 0,
   after = 0;
 for (const layer of model.sparsity()) {
   console.log(
-    `  ${layer.name}: ${layer.zeroInputs.length}/${layer.inputs} input channels and ${layer.zeroOutputs.length}/${layer.outputs} filters zero; MACs ${layer.macs.before} → ${layer.macs.after}`,
+    `  ${layer.name}: ${layer.zeroInputs.length}/${layer.inputs} input channels and ` +
+      `${layer.zeroOutputs.length}/${layer.outputs} filters zero; MACs ${layer.macs.before} → ` +
+      `${layer.macs.after}`,
   );
   before += layer.macs.before;
   after += layer.macs.after;
@@ -54,7 +57,9 @@ const stored = Int32Array.from({ length: 1000 * kept.length * spatial }, (_, k) 
 const { text, stats } = sp.encodeDna(stored, { constrained: true, oligo: 150 });
 const back = sp.decodeDna(text).data;
 console.log(
-  `DNA: ${stats.oligos} oligos of 150 nt, ${stats.meanLength.toFixed(3)} nt per symbol against H₄ = ${stats.entropy.toFixed(3)}, longest run ${stats.longestHomopolymer}, GC ${(100 * stats.gc.min).toFixed(0)}–${(100 * stats.gc.max).toFixed(0)} %`,
+  `DNA: ${stats.oligos} oligos of 150 nt, ${stats.meanLength.toFixed(3)} nt per symbol against H₄ = ` +
+    `${stats.entropy.toFixed(3)}, longest run ${stats.longestHomopolymer}, GC ` +
+    `${(100 * stats.gc.min).toFixed(0)}–${(100 * stats.gc.max).toFixed(0)} %`,
 );
 model.dispose();
 

@@ -26,10 +26,12 @@ const chosen = report.runs.find((r) => r.projection === report.model.projection 
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 
 console.log(
-  `\nwithout projection: ${pct(baseline.accuracy.mean)} ± ${pct(baseline.accuracy.std)} accuracy with all ${report.features} metabolites`,
+  `\nwithout projection: ${pct(baseline.accuracy.mean)} ± ` +
+    `${pct(baseline.accuracy.std)} accuracy with all ${report.features} metabolites`,
 );
 console.log(
-  `bilevel ℓ1,∞, η = ${chosen.radius} (the best mean CV accuracy, so an optimistic one): ${pct(chosen.accuracy.mean)} ± ${pct(chosen.accuracy.std)} accuracy, AUC ${chosen.auc.mean.toFixed(3)}, ` +
+  `bilevel ℓ1,∞, η = ${chosen.radius} (the best mean CV accuracy, so an optimistic one): ` +
+    `${pct(chosen.accuracy.mean)} ± ${pct(chosen.accuracy.std)} accuracy, AUC ${chosen.auc.mean.toFixed(3)}, ` +
     `${pct(chosen.featureSparsity.mean)} of the metabolites removed (majority class: ${pct(majority)})`,
 );
 console.log(

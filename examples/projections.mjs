@@ -19,7 +19,8 @@ for (let j = 0; j < cols; j++) {
   for (let i = 0; i < rows; i++) Y[i * cols + j] = (Y[i * cols + j] - mean) / sd;
 }
 console.log(
-  `GC_Breast_D_MB: ${rows} samples × ${cols} metabolites, labels ${[...new Set(table.labels)].join("/")}; groups = metabolites (columns)\n`,
+  `GC_Breast_D_MB: ${rows} samples × ${cols} metabolites, ` +
+    `labels ${[...new Set(table.labels)].join("/")}; groups = metabolites (columns)\n`,
 );
 
 const keptColumns = (X) => {
@@ -63,13 +64,16 @@ for (const [name, project, norm, identity] of operators) {
     const gap = norm(residual, rows, cols) + norm(X, rows, cols) - normY;
     const kept = keptColumns(X);
     console.log(
-      `${name.padEnd(15)} ${fraction.toFixed(2).padStart(5)}   ${normY.toExponential(4)}   ${norm(X, rows, cols).toExponential(4)}   ${gap.toExponential(1).padStart(8)} ${identity}   ${String(kept).padStart(5)} / ${cols}      ${(100 * (1 - kept / cols)).toFixed(1)}%`,
+      `${name.padEnd(15)} ${fraction.toFixed(2).padStart(5)}   ${normY.toExponential(4)}   ` +
+        `${norm(X, rows, cols).toExponential(4)}   ${gap.toExponential(1).padStart(8)} ${identity}   ` +
+        `${String(kept).padStart(5)} / ${cols}      ${(100 * (1 - kept / cols)).toFixed(1)}%`,
     );
   }
 }
 
 console.log(
-  "(z-scored metabolites all have ℓ2 norm √271, so the bilevel ℓ1,2 ball shrinks them equally and keeps every one.)",
+  "(z-scored metabolites all have ℓ2 norm √271, " +
+    "so the bilevel ℓ1,2 ball shrinks them equally and keeps every one.)",
 );
 
 // Timings: median of repeated calls, copying path (plain arrays) and zero-copy path (arrays in module memory).
@@ -83,7 +87,8 @@ for (const [name, project] of operators) {
   const copying = medianMs(() => project(f32, rows, cols, eta), 500);
   const zeroCopy = medianMs(() => project(x, rows, cols, eta, { out }), 500);
   console.log(
-    `  ${name.padEnd(15)} copying ${(copying * 1000).toFixed(1).padStart(7)} µs   zero-copy ${(zeroCopy * 1000).toFixed(1).padStart(7)} µs`,
+    `  ${name.padEnd(15)} copying ${(copying * 1000).toFixed(1).padStart(7)} ` +
+      `µs   zero-copy ${(zeroCopy * 1000).toFixed(1).padStart(7)} µs`,
   );
 }
 sp.free(x);
@@ -96,7 +101,8 @@ const bigArray = big.array;
 for (let i = 0; i < bigArray.length; i++) bigArray[i] = (Math.sin(i * 12.9898) * 43758.5453) % 1;
 const bigMs = medianMs(() => sp.bilevelL1Inf(big, 1000, 1000, 1, { out: bigOut }), 50);
 console.log(
-  `  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy: ${bigMs.toFixed(3)} ms (${((1e6 / bigMs / 1e9) * 1e3).toFixed(2)} G elements/s)`,
+  "  bilevel ℓ1,∞ on 1000×1000 f32, zero-copy: " +
+    `${bigMs.toFixed(3)} ms (${((1e6 / bigMs / 1e9) * 1e3).toFixed(2)} G elements/s)`,
 );
 sp.free(big);
 sp.free(bigOut);

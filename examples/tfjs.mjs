@@ -1,7 +1,8 @@
 // TensorFlow.js with sparseproj's constraints: a Dense layer trained inside the bilevel ℓ1,∞ ball, and double
 // descent (train, project once, hold the zeros, rewind, train again) selecting the few informative input features.
 //   npm install sparseproj @tensorflow/tfjs && node examples/tfjs.mjs
-// Exits non-zero unless the kernel stays in the ball, ≥ 80% of the inputs are removed and held-out accuracy is ≥ 80%.
+// Exits non-zero unless the kernel stays in the ball, ≥ 80% of the inputs are removed and
+// held-out accuracy is ≥ 80%.
 import * as tf from "@tensorflow/tfjs";
 import { makeClassification, normL1Inf } from "sparseproj";
 import { BilevelL1Inf, ConstraintCallback, ModelConstraints, snapshotWeights } from "sparseproj/tfjs";
@@ -54,7 +55,9 @@ await projected.fit(xTrain, yTrain, { ...fitOptions, callbacks: [callback] });
 const { calls, milliseconds, path } = callback.constraints.timing;
 const norm = normL1Inf(kernelOf(projected).dataSync(), d, 16, { axis: "rows" });
 console.log(
-  `projected: ‖W‖1,∞ = ${norm.toFixed(4)} ≤ 0.5; a step ${((performance.now() - started) / calls).toFixed(2)} ms, of which the projection ${(milliseconds / calls).toFixed(3)} ms (${tf.getBackend()}, ${path})`,
+  `projected: ‖W‖1,∞ = ${norm.toFixed(4)} ≤ 0.5; a step ` +
+    `${((performance.now() - started) / calls).toFixed(2)} ms, of which the projection ` +
+    `${(milliseconds / calls).toFixed(3)} ms (${tf.getBackend()}, ${path})`,
 );
 
 // 2. Double descent (as the package's trainSAE): train, project once, hold the zeros as a mask (it replaces the

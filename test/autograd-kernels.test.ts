@@ -130,7 +130,7 @@ test("every elementwise function of the table and its gradient", () => {
   }
 });
 
-test("unary results and gradients below the smallest normal f32 are flushed to 0 (flush-to-zero), the rest kept", () => {
+test("unary results and gradients below the smallest normal f32 are flushed to 0 (flush-to-zero), others kept", () => {
   scope(() => {
     const be = backendFor("float32");
     const [x] = both([-88, -90, -100, -20, 0]);

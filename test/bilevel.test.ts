@@ -15,7 +15,7 @@ const AXES: Axis[] = ["columns", "rows"];
 for (const kind of KINDS) {
   for (const [type, Float] of FLOAT_TYPES) {
     for (const axis of AXES) {
-      test(`bilevel ℓ1,${kind} ${type} ${axis}: 150 random signed matrices; feasibility, identity, idempotence`, () => {
+      test(`bilevel ℓ1,${kind} ${type} ${axis}: 150 random signed matrices; feasible, identity, idempotent`, () => {
         const random = rng(KINDS.indexOf(kind) * 100 + Float.BYTES_PER_ELEMENT * 10 + AXES.indexOf(axis));
         for (let trial = 0; trial < 150; trial++) {
           const [rows, cols] = randomShape(random, trial);

@@ -69,7 +69,7 @@ test("latentRate: per-channel empirical entropy per image pixel, kept channels o
   assert.throws(() => latentRate(symbols, [2, 2, 2], 4, [2]), RangeError);
 });
 
-test("quantization: rounding ties away from zero at test; U(−½, ½) noise with an identity gradient in training", () => {
+test("quantization: ties round away from zero at test; U(−½, ½) noise, identity gradient in training", () => {
   assert.equal(Array.from(roundSymbols([0.5, -0.5, 1.49, -2.5, 2.51, -0.2])), [1, -1, 1, -3, 3, 0]);
   scope(() => {
     const y = tensor([0.4, -1.6, 2.5], [1, 3]);
@@ -166,7 +166,7 @@ test("end to end: learns beyond the mean image; projected latent channels stay e
   sparse.dispose();
 });
 
-test("projected epochs keep every layer in its ball; all layers by input channel; ℓ1,1 and ℓ1,2; what the zeros free", () => {
+test("projected epochs keep all layers in their balls, by input channel; ℓ1,1, ℓ1,2; what zeros free", () => {
   const train = discs(120, 4);
   for (const kind of ["bilevel-l1inf", "bilevel-l11", "bilevel-l12"] as const) {
     const norm = { "bilevel-l1inf": "inf", "bilevel-l11": "1", "bilevel-l12": "2" }[kind] as "inf" | "1" | "2";
@@ -245,7 +245,7 @@ test("projected epochs keep every layer in its ball; all layers by input channel
   }
 });
 
-test("the same seed gives the same compressor bit for bit in every runtime (convolutions, noise, projection, masks)", () => {
+test("one seed gives the same compressor bit for bit in every runtime (convolutions, noise, projection, masks)", () => {
   const train = discs(40, 6);
   const fingerprint = () => {
     const model = trainCompressor(train, {
@@ -281,7 +281,10 @@ test("trainCompressor validates its inputs", () => {
   assert.throws(() => trainCompressor(one, { hidden: [] }), /hidden must be a non-empty list of positive integers/);
   assert.throws(
     () => trainCompressor(one, { epochs: [0, 0], projection: { rho: 0.5, layers: ["nope"] } }),
-    /"nope" is not a convolution whose input channels another makes \(encoder.2, encoder.4, decoder.0, decoder.3, decoder.6\)/,
+    new RegExp(
+      '"nope" is not a convolution whose input channels another makes ' +
+        "\\(encoder.2, encoder.4, decoder.0, decoder.3, decoder.6\\)",
+    ),
   );
   assert.throws(
     () => trainCompressor(one, { epochs: [0, 0], projection: { rho: 0.5, layers: "encoder" as "all" } }),

@@ -8,7 +8,10 @@ import { randomInt, rng } from "./helpers.ts";
 
 const test = suite("convolution: conv2d and nearest upsampling");
 
-/** The definition, loop by loop: y[n, o, oy, ox] = b[o] + Σ_c,i,j w[o, c, i, j]·x[n, c, oy·s − p + i, ox·s − p + j]. */
+/**
+ * The definition, loop by loop:
+ * y[n, o, oy, ox] = b[o] + Σ_c,i,j w[o, c, i, j]·x[n, c, oy·s − p + i, ox·s − p + j].
+ */
 function directConv(x: Tensor, w: Tensor, b: Tensor | null, stride: number, pad: number): number[] {
   const [n, c, h, wd] = x.shape,
     [o, , kh, kw] = w.shape;

@@ -136,8 +136,10 @@ function mutate(text: string, m: Mutation): string {
 }
 
 // What a decoder leaking its engine would say; none may get through, even wrapped in a DnaFormatError.
-const ENGINE =
-  /call stack|out of bounds|is not a (function|constructor)|is not iterable|Invalid (typed )?array length|of undefined|of null/;
+const ENGINE = new RegExp(
+  "call stack|out of bounds|is not a (function|constructor)|is not iterable|" +
+    "Invalid (typed )?array length|of undefined|of null",
+);
 
 test("each mutation decodes to exactly the original or is a DnaFormatError with a line, within a time bound", () => {
   fc.assert(

@@ -77,16 +77,20 @@ test("Huffman is never longer than Shannon–Fano nor Shannon lengths", () => {
   }
 });
 
-test("Shannon–Fano's gap, measured: below 1 on random histograms (not proven for base 4), below 0.40 on Laplacian ones", () => {
-  let worst = 0;
-  for (const h of randomHistograms(600, 3)) worst = Math.max(worst, meanOf(h, "shannon-fano") - entropy4(h));
-  assert.ok(worst < 1, `worst random gap ${worst}`);
-  for (const b of LAPLACIAN_SCALES) {
-    const h = histogram(laplacian(50_000, b, b));
-    const gap = meanOf(h, "shannon-fano") - entropy4(h);
-    assert.ok(gap < 0.4, `b = ${b}: Shannon–Fano gap ${gap}`);
-  }
-});
+test(
+  "Shannon–Fano's gap, measured: " +
+    "below 1 on random histograms (not proven for base 4), below 0.40 on Laplacian ones",
+  () => {
+    let worst = 0;
+    for (const h of randomHistograms(600, 3)) worst = Math.max(worst, meanOf(h, "shannon-fano") - entropy4(h));
+    assert.ok(worst < 1, `worst random gap ${worst}`);
+    for (const b of LAPLACIAN_SCALES) {
+      const h = histogram(laplacian(50_000, b, b));
+      const gap = meanOf(h, "shannon-fano") - entropy4(h);
+      assert.ok(gap < 0.4, `b = ${b}: Shannon–Fano gap ${gap}`);
+    }
+  },
+);
 
 test("Huffman within 0.10 nucleotides per symbol of H₄ on Laplacian latents", () => {
   for (const b of LAPLACIAN_SCALES) {
@@ -182,7 +186,7 @@ const INPUTS: Array<[string, Uint8Array | Int32Array]> = [
   ["extreme integers", Int32Array.from([-(2 ** 31), 2 ** 31 - 1, 0, -1, -(2 ** 31), 5])],
 ];
 
-test("round trips: every input, code and mode decodes to exactly its input; constrained oligos meet both constraints", () => {
+test("round trips: each input, code and mode decodes to exactly its input; constrained oligos meet both limits", () => {
   for (const [name, data] of INPUTS) {
     for (const code of CODE_KINDS) {
       for (const constrained of [false, true]) {

@@ -71,7 +71,7 @@ function assertOptimalityConditions(
 
 for (const [type, Float] of FLOAT_TYPES) {
   for (const axis of AXES) {
-    test(`${type} ${axis}: 150 random signed matrices against the reference; feasibility, (19), idempotence, in place`, () => {
+    test(`${type} ${axis}: 150 random signed matrices vs reference; feasibility, (19), idempotence, in place`, () => {
       const random = rng(300 + Float.BYTES_PER_ELEMENT * 10 + AXES.indexOf(axis));
       for (let trial = 0; trial < 150; trial++) {
         const [rows, cols] = randomShape(random, trial, 200);
@@ -108,7 +108,7 @@ for (const [type, Float] of FLOAT_TYPES) {
       }
     });
 
-    test(`${type} ${axis}: no feasible point is nearer — random perturbations, mixtures with the bilevel projection`, () => {
+    test(`${type} ${axis}: no nearer feasible point: random perturbations, mixes with the bilevel projection`, () => {
       const random = rng(400 + Float.BYTES_PER_ELEMENT * 10 + AXES.indexOf(axis));
       for (let trial = 0; trial < 60; trial++) {
         const [rows, cols] = randomShape(random, trial, 200);

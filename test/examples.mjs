@@ -8,7 +8,8 @@ import { commands, run } from "./runtimes.mjs";
 const root = new URL("../", import.meta.url).pathname;
 
 // ℓ1 ball: τ = 1.5. Bilevel ℓ1,∞ with η = 3: column maxima (3, 1, 4) → u = (1, 0, 2), columns clipped to ±u.
-// Grouped by input channel, η = 2: channel maxima (3, 0.5) → u = (2, 0). Weighted ℓ1: τ = 1.6 on breakpoints 3 and 4.
+// Grouped by input channel, η = 2: channel maxima (3, 0.5) → u = (2, 0).
+// Weighted ℓ1: τ = 1.6 on breakpoints 3 and 4.
 const EXPECTED = [
   "projectL1Ball: [1.5,0,0,0.5]",
   "bilevelL1Inf: [1,0,0.5,-1,0,2] norm 3",

@@ -176,39 +176,43 @@ test("KDE options are checked", () => {
   );
 });
 
-test("Metropolis–Hastings on a 2-D Gaussian: acceptance 0.4–0.6 with unit steps, sample mean and covariance within 0.1 of the target's", () => {
-  // N([1, −2], [[1, .6], [.6, 1]]); a random walk with σ = 1 per dimension accepts about half its steps here.
-  const logp = (x: Float64Array) => {
-    const a = x[0] - 1,
-      b = x[1] + 2;
-    return (-0.5 * (a * a - 1.2 * a * b + b * b)) / 0.64;
-  };
-  const chain = metropolisHastings(logp, {
-    start: [1, -2],
-    step: [1, 1],
-    samples: 20000,
-    burnIn: 500,
-    thin: 5,
-    generator: new Generator(3),
-  });
-  const rate = chain.accepted / chain.steps;
-  assert.ok(rate > 0.4 && rate < 0.6, `acceptance ${rate}`);
-  assert.is(chain.steps, 500 + 20000 * 5);
-  assert.is(chain.belowThreshold, 0);
-  const { mean, cov } = moments(chain.samples);
-  [1, -2].forEach((m, j) => assertNear(mean[j], m, 0.1, `mean[${j}]`));
-  [1, 0.6, 1].forEach((c, j) => assertNear(cov[j], c, 0.1, `cov[${j}]`));
-  // Larger steps are rejected more often.
-  const wide = metropolisHastings(logp, {
-    start: [1, -2],
-    step: [3, 3],
-    samples: 2000,
-    burnIn: 0,
-    thin: 1,
-    generator: new Generator(3),
-  });
-  assert.ok(wide.accepted / wide.steps < rate / 2, `step 3: ${wide.accepted / wide.steps}`);
-});
+test(
+  "Metropolis–Hastings on a 2-D Gaussian: acceptance 0.4–0.6 with unit steps, " +
+    "sample mean and covariance within 0.1 of the target's",
+  () => {
+    // N([1, −2], [[1, .6], [.6, 1]]); a random walk with σ = 1 per dimension accepts about half its steps here.
+    const logp = (x: Float64Array) => {
+      const a = x[0] - 1,
+        b = x[1] + 2;
+      return (-0.5 * (a * a - 1.2 * a * b + b * b)) / 0.64;
+    };
+    const chain = metropolisHastings(logp, {
+      start: [1, -2],
+      step: [1, 1],
+      samples: 20000,
+      burnIn: 500,
+      thin: 5,
+      generator: new Generator(3),
+    });
+    const rate = chain.accepted / chain.steps;
+    assert.ok(rate > 0.4 && rate < 0.6, `acceptance ${rate}`);
+    assert.is(chain.steps, 500 + 20000 * 5);
+    assert.is(chain.belowThreshold, 0);
+    const { mean, cov } = moments(chain.samples);
+    [1, -2].forEach((m, j) => assertNear(mean[j], m, 0.1, `mean[${j}]`));
+    [1, 0.6, 1].forEach((c, j) => assertNear(cov[j], c, 0.1, `cov[${j}]`));
+    // Larger steps are rejected more often.
+    const wide = metropolisHastings(logp, {
+      start: [1, -2],
+      step: [3, 3],
+      samples: 2000,
+      burnIn: 0,
+      thin: 1,
+      generator: new Generator(3),
+    });
+    assert.ok(wide.accepted / wide.steps < rate / 2, `step 3: ${wide.accepted / wide.steps}`);
+  },
+);
 
 test("a threshold rejects candidates under it: the chain stays inside the level set", () => {
   const logp = (x: Float64Array) => -0.5 * (x[0] * x[0] + x[1] * x[1]);
@@ -269,7 +273,7 @@ test("a threshold rejects candidates under it: the chain stays inside the level 
   );
 });
 
-test("the latent sampler walks each class's own density: samples near the KDE's moments, never under the threshold", () => {
+test("the latent sampler walks each class's density: samples near the KDE's moments, never under the threshold", () => {
   const a = correlatedCloud(300, 5),
     b = correlatedCloud(300, 6, [5, 0]);
   const X = new Float64Array(1200);
@@ -311,33 +315,37 @@ test("the latent sampler walks each class's own density: samples near the KDE's 
   );
 });
 
-test("sampling is seeded per class: calls repeat, a longer call extends a shorter one, other seeds differ, and the normals are the same bits in every engine", () => {
-  const X = correlatedCloud(100, 7),
-    y = Array.from({ length: 100 }, (_, i) => i % 2);
-  const sampler = fitLatentSampler(identity, X, y, { seed: 3, burnIn: 50, thin: 3 });
-  const first = sampler.sample(1, 20);
-  sampler.sample(0, 7);
-  assert.equal(
-    Array.from(sampler.sample(1, 20).latent),
-    Array.from(first.latent),
-    "class 1 does not depend on class 0's draws",
-  );
-  assert.equal(Array.from(sampler.sample(1, 40).latent.subarray(0, 40)), Array.from(first.latent));
-  assert.not.equal(
-    Array.from(fitLatentSampler(identity, X, y, { seed: 4, burnIn: 50, thin: 3 }).sample(1, 20).latent),
-    Array.from(first.latent),
-  );
-  // Marsaglia's polar method on glibc's log (reproduced in integer and IEEE arithmetic): fixed bits for seed 42.
-  assert.equal(
-    Array.from(fillStandardNormal(new Generator(42), new Float64Array(6))),
-    [
-      0.31875784963858494, -0.7706160167419408, 0.15178267621950975, -0.12624145471928355, -0.3257678439811117,
-      3.249048507410778,
-    ],
-  );
-});
+test(
+  "sampling is seeded per class: calls repeat, a longer call extends a shorter one, " +
+    "other seeds differ, and the normals are the same bits in every engine",
+  () => {
+    const X = correlatedCloud(100, 7),
+      y = Array.from({ length: 100 }, (_, i) => i % 2);
+    const sampler = fitLatentSampler(identity, X, y, { seed: 3, burnIn: 50, thin: 3 });
+    const first = sampler.sample(1, 20);
+    sampler.sample(0, 7);
+    assert.equal(
+      Array.from(sampler.sample(1, 20).latent),
+      Array.from(first.latent),
+      "class 1 does not depend on class 0's draws",
+    );
+    assert.equal(Array.from(sampler.sample(1, 40).latent.subarray(0, 40)), Array.from(first.latent));
+    assert.not.equal(
+      Array.from(fitLatentSampler(identity, X, y, { seed: 4, burnIn: 50, thin: 3 }).sample(1, 20).latent),
+      Array.from(first.latent),
+    );
+    // Marsaglia's polar method on glibc's log (reproduced in integer and IEEE arithmetic): fixed bits for seed 42.
+    assert.equal(
+      Array.from(fillStandardNormal(new Generator(42), new Float64Array(6))),
+      [
+        0.31875784963858494, -0.7706160167419408, 0.15178267621950975, -0.12624145471928355, -0.3257678439811117,
+        3.249048507410778,
+      ],
+    );
+  },
+);
 
-test("a 10-D chain gives the same bits in every engine (the normals are portable; Math.exp only decides acceptances)", () => {
+test("a 10-D chain gives the same bits in all engines (normals are portable; Math.exp only decides acceptance)", () => {
   const g = new Generator(1);
   const n = 400,
     d = 10;
@@ -408,50 +416,58 @@ const PAPER_NET = {
   radius: 20,
 };
 
-test("end to end with the paper's network (4 ReLU hidden layers, ℓ1,1 double descent): it learns, and ≥ 90% of generated samples are classified as their class", () => {
-  const train = intensities(150, 11),
-    held = intensities(90, 12);
-  const model = trainSAE(train.X, train.y, PAPER_NET);
-  const [phase1] = model.info.history.losses;
-  assert.ok(phase1.at(-1)! < phase1[0] / 2, `loss ${phase1[0]} → ${phase1.at(-1)}`);
-  const predicted = model.predict(held.X);
-  const accuracy = held.y.filter((label, i) => model.classes[predicted[i]] === label).length / held.y.length;
-  assert.ok(accuracy >= 0.9, `held-out accuracy ${accuracy}`);
-  assert.ok(model.featureSparsity > 0, `ℓ1,1 removed features: ${model.featureSparsity}`);
+test(
+  "end to end with the paper's network (4 ReLU hidden layers, ℓ1,1 double descent): " +
+    "it learns, and ≥ 90% of generated samples are classified as their class",
+  () => {
+    const train = intensities(150, 11),
+      held = intensities(90, 12);
+    const model = trainSAE(train.X, train.y, PAPER_NET);
+    const [phase1] = model.info.history.losses;
+    assert.ok(phase1.at(-1)! < phase1[0] / 2, `loss ${phase1[0]} → ${phase1.at(-1)}`);
+    const predicted = model.predict(held.X);
+    const accuracy = held.y.filter((label, i) => model.classes[predicted[i]] === label).length / held.y.length;
+    assert.ok(accuracy >= 0.9, `held-out accuracy ${accuracy}`);
+    assert.ok(model.featureSparsity > 0, `ℓ1,1 removed features: ${model.featureSparsity}`);
 
-  const sampler = fitLatentSampler(model, train.X, train.y, { seed: 1 });
-  for (let c = 0; c < 3; c++) {
-    const { data, acceptanceRate } = sampler.sample(c, 30);
-    assert.ok(acceptanceRate > 0.05 && acceptanceRate < 0.95, `class ${c} acceptance ${acceptanceRate}`);
-    assert.is(data.length, 30 * 20);
-    assert.ok(
-      data.every((v) => v > -1),
-      "decoded through exp(v) − 1: in the data's (non-negative-ish) range",
+    const sampler = fitLatentSampler(model, train.X, train.y, { seed: 1 });
+    for (let c = 0; c < 3; c++) {
+      const { data, acceptanceRate } = sampler.sample(c, 30);
+      assert.ok(acceptanceRate > 0.05 && acceptanceRate < 0.95, `class ${c} acceptance ${acceptanceRate}`);
+      assert.is(data.length, 30 * 20);
+      assert.ok(
+        data.every((v) => v > -1),
+        "decoded through exp(v) − 1: in the data's (non-negative-ish) range",
+      );
+      const labels = model.predict(data);
+      const rate = labels.filter((l) => l === c).length / 30;
+      assert.ok(rate >= 0.9, `class ${c}: ${rate} of its generated samples classified as it`);
+    }
+    model.dispose();
+  },
+);
+
+test(
+  "decode maps the decoder's output back to the input's units: " +
+    "decode(encode(X)) undoes the fitted log and z-score of reconstruct(X)",
+  () => {
+    const { X, y } = intensities(60, 13);
+    const model = trainSAE(X, y, { hidden: [8], epochs: 3 });
+    const { log, mean, std } = model.info.preprocessing;
+    assert.ok(log && mean && std);
+    const inUnits = model.decode(model.encode(X));
+    const preprocessed = model.reconstruct(X);
+    preprocessed.forEach((v, i) =>
+      assertNear(
+        inUnits[i],
+        Math.exp(v * std![i % 20] + mean![i % 20]) - 1,
+        1e-9 * Math.max(1, Math.abs(inUnits[i])),
+        `value ${i}`,
+      ),
     );
-    const labels = model.predict(data);
-    const rate = labels.filter((l) => l === c).length / 30;
-    assert.ok(rate >= 0.9, `class ${c}: ${rate} of its generated samples classified as it`);
-  }
-  model.dispose();
-});
-
-test("decode maps the decoder's output back to the input's units: decode(encode(X)) undoes the fitted log and z-score of reconstruct(X)", () => {
-  const { X, y } = intensities(60, 13);
-  const model = trainSAE(X, y, { hidden: [8], epochs: 3 });
-  const { log, mean, std } = model.info.preprocessing;
-  assert.ok(log && mean && std);
-  const inUnits = model.decode(model.encode(X));
-  const preprocessed = model.reconstruct(X);
-  preprocessed.forEach((v, i) =>
-    assertNear(
-      inUnits[i],
-      Math.exp(v * std![i % 20] + mean![i % 20]) - 1,
-      1e-9 * Math.max(1, Math.abs(inUnits[i])),
-      `value ${i}`,
-    ),
-  );
-  throwsNamed(() => model.decode([[1, 2]]), RangeError, /2 features; the model was trained on 3/, "latent width");
-  model.dispose();
-});
+    throwsNamed(() => model.decode([[1, 2]]), RangeError, /2 features; the model was trained on 3/, "latent width");
+    model.dispose();
+  },
+);
 
 test.run();

@@ -45,59 +45,68 @@ const count = (shape: GroupedShape) => shape[0] * shape[1] * shape[2];
 
 for (const kind of KINDS) {
   for (const [type, Float] of FLOAT_TYPES) {
-    test(`grouped ℓ1,${kind} ${type}: 150 random signed tensors vs reference; feasibility, identity, idempotence, in place`, () => {
-      const random = rng(KINDS.indexOf(kind) * 100 + Float.BYTES_PER_ELEMENT + 4000);
-      for (let trial = 0; trial < 150; trial++) {
-        const shape = randomGroupedShape(random, trial);
-        const y = Float.from(messyValues(random, count(shape)));
-        const before = y.slice();
-        const norm = groupedNormRef(y, shape, kind);
-        const radius = random() < 0.1 ? 0 : norm * (random() < 0.85 ? random() : 1 + random());
-        const x = PROJECT[kind](y, shape, radius);
-        assert.instance(x, Float);
-        assert.equal(y, before, "input not mutated");
-        const tol = tolerance(type, maxAbs(y) + radius);
-        const what = `[${shape.join(", ")}] η=${radius}`;
-        assertClose(x, bilevelGroupedRef(y, shape, radius, kind), tol, what);
-        assertNear(sp.groupedNorm(kind, y, shape), norm, 1e-9 * (maxAbs(y) + 1) * (count(shape) + 1), `norm ${what}`);
-        // Feasibility ‖X‖ ≤ η, and the identities (18), (24), (27): ‖Y − X‖ + ‖X‖ = ‖Y‖ in the grouped norm.
-        const projected = sp.groupedNorm(kind, x, shape);
-        assert.ok(projected <= radius + tol * Math.max(...shape, 1), `feasible ${what}: ${projected} ≤ ${radius}`);
-        const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
-        assertNear(
-          sp.groupedNorm(kind, residual, shape) + projected,
-          sp.groupedNorm(kind, y, shape),
-          tol * (count(shape) + 1),
-          `identity ${what}`,
-        );
-        assertClose(PROJECT[kind](x, shape, radius), x, tol, `idempotent ${what}`);
-        const inPlace = y.slice();
-        assert.is(sp.bilevelGrouped(kind, inPlace, shape, radius, { out: inPlace }), inPlace);
-        assert.equal(inPlace, x, "in place = out of place");
-      }
-    });
+    test(
+      `grouped ℓ1,${kind} ${type}: 150 random signed tensors vs reference; ` +
+        "feasibility, identity, idempotence, in place",
+      () => {
+        const random = rng(KINDS.indexOf(kind) * 100 + Float.BYTES_PER_ELEMENT + 4000);
+        for (let trial = 0; trial < 150; trial++) {
+          const shape = randomGroupedShape(random, trial);
+          const y = Float.from(messyValues(random, count(shape)));
+          const before = y.slice();
+          const norm = groupedNormRef(y, shape, kind);
+          const radius = random() < 0.1 ? 0 : norm * (random() < 0.85 ? random() : 1 + random());
+          const x = PROJECT[kind](y, shape, radius);
+          assert.instance(x, Float);
+          assert.equal(y, before, "input not mutated");
+          const tol = tolerance(type, maxAbs(y) + radius);
+          const what = `[${shape.join(", ")}] η=${radius}`;
+          assertClose(x, bilevelGroupedRef(y, shape, radius, kind), tol, what);
+          assertNear(sp.groupedNorm(kind, y, shape), norm, 1e-9 * (maxAbs(y) + 1) * (count(shape) + 1), `norm ${what}`);
+          // Feasibility ‖X‖ ≤ η, and the identities (18), (24), (27): ‖Y − X‖ + ‖X‖
+          // = ‖Y‖ in the grouped norm.
+          const projected = sp.groupedNorm(kind, x, shape);
+          assert.ok(projected <= radius + tol * Math.max(...shape, 1), `feasible ${what}: ${projected} ≤ ${radius}`);
+          const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
+          assertNear(
+            sp.groupedNorm(kind, residual, shape) + projected,
+            sp.groupedNorm(kind, y, shape),
+            tol * (count(shape) + 1),
+            `identity ${what}`,
+          );
+          assertClose(PROJECT[kind](x, shape, radius), x, tol, `idempotent ${what}`);
+          const inPlace = y.slice();
+          assert.is(sp.bilevelGrouped(kind, inPlace, shape, radius, { out: inPlace }), inPlace);
+          assert.equal(inPlace, x, "in place = out of place");
+        }
+      },
+    );
   }
 
-  test(`grouped ℓ1,${kind}: [rows, cols, 1] and [1, rows, cols] are the matrix functions with axis 'columns' and 'rows', bit for bit`, () => {
-    const random = rng(KINDS.indexOf(kind) + 4100);
-    for (let trial = 0; trial < 120; trial++) {
-      const [type, Float] = FLOAT_TYPES[trial % 2];
-      const rows = trial % 10 === 0 ? 1 : randomInt(random, 1, trial % 13 === 1 ? 300 : 40);
-      const cols = trial % 10 === 1 ? 1 : randomInt(random, 1, trial % 13 === 2 ? 300 : 40);
-      const y = Float.from(messyValues(random, rows * cols));
-      for (const axis of ["columns", "rows"] as const) {
-        const shape: GroupedShape = axis === "columns" ? [rows, cols, 1] : [1, rows, cols];
-        const norm = MATRIX_NORM[kind](y, rows, cols, { axis });
-        assert.is(sp.groupedNorm(kind, y, shape), norm, `${type} ${rows}×${cols} ${axis} norm`);
-        const radius = norm * random();
-        assert.equal(
-          sp.bilevelGrouped(kind, y, shape, radius),
-          MATRIX[kind](y, rows, cols, radius, { axis }),
-          `${type} ${rows}×${cols} ${axis}`,
-        );
+  test(
+    `grouped ℓ1,${kind}: [rows, cols, 1] and [1, rows, cols] are ` +
+      "the matrix functions with axis 'columns' and 'rows', bit for bit",
+    () => {
+      const random = rng(KINDS.indexOf(kind) + 4100);
+      for (let trial = 0; trial < 120; trial++) {
+        const [type, Float] = FLOAT_TYPES[trial % 2];
+        const rows = trial % 10 === 0 ? 1 : randomInt(random, 1, trial % 13 === 1 ? 300 : 40);
+        const cols = trial % 10 === 1 ? 1 : randomInt(random, 1, trial % 13 === 2 ? 300 : 40);
+        const y = Float.from(messyValues(random, rows * cols));
+        for (const axis of ["columns", "rows"] as const) {
+          const shape: GroupedShape = axis === "columns" ? [rows, cols, 1] : [1, rows, cols];
+          const norm = MATRIX_NORM[kind](y, rows, cols, { axis });
+          assert.is(sp.groupedNorm(kind, y, shape), norm, `${type} ${rows}×${cols} ${axis} norm`);
+          const radius = norm * random();
+          assert.equal(
+            sp.bilevelGrouped(kind, y, shape, radius),
+            MATRIX[kind](y, rows, cols, radius, { axis }),
+            `${type} ${rows}×${cols} ${axis}`,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 }
 
 test("Conv2d weights: zero groups are whole input channels, output filters, transposed-convolution channels", () => {
@@ -125,7 +134,8 @@ test("Conv2d weights: zero groups are whole input channels, output filters, tran
     const zero = zeroed(x, shape);
     assert.ok(zero > 0 && zero < shape[1], `[${shape.join(", ")}]: ${zero} zero groups of ${shape[1]}`);
   }
-  // A transposed convolution stored [I, O, kh, kw], by input channel: [1, I, O·kh·kw], row groups of the [I, O·kh·kw] matrix.
+  // A transposed convolution stored [I, O, kh, kw], by input channel: [1, I, O·kh·kw],
+  // row groups of the [I, O·kh·kw] matrix.
   const t = sp.bilevelL12Grouped(w, [1, O, I * kh * kw], 1);
   assert.equal(t, sp.bilevelL12(w, O, I * kh * kw, 1, { axis: "rows" }));
 });
@@ -255,52 +265,58 @@ function randomCuts(random: () => number, n: number): Array<[number, number]> {
 }
 
 for (const kind of ["inf", "1", "2"] as GroupNormKind[]) {
-  test(`staged ℓ1,${kind} on grouped shapes: blocks of outer (merged) or, with outer = 1, of groups (concatenated) = one-shot${kind === "inf" ? " bit for bit" : ""}`, () => {
-    const random = rng(4400 + KINDS.indexOf(kind));
-    for (let trial = 0; trial < 60; trial++) {
-      const [type, Float] = FLOAT_TYPES[trial % 2];
-      const byGroups = trial % 3 === 0 || kind === "1";
-      const [outer, groups, inner]: GroupedShape = byGroups
-        ? [1, randomInt(random, 1, 40), randomInt(random, 1, 30)]
-        : [randomInt(random, 1, 20), randomInt(random, 1, 30), randomInt(random, 1, trial % 5 === 1 ? 70 : 12)];
-      const shape: GroupedShape = [outer, groups, inner];
-      const y = Float.from(messyValues(random, count(shape)));
-      const radius = sp.groupedNorm(kind, y, shape) * random();
-      const expected = sp.bilevelGrouped(kind, y, shape, radius);
-      const out = new Float(y.length);
-      if (byGroups) {
-        const cuts = randomCuts(random, groups);
-        const partials = cuts.map(([a, b]) => sp.groupNorms(y.subarray(a * inner, b * inner), [1, b - a, inner], kind));
-        const norms = sp.combineGroupNorms(kind, [Float64Array.from(partials.flatMap((p) => Array.from(p)))]);
-        const u = sp.bilevelThresholds(kind, norms, radius);
-        for (const [a, b] of cuts) {
-          out.set(
-            sp.applyBilevel(
-              y.subarray(a * inner, b * inner),
-              [1, b - a, inner],
-              kind,
-              u.subarray(a, b),
-              norms.subarray(a, b),
-            ),
-            a * inner,
+  test(
+    `staged ℓ1,${kind} on grouped shapes: blocks of outer (merged) or, with outer = 1, ` +
+      `of groups (concatenated) = one-shot${kind === "inf" ? " bit for bit" : ""}`,
+    () => {
+      const random = rng(4400 + KINDS.indexOf(kind));
+      for (let trial = 0; trial < 60; trial++) {
+        const [type, Float] = FLOAT_TYPES[trial % 2];
+        const byGroups = trial % 3 === 0 || kind === "1";
+        const [outer, groups, inner]: GroupedShape = byGroups
+          ? [1, randomInt(random, 1, 40), randomInt(random, 1, 30)]
+          : [randomInt(random, 1, 20), randomInt(random, 1, 30), randomInt(random, 1, trial % 5 === 1 ? 70 : 12)];
+        const shape: GroupedShape = [outer, groups, inner];
+        const y = Float.from(messyValues(random, count(shape)));
+        const radius = sp.groupedNorm(kind, y, shape) * random();
+        const expected = sp.bilevelGrouped(kind, y, shape, radius);
+        const out = new Float(y.length);
+        if (byGroups) {
+          const cuts = randomCuts(random, groups);
+          const partials = cuts.map(([a, b]) =>
+            sp.groupNorms(y.subarray(a * inner, b * inner), [1, b - a, inner], kind),
           );
+          const norms = sp.combineGroupNorms(kind, [Float64Array.from(partials.flatMap((p) => Array.from(p)))]);
+          const u = sp.bilevelThresholds(kind, norms, radius);
+          for (const [a, b] of cuts) {
+            out.set(
+              sp.applyBilevel(
+                y.subarray(a * inner, b * inner),
+                [1, b - a, inner],
+                kind,
+                u.subarray(a, b),
+                norms.subarray(a, b),
+              ),
+              a * inner,
+            );
+          }
+        } else {
+          const slab = groups * inner;
+          const cuts = randomCuts(random, outer);
+          const norms = sp.combineGroupNorms(
+            kind,
+            cuts.map(([a, b]) => sp.groupNorms(y.subarray(a * slab, b * slab), [b - a, groups, inner], kind)),
+          );
+          const u = sp.bilevelThresholds(kind, norms, radius);
+          for (const [a, b] of cuts)
+            out.set(sp.applyBilevel(y.subarray(a * slab, b * slab), [b - a, groups, inner], kind, u, norms), a * slab);
         }
-      } else {
-        const slab = groups * inner;
-        const cuts = randomCuts(random, outer);
-        const norms = sp.combineGroupNorms(
-          kind,
-          cuts.map(([a, b]) => sp.groupNorms(y.subarray(a * slab, b * slab), [b - a, groups, inner], kind)),
-        );
-        const u = sp.bilevelThresholds(kind, norms, radius);
-        for (const [a, b] of cuts)
-          out.set(sp.applyBilevel(y.subarray(a * slab, b * slab), [b - a, groups, inner], kind, u, norms), a * slab);
+        const what = `${type} [${shape.join(", ")}]`;
+        if (kind === "inf") assert.equal(out, expected, what);
+        else assertClose(out, expected, tolerance(type, maxAbs(y) + radius), what);
       }
-      const what = `${type} [${shape.join(", ")}]`;
-      if (kind === "inf") assert.equal(out, expected, what);
-      else assertClose(out, expected, tolerance(type, maxAbs(y) + radius), what);
-    }
-  });
+    },
+  );
 }
 
 test("staged ℓ1,1 on a grouped shape: a block holding part of each group is refused", () => {
@@ -324,7 +340,7 @@ test("staged ℓ1,1 on a grouped shape: a block holding part of each group is re
 });
 
 for (const threads of [2, 4]) {
-  test(`pool with ${threads} threads on grouped shapes = the calling thread (ℓ1,∞ and outer = 1 bit for bit)`, async () => {
+  test(`${threads}-thread pool, grouped shapes = the calling thread (ℓ1,∞ and outer = 1 bit for bit)`, async () => {
     const pool = await sp.createPool({ threads });
     try {
       (pool as sp.Pool & { __setMinParallelElements(n: number): void }).__setMinParallelElements(1);

@@ -15,7 +15,7 @@ const test = suite("metrics: classification, silhouette and PCA against scikit-l
 type AnyFn = (...args: any[]) => unknown;
 const untyped = (fn: unknown) => fn as AnyFn;
 
-test("confusionMatrix and classificationReport equal sklearn's (absent and never-predicted classes, zero_division=0)", () => {
+test("confusionMatrix, classificationReport = sklearn's (absent and never-predicted classes, zero_division=0)", () => {
   for (const c of fixtures.classification) {
     for (const [kind, yTrue, yPred] of [
       ["array", c.yTrue, c.yPred],

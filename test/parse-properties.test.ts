@@ -47,7 +47,22 @@ const validTable = fc
 const mutation = fc.oneof(
   fc.record({
     at: fc.nat(),
-    insert: fc.constantFrom('"', ",", ";", "\t", "\n", "\r", "\r\n", '""', "NA", "1e999", "-", "\uFEFF", "\u0000", "é"),
+    insert: fc.constantFrom(
+      '"',
+      ",",
+      ";",
+      "\t",
+      "\n",
+      "\r",
+      "\r\n",
+      '""',
+      "NA",
+      "1e999",
+      "-",
+      "\uFEFF",
+      "\u0000",
+      "\u00e9",
+    ),
   }),
   fc.record({ at: fc.nat(), insert: fc.string({ maxLength: 6 }) }),
   fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 8 }) }),

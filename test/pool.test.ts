@@ -102,31 +102,35 @@ for (const threads of [1, 2, 4]) {
 }
 
 for (const threads of [1, 2, 4]) {
-  test(`${threads} thread(s): exact ℓ1,∞ on random signed matrices, both axes, f32/f64 = the calling thread, bit for bit`, async () => {
-    await withPool(threads, async (pool) => {
-      hooks(pool).__setMinParallelElements(1);
-      const random = rng(2000 + threads);
-      for (let trial = 0; trial < 60; trial++) {
-        const [type, Float] = FLOAT_TYPES[trial % 2];
-        const big = trial % 10 === 3;
-        // Single rows and single columns (one group, or groups of one) among the shapes.
-        const rows = trial % 6 === 0 ? 1 : randomInt(random, 1, big ? 600 : 90);
-        const cols = trial % 6 === 1 ? 1 : randomInt(random, 1, big ? 500 : 90);
-        const y = Float.from(messyValues(random, rows * cols));
-        for (const axis of AXES) {
-          const options = { axis };
-          const norm = sp.normL1Inf(y, rows, cols, options);
-          // Outside the ball mostly; inside it (y itself) and η = 0 sometimes.
-          const radius = random() < 0.1 ? 0 : norm * (random() < 0.8 ? random() : 1 + random());
-          const expected = sp.projectL1Inf(y, rows, cols, radius, options);
-          const actual = await pool.projectL1Inf(y, rows, cols, radius, options);
-          const what = `${type} ${rows}×${cols} exact ℓ1,∞ ${axis} η=${radius}`;
-          assert.instance(actual, Float, what);
-          assert.equal(actual, expected, what);
+  test(
+    `${threads} thread(s): exact ℓ1,∞ on random signed matrices, ` +
+      "both axes, f32/f64 = the calling thread, bit for bit",
+    async () => {
+      await withPool(threads, async (pool) => {
+        hooks(pool).__setMinParallelElements(1);
+        const random = rng(2000 + threads);
+        for (let trial = 0; trial < 60; trial++) {
+          const [type, Float] = FLOAT_TYPES[trial % 2];
+          const big = trial % 10 === 3;
+          // Single rows and single columns (one group, or groups of one) among the shapes.
+          const rows = trial % 6 === 0 ? 1 : randomInt(random, 1, big ? 600 : 90);
+          const cols = trial % 6 === 1 ? 1 : randomInt(random, 1, big ? 500 : 90);
+          const y = Float.from(messyValues(random, rows * cols));
+          for (const axis of AXES) {
+            const options = { axis };
+            const norm = sp.normL1Inf(y, rows, cols, options);
+            // Outside the ball mostly; inside it (y itself) and η = 0 sometimes.
+            const radius = random() < 0.1 ? 0 : norm * (random() < 0.8 ? random() : 1 + random());
+            const expected = sp.projectL1Inf(y, rows, cols, radius, options);
+            const actual = await pool.projectL1Inf(y, rows, cols, radius, options);
+            const what = `${type} ${rows}×${cols} exact ℓ1,∞ ${axis} η=${radius}`;
+            assert.instance(actual, Float, what);
+            assert.equal(actual, expected, what);
+          }
         }
-      }
-    });
-  });
+      });
+    },
+  );
 }
 
 test("exact ℓ1,∞ in the pool's memory, in place; below the crossover on the calling thread, alike", async () => {
@@ -192,7 +196,7 @@ test("vector projections through the pool = the package's", async () => {
   });
 });
 
-test("huge f64 data: ℓ1,2 norms overflow the sums of squares and take the scaled path, as on the calling thread", async () => {
+test("huge f64: ℓ1,2 norms overflow sums of squares and take the scaled path, as on the calling thread", async () => {
   await withPool(2, async (pool) => {
     hooks(pool).__setMinParallelElements(1);
     const random = rng(21);

@@ -93,7 +93,8 @@ export function bilevelRef(
 
 /**
  * Exact ℓ1,∞ projection: X_ij = sign(Y_ij)·min(|Y_ij|, μ_j(θ)) with μ_j(θ) the level whose excess
- * Σ_i (|Y_ij| − μ)₊ is θ (0 when ‖y_j‖₁ ≤ θ), and θ bisected in f64 down to adjacent floats so that Σ_j μ_j = η.
+ * Σ_i (|Y_ij| − μ)₊ is θ (0 when ‖y_j‖₁ ≤ θ), and θ bisected in f64 down to adjacent
+ * floats so that Σ_j μ_j = η.
  */
 export function l1InfRef(
   y: ArrayLike<number>,
@@ -124,8 +125,9 @@ export function l1InfRef(
 }
 
 /**
- * Weighted ℓ1 ball: x_i = sign(y_i)·max(|y_i| − τ·w_i, 0) with Σ w_i·max(|y_i| − τw_i, 0) = a, τ found by sorting
- * the breakpoints t_i = |y_i|/w_i in decreasing order and taking the last prefix whose τ stays below its breakpoint.
+ * Weighted ℓ1 ball: x_i = sign(y_i)·max(|y_i| − τ·w_i, 0) with Σ w_i·max(|y_i| − τw_i, 0) = a, τ found by
+ * sorting the breakpoints t_i = |y_i|/w_i in decreasing order and taking the last prefix whose τ
+ * stays below its breakpoint.
  */
 export function weightedL1BallRef(y: ArrayLike<number>, w: ArrayLike<number>, a: number): number[] {
   const abs = Array.from(y, Math.abs);
@@ -203,7 +205,10 @@ export function groupedNormRef(y: ArrayLike<number>, shape: GroupedShape, kind: 
   return groupedSlices(y, shape).reduce((s, g) => s + groupNormRef(g, kind), 0);
 }
 
-/** The bilevel projection of a grouped view: u = P_ℓ1,η(‖x[:, g, :]‖), then each slice onto its ball of radius u_g. */
+/**
+ * The bilevel projection of a grouped view: u = P_ℓ1,η(‖x[:, g, :]‖), then each slice
+ * onto its ball of radius u_g.
+ */
 export function bilevelGroupedRef(y: ArrayLike<number>, shape: GroupedShape, eta: number, kind: Kind): number[] {
   const [outer, groups, inner] = shape;
   const slices = groupedSlices(y, shape);

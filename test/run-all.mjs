@@ -1,5 +1,6 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package ...]   (default: all)
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package ...]
+//   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { readdirSync } from "node:fs";
 import { bundleTests } from "./bundle.mjs";

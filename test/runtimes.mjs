@@ -13,9 +13,10 @@ function bunBinary() {
   const candidates = [bin("bun")];
   for (const variant of ["", "-baseline", "-musl", "-musl-baseline"]) {
     try {
-      candidates.push(
-        `${require.resolve(`@oven/bun-${process.platform}-${arch}${variant}/package.json`, { paths: [root] }).slice(0, -12)}bin/bun`,
-      );
+      const manifest = require.resolve(`@oven/bun-${process.platform}-${arch}${variant}/package.json`, {
+        paths: [root],
+      });
+      candidates.push(`${manifest.slice(0, -12)}bin/bun`);
     } catch {}
   }
   return candidates.find((path) => spawnSync(path, ["--version"]).status === 0) ?? bin("bun");

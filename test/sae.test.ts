@@ -36,26 +36,30 @@ function separable(n: number, seed: number, spread = 2): { X: number[][]; y: str
 
 const FAST = { epochs: 20, hidden: [16], batchSize: 8 };
 
-test("it learns: training loss falls by a third, cross-validated accuracy ≥ 0.9 on a separable set, informative features ranked first", () => {
-  const { X, y } = separable(90, 1);
-  const result = crossValidate(X, y, { ...FAST, folds: 3, radius: 0.5 });
-  for (const run of result.runs)
-    assert.ok(
-      run.losses[0].at(-1)! < (run.losses[0][0] * 2) / 3,
-      `fold ${run.fold}: ${run.losses[0][0]} → ${run.losses[0].at(-1)}`,
-    );
-  assert.ok(result.accuracy.mean >= 0.9, `accuracy ${result.accuracy.mean}`);
-  assert.ok(result.auc.mean >= 0.95, `auc ${result.auc.mean}`);
-  assert.equal(result.classes, ["a", "b", "c"]);
-  const topFour = result.selection
-    .slice(0, 4)
-    .map((s) => s.index)
-    .sort();
-  assert.equal(topFour, [0, 1, 2, 3], `selection ${JSON.stringify(result.selection.slice(0, 6))}`);
-  assert.ok(result.featureSparsity.mean > 0.3, `the projection removed features: ${result.featureSparsity.mean}`);
-});
+test(
+  "it learns: training loss falls by a third, " +
+    "cross-validated accuracy ≥ 0.9 on a separable set, informative features ranked first",
+  () => {
+    const { X, y } = separable(90, 1);
+    const result = crossValidate(X, y, { ...FAST, folds: 3, radius: 0.5 });
+    for (const run of result.runs)
+      assert.ok(
+        run.losses[0].at(-1)! < (run.losses[0][0] * 2) / 3,
+        `fold ${run.fold}: ${run.losses[0][0]} → ${run.losses[0].at(-1)}`,
+      );
+    assert.ok(result.accuracy.mean >= 0.9, `accuracy ${result.accuracy.mean}`);
+    assert.ok(result.auc.mean >= 0.95, `auc ${result.auc.mean}`);
+    assert.equal(result.classes, ["a", "b", "c"]);
+    const topFour = result.selection
+      .slice(0, 4)
+      .map((s) => s.index)
+      .sort();
+    assert.equal(topFour, [0, 1, 2, 3], `selection ${JSON.stringify(result.selection.slice(0, 6))}`);
+    assert.ok(result.featureSparsity.mean > 0.3, `the projection removed features: ${result.featureSparsity.mean}`);
+  },
+);
 
-test("the projection's zeros are held through phase 2 (the mask), and rewind restores the survivors' initial values", () => {
+test("the projection's zeros are held through phase 2 (the mask); rewind restores survivors' initial values", () => {
   const { X, y } = separable(60, 2);
   const model = trainSAE(X, y, { ...FAST, radius: 0.5, seed: 5 });
   const w = model.net.firstLayer.weight;
@@ -210,7 +214,7 @@ test("folds are stratified and partition the samples; the validation carve stays
   assert.throws(() => stratifiedFolds(y, 3, 51, 1), /51 folds for 50 samples/);
 });
 
-test("no test-fold information reaches training: scrambling the test fold's values changes nothing that was trained", () => {
+test("no test-fold information reaches training: scrambling the test fold's values changes nothing trained", () => {
   const { X, y } = separable(60, 4);
   const options = { ...FAST, folds: 3, validationFraction: 0.2, radius: 1 };
   const before = crossValidate(X, y, options);
@@ -230,7 +234,7 @@ test("no test-fold information reaches training: scrambling the test fold's valu
   model.dispose();
 });
 
-test("a model's JSON round trip predicts the same; predictProba rows sum to 1; selected features are ranked by name", () => {
+test("JSON round trip predicts the same; predictProba rows sum to 1; selected features are ranked by name", () => {
   const { X, y } = separable(45, 5);
   const names = Array.from({ length: 20 }, (_, j) => `m${j}`);
   const model = trainSAE(X, y, { ...FAST, featureNames: names, radius: 1.5 });
@@ -248,36 +252,40 @@ test("a model's JSON round trip predicts the same; predictProba rows sum to 1; s
   model.dispose();
 });
 
-test("integrated gradients: completeness (Σ attributions = logit change from the mean sample), informative features dominate", () => {
-  const { X, y } = separable(45, 10);
-  const model = trainSAE(X, y, { ...FAST, projection: "none" });
-  const rows = X.slice(0, 6);
-  const ig = integratedGradients(model, rows, { target: 1, steps: 256 });
-  const logits = model.encode(rows);
-  // The baseline is the training mean: zero after the z-score (the data are signed, so no log).
-  assert.is(model.info.preprocessing.log, false);
-  const baseline = model.encode([model.info.preprocessing.mean!]);
-  for (let i = 0; i < rows.length; i++) {
-    const total = ig.subarray(i * 20, (i + 1) * 20).reduce((a, b) => a + b, 0);
-    assert.ok(
-      Math.abs(total - (logits[i * 3 + 1] - baseline[1])) < 2e-3 * Math.max(1, Math.abs(total)),
-      `sample ${i}: Σ IG ${total} vs Δlogit ${logits[i * 3 + 1] - baseline[1]}`,
+test(
+  "integrated gradients: " +
+    "completeness (Σ attributions = logit change from the mean sample), informative features dominate",
+  () => {
+    const { X, y } = separable(45, 10);
+    const model = trainSAE(X, y, { ...FAST, projection: "none" });
+    const rows = X.slice(0, 6);
+    const ig = integratedGradients(model, rows, { target: 1, steps: 256 });
+    const logits = model.encode(rows);
+    // The baseline is the training mean: zero after the z-score (the data are signed, so no log).
+    assert.is(model.info.preprocessing.log, false);
+    const baseline = model.encode([model.info.preprocessing.mean!]);
+    for (let i = 0; i < rows.length; i++) {
+      const total = ig.subarray(i * 20, (i + 1) * 20).reduce((a, b) => a + b, 0);
+      assert.ok(
+        Math.abs(total - (logits[i * 3 + 1] - baseline[1])) < 2e-3 * Math.max(1, Math.abs(total)),
+        `sample ${i}: Σ IG ${total} vs Δlogit ${logits[i * 3 + 1] - baseline[1]}`,
+      );
+    }
+    const share = (j: number) => rows.reduce((a, _, i) => a + Math.abs(ig[i * 20 + j]), 0);
+    const informative = [0, 1, 2, 3].reduce((a, j) => a + share(j), 0),
+      noise = Array.from({ length: 16 }, (_, j) => share(j + 4)).reduce((a, b) => a + b, 0);
+    // Per feature, the 4 informative ones carry at least twice the attribution of the 16 noise ones.
+    assert.ok(informative / 4 > (2 * noise) / 16, `informative ${informative / 4} vs noise ${noise / 16} per feature`);
+    assert.throws(() => integratedGradients(model, rows, { target: 3 }), /target must be a class index in 0..2/);
+    model.dispose();
+    const cv = crossValidate(X, y, { ...FAST, folds: 3, projection: "none", attribution: true });
+    assert.is(cv.attribution!.length, 3);
+    // Class c's informative feature is the one shifted up for it (j % 3 === c among the first 4).
+    cv.attribution!.forEach((row, c) =>
+      assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`),
     );
-  }
-  const share = (j: number) => rows.reduce((a, _, i) => a + Math.abs(ig[i * 20 + j]), 0);
-  const informative = [0, 1, 2, 3].reduce((a, j) => a + share(j), 0),
-    noise = Array.from({ length: 16 }, (_, j) => share(j + 4)).reduce((a, b) => a + b, 0);
-  // Per feature, the 4 informative ones carry at least twice the attribution of the 16 noise ones.
-  assert.ok(informative / 4 > (2 * noise) / 16, `informative ${informative / 4} vs noise ${noise / 16} per feature`);
-  assert.throws(() => integratedGradients(model, rows, { target: 3 }), /target must be a class index in 0..2/);
-  model.dispose();
-  const cv = crossValidate(X, y, { ...FAST, folds: 3, projection: "none", attribution: true });
-  assert.is(cv.attribution!.length, 3);
-  // Class c's informative feature is the one shifted up for it (j % 3 === c among the first 4).
-  cv.attribution!.forEach((row, c) =>
-    assert.is(row.indexOf(Math.max(...row)) % 3, c, `class ${c}: ${row.map((v) => v.toFixed(2)).join(" ")}`),
-  );
-});
+  },
+);
 
 /** A first layer's norm (hidden × d, column groups) by its definition: Σ_j max_i |w_ij| or Σ_j ‖w_j‖₂. */
 function firstLayerNorm(w: Float32Array, h: number, d: number, groupNorm: "inf" | "2"): number {

@@ -54,21 +54,26 @@ for (const kind of ["inf", "1", "2"] as GroupNormKind[]) {
   for (const [type, Float] of FLOAT_TYPES) {
     for (const axis of ["columns", "rows"] as Axis[]) {
       if (kind === "1" && axis === "columns") continue; // needs whole columns: tested below
-      test(`ℓ1,${kind} ${type} ${axis}: stages over random row splits = one-shot${kind === "inf" ? " (bit for bit)" : ""}`, () => {
-        const random = rng(31 * kind.length + Float.BYTES_PER_ELEMENT + (axis === "rows" ? 1000 : 0));
-        for (let trial = 0; trial < 60; trial++) {
-          const rows = randomInt(random, 1, 40),
-            cols = randomInt(random, 1, 30);
-          const y = Float.from(messyValues(random, rows * cols));
-          const radius =
-            sp[kind === "inf" ? "normL1Inf" : kind === "1" ? "normL11" : "normL12"](y, rows, cols, { axis }) * random();
-          const expected = ONE_SHOT[kind](y, rows, cols, radius, { axis });
-          const actual = composed(kind, y, rows, cols, radius, axis, randomSplit(random, rows));
-          if (kind === "inf") assert.equal(actual, expected);
-          // Sums merged in another order differ by f64 rounding, far below the output's own rounding.
-          else assertClose(actual, expected, tolerance(type, maxAbs(y) + radius), `${rows}×${cols}`);
-        }
-      });
+      test(
+        `ℓ1,${kind} ${type} ${axis}: ` +
+          `stages over random row splits = one-shot${kind === "inf" ? " (bit for bit)" : ""}`,
+        () => {
+          const random = rng(31 * kind.length + Float.BYTES_PER_ELEMENT + (axis === "rows" ? 1000 : 0));
+          for (let trial = 0; trial < 60; trial++) {
+            const rows = randomInt(random, 1, 40),
+              cols = randomInt(random, 1, 30);
+            const y = Float.from(messyValues(random, rows * cols));
+            const radius =
+              sp[kind === "inf" ? "normL1Inf" : kind === "1" ? "normL11" : "normL12"](y, rows, cols, { axis }) *
+              random();
+            const expected = ONE_SHOT[kind](y, rows, cols, radius, { axis });
+            const actual = composed(kind, y, rows, cols, radius, axis, randomSplit(random, rows));
+            if (kind === "inf") assert.equal(actual, expected);
+            // Sums merged in another order differ by f64 rounding, far below the output's own rounding.
+            else assertClose(actual, expected, tolerance(type, maxAbs(y) + radius), `${rows}×${cols}`);
+          }
+        },
+      );
     }
   }
 }
@@ -90,33 +95,37 @@ test("ℓ1,1 with column groups: one whole block matches; a partial block is ref
   );
 });
 
-test("streaming a 20000 × 1000 f32 matrix in blocks of 100 rows = one-shot; module memory peaks at one block + O(cols)", async () => {
-  const rows = 20000,
-    cols = 1000,
-    blockRows = 100;
-  const block = (b: number) => {
-    const random = rng(1000 + b);
-    return Float32Array.from({ length: blockRows * cols }, () => (random() * 2 - 1) * (1 + (b % 7)));
-  };
-  const source = function* () {
-    for (let b = 0; b < rows / blockRows; b++) yield block(b);
-  };
-  const whole = new Float32Array(rows * cols);
-  for (let b = 0; b < rows / blockRows; b++) whole.set(block(b), b * blockRows * cols);
-  const radius = sp.normL1Inf(whole, rows, cols) * 0.05;
-  const expected = sp.bilevelL1Inf(whole, rows, cols, radius);
-  heap().resetPeak();
-  const before = heap().usage.inUse;
-  let offset = 0;
-  for await (const projected of sp.bilevelL1InfStream(source, cols, radius)) {
-    assert.equal(projected, expected.subarray(offset, offset + projected.length), `block at ${offset}`);
-    offset += projected.length;
-  }
-  assert.is(offset, rows * cols);
-  const blockBytes = blockRows * cols * 4;
-  const peak = heap().usage.peak - before;
-  assert.ok(peak <= blockBytes + 64 * cols, `peak ${peak} bytes ≤ one block (${blockBytes}) + 64 bytes per column`);
-});
+test(
+  "streaming a 20000 × 1000 f32 matrix in blocks of 100 rows = one-shot; " +
+    "module memory peaks at one block + O(cols)",
+  async () => {
+    const rows = 20000,
+      cols = 1000,
+      blockRows = 100;
+    const block = (b: number) => {
+      const random = rng(1000 + b);
+      return Float32Array.from({ length: blockRows * cols }, () => (random() * 2 - 1) * (1 + (b % 7)));
+    };
+    const source = function* () {
+      for (let b = 0; b < rows / blockRows; b++) yield block(b);
+    };
+    const whole = new Float32Array(rows * cols);
+    for (let b = 0; b < rows / blockRows; b++) whole.set(block(b), b * blockRows * cols);
+    const radius = sp.normL1Inf(whole, rows, cols) * 0.05;
+    const expected = sp.bilevelL1Inf(whole, rows, cols, radius);
+    heap().resetPeak();
+    const before = heap().usage.inUse;
+    let offset = 0;
+    for await (const projected of sp.bilevelL1InfStream(source, cols, radius)) {
+      assert.equal(projected, expected.subarray(offset, offset + projected.length), `block at ${offset}`);
+      offset += projected.length;
+    }
+    assert.is(offset, rows * cols);
+    const blockBytes = blockRows * cols * 4;
+    const peak = heap().usage.peak - before;
+    assert.ok(peak <= blockBytes + 64 * cols, `peak ${peak} bytes ≤ one block (${blockBytes}) + 64 bytes per column`);
+  },
+);
 
 test("stream: row groups, async sources, empty blocks; ℓ1,1 columns refused", async () => {
   const random = rng(77);

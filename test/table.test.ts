@@ -377,7 +377,7 @@ test("misuse is a TypeError or RangeError, not a DataError", () => {
   );
 });
 
-test("samples to classify: no label column (labelColumn null, or labelsOptional), or a single class (minClasses 1)", () => {
+test("samples to classify: no label column (labelColumn null, or labelsOptional), or one class (minClasses 1)", () => {
   const none = parseTable("id,a,b\ns1,1,2\ns2,3,4", { idColumn: "id", labelColumn: null });
   assert.equal(
     { labels: none.labels, classes: none.classes, y: Array.from(none.y), features: none.featureNames },

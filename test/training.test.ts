@@ -77,24 +77,28 @@ class Autoencoder extends nn.Module {
   }
 }
 
-test("one supervised-autoencoder step (CE + λ·SmoothL1, Adam): loss, every gradient and the new weights equal PyTorch's", () => {
-  const s = fixtures.saeStep;
-  const model = new Autoencoder(6, 5, 2);
-  model.loadStateDict(s.state);
-  const opt = new optim.Adam(model.parameters(), { lr: s.lr });
-  scope(() => {
-    const loss = model.loss(tensor(s.x.data, s.x.shape), s.labels, s.lambda);
-    assert.ok(Math.abs(loss.item() - s.loss) < 1e-6, `loss ${loss.item()} vs PyTorch ${s.loss}`);
-    loss.backward();
+test(
+  "one supervised-autoencoder step (CE + λ·SmoothL1, Adam): " +
+    "loss, every gradient and the new weights equal PyTorch's",
+  () => {
+    const s = fixtures.saeStep;
+    const model = new Autoencoder(6, 5, 2);
+    model.loadStateDict(s.state);
+    const opt = new optim.Adam(model.parameters(), { lr: s.lr });
+    scope(() => {
+      const loss = model.loss(tensor(s.x.data, s.x.shape), s.labels, s.lambda);
+      assert.ok(Math.abs(loss.item() - s.loss) < 1e-6, `loss ${loss.item()} vs PyTorch ${s.loss}`);
+      loss.backward();
+      for (const [name, p] of model.namedParameters())
+        assertClose(p.grad!.data, s.grads[name as keyof typeof s.grads], 1e-5, `grad ${name}`);
+      opt.step();
+    });
     for (const [name, p] of model.namedParameters())
-      assertClose(p.grad!.data, s.grads[name as keyof typeof s.grads], 1e-5, `grad ${name}`);
-    opt.step();
-  });
-  for (const [name, p] of model.namedParameters())
-    assertClose(p.data, s.after[name as keyof typeof s.after], 1e-5, `after ${name}`);
-  model.dispose();
-  opt.dispose();
-});
+      assertClose(p.data, s.after[name as keyof typeof s.after], 1e-5, `after ${name}`);
+    model.dispose();
+    opt.dispose();
+  },
+);
 
 /** Two Gaussian blobs in d dimensions, separable along the first feature, labels alternating. */
 function blobs(rows: number, d: number, seed: number): { x: Tensor; labels: Int32Array } {
@@ -144,15 +148,19 @@ function trainBlobs(
   return { model, losses: epochLosses, data };
 }
 
-test("training a supervised autoencoder on a separable problem: loss falls 4×, cross-entropy from ln 2 to < 0.05, accuracy ≥ 0.98", () => {
-  const { model, losses, data } = trainBlobs(3);
-  // The reconstruction term has a floor (the blobs' noise), so the total falls less than the cross-entropy.
-  assert.ok(losses.at(-1)! * 4 < losses[0], `loss ${losses[0]} → ${losses.at(-1)}`);
-  const ce = scope(() => noGrad(() => F.crossEntropy(model.forward(data.x), data.labels).item()));
-  assert.ok(ce < 0.05, `cross-entropy ${ce}`);
-  assert.ok(accuracy(model, data.x, data.labels) >= 0.98);
-  model.dispose();
-});
+test(
+  "training a supervised autoencoder on a separable problem: " +
+    "loss falls 4×, cross-entropy from ln 2 to < 0.05, accuracy ≥ 0.98",
+  () => {
+    const { model, losses, data } = trainBlobs(3);
+    // The reconstruction term has a floor (the blobs' noise), so the total falls less than the cross-entropy.
+    assert.ok(losses.at(-1)! * 4 < losses[0], `loss ${losses[0]} → ${losses.at(-1)}`);
+    const ce = scope(() => noGrad(() => F.crossEntropy(model.forward(data.x), data.labels).item()));
+    assert.ok(ce < 0.05, `cross-entropy ${ce}`);
+    assert.ok(accuracy(model, data.x, data.labels) >= 0.98);
+    model.dispose();
+  },
+);
 
 function fingerprint(model: nn.Module): string {
   let h = 0x811c9dc5;
@@ -268,7 +276,7 @@ test("an 'epoch' constraint is applied by fit at each epoch's end, not by step()
   layer.dispose();
 });
 
-test("constraints on a Conv2d weight [O, I, kh, kw]: groups are its input channels (or with 'rows' its filters)", () => {
+test("constraints on a Conv2d weight [O, I, kh, kw]: groups are its input channels (with 'rows' its filters)", () => {
   const g = rng(21);
   // Filter o and input channel c scaled by (o + 1)(c + 1) / 30, so the groups' norms differ either way and a
   // projection empties some of them.
@@ -430,7 +438,10 @@ test("errors: a disposed module, bad optimizer options, bad masks and constraint
   assert.throws(() => p.setMask([1, 0, 0.5, 1, 1, 1]), /mask\[2\] = 0.5/);
   assert.throws(
     () => new nn.Parameter([4]).setConstraint(nn.projectionConstraint("bilevelL1Inf", { radius: 1 })),
-    /bilevelL1Inf constraint needs a 2-D parameter \(out × in\) or a convolution's weight \[out, in, \.\.\.window\]; got shape \[4\]/,
+    new RegExp(
+      "bilevelL1Inf constraint needs a 2-D parameter \\(out × in\\) or a convolution's weight " +
+        "\\[out, in, \\.\\.\\.window\\]; got shape \\[4\\]",
+    ),
   );
   assert.throws(() => nn.projectionConstraint("bilevelL1Inf", { radius: -1 }), /radius must be a finite number ≥ 0/);
   assert.throws(() => nn.projectionConstraint("nope" as nn.ProjectionKind, { radius: 1 }), /kind must be one of/);

@@ -35,38 +35,42 @@ function randomTensorShape(random: () => number, trial: number): [number, number
 
 for (const kind of KINDS) {
   for (const [type, Float] of FLOAT_TYPES) {
-    test(`trilevel ℓ1,${kind === "inf" ? "∞,∞" : "1,1"} ${type}: 200 random signed tensors; feasibility, identity, idempotence`, () => {
-      const random = rng(KINDS.indexOf(kind) * 100 + Float.BYTES_PER_ELEMENT + 5);
-      for (let trial = 0; trial < 200; trial++) {
-        const [a, b, c] = randomTensorShape(random, trial);
-        const y = Float.from(messyValues(random, a * b * c));
-        const before = y.slice();
-        const norm = trilevelNormRef(y, a, b, c, kind);
-        const radius = random() < 0.1 ? 0 : norm * (random() < 0.85 ? random() : 1 + random());
-        const x = PROJECT[kind](y, a, b, c, radius);
-        assert.instance(x, Float);
-        assert.equal(y, before, "input not mutated");
-        const tol = tolerance(type, maxAbs(y) + radius);
-        const what = `[${a}, ${b}, ${c}] η=${radius}`;
-        assertClose(x, trilevelRef(y, a, b, c, radius, kind), tol, what);
-        // Feasibility: ‖X‖ ≤ η.
-        const projected = NORM[kind](x, a, b, c);
-        assert.ok(projected <= radius + tol * Math.max(a, b, c), `feasible ${what}: ${projected} ≤ ${radius}`);
-        // The identity ‖Y − X‖ + ‖X‖ = ‖Y‖ in the trilevel norm.
-        const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
-        assertNear(
-          NORM[kind](residual, a, b, c) + projected,
-          NORM[kind](y, a, b, c),
-          tol * (a * b * c + 1),
-          `identity ${what}`,
-        );
-        // Idempotence and in place.
-        assertClose(PROJECT[kind](x, a, b, c, radius), x, tol, `idempotent ${what}`);
-        const inPlace = y.slice();
-        assert.is(PROJECT[kind](inPlace, a, b, c, radius, { out: inPlace }), inPlace);
-        assert.equal(inPlace, x, "in place = out of place");
-      }
-    });
+    test(
+      `trilevel ℓ1,${kind === "inf" ? "∞,∞" : "1,1"} ${type}: ` +
+        "200 random signed tensors; feasibility, identity, idempotence",
+      () => {
+        const random = rng(KINDS.indexOf(kind) * 100 + Float.BYTES_PER_ELEMENT + 5);
+        for (let trial = 0; trial < 200; trial++) {
+          const [a, b, c] = randomTensorShape(random, trial);
+          const y = Float.from(messyValues(random, a * b * c));
+          const before = y.slice();
+          const norm = trilevelNormRef(y, a, b, c, kind);
+          const radius = random() < 0.1 ? 0 : norm * (random() < 0.85 ? random() : 1 + random());
+          const x = PROJECT[kind](y, a, b, c, radius);
+          assert.instance(x, Float);
+          assert.equal(y, before, "input not mutated");
+          const tol = tolerance(type, maxAbs(y) + radius);
+          const what = `[${a}, ${b}, ${c}] η=${radius}`;
+          assertClose(x, trilevelRef(y, a, b, c, radius, kind), tol, what);
+          // Feasibility: ‖X‖ ≤ η.
+          const projected = NORM[kind](x, a, b, c);
+          assert.ok(projected <= radius + tol * Math.max(a, b, c), `feasible ${what}: ${projected} ≤ ${radius}`);
+          // The identity ‖Y − X‖ + ‖X‖ = ‖Y‖ in the trilevel norm.
+          const residual = Float.from(Array.from(y, (v, i) => v - x[i]));
+          assertNear(
+            NORM[kind](residual, a, b, c) + projected,
+            NORM[kind](y, a, b, c),
+            tol * (a * b * c + 1),
+            `identity ${what}`,
+          );
+          // Idempotence and in place.
+          assertClose(PROJECT[kind](x, a, b, c, radius), x, tol, `idempotent ${what}`);
+          const inPlace = y.slice();
+          assert.is(PROJECT[kind](inPlace, a, b, c, radius, { out: inPlace }), inPlace);
+          assert.equal(inPlace, x, "in place = out of place");
+        }
+      },
+    );
 
     test(`trilevel ℓ1,${kind} ${type}: zero-copy WasmArrays`, () => {
       const [a, b, c] = [7, 13, 9];
@@ -123,11 +127,12 @@ test("hand-worked ℓ1,∞,∞: [2, 2, 2], η = 3", () => {
     [3, -1, 2, -2, 0, 0, 0, 0],
   );
   // Fibre ℓ1 norms (5, 4 | 1.5, 2), group norms (9, 3.5): u = P_ℓ1,4(9, 3.5) = (4, 0) (τ = 5 > 3.5),
-  // v = P_ℓ1,4(5, 4) = (2.5, 1.5); the fibre (4, −1) onto the ℓ1 ball of 2.5 is (2.5, 0), (2, −2) onto 1.5 is (0.75, −0.75).
+  // v = P_ℓ1,4(5, 4) = (2.5, 1.5); the fibre (4, −1) onto the ℓ1 ball of 2.5 is (2.5, 0),
+  // (2, −2) onto 1.5 is (0.75, −0.75).
   assertClose(trilevelL111(y, 2, 2, 2, 4), [2.5, 0, 0.75, -0.75, 0, 0, 0, 0], 1e-15, "ℓ1,1,1");
 });
 
-test("ℓ1,∞,∞ is the authors' operator: on the ball (‖X‖ = η when ‖Y‖ > η), and the bilevel ℓ1,∞ of [a, b·c]", () => {
+test("ℓ1,∞,∞ = the authors' operator: ‖X‖ = η when ‖Y‖ > η; the bilevel ℓ1,∞ of [a, b·c]", () => {
   // Their test case (memo-p/projection): a random 1000 × 100 × 10 tensor, ‖X‖ = η within 1e-4.
   for (const [a, b, c, seed] of [
     [1000, 100, 10, 29],

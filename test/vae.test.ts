@@ -29,7 +29,7 @@ function loss64(z: ArrayLike<number>, n: number, k: number): number {
   return noGrad(() => F.huberEnergyLoss(tensor(z, [n, k], { dtype: "float64" })).item());
 }
 
-test("constants: m_k = E‖Y‖, and α + √(r² + c₁) matches ξ_k(r) = E‖z − Y‖ to second order at r = 0", () => {
+test("constants: m_k = E‖Y‖; α + √(r² + c₁) matches ξ_k(r) = E‖z − Y‖ to 2nd order at r = 0", () => {
   assert.ok(Math.abs(huberEnergyConstants(1).meanNorm - Math.sqrt(2 / Math.PI)) < 1e-15);
   assert.ok(Math.abs(huberEnergyConstants(2).meanNorm - Math.sqrt(Math.PI / 2)) < 1e-15);
   for (const k of [1, 2, 3, 5, 8, 16, 33, 64]) {
@@ -76,9 +76,10 @@ test("ξ_k(r) from its series against Monte Carlo, several k and r", () => {
   }
 });
 
-// The distance E(μ_n, N) = (1/n) Σ_i E‖z_i − Y‖ − (1/(2n²)) Σ_ij ‖z_i − z_j‖ − ½ E‖Y − Y′‖ by Monte Carlo over Y, Y′,
-// against the closed form. The closed form differs from E by exactly (1/n) Σ_i [α + √(r_i² + c₁) − ξ_k(r_i)], its
-// approximation error, which the test bounds separately: O(r⁴) near 0, a few hundredths at the typical radius √k.
+// The distance E(μ_n, N) = (1/n) Σ_i E‖z_i − Y‖ − (1/(2n²)) Σ_ij ‖z_i − z_j‖ − ½ E‖Y − Y′‖
+// by Monte Carlo over Y, Y′, against the closed form. The closed form differs from E by exactly
+// (1/n) Σ_i [α + √(r_i² + c₁) − ξ_k(r_i)], its approximation error, which the test bounds separately:
+// O(r⁴) near 0, a few hundredths at the typical radius √k.
 test("closed form against a Monte Carlo estimate of the distance, for several k and point sets", () => {
   const n = 12,
     M = 20000; // a standard error near 0.005
@@ -214,7 +215,7 @@ test("gradient against finite differences (float64), coincident points get the s
   });
 });
 
-test("WebAssembly kernel against the TypeScript fallback (f32), every width remainder, overwrite and accumulate", () => {
+test("WebAssembly kernel vs the TypeScript fallback (f32), every width remainder, overwrite and accumulate", () => {
   const random = rng(42);
   const wasm = backendFor("float32"),
     reference = typescriptBackend("float32");
@@ -295,7 +296,7 @@ function manifold(seed: number, n: number): Float64Array {
   });
 }
 
-test("trainVAE learns: the loss falls, reconstructions beat the mean image, λ > 0 brings the codes nearer N(0, I)", () => {
+test("trainVAE learns: the loss falls, reconstructions beat the mean image, λ > 0 brings codes nearer N(0, I)", () => {
   const d = 24,
     train = manifold(2, 512),
     held = manifold(3, 256);

@@ -11,5 +11,6 @@ const server = await serve(new URL(".", import.meta.url).pathname, {
   port: Number(process.env.PORT ?? 8080),
 });
 console.log(
-  `sparseproj in the browser: ${server.url}/ (${isolated ? "cross-origin isolated" : "without COOP/COEP"}); Ctrl-C to stop`,
+  "sparseproj in the browser: " +
+    `${server.url}/ (${isolated ? "cross-origin isolated" : "without COOP/COEP"}); Ctrl-C to stop`,
 );

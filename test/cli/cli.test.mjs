@@ -336,7 +336,7 @@ test("--out replaces an earlier output, but never a directory of other files", (
   assert.equal(readdirSync(mine), ["notes.txt"]);
 });
 
-test("generate: samples of every class from the saved model, as CSV, with acceptance and self-classification rates", () => {
+test("generate: CSV samples of every class from the saved model, with acceptance and self-classification rates", () => {
   const r = cli(
     "generate",
     "saved.json",
@@ -480,72 +480,80 @@ test("predict: a model feature missing from the table, and a file that is not a 
     assert.is(readFileSync(join(dir, "empty.out")).length, 0);
   });
 
-  test("dna decode: corrupt, truncated, tampered and non-ACGT files are exit code 1 naming the file and line, nothing written", () => {
-    assert.is(cli("dna", "encode", "blob.bin", "-o", "good.dna", "--constrained").status, 0);
-    const text = readFileSync(join(dir, "good.dna"), "utf8");
-    const lines = text.split("\n");
-    const edit = (line, change) => lines.map((l, i) => (i === line - 1 ? change(l) : l)).join("\n");
-    const flip = (l, at) => l.slice(0, at) + "ACGT"[("ACGT".indexOf(l[at]) + 1) % 4] + l.slice(at + 1);
-    const cases = [
-      ["non-ACGT", edit(4, (l) => l.slice(0, 7) + "U" + l.slice(8)), /line 4: column 8: "U" is not a nucleotide/],
-      ["truncated", lines.slice(0, 6).join("\n") + "\n", /line 7: the file ends after 5 lines/],
-      ["cut line", edit(3, (l) => l.slice(0, 120)), /line 3: 120 nucleotides; expected 200/],
-      ["tampered crc", edit(1, (l) => l.replace(/"crc32":"[0-9a-f]{8}"/, '"crc32":"00000000"')), /line 1: .*CRC-32/],
-      [
-        "reordered table",
-        edit(1, (l) => l.replace(/"table":\[\[(\d+),\[(\d+),(\d+)/, '"table":[[$1,[$3,$2')),
-        /line 1: the table's symbols of length \d+ must increase/,
-      ],
-      [
-        "tampered table",
-        edit(1, (l) => {
-          // Swap the first symbols of the first two length groups: a valid prefix code, but not the one used.
-          const at = l.indexOf("{"),
-            header = JSON.parse(l.slice(at));
-          [header.table[0][1][0], header.table[1][1][0]] = [header.table[1][1][0], header.table[0][1][0]];
-          header.table.forEach(([, symbols]) => symbols.sort((a, b) => a - b));
-          return l.slice(0, at) + JSON.stringify(header);
-        }),
-      ],
-      ["substitution", edit(5, (l) => flip(l, 100))],
-      ["not a .dna file", "hello\n", /line 1: not a \.dna file/],
-    ];
-    for (const [name, content, says] of cases) {
-      assert.is.not(content, text, `${name}: the edit changed something`);
-      writeFileSync(join(dir, "bad.dna"), content);
-      const r = cli("dna", "decode", "bad.dna", "-o", "bad.out");
-      assert.is(r.status, 1, `${name}: ${r.stderr}`);
-      assert.is(r.stdout, "");
-      assert.is(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
-      assert.match(r.stderr, /^sparseproj dna: bad\.dna: line \d+: /, name);
-      if (says) assert.match(r.stderr, says, name);
-      assert.not.ok(existsSync(join(dir, "bad.out")), `${name}: nothing written`);
-    }
-  });
+  test(
+    "dna decode: corrupt, truncated, " +
+      "tampered and non-ACGT files are exit code 1 naming the file and line, nothing written",
+    () => {
+      assert.is(cli("dna", "encode", "blob.bin", "-o", "good.dna", "--constrained").status, 0);
+      const text = readFileSync(join(dir, "good.dna"), "utf8");
+      const lines = text.split("\n");
+      const edit = (line, change) => lines.map((l, i) => (i === line - 1 ? change(l) : l)).join("\n");
+      const flip = (l, at) => l.slice(0, at) + "ACGT"[("ACGT".indexOf(l[at]) + 1) % 4] + l.slice(at + 1);
+      const cases = [
+        ["non-ACGT", edit(4, (l) => l.slice(0, 7) + "U" + l.slice(8)), /line 4: column 8: "U" is not a nucleotide/],
+        ["truncated", lines.slice(0, 6).join("\n") + "\n", /line 7: the file ends after 5 lines/],
+        ["cut line", edit(3, (l) => l.slice(0, 120)), /line 3: 120 nucleotides; expected 200/],
+        ["tampered crc", edit(1, (l) => l.replace(/"crc32":"[0-9a-f]{8}"/, '"crc32":"00000000"')), /line 1: .*CRC-32/],
+        [
+          "reordered table",
+          edit(1, (l) => l.replace(/"table":\[\[(\d+),\[(\d+),(\d+)/, '"table":[[$1,[$3,$2')),
+          /line 1: the table's symbols of length \d+ must increase/,
+        ],
+        [
+          "tampered table",
+          edit(1, (l) => {
+            // Swap the first symbols of the first two length groups: a valid prefix code, but not the one used.
+            const at = l.indexOf("{"),
+              header = JSON.parse(l.slice(at));
+            [header.table[0][1][0], header.table[1][1][0]] = [header.table[1][1][0], header.table[0][1][0]];
+            header.table.forEach(([, symbols]) => symbols.sort((a, b) => a - b));
+            return l.slice(0, at) + JSON.stringify(header);
+          }),
+        ],
+        ["substitution", edit(5, (l) => flip(l, 100))],
+        ["not a .dna file", "hello\n", /line 1: not a \.dna file/],
+      ];
+      for (const [name, content, says] of cases) {
+        assert.is.not(content, text, `${name}: the edit changed something`);
+        writeFileSync(join(dir, "bad.dna"), content);
+        const r = cli("dna", "decode", "bad.dna", "-o", "bad.out");
+        assert.is(r.status, 1, `${name}: ${r.stderr}`);
+        assert.is(r.stdout, "");
+        assert.is(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+        assert.match(r.stderr, /^sparseproj dna: bad\.dna: line \d+: /, name);
+        if (says) assert.match(r.stderr, says, name);
+        assert.not.ok(existsSync(join(dir, "bad.out")), `${name}: nothing written`);
+      }
+    },
+  );
 
-  test("dna encode --integers: a quantized latent (32-bit little-endian words) round trips; a ragged file is exit code 1", () => {
-    // Laplacian-like signed symbols, as a rounded latent holds them, including extreme values.
-    const latent = Int32Array.from({ length: 3000 }, (_, i) =>
-      i === 0 ? -2147483648 : i === 1 ? 2147483647 : Math.round(Math.log(random()) * (random() < 0.5 ? 2 : -2)),
-    );
-    writeFileSync(join(dir, "latent.i32"), new Uint8Array(latent.buffer));
-    const r = cli("dna", "encode", "latent.i32", "-o", "latent.dna", "--integers", "--constrained", "--json");
-    assert.is(r.status, 0, r.stderr);
-    const stats = JSON.parse(r.stdout);
-    assert.is(stats.alphabet, "integers");
-    assert.is(stats.symbols, latent.length);
-    assert.is(stats.bitsPerNucleotide, null);
-    assert.ok(
-      stats.meanLength >= stats.entropy && stats.meanLength < stats.entropy + 1 && stats.longestHomopolymer <= 3,
-    );
-    assert.is(cli("dna", "decode", "latent.dna", "-o", "latent.out").status, 0);
-    assert.equal(new Uint8Array(readFileSync(join(dir, "latent.out"))), new Uint8Array(latent.buffer));
-    writeFileSync(join(dir, "ragged.i32"), new Uint8Array(10));
-    const bad = cli("dna", "encode", "ragged.i32", "-o", "ragged.dna", "--integers");
-    assert.is(bad.status, 1);
-    assert.match(bad.stderr, /ragged\.i32.*10 bytes are not a whole number of 32-bit integers/);
-    assert.not.ok(existsSync(join(dir, "ragged.dna")));
-  });
+  test(
+    "dna encode --integers: a quantized latent (32-bit little-endian words) round trips; " +
+      "a ragged file is exit code 1",
+    () => {
+      // Laplacian-like signed symbols, as a rounded latent holds them, including extreme values.
+      const latent = Int32Array.from({ length: 3000 }, (_, i) =>
+        i === 0 ? -2147483648 : i === 1 ? 2147483647 : Math.round(Math.log(random()) * (random() < 0.5 ? 2 : -2)),
+      );
+      writeFileSync(join(dir, "latent.i32"), new Uint8Array(latent.buffer));
+      const r = cli("dna", "encode", "latent.i32", "-o", "latent.dna", "--integers", "--constrained", "--json");
+      assert.is(r.status, 0, r.stderr);
+      const stats = JSON.parse(r.stdout);
+      assert.is(stats.alphabet, "integers");
+      assert.is(stats.symbols, latent.length);
+      assert.is(stats.bitsPerNucleotide, null);
+      assert.ok(
+        stats.meanLength >= stats.entropy && stats.meanLength < stats.entropy + 1 && stats.longestHomopolymer <= 3,
+      );
+      assert.is(cli("dna", "decode", "latent.dna", "-o", "latent.out").status, 0);
+      assert.equal(new Uint8Array(readFileSync(join(dir, "latent.out"))), new Uint8Array(latent.buffer));
+      writeFileSync(join(dir, "ragged.i32"), new Uint8Array(10));
+      const bad = cli("dna", "encode", "ragged.i32", "-o", "ragged.dna", "--integers");
+      assert.is(bad.status, 1);
+      assert.match(bad.stderr, /ragged\.i32.*10 bytes are not a whole number of 32-bit integers/);
+      assert.not.ok(existsSync(join(dir, "ragged.dna")));
+    },
+  );
 
   test("dna: usage errors are exit code 2", () => {
     for (const args of [

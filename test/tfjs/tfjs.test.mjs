@@ -110,30 +110,34 @@ for (const backend of backends) {
     assert.ok(await tf.setBackend(backend), `tf.setBackend(${backend})`);
   });
 
-  test("tfjs's fit never applies a kernelConstraint; with ConstraintCallback the kernel is in the ball after every batch", async () => {
-    const d = 20,
-      units = 8,
-      radius = 0.5;
-    const { x, y } = data(64, d);
-    const plain = dense(d, units, new BilevelL1Inf({ radius }));
-    await plain.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
-    assert.ok(
-      normL1Inf(kernelOf(plain.layers[0]).dataSync(), d, units, { axis: "rows" }) > 10 * radius,
-      "fit alone leaves the kernel far outside the ball",
-    );
+  test(
+    "tfjs's fit never applies a kernelConstraint; " +
+      "with ConstraintCallback the kernel is in the ball after every batch",
+    async () => {
+      const d = 20,
+        units = 8,
+        radius = 0.5;
+      const { x, y } = data(64, d);
+      const plain = dense(d, units, new BilevelL1Inf({ radius }));
+      await plain.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+      assert.ok(
+        normL1Inf(kernelOf(plain.layers[0]).dataSync(), d, units, { axis: "rows" }) > 10 * radius,
+        "fit alone leaves the kernel far outside the ball",
+      );
 
-    const model = dense(d, units, new BilevelL1Inf({ radius }));
-    const norms = [];
-    const record = new tf.CustomCallback({
-      onBatchEnd: async () => norms.push(normL1Inf(kernelOf(model.layers[0]).dataSync(), d, units, { axis: "rows" })),
-    });
-    const callback = new ConstraintCallback();
-    await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, callbacks: [callback, record] });
-    assert.is(norms.length, 8);
-    for (const norm of norms) assert.ok(norm <= radius * ROUND && norm > radius / ROUND, `‖W‖1,∞ = ${norm}`);
-    assert.is(callback.constraints.timing.calls, 8);
-    assert.is(callback.constraints.timing.path, "in place");
-  });
+      const model = dense(d, units, new BilevelL1Inf({ radius }));
+      const norms = [];
+      const record = new tf.CustomCallback({
+        onBatchEnd: async () => norms.push(normL1Inf(kernelOf(model.layers[0]).dataSync(), d, units, { axis: "rows" })),
+      });
+      const callback = new ConstraintCallback();
+      await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, callbacks: [callback, record] });
+      assert.is(norms.length, 8);
+      for (const norm of norms) assert.ok(norm <= radius * ROUND && norm > radius / ROUND, `‖W‖1,∞ = ${norm}`);
+      assert.is(callback.constraints.timing.calls, 8);
+      assert.is(callback.constraints.timing.path, "in place");
+    },
+  );
 
   test("tfjs's own constraints (maxNorm) are applied by the callback too", async () => {
     const d = 10,
@@ -145,7 +149,7 @@ for (const backend of backends) {
     for (const norm of columnNorms) assert.ok(norm <= 0.1 * ROUND, `column norm ${norm}`);
   });
 
-  test("the constrained kernel is bit for bit sparseproj's projection of the same data, in place or through a copy", () => {
+  test("the constrained kernel is bit for bit sparseproj's projection of the same data, in place or via a copy", () => {
     const rows = 30,
       cols = 7,
       radius = 1.5;
@@ -180,7 +184,7 @@ for (const backend of backends) {
     }
   });
 
-  test("double descent: project once, the zeros become the mask, rewind, masked entries stay exactly zero", async () => {
+  test("double descent: project once, the zeros become the mask, rewind; masked entries stay exactly 0", async () => {
     const d = 20,
       units = 8,
       radius = 0.3;
@@ -226,7 +230,7 @@ for (const backend of backends) {
     tf.dispose(initial);
   });
 
-  test("save and load keep the constraints; a model with 90% of its inputs removed classifies held-out rows", async () => {
+  test("save and load keep the constraints; a model with 90% of inputs removed classifies held-out rows", async () => {
     // 100 features, 5 informative: double descent with rewind (as trainSAE) on 400 rows, accuracy on 200 others.
     const d = 100,
       units = 16,
@@ -337,53 +341,59 @@ for (const backend of backends) {
     );
   });
 
-  test("a Conv2D kernel [kh, kw, in, filters] grouped by input channel is projected into the bilevel ball, losing whole channels", async () => {
-    const model = tf.sequential();
-    model.add(
-      tf.layers.conv2d({
-        inputShape: [6, 6, 5],
-        filters: 4,
-        kernelSize: 3,
-        kernelConstraint: new BilevelL1Inf({ radius: 0.5 }),
-      }),
-    );
-    // Channel c's entries at most m_c in magnitude: the ℓ1 step on (0.5, 0.05, 0.3, 0.02, 0.4) with η = 0.5 has
-    // τ = 0.7/3, so channels 1 and 3 go and the others are clipped to 0.5 − τ, 0.3 − τ, 0.4 − τ.
-    const peak = [0.5, 0.05, 0.3, 0.02, 0.4];
-    const kernel = Float32Array.from(
-      { length: 9 * 5 * 4 },
-      (_, i) => peak[Math.floor(i / 4) % 5] * (i % 3 === 0 ? 1 : -0.5),
-    );
-    model.layers[0].setWeights([tf.tensor4d(kernel, [3, 3, 5, 4]), model.layers[0].getWeights()[1]]);
-    const constraints = new ModelConstraints(model);
-    constraints.apply();
-    const w = kernelOf(model.layers[0]).dataSync();
-    // [3·3, 5 channels, 4 filters]: channel c is the slice w[:, c, :].
-    const channelMax = Array.from({ length: 5 }, (_, c) => {
-      let m = 0;
-      for (let p = 0; p < 9; p++) for (let f = 0; f < 4; f++) m = Math.max(m, Math.abs(w[(p * 5 + c) * 4 + f]));
-      return m;
-    });
-    const tau = 0.7 / 3;
-    [0.5 - tau, 0, 0.3 - tau, 0, 0.4 - tau].forEach((expected, c) =>
-      assert.ok(Math.abs(channelMax[c] - expected) < 1e-6, `channel ${c}: ${channelMax[c]} vs ${expected}`),
-    );
-    if (backend === "cpu") {
-      // tfjs-wasm has no Conv2DBackpropFilter kernel: training a Conv2D runs on the cpu backend only.
-      model.add(tf.layers.flatten());
-      model.add(tf.layers.dense({ units: 2, activation: "softmax" }));
-      model.compile({ optimizer: tf.train.adam(0.05), loss: "categoricalCrossentropy" });
-      const x = tf.randomNormal([8, 6, 6, 5], 0, 1, "float32", 3),
-        y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], "int32"), 2);
-      await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new ConstraintCallback()] });
-      const trained = kernelOf(model.layers[0]).dataSync();
-      const norm = Array.from({ length: 5 }, (_, c) =>
-        Math.max(...Array.from({ length: 36 }, (_, q) => Math.abs(trained[(Math.floor(q / 4) * 5 + c) * 4 + (q % 4)]))),
-      ).reduce((a, b) => a + b, 0);
-      assert.ok(norm <= 0.5 * ROUND, `after fit: Σ_c max |w| = ${norm}`);
-      tf.dispose([x, y]);
-    }
-  });
+  test(
+    "a Conv2D kernel [kh, kw, in, filters] grouped by input channel " +
+      "is projected into the bilevel ball, losing whole channels",
+    async () => {
+      const model = tf.sequential();
+      model.add(
+        tf.layers.conv2d({
+          inputShape: [6, 6, 5],
+          filters: 4,
+          kernelSize: 3,
+          kernelConstraint: new BilevelL1Inf({ radius: 0.5 }),
+        }),
+      );
+      // Channel c's entries at most m_c in magnitude: the ℓ1 step on (0.5, 0.05, 0.3, 0.02, 0.4) with η = 0.5 has
+      // τ = 0.7/3, so channels 1 and 3 go and the others are clipped to 0.5 − τ, 0.3 − τ, 0.4 − τ.
+      const peak = [0.5, 0.05, 0.3, 0.02, 0.4];
+      const kernel = Float32Array.from(
+        { length: 9 * 5 * 4 },
+        (_, i) => peak[Math.floor(i / 4) % 5] * (i % 3 === 0 ? 1 : -0.5),
+      );
+      model.layers[0].setWeights([tf.tensor4d(kernel, [3, 3, 5, 4]), model.layers[0].getWeights()[1]]);
+      const constraints = new ModelConstraints(model);
+      constraints.apply();
+      const w = kernelOf(model.layers[0]).dataSync();
+      // [3·3, 5 channels, 4 filters]: channel c is the slice w[:, c, :].
+      const channelMax = Array.from({ length: 5 }, (_, c) => {
+        let m = 0;
+        for (let p = 0; p < 9; p++) for (let f = 0; f < 4; f++) m = Math.max(m, Math.abs(w[(p * 5 + c) * 4 + f]));
+        return m;
+      });
+      const tau = 0.7 / 3;
+      [0.5 - tau, 0, 0.3 - tau, 0, 0.4 - tau].forEach((expected, c) =>
+        assert.ok(Math.abs(channelMax[c] - expected) < 1e-6, `channel ${c}: ${channelMax[c]} vs ${expected}`),
+      );
+      if (backend === "cpu") {
+        // tfjs-wasm has no Conv2DBackpropFilter kernel: training a Conv2D runs on the cpu backend only.
+        model.add(tf.layers.flatten());
+        model.add(tf.layers.dense({ units: 2, activation: "softmax" }));
+        model.compile({ optimizer: tf.train.adam(0.05), loss: "categoricalCrossentropy" });
+        const x = tf.randomNormal([8, 6, 6, 5], 0, 1, "float32", 3),
+          y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], "int32"), 2);
+        await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new ConstraintCallback()] });
+        const trained = kernelOf(model.layers[0]).dataSync();
+        const norm = Array.from({ length: 5 }, (_, c) =>
+          Math.max(
+            ...Array.from({ length: 36 }, (_, q) => Math.abs(trained[(Math.floor(q / 4) * 5 + c) * 4 + (q % 4)])),
+          ),
+        ).reduce((a, b) => a + b, 0);
+        assert.ok(norm <= 0.5 * ROUND, `after fit: Σ_c max |w| = ${norm}`);
+        tf.dispose([x, y]);
+      }
+    },
+  );
 
   test.run();
 }

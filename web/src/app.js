@@ -66,7 +66,7 @@ function startWorker() {
   };
 }
 
-// ── data ──────────────────────────────────────────────────────────────────────────────────────────────────────
+// ── data ───────────────────────────────────
 
 /** @param {import("./messages.ts").DataSource} source */
 function load(source) {
@@ -109,7 +109,7 @@ function describeData({ name, samples, features, classes, informative }) {
   return `${name}: ${samples} samples × ${features} features; classes ${counts}.${truth}`;
 }
 
-// ── training ──────────────────────────────────────────────────────────────────────────────────────────────────
+// ── training ───────────────────────────────
 
 /** The form's starting values: the library's defaults (index.html leaves them out, so they are written once). */
 function fillDefaults() {
@@ -194,7 +194,7 @@ function finish(text) {
   setBusy(false);
 }
 
-// ── rendering ─────────────────────────────────────────────────────────────────────────────────────────────────
+// ── rendering ──────────────────────────────
 
 const pending = new Map();
 /** Draws `name` at the next frame at most once, however many messages asked for it. */
@@ -246,7 +246,8 @@ function reproject() {
     `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
   $("after").setAttribute(
     "aria-label",
-    `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ${kept.length} feature columns remain`,
+    `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ` +
+      `${kept.length} feature columns remain`,
   );
   const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
   if (kept.length > 300)
@@ -267,7 +268,9 @@ function showModel(message) {
   $("eta").value = sliderValue(r.full, radius);
   reproject();
   $("latent-note").textContent =
-    `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every fold-th sample of each class (large dots; crossed when misclassified).`;
+    `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ` +
+    `${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every ` +
+    "fold-th sample of each class (large dots; crossed when misclassified).";
   $("download-model").disabled = false;
   schedule("latent", drawLatent);
   schedule("loss", drawLoss);
@@ -277,7 +280,8 @@ function showCrossValidation({ cv }) {
   view.cv = cv;
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
   $("cv-summary").textContent =
-    `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, AUC ${cv.auc.toFixed(3)}, ${pct(cv.featureSparsity)} of the features removed`;
+    `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, ` +
+    `AUC ${cv.auc.toFixed(3)}, ${pct(cv.featureSparsity)} of the features removed`;
   const folds = cv.runs.length;
   const rows = cv.selection.slice(0, 100).map((f, i) => {
     const row = document.createElement("tr");
@@ -314,7 +318,8 @@ function threadsText({ workers, reason, cores, isolated }) {
       : `Threads off: ${reason}; folds run one after another in the training worker.`;
   const isolation = isolated
     ? "Cross-origin isolated (COOP/COEP): shared memory and fine timers are available."
-    : "Not cross-origin isolated (the page was served without COOP/COEP): the fold workers still run, passing messages, but shared memory is off and timers are coarse, so the projection times below are rounded.";
+    : "Not cross-origin isolated (the page was served without COOP/COEP): the fold workers still run, passing " +
+      "messages, but shared memory is off and timers are coarse, so the projection times below are rounded.";
   return `${threads} ${isolation}`;
 }
 
@@ -367,7 +372,7 @@ const HANDLERS = {
   stopped: () => finish("Stopped."),
 };
 
-// ── wiring ────────────────────────────────────────────────────────────────────────────────────────────────────
+// ── wiring ─────────────────────────────────
 
 await ready;
 fillDefaults();

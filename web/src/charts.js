@@ -102,7 +102,10 @@ export function sweepChart(points, baseline, width) {
   return both;
 }
 
-/** The latent space of the model shown, coloured by class: training samples faint, held-out ones larger, misclassified ones crossed. */
+/**
+ * The latent space of the model shown, coloured by class: training samples faint, held-out ones larger,
+ * misclassified ones crossed.
+ */
 export function latentChart(points, axes, classes, width) {
   const size = Math.min(width, 520);
   const train = points.filter((p) => !p.test);
@@ -113,7 +116,9 @@ export function latentChart(points, axes, classes, width) {
     height: size,
     marginLeft: 50,
     marginBottom: 40,
-    ariaLabel: `Latent space: ${train.length} training samples, ${test.length} held-out samples of which ${wrong.length} misclassified`,
+    ariaLabel:
+      `Latent space: ${train.length} training samples, ` +
+      `${test.length} held-out samples of which ${wrong.length} misclassified`,
     x: { ...axis, label: axes[0], grid: true, inset: 8 },
     y: { ...axis, label: axes[1], grid: true, inset: 8 },
     color: { legend: true, domain: classes },
