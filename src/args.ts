@@ -15,7 +15,9 @@ export function describeValue(value: unknown): string {
 
 export function checkRadius(radius: unknown, name = "radius"): number {
   if (typeof radius !== "number") throw new TypeError(`${name} must be a number; got ${describeValue(radius)}`);
-  if (!(radius >= 0) || radius === Infinity) throw new RangeError(`${name} must be a finite number ≥ 0; got ${radius}`);
+  if (!(radius >= 0) || radius === Infinity) {
+    throw new RangeError(`${name} must be a finite number ≥ 0; got ${radius}`);
+  }
   return radius;
 }
 
@@ -55,7 +57,8 @@ export function checkGroupedShape(length: number, shape: unknown): [number, numb
   const [outer, groups, inner] = GROUPED_DIMENSIONS.map((name, i) => checkDimension(shape[i], `shape[${i}] (${name})`));
   if (outer * groups * inner !== length) {
     throw new RangeError(
-      `outer × groups × inner = ${outer} × ${groups} × ${inner} = ${outer * groups * inner} but x has length ${length}`,
+      `outer × groups × inner = ${outer} × ${groups} × ${inner} = ${outer * groups * inner} ` +
+        `but x has length ${length}`,
     );
   }
   return [outer, groups, inner];

@@ -108,7 +108,8 @@ export function allocTemporary(bytes: number, owner: object): { heap: Heap; ptr:
   else if (!warnedUncollected) {
     warnedUncollected = true;
     console.warn(
-      "sparseproj: this host has no FinalizationRegistry, so tensors made outside scope() are never freed; make per-request tensors inside scope(() => …)",
+      "sparseproj: this host has no FinalizationRegistry, so tensors made outside scope() are never freed; " +
+        "make per-request tensors inside scope(() => …)",
     );
   }
   return { heap: a.heap, ptr, lifetime: FOREVER };
@@ -145,7 +146,8 @@ export function scope<R>(fn: () => R): R {
     }
     if ((result as { lifetime?: unknown } | undefined)?.lifetime === frame.lifetime) {
       throw new TypeError(
-        "scope(fn): fn returned a tensor made inside the scope, whose memory is reused when it returns: return tensor.toArray() or tensor.item()",
+        "scope(fn): fn returned a tensor made inside the scope, whose memory is reused when it returns: " +
+          "return tensor.toArray() or tensor.item()",
       );
     }
     return result;

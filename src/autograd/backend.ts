@@ -117,7 +117,10 @@ export interface Primitives {
   readonly dtype: DType;
   /** Storage for `length` values; its contents are unspecified until written. */
   alloc(length: number): Buf;
-  /** Storage that lives until released (parameters, gradients, optimizer state), zero-filled; `ended` is what a use after release is told. */
+  /**
+   * Storage that lives until released (parameters, gradients, optimizer state), zero-filled; `ended` is what a use
+   * after release is told.
+   */
   allocPersistent(length: number, ended: string): Buf;
   releasePersistent(buf: Buf): void;
   indices(values: ArrayLike<number>): Indices;
@@ -185,8 +188,10 @@ export interface FusedKernels {
     db: Buf | null,
     accumulateB: boolean,
   ): void;
-  /** c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k]: the Huber-energy
-   * latent loss (src/generative/huber-energy.ts). */
+  /**
+   * c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖ over the rows of z [n × k]:
+   * the Huber-energy latent loss (src/generative/huber-energy.ts).
+   */
   huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;
   /** dz (+)= scale·∂/∂z of huberEnergy; a coincident pair contributes the subgradient 0. */
   huberEnergyGrad(z: Buf, n: number, k: number, c1: number, scale: number, dz: Buf, accumulate: boolean): void;

@@ -24,7 +24,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const pad = checkInteger("conv2d", "padding", options.padding ?? 0, 0);
   if (x.shape.length !== 4 || weight.shape.length !== 4 || x.shape[1] !== weight.shape[1]) {
     throw new RangeError(
-      `conv2d: x ${formatShape(x.shape)} needs [N, C, H, W] and weight ${formatShape(weight.shape)} needs [O, C, kh, kw] with the same C`,
+      `conv2d: x ${formatShape(x.shape)} needs [N, C, H, W] and weight ${formatShape(weight.shape)} ` +
+        "needs [O, C, kh, kw] with the same C",
     );
   }
   if (x.backend !== weight.backend || (bias && bias.backend !== x.backend))
@@ -64,7 +65,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       const dyi = be.view(dy, i * o * positions, o * positions);
       if (dw) {
         be.im2col(image(x, i, c * h * w), g, cols);
-        be.matmul(dyi, cols, dw.buf, o, fields, positions, false, true, dw.accumulate || i > 0); // dW += dYᵢ·colsᵢᵀ
+        // dW += dYᵢ·colsᵢᵀ
+        be.matmul(dyi, cols, dw.buf, o, fields, positions, false, true, dw.accumulate || i > 0);
       }
       if (dx && dcols) {
         be.matmul(weight.buf, dyi, dcols, fields, positions, o, true, false, false); // dcolsᵢ = Wᵀ·dYᵢ

@@ -39,7 +39,8 @@ function sameBackend(op: string, a: Tensor, b: Tensor): void {
   if (a.backend !== b.backend) throw new TypeError(`${op}: operands are ${a.dtype} and ${b.dtype}; convert one first`);
 }
 
-// ───── broadcasting arithmetic: equal shapes, a scalar, a row vector [C] / [1, C] or a column [R, 1] ─────
+// ───── broadcasting arithmetic ─────
+// The operands: equal shapes, a scalar, a row vector [C] / [1, C] or a column [R, 1].
 
 interface Broadcast {
   shape: readonly number[];
@@ -63,7 +64,8 @@ function broadcast(op: string, a: Tensor, b: Tensor): Broadcast {
   if (a.size === 1) return { ...full(b.shape), aMode: SCALAR, bMode: FULL };
   const fail = () =>
     new RangeError(
-      `${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast (equal shapes, a scalar, a row [C] or [1, C], or a column [R, 1])`,
+      `${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast ` +
+        "(equal shapes, a scalar, a row [C] or [1, C], or a column [R, 1])",
     );
   if (a.shape.length > 2 || b.shape.length > 2 || a.shape.length === 0 || b.shape.length === 0) throw fail();
   const [ra, ca] = asMatrix(a.shape),
@@ -121,7 +123,8 @@ function arithmetic(op: BinaryOp, name: string, left: Operand, right: Operand): 
     const scratch = () => be.alloc(n);
     if (a.requiresGrad) {
       let da = dy;
-      if (op === MUL || op === DIV) be.binary(op, dy, FULL, b.buf, g.bMode, (da = scratch()), g.rows, g.cols); // dy·b, dy/b
+      // dy·b, dy/b
+      if (op === MUL || op === DIV) be.binary(op, dy, FULL, b.buf, g.bMode, (da = scratch()), g.rows, g.cols);
       reduceInto(a, g.aMode, da, g.rows, g.cols);
     }
     if (b.requiresGrad) {
@@ -261,7 +264,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   sameBackend("linear", x, w);
   if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
     throw new RangeError(
-      `linear: x ${formatShape(x.shape)} needs [batch, in] and weight ${formatShape(w.shape)} needs [out, in] with the same in`,
+      `linear: x ${formatShape(x.shape)} needs [batch, in] and weight ${formatShape(w.shape)} ` +
+        "needs [out, in] with the same in",
     );
   }
   const [batch, inputs] = x.shape,

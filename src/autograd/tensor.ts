@@ -149,7 +149,8 @@ export class Tensor {
       if (!(gradient instanceof Tensor)) throw new TypeError("backward(gradient): gradient must be a Tensor");
       if (gradient.shape.join() !== this.shape.join()) {
         throw new RangeError(
-          `backward(gradient): gradient has shape ${formatShape(gradient.shape)} but the tensor has shape ${formatShape(this.shape)}`,
+          `backward(gradient): gradient has shape ${formatShape(gradient.shape)} ` +
+            `but the tensor has shape ${formatShape(this.shape)}`,
         );
       }
       if (gradient.backend !== this.backend)

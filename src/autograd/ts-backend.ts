@@ -16,7 +16,10 @@ class ArrayBuf implements Buf {
   }
 }
 
-/** Visits every entry of one image's columns matrix: its row (c, i, j), column p = (oy, ox) and source pixel (−1 in the padding). */
+/**
+ * Visits every entry of one image's columns matrix: its row (c, i, j), column p = (oy, ox) and source pixel (−1 in
+ * the padding).
+ */
 function forEachField(g: ConvGeometry, visit: (row: number, p: number, pixel: number) => void): void {
   for (let c = 0; c < g.c; c++)
     for (let i = 0; i < g.kh; i++)

@@ -59,8 +59,11 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
   const f = (x: number, digits = 3) => x.toFixed(digits);
   reportStream(c.out).write(
     [
-      `${c.file}: ${c.integers ? `${stats.symbols} integers` : `${bytes.length} bytes`}, ${stats.distinctSymbols} distinct → ${c.out}: ${stats.nucleotides} nt in ${stats.oligos} ${c.constrained ? "oligos" : "lines"} of ${c.oligo}`,
-      `${c.code}: ${f(stats.meanLength)} nt per ${c.integers ? "integer" : "byte"} against H₄ = ${f(stats.entropy)} (gap ${f(stats.meanLength - stats.entropy)}), Kraft sum ${f(stats.kraft)}`,
+      `${c.file}: ${c.integers ? `${stats.symbols} integers` : `${bytes.length} bytes`}, ` +
+        `${stats.distinctSymbols} distinct → ${c.out}: ${stats.nucleotides} nt in ${stats.oligos} ` +
+        `${c.constrained ? "oligos" : "lines"} of ${c.oligo}`,
+      `${c.code}: ${f(stats.meanLength)} nt per ${c.integers ? "integer" : "byte"} ` +
+        `against H₄ = ${f(stats.entropy)} (gap ${f(stats.meanLength - stats.entropy)}), Kraft sum ${f(stats.kraft)}`,
       (bitsPerNucleotide === null ? "" : `${f(bitsPerNucleotide)} bits of the file per nucleotide; `) +
         `code bits per nucleotide ${f(stats.codeBitsPerNucleotide)}` +
         (c.constrained
@@ -119,6 +122,7 @@ export function runDnaDecode(c: DnaDecodeCommand): void {
   reportStream(c.out).write(
     c.json
       ? JSON.stringify(report, null, 2) + "\n"
-      : `${c.file} → ${c.out}: ${bytes.length} bytes (${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`,
+      : `${c.file} → ${c.out}: ${bytes.length} bytes ` +
+          `(${decoded.code}${decoded.constrained ? ", constrained" : ""}), checksum verified\n`,
   );
 }

@@ -97,7 +97,9 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     workers: {
       type: "string",
       value: "N",
-      help: "run the folds in N worker threads (default: one per core; 1 = the main thread); the results do not depend on N",
+      help:
+        "run the folds in N worker threads (default: one per core; 1 = the main thread); " +
+        "the results do not depend on N",
     },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
@@ -170,7 +172,9 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
     integers: {
       type: "boolean",
-      help: "encode: the file holds 32-bit little-endian signed integers (a quantized latent), coded as symbols, not bytes",
+      help:
+        "encode: the file holds 32-bit little-endian signed integers (a quantized latent), " +
+        "coded as symbols, not bytes",
     },
     oligo: {
       type: "string",
@@ -194,7 +198,8 @@ const USAGE = {
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
   generate:
-    "sparseproj generate <model.json> <file> [flags]   new samples of each class (Metropolis–Hastings in the latent space of the labelled table)",
+    "sparseproj generate <model.json> <file> [flags]   new samples of each class " +
+    "(Metropolis–Hastings in the latent space of the labelled table)",
   dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
 };
 

@@ -124,7 +124,8 @@ export function checkDestination(dir: string, ownNames: readonly string[]): void
   const foreign = readdirSync(dir).filter((name) => !ownNames.includes(name));
   if (foreign.length)
     throw new DataError(
-      `holds files this command did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); choose another --out`,
+      `holds files this command did not write (${foreign.slice(0, 3).join(", ")}` +
+        `${foreign.length > 3 ? ", …" : ""}); choose another --out`,
       { file: dir },
     );
 }

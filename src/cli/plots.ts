@@ -58,7 +58,8 @@ function compose({ title, subtitle, legend, panels }: Figure): string {
     let x = 16;
     for (const { label, color } of legend) {
       parts.push(
-        `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${color}"/><text x="${x + 17}" y="${y + 14}" font-size="12">${escapeXml(label)}</text>`,
+        `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${color}"/>` +
+          `<text x="${x + 17}" y="${y + 14}" font-size="12">${escapeXml(label)}</text>`,
       );
       x += 35 + 7 * label.length;
     }
@@ -79,7 +80,11 @@ function compose({ title, subtitle, legend, panels }: Figure): string {
     parts.push(svg.outerHTML);
     y += Number(svg.getAttribute("height"));
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 8}" viewBox="0 0 ${width} ${y + 8}" ${FONT}>\n<rect width="100%" height="100%" fill="white"/>\n${parts.join("\n")}\n</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 8}" ` +
+    `viewBox="0 0 ${width} ${y + 8}" ${FONT}>\n<rect width="100%" height="100%" fill="white"/>\n` +
+    `${parts.join("\n")}\n</svg>\n`
+  );
 }
 
 interface MeanStd {

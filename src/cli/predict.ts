@@ -40,16 +40,17 @@ export interface PredictReport {
 export function modelColumns(table: LabelledTable, model: SAEModel, file: string): Float64Array {
   const column = new Map(table.featureNames.map((name, f) => [name, f]));
   const missing = model.info.featureNames.filter((name) => !column.has(name));
-  if (missing.length)
+  if (missing.length) {
+    const listed = missing
+      .slice(0, 5)
+      .map((n) => JSON.stringify(n))
+      .join(", ");
+    const verb = missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is";
     throw new DataError(
-      `the model's feature${missing.length > 1 ? "s" : ""} ${missing
-        .slice(0, 5)
-        .map((n) => JSON.stringify(n))
-        .join(
-          ", ",
-        )}${missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is"} not a column of the table`,
+      `the model's feature${missing.length > 1 ? "s" : ""} ${listed}${verb} not a column of the table`,
       { file },
     );
+  }
   const order = model.info.featureNames.map((name) => column.get(name)!);
   const d = order.length;
   const x = new Float64Array(table.samples * d);

@@ -61,7 +61,11 @@ export function createProgress(totalEpochs: number, stream: NodeJS.WriteStream =
     epoch({ phase, epoch, epochs, loss, seed, fold }) {
       const where = fold === undefined ? "" : ` · seed ${seed} · fold ${fold}`;
       current?.setTotal(epochs);
-      current?.update(epoch, { label: label + where, phase: ` · phase ${phase}`, loss: ` · loss ${loss.toFixed(4)}` });
+      current?.update(epoch, {
+        label: label + where,
+        phase: ` · phase ${phase}`,
+        loss: ` · loss ${loss.toFixed(4)}`,
+      });
       overall.update(++done);
       redraw();
     },

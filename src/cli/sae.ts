@@ -235,7 +235,8 @@ function printTable(report: SaeReport): string {
   const classes = report.classes.map((c) => `${c.label} (${c.samples})`).join(", ");
   const lines = [
     `${report.file}: ${report.samples} samples × ${report.features} features; classes ${classes}`,
-    `${report.folds} stratified folds × ${report.seeds} seed${report.seeds === 1 ? "" : "s"} = ${runs} runs per setting`,
+    `${report.folds} stratified folds × ${report.seeds} seed${report.seeds === 1 ? "" : "s"} ` +
+      `= ${runs} runs per setting`,
     "",
     textTable(header, rows).trimEnd(),
     `± is the sample standard deviation (n − 1) over the ${runs} runs (folds × seeds).`,

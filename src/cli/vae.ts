@@ -119,7 +119,8 @@ export async function runVae(command: VaeCommand): Promise<VaeReport> {
     if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {
       const line = (name: string, l: VAELosses) =>
-        `${name}: loss ${l.loss.toFixed(4)} = reconstruction ${l.reconstruction.toFixed(4)} + ${command.lambda} × latent ${l.latent.toFixed(4)}\n`;
+        `${name}: loss ${l.loss.toFixed(4)} = reconstruction ${l.reconstruction.toFixed(4)} + ` +
+        `${command.lambda} × latent ${l.latent.toFixed(4)}\n`;
       stream.write(line("training rows", report.train) + line(`held-out rows (${held})`, report.heldOut));
       const rows = `${command.samples} generated rows`;
       const wrote = command.out ? `wrote ${rows} to ${command.out}` : `(no --out: the ${rows} were not written)`;

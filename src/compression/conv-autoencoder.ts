@@ -62,7 +62,9 @@ export class ConvAutoencoder extends Module {
     this.decoder = new Sequential(...up, conv(hidden[0], 1, 1));
   }
 
-  /** The real-valued latent y = gain · E(x) of images x [N, 1, side, side]: [N, C, s, s], s = side / 2^hidden.length. */
+  /**
+   * The real-valued latent y = gain · E(x) of images x [N, 1, side, side]: [N, C, s, s], s = side / 2^hidden.length.
+   */
   encode(x: Tensor): Tensor {
     return mul(this.encoder.forward(x), this.shape.gain);
   }

@@ -1,11 +1,12 @@
 // trainCompressor: the convolutional autoencoder as a lossy image coder, with the supervised autoencoder's double
 // descent (src/nn/prune.ts), grouped by input channel. Phase 1 trains with the noisy latent; in its last
 // `projectedEpochs` epochs (0 by default) every optimizer step is followed by the projection onto the bilevel ball of
-// radius ρ·‖W‖ (the norm of the weight when those epochs begin), which is the PyTorch anchor's schedule; at its end the
-// chosen convolutions are projected (again) and their zeros become masks; phase 2 trains the survivors (optionally from
-// the initial values). An input channel no weight reads is a channel its producer need not compute, so the producer's
-// filter and bias are masked too: for the first decoder convolution that is a latent channel, neither computed by the
-// encoder nor stored. loss = MSE(x, D(y + u)) + λ · mean|y|, the mean-|y| term a Laplace-prior rate proxy.
+// radius ρ·‖W‖ (the norm of the weight when those epochs begin), which is the PyTorch anchor's schedule; at its
+// end the chosen convolutions are projected (again) and their zeros become masks; phase 2 trains the survivors
+// (optionally from the initial values). An input channel no weight reads is a channel its producer need not compute, so
+// the producer's filter and bias are masked too: for the first decoder convolution that is a latent channel, neither
+// computed by the encoder nor stored. loss = MSE(x, D(y + u)) + λ · mean|y|, the mean-|y| term a Laplace-prior rate
+// proxy.
 import { scope } from "../autograd/arena.ts";
 import { l1Norm, mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
@@ -22,7 +23,8 @@ import { addUniformNoise, roundLatent, roundSymbols } from "./quantize.ts";
 import { latentRate, type LatentRate } from "./rate.ts";
 
 /**
- * The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2 (group ℓ2 norms).
+ * The bilevel projections by input channel: ℓ1,∞ (group maxima), ℓ1,1 (group ℓ1 norms), ℓ1,2
+ * (group ℓ2 norms).
  * @useDeclaredType
  */
 export type CompressorProjection = BilevelEntry["name"];
@@ -39,7 +41,9 @@ export interface CompressorProjectionOptions {
    * channels), 'all' (every convolution whose input channels another one makes; the default), or their names.
    */
   layers?: "latent" | "all" | readonly string[];
-  /** The last epochs of phase 1 trained with the projection after every step (default 0: projected once, at the end). */
+  /**
+   * The last epochs of phase 1 trained with the projection after every step (default 0: projected once, at the end).
+   */
   projectedEpochs?: number;
   /** Phase 2 restarts from the initial values, masks held (the lottery-ticket rewind; default false). */
   rewind?: boolean;
@@ -214,13 +218,15 @@ function projectedPairs(
   if (layers === "latent") return pairs.filter((p) => p.consumer.name === "decoder.0");
   if (!Array.isArray(layers) || !layers.length)
     throw new TypeError(
-      `trainCompressor: projection.layers must be 'latent', 'all' or a non-empty list of convolution names; got ${JSON.stringify(layers)}`,
+      "trainCompressor: projection.layers must be 'latent', 'all' or a non-empty list of convolution names; " +
+        `got ${JSON.stringify(layers)}`,
     );
   return layers.map((name) => {
     const pair = pairs.find((p) => p.consumer.name === name);
     if (!pair)
       throw new RangeError(
-        `trainCompressor: projection.layers: ${JSON.stringify(name)} is not a convolution whose input channels another makes (${pairs.map((p) => p.consumer.name).join(", ")})`,
+        `trainCompressor: projection.layers: ${JSON.stringify(name)} is not a convolution whose input channels ` +
+          `another makes (${pairs.map((p) => p.consumer.name).join(", ")})`,
       );
     return pair;
   });
@@ -240,7 +246,8 @@ function checkProjection(
   }
   if (!Number.isSafeInteger(projectedEpochs) || projectedEpochs < 0 || projectedEpochs > phase1)
     throw new RangeError(
-      `trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); got ${projectedEpochs}`,
+      `trainCompressor: projection.projectedEpochs must be an integer in 0..epochs[0] (${phase1}); ` +
+        `got ${projectedEpochs}`,
     );
   return { rho, kind, projectedEpochs, rewind: restart, layers };
 }

@@ -8,7 +8,9 @@ export interface MakeClassificationOptions {
   nSamples?: number;
   /** Total number of features: informative, redundant, repeated, and the rest pure noise. Default 20. */
   nFeatures?: number;
-  /** Features that carry the class structure: clusters sit on the vertices of a hypercube in this subspace. Default 2. */
+  /**
+   * Features that carry the class structure: clusters sit on the vertices of a hypercube in this subspace. Default 2.
+   */
   nInformative?: number;
   /** Random linear combinations of the informative features. Default 2. */
   nRedundant?: number;
@@ -29,13 +31,21 @@ export interface MakeClassificationOptions {
   classSep?: number;
   /** true: clusters on hypercube vertices; false: on the vertices of a random polytope. Default true. */
   hypercube?: boolean;
-  /** Added to every feature: one number, one per feature, or null for random shifts in [−classSep, classSep]. Default 0. */
+  /**
+   * Added to every feature: one number, one per feature, or null for random shifts in [−classSep, classSep].
+   * Default 0.
+   */
   shift?: number | ArrayLike<number> | null;
-  /** Multiplies every feature after the shift: one number, one per feature, or null for random scales in [1, 101]. Default 1. */
+  /**
+   * Multiplies every feature after the shift: one number, one per feature, or null for random scales in
+   * [1, 101]. Default 1.
+   */
   scale?: number | ArrayLike<number> | null;
   /** Shuffle the samples and the features. Default true. */
   shuffle?: boolean;
-  /** Seed of numpy's RandomState, an integer in [0, 2³² − 1]. Default: drawn from Math.random, so not reproducible. */
+  /**
+   * Seed of numpy's RandomState, an integer in [0, 2³² − 1]. Default: drawn from Math.random, so not reproducible.
+   */
   randomState?: number;
 }
 
@@ -92,13 +102,15 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
   integer("nClustersPerClass", nClustersPerClass, 1);
   if (nInformative + nRedundant + nRepeated > nFeatures) {
     throw new RangeError(
-      `nInformative + nRedundant + nRepeated must be ≤ nFeatures; got ${nInformative} + ${nRedundant} + ${nRepeated} > ${nFeatures}`,
+      "nInformative + nRedundant + nRepeated must be ≤ nFeatures; " +
+        `got ${nInformative} + ${nRedundant} + ${nRepeated} > ${nFeatures}`,
     );
   }
   const nClusters = nClasses * nClustersPerClass;
   if (nClusters > 2 ** nInformative) {
     throw new RangeError(
-      `nClasses × nClustersPerClass must be ≤ 2^nInformative; got ${nClasses} × ${nClustersPerClass} > 2^${nInformative}`,
+      "nClasses × nClustersPerClass must be ≤ 2^nInformative; " +
+        `got ${nClasses} × ${nClustersPerClass} > 2^${nInformative}`,
     );
   }
   const classWeights = resolveWeights(weights, nClasses);

@@ -90,7 +90,10 @@ function nearestCut(prefix: Float64Array, target: number, first: number, last: n
   return a > first && target - prefix[a - 1] <= prefix[a] - target ? a - 1 : a;
 }
 
-/** Shannon: the least ℓ with 4^−ℓ ≤ p, found in exact arithmetic (count·4^ℓ ≥ total) rather than by a rounded log. */
+/**
+ * Shannon: the least ℓ with 4^−ℓ ≤ p, found in exact arithmetic (count·4^ℓ ≥ total) rather than by a
+ * rounded log.
+ */
 export function shannonLengths(h: Histogram): CodeLengths {
   checkHistogram(h);
   let n = 0;

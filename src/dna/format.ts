@@ -407,10 +407,10 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
       digits.set(nucleotides, i * per);
       continue;
     }
-    if (!meetsConstraints(nucleotides))
-      throw new DnaFormatError("the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered", {
-        line,
-      });
+    if (!meetsConstraints(nucleotides)) {
+      const altered = "the oligo breaks the constraints (a run over 3 or GC outside 40–60%): it was altered";
+      throw new DnaFormatError(altered, { line });
+    }
     const payload = unscrambleOligo(nucleotides);
     if (payload.subarray(payloadDigits(i)).some((d) => d !== 0)) {
       throw new DnaFormatError("the last oligo's padding is not zeros: it was altered", { line });

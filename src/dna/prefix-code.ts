@@ -59,7 +59,10 @@ export class PrefixCode {
     return this.#codewords.get(checkNumber(symbol, "symbol"));
   }
 
-  /** The concatenated codewords of `symbols`, one digit 0–3 per element. Throws a RangeError on a symbol not in the code. */
+  /**
+   * The concatenated codewords of `symbols`, one digit 0–3 per element. Throws a RangeError on a symbol not in
+   * the code.
+   */
   encode(symbols: ArrayLike<number>): Uint8Array {
     checkSymbols(symbols, "symbols");
     let n = 0;

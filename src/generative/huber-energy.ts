@@ -1,7 +1,8 @@
 // The Huber-energy (Radon–Sobolev) distance between a batch of latent points and N(0, I_k), the latent loss of
 // the Huber-energy VAE (Turinici, "Radon–Sobolev variational auto-encoders", 2021). docs/huber-energy.md derives
-// it; in short, with Y, Y′ ~ N(0, I_k) independent and ξ_k(z) = E‖z − Y‖,
-//   E(μ, N) = E_{μ⊗N}‖Z − Y‖ − ½ E_{μ⊗μ}‖Z − Z′‖ − ½ E‖Y − Y′‖           (the Radon–Sobolev d² up to a factor κ_k)
+// it; in short, with Y, Y′ ~ N(0, I_k) independent and ξ_k(z) = E‖z − Y‖, the Radon–Sobolev d² up to a
+// factor κ_k is
+//   E(μ, N) = E_{μ⊗N}‖Z − Y‖ − ½ E_{μ⊗μ}‖Z − Z′‖ − ½ E‖Y − Y′‖
 // and ξ_k is replaced by its second-order fit at 0, ξ_k(z) ≈ α_k + √(‖z‖² + c₁), which leaves
 //   L(z) = c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖.
 // Here are the constants, the op (F.huberEnergyLoss) and its fused kernels' TypeScript form; the f32 kernels are
@@ -32,7 +33,8 @@ function gammaRatio(k: number): number {
 
 /**
  * The constants of the closed-form latent loss in dimension k (docs/huber-energy.md): c₁ and α_k make
- * α_k + √(r² + c₁) agree with ξ_k(r) = E‖z − Y‖ (‖z‖ = r) in value and curvature at r = 0, so the error is O(r⁴).
+ * α_k + √(r² + c₁) agree with ξ_k(r) = E‖z − Y‖ (‖z‖ = r) in value and curvature at r = 0, so the
+ * error is O(r⁴).
  */
 export function huberEnergyConstants(k: number): HuberEnergyConstants {
   if (!Number.isSafeInteger(k) || k < 1)
@@ -43,8 +45,9 @@ export function huberEnergyConstants(k: number): HuberEnergyConstants {
 }
 
 /**
- * ξ_k(r) = E‖z − Y‖ for ‖z‖ = r and Y ~ N(0, I_k), exactly: ‖z − Y‖ is non-central χ_k, whose mean is the Poisson
- * mixture √2 Σ_j P(j; r²/2)·Γ((k+1)/2 + j)/Γ(k/2 + j). The reference the closed form is measured against.
+ * ξ_k(r) = E‖z − Y‖ for ‖z‖ = r and Y ~ N(0, I_k), exactly: ‖z − Y‖ is non-central χ_k, whose mean is
+ * the Poisson mixture √2 Σ_j P(j; r²/2)·Γ((k+1)/2 + j)/Γ(k/2 + j). The reference the closed form is measured
+ * against.
  */
 export function meanDistanceToNormal(r: number, k: number): number {
   const lambda = (r * r) / 2;
@@ -63,8 +66,8 @@ export function meanDistanceToNormal(r: number, k: number): number {
 
 /**
  * The Huber-energy latent loss of the rows of z [n, k] against N(0, I_k):
- * c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖, with c₀, c₁ of huberEnergyConstants(k).
- * One fused kernel each way (assembly/energy.ts); coincident rows get the subgradient 0.
+ * c₀ + (1/n) Σ_i √(‖z_i‖² + c₁) − (1/(2n²)) Σ_i Σ_j ‖z_i − z_j‖, with c₀, c₁ of
+ * huberEnergyConstants(k). One fused kernel each way (assembly/energy.ts); coincident rows get the subgradient 0.
  */
 export function huberEnergyLoss(z: Tensor): Tensor {
   if (!(z instanceof Tensor)) throw new TypeError("huberEnergyLoss: z must be a Tensor");

@@ -63,12 +63,14 @@ function kernelCovariance(
       !(typeof bandwidth === "number" && bandwidth > 0 && Number.isFinite(bandwidth))
     ) {
       throw new RangeError(
-        `GaussianKDE: options.bandwidth must be 'scott', 'silverman', a factor > 0 or d standard deviations; got ${String(bandwidth)}`,
+        "GaussianKDE: options.bandwidth must be 'scott', 'silverman', a factor > 0 or d standard deviations; " +
+          `got ${String(bandwidth)}`,
       );
     }
     if (n < 2)
       throw new RangeError(
-        `GaussianKDE: a bandwidth from the points' covariance needs at least 2 points; got ${n} (pass d standard deviations)`,
+        "GaussianKDE: a bandwidth from the points' covariance needs at least 2 points; " +
+          `got ${n} (pass d standard deviations)`,
       );
     const factor = typeof bandwidth === "number" ? bandwidth : bandwidthFactor(bandwidth, n, d);
     const mean = new Float64Array(d);
@@ -97,7 +99,10 @@ export class GaussianKDE {
   readonly d: number;
   /** The kernel's covariance H, row-major d × d. */
   readonly covariance: Float64Array;
-  /** Its lower-triangular Cholesky factor L (H = L·Lᵀ), row-major d × d: a unit Gaussian step times L has covariance H. */
+  /**
+   * Its lower-triangular Cholesky factor L (H = L·Lᵀ), row-major d × d: a unit Gaussian step times L has
+   * covariance H.
+   */
   readonly factor: Float64Array;
   readonly #points: Float64Array;
   /** The points in whitened coordinates L⁻¹·p, where each kernel is a unit Gaussian. */
@@ -120,7 +125,8 @@ export class GaussianKDE {
     const l = cholesky(this.covariance, d);
     if (typeof l === "number")
       throw new RangeError(
-        `GaussianKDE: the points' covariance is singular (dimension ${l} is constant or a combination of the others); pass d standard deviations as options.bandwidth`,
+        `GaussianKDE: the points' covariance is singular (dimension ${l} is constant or a combination of the ` +
+          "others); pass d standard deviations as options.bandwidth",
       );
     this.factor = l;
     this.#points = p;

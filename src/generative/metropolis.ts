@@ -54,7 +54,8 @@ export function metropolisHastings(logDensity: (x: Float64Array) => number, opti
   const scale = options.step;
   if (scale.length !== d && scale.length !== d * d)
     throw new RangeError(
-      `metropolisHastings: step has ${scale.length} values; expected ${d} (standard deviations) or ${d * d} (a ${d} × ${d} factor)`,
+      `metropolisHastings: step has ${scale.length} values; ` +
+        `expected ${d} (standard deviations) or ${d * d} (a ${d} × ${d} factor)`,
     );
   const diagonal = scale.length === d;
   const logThreshold = options.logThreshold ?? -Infinity;

@@ -49,7 +49,9 @@ export interface VAEOptions {
   lambda?: number;
   /** 'sigmoid' for data in [0, 1] (images), 'linear' for anything else. */
   output?: "sigmoid" | "linear";
-  /** z-score the features with the training rows' mean and standard deviation (default: true when output is 'linear'). */
+  /**
+   * z-score the features with the training rows' mean and standard deviation (default: true when output is 'linear').
+   */
   standardize?: boolean;
   activation?: Activation;
   epochs?: number;
@@ -70,7 +72,9 @@ export interface VAELosses {
   loss: number;
   /** (1/n) Σ ‖x − x̂‖², in the standardized units when standardize is on. */
   reconstruction: number;
-  /** The Huber-energy latent loss (the training value is the mean over batches; the held-out one is of all its codes). */
+  /**
+   * The Huber-energy latent loss (the training value is the mean over batches; the held-out one is of all its codes).
+   */
   latent: number;
 }
 

@@ -40,13 +40,15 @@ export function parseIdx(bytes: Uint8Array, options: { file?: string } = {}): Id
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b ? " — this is gzip: decompress it first" : "";
     fail(
-      `not an IDX file: the magic number starts ${hex(bytes.subarray(0, 4))}, expected 00 00 <type> <dimensions>${gzip}`,
+      `not an IDX file: the magic number starts ${hex(bytes.subarray(0, 4))}, ` +
+        `expected 00 00 <type> <dimensions>${gzip}`,
     );
   }
   const kind = TYPES[bytes[2] as keyof typeof TYPES];
   if (!kind)
     fail(
-      `IDX type code 0x${bytes[2].toString(16).padStart(2, "0")} is not one of 08 (ubyte), 09 (byte), 0b (short), 0c (int), 0d (float), 0e (double)`,
+      `IDX type code 0x${bytes[2].toString(16).padStart(2, "0")} is not one of ` +
+        "08 (ubyte), 09 (byte), 0b (short), 0c (int), 0d (float), 0e (double)",
     );
   const dimensions = bytes[3];
   const headerLength = 4 + 4 * dimensions;
@@ -60,7 +62,9 @@ export function parseIdx(bytes: Uint8Array, options: { file?: string } = {}): Id
   const expected = headerLength + count * kind.bytes;
   if (bytes.length !== expected) {
     fail(
-      `${bytes.length < expected ? "truncated IDX file" : "IDX file longer than its header says"}: shape [${shape.join(", ")}] of ${kind.type} needs ${expected} bytes (${headerLength} of header); the file has ${bytes.length}`,
+      `${bytes.length < expected ? "truncated IDX file" : "IDX file longer than its header says"}: ` +
+        `shape [${shape.join(", ")}] of ${kind.type} needs ${expected} bytes (${headerLength} of header); ` +
+        `the file has ${bytes.length}`,
     );
   }
   const data = new kind.array(count);

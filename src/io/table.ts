@@ -222,7 +222,8 @@ function findColumn(
   const matches = names.flatMap((name, c) => (name.toLowerCase() === wanted.toLowerCase() ? [c] : []));
   if (matches.length === 1) return matches[0];
   const problem = matches.length
-    ? `${matches.length} columns match the ${role} column ${JSON.stringify(wanted)} but for case: ${quoteAll(matches.map((c) => names[c]))}`
+    ? `${matches.length} columns match the ${role} column ${JSON.stringify(wanted)} but for case: ` +
+      `${quoteAll(matches.map((c) => names[c]))}`
     : `no ${role} column ${JSON.stringify(wanted)}; the columns are ${quoteAll(names)}`;
   throw new DataError(problem, { file, row: headerLine });
 }

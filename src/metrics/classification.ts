@@ -112,7 +112,8 @@ function checkProbabilities(probabilities: unknown, n: number, classes: number):
   }
   if (probabilities.length !== n * classes) {
     throw new RangeError(
-      `probabilities must hold n × classes = ${n} × ${classes} = ${n * classes} values (row-major); got ${probabilities.length}`,
+      `probabilities must hold n × classes = ${n} × ${classes} = ${n * classes} values (row-major); ` +
+        `got ${probabilities.length}`,
     );
   }
   for (let i = 0; i < probabilities.length; i++) {
@@ -124,7 +125,9 @@ function checkProbabilities(probabilities: unknown, n: number, classes: number):
   return probabilities;
 }
 
-/** Area under the ROC curve of one class against the rest: the Mann–Whitney U with tied scores sharing their ranks. */
+/**
+ * Area under the ROC curve of one class against the rest: the Mann–Whitney U with tied scores sharing their ranks.
+ */
 function oneVsRestAuc(yTrue: Labels, probabilities: Probabilities, classes: number, positive: number): number {
   const n = yTrue.length;
   const scores = new Float64Array(n);

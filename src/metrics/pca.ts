@@ -55,7 +55,8 @@ function jacobiEigenvectors(a: Float64Array, d: number): Float64Array {
         }
         rotated = true;
         const theta = (aqq - app) / (2 * apq);
-        // The smaller root of t² + 2θt − 1 = 0 keeps the rotation angle ≤ π/4, which is what makes Jacobi stable.
+        // The smaller root of t² + 2θt − 1 = 0 keeps the rotation angle ≤ π/4,
+        // which is what makes Jacobi stable.
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.hypot(theta, 1));
         const c = 1 / Math.hypot(t, 1);
         const s = t * c;

@@ -1,7 +1,7 @@
-// A mirrored autoencoder: an encoder features → hidden… → latent and a decoder latent → …hidden → features, Linear
-// layers with an activation between them and none at either output. The supervised autoencoder (Barlaud et al.)
-// uses its latent as the class logits (latent = classes); the VAE as its code. Parameters are keyed
-// "encoder.0.weight", …, "decoder.N.bias" as in PyTorch, which saved models rely on.
+// A mirrored autoencoder: an encoder features → hidden… → latent and a decoder latent → …hidden → features,
+// Linear layers with an activation between them and none at either output. The supervised autoencoder
+// (Barlaud et al.) uses its latent as the class logits (latent = classes); the VAE as its code. Parameters are
+// keyed "encoder.0.weight", …, "decoder.N.bias" as in PyTorch, which saved models rely on.
 import type { Tensor } from "../autograd/tensor.ts";
 import type { Generator } from "../random.ts";
 import { Linear, ReLU, Sequential, SiLU, Tanh } from "./layers.ts";

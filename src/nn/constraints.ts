@@ -18,7 +18,10 @@ import type { Parameter } from "./parameter.ts";
 
 export type { ProjectionKind };
 
-/** The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters (rows). */
+/**
+ * The grouped view of a weight [O, I, ...window] whose groups are its input channels (columns) or output filters
+ * (rows).
+ */
 function outInGroupedShape(shape: readonly number[], axis: Axis): GroupedShape {
   const [o, i] = shape,
     window = shape.slice(2).reduce((a, b) => a * b, 1);
@@ -52,7 +55,10 @@ export interface Constraint {
   getConfig(): { kind: ProjectionKind; radius: number; axis: Axis; every: "step" | "epoch" };
 }
 
-/** ‖W‖ of a parameter (2-D or a convolution's weight) in the grouping a bilevel `kind` constraint with `axis` projects it. */
+/**
+ * ‖W‖ of a parameter (2-D or a convolution's weight) in the grouping a bilevel `kind` constraint with `axis`
+ * projects it.
+ */
 export function bilevelNorm(kind: ProjectionKind, parameter: Parameter, axis: Axis = "columns"): number {
   const entry = projectionOf(kind);
   if (!entry?.grouped || parameter.shape.length < 2) {

@@ -19,8 +19,8 @@ export interface Conv2dLayerOptions {
 }
 
 /**
- * PyTorch's nn.Conv2d (no dilation or groups): weight [out, in, k, k] and bias [out], both U(±1/√(in·k·k)) — what
- * kaiming_uniform(a = √5) gives.
+ * PyTorch's nn.Conv2d (no dilation or groups): weight [out, in, k, k] and bias [out], both U(±1/√(in·k·k)) —
+ * what kaiming_uniform(a = √5) gives.
  */
 export class Conv2d extends Module {
   readonly weight: Parameter;

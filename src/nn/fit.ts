@@ -58,7 +58,8 @@ export function fit(data: Tensor, options: FitOptions): { epochLosses: number[];
         const item = value.item();
         if (!Number.isFinite(item)) {
           throw new RangeError(
-            `fit: the loss is ${item} at epoch ${epoch + 1}, step ${step + 1}; training stopped before that step changed any parameter`,
+            `fit: the loss is ${item} at epoch ${epoch + 1}, step ${step + 1}; ` +
+              "training stopped before that step changed any parameter",
           );
         }
         value.backward();

@@ -115,7 +115,8 @@ function checkEntry(name: string, entry: StateEntry, p: Parameter): void {
     throw new TypeError(`loadStateDict: ${name} must be { shape, data } with number arrays`);
   if (entry.shape.join() !== p.shape.join() || entry.data.length !== p.size) {
     throw new RangeError(
-      `loadStateDict: ${name} has shape ${formatShape(entry.shape)} (${entry.data.length} values) but the parameter has shape ${formatShape(p.shape)}`,
+      `loadStateDict: ${name} has shape ${formatShape(entry.shape)} (${entry.data.length} values) ` +
+        `but the parameter has shape ${formatShape(p.shape)}`,
     );
   }
   // A float32 parameter would store a finite float64 beyond ±3.4e38 as ±Infinity.

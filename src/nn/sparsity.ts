@@ -19,8 +19,8 @@ export interface LayerSparsity {
 }
 
 /**
- * The zero input channels and output filters of a weight [O, I, kh, kw] (or [O, I] for Linear), and the parameters
- * and multiply-accumulates that deleting them saves, for an output of `outputSize` = [H_out, W_out] ([1, 1] for Linear).
+ * The zero input channels and output filters of a weight [O, I, kh, kw] (or [O, I] for Linear), and the parameters and
+ * multiply-accumulates that deleting them saves, for an output of `outputSize` = [H_out, W_out] ([1, 1] for Linear).
  */
 export function layerSparsity(
   weight: Parameter,

@@ -23,7 +23,8 @@ export abstract class Optimizer<O extends object> {
   constructor(params: Iterable<Parameter> | Array<ParamGroup<O>>, defaults: O, check: (options: O) => void) {
     if (params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
       throw new TypeError(
-        "optimizer: params must be an iterable of Parameters (model.parameters()) or an array of { params, ...options }",
+        "optimizer: params must be an iterable of Parameters (model.parameters()) " +
+          "or an array of { params, ...options }",
       );
     }
     const list = [...(params as Iterable<Parameter | ParamGroup<O>>)];

@@ -124,10 +124,10 @@ async function applyOnTeam(
 }
 
 /**
- * The exact ℓ1,∞ projection (src/projections/exact.ts): ‖y_j‖∞ as the bilevel norms, then the per-group steps of the
- * Newton iteration (bucket sorts, advancing each group to θ) over ranges of groups, one per worker, with the
- * sums over the groups on this thread between the rounds, then the clip as the bilevel ℓ1,∞ one. The sums are
- * taken in group order whatever the split, so the result is the single-thread call's bit for bit.
+ * The exact ℓ1,∞ projection (src/projections/exact.ts): ‖y_j‖∞ as the bilevel norms, then the per-group steps
+ * of the Newton iteration (bucket sorts, advancing each group to θ) over ranges of groups, one per worker, with the
+ * sums over the groups on this thread between the rounds, then the clip as the bilevel ℓ1,∞ one. The sums are taken
+ * in group order whatever the split, so the result is the single-thread call's bit for bit.
  */
 export async function l1InfOnTeam(
   team: Team,

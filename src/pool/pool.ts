@@ -32,8 +32,8 @@ import { threadsModule } from "./threads-module.ts";
 const MIN_PARALLEL_ELEMENTS = 1 << 20;
 
 /**
- * The exact ℓ1,∞ projection costs 7–19× the bilevel one per element but takes a round of wake-ups per Newton step
- * (about ten): two workers first beat the calling thread at about 512×512, hence 2^18. Measured in
+ * The exact ℓ1,∞ projection costs 7–19× the bilevel one per element but takes a round of wake-ups per Newton
+ * step (about ten): two workers first beat the calling thread at about 512×512, hence 2^18. Measured in
  * bench/threads.md ("Crossover, exact ℓ1,∞").
  */
 const MIN_PARALLEL_EXACT_ELEMENTS = 1 << 18;
@@ -115,7 +115,10 @@ export type PoolProjections = { readonly [M in keyof typeof VECTOR_BALLS]: Poole
 export interface Pool extends PoolProjections {
   /** Workers the matrix calls are split over; 1 when the pool runs on the calling thread. */
   readonly threads: number;
-  /** projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers; bit-identical. */
+  /**
+   * projectL1Inf of the package (the exact ℓ1,∞ projection), its per-group work split over the workers;
+   * bit-identical.
+   */
   projectL1Inf<X extends Input>(
     x: X,
     rows: number,
@@ -123,7 +126,10 @@ export interface Pool extends PoolProjections {
     radius: number,
     options?: MatrixOptions<ResultOf<X>>,
   ): Promise<ResultOf<X>>;
-  /** bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when outer = 1). */
+  /**
+   * bilevelGrouped of the package: x seen as [outer, groups, inner], split over outer blocks (or groups when
+   * outer = 1).
+   */
   bilevelGrouped<X extends Input>(
     kind: GroupNormKind,
     x: X,

@@ -28,7 +28,10 @@ export interface Spawner<Out = WorkerInit, In = WorkerMessage> {
 export async function threadSupport(): Promise<Spawner | string> {
   // Deno and Bun leave crossOriginIsolated undefined: only an explicit false means a page without COOP/COEP.
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
-    return "page not cross-origin isolated; serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp";
+    return (
+      "page not cross-origin isolated; serve it with Cross-Origin-Opener-Policy: same-origin and " +
+      "Cross-Origin-Embedder-Policy: require-corp"
+    );
   }
   if (typeof SharedArrayBuffer !== "function") return "SharedArrayBuffer is not available in this host";
   try {

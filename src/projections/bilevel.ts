@@ -129,7 +129,9 @@ export function bilevelL1Inf<X extends Input>(
   return bilevel(defaultHeap(), "inf", matrixLayout(x, rows, cols, options), radius, options) as ResultOf<X>;
 }
 
-/** Bilevel ℓ1,1 projection: u = P_ℓ1,η(‖y_j‖₁), then each group projected onto the ℓ1 ball of radius u_j. */
+/**
+ * Bilevel ℓ1,1 projection: u = P_ℓ1,η(‖y_j‖₁), then each group projected onto the ℓ1 ball of radius u_j.
+ */
 export function bilevelL11<X extends Input>(
   x: X,
   rows: number,
@@ -168,8 +170,8 @@ export function normL12(x: Input, rows: number, cols: number, options?: NormOpti
 
 /**
  * The bilevel projection of x seen as `shape` = [outer, groups, inner] (row-major), whose groups are the slices
- * x[:, g, :]: u = P_ℓ1,η(‖y_1‖, …, ‖y_m‖) with the group norm of `kind` (max-abs 'inf', abs-sum '1', '2'), then
- * each group clipped to [−u_g, u_g], projected onto the ℓ1 ball of radius u_g, or scaled by u_g/‖y_g‖₂.
+ * x[:, g, :]: u = P_ℓ1,η(‖y_1‖, …, ‖y_m‖) with the group norm of `kind` (max-abs 'inf', abs-sum '1', '2'),
+ * then each group clipped to [−u_g, u_g], projected onto the ℓ1 ball of radius u_g, or scaled by u_g/‖y_g‖₂.
  * A matrix's columns are [rows, cols, 1] and its rows [1, rows, cols] (bit for bit bilevelL1Inf & co.); a Conv2d
  * weight [O, I, kh, kw] grouped by input channel is [O, I, kh·kw], by output filter [1, O, I·kh·kw].
  */

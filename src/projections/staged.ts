@@ -157,8 +157,8 @@ function checkWholeGroups(heap: Heap, m: GroupedRef, grouped: boolean, norms: Fl
         ? ["group", "group x[:, g, :]", "give every outer index at once"]
         : ["column", "column", "give all rows at once, or use row groups with axis: 'rows'"];
       throw new RangeError(
-        `norms[${j}] = ${norms[j]} but this block's ${group} sum is ${sums[j]}: the ℓ1,1 projection of a ${what} needs ` +
-          `the whole ${group} in one block (${remedy})`,
+        `norms[${j}] = ${norms[j]} but this block's ${group} sum is ${sums[j]}: ` +
+          `the ℓ1,1 projection of a ${what} needs the whole ${group} in one block (${remedy})`,
       );
     }
   }
@@ -180,7 +180,8 @@ function checkGroupValues(
   if (tag && tag.kind !== kind) throw new RangeError(`${name} holds '${tag.kind}' group values but kind is '${kind}'`);
   if (tag && tag.stage !== expected) {
     throw new RangeError(
-      `${name} holds ${tag.stage} but ${expected} are needed${tag.stage === "partials" ? ": merge them with combineGroupNorms first" : ""}`,
+      `${name} holds ${tag.stage} but ${expected} are needed` +
+        `${tag.stage === "partials" ? ": merge them with combineGroupNorms first" : ""}`,
     );
   }
   const checked = Float64Array.from(values as ArrayLike<number>);

@@ -3,7 +3,8 @@
 //   1. partials  — each group reduced to max |y|, Σ |y| or Σ y² (mergeable across row blocks);
 //   2. norms     — partials merged and finished (√ for ℓ2);
 //   3. thresholds u = P_ℓ1,η(norms);
-//   4. apply     — each group clipped (ℓ∞), ℓ1-projected onto radius u_j (ℓ1), or scaled by u_j/‖y_j‖₂ (ℓ2).
+//   4. apply     — each group clipped (ℓ∞), ℓ1-projected onto radius u_j (ℓ1),
+//                   or scaled by u_j/‖y_j‖₂ (ℓ2).
 // Every operand is a grouped view [outer, groups, inner] (assembly/layout.ts): a matrix is its special case.
 import { KIND_CODES } from "../args.ts";
 import { BYTES, type Heap } from "../runtime/heap.ts";
@@ -43,8 +44,9 @@ export function applyScratchElements(heap: Heap, m: GroupedRef): number {
 }
 
 /**
- * Stage 1 into `partials` (partialElements(m) f64; the first `groups` are the partials). Returns false when finite data overflowed a sum of squares
- * (f64 beyond ~1e154): the caller then takes stableNormsInto. Throws on NaN/±Infinity in the data.
+ * Stage 1 into `partials` (partialElements(m) f64; the first `groups` are the partials). Returns false when finite data
+ * overflowed a sum of squares (f64 beyond ~1e154): the caller then takes stableNormsInto. Throws on NaN/±Infinity in
+ * the data.
  */
 export function partialsInto(heap: Heap, m: GroupedRef, kind: GroupNormKind, partials: number): boolean {
   const status = kernel(heap, "groupPartials", m.type)(m.ptr, m.outer, m.groups, m.inner, KIND_CODES[kind], partials);

@@ -29,7 +29,9 @@ export function projectVector(heap: Heap, name: VectorKernel, x: Input, radius: 
   });
 }
 
-/** Euclidean projection onto the ℓ1 ball {‖x‖₁ ≤ radius}: sign(y)·max(|y| − τ, 0); y itself when inside. */
+/**
+ * Euclidean projection onto the ℓ1 ball {‖x‖₁ ≤ radius}: sign(y)·max(|y| − τ, 0); y itself when inside.
+ */
 export function projectL1Ball<X extends Input>(
   x: X,
   radius: number,

@@ -1,6 +1,6 @@
 // Integrated gradients (Sundararajan, Taly & Yan 2017) of a class logit with respect to the input features:
-// IG_j(x) = (x_j − x'_j) · ∫₀¹ ∂f_c(x' + α(x − x'))/∂x_j dα, by the midpoint rule. The baseline x' is the
-// training mean (zero after the model's z-score), so an attribution says how much a feature's departure from the
+// IG_j(x) = (x_j − x'_j) · ∫₀¹ ∂f_c(x' + α(x − x'))/∂x_j dα, by the midpoint rule. The baseline x' is
+// the training mean (zero after the model's z-score), so an attribution says how much a feature's departure from the
 // average sample moved the class score. Completeness: Σ_j IG_j = f_c(x) − f_c(x'), up to the quadrature.
 import { scope } from "../autograd/arena.ts";
 import { mul, sum } from "../autograd/functional.ts";

@@ -49,7 +49,8 @@ export function toMatrix(
       shape.rows !== undefined ? [shape.rows, flat.length / shape.rows] : [flat.length / shape.cols!, shape.cols!];
     if (!Number.isInteger(n) || !Number.isInteger(d) || d < 1) {
       throw new RangeError(
-        `${what}: X has ${flat.length} values, not a whole number of ${shape.rows !== undefined ? `features for ${n} samples` : `rows of ${d} features`}`,
+        `${what}: X has ${flat.length} values, not a whole number of ` +
+          `${shape.rows !== undefined ? `features for ${n} samples` : `rows of ${d} features`}`,
       );
     }
     // A typed array holds numbers only; a plain array is checked, since Float64Array.from would turn "", null and

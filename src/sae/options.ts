@@ -82,7 +82,10 @@ export interface SAEOptions {
   keep?: number;
   /** Phase 2 restarts from the initial values of the surviving weights (lottery-ticket rewind); default false. */
   rewind?: boolean;
-  /** Layers projected: 'encoder' (the first layer, groups = input features) and/or 'decoder' (the last layer, groups = output features). */
+  /**
+   * Layers projected: 'encoder' (the first layer, groups = input features) and/or 'decoder' (the last layer,
+   * groups = output features).
+   */
   projectLayers?: Array<"encoder" | "decoder">;
   /** A stratified fraction of the training rows held out to pick the phase-2 epoch by accuracy (0: the last epoch). */
   validationFraction?: number;

@@ -142,7 +142,10 @@ export class BilevelL12 extends BilevelConstraint {
   protected readonly kind = "2";
 }
 
-/** The exact (Euclidean) projection onto the ℓ1,∞ ball, of a Dense kernel (the pool-free exact kernel is matrix-only). */
+/**
+ * The exact (Euclidean) projection onto the ℓ1,∞ ball, of a Dense kernel (the pool-free exact kernel is
+ * matrix-only).
+ */
 export class L1Inf extends GroupedConstraint {
   static className = "sparseproj>L1Inf";
   protected readonly ranks = [2];

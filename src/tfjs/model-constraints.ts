@@ -96,7 +96,8 @@ export class ModelConstraints {
       (rewind.length !== weights.length || rewind.some((t, i) => t.shape.join() !== weights[i].shape.join()))
     ) {
       throw new RangeError(
-        `projectAndMask: rewind must hold the model's ${weights.length} weights in model.weights order (snapshotWeights(model))`,
+        `projectAndMask: rewind must hold the model's ${weights.length} weights in model.weights order ` +
+          "(snapshotWeights(model))",
       );
     }
     const masks: Array<[LayerVariable, Mask]> = [];

@@ -38,7 +38,9 @@ export function stratifiedFolds(y: ArrayLike<number>, classes: number, k: number
   return folds.map((f) => Int32Array.from(f.sort((a, b) => a - b)));
 }
 
-/** A stratified validation carve of `fraction` of `rows` (at least one per class when possible): [train, validation]. */
+/**
+ * A stratified validation carve of `fraction` of `rows` (at least one per class when possible): [train, validation].
+ */
 export function validationSplit(
   rows: ArrayLike<number>,
   y: ArrayLike<number>,
