@@ -183,21 +183,21 @@ function elementwise(
 }
 
 /** σ(x) without overflow for either sign: e^x only ever of a non-positive argument. */
-const logistic = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const logistic = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /** e^x elementwise. */
-export const exp = elementwise(0, "exp", Math.exp, (_x, y) => y);
+export const exp: (x: Tensor) => Tensor = elementwise(0, "exp", Math.exp, (_x, y) => y);
 /** The natural logarithm elementwise (no guard: x ≤ 0 gives −∞ or NaN). */
-export const log = elementwise(1, "log", Math.log, (x) => 1 / x);
+export const log: (x: Tensor) => Tensor = elementwise(1, "log", Math.log, (x) => 1 / x);
 /** max(x, 0) elementwise; its derivative at 0 is taken as 0. */
-export const relu = elementwise(
+export const relu: (x: Tensor) => Tensor = elementwise(
   2,
   "relu",
   (x) => (x > 0 ? x : 0),
   (x) => (x > 0 ? 1 : 0),
 );
 /** x·σ(x) elementwise (SiLU, also called swish). */
-export const silu = elementwise(
+export const silu: (x: Tensor) => Tensor = elementwise(
   3,
   "silu",
   (x) => x * logistic(x),
@@ -207,9 +207,9 @@ export const silu = elementwise(
   },
 );
 /** tanh(x) elementwise. */
-export const tanh = elementwise(4, "tanh", Math.tanh, (_x, y) => 1 - y * y);
+export const tanh: (x: Tensor) => Tensor = elementwise(4, "tanh", Math.tanh, (_x, y) => 1 - y * y);
 /** σ(x) = 1 / (1 + e^−x) elementwise, without overflow for large |x|. */
-export const sigmoid = elementwise(5, "sigmoid", logistic, (_x, y) => y * (1 - y));
+export const sigmoid: (x: Tensor) => Tensor = elementwise(5, "sigmoid", logistic, (_x, y) => y * (1 - y));
 
 // ───── products ─────
 

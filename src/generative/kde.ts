@@ -9,7 +9,7 @@
 export type BandwidthRule = "scott" | "silverman";
 
 /** What GaussianKDE does when its options leave the bandwidth out. */
-export const KDE_DEFAULTS = Object.freeze({ bandwidth: "scott" } as const);
+export const KDE_DEFAULTS: Readonly<{ bandwidth: "scott" }> = Object.freeze({ bandwidth: "scott" } as const);
 
 /** Options of `GaussianKDE`: the bandwidth rule or factor. */
 export interface KdeOptions {

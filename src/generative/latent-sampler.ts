@@ -16,7 +16,14 @@ export interface LatentModel {
 }
 
 /** The defaults of fitLatentSampler's options, written here only (the command line's generate starts from them). */
-export const LATENT_SAMPLER_DEFAULTS = Object.freeze({
+export const LATENT_SAMPLER_DEFAULTS: Readonly<{
+  bandwidth: "scott";
+  thresholdQuantile: 0.05;
+  proposalScale: 1;
+  burnIn: 500;
+  thin: 10;
+  seed: 0;
+}> = Object.freeze({
   ...KDE_DEFAULTS,
   thresholdQuantile: 0.05,
   proposalScale: 1,

@@ -25,7 +25,17 @@ import { fillStandardNormal } from "./normal.ts";
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** The defaults of trainVAE's options, written here only (the command line starts from them too). */
-export const VAE_DEFAULTS = Object.freeze({
+export const VAE_DEFAULTS: Readonly<{
+  hidden: readonly number[];
+  latent: 8;
+  lambda: 1;
+  output: "sigmoid";
+  activation: "relu";
+  epochs: 20;
+  batchSize: 128;
+  lr: 1e-3;
+  seed: 0;
+}> = Object.freeze({
   hidden: Object.freeze([128]),
   latent: 8,
   lambda: 1,

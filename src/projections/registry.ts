@@ -63,7 +63,9 @@ const byName =
   <T extends Record<string, F>>(functions: T): { readonly [N in keyof T]: F } =>
     functions;
 /** The matrix projections by function name; ProjectionEntry.matrix names one. */
-export const MATRIX_PROJECTIONS = byName<MatrixProjection>()({
+export const MATRIX_PROJECTIONS: Readonly<
+  Record<"bilevelL1Inf" | "bilevelL11" | "bilevelL12" | "projectL1Inf", MatrixProjection>
+> = byName<MatrixProjection>()({
   /** The bilevel ℓ1,∞ projection. */
   bilevelL1Inf,
   /** The bilevel ℓ1,1 projection. */
@@ -74,7 +76,9 @@ export const MATRIX_PROJECTIONS = byName<MatrixProjection>()({
   projectL1Inf,
 });
 /** The grouped projections (convolution weights) by function name; ProjectionEntry.grouped names one. */
-export const GROUPED_PROJECTIONS = byName<GroupedProjection>()({
+export const GROUPED_PROJECTIONS: Readonly<
+  Record<"bilevelL1InfGrouped" | "bilevelL11Grouped" | "bilevelL12Grouped", GroupedProjection>
+> = byName<GroupedProjection>()({
   /** The bilevel ℓ1,∞ projection of x seen as [outer, groups, inner]. */
   bilevelL1InfGrouped,
   /** The bilevel ℓ1,1 projection of x seen as [outer, groups, inner]. */
@@ -83,7 +87,7 @@ export const GROUPED_PROJECTIONS = byName<GroupedProjection>()({
   bilevelL12Grouped,
 });
 /** The mixed norms of a matrix by function name; ProjectionEntry.norm names one (relative radii are fractions). */
-export const MATRIX_NORMS = byName<MatrixNorm>()({
+export const MATRIX_NORMS: Readonly<Record<"normL1Inf" | "normL11" | "normL12", MatrixNorm>> = byName<MatrixNorm>()({
   /** ‖X‖₁,∞ = Σ_j max_i |X_ij|. */
   normL1Inf,
   /** ‖X‖₁,₁ = Σ_j Σ_i |X_ij|. */

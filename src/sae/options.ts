@@ -34,7 +34,26 @@ export interface ProgressEvent {
  * The defaults of trainSAE's and crossValidate's options, written here only: resolveOptions and crossValidate fill
  * them in, and the command line (its flags and --help) and the web page (its form) start from them.
  */
-export const SAE_DEFAULTS = Object.freeze({
+export const SAE_DEFAULTS: Readonly<{
+  hidden: readonly number[];
+  activation: "silu";
+  lambda: 1;
+  lr: 1e-3;
+  batchSize: 8;
+  epochs: 30;
+  seed: 0;
+  classWeights: null;
+  projection: "bilevel-l1inf";
+  radius: 1;
+  rewind: false;
+  projectLayers: readonly ("encoder" | "decoder")[];
+  validationFraction: 0;
+  preprocess: typeof PREPROCESS_DEFAULTS;
+  /** crossValidate's stratified folds. */
+  folds: 4;
+  /** crossValidate's seeds: a count (seeds 0..n−1). */
+  seeds: 1;
+}> = Object.freeze({
   hidden: Object.freeze([100]),
   activation: "silu",
   lambda: 1,
@@ -46,7 +65,7 @@ export const SAE_DEFAULTS = Object.freeze({
   projection: "bilevel-l1inf",
   radius: 1,
   rewind: false,
-  projectLayers: Object.freeze(["encoder"]),
+  projectLayers: Object.freeze(["encoder" as const]),
   validationFraction: 0,
   preprocess: PREPROCESS_DEFAULTS,
   /** crossValidate's stratified folds. */

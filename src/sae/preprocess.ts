@@ -2,7 +2,10 @@
 // z-score per feature with the training rows' mean and population standard deviation (sklearn's scale).
 
 /** What fitPreprocessing does when its options leave a step out (SAE_DEFAULTS.preprocess). */
-export const PREPROCESS_DEFAULTS = Object.freeze({ log: "auto", zscore: true } as const);
+export const PREPROCESS_DEFAULTS: Readonly<{ log: "auto"; zscore: true }> = Object.freeze({
+  log: "auto",
+  zscore: true,
+} as const);
 
 /** Which preprocessing steps are fitted on the training rows; missing ones come from PREPROCESS_DEFAULTS. */
 export interface PreprocessOptions {
