@@ -30,6 +30,7 @@ export {
   parseTable,
   DataError,
   type LabelledTable,
+  type MissingSummary,
   type ParseTableOptions,
   type TableFormat,
   type DataErrorLocation,

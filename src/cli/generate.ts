@@ -5,7 +5,7 @@
 import { fitLatentSampler } from "../generative/latent-sampler.ts";
 import type { BandwidthRule } from "../generative/kde.ts";
 import { DataError } from "../io/table.ts";
-import { readModel, readTable } from "./input.ts";
+import { readModel, readTable, type TableFlags } from "./input.ts";
 import { checkFileDestination, csv, reportStream, textTable, writeFile } from "./output.ts";
 import { modelColumns } from "./predict.ts";
 
@@ -21,6 +21,8 @@ export interface GenerateCommand {
   json: boolean;
   labelColumn?: string;
   idColumn?: string;
+  /** --na-values, --ignore-columns, --feature-columns, --drop-unlabelled. */
+  tableFlags?: TableFlags;
 }
 
 export interface GenerateReport {
@@ -36,11 +38,15 @@ export async function runGenerate(command: GenerateCommand): Promise<GenerateRep
   if (command.out) checkFileDestination(command.out);
   const model = readModel(command.model);
   try {
-    const table = readTable(command.file, {
-      labelColumn: command.labelColumn,
-      idColumn: command.idColumn,
-      minClasses: 1,
-    });
+    const table = readTable(
+      command.file,
+      {
+        labelColumn: command.labelColumn,
+        idColumn: command.idColumn,
+        minClasses: 1,
+      },
+      command.tableFlags,
+    );
     const classes = model.classes.map(String);
     const unknown = table.classes.filter((label) => !classes.includes(label));
     if (unknown.length)

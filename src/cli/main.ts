@@ -19,6 +19,7 @@ import { PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
+import type { TableFlags } from "./input.ts";
 import { runPredict, type PredictCommand } from "./predict.ts";
 import { runVae, type VaeCommand } from "./vae.ts";
 import { runSae, type SaeCommand, type SaeRadius } from "./sae.ts";
@@ -46,6 +47,22 @@ const COMMON: Record<string, Flag> = {
     help: 'the column of class labels (plain tables; default "label", any case)',
   },
   "id-column": { type: "string", value: "NAME", help: "a column of sample ids, kept out of the features" },
+  "ignore-columns": {
+    type: "string",
+    value: "NAME,…",
+    help: "columns to leave out (annotations such as Sex or Batch); features, in the omics layout",
+  },
+  "feature-columns": {
+    type: "string",
+    value: "NAME,… | /REGEX/",
+    help: "the only columns read as features: names, or a regular expression (the label and id never are)",
+  },
+  "na-values": {
+    type: "string",
+    value: "A,B,…",
+    help: 'how a missing cell is written, replacing the default: empty, NA, NaN, N/A, null, #N/A, "." (any case)',
+  },
+  "drop-unlabelled": { type: "boolean", help: "drop the rows without a label (and count them) instead of an error" },
   json: { type: "boolean", help: "print one JSON document on stdout instead of the table" },
   help: { type: "boolean", short: "h", help: "show this help" },
 };
@@ -327,6 +344,32 @@ function positionals(found: string[], names: string[]): string[] {
   return found;
 }
 
+/** The names of a list flag: comma-separated, none empty. */
+function names(flag: string, text: string): string[] {
+  const parts = list(text, (part) => part);
+  if (parts.some((part) => part === ""))
+    throw new UsageError(`--${flag} takes names separated by commas; got ${JSON.stringify(text)}`);
+  return parts;
+}
+
+/** The table flags of COMMON: --na-values, --ignore-columns, --feature-columns, --drop-unlabelled. */
+function tableFlags(v: Record<string, string | boolean>): TableFlags {
+  const s = (name: string) => v[name] as string | undefined;
+  const flags: TableFlags = { dropUnlabelled: Boolean(v["drop-unlabelled"]) };
+  if (s("na-values") !== undefined) flags.naValues = list(s("na-values") as string, (part) => part);
+  if (s("ignore-columns") !== undefined) flags.ignoreColumns = names("ignore-columns", s("ignore-columns") as string);
+  const features = s("feature-columns");
+  const pattern = features === undefined ? null : /^\/(.+)\/([a-z]*)$/s.exec(features);
+  if (pattern) {
+    try {
+      flags.featureColumns = new RegExp(pattern[1], pattern[2]);
+    } catch (error) {
+      throw new UsageError(`--feature-columns: ${(error as Error).message}`);
+    }
+  } else if (features !== undefined) flags.featureColumns = names("feature-columns", features);
+  return flags;
+}
+
 function parseSae(args: string[]): SaeCommand | { help: string } {
   const { values: v, positionals: found, text } = parse("sae", args);
   if (v.help) return { help: help("sae") };
@@ -371,6 +414,7 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
+    tableFlags: tableFlags(v),
   };
 }
 
@@ -379,7 +423,8 @@ function parsePredict(args: string[]): PredictCommand | { help: string } {
   if (v.help) return { help: help("predict") };
   const [model, file] = positionals(found, ["model.json", "file"]);
   const s = (name: string) => v[name] as string | undefined;
-  return { model, file, json: Boolean(v.json), labelColumn: s("label-column"), idColumn: s("id-column") };
+  const columns = { labelColumn: s("label-column"), idColumn: s("id-column") };
+  return { model, file, json: Boolean(v.json), ...columns, tableFlags: tableFlags(v) };
 }
 
 function parseGenerate(args: string[]): GenerateCommand | { help: string } {
@@ -401,6 +446,7 @@ function parseGenerate(args: string[]): GenerateCommand | { help: string } {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
+    tableFlags: tableFlags(v),
   };
 }
 
@@ -457,6 +503,7 @@ function parseVae(args: string[]): VaeCommand | { help: string } {
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
+    tableFlags: tableFlags(v),
   };
 }
 

@@ -4,7 +4,7 @@
 import { DataError, type LabelledTable } from "../io/table.ts";
 import type { SAEModel } from "../sae/model.ts";
 import { NotFiniteError } from "../sae/preprocess.ts";
-import { readModel, readTable } from "./input.ts";
+import { readModel, readTable, type TableFlags } from "./input.ts";
 import { textTable } from "./output.ts";
 
 export interface PredictCommand {
@@ -13,6 +13,8 @@ export interface PredictCommand {
   json: boolean;
   labelColumn?: string;
   idColumn?: string;
+  /** --na-values, --ignore-columns, --feature-columns, --drop-unlabelled. */
+  tableFlags?: TableFlags;
 }
 
 export interface Prediction {
@@ -73,7 +75,8 @@ function classify(model: SAEModel, x: Float64Array, table: LabelledTable, file: 
 /** The table, with labels when it has a label column (required when named with --label-column). */
 function readSamples(command: PredictCommand): LabelledTable {
   const { file, labelColumn, idColumn } = command;
-  return readTable(file, { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1 });
+  const columns = { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1 };
+  return readTable(file, columns, command.tableFlags);
 }
 
 /** Runs `sparseproj predict`; returns the report it printed. */

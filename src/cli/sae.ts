@@ -9,7 +9,7 @@ import type { SAEModel } from "../sae/model.ts";
 import type { Radius, SAEOptions, SAEProjection } from "../sae/options.ts";
 import { trainSAE } from "../sae/train.ts";
 import { MAX_BLOCK_BYTES } from "../runtime/heap.ts";
-import { readTable } from "./input.ts";
+import { readTable, type TableFlags } from "./input.ts";
 import {
   checkDestination,
   checkFileDestination,
@@ -50,6 +50,8 @@ export interface SaeCommand {
   json: boolean;
   labelColumn?: string;
   idColumn?: string;
+  /** --na-values, --ignore-columns, --feature-columns, --drop-unlabelled. */
+  tableFlags?: TableFlags;
 }
 
 /** A radius as --radius writes it: raw, or "Fx", F × the trained layer's norm (trainSAE's { relative: F }). */
@@ -84,6 +86,8 @@ export interface SaeReport {
   file: string;
   samples: number;
   features: number;
+  /** Rows without a label, dropped with --drop-unlabelled. */
+  droppedUnlabelled: number;
   classes: Array<{ label: string; samples: number }>;
   folds: number;
   seeds: number;
@@ -235,6 +239,9 @@ function printTable(report: SaeReport): string {
   const classes = report.classes.map((c) => `${c.label} (${c.samples})`).join(", ");
   const lines = [
     `${report.file}: ${report.samples} samples × ${report.features} features; classes ${classes}`,
+    ...(report.droppedUnlabelled
+      ? [`${report.droppedUnlabelled} row${report.droppedUnlabelled === 1 ? "" : "s"} without a label dropped`]
+      : []),
     `${report.folds} stratified folds × ${report.seeds} seed${report.seeds === 1 ? "" : "s"} ` +
       `= ${runs} runs per setting`,
     "",
@@ -409,7 +416,8 @@ function outputFiles(
 /** Runs `sparseproj sae`; returns the report it printed. */
 export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const { file, folds, seeds } = command;
-  const table = readTable(file, { labelColumn: command.labelColumn, idColumn: command.idColumn });
+  const columns = { labelColumn: command.labelColumn, idColumn: command.idColumn };
+  const table = readTable(file, columns, command.tableFlags);
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
@@ -439,6 +447,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
       file,
       samples: table.samples,
       features: table.features,
+      droppedUnlabelled: table.droppedUnlabelled,
       classes: classSizes(table),
       folds,
       seeds,

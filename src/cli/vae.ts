@@ -5,7 +5,7 @@ import { Generator } from "../random.ts";
 import { trainVAE, type VAEModel } from "../generative/vae.ts";
 import type { VAELosses } from "../generative/vae.ts";
 import { DataError } from "../io/table.ts";
-import { readTable } from "./input.ts";
+import { readTable, type TableFlags } from "./input.ts";
 import { checkFileDestination, csv, reportStream, writeFile } from "./output.ts";
 import { createProgress } from "./progress.ts";
 import { checkNetworkSize } from "./sae.ts";
@@ -26,6 +26,8 @@ export interface VaeCommand {
   json: boolean;
   labelColumn?: string;
   idColumn?: string;
+  /** --na-values, --ignore-columns, --feature-columns, --drop-unlabelled. */
+  tableFlags?: TableFlags;
 }
 
 export interface VaeReport {
@@ -45,12 +47,16 @@ export interface VaeReport {
 
 /** Runs `sparseproj vae`; returns the report it printed. */
 export async function runVae(command: VaeCommand): Promise<VaeReport> {
-  const table = readTable(command.file, {
-    labelColumn: command.labelColumn,
-    labelsOptional: command.labelColumn === undefined,
-    idColumn: command.idColumn,
-    minClasses: 1,
-  });
+  const table = readTable(
+    command.file,
+    {
+      labelColumn: command.labelColumn,
+      labelsOptional: command.labelColumn === undefined,
+      idColumn: command.idColumn,
+      minClasses: 1,
+    },
+    command.tableFlags,
+  );
   const d = table.features;
   checkNetworkSize([d, ...command.hidden, command.latent], "--hidden or --latent", command.file);
   if (command.out) checkFileDestination(command.out);

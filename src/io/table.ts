@@ -33,6 +33,43 @@ export interface ParseTableOptions {
   readonly idColumn?: string;
   /** The file's name, for error messages. */
   readonly file?: string;
+  /**
+   * Read missing cells (see `naValues`) as NaN and report them in `LabelledTable.missing`. Without it (the
+   * default) a table with missing cells is refused by one DataError that counts them.
+   */
+  readonly allowMissing?: boolean;
+  /**
+   * How a missing cell or label is written, matched exactly; replaces the default list (an empty cell, `NA`,
+   * `NaN`, `N/A`, `null`, `#N/A` and `.`, in any case). An empty cell is always missing.
+   */
+  readonly naValues?: readonly string[];
+  /**
+   * Columns to leave out (plain tables), or features to leave out (omics layout), by name: an exact match, else
+   * the one match but for case. A name that is not in the table is an error.
+   */
+  readonly ignoreColumns?: readonly string[];
+  /**
+   * The only columns (plain tables) or features (omics layout) to read as features: names, as in
+   * `ignoreColumns`, or a regular expression tested on each name. The label and id columns are never features.
+   */
+  readonly featureColumns?: readonly string[] | RegExp;
+  /**
+   * Samples without a label (a missing value, see `naValues`) are dropped and counted in
+   * `LabelledTable.droppedUnlabelled`, instead of an error naming the first.
+   */
+  readonly dropUnlabelled?: boolean;
+}
+
+/** What `parseTable` found missing, with `ParseTableOptions.allowMissing`. */
+export interface MissingSummary {
+  /** Missing cells in the table. */
+  readonly cells: number;
+  /** Samples with at least one missing value. */
+  readonly rows: number;
+  /** Features with at least one missing value. */
+  readonly columns: number;
+  /** Per feature, the share of samples missing it (0 to 1). */
+  readonly perFeature: Float64Array;
 }
 
 /** A table of samples × features with labels, as `parseTable` reads it. */
@@ -47,8 +84,12 @@ export interface LabelledTable {
   readonly featureNames: string[];
   readonly samples: number;
   readonly features: number;
-  /** samples × features, row-major: data[s·features + f]. */
+  /** samples × features, row-major: data[s·features + f]; a missing value is NaN (only with `allowMissing`). */
   readonly data: Float64Array;
+  /** Samples dropped for want of a label (`ParseTableOptions.dropUnlabelled`); 0 otherwise. */
+  readonly droppedUnlabelled: number;
+  /** With `ParseTableOptions.allowMissing`: how many values are missing, and where. */
+  readonly missing?: MissingSummary;
 }
 
 /** Where a `DataError` happened: file, 1-based row and column, the column's name. */
@@ -111,15 +152,67 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Label
     format === "omics" || (format === "auto" && rows[0].cells[0] === "Name" && rows[1]?.cells[0] === "Label");
   // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
   const decimalComma = delimiter !== ",";
-  const { labelPlace, ...table } = omics
-    ? fromFeatureRows(rows, decimalComma, file)
-    : fromSampleRows(rows, decimalComma, options);
+  const naValues = options.naValues === undefined ? undefined : new Set(options.naValues);
+  const reading: Reading = {
+    decimalComma,
+    isMissing: naValues ? (cell) => cell === "" || naValues.has(cell) : (cell) => MISSING_LABEL.test(cell),
+    options,
+  };
+  const { labelPlace, firstMissing, ...table } = omics ? fromFeatureRows(rows, reading) : fromSampleRows(rows, reading);
+  const samples = table.sampleIds.length;
+  const features = table.featureNames.length;
+  const missing = countMissing(table.data, samples, features);
+  if (missing.cells > 0 && !options.allowMissing) {
+    const [down, across] = omics ? [missing.columns, missing.rows] : [missing.rows, missing.columns];
+    const first = `row ${firstMissing?.row}, column ${firstMissing?.column} ${JSON.stringify(firstMissing?.columnName)}`;
+    throw new DataError(
+      `${plural(missing.cells, "missing cell")} in ${plural(down, "row")} and ${plural(across, "column")} ` +
+        `(first at ${first}); ${ALLOW_MISSING_HINT}, or fill them first`,
+      { file },
+    );
+  }
   return {
     ...table,
     ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2),
-    samples: table.sampleIds.length,
-    features: table.featureNames.length,
+    samples,
+    features,
+    ...(options.allowMissing ? { missing } : {}),
   };
+}
+
+/** The end of the message refusing missing cells; the command line says how it fills them instead. */
+export const ALLOW_MISSING_HINT = "set options.allowMissing to read them as NaN";
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+function countMissing(data: Float64Array, samples: number, features: number): MissingSummary {
+  const perFeature = new Float64Array(features);
+  let cells = 0;
+  let rows = 0;
+  for (let s = 0; s < samples; s++) {
+    let inRow = 0;
+    for (let f = 0; f < features; f++) {
+      if (Number.isNaN(data[s * features + f])) {
+        inRow++;
+        perFeature[f]++;
+      }
+    }
+    cells += inRow;
+    if (inRow > 0) rows++;
+  }
+  let columns = 0;
+  for (let f = 0; f < features; f++) {
+    if (perFeature[f] > 0) columns++;
+    perFeature[f] /= samples;
+  }
+  return { cells, rows, columns, perFeature };
+}
+
+/** How the cells of one file are read. */
+interface Reading {
+  readonly decimalComma: boolean;
+  readonly isMissing: (cell: string) => boolean;
+  readonly options: ParseTableOptions;
 }
 
 interface Parsed {
@@ -127,8 +220,11 @@ interface Parsed {
   readonly labels: string[];
   readonly featureNames: string[];
   readonly data: Float64Array;
+  readonly droppedUnlabelled: number;
   /** Where the labels are, to point at if they all agree. */
   readonly labelPlace: DataErrorLocation;
+  /** The first missing cell in the file. */
+  readonly firstMissing?: DataErrorLocation;
 }
 
 // The separator the header line holds most of, outside quoted cells; ties go to tab, then `;`.
@@ -163,9 +259,10 @@ function readRows(text: string, delimiter: string): Row[] {
 const LINE_BREAK = /\r\n|\r|\n/g;
 
 // Plain layout: a header row, then one sample per row.
-function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableOptions): Parsed {
+function fromSampleRows(rows: Row[], reading: Reading): Parsed {
+  const { options, isMissing } = reading;
   const { file, labelColumn = "label", idColumn, labelsOptional = false } = options;
-  const [header, ...body] = rows;
+  const [header, ...allRows] = rows;
   const names = header.cells;
   const at = (row: number, column: number): DataErrorLocation => ({
     file,
@@ -184,39 +281,96 @@ function fromSampleRows(rows: Row[], decimalComma: boolean, options: ParseTableO
   const labelled =
     labelColumn !== null &&
     !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
-  const labelAt = labelled ? findColumn(names, labelColumn, "label", header.line, file) : -1;
-  const idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", header.line, file);
-  const featureAt = names.flatMap((_, c) => (c === labelAt || c === idAt ? [] : [c]));
-  if (featureAt.length === 0)
-    throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, { file, row: header.line });
-  if (body.length === 0) throw new DataError("no samples: the header is the only row", { file, row: header.line });
-  const features = featureAt.length;
-  const data = new Float64Array(body.length * features);
-  body.forEach(({ cells, line }, s) => {
+  const headerPlace = { file, row: header.line };
+  const labelAt = labelled ? findColumn(names, labelColumn, "label", headerPlace) : -1;
+  const idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", headerPlace);
+  const candidates = names.flatMap((_, c) => (c === labelAt || c === idAt ? [] : [c]));
+  if (candidates.length === 0)
+    throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, headerPlace);
+  const featureAt = selectFeatures(names, candidates, options, headerPlace);
+  if (allRows.length === 0) throw new DataError("no samples: the header is the only row", headerPlace);
+  for (const { cells, line } of allRows) {
     if (cells.length !== names.length)
       throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, {
         file,
         row: line,
       });
-    if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt));
-    featureAt.forEach((c, f) => (data[s * features + f] = readNumber(cells[c], decimalComma, at(line, c))));
+  }
+  const body =
+    options.dropUnlabelled && labelAt >= 0 ? allRows.filter(({ cells }) => !isMissing(cells[labelAt])) : allRows;
+  if (body.length === 0)
+    throw new DataError(`no samples: none of the ${allRows.length} rows has a label`, { file, row: header.line });
+  const features = featureAt.length;
+  const data = new Float64Array(body.length * features);
+  let firstMissing: DataErrorLocation | undefined;
+  // Per feature column that holds a cell other than a number or a missing value: its first such cell, and whether
+  // it holds numbers too (a typo in a numeric column, named by row and column, not an annotation column).
+  const notNumeric = new Map<number, { cell: string; line: number; numbers: boolean }>();
+  const numbers = new Uint8Array(features);
+  body.forEach(({ cells, line }, s) => {
+    if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt), isMissing);
+    featureAt.forEach((c, f) => {
+      const value = cellValue(cells[c], reading);
+      if (value === null) {
+        if (!notNumeric.has(f)) notNumeric.set(f, { cell: cells[c], line, numbers: false });
+      } else if (Number.isNaN(value)) firstMissing ??= at(line, c);
+      else numbers[f] = 1;
+      data[s * features + f] = value ?? NaN;
+    });
   });
+  if (notNumeric.size > 0) {
+    const bad = [...notNumeric].map(([f, first]) => ({ ...first, f, numbers: numbers[f] === 1 }));
+    if (bad.length === 1 && bad[0].numbers)
+      throw numberProblem(bad[0].cell, reading.decimalComma, at(bad[0].line, featureAt[bad[0].f]));
+    const badNames = bad.map(({ f }) => names[featureAt[f]]);
+    const listed = bad
+      .slice(0, 8)
+      .map(({ f, cell, line }) => `${JSON.stringify(names[featureAt[f]])} (${shortCell(cell)} at row ${line})`);
+    const more = bad.length > 8 ? ` and ${bad.length - 8} more` : "";
+    const hint =
+      bad.length <= 20
+        ? `leave ${bad.length === 1 ? "it" : "them"} out with options.ignoreColumns ${JSON.stringify(badNames)}`
+        : "leave them out with options.ignoreColumns, or name the features with options.featureColumns";
+    const problem =
+      bad.length === 1 ? `the column ${listed[0]} is not numeric` : `${bad.length} columns are not numeric: `;
+    throw new DataError(`${bad.length === 1 ? problem : problem + listed.join(", ") + more}; ${hint}`, headerPlace);
+  }
   return {
     sampleIds: body.map(({ cells, line }) => (idAt < 0 ? String(line) : cells[idAt])),
     labels: labelAt < 0 ? [] : body.map(({ cells }) => cells[labelAt]),
     featureNames: featureAt.map((c) => names[c]),
     data,
+    droppedUnlabelled: allRows.length - body.length,
     labelPlace: { file, column: labelAt + 1, columnName: names[labelAt] },
+    firstMissing,
   };
 }
 
-function findColumn(
+/** The candidates (indices into names) that `ignoreColumns` and `featureColumns` leave as features. */
+function selectFeatures(
   names: string[],
-  wanted: string,
-  role: string,
-  headerLine: number,
-  file: string | undefined,
-): number {
+  candidates: number[],
+  options: ParseTableOptions,
+  place: DataErrorLocation,
+): number[] {
+  const { ignoreColumns = [], featureColumns } = options;
+  const ignored = new Set(ignoreColumns.map((name) => findColumn(names, name, "ignore", place)));
+  let kept = candidates.filter((c) => !ignored.has(c));
+  if (featureColumns instanceof RegExp) {
+    // Without g and y: a global expression's lastIndex would carry over from one name to the next.
+    const pattern = new RegExp(featureColumns.source, featureColumns.flags.replace(/[gy]/g, ""));
+    kept = kept.filter((c) => pattern.test(names[c]));
+    if (kept.length === 0)
+      throw new DataError(`no column matches ${featureColumns}; the columns are ${quoteAll(names)}`, place);
+  } else if (featureColumns !== undefined) {
+    const wanted = new Set(featureColumns.map((name) => findColumn(names, name, "feature", place)));
+    kept = kept.filter((c) => wanted.has(c));
+  }
+  if (kept.length === 0) throw new DataError(`no feature columns left: the columns are ${quoteAll(names)}`, place);
+  return kept;
+}
+
+function findColumn(names: string[], wanted: string, role: string, place: DataErrorLocation): number {
   const exact = names.indexOf(wanted);
   if (exact >= 0) return exact;
   const matches = names.flatMap((name, c) => (name.toLowerCase() === wanted.toLowerCase() ? [c] : []));
@@ -224,13 +378,17 @@ function findColumn(
   const problem = matches.length
     ? `${matches.length} columns match the ${role} column ${JSON.stringify(wanted)} but for case: ` +
       `${quoteAll(matches.map((c) => names[c]))}`
-    : `no ${role} column ${JSON.stringify(wanted)}; the columns are ${quoteAll(names)}`;
-  throw new DataError(problem, { file, row: headerLine });
+    : role === "ignore"
+      ? `no column ${JSON.stringify(wanted)} to ignore; the columns are ${quoteAll(names)}`
+      : `no ${role} column ${JSON.stringify(wanted)}; the columns are ${quoteAll(names)}`;
+  throw new DataError(problem, place);
 }
 
 // SAE omics layout: `Name;<sample ids>`, `Label;<labels>`, then `<feature>;<value per sample>` rows.
-function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | undefined): Parsed {
-  const [nameRow, labelRow, ...featureRows] = rows;
+function fromFeatureRows(rows: Row[], reading: Reading): Parsed {
+  const { options, isMissing } = reading;
+  const { file } = options;
+  const [nameRow, labelRow, ...allFeatureRows] = rows;
   if (nameRow.cells[0] !== "Name") {
     throw new DataError(
       `an omics table starts with a Name row of sample ids, not ${JSON.stringify(nameRow.cells[0])}`,
@@ -261,11 +419,17 @@ function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | unde
       });
   };
   checkWidth(labelRow);
-  labelRow.cells.forEach((label, c) => checkLabel(label, at(labelRow.line, c)));
-  if (featureRows.length === 0)
+  // The file columns of the samples kept: all, or those with a label.
+  const sampleAt = labelRow.cells.flatMap((label, c) =>
+    c === 0 || (options.dropUnlabelled && isMissing(label)) ? [] : [c],
+  );
+  if (sampleAt.length === 0)
+    throw new DataError(`no samples: none of the ${width - 1} samples has a label`, { file, row: labelRow.line });
+  for (const c of sampleAt) checkLabel(labelRow.cells[c], at(labelRow.line, c), isMissing);
+  if (allFeatureRows.length === 0)
     throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
   const featureLine = new Map<string, number>();
-  for (const { cells, line } of featureRows) {
+  for (const { cells, line } of allFeatureRows) {
     if (cells[0] === "") throw new DataError("the feature has no name", { file, row: line, column: 1 });
     const first = featureLine.get(cells[0]);
     if (first !== undefined)
@@ -276,51 +440,72 @@ function fromFeatureRows(rows: Row[], decimalComma: boolean, file: string | unde
       });
     featureLine.set(cells[0], line);
   }
-  const samples = width - 1;
+  const allNames = allFeatureRows.map(({ cells }) => cells[0]);
+  const featureRows = selectFeatures(
+    allNames,
+    allNames.map((_, f) => f),
+    options,
+    { file },
+  ).map((f) => allFeatureRows[f]);
+  const samples = sampleAt.length;
   const features = featureRows.length;
   const data = new Float64Array(samples * features);
+  let firstMissing: DataErrorLocation | undefined;
   featureRows.forEach((row, f) => {
     checkWidth(row);
-    for (let s = 0; s < samples; s++)
-      data[s * features + f] = readNumber(row.cells[s + 1], decimalComma, at(row.line, s + 1));
+    sampleAt.forEach((c, s) => {
+      const value = cellValue(row.cells[c], reading);
+      if (value === null) throw numberProblem(row.cells[c], reading.decimalComma, at(row.line, c));
+      if (Number.isNaN(value)) firstMissing ??= at(row.line, c);
+      data[s * features + f] = value;
+    });
   });
   return {
-    sampleIds: nameRow.cells.slice(1),
-    labels: labelRow.cells.slice(1),
+    sampleIds: sampleAt.map((c) => nameRow.cells[c]),
+    labels: sampleAt.map((c) => labelRow.cells[c]),
     featureNames: featureRows.map(({ cells }) => cells[0]),
     data,
+    droppedUnlabelled: width - 1 - samples,
     labelPlace: { file, row: labelRow.line },
+    firstMissing,
   };
 }
 
 // Strict where Number() is lenient: it reads "" as 0 and accepts "0x1F", " 1 " and "Infinity".
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
-const NOT_FINITE = /^[+-]?(?:nan|inf|infinity|na|n\/a|null)$/i;
+const NOT_FINITE = /^[+-]?(?:inf|infinity)$/i;
 
-function readNumber(cell: string, decimalComma: boolean, where: DataErrorLocation): number {
+/** A cell's number; NaN when it marks a missing value, null when it is neither (numberProblem says why). */
+function cellValue(cell: string, { decimalComma, isMissing }: Reading): number | null {
+  if (isMissing(cell)) return NaN;
   const text = decimalComma && DECIMAL_COMMA.test(cell) ? cell.replace(",", ".") : cell;
   const value = NUMBER.test(text) ? Number(text) : NaN;
-  if (Number.isFinite(value)) return value;
-  if (cell === "") throw new DataError("the cell is empty (fill in missing values first)", where);
-  if (NOT_FINITE.test(cell))
-    throw new DataError(`'${cell}' is not a finite number (fill in missing values first)`, where);
-  if (NUMBER.test(text)) throw new DataError(`'${cell}' is beyond the range of a double`, where);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Why a cell that cellValue refused is not a number. */
+function numberProblem(cell: string, decimalComma: boolean, where: DataErrorLocation): DataError {
+  if (NOT_FINITE.test(cell)) return new DataError(`'${cell}' is not a finite number`, where);
+  if (NUMBER.test(cell) || (decimalComma && DECIMAL_COMMA.test(cell)))
+    return new DataError(`'${cell}' is beyond the range of a double`, where);
   // d3-dsv reads an unclosed quote as one cell running on to the end of the file.
   const lines = cell.match(LINE_BREAK)?.length ?? 0;
   if (lines > 0)
-    throw new DataError(
+    return new DataError(
       `a quoted cell spanning ${lines + 1} lines is not a number (is a closing quote missing?)`,
       where,
     );
-  throw new DataError(`'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}' is not a number`, where);
+  return new DataError(`${shortCell(cell)} is not a number`, where);
 }
 
-/** How a missing value is written: never a class of its own. */
-export const MISSING_LABEL = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
+const shortCell = (cell: string) => `'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}'`;
 
-function checkLabel(label: string, where: DataErrorLocation): void {
-  if (MISSING_LABEL.test(label)) {
+/** How a missing value is written, by default: never a class of its own, and NaN in a feature with allowMissing. */
+export const MISSING_LABEL: RegExp = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
+
+function checkLabel(label: string, where: DataErrorLocation, isMissing: (cell: string) => boolean): void {
+  if (isMissing(label)) {
     throw new DataError(
       label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`,
       where,

@@ -1,0 +1,89 @@
+// A user's own table as it comes: an id column, a label column, annotation columns to leave out, missing cells.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const root = new URL("../../", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "sparseproj-columns-"));
+const cli = (...args) => spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8" });
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const oneLine = (r, pattern) => {
+  assert.is(r.status, 1, r.stderr);
+  assert.is(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, pattern);
+  assert.not.match(r.stderr, /internal error|\n\s+at /);
+};
+
+const TINY = ["--folds", "2", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--workers", "1"];
+const rows = Array.from({ length: 12 }, (_, i) => {
+  const group = i % 2 ? "case" : "control";
+  const genes = [i % 2 ? 5 + i : 1 + i / 10, 2 + (i % 3), 3 - i / 7].map((x) => x.toFixed(3));
+  return [`S${i + 1}`, group, i % 3 ? "F" : "M", `b${i % 2}`, ["Paris", "Lyon"][i % 2], ...genes];
+});
+const header = "SampleID,Group,Sex,Batch,Site,g1,g2,g3";
+writeFileSync(join(dir, "t.csv"), [header, ...rows.map((r) => r.join(","))].join("\n") + "\n");
+const COLUMNS = ["--label-column", "Group", "--id-column", "SampleID"];
+
+test("--ignore-columns leaves the annotation columns out", () => {
+  const r = cli("sae", "t.csv", ...COLUMNS, "--ignore-columns", "Sex,Batch,Site", ...TINY, "--json");
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.features, 3);
+  assert.is(report.droppedUnlabelled, 0);
+});
+
+test("--feature-columns by list and by /regex/", () => {
+  for (const features of ["g1,g2", "/^g[12]$/"]) {
+    const r = cli("sae", "t.csv", ...COLUMNS, "--feature-columns", features, ...TINY, "--json");
+    assert.is(r.status, 0, r.stderr);
+    assert.is(JSON.parse(r.stdout).features, 2);
+  }
+  const r = cli("sae", "t.csv", ...COLUMNS, "--feature-columns", "/[/", ...TINY);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--feature-columns/);
+});
+
+test("without --ignore-columns: one line listing Sex, Batch and Site", () => {
+  oneLine(
+    cli("sae", "t.csv", ...COLUMNS, ...TINY),
+    /t\.csv, row 1: 3 columns are not numeric: "Sex" .*"Batch" .*"Site" .*--ignore-columns Sex,Batch,Site/,
+  );
+  oneLine(
+    cli("sae", "t.csv", ...COLUMNS, "--ignore-columns", "Sex,Age", ...TINY),
+    /no column "Age" to ignore; the columns are "SampleID"/,
+  );
+});
+
+test("missing cells without --impute: one line counting them", () => {
+  const holes = rows.map((r, i) =>
+    i === 2 ? [...r.slice(0, 5), "NA", ...r.slice(6)] : i === 5 ? [...r.slice(0, 7), ""] : r,
+  );
+  writeFileSync(join(dir, "holes.csv"), [header, ...holes.map((r) => r.join(","))].join("\n") + "\n");
+  const ignore = ["--ignore-columns", "Sex,Batch,Site"];
+  oneLine(
+    cli("sae", "holes.csv", ...COLUMNS, ...ignore, ...TINY),
+    /holes\.csv: 2 missing cells in 2 rows and 2 columns \(first at row 4, column 6 "g1"\); give --impute to fill them, or fill them first/,
+  );
+  // --na-values replaces the list: NA is then a text cell.
+  oneLine(cli("sae", "holes.csv", ...COLUMNS, ...ignore, "--na-values", "-999", ...TINY), /'NA' is not a number/);
+});
+
+test("--drop-unlabelled drops rows without a label and says how many", () => {
+  const unlabelled = rows.map((r, i) => (i === 0 ? [r[0], "NA", ...r.slice(2)] : r));
+  writeFileSync(join(dir, "u.csv"), [header, ...unlabelled.map((r) => r.join(","))].join("\n") + "\n");
+  const ignore = ["--ignore-columns", "Sex,Batch,Site"];
+  oneLine(cli("sae", "u.csv", ...COLUMNS, ...ignore, ...TINY), /row 2, column 2 \("Group"\): the label 'NA'/);
+  const json = cli("sae", "u.csv", ...COLUMNS, ...ignore, "--drop-unlabelled", ...TINY, "--json");
+  assert.is(json.status, 0, json.stderr);
+  assert.is(JSON.parse(json.stdout).droppedUnlabelled, 1);
+  assert.is(JSON.parse(json.stdout).samples, 11);
+  const text = cli("sae", "u.csv", ...COLUMNS, ...ignore, "--drop-unlabelled", ...TINY);
+  assert.is(text.status, 0, text.stderr);
+  assert.match(text.stdout, /1 row without a label dropped/);
+});
+
+test.run();
