@@ -24,7 +24,14 @@ function readBytes(file: string): Uint8Array {
 /** A table (CSV, TSV or the omics layout, told apart by parseTable) from a file; see ParseTableOptions. */
 export function readTable(
   file: string,
-  columns: { labelColumn?: string | null; labelsOptional?: boolean; idColumn?: string; minClasses?: number },
+  columns: {
+    labelColumn?: string | null;
+    labelsOptional?: boolean;
+    idColumn?: string;
+    minClasses?: number;
+    /** Empty cells read as NaN (missing values), for --impute: passed on to parseTable. */
+    allowMissing?: boolean;
+  },
 ): LabelledTable {
   return parseTable(decodeText(readBytes(file)), { file, ...columns });
 }
