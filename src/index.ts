@@ -77,7 +77,13 @@ export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";
-export { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./sae/preprocess.ts";
+export {
+  IMPUTE_METHODS,
+  PREPROCESS_DEFAULTS,
+  type Imputation,
+  type ImputeMethod,
+  type PreprocessOptions,
+} from "./sae/preprocess.ts";
 
 // Generation (Barlaud & Guyard, ICASSP 2021): per-class kernel densities of the latent space, walked by
 // Metropolis–Hastings, decoded into data.

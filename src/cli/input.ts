@@ -35,15 +35,23 @@ export interface TableFlags {
 
 /**
  * A table (CSV, TSV or the omics layout, told apart by parseTable) from a file; see ParseTableOptions. Missing
- * cells are refused (until --impute fills them), and parseTable's advice names the flags instead of its options.
+ * cells are refused unless `allowMissing` (--impute), and parseTable's advice names the flags instead of its options.
  */
 export function readTable(
   file: string,
-  columns: { labelColumn?: string | null; labelsOptional?: boolean; idColumn?: string; minClasses?: number },
+  columns: {
+    labelColumn?: string | null;
+    labelsOptional?: boolean;
+    idColumn?: string;
+    minClasses?: number;
+    /** Empty cells read as NaN (missing values), for --impute: passed on to parseTable. */
+    allowMissing?: boolean;
+  },
   flags: TableFlags = {},
 ): LabelledTable {
   try {
-    return parseTable(decodeText(readBytes(file)), { file, ...columns, ...flags, allowMissing: false });
+    const allowMissing = columns.allowMissing ?? false;
+    return parseTable(decodeText(readBytes(file)), { file, ...columns, ...flags, allowMissing });
   } catch (error) {
     if (error instanceof DataError) error.message = asFlags(error.message);
     throw error;

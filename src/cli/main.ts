@@ -15,7 +15,7 @@ import { DataError } from "../io/table.ts";
 import { LATENT_SAMPLER_DEFAULTS } from "../generative/latent-sampler.ts";
 import { VAE_DEFAULTS } from "../generative/vae.ts";
 import { SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
-import { PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
+import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
@@ -106,6 +106,19 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     "no-rewind": { type: "boolean", help: "phase 2 continues from the phase-1 weights" },
     log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
     "no-log": { type: "boolean", help: "no log transform" },
+    impute: {
+      type: "string",
+      value: "METHOD",
+      help:
+        `fill in missing values, fitted on each training fold (${IMPUTE_METHODS.join(", ")}); ` +
+        "without it an empty cell is an error",
+    },
+    "max-missing": {
+      type: "string",
+      value: "F",
+      help: "with --impute: drop features missing in more than the share F of a fold's training rows",
+      default: PREPROCESS_DEFAULTS.maxMissing,
+    },
     "no-baseline": { type: "boolean", help: "skip the run without projection" },
     attribution: {
       type: "boolean",
@@ -406,6 +419,7 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     batchSize: integer("batch", text("batch"), 1),
     rewind: toggle(v, "rewind") ?? SAE_DEFAULTS.rewind,
     log: toggle(v, "log") ?? PREPROCESS_DEFAULTS.log,
+    ...imputeFlags(s("impute"), s("max-missing"), text("max-missing")),
     baseline: !v["no-baseline"],
     workers: integer("workers", s("workers") ?? String(availableParallelism()), 1),
     attribution: Boolean(v.attribution),
@@ -416,6 +430,18 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     idColumn: s("id-column"),
     tableFlags: tableFlags(v),
   };
+}
+
+/** --impute and --max-missing checked: the method (or the library's default, none) and the share. */
+function imputeFlags(method: string | undefined, given: string | undefined, share: string) {
+  if (method !== undefined && !IMPUTE_METHODS.includes(method as ImputeMethod)) {
+    const names = IMPUTE_METHODS.join(", ");
+    throw new UsageError(`--impute must be one of ${names}; got ${JSON.stringify(method)}`);
+  }
+  if (method === undefined && given !== undefined) throw new UsageError("--max-missing goes with --impute");
+  const maxMissing = decimal("max-missing", share, true);
+  if (maxMissing > 1) throw new UsageError(`--max-missing is a share in [0, 1]; got ${JSON.stringify(share)}`);
+  return { impute: (method ?? PREPROCESS_DEFAULTS.impute) as ImputeMethod | null, maxMissing };
 }
 
 function parsePredict(args: string[]): PredictCommand | { help: string } {

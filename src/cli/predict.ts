@@ -72,10 +72,11 @@ function classify(model: SAEModel, x: Float64Array, table: LabelledTable, file: 
   }
 }
 
-/** The table, with labels when it has a label column (required when named with --label-column). */
-function readSamples(command: PredictCommand): LabelledTable {
+/** The samples to classify; empty cells read as missing when the model imputes them (trained with --impute). */
+function readSamples(command: PredictCommand, model: SAEModel): LabelledTable {
   const { file, labelColumn, idColumn } = command;
-  const columns = { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1 };
+  const missing = model.info.preprocessing.imputation ? { allowMissing: true } : {};
+  const columns = { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1, ...missing };
   return readTable(file, columns, command.tableFlags);
 }
 
@@ -83,7 +84,7 @@ function readSamples(command: PredictCommand): LabelledTable {
 export async function runPredict(command: PredictCommand): Promise<PredictReport> {
   const model = readModel(command.model);
   try {
-    const table = readSamples(command);
+    const table = readSamples(command, model);
     const labelled = table.labels.length > 0;
     const x = modelColumns(table, model, command.file);
     const classes = model.classes.map(String);

@@ -7,6 +7,7 @@ import { crossValidate, type CrossValidationResult, type Summary } from "../sae/
 import { foldsProblem } from "../sae/cv/folds.ts";
 import type { SAEModel } from "../sae/model.ts";
 import type { Radius, SAEOptions, SAEProjection } from "../sae/options.ts";
+import type { ImputeMethod } from "../sae/preprocess.ts";
 import { trainSAE } from "../sae/train.ts";
 import { MAX_BLOCK_BYTES } from "../runtime/heap.ts";
 import { readTable, type TableFlags } from "./input.ts";
@@ -39,6 +40,10 @@ export interface SaeCommand {
   batchSize: number;
   rewind: boolean;
   log: boolean | "auto";
+  /** Fill in missing values (empty cells), fitted on each training fold; null: a missing value is an error. */
+  impute: ImputeMethod | null;
+  /** With impute: features missing in more than this share of a fold's training rows are dropped. */
+  maxMissing: number;
   /** Also cross-validate without projection. */
   baseline: boolean;
   /** Worker threads for the folds (1: the main thread). */
@@ -79,6 +84,10 @@ export interface SaeRun extends Setting {
   /** Features selected in at least one run, most often first: frequency is the fraction of runs. */
   selectedFeatures: Array<{ name: string; frequency: number; meanScore: number }>;
   secondsPerEpoch: number;
+  /** With --impute: the missing cells filled in, per run (seed by seed, fold by fold), over all the run's rows. */
+  imputed?: number[];
+  /** With --impute: features dropped for missingness in at least one run; frequency is the fraction of runs. */
+  droppedFeatures?: Array<{ name: string; frequency: number }>;
 }
 
 /** What --json prints and --out saves as results.json. Fractions, not percentages. */
@@ -92,6 +101,8 @@ export interface SaeReport {
   folds: number;
   seeds: number;
   runs: SaeRun[];
+  /** With --impute: the method, the share, and the table's missing cells and features with any missing. */
+  missing?: { impute: ImputeMethod; maxMissing: number; cells: number; features: number };
   /** The setting of the model trained on every sample (with --out or --save), and why it was chosen. */
   model: (Setting & { choice: string }) | null;
 }
@@ -104,6 +115,7 @@ export const OUTPUT_FILES = [
   "predictions.csv",
   "attribution.csv",
   "model.json",
+  "missing.csv",
   "radius.svg",
   "loss.svg",
   "latent.svg",
@@ -185,7 +197,10 @@ function toOptions(command: SaeCommand, table: LabelledTable, setting: Setting, 
     batchSize: command.batchSize,
     epochs: command.epochs,
     rewind: command.rewind,
-    preprocess: { log: command.log },
+    // Without --impute the options are as before, bit for bit.
+    preprocess: command.impute
+      ? { log: command.log, impute: command.impute, maxMissing: command.maxMissing }
+      : { log: command.log },
     featureNames: table.featureNames,
     projection,
     radius: libraryRadius(radius),
@@ -196,7 +211,17 @@ function toOptions(command: SaeCommand, table: LabelledTable, setting: Setting, 
 
 const meanStd = ({ mean, std }: Summary): MeanStd => ({ mean, std });
 
+/** Per feature dropped in at least one run, the fraction of runs that dropped it, most often first. */
+function droppedOf(cv: CrossValidationResult): Array<{ name: string; frequency: number }> {
+  const counts = new Map<number, number>();
+  for (const run of cv.runs) for (const j of run.droppedFeatures ?? []) counts.set(j, (counts.get(j) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([j, times]) => ({ name: cv.featureNames[j], frequency: times / cv.runs.length }));
+}
+
 function toRun(setting: Setting, cv: CrossValidationResult): SaeRun {
+  const missing = cv.runs[0]?.imputed !== undefined;
   return {
     ...setting,
     accuracy: { ...meanStd(cv.accuracy), folds: cv.accuracy.values },
@@ -205,7 +230,39 @@ function toRun(setting: Setting, cv: CrossValidationResult): SaeRun {
     featureSparsity: meanStd(cv.featureSparsity),
     selectedFeatures: cv.selection.map(({ name, frequency, meanScore }) => ({ name, frequency, meanScore })),
     secondsPerEpoch: cv.secondsPerEpoch.mean,
+    ...(missing ? { imputed: cv.runs.map((r) => r.imputed ?? 0), droppedFeatures: droppedOf(cv) } : {}),
   };
+}
+
+/** Per feature, the share of the table's samples where it is missing. */
+function missingShares(table: LabelledTable): number[] {
+  const counts = new Array<number>(table.features).fill(0);
+  for (let i = 0; i < table.data.length; i++) if (Number.isNaN(table.data[i])) counts[i % table.features]++;
+  return counts.map((c) => c / table.samples);
+}
+
+function missingCsv(table: LabelledTable): string {
+  const shares = missingShares(table);
+  return csv(
+    ["feature", "missing"],
+    table.featureNames.map((name, j) => [name, shares[j]]),
+  );
+}
+
+/** The line printed with --impute: the table's missing cells, and the features dropped in some run. */
+function missingLine(report: SaeReport): string {
+  const m = report.missing!;
+  const total = report.samples * report.features;
+  const dropped = report.runs.flatMap((r) => r.droppedFeatures ?? []);
+  const names = [...new Set(dropped.map((f) => f.name))];
+  const shown = names.slice(0, 10).join(", ") + (names.length > 10 ? `, … (${names.length})` : "");
+  return (
+    `missing values: ${m.cells} of ${total} cells (${((100 * m.cells) / total).toFixed(1)}%); ` +
+    `${m.impute} imputation fitted on each training fold; ` +
+    (names.length
+      ? `dropped in some run (missing in more than ${m.maxMissing} of its training rows): ${shown}`
+      : "no feature dropped")
+  );
 }
 
 const percent = (s: MeanStd) => `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}`;
@@ -248,6 +305,7 @@ function printTable(report: SaeReport): string {
     textTable(header, rows).trimEnd(),
     `± is the sample standard deviation (n − 1) over the ${runs} runs (folds × seeds).`,
   ];
+  if (report.missing) lines.push(missingLine(report));
   if (report.model) lines.push(`model: ${describe(report.model)}, ${report.model.choice}.`);
   return `${lines.join("\n")}\n`;
 }
@@ -374,6 +432,7 @@ function outputFiles(
     { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
     ...(command.attribution ? [{ name: "attribution.csv", content: attributionCsv(settings, results) }] : []),
     { name: "model.json", content: `${JSON.stringify(model)}\n` },
+    ...(command.impute ? [{ name: "missing.csv", content: missingCsv(table) }] : []),
     {
       name: "loss.svg",
       content: lossFigure(model.info.history.losses, `${about}, trained on all ${table.samples} samples.`),
@@ -413,10 +472,24 @@ function outputFiles(
   return files;
 }
 
+function missingSummary(command: SaeCommand, table: LabelledTable): NonNullable<SaeReport["missing"]> {
+  const shares = missingShares(table);
+  return {
+    impute: command.impute!,
+    maxMissing: command.maxMissing,
+    cells: shares.reduce((sum, s) => sum + Math.round(s * table.samples), 0),
+    features: shares.filter((s) => s > 0).length,
+  };
+}
+
 /** Runs `sparseproj sae`; returns the report it printed. */
 export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const { file, folds, seeds } = command;
-  const columns = { labelColumn: command.labelColumn, idColumn: command.idColumn };
+  const columns = {
+    labelColumn: command.labelColumn,
+    idColumn: command.idColumn,
+    ...(command.impute ? { allowMissing: true } : {}),
+  };
   const table = readTable(file, columns, command.tableFlags);
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, folds);
@@ -452,6 +525,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
       folds,
       seeds,
       runs: settings.map((s, i) => toRun(s, results[i])),
+      ...(command.impute ? { missing: missingSummary(command, table) } : {}),
       model: trainModel ? modelSetting(settings, results) : null,
     };
     if (report.model) {

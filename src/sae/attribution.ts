@@ -30,7 +30,7 @@ export function integratedGradients(
     throw new RangeError(`integratedGradients: target must be a class index in 0..${k - 1}; got ${target}`);
   if (!Number.isSafeInteger(steps) || steps < 1)
     throw new RangeError(`integratedGradients: steps must be a positive integer; got ${steps}`);
-  const data = toMatrix(X, { cols: d }, "integratedGradients");
+  const data = toMatrix(X, { cols: d }, "integratedGradients", Boolean(model.info.preprocessing.imputation));
   const x = transformRows(
     model.info.preprocessing,
     data.x,

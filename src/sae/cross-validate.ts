@@ -68,7 +68,7 @@ type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** What every way of running the folds shares: checked inputs, the seeds, the folds of each seed. */
 function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
-  const data = toDataset(X, y, what);
+  const data = toDataset(X, y, what, Boolean(options.preprocess?.impute));
   const { folds: k = SAE_DEFAULTS.folds, seeds = SAE_DEFAULTS.seeds, ...rest } = options;
   const { onFold, onFoldResult, onProgress, signal, ...sae } = rest;
   const problem = foldsProblem(data.y, data.classes, k);

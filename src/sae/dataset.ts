@@ -26,6 +26,7 @@ export function toMatrix(
   X: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
   shape: { rows?: number; cols?: number },
   what: string,
+  allowMissing = false,
 ): { x: Float64Array; n: number; d: number } {
   const nested = X != null && typeof (X as ArrayLike<unknown>)[0] === "object" && (X as ArrayLike<unknown>)[0] !== null;
   let n: number, d: number, x: Float64Array;
@@ -62,7 +63,7 @@ export function toMatrix(
   if (shape.cols !== undefined && d !== shape.cols)
     throw new RangeError(`${what}: X has ${d} features; the model was trained on ${shape.cols}`);
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]))
+    if (!Number.isFinite(x[i]) && !(allowMissing && Number.isNaN(x[i])))
       throw new RangeError(`${what}: X[${Math.floor(i / d)}][${i % d}] is ${x[i]}; values must be finite`);
   }
   return { x, n, d };
@@ -75,13 +76,18 @@ function numberAt(value: unknown, i: number, j: number, what: string): number {
 }
 
 /**
- * Samples and labels checked and indexed. Labels are numbers or strings; a number and text of the same value are
+ * Samples and labels checked and indexed (with `allowMissing`, NaN cells are kept as missing values). Labels are numbers or strings; a number and text of the same value are
  * one class (see classKey), and a missing label (NaN, "", "NA", …) is an error, never a class.
  */
-export function toDataset(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, y: Labels, what = "trainSAE"): Dataset {
+export function toDataset(
+  X: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  y: Labels,
+  what = "trainSAE",
+  allowMissing = false,
+): Dataset {
   if (y == null || typeof y.length !== "number" || !y.length)
     throw new TypeError(`${what}: y must be a non-empty array of labels`);
-  const { x, n, d } = toMatrix(X, { rows: y.length }, what);
+  const { x, n, d } = toMatrix(X, { rows: y.length }, what, allowMissing);
   const values = Array.from(y as ArrayLike<number | string>);
   values.forEach((v, i) => {
     if (typeof v !== "number" && typeof v !== "string")

@@ -6,7 +6,7 @@
 import { describeValue } from "../args.ts";
 import type { StateDict, StateEntry } from "../nn/module.ts";
 import { resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
-import type { Preprocessing } from "./preprocess.ts";
+import { IMPUTE_METHODS, type Imputation, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
 
 /** A dimension of the network and the field of the model that declares it (for messages). */
@@ -242,6 +242,9 @@ function checkOptions(f: ModelFields, value: unknown, classes: number): Resolved
       const p = f.object(v, path);
       if (p.log !== undefined && p.log !== "auto") f.boolean(p.log, `${path}.log`);
       if (p.zscore !== undefined) f.boolean(p.zscore, `${path}.zscore`);
+      if (p.impute !== undefined && p.impute !== null) f.oneOf(p.impute, `${path}.impute`, IMPUTE_METHODS);
+      if (p.k !== undefined) f.positiveInteger(p.k, `${path}.k`);
+      if (p.maxMissing !== undefined) f.number(p.maxMissing, `${path}.maxMissing`, { min: 0 });
     } else if (OPTION_LISTS.has(key) && Array.isArray(v)) {
       v.forEach((item, i) => {
         if (item !== null && typeof item === "object") throw f.typeError(`${path}[${i}]`, "a number or a string", item);
@@ -278,12 +281,55 @@ function checkPreprocessing(f: ModelFields, value: unknown, features: Dim): Prep
     const missing = p.mean === null ? "mean" : "std";
     throw f.rangeError(`model.preprocessing.${missing}`, "is null but the other is not: a z-score needs both");
   }
-  if (p.mean === null) return { log, mean: null, std: null };
+  // Present only in a model that imputes: the key stays absent otherwise, as in models saved before it existed.
+  const imputation = p.imputation === undefined ? {} : { imputation: checkImputation(f, p.imputation, features) };
+  if (p.mean === null) return { log, mean: null, std: null, ...imputation };
   return {
     log,
     mean: f.numbers(p.mean, "model.preprocessing.mean", { length: features }),
     std: f.numbers(p.std, "model.preprocessing.std", { length: features, positive: true }),
+    ...imputation,
   };
+}
+
+function checkImputation(f: ModelFields, value: unknown, features: Dim): Imputation {
+  const path = "model.preprocessing.imputation";
+  const imp = f.object(value, path);
+  const method = f.oneOf(imp.method, `${path}.method`, IMPUTE_METHODS);
+  let last = -1;
+  const dropped = f.list(imp.dropped, `${path}.dropped`, (v, at) => {
+    if (typeof v !== "number") throw f.typeError(at, "a feature index", v);
+    if (!Number.isSafeInteger(v) || v <= last || v >= features.size) {
+      throw f.rangeError(
+        at,
+        `is ${v}; dropped features are ascending indices below ${features.field} (${features.size})`,
+      );
+    }
+    last = v;
+    return v;
+  });
+  const values = f.numbers(imp.values, `${path}.values`, { length: features });
+  if (method !== "knn") {
+    for (const key of ["k", "scale", "rows"]) {
+      if (imp[key] !== undefined) throw f.rangeError(member(path, key), `is only for method 'knn'; got '${method}'`);
+    }
+    return { method, dropped, values };
+  }
+  const k = f.positiveInteger(imp.k, `${path}.k`);
+  const scale = f.numbers(imp.scale, `${path}.scale`, { length: features, positive: true });
+  const rows = f.list(
+    imp.rows,
+    `${path}.rows`,
+    (row, at) => {
+      const cells = f.array(row, at);
+      if (cells.length !== features.size) {
+        throw f.rangeError(at, `has ${cells.length} values; ${features.field} is ${features.size}`);
+      }
+      return f.list(cells, at, (v, cell) => (v === null ? null : f.number(v, cell)));
+    },
+    { nonEmpty: true },
+  );
+  return { method, dropped, values, k, scale, rows };
 }
 
 function checkHistory(f: ModelFields, value: unknown): TrainingHistory {

@@ -67,7 +67,7 @@ export class SAEModel {
   /** Rows of X (rows, or row-major values) preprocessed as in training, through the encoder (and the decoder). */
   #apply(X: ArrayLike<number> | ArrayLike<ArrayLike<number>>, through: "latent" | "reconstruction"): Float64Array {
     const d = this.features;
-    const data = toMatrix(X, { cols: d }, "SAEModel");
+    const data = toMatrix(X, { cols: d }, "SAEModel", Boolean(this.info.preprocessing.imputation));
     const n = data.n;
     const x = transformRows(
       this.info.preprocessing,

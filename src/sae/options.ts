@@ -1,7 +1,7 @@
 // The supervised autoencoder's options, their defaults and their checks, in one place.
 import { PROJECTION_NAMES, type ProjectionName } from "../projections/registry.ts";
 import type { Activation } from "../nn/autoencoder.ts";
-import { PREPROCESS_DEFAULTS, type PreprocessOptions } from "./preprocess.ts";
+import { checkImputeOptions, PREPROCESS_DEFAULTS, type PreprocessOptions } from "./preprocess.ts";
 
 /**
  * What makes the mask after phase 1: a projection of the registry (src/projections/registry.ts) by its name;
@@ -191,6 +191,7 @@ export function resolveOptions(options: SAEOptions = {}): ResolvedOptions {
     throw new TypeError("trainSAE: options.classWeights must be an array, 'balanced' or null");
   const seed = options.seed ?? SAE_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new TypeError(`trainSAE: options.seed must be an integer; got ${String(seed)}`);
+  if (options.preprocess) checkImputeOptions(options.preprocess);
   return {
     hidden,
     activation,

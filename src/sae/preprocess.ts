@@ -1,11 +1,27 @@
 // The papers' preprocessing, fitted on training rows only: log(|x + 1|) for non-negative intensities, then a
 // z-score per feature with the training rows' mean and population standard deviation (sklearn's scale).
 
-/** What fitPreprocessing does when its options leave a step out (SAE_DEFAULTS.preprocess). */
-export const PREPROCESS_DEFAULTS: Readonly<{ log: "auto"; zscore: true }> = Object.freeze({
-  log: "auto",
-  zscore: true,
-} as const);
+/**
+ * What fitPreprocessing does when its options leave a step out (SAE_DEFAULTS.preprocess): no imputation (a NaN is
+ * refused); with imputation, k = 5 neighbours and maxMissing = 1 (no feature dropped for missingness).
+ */
+export const PREPROCESS_DEFAULTS: Readonly<{ log: "auto"; zscore: true; impute: null; k: 5; maxMissing: 1 }> =
+  Object.freeze({
+    log: "auto",
+    zscore: true,
+    impute: null,
+    k: 5,
+    maxMissing: 1,
+  } as const);
+
+/** The ways a missing value (NaN) is filled in, from the training rows' observed values of the feature. */
+export const IMPUTE_METHODS: readonly ImputeMethod[] = Object.freeze(["mean", "median", "half-min", "knn"]);
+
+/**
+ * mean, median, half-min (half the smallest observed positive value: below the detection limit), or knn (the mean
+ * of the k nearest training rows that observe the feature).
+ */
+export type ImputeMethod = "mean" | "median" | "half-min" | "knn";
 
 /** Which preprocessing steps are fitted on the training rows; missing ones come from PREPROCESS_DEFAULTS. */
 export interface PreprocessOptions {
@@ -13,6 +29,49 @@ export interface PreprocessOptions {
   log?: boolean | "auto";
   /** Centre and scale each feature. */
   zscore?: boolean;
+  /**
+   * Fill in missing values (NaN), fitted on the training rows, before the log and the z-score. Without it a NaN is
+   * an error.
+   */
+  impute?: ImputeMethod | null;
+  /** With impute 'knn': the neighbours averaged. */
+  k?: number;
+  /**
+   * With impute: a feature missing in more than this share of the training rows (or never observed there) is
+   * dropped: its input is held at 0 for every row. 1 keeps every feature that is observed at least once.
+   */
+  maxMissing?: number;
+}
+
+/**
+ * The fitted imputation, saved with a model. `values` is the fill value per feature (for knn: the feature's training
+ * mean, used when no training row shares an observed feature with the row); dropped features have value 0.
+ * @inline
+ */
+export interface Imputation {
+  method: ImputeMethod;
+  /** Features (0-based) dropped for missingness, ascending: their input is 0 for every row. */
+  dropped: number[];
+  values: number[];
+  /** knn: the neighbours averaged. */
+  k?: number;
+  /** knn: each feature's population standard deviation over its observed training values (1 where it is 0). */
+  scale?: number[];
+  /** knn: the training rows' raw values, null where missing: training rows × features numbers in the model. */
+  rows?: Array<Array<number | null>>;
+}
+
+/** The options' imputation settings checked; the error names the option. @internal */
+export function checkImputeOptions(p: PreprocessOptions, what = "trainSAE: options.preprocess"): void {
+  if (p.impute !== undefined && p.impute !== null && !IMPUTE_METHODS.includes(p.impute)) {
+    const names = IMPUTE_METHODS.map((m) => `'${m}'`).join(", ");
+    throw new TypeError(`${what}.impute must be one of ${names}; got ${String(p.impute)}`);
+  }
+  if (p.k !== undefined && (!Number.isSafeInteger(p.k) || p.k < 1))
+    throw new RangeError(`${what}.k must be a positive integer; got ${String(p.k)}`);
+  const m = p.maxMissing;
+  if (m !== undefined && (typeof m !== "number" || !(m >= 0 && m <= 1)))
+    throw new RangeError(`${what}.maxMissing must be a share in [0, 1]; got ${String(m)}`);
 }
 
 /**
@@ -23,6 +82,8 @@ export interface Preprocessing {
   log: boolean;
   mean: number[] | null;
   std: number[] | null;
+  /** Present only when the model imputes missing values. */
+  imputation?: Imputation;
 }
 
 /** Fits on rows `rows` of X (n × d, row-major). */
@@ -32,6 +93,12 @@ export function fitPreprocessing(
   rows: ArrayLike<number>,
   options: PreprocessOptions = {},
 ): Preprocessing {
+  if (options.impute) {
+    checkImputeOptions(options);
+    const imputation = fitImputation(x, d, rows, options);
+    const filled = impute(imputation, x, d, rows);
+    return { ...fitPreprocessing(filled, d, rows, { log: options.log, zscore: options.zscore }), imputation };
+  }
   const { log = PREPROCESS_DEFAULTS.log, zscore = PREPROCESS_DEFAULTS.zscore } = options;
   let useLog = log === true;
   if (log === "auto") {
@@ -106,6 +173,10 @@ export function transformRows(
   d: number,
   rows: ArrayLike<number>,
 ): Float32Array {
+  if (p.imputation) {
+    const { imputation, ...rest } = p;
+    return transformRows(rest, impute(imputation, x, d, rows), d, rows);
+  }
   const out = new Float32Array(rows.length * d);
   for (let r = 0; r < rows.length; r++) {
     for (let j = 0; j < d; j++) {
@@ -128,4 +199,143 @@ export function untransform(p: Preprocessing, values: Float64Array, d: number): 
     values[i] = v;
   }
   return values;
+}
+
+/** The missing cells (NaN) of rows `rows` of X among the features an imputation keeps. */
+export function countMissing(imputation: Imputation, x: ArrayLike<number>, d: number, rows: ArrayLike<number>): number {
+  const kept = keptFeatures(imputation, d);
+  let count = 0;
+  for (let r = 0; r < rows.length; r++) for (const j of kept) if (Number.isNaN(x[rows[r] * d + j])) count++;
+  return count;
+}
+
+function keptFeatures(imputation: Imputation, d: number): number[] {
+  const dropped = new Set(imputation.dropped);
+  return Array.from({ length: d }, (_, j) => j).filter((j) => !dropped.has(j));
+}
+
+/** Each feature's observed (not NaN) values over rows `rows`. */
+function observed(x: ArrayLike<number>, d: number, rows: ArrayLike<number>): number[][] {
+  const values = Array.from({ length: d }, () => [] as number[]);
+  for (let r = 0; r < rows.length; r++) {
+    for (let j = 0; j < d; j++) {
+      const v = x[rows[r] * d + j];
+      if (!Number.isNaN(v)) values[j].push(v);
+    }
+  }
+  return values;
+}
+
+function meanOf(values: number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+function medianOf(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const h = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+}
+
+/** Half the smallest positive value; with no positive value, the smallest value (below every observation). */
+function halfMinOf(values: number[]): number {
+  let positive = Infinity,
+    least = Infinity;
+  for (const v of values) {
+    if (v > 0 && v < positive) positive = v;
+    if (v < least) least = v;
+  }
+  return positive < Infinity ? positive / 2 : least;
+}
+
+function fitImputation(x: ArrayLike<number>, d: number, rows: ArrayLike<number>, o: PreprocessOptions): Imputation {
+  const method = o.impute as ImputeMethod;
+  const maxMissing = o.maxMissing ?? PREPROCESS_DEFAULTS.maxMissing;
+  const seen = observed(x, d, rows);
+  const dropped: number[] = [];
+  for (let j = 0; j < d; j++) {
+    if (!seen[j].length || (rows.length - seen[j].length) / rows.length > maxMissing) dropped.push(j);
+  }
+  const isDropped = new Set(dropped);
+  const stat = method === "median" ? medianOf : method === "half-min" ? halfMinOf : meanOf;
+  const values = seen.map((v, j) => (isDropped.has(j) ? 0 : stat(v)));
+  if (method !== "knn") return { method, dropped, values };
+  const scale = seen.map((v, j) => {
+    if (isDropped.has(j)) return 1;
+    const m = values[j];
+    let s = 0;
+    for (const value of v) s += (value - m) ** 2;
+    s = Math.sqrt(s / v.length);
+    return s > 0 && Number.isFinite(s) ? s : 1;
+  });
+  const kept: Array<Array<number | null>> = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row: Array<number | null> = [];
+    for (let j = 0; j < d; j++) {
+      const v = x[rows[r] * d + j];
+      row.push(Number.isNaN(v) ? null : v);
+    }
+    kept.push(row);
+  }
+  return { method, dropped, values, k: o.k ?? PREPROCESS_DEFAULTS.k, scale, rows: kept };
+}
+
+/**
+ * A copy of X with rows `rows` filled in: missing cells imputed, dropped features set to 0 (0 stays 0 under the log
+ * and the z-score of a constant feature). A row with no observed value among the kept features is refused.
+ */
+function impute(imputation: Imputation, x: ArrayLike<number>, d: number, rows: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(x);
+  const kept = keptFeatures(imputation, d);
+  const { rows: neighbours, scale, k = PREPROCESS_DEFAULTS.k } = imputation;
+  const distance = new Float64Array(neighbours?.length ?? 0);
+  const order = Int32Array.from(distance, (_, i) => i);
+  for (let r = 0; r < rows.length; r++) {
+    const at = rows[r] * d;
+    let seen = 0;
+    for (const j of kept) if (!Number.isNaN(x[at + j])) seen++;
+    if (!seen) {
+      throw new NotFiniteError(
+        rows[r],
+        null,
+        `every value is missing (${kept.length} features used); nothing to impute from`,
+      );
+    }
+    for (const j of imputation.dropped) out[at + j] = 0;
+    if (seen === kept.length) continue;
+    if (!neighbours || !scale) {
+      for (const j of kept) if (Number.isNaN(x[at + j])) out[at + j] = imputation.values[j];
+      continue;
+    }
+    // Mean squared difference, in units of each feature's training spread, over the features both rows observe.
+    for (let i = 0; i < neighbours.length; i++) {
+      let sum = 0,
+        shared = 0;
+      for (const j of kept) {
+        const a = x[at + j],
+          b = neighbours[i][j];
+        if (b === null || Number.isNaN(a)) continue;
+        sum += ((a - b) / scale[j]) ** 2;
+        shared++;
+      }
+      distance[i] = shared ? sum / shared : Infinity;
+    }
+    order.sort((a, b) => distance[a] - distance[b] || a - b);
+    for (const j of kept) {
+      if (!Number.isNaN(x[at + j])) continue;
+      let sum = 0,
+        count = 0;
+      for (let o = 0; o < order.length && count < k; o++) {
+        const i = order[o];
+        const b = neighbours[i][j];
+        if (distance[i] === Infinity) break;
+        if (b === null) continue;
+        sum += b;
+        count++;
+      }
+      out[at + j] = count ? sum / count : imputation.values[j];
+    }
+  }
+  return out;
 }

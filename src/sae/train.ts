@@ -325,7 +325,7 @@ export function trainSAE(
   y: Labels,
   options: SAEOptions = {},
 ): SAEModel {
-  const data = toDataset(X, y);
+  const data = toDataset(X, y, "trainSAE", Boolean(options.preprocess?.impute));
   if (options.featureNames && options.featureNames.length !== data.d)
     throw new RangeError(`trainSAE: ${options.featureNames.length} feature names for ${data.d} features`);
   // loadSAE refuses a model with a name twice (predict finds columns by name): refuse to make one.

@@ -56,7 +56,12 @@ for (const [command, flags] of Object.entries(FROM_TABLES)) {
 }
 
 test("every default --help prints is the value parsed without the flag", () => {
-  const field = { batch: "batchSize", "threshold-quantile": "thresholdQuantile", radius: "radii" };
+  const field = {
+    batch: "batchSize",
+    "threshold-quantile": "thresholdQuantile",
+    radius: "radii",
+    "max-missing": "maxMissing",
+  };
   for (const command of Object.keys(POSITIONALS)) {
     const defaults = parsed(command, ...POSITIONALS[command]);
     for (const [, flag, text] of helpOf(command).matchAll(/^\s+--([\w-]+).*\(default ([^)\s]+)\)$/gm)) {

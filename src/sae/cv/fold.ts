@@ -7,6 +7,7 @@ import type { ProgressEvent, SAEOptions } from "../options.ts";
 import { integratedGradients } from "../attribution.ts";
 import type { SAEModel } from "../model.ts";
 import { trainOnRows } from "../train.ts";
+import { countMissing } from "../preprocess.ts";
 
 /** Per class, the mean attribution of each feature over the test samples of that class, toward that class. */
 function classAttributions(model: SAEModel, xTest: Float64Array, truth: Int32Array, classes: number): number[][] {
@@ -50,6 +51,13 @@ export interface FoldResult {
   /** Per test sample (in `test` order): the predicted class and the class probabilities. */
   predicted: Int32Array;
   probabilities: Float64Array;
+  /**
+   * With `preprocess.impute`: the missing cells filled in for this run, over its training and test rows (every
+   * row), among the features it kept.
+   */
+  imputed?: number;
+  /** With `preprocess.impute`: the features (0-based) dropped for missingness in this run's training rows. */
+  droppedFeatures?: number[];
 }
 
 /** The options a fold needs, without the callbacks (which cannot cross into a worker). @internal */
@@ -86,6 +94,8 @@ export function evaluateFold(
     const predicted = model.predict(xTest);
     const report = classificationReport(truth, predicted, classes);
     const selected = model.selectedFeatures();
+    const imputation = model.info.preprocessing.imputation;
+    const all = Int32Array.from({ length: data.n }, (_, i) => i);
     return {
       seed,
       fold,
@@ -109,6 +119,9 @@ export function evaluateFold(
       losses: model.info.history.losses,
       predicted,
       probabilities,
+      ...(imputation
+        ? { imputed: countMissing(imputation, data.x, data.d, all), droppedFeatures: [...imputation.dropped] }
+        : {}),
       ...(sae.attribution ? { attribution: classAttributions(model, xTest, truth, classes) } : {}),
     };
   } finally {
