@@ -86,4 +86,19 @@ test("--drop-unlabelled drops rows without a label and says how many", () => {
   assert.match(text.stdout, /1 row without a label dropped/);
 });
 
+test("the issue's table: id, label, annotations and empty cells run with --impute median, and report as clean", () => {
+  // Blank a few cells of the clean table (never a whole row): the same command with --impute median now runs.
+  const holes = rows.map((r, i) => r.map((cell, c) => (c >= 5 && (i * 3 + c) % 7 === 0 ? "" : cell)));
+  writeFileSync(join(dir, "holes.csv"), [header, ...holes.map((r) => r.join(","))].join("\n") + "\n");
+  const flags = [...COLUMNS, "--ignore-columns", "Sex,Batch,Site", ...TINY, "--json"];
+  oneLine(cli("sae", "holes.csv", ...flags), /missing cells in .*give --impute to fill them/);
+  const r = cli("sae", "holes.csv", ...flags, "--impute", "median");
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const clean = JSON.parse(cli("sae", "t.csv", ...flags).stdout);
+  assert.is(report.features, clean.features);
+  assert.equal(Object.keys(report).sort(), [...Object.keys(clean), "missing"].sort(), "the clean report, plus missing");
+  assert.ok(report.missing.cells > 0, JSON.stringify(report.missing));
+});
+
 test.run();
