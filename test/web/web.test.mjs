@@ -12,6 +12,30 @@ import { openPage, train } from "./page.mjs";
 const root = new URL("../../", import.meta.url).pathname;
 const text = (page, id) => page.$eval(`#${id}`, (e) => e.textContent);
 const keptCount = async (page) => Number(/^(\d+) of/.exec(await text(page, "kept-count"))?.[1]);
+const DATA_CONTROLS = ["samples", "features", "informative", "generate", "file-input"];
+const SHOWN = { builtin: [], synthetic: DATA_CONTROLS.slice(0, 4), file: ["file-input"] };
+
+/** What a user has of the data controls: those visible, and those Tab reaches between the data choice and the form. */
+async function dataControls(page) {
+  const visible = [];
+  for (const id of DATA_CONTROLS) if (await page.isVisible(`#${id}`)) visible.push(id);
+  await page.focus('input[name="source"]:checked');
+  const tabbed = [];
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    const id = await page.evaluate(() => document.activeElement?.id);
+    if (id === "projection") break;
+    tabbed.push(id);
+  }
+  return { visible: visible.join(","), tabbed: tabbed.join(",") };
+}
+
+/** Selects a data source and waits until its data (or, for "file", the prompt for a file) is shown. */
+async function chooseSource(page, source) {
+  await page.check(`input[name="source"][value="${source}"]`);
+  if (source !== "file")
+    await page.waitForFunction(() => /samples ×/.test(document.getElementById("data-summary").textContent));
+}
 
 export async function runWebTests() {
   if (!findChromium()) return { skip: NO_CHROMIUM };
@@ -30,6 +54,12 @@ export async function runWebTests() {
       "the built-in data set loads",
       /271 samples × 162 features/.test(await text(page, "data-summary")),
       await text(page, "data-summary"),
+    );
+    const builtin = await dataControls(page);
+    check(
+      "with the built-in data, no synthetic or file control is visible or reached by Tab",
+      builtin.visible === "" && builtin.tabbed === "",
+      JSON.stringify(builtin),
     );
     const form = await page.$eval("#settings", (f) => Object.fromEntries([...f.elements].map((e) => [e.id, e.value])));
     const { epochs, folds, hidden } = SAE_DEFAULTS;
@@ -114,6 +144,16 @@ export async function runWebTests() {
     await page.waitForFunction(() => document.getElementById("data-error").textContent !== "");
     const shown = await text(page, "data-error");
     check("a bad dropped file shows the DataError message", shown.startsWith(expected), shown);
+    for (const source of ["file", "synthetic", "builtin"]) {
+      await chooseSource(page, source);
+      const seen = await dataControls(page);
+      const expected = SHOWN[source].join(",");
+      check(
+        `with the ${source} data choice, exactly its controls are visible and reached by Tab`,
+        seen.visible === expected && seen.tabbed === expected,
+        JSON.stringify(seen),
+      );
+    }
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
