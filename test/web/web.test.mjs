@@ -126,6 +126,25 @@ export async function runWebTests() {
       await text(page, "status"),
     );
 
+    const stale = /trained on \d+ samples/;
+    const latent = async () => ({ note: await text(page, "latent-note"), charts: (await page.$$("#latent-chart svg")).length });
+    const stopped = await latent();
+    check(
+      "after Stop, section 4 describes a model exactly when one is drawn",
+      stale.test(stopped.note) === stopped.charts > 0,
+      JSON.stringify(stopped),
+    );
+    await train(page);
+    const trainedNote = await latent();
+    check("after training, section 4 describes the model shown", stale.test(trainedNote.note), trainedNote.note);
+    await chooseSource(page, "synthetic");
+    const changed = await latent();
+    check(
+      "new data clears the latent space and its note",
+      !stale.test(changed.note) && changed.charts === 0,
+      JSON.stringify(changed),
+    );
+
     const bad = "a,b,label\n1,x,0\n2,3,1\n";
     const expected = (() => {
       try {

@@ -137,9 +137,13 @@ function setBusy(busy) {
   for (const control of DATA_CONTROLS) (typeof control === "string" ? $(control) : control).disabled = busy;
 }
 
+/** Section 4's note before any model is shown (index.html's text). */
+const LATENT_NOTE = $("latent-note").textContent;
+
 /** Forgets the results shown (new data, or a new training). */
 function clearResults() {
   view = emptyView();
+  $("latent-note").textContent = LATENT_NOTE;
   for (const id of ["loss-chart", "fold-chart", "latent-chart", "sweep-chart", "heatmap-legend", "kept-list"])
     $(id).replaceChildren();
   for (const id of ["before", "after"]) $(id).getContext("2d").clearRect(0, 0, $(id).width, $(id).height);
