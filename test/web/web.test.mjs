@@ -97,6 +97,26 @@ export async function runWebTests() {
       `${tight} < ${trained} < ${loose}`,
     );
     check("at the layer's own norm the projection keeps every feature", loose === 162, String(loose));
+    const labels = [];
+    for (const position of [0, 1, 10, 333, 500, 667, 999, 1000]) {
+      await page.$eval(
+        "#eta",
+        (slider, value) => {
+          slider.value = String(value);
+          slider.dispatchEvent(new Event("input"));
+        },
+        position,
+      );
+      const label = await text(page, "eta-value");
+      const share = Number(/^[\d.]+ \(([\d.]+)% of ‖W‖ = [\d.]+\)$/.exec(label)?.[1]);
+      const expected = 100 * 10 ** (-3 + (3 * position) / 1000);
+      if (!(Math.abs(share - expected) <= 0.05 * expected)) labels.push(`${position}: ${label}`);
+    }
+    check(
+      "the slider's label gives plain numbers and the right percentage at every position",
+      !labels.length,
+      labels.join("; "),
+    );
     const timing = await text(page, "kept-detail");
     check("the page times each re-projection", /in \d+\.\d+ ms/.test(timing), timing);
     lines.push(`  (${timing})`);
@@ -127,7 +147,10 @@ export async function runWebTests() {
     );
 
     const stale = /trained on \d+ samples/;
-    const latent = async () => ({ note: await text(page, "latent-note"), charts: (await page.$$("#latent-chart svg")).length });
+    const latent = async () => ({
+      note: await text(page, "latent-note"),
+      charts: (await page.$$("#latent-chart svg")).length,
+    });
     const stopped = await latent();
     check(
       "after Stop, section 4 describes a model exactly when one is drawn",

@@ -233,6 +233,10 @@ const sliderRadius = (full, value) => full * 10 ** (-3 + (3 * value) / 1000);
 const sliderValue = (full, radius) =>
   Math.round(Math.min(1000, Math.max(0, (1000 * (Math.log10(radius / full) + 3)) / 3)));
 
+/** `x` to `digits` significant digits, written plainly (never "1.0e+2"). */
+const plain = (x, digits) =>
+  new Intl.NumberFormat("en", { maximumSignificantDigits: digits, useGrouping: false }).format(x);
+
 function reproject() {
   const { reprojector: r, model } = view;
   const radius = sliderRadius(r.full, Number($("eta").value));
@@ -244,13 +248,13 @@ function reproject() {
     ? `, ${kept.filter((j) => j < informative).length} of the ${informative} informative ones`
     : "";
   $("eta-value").textContent =
-    `${radius.toPrecision(3)} (${((100 * radius) / r.full).toPrecision(2)}% of ‖W‖ = ${r.full.toPrecision(3)})`;
+    `${plain(radius, 3)} (${plain((100 * radius) / r.full, 2)}% of ‖W‖ = ${plain(r.full, 3)})`;
   $("kept-count").textContent = `${kept.length} of ${r.d} features kept${truth}.`;
   $("kept-detail").textContent =
     `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
   $("after").setAttribute(
     "aria-label",
-    `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ` +
+    `Heat-map of the first-layer weights after the projection at radius ${plain(radius, 3)}: ` +
       `${kept.length} feature columns remain`,
   );
   const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
@@ -368,8 +372,8 @@ const HANDLERS = {
     schedule("sweep", drawSweep);
   },
   "sweep-chosen"({ point, choice }) {
-    const share = Number((100 * point.fraction).toPrecision(2));
-    const where = `${projectionName(point.projection)} at η = ${point.radius.toPrecision(3)} (${share}% of ‖W‖)`;
+    const share = plain(100 * point.fraction, 2);
+    const where = `${projectionName(point.projection)} at η = ${plain(point.radius, 3)} (${share}% of ‖W‖)`;
     view.chosen = `${where}, ${(100 * point.accuracy).toFixed(1)}% accuracy: ${choice}`;
   },
   done: () => finish(view.chosen ? `Sweep done. Chosen: ${view.chosen}.` : "Done."),
