@@ -135,6 +135,30 @@ export async function runWebTests() {
       `accuracy ${predicted.accuracy}`,
     );
 
+    await page.fill("#radius", "0");
+    await page.click("#train");
+    const refusal = {
+      error: await text(page, "train-error"),
+      validation: await page.$eval("#radius", (input) => input.validationMessage),
+      status: await text(page, "status"),
+    };
+    await page.waitForFunction(() => document.getElementById("status").textContent === "Done.");
+    check(
+      "radius 0 is refused in the form, saying why, and nothing trains",
+      /greater than 0/.test(refusal.error) && refusal.validation === refusal.error && refusal.status === "Done.",
+      JSON.stringify(refusal),
+    );
+    await page.fill("#radius", "0.000001");
+    await train(page);
+    const below = { label: await text(page, "eta-value"), count: await keptCount(page) };
+    const modelKept = Number(/phase 2 kept (\d+) features/.exec(await text(page, "latent-note"))?.[1]);
+    check(
+      "below the slider's range, the count is the trained radius's own",
+      below.label.startsWith("0.000001 (") && below.count === modelKept,
+      `${JSON.stringify(below)}, the model kept ${modelKept}`,
+    );
+    await page.fill("#radius", "0.5");
+
     await page.fill("#epochs1", "400");
     await page.click("#train");
     await page.waitForFunction(() => /fold \d+ of/.test(document.getElementById("status").textContent));

@@ -152,8 +152,21 @@ function clearResults() {
   for (const id of ["eta", "download-features", "download-model"]) $(id).disabled = true;
 }
 
+const RADIUS_ZERO =
+  "The radius must be greater than 0: at 0 the projection removes every feature, and the model reads nothing.";
+
+/** Refuses a radius of 0 (or less) with a message that says why; other problems keep the browser's own. */
+function checkRadius() {
+  const input = $("radius");
+  input.setCustomValidity(input.value !== "" && Number(input.value) <= 0 ? RADIUS_ZERO : "");
+  const error = $("train-error");
+  if (input.validity.customError) error.textContent = RADIUS_ZERO;
+  else if (error.textContent === RADIUS_ZERO) error.textContent = "";
+}
+
 function startTraining(event) {
   event.preventDefault();
+  checkRadius();
   if (!$("settings").reportValidity()) return;
   clearResults();
   view.settings = readSettings();
@@ -237,9 +250,9 @@ const sliderValue = (full, radius) =>
 const plain = (x, digits) =>
   new Intl.NumberFormat("en", { maximumSignificantDigits: digits, useGrouping: false }).format(x);
 
-function reproject() {
+/** Re-projects at `radius`: the slider's, or the trained one (which may lie outside the slider's range). */
+function reproject(radius = sliderRadius(view.reprojector.full, Number($("eta").value))) {
   const { reprojector: r, model } = view;
-  const radius = sliderRadius(r.full, Number($("eta").value));
   const { after, kept, ms } = r.project(radius);
   drawHeatmap($("after"), after, r.hidden, r.d, r.order, view.top);
   const names = model.featureNames;
@@ -274,7 +287,7 @@ function showModel(message) {
   $("heatmap-legend").replaceChildren(heatmapLegend(view.top));
   $("eta").disabled = false;
   $("eta").value = sliderValue(r.full, radius);
-  reproject();
+  reproject(radius);
   $("latent-note").textContent =
     `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ` +
     `${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every ` +
@@ -403,6 +416,7 @@ $("settings").addEventListener("submit", startTraining);
 $("stop").addEventListener("click", stop);
 $("sweep").addEventListener("click", startSweep);
 $("eta").addEventListener("input", () => view.reprojector && reproject());
+$("radius").addEventListener("input", checkRadius);
 $("download-features").addEventListener("click", () =>
   download("features.csv", featuresCsv(view.cv.selection), "text/csv"),
 );
