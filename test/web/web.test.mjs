@@ -220,6 +220,29 @@ export async function runWebTests() {
         JSON.stringify(seen),
       );
     }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await train(page, { folds: 10 });
+    await page.waitForFunction(() =>
+      /fold 10 /.test(document.querySelector("#fold-chart svg")?.getAttribute("aria-label") ?? ""),
+    );
+    const boxes = await page.$$eval("#fold-chart svg text", (texts) =>
+      texts
+        .filter((t) => /fold|kept/.test(t.textContent))
+        .map((t) => {
+          const { left, right, top, bottom } = t.getBoundingClientRect();
+          return { text: t.textContent, left, right, top, bottom };
+        }),
+    );
+    const overlaps = [];
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1))
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+          overlaps.push(`"${a.text}" × "${b.text}"`);
+    check(
+      "on a phone (390 × 844) no two labels of the 10 fold bars overlap",
+      boxes.length >= 20 && !overlaps.length,
+      `${boxes.length} labels; ${overlaps.slice(0, 4).join(", ")}`,
+    );
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
