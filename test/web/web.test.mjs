@@ -243,6 +243,18 @@ export async function runWebTests() {
       boxes.length >= 20 && !overlaps.length,
       `${boxes.length} labels; ${overlaps.slice(0, 4).join(", ")}`,
     );
+    await chooseSource(page, "file");
+    const unloaded = {
+      train: await page.$eval("#train", (b) => b.disabled),
+      summary: await text(page, "data-summary"),
+      status: await text(page, "status"),
+      cv: await text(page, "cv-summary"),
+    };
+    check(
+      "choosing “Your own file” unloads the data shown, disables Train and says to load a file",
+      unloaded.train && /no data loaded.*(drop|choose)/i.test(unloaded.summary) && unloaded.cv === "",
+      JSON.stringify(unloaded),
+    );
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

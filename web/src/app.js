@@ -99,6 +99,20 @@ function showSource() {
   $("file").hidden = source !== "file";
   if (source === "builtin") load({ source: "builtin" });
   if (source === "synthetic") loadSynthetic();
+  if (source === "file") unload();
+}
+
+/** "Your own file" chosen: the data and results shown are dropped, and Train waits for a file. */
+function unload() {
+  lastLoad = null;
+  freshData = false;
+  clearResults();
+  view.summary = null;
+  $("data-error").textContent = "";
+  $("data-summary").textContent =
+    "No data loaded: drop a CSV or TSV file on the zone above, or press it to choose one.";
+  setBusy(false);
+  $("status").textContent = "Load a file to train.";
 }
 
 function describeData({ name, samples, features, classes, informative }) {
@@ -348,6 +362,7 @@ function threadsText({ workers, reason, cores, isolated }) {
 const HANDLERS = {
   threads: (m) => ($("threads").textContent = threadsText(m)),
   data({ summary }) {
+    if (!lastLoad) return; // a load answered after "Your own file" unloaded the data
     if (freshData) clearResults();
     freshData = false;
     view.summary = summary;
