@@ -255,6 +255,21 @@ export async function runWebTests() {
       unloaded.train && /no data loaded.*(drop|choose)/i.test(unloaded.summary) && unloaded.cv === "",
       JSON.stringify(unloaded),
     );
+    const summaryBefore = await text(page, "data-summary");
+    const outside = await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["a,label\n1,0\n2,1\n"], "elsewhere.csv", { type: "text/csv" }));
+      const target = document.querySelector("h1");
+      const send = (type) =>
+        !target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      return { dragover: send("dragover"), drop: send("drop") };
+    });
+    const after = await text(page, "data-summary");
+    check(
+      "a file dropped outside the drop zone is refused by the page (no navigation) and loads nothing",
+      outside.dragover && outside.drop && after === summaryBefore && page.url().endsWith("/index.html"),
+      `${JSON.stringify(outside)}, ${after}`,
+    );
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

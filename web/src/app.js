@@ -427,6 +427,18 @@ drop.addEventListener("drop", (event) => {
   drop.classList.remove("over");
   loadFile(event.dataTransfer.files[0]);
 });
+// A file dropped anywhere else would make the browser open it in place of the page (and lose its state): the page
+// takes every drag, shows "no drop" outside the zone, and ignores a drop there, saying where files go.
+window.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  if (event.dataTransfer && !drop.contains(/** @type {Node} */ (event.target))) event.dataTransfer.dropEffect = "none";
+});
+window.addEventListener("drop", (event) => {
+  event.preventDefault();
+  if (!drop.contains(/** @type {Node} */ (event.target)))
+    $("data-error").textContent =
+      "A file dropped outside the drop zone is ignored: choose “Your own file”, then drop it on the dashed zone.";
+});
 $("settings").addEventListener("submit", startTraining);
 $("stop").addEventListener("click", stop);
 $("sweep").addEventListener("click", startSweep);
