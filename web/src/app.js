@@ -99,6 +99,20 @@ function showSource() {
   $("file").hidden = source !== "file";
   if (source === "builtin") load({ source: "builtin" });
   if (source === "synthetic") loadSynthetic();
+  if (source === "file") unload();
+}
+
+/** "Your own file" chosen: the data and results shown are dropped, and Train waits for a file. */
+function unload() {
+  lastLoad = null;
+  freshData = false;
+  clearResults();
+  view.summary = null;
+  $("data-error").textContent = "";
+  $("data-summary").textContent =
+    "No data loaded: drop a CSV or TSV file on the zone above, or press it to choose one.";
+  setBusy(false);
+  $("status").textContent = "Load a file to train.";
 }
 
 function describeData({ name, samples, features, classes, informative }) {
@@ -137,9 +151,13 @@ function setBusy(busy) {
   for (const control of DATA_CONTROLS) (typeof control === "string" ? $(control) : control).disabled = busy;
 }
 
+/** Section 4's note before any model is shown (index.html's text). */
+const LATENT_NOTE = $("latent-note").textContent;
+
 /** Forgets the results shown (new data, or a new training). */
 function clearResults() {
   view = emptyView();
+  $("latent-note").textContent = LATENT_NOTE;
   for (const id of ["loss-chart", "fold-chart", "latent-chart", "sweep-chart", "heatmap-legend", "kept-list"])
     $(id).replaceChildren();
   for (const id of ["before", "after"]) $(id).getContext("2d").clearRect(0, 0, $(id).width, $(id).height);
@@ -148,8 +166,21 @@ function clearResults() {
   for (const id of ["eta", "download-features", "download-model"]) $(id).disabled = true;
 }
 
+const RADIUS_ZERO =
+  "The radius must be greater than 0: at 0 the projection removes every feature, and the model reads nothing.";
+
+/** Refuses a radius of 0 (or less) with a message that says why; other problems keep the browser's own. */
+function checkRadius() {
+  const input = $("radius");
+  input.setCustomValidity(input.value !== "" && Number(input.value) <= 0 ? RADIUS_ZERO : "");
+  const error = $("train-error");
+  if (input.validity.customError) error.textContent = RADIUS_ZERO;
+  else if (error.textContent === RADIUS_ZERO) error.textContent = "";
+}
+
 function startTraining(event) {
   event.preventDefault();
+  checkRadius();
   if (!$("settings").reportValidity()) return;
   clearResults();
   view.settings = readSettings();
@@ -229,9 +260,13 @@ const sliderRadius = (full, value) => full * 10 ** (-3 + (3 * value) / 1000);
 const sliderValue = (full, radius) =>
   Math.round(Math.min(1000, Math.max(0, (1000 * (Math.log10(radius / full) + 3)) / 3)));
 
-function reproject() {
+/** `x` to `digits` significant digits, written plainly (never "1.0e+2"). */
+const plain = (x, digits) =>
+  new Intl.NumberFormat("en", { maximumSignificantDigits: digits, useGrouping: false }).format(x);
+
+/** Re-projects at `radius`: the slider's, or the trained one (which may lie outside the slider's range). */
+function reproject(radius = sliderRadius(view.reprojector.full, Number($("eta").value))) {
   const { reprojector: r, model } = view;
-  const radius = sliderRadius(r.full, Number($("eta").value));
   const { after, kept, ms } = r.project(radius);
   drawHeatmap($("after"), after, r.hidden, r.d, r.order, view.top);
   const names = model.featureNames;
@@ -240,13 +275,13 @@ function reproject() {
     ? `, ${kept.filter((j) => j < informative).length} of the ${informative} informative ones`
     : "";
   $("eta-value").textContent =
-    `${radius.toPrecision(3)} (${((100 * radius) / r.full).toPrecision(2)}% of ‖W‖ = ${r.full.toPrecision(3)})`;
+    `${plain(radius, 3)} (${plain((100 * radius) / r.full, 2)}% of ‖W‖ = ${plain(r.full, 3)})`;
   $("kept-count").textContent = `${kept.length} of ${r.d} features kept${truth}.`;
   $("kept-detail").textContent =
     `${projectionName(r.kind)} projection of the ${r.hidden} × ${r.d} weight in ${ms.toFixed(3)} ms.`;
   $("after").setAttribute(
     "aria-label",
-    `Heat-map of the first-layer weights after the projection at radius ${radius.toPrecision(3)}: ` +
+    `Heat-map of the first-layer weights after the projection at radius ${plain(radius, 3)}: ` +
       `${kept.length} feature columns remain`,
   );
   const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
@@ -266,7 +301,7 @@ function showModel(message) {
   $("heatmap-legend").replaceChildren(heatmapLegend(view.top));
   $("eta").disabled = false;
   $("eta").value = sliderValue(r.full, radius);
-  reproject();
+  reproject(radius);
   $("latent-note").textContent =
     `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ` +
     `${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every ` +
@@ -327,6 +362,7 @@ function threadsText({ workers, reason, cores, isolated }) {
 const HANDLERS = {
   threads: (m) => ($("threads").textContent = threadsText(m)),
   data({ summary }) {
+    if (!lastLoad) return; // a load answered after "Your own file" unloaded the data
     if (freshData) clearResults();
     freshData = false;
     view.summary = summary;
@@ -364,8 +400,8 @@ const HANDLERS = {
     schedule("sweep", drawSweep);
   },
   "sweep-chosen"({ point, choice }) {
-    const share = Number((100 * point.fraction).toPrecision(2));
-    const where = `${projectionName(point.projection)} at η = ${point.radius.toPrecision(3)} (${share}% of ‖W‖)`;
+    const share = plain(100 * point.fraction, 2);
+    const where = `${projectionName(point.projection)} at η = ${plain(point.radius, 3)} (${share}% of ‖W‖)`;
     view.chosen = `${where}, ${(100 * point.accuracy).toFixed(1)}% accuracy: ${choice}`;
   },
   done: () => finish(view.chosen ? `Sweep done. Chosen: ${view.chosen}.` : "Done."),
@@ -391,10 +427,23 @@ drop.addEventListener("drop", (event) => {
   drop.classList.remove("over");
   loadFile(event.dataTransfer.files[0]);
 });
+// A file dropped anywhere else would make the browser open it in place of the page (and lose its state): the page
+// takes every drag, shows "no drop" outside the zone, and ignores a drop there, saying where files go.
+window.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  if (event.dataTransfer && !drop.contains(/** @type {Node} */ (event.target))) event.dataTransfer.dropEffect = "none";
+});
+window.addEventListener("drop", (event) => {
+  event.preventDefault();
+  if (!drop.contains(/** @type {Node} */ (event.target)))
+    $("data-error").textContent =
+      "A file dropped outside the drop zone is ignored: choose “Your own file”, then drop it on the dashed zone.";
+});
 $("settings").addEventListener("submit", startTraining);
 $("stop").addEventListener("click", stop);
 $("sweep").addEventListener("click", startSweep);
 $("eta").addEventListener("input", () => view.reprojector && reproject());
+$("radius").addEventListener("input", checkRadius);
 $("download-features").addEventListener("click", () =>
   download("features.csv", featuresCsv(view.cv.selection), "text/csv"),
 );
