@@ -199,7 +199,7 @@ export function encodeDna(
   for (let k = 0; k < count; k++) parts.push(letters.slice(k * width, (k + 1) * width));
   const text = parts.join("\n") + "\n";
 
-  // Loops, not Math.min(...gcs): spreading one argument per oligo overflows the call stack on large files.
+  // Loops, not a spread of the per-oligo GC values into Math.min: one argument per oligo overflows the stack.
   let gcMin = Infinity,
     gcMax = -Infinity,
     longest = 0;
