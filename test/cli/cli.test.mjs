@@ -1,27 +1,18 @@
 // The command line as a user runs it: `node dist/cli.js …` on small generated tables in a temporary directory.
 // Node only (it spawns processes and writes files); run by `node test/run-all.mjs cli`. Tiny networks and few
 // epochs keep it fast: what is tested is the plumbing (errors, exit codes, output files, JSON), not the learning.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { cliIn, scratchDir } from "./helpers.mjs";
 import { decode as decodePng } from "fast-png";
 import { loadSAE } from "../../dist/index.js";
 
-const root = new URL("../../", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "sparseproj-cli-"));
+const dir = scratchDir("cli");
 const FAST = ["--folds", "2", "--seeds", "1", "--epochs", "3", "--hidden", "4", "--id-column", "id"];
 
-function cli(...args) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status, stdout, stderr };
-}
+const cli = cliIn(dir);
 
 // A seeded table of two classes that differ in the first two features: header, then one sample per row.
 function table({ samples = 24, features = 6, classes = ["a", "b"] } = {}) {

@@ -1,22 +1,13 @@
 // A user's own table as it comes: an id column, a label column, annotation columns to leave out, missing cells.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { assertOneLineError, cliIn, scratchDir } from "./helpers.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "sparseproj-columns-"));
-const cli = (...args) => spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8" });
+const dir = scratchDir("columns");
+const cli = cliIn(dir);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-const oneLine = (r, pattern) => {
-  assert.is(r.status, 1, r.stderr);
-  assert.is(r.stderr.trim().split("\n").length, 1, r.stderr);
-  assert.match(r.stderr, pattern);
-  assert.not.match(r.stderr, /internal error|\n\s+at /);
-};
 
 const TINY = ["--folds", "2", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--workers", "1"];
 const rows = Array.from({ length: 12 }, (_, i) => {
@@ -48,11 +39,11 @@ test("--feature-columns by list and by /regex/", () => {
 });
 
 test("without --ignore-columns: one line listing Sex, Batch and Site", () => {
-  oneLine(
+  assertOneLineError(
     cli("sae", "t.csv", ...COLUMNS, ...TINY),
     /t\.csv, row 1: 3 columns are not numeric: "Sex" .*"Batch" .*"Site" .*--ignore-columns Sex,Batch,Site/,
   );
-  oneLine(
+  assertOneLineError(
     cli("sae", "t.csv", ...COLUMNS, "--ignore-columns", "Sex,Age", ...TINY),
     /no column "Age" to ignore; the columns are "SampleID"/,
   );
@@ -64,19 +55,25 @@ test("missing cells without --impute: one line counting them", () => {
   );
   writeFileSync(join(dir, "holes.csv"), [header, ...holes.map((r) => r.join(","))].join("\n") + "\n");
   const ignore = ["--ignore-columns", "Sex,Batch,Site"];
-  oneLine(
+  assertOneLineError(
     cli("sae", "holes.csv", ...COLUMNS, ...ignore, ...TINY),
     /holes\.csv: 2 missing cells in 2 rows and 2 columns \(first at row 4, column 6 "g1"\); give --impute to fill them, or fill them first/,
   );
   // --na-values replaces the list: NA is then a text cell.
-  oneLine(cli("sae", "holes.csv", ...COLUMNS, ...ignore, "--na-values", "-999", ...TINY), /'NA' is not a number/);
+  assertOneLineError(
+    cli("sae", "holes.csv", ...COLUMNS, ...ignore, "--na-values", "-999", ...TINY),
+    /'NA' is not a number/,
+  );
 });
 
 test("--drop-unlabelled drops rows without a label and says how many", () => {
   const unlabelled = rows.map((r, i) => (i === 0 ? [r[0], "NA", ...r.slice(2)] : r));
   writeFileSync(join(dir, "u.csv"), [header, ...unlabelled.map((r) => r.join(","))].join("\n") + "\n");
   const ignore = ["--ignore-columns", "Sex,Batch,Site"];
-  oneLine(cli("sae", "u.csv", ...COLUMNS, ...ignore, ...TINY), /row 2, column 2 \("Group"\): the label 'NA'/);
+  assertOneLineError(
+    cli("sae", "u.csv", ...COLUMNS, ...ignore, ...TINY),
+    /row 2, column 2 \("Group"\): the label 'NA'/,
+  );
   const json = cli("sae", "u.csv", ...COLUMNS, ...ignore, "--drop-unlabelled", ...TINY, "--json");
   assert.is(json.status, 0, json.stderr);
   assert.is(JSON.parse(json.stdout).droppedUnlabelled, 1);
@@ -91,7 +88,7 @@ test("the issue's table: id, label, annotations and empty cells run with --imput
   const holes = rows.map((r, i) => r.map((cell, c) => (c >= 5 && (i * 3 + c) % 7 === 0 ? "" : cell)));
   writeFileSync(join(dir, "holes.csv"), [header, ...holes.map((r) => r.join(","))].join("\n") + "\n");
   const flags = [...COLUMNS, "--ignore-columns", "Sex,Batch,Site", ...TINY, "--json"];
-  oneLine(cli("sae", "holes.csv", ...flags), /missing cells in .*give --impute to fill them/);
+  assertOneLineError(cli("sae", "holes.csv", ...flags), /missing cells in .*give --impute to fill them/);
   const r = cli("sae", "holes.csv", ...flags, "--impute", "median");
   assert.is(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);

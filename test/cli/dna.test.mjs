@@ -1,24 +1,17 @@
 // `sparseproj dna` at the sizes and limits a hostile user reaches: files of megabytes, oligo lengths at both ends
 // of the range, and .dna files whose header claims more than their nucleotides hold. Node only, like cli.test.mjs.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { cliIn, scratchDir } from "./helpers.mjs";
 import { crc32 } from "../../dist/index.js";
 
 const root = new URL("../../", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "sparseproj-cli-dna-"));
+const dir = scratchDir("cli-dna");
 
-function cli(...args) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status, stdout, stderr };
-}
+const cli = cliIn(dir);
 
 /** Seeded random bytes (a 32-bit xorshift), so a failure can be replayed. */
 function randomBytes(n, seed) {

@@ -1,28 +1,18 @@
 // `sparseproj sae --impute … --max-missing …`: the flags, their defaults from the library's table, the printed line,
-// --json and results.json, missing.csv, and predict with the saved model. The table reader on this branch refuses
-// empty cells (reading them as NaN is another change, parseTable's allowMissing), so the tables here are complete:
-// what is tested is the plumbing; the imputation itself is tested through the API in test/impute.test.ts.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// --json and results.json, missing.csv, and predict with the saved model, on complete tables: the plumbing. The
+// imputation itself is tested through the API (test/impute.test.ts), empty cells end to end in columns.test.mjs.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { cliIn, scratchDir } from "./helpers.mjs";
 import { parseCommandLine } from "../../dist/cli.js";
 import { PREPROCESS_DEFAULTS } from "../../dist/index.js";
 
-const root = new URL("../../", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "sparseproj-impute-"));
+const dir = scratchDir("impute");
 const FAST = ["--folds", "2", "--seeds", "1", "--epochs", "3", "--hidden", "4", "--id-column", "id", "--workers", "1"];
 
-function cli(...args) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status, stdout, stderr };
-}
+const cli = cliIn(dir);
 
 function writeTable(name) {
   let state = 7;

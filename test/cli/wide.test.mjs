@@ -1,17 +1,14 @@
 // Omics widths through the command line: a 20 × 300,000 table (a methylation array's order) is read, cross-
 // validated, written (--out, --save) and predicted. Past ~125k features any spread of a per-feature array into a
 // call overflowed the stack, after the whole training run; the header check was quadratic (80 s).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { cliIn, scratchDir } from "./helpers.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "sparseproj-wide-"));
-const cli = (...args) =>
-  spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+const dir = scratchDir("wide");
+const cli = cliIn(dir, { maxBuffer: 1 << 26 });
 
 const SAMPLES = 20,
   FEATURES = 300_000;
