@@ -167,6 +167,7 @@ export {
   DnaFormatError,
   DnaScreeningError,
   DnaSizeError,
+  DnaTextLengthError,
   DEFAULT_MAX_BYTES,
   type DecodeDnaOptions,
   type Histogram,

@@ -3,7 +3,7 @@
 // so they print as one line and exit with code 1 like every other bad input.
 import { readFileSync } from "node:fs";
 import type { CodeKind } from "../dna/code-lengths.ts";
-import { DnaFormatError, DnaScreeningError, DnaSizeError } from "../dna/errors.ts";
+import { DnaFormatError, DnaScreeningError, DnaSizeError, DnaTextLengthError } from "../dna/errors.ts";
 import { dataBytes, decodeDna, encodeDna } from "../dna/format.ts";
 import { DataError } from "../io/table.ts";
 import { checkFileDestination, reportStream, writeFile } from "./output.ts";
@@ -40,10 +40,7 @@ export function runDnaEncode(c: DnaEncodeCommand): void {
     if (error instanceof DnaScreeningError) {
       throw new DataError(`${error.message}; a shorter --oligo passes more often`, { file: c.file });
     }
-    // A file too large for one .dna text (MAX_TEXT_LENGTH): named as the file, not as the API's `data`.
-    if (error instanceof RangeError && error.message.startsWith("data: ")) {
-      throw new DataError(error.message.slice(6), { file: c.file });
-    }
+    if (error instanceof DnaTextLengthError) throw new DataError(error.problem, { file: c.file });
     throw error;
   }
   const { text, stats } = encoded;

@@ -28,6 +28,24 @@ export class DnaSizeError extends DnaFormatError {
   }
 }
 
+/** Data whose .dna text would be longer than a JavaScript string can be (format.ts's MAX_TEXT_LENGTH). */
+export class DnaTextLengthError extends RangeError {
+  /** The problem without the argument's name, for a caller that names the file instead. */
+  readonly problem: string;
+
+  constructor(
+    readonly characters: number,
+    readonly maxCharacters: number,
+  ) {
+    const problem =
+      `its .dna text would hold ${characters} characters, more than the ${maxCharacters} a JavaScript string ` +
+      "can; encode the file in parts";
+    super(`data: ${problem}`);
+    this.name = "DnaTextLengthError";
+    this.problem = problem;
+  }
+}
+
 /** No seed screens an oligo (scramble.ts): a RangeError, since a shorter oligo length is the remedy. */
 export class DnaScreeningError extends RangeError {
   constructor(problem: string) {

@@ -13,8 +13,8 @@ import { codeLengths, CODE_KINDS, kraftSum, type CodeKind } from "./code-lengths
 import { checkOptions, describeValue } from "../args.ts";
 import { checkChoice, checkNumber, checkSymbols } from "./checks.ts";
 import { CRC32_START, crc32Byte, crc32End } from "./crc32.ts";
-import { DnaFormatError, DnaSizeError } from "./errors.ts";
-import { entropy4, histogram, meanLength } from "./histogram.ts";
+import { DnaFormatError, DnaSizeError, DnaTextLengthError } from "./errors.ts";
+import { entropy4, histogram, meanLength, type Histogram } from "./histogram.ts";
 import {
   fromNucleotides,
   gcContent,
@@ -109,22 +109,12 @@ function hex8(n: number): string {
  */
 export const MAX_TEXT_LENGTH = 2 ** 29 - 24;
 
-function checkTextLength(
-  h: Map<number, number>,
-  lengths: ReadonlyMap<number, number>,
-  per: number,
-  width: number,
-): void {
+function checkTextLength(h: Histogram, lengths: ReadonlyMap<number, number>, per: number, width: number): void {
   let digits = 0;
   for (const [symbol, count] of h) digits += count * (lengths.get(symbol) ?? 0);
   // The header's table is bounded by the symbols; a line is `width` nucleotides and a line break.
   const characters = Math.ceil(digits / per) * (width + 1);
-  if (characters > MAX_TEXT_LENGTH) {
-    throw new RangeError(
-      `data: its .dna text would hold ${characters} characters, more than the ${MAX_TEXT_LENGTH} a JavaScript ` +
-        "string can; encode the file in parts",
-    );
-  }
+  if (characters > MAX_TEXT_LENGTH) throw new DnaTextLengthError(characters, MAX_TEXT_LENGTH);
 }
 
 /** Payload digits per line. */
@@ -169,11 +159,11 @@ export function encodeDna(
   const h = histogram(symbols);
   const prefixCode = new PrefixCode(codeLengths(h, code));
   const per = perLine(oligo, constrained);
-  checkTextLength(h, prefixCode.lengths, per, constrained ? oligo : per);
-  const digits = prefixCode.encode(symbols);
-  const count = Math.ceil(digits.length / per);
   // Every line's nucleotides back to back; unconstrained, that is the code stream itself.
   const width = constrained ? oligo : per;
+  checkTextLength(h, prefixCode.lengths, per, width);
+  const digits = prefixCode.encode(symbols);
+  const count = Math.ceil(digits.length / per);
   let stream = digits;
   if (constrained) {
     stream = new Uint8Array(count * oligo);

@@ -38,4 +38,4 @@ export {
   type EncodedDna,
   type DecodedDna,
 } from "./format.ts";
-export { DnaFormatError, DnaScreeningError, DnaSizeError } from "./errors.ts";
+export { DnaFormatError, DnaScreeningError, DnaSizeError, DnaTextLengthError } from "./errors.ts";

@@ -106,8 +106,11 @@ export function fitPreprocessing(
     for (let r = 0; r < rows.length && useLog; r++)
       for (let j = 0; j < d; j++) if (x[rows[r] * d + j] < 0) useLog = false;
   }
-  if (useLog) for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) logOf(x[rows[r] * d + j], rows[r], j);
-  if (!zscore) return { log: useLog, mean: null, std: null };
+  if (!zscore) {
+    // Without the z-score's passes (which take every log), the log is checked here, so fitting refuses x = −1 alike.
+    if (useLog) for (let r = 0; r < rows.length; r++) for (let j = 0; j < d; j++) logOf(x[rows[r] * d + j], rows[r], j);
+    return { log: useLog, mean: null, std: null };
+  }
   const mean = new Array<number>(d).fill(0),
     std = new Array<number>(d).fill(0);
   const value = (i: number, j: number) => (useLog ? logOf(x[i * d + j], i, j) : x[i * d + j]);
