@@ -23,6 +23,9 @@ write_table(exprs(ALL), sampleNames(ALL), substr(as.character(ALL$BT), 1, 1), fe
 data(khanmiss)
 labels <- as.character(unlist(khanmiss[1, -(1:2)]))
 values <- apply(as.matrix(khanmiss[-1, -(1:2)]), 2, function(v) as.numeric(as.character(v)))
-write_table(values, colnames(khanmiss)[-(1:2)], labels, as.character(khanmiss[-1, 1]), "khan-missing.csv")
+# Genes are named GENE<row>; the package lost a few names (NA), which get theirs back from the row number.
+genes <- as.character(khanmiss[-1, 1])
+genes[is.na(genes)] <- paste0("GENE", which(is.na(genes)))
+write_table(values, colnames(khanmiss)[-(1:2)], labels, genes, "khan-missing.csv")
 R
 ls -l "$out"
