@@ -33,6 +33,8 @@ import {
   runTasks,
 } from "./grid.ts";
 import { runSlurm, SLURM_PARTITION, SLURM_TIME, type SlurmCommand } from "./slurm.ts";
+import { PROJECT_STAGES, type ProjectCommand, type ProjectStage, runProject } from "./project.ts";
+import type { GroupNormKind } from "../types.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -234,7 +236,7 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
 };
 
 // The grid as tasks (grid.ts, slurm.ts): plan takes sae's flags, less those about running and writing.
-const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm", Record<string, Flag>> = {
+const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<string, Flag>> = {
   plan: {
     ...Object.fromEntries(
       Object.entries(FLAGS.sae).filter(([name]) => !["workers", "out", "save", "json"].includes(name)),
@@ -268,6 +270,15 @@ const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm", Record<string, Flag
     json: COMMON.json,
     help: COMMON.help,
   },
+  project: {
+    stage: { type: "string", value: "STAGE", help: `${PROJECT_STAGES.join(", ")} (required)` },
+    norm: { type: "string", value: "inf | 1 | 2", help: "the bilevel projection: ℓ1,∞, ℓ1,1 or ℓ1,2", default: "inf" },
+    radius: { type: "string", value: "R", help: "reduce: the radius η of the ℓ1 ball of column norms" },
+    thresholds: { type: "string", value: "FILE", help: "apply: the thresholds .npy that reduce wrote" },
+    output: { type: "string", short: "o", value: "FILE", help: "the .npy file to write (required)" },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
 };
 
 /** Every command's flags. */
@@ -285,6 +296,9 @@ const USAGE = {
   run: "sparseproj run <plan.json> [--task I | --shard K/N]   run a plan's tasks (those not done yet)",
   merge: "sparseproj merge <plan.json> [--out DIR] [flags]   sae's report from the tasks' results",
   slurm: "sparseproj slurm <plan.json> [--submit] [flags]   a plan's tasks as a SLURM job array, then the merge",
+  project:
+    "sparseproj project --stage norms|reduce|apply <file.npy>… -o <out.npy>   " +
+    "the bilevel projection of a matrix in row-block shards",
 };
 
 function help(command?: keyof typeof ALL_FLAGS): string {
@@ -300,6 +314,7 @@ function help(command?: keyof typeof ALL_FLAGS): string {
       `  ${USAGE.run}`,
       `  ${USAGE.merge}`,
       `  ${USAGE.slurm}`,
+      `  ${USAGE.project}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -663,6 +678,27 @@ function parseSlurm(args: string[]): SlurmCommand | { help: string } {
   };
 }
 
+function parseProject(args: string[]): ProjectCommand | { help: string } {
+  const { values: v, positionals: files } = parse("project", args);
+  if (v.help) return { help: help("project") };
+  const s = (flag: string) => v[flag] as string | undefined;
+  const stage = s("stage") as ProjectStage;
+  if (!PROJECT_STAGES.includes(stage))
+    throw new UsageError(`--stage must be one of ${PROJECT_STAGES.join(", ")}; got ${JSON.stringify(s("stage"))}`);
+  const norm = (s("norm") ?? "inf") as GroupNormKind;
+  if (!["inf", "1", "2"].includes(norm))
+    throw new UsageError(`--norm must be inf, 1 or 2; got ${JSON.stringify(norm)}`);
+  const output = s("output");
+  if (output === undefined) throw new UsageError("-o/--output FILE is required");
+  if (stage === "reduce" ? !files.length : files.length !== 1)
+    throw new UsageError(stage === "reduce" ? "reduce takes every shard's partials" : `${stage} takes one shard`);
+  if ((stage === "reduce") !== (s("radius") !== undefined)) throw new UsageError("--radius goes with --stage reduce");
+  if ((stage === "apply") !== (s("thresholds") !== undefined))
+    throw new UsageError("--thresholds goes with --stage apply, and is required there");
+  const radius = s("radius") === undefined ? undefined : decimal("radius", s("radius") as string, true);
+  return { stage, files, output, norm, radius, thresholds: s("thresholds"), json: Boolean(v.json) };
+}
+
 const PARSERS = {
   sae: parseSae,
   predict: parsePredict,
@@ -672,6 +708,7 @@ const PARSERS = {
   run: parseRun,
   merge: parseMerge,
   slurm: parseSlurm,
+  project: parseProject,
 };
 const RUNNERS = {
   sae: runSae,
@@ -682,6 +719,7 @@ const RUNNERS = {
   run: (command: RunCommand) => runTasks(command, planFlags),
   merge: (command: MergeCommand) => runMerge(command, planFlags),
   slurm: (command: SlurmCommand) => runSlurm(command, planFlags),
+  project: runProject,
 };
 const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
 
