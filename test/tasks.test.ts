@@ -41,10 +41,7 @@ test("missing results and bad tasks are refused, naming them", () => {
   const { X, y } = data(30, 4);
   const plan = planCrossValidation(X, y, { ...OPTIONS, seeds: 1 });
   const one = runTask(X, y, OPTIONS, plan.tasks[1]);
-  assert.throws(
-    () => mergeResults(plan, [undefined, one]),
-    /2 of 3 tasks have no result \(0, 2\)/,
-  );
+  assert.throws(() => mergeResults(plan, [undefined, one]), /2 of 3 tasks have no result \(0, 2\)/);
   assert.throws(() => mergeResults(plan, [one, one, one]), /results\[0\] is seed 0 fold 2, not task 0's/);
   const task = plan.tasks[0];
   for (const [test, says] of [
