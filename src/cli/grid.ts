@@ -540,17 +540,15 @@ export function runMerge(command: MergeCommand, parseArguments: (args: string[])
     const f = found[i];
     return f.state === "failed" ? [{ index: t.index, message: f.message }] : [];
   });
+  // The first failure's message, then the other failures' indices.
+  const also = (all: typeof failed) => (all.length > 1 ? `; also ${indices(all.slice(1).map((f) => f.index))}` : "");
   if (missing.length || failed.length) {
     if (command.json) process.stdout.write(`${JSON.stringify({ complete: false, missing, failed })}\n`);
     const parts = [
       ...(missing.length
         ? [`${missing.length} of ${plan.tasks.length} tasks have no result (${indices(missing)})`]
         : []),
-      ...(failed.length
-        ? [
-            `${failed.length} failed (${failed[0].index}: ${failed[0].message}${failed.length > 1 ? `; also ${indices(failed.slice(1).map((f) => f.index))}` : ""})`,
-          ]
-        : []),
+      ...(failed.length ? [`${failed.length} failed (${failed[0].index}: ${failed[0].message}${also(failed)})`] : []),
     ];
     throw new DataError(`${parts.join(" and ")}; run them with \`sparseproj run ${plan.path} --task I\``, {
       file: plan.path,

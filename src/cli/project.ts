@@ -86,10 +86,8 @@ export function runProject(command: ProjectCommand): void {
   }
   writeFile(command.output, formatNpy(result));
   const about = { stage: command.stage, output: command.output, shape: result.shape };
+  const dtype = result.data instanceof Float32Array ? "float32" : "float64";
   const stream = reportStream(command.output);
   if (command.json) stream.write(`${JSON.stringify(about)}\n`);
-  else
-    stream.write(
-      `wrote ${command.output}: ${result.shape.join(" × ")} ${result.data instanceof Float32Array ? "float32" : "float64"}\n`,
-    );
+  else stream.write(`wrote ${command.output}: ${result.shape.join(" × ")} ${dtype}\n`);
 }
