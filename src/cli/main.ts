@@ -236,6 +236,11 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
 };
 
 // The grid as tasks (grid.ts, slurm.ts): plan takes sae's flags, less those about running and writing.
+const RESULTS: Flag = {
+  type: "string",
+  value: "DIR",
+  help: "the results folder (default: the plan's sibling NAME-results)",
+};
 const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<string, Flag>> = {
   plan: {
     ...Object.fromEntries(
@@ -246,12 +251,12 @@ const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<
   run: {
     task: { type: "string", value: "I", help: "run task I only (0-based, as SLURM_ARRAY_TASK_ID)" },
     shard: { type: "string", value: "K/N", help: "run block K (1..N) of N contiguous blocks of the tasks" },
-    results: { type: "string", value: "DIR", help: "the results folder (default: the plan's sibling NAME-results)" },
+    results: RESULTS,
     json: COMMON.json,
     help: COMMON.help,
   },
   merge: {
-    results: { type: "string", value: "DIR", help: "the results folder (default: the plan's sibling NAME-results)" },
+    results: RESULTS,
     out: { type: "string", value: "DIR", help: "write what sae --out writes: metrics, features, the model, plots" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
     json: COMMON.json,
@@ -266,7 +271,7 @@ const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<
     "tasks-per-job": { type: "string", value: "B", help: "tasks per array element (for tiny tasks)", default: 1 },
     out: { type: "string", value: "DIR", help: "the merge job's --out (default: the plan's sibling NAME-report)" },
     save: { type: "string", value: "FILE", help: "the merge job's --save" },
-    results: { type: "string", value: "DIR", help: "the results folder (default: the plan's sibling NAME-results)" },
+    results: RESULTS,
     json: COMMON.json,
     help: COMMON.help,
   },

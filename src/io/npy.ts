@@ -12,7 +12,7 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** numpy itself refuses headers longer than this (numpy.lib.format._MAX_HEADER_SIZE). */
-export const MAX_NPY_HEADER = 10_000;
+export const MAX_NPY_HEADER: number = 10_000;
 
 /**
  * The array in `bytes` (a whole .npy file). Throws a RangeError naming what is wrong (`name` is how the message
