@@ -156,6 +156,8 @@ async function snakemake() {
 /** A daemon started in the foreground, so that its PID is the one to stop. */
 function daemon(command, args, dir, name, env) {
   const child = spawn(command, args, { cwd: dir, env, stdio: ["ignore", "ignore", "ignore"] });
+  // A daemon that cannot start has no PID to stop; the wait for it to be ready then fails, naming it.
+  child.on("error", () => {});
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return { name, pid: child.pid, child, exited };
 }
@@ -163,7 +165,7 @@ function daemon(command, args, dir, name, env) {
 /** Stops the daemons we started, by PID, newest first: SIGTERM, then SIGKILL after a grace period. */
 async function stop(daemons) {
   for (const d of [...daemons].reverse()) {
-    if (d.child.exitCode !== null || d.child.signalCode !== null) continue;
+    if (d.pid === undefined || d.child.exitCode !== null || d.child.signalCode !== null) continue;
     process.kill(d.pid, "SIGTERM");
     const done = await Promise.race([d.exited.then(() => true), sleep(15_000).then(() => false)]);
     if (!done) process.kill(d.pid, "SIGKILL");
