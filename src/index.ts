@@ -73,6 +73,16 @@ export {
   type Summary,
 } from "./sae/cross-validate.ts";
 export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
+// Cross-validation as tasks (one per seed × fold) run anywhere, then merged: the cluster recipes' library side.
+export {
+  mergeResults,
+  planCrossValidation,
+  runTask,
+  type CrossValidationPlan,
+  type CrossValidationTask,
+} from "./sae/cross-validate.ts";
+// NumPy's .npy files, the shards `sparseproj project` reads and writes.
+export { formatNpy, MAX_NPY_HEADER, type NpyArray, parseNpy } from "./io/npy.ts";
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
