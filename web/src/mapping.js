@@ -113,7 +113,10 @@ export function previewElement(preview, mapping) {
     shown.forEach((name, c) => {
       const td = row.insertCell();
       td.textContent = cells[c] ?? "";
-      td.className = `role-${role(name)}`;
+      // A missing value among the features is marked, so that the user sees what the count below is about.
+      const missing = role(name) === "feature" && MISSING.test(td.textContent);
+      td.className = `role-${role(name)}${missing ? " missing" : ""}`;
+      if (missing) td.title = "missing";
     });
   }
   return table;
