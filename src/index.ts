@@ -35,6 +35,8 @@ export {
   type TableFormat,
   type DataErrorLocation,
 } from "./io/table.ts";
+// The web page's column mapping (issue 22): a table's first rows before its columns are chosen.
+export { previewTable, type TablePreview } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
 export { parseIdx, type IdxArray, type IdxType } from "./io/idx.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
@@ -86,7 +88,13 @@ export { formatNpy, MAX_NPY_HEADER, type NpyArray, parseNpy } from "./io/npy.ts"
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
-export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";
+export {
+  SAE_COMMAND_DEFAULTS,
+  SAE_DEFAULTS,
+  type SAEOptions,
+  type SAEProjection,
+  type ProgressEvent,
+} from "./sae/options.ts";
 export {
   IMPUTE_METHODS,
   PREPROCESS_DEFAULTS,

@@ -14,7 +14,7 @@ import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { LATENT_SAMPLER_DEFAULTS } from "../generative/latent-sampler.ts";
 import { VAE_DEFAULTS } from "../generative/vae.ts";
-import { SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
@@ -94,7 +94,12 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     },
     folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
     // More than the library's one seed: the command line reports a mean ± deviation over folds × seeds.
-    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
+    seeds: {
+      type: "string",
+      value: "N",
+      help: "repeats of the folds with seeds 0..N-1",
+      default: SAE_COMMAND_DEFAULTS.seeds,
+    },
     epochs: {
       type: "string",
       value: "N | N1,N2",
