@@ -25,9 +25,10 @@ export function forwardRows(
   n: number,
   d: number,
   width: number,
+  chunkBytes = CHUNK_BYTES,
 ): Float32Array {
   const out = new Float32Array(n * width);
-  const rows = Math.max(1, Math.floor(CHUNK_BYTES / (4 * d)));
+  const rows = Math.max(1, Math.floor(chunkBytes / (4 * d)));
   for (let start = 0; start < n; start += rows) {
     const end = Math.min(n, start + rows);
     scope(() =>
