@@ -77,6 +77,7 @@ export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 // Compact models (issue 20): SAEModel.compact() and nn.compact; the ONNX export is sparseproj/onnx.
 export type { SAECompaction } from "./sae/compact.ts";
+export type { CompressorCompaction } from "./compression/train.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";
 export {

@@ -302,4 +302,46 @@ test("loadSAE checks a compact model's sizes against its training options", () =
   small.dispose();
 });
 
+test("Compressor.compact(): dead channels and latent channels go; PSNR and decoded images are the full model's", () => {
+  const g = new Generator(12);
+  const side = 8,
+    n = 48;
+  // Smooth images: a random mix of two gradients, so that the network has something to learn.
+  const images = new Float32Array(n * side * side);
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [g.uniform(0, 1), g.uniform(0, 1)];
+    for (let p = 0; p < side * side; p++) images[i * 64 + p] = (a * (p % side) + b * Math.floor(p / side)) / (2 * side);
+  }
+  const options = { side, channels: 6, hidden: [6, 8], epochs: [4, 2] as [number, number], batchSize: 16 };
+  const projections = [
+    { rho: 0.02, projectedEpochs: 2 },
+    { rho: 0.05, projectedEpochs: 2, layers: "latent" as const },
+  ];
+  for (const projection of projections) {
+    const full = trainCompressor(images, { ...options, projection });
+    const small = full.compact();
+    const c = small.compaction!;
+    assert.ok(c.changed);
+    assert.equal(c.latentChannels, full.keptChannels());
+    if (projection.layers) assert.ok(c.latentChannels.length < 6, `latent channels ${c.latentChannels}`);
+    assert.ok(c.parameters.after < c.parameters.before);
+    assert.is(small.shape.channels, c.latentChannels.length);
+    const macs = (m: typeof full) => m.sparsity().reduce((sum, layer) => sum + layer.macs.before, 0);
+    const after = full.sparsity().reduce((sum, layer) => sum + layer.macs.after, 0);
+    assert.is(macs(small), after, "the compact network runs the MACs layerSparsity counted after deletion");
+    const [a, b] = [full.evaluate(images), small.evaluate(images)];
+    close(b.reconstructions, a.reconstructions, 1e-5, "decoded images");
+    assert.ok(Math.abs(a.psnr - b.psnr) < 1e-3 && Math.abs(a.psnrFloat - b.psnrFloat) < 1e-3, `${a.psnr} ${b.psnr}`);
+    assert.ok(Math.abs(a.rate.bitsPerPixel - b.rate.bitsPerPixel) < 1e-3);
+    full.dispose();
+    small.dispose();
+  }
+  const dense = trainCompressor(images, { ...options, epochs: [1, 0] });
+  const same = dense.compact();
+  assert.not.ok(same.compaction!.changed);
+  assert.equal(Array.from(same.evaluate(images).reconstructions), Array.from(dense.evaluate(images).reconstructions));
+  dense.dispose();
+  same.dispose();
+});
+
 test.run();
