@@ -3,6 +3,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Generator, loadSAE, nn, noGrad, scope, tensor, trainCompressor, trainSAE } from "../src/index.ts";
+import { toDataset } from "../src/sae/dataset.ts";
+import { trainOnRows } from "../src/sae/train.ts";
 
 const test = suite("compact models: nn.compact, SAEModel.compact(), the compact compressor");
 
@@ -342,6 +344,39 @@ test("Compressor.compact(): dead channels and latent channels go; PSNR and decod
   assert.equal(Array.from(same.evaluate(images).reconstructions), Array.from(dense.evaluate(images).reconstructions));
   dense.dispose();
   same.dispose();
+});
+
+test("phase 2 on the compact first layer trains what the masked dense layer trains, to float rounding", () => {
+  const { X, y } = omics(80, 60, 13);
+  const data = toDataset(X, y, "test");
+  const rows = Int32Array.from({ length: 80 }, (_, i) => i);
+  const settings = [
+    { radius: 0.5 },
+    { radius: 0.5, rewind: true, hidden: [10, 6] },
+    {
+      projection: "top-k" as const,
+      keep: 7,
+      projectLayers: ["encoder", "decoder"] as Array<"encoder" | "decoder">,
+      validationFraction: 0.25,
+    },
+    { projection: "bilevel-l11" as const, radius: 3 },
+  ];
+  for (const options of settings) {
+    const o = { hidden: [12], epochs: [8, 6] as [number, number], batchSize: 8, ...options };
+    const [compact, dense] = [trainOnRows(data, o, rows), trainOnRows(data, o, rows, undefined, true)];
+    const what = JSON.stringify(options);
+    assert.ok(compact.featureSparsity > 0.3, `${what}: features removed ${compact.featureSparsity}`);
+    assert.equal(compact.net.firstLayer.weight.mask, dense.net.firstLayer.weight.mask, what);
+    assert.equal(compact.net.firstLayer.weight.shape, [o.hidden[0], 60]);
+    assert.is(compact.info.history.epoch, dense.info.history.epoch, what);
+    close(compact.info.history.losses[1], dense.info.history.losses[1], 1e-4, `${what}: phase-2 losses`);
+    for (const [key, entry] of Object.entries(dense.net.stateDict())) {
+      close(compact.net.stateDict()[key].data, entry.data, 1e-4, `${what}: ${key}`);
+    }
+    close(compact.predictProba(X), dense.predictProba(X), 1e-4, `${what}: probabilities`);
+    compact.dispose();
+    dense.dispose();
+  }
 });
 
 test.run();

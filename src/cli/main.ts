@@ -133,6 +133,10 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
+    "full-model": {
+      type: "boolean",
+      help: "with --out or --save: write the dense model (every feature), not the compact panel model",
+    },
     ...COMMON,
   },
   predict: COMMON,
@@ -425,6 +429,7 @@ function parseSae(args: string[]): SaeCommand | { help: string } {
     attribution: Boolean(v.attribution),
     out: s("out"),
     save: s("save"),
+    fullModel: Boolean(v["full-model"]),
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),

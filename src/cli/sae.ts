@@ -21,6 +21,7 @@ import {
   writeFile,
   type Cell,
 } from "./output.ts";
+import { modelFiles, savedModel } from "./panel.ts";
 import { latentFigure, lossFigure, radiusFigure, weightsFigure } from "./plots.ts";
 import { createProgress, type Progress } from "./progress.ts";
 
@@ -52,6 +53,8 @@ export interface SaeCommand {
   attribution: boolean;
   out?: string;
   save?: string;
+  /** Write the dense model (all features) rather than the compact one (the panel). */
+  fullModel?: boolean;
   json: boolean;
   labelColumn?: string;
   idColumn?: string;
@@ -115,6 +118,7 @@ export const OUTPUT_FILES = [
   "predictions.csv",
   "attribution.csv",
   "model.json",
+  "panel.csv",
   "missing.csv",
   "radius.svg",
   "loss.svg",
@@ -431,7 +435,7 @@ function outputFiles(
     { name: "features.csv", content: featuresCsv(settings, results) },
     { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
     ...(command.attribution ? [{ name: "attribution.csv", content: attributionCsv(settings, results) }] : []),
-    { name: "model.json", content: `${JSON.stringify(model)}\n` },
+    ...modelFiles(model, report.model!, settings, results, command.fullModel),
     ...(command.impute ? [{ name: "missing.csv", content: missingCsv(table) }] : []),
     {
       name: "loss.svg",
@@ -535,7 +539,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     progress.stop();
     const files = command.out ? outputFiles(command, report, settings, results, table, model!) : [];
     if (command.out) writeDirectory(command.out, files, OUTPUT_FILES);
-    if (command.save) writeFile(command.save, `${JSON.stringify(model)}\n`);
+    if (command.save) writeFile(command.save, savedModel(model!, command.fullModel));
     const stream = reportStream(command.save);
     if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {

@@ -175,6 +175,20 @@ function newLayer(layer: Layer, inputs: number[], outputs: number[]): Weighted {
   return made;
 }
 
+/**
+ * A copy of a Linear or Conv2d layer that reads only the inputs `inputs` (weights, bias, masks and constraints
+ * copied). @internal
+ */
+export function keepInputs<T extends Linear | Conv2d>(layer: T, inputs: readonly number[]): T {
+  const [read] = readChain(new Sequential(layer));
+  indexList(inputs, read.inputs, "inputs");
+  return newLayer(
+    read,
+    [...inputs],
+    Array.from({ length: read.outputs }, (_, o) => o),
+  ) as T;
+}
+
 const parameterCount = (ps: Parameter[]) => ps.reduce((sum, p) => sum + p.size, 0);
 
 /**

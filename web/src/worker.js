@@ -168,10 +168,20 @@ function trainShown(settings, signal) {
       axes,
       trainSamples: train.labels.length,
       holdoutAccuracy: correct / testCount,
-      json: JSON.stringify(model),
+      json: compactJson(model),
     });
   } finally {
     model.dispose();
+  }
+}
+
+/** The model to download: the compact one, whose features are its panel (what `sparseproj predict` then needs). */
+function compactJson(model) {
+  const small = model.compact();
+  try {
+    return JSON.stringify(small);
+  } finally {
+    small.dispose();
   }
 }
 
