@@ -17,6 +17,7 @@ import { VAE_DEFAULTS } from "../generative/vae.ts";
 import { SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
+import { type ExportCommand, runExport } from "./export.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import type { TableFlags } from "./input.ts";
@@ -67,7 +68,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
@@ -225,9 +226,21 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     json: COMMON.json,
     help: COMMON.help,
   },
+  export: {
+    onnx: {
+      type: "string",
+      value: "FILE",
+      help: "write the model as ONNX (opset 17): the compact model, its preprocessing included",
+    },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
 };
 
 const USAGE = {
+  export:
+    "sparseproj export <model.json> --onnx <model.onnx>   a saved model as ONNX " +
+    "(compact, with its preprocessing; opset 17)",
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
@@ -246,6 +259,7 @@ function help(command?: keyof typeof FLAGS): string {
       `  ${USAGE.generate}`,
       `  ${USAGE.vae}`,
       `  ${USAGE.dna}`,
+      `  ${USAGE.export}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -538,8 +552,17 @@ function parseVae(args: string[]): VaeCommand | { help: string } {
   };
 }
 
-const PARSERS = { sae: parseSae, predict: parsePredict, generate: parseGenerate, vae: parseVae };
-const RUNNERS = { sae: runSae, predict: runPredict, generate: runGenerate, vae: runVae };
+function parseExport(args: string[]): ExportCommand | { help: string } {
+  const { values: v, positionals: found } = parse("export", args);
+  if (v.help) return { help: help("export") };
+  const [model] = positionals(found, ["model.json"]);
+  const onnx = v.onnx as string | undefined;
+  if (onnx === undefined) throw new UsageError("--onnx FILE is required (the only format export writes)");
+  return { model, onnx, json: Boolean(v.json) };
+}
+
+const PARSERS = { sae: parseSae, predict: parsePredict, generate: parseGenerate, vae: parseVae, export: parseExport };
+const RUNNERS = { sae: runSae, predict: runPredict, generate: runGenerate, vae: runVae, export: runExport };
 const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
 
 /** What a command line asks for: a command's help, a command checked and ready to run, or dna's arguments. */
