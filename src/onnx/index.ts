@@ -4,8 +4,11 @@
 // written by onnx-proto (the ONNX schema compiled for protobufjs), kept out of the main entry: this is a subpath.
 // Only types are imported from the library, so this bundle holds no second copy of it.
 import onnxProto from "onnx-proto";
+import type { Compressor } from "../compression/train.ts";
 import type { Activation } from "../nn/autoencoder.ts";
-import type { Linear } from "../nn/layers.ts";
+import type { Conv2d, UpsampleNearest } from "../nn/conv.ts";
+import type { Linear, Sequential } from "../nn/layers.ts";
+import type { Module } from "../nn/module.ts";
 import type { SAEModel } from "../sae/model.ts";
 
 const { onnx } = onnxProto;
@@ -38,12 +41,20 @@ class Graph {
     return `${hint}_${this.#count++}`;
   }
 
-  op(opType: string, inputs: string[], attributes: Record<string, number | string> = {}, output?: string): string {
+  op(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, number | string | number[]> = {},
+    output?: string,
+  ): string {
     const out = output ?? this.name(opType.toLowerCase());
+    const { STRING, INT, INTS } = onnx.AttributeProto.AttributeType;
     const attribute = Object.entries(attributes).map(([name, value]) =>
       typeof value === "string"
-        ? { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) }
-        : { name, type: onnx.AttributeProto.AttributeType.INT, i: value },
+        ? { name, type: STRING, s: new TextEncoder().encode(value) }
+        : Array.isArray(value)
+          ? { name, type: INTS, ints: value }
+          : { name, type: INT, i: value },
     );
     this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [out], name: out, attribute }));
     return out;
@@ -57,6 +68,18 @@ class Graph {
     );
     return name;
   }
+}
+
+/** The model proto around a graph, with string metadata. */
+function modelProto(graph: InstanceType<typeof onnx.GraphProto>, metadata: Record<string, string>): Uint8Array {
+  const proto = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: "", version: ONNX_OPSET }],
+    producerName: "sparseproj",
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(proto).finish();
 }
 
 function valueInfo(name: string, type: number, dims: Array<number | string>) {
@@ -136,14 +159,83 @@ export function toOnnx(model: SAEModel): Uint8Array {
       classes: JSON.stringify(classes.map(String)),
       source_features: String(small.compaction?.sourceFeatures ?? featureNames.length),
     };
-    const proto = onnx.ModelProto.create({
-      irVersion: IR_VERSION,
-      opsetImport: [{ domain: "", version: ONNX_OPSET }],
-      producerName: "sparseproj",
-      graph,
-      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-    });
-    return onnx.ModelProto.encode(proto).finish();
+    return modelProto(graph, metadata);
+  } finally {
+    small.dispose();
+  }
+}
+
+/** x through a Sequential of Conv2d, ReLU and UpsampleNearest layers (the compressor's parts). */
+function convChain(g: Graph, x: string, chain: Sequential, part: string): string {
+  for (let i = 0; i < chain.length; i++) {
+    const m: Module = chain.at(i);
+    // Told apart by shape, not by import: this entry holds no copy of the library's classes (and a bundler may
+    // suffix a class name, as ReLU2).
+    const kind =
+      "kernelSize" in m ? "Conv2d" : "scale" in m ? "UpsampleNearest" : m.constructor.name.replace(/\d+$/, "");
+    if (kind === "Conv2d") {
+      const conv = m as Conv2d;
+      const shape = conv.weight.shape;
+      const w = g.constant(`${part}_${i}_weight`, conv.weight.data, [...shape], "float");
+      const b = conv.bias ? [g.constant(`${part}_${i}_bias`, conv.bias.data, [shape[0]], "float")] : [];
+      const [k, p, stride] = [conv.kernelSize, conv.padding, conv.stride];
+      x = g.op("Conv", [x, w, ...b], { kernel_shape: [k, k], pads: [p, p, p, p], strides: [stride, stride] });
+    } else if (kind === "ReLU") x = g.op("Relu", [x]);
+    else if (kind === "UpsampleNearest") {
+      const scale = (m as UpsampleNearest).scale;
+      const scales = g.constant("scales", [1, 1, scale, scale], [4], "float");
+      // Output pixel i reads input pixel floor(i / scale), as upsampleNearest does.
+      const attributes = { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" };
+      x = g.op("Resize", [x, "", scales], attributes);
+    } else throw new OnnxExportError(`the ${part}'s layer ${i} (${kind})`, "has no ONNX form here");
+  }
+  return x;
+}
+
+/**
+ * The compressor's encoder or decoder as an ONNX model (opset 17), compacted first (so the latent holds only the
+ * channels the decoder reads: `compact().compaction.latentChannels`). The encoder maps "images" float32
+ * [N, 1, side, side] (values in [0, 1]) to "latent" (gain · E(x), real-valued) and "symbols" (rounded, ties away
+ * from zero), both [N, C, s, s]; the decoder maps "symbols" [N, C, s, s] to "images" in (0, 1).
+ */
+export function compressorToOnnx(compressor: Compressor, part: "encoder" | "decoder"): Uint8Array {
+  if (part !== "encoder" && part !== "decoder") {
+    throw new TypeError(`compressorToOnnx: part must be 'encoder' or 'decoder'; got ${String(part)}`);
+  }
+  const small = compressor.compact();
+  try {
+    const g = new Graph();
+    const { side, channels, gain } = small.shape;
+    const s = small.net.latentSide;
+    const images = valueInfo("images", FLOAT, ["N", 1, side, side]);
+    const symbols = valueInfo("symbols", FLOAT, ["N", channels, s, s]);
+    let graph: InstanceType<typeof onnx.GraphProto>;
+    if (part === "encoder") {
+      const y = g.op("Mul", [convChain(g, "images", small.net.encoder, part), g.constant("gain", [gain], [], "float")]);
+      g.op("Identity", [y], {}, "latent");
+      // round(y) with ties away from zero, as roundSymbols: sign(y) · floor(|y| + ½) (ONNX Round ties to even).
+      const half = g.constant("half", [0.5], [], "float");
+      const magnitude = g.op("Floor", [g.op("Add", [g.op("Abs", ["latent"]), half])]);
+      g.op("Mul", [g.op("Sign", ["latent"]), magnitude], {}, "symbols");
+      const latent = valueInfo("latent", FLOAT, ["N", channels, s, s]);
+      graph = onnx.GraphProto.create({
+        name: "sparseproj_compressor_encoder",
+        node: g.nodes,
+        initializer: g.initializers,
+        input: [images],
+        output: [latent, symbols],
+      });
+    } else {
+      g.op("Sigmoid", [convChain(g, "symbols", small.net.decoder, part)], {}, "images");
+      graph = onnx.GraphProto.create({
+        name: "sparseproj_compressor_decoder",
+        node: g.nodes,
+        initializer: g.initializers,
+        input: [symbols],
+        output: [images],
+      });
+    }
+    return modelProto(graph, { latent_channels: JSON.stringify(small.compaction?.latentChannels ?? []) });
   } finally {
     small.dispose();
   }

@@ -5,8 +5,18 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-web";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Generator, loadSAE, parseTable, trainSAE } from "../../dist/index.js";
-import { OnnxExportError, toOnnx } from "../../dist/onnx.js";
+import {
+  Generator,
+  loadSAE,
+  noGrad,
+  parseTable,
+  roundLatent,
+  scope,
+  tensor,
+  trainCompressor,
+  trainSAE,
+} from "../../dist/index.js";
+import { compressorToOnnx, OnnxExportError, toOnnx } from "../../dist/onnx.js";
 import { assertOneLineError, cliIn, scratchDir } from "./helpers.mjs";
 
 ort.env.wasm.numThreads = 1;
@@ -188,6 +198,44 @@ test("export: the command writes the file ONNX Runtime loads; knn imputation is 
   const loaded = loadSAE(readFileSync(join(dir, "panel.json"), "utf8"));
   assert.ok(loaded.compaction.changed);
   loaded.dispose();
+});
+
+test("ONNX: the compact compressor's encoder and decoder in ONNX Runtime match encode, rounding and decode", async () => {
+  const g = new Generator(12);
+  const [side, n] = [8, 48];
+  const images = new Float32Array(n * side * side);
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [g.uniform(0, 1), g.uniform(0, 1)];
+    for (let p = 0; p < side * side; p++) images[i * 64 + p] = (a * (p % side) + b * Math.floor(p / side)) / (2 * side);
+  }
+  const projection = { rho: 0.05, projectedEpochs: 2, layers: "latent" };
+  const full = trainCompressor(images, {
+    side,
+    channels: 6,
+    hidden: [6, 8],
+    epochs: [4, 2],
+    batchSize: 16,
+    projection,
+  });
+  const small = full.compact();
+  assert.ok(small.compaction.latentChannels.length < 6);
+  const encoder = await ort.InferenceSession.create(compressorToOnnx(full, "encoder"));
+  const decoder = await ort.InferenceSession.create(compressorToOnnx(full, "decoder"));
+  const out = await encoder.run({ images: new ort.Tensor("float32", images, [n, 1, side, side]) });
+  const [latent, symbols, decoded] = scope(() =>
+    noGrad(() => {
+      const y = small.net.encode(tensor(images, [n, 1, side, side]));
+      const rounded = roundLatent(y);
+      return [y.data, rounded.data, small.net.decode(rounded).data].map((a) => Float32Array.from(a));
+    }),
+  );
+  assert.equal(out.latent.dims, [n, small.compaction.latentChannels.length, 2, 2]);
+  close(out.latent.data, latent, 1e-5, "latent");
+  assert.equal(Array.from(out.symbols.data), Array.from(symbols), "symbols (ties away from zero)");
+  const images2 = await decoder.run({ symbols: new ort.Tensor("float32", symbols, out.symbols.dims) });
+  close(images2.images.data, decoded, 1e-5, "decoded images");
+  full.dispose();
+  small.dispose();
 });
 
 test.after(() => {
