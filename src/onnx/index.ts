@@ -16,7 +16,7 @@ type Node = InstanceType<typeof onnx.NodeProto>;
 type Initializer = InstanceType<typeof onnx.TensorProto>;
 
 /** The opset the graphs use (ONNX 1.12, IR version 8). */
-export const ONNX_OPSET = 17;
+export const ONNX_OPSET: number = 17;
 const IR_VERSION = 8;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
@@ -24,6 +24,7 @@ const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 /** A part of a model that the ONNX export cannot express; the message names it. */
 export class OnnxExportError extends RangeError {
   constructor(
+    /** The part refused, as the message names it ("the knn imputation"). */
     readonly part: string,
     reason: string,
   ) {
