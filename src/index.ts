@@ -87,6 +87,9 @@ export {
 export { formatNpy, MAX_NPY_HEADER, type NpyArray, parseNpy } from "./io/npy.ts";
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
+// Compact models (issue 20): SAEModel.compact() and nn.compact; the ONNX export is sparseproj/onnx.
+export type { SAECompaction } from "./sae/compact.ts";
+export type { CompressorCompaction } from "./compression/train.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export {
   SAE_COMMAND_DEFAULTS,

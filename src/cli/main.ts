@@ -17,6 +17,7 @@ import { VAE_DEFAULTS } from "../generative/vae.ts";
 import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
+import { type ExportCommand, runExport } from "./export.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import type { TableFlags } from "./input.ts";
@@ -79,7 +80,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
@@ -150,6 +151,10 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
+    "full-model": {
+      type: "boolean",
+      help: "with --out or --save: write the dense model (every feature), not the compact panel model",
+    },
     ...COMMON,
   },
   predict: COMMON,
@@ -238,6 +243,15 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     json: COMMON.json,
     help: COMMON.help,
   },
+  export: {
+    onnx: {
+      type: "string",
+      value: "FILE",
+      help: "write the model as ONNX (opset 17): the compact model, its preprocessing included",
+    },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
 };
 
 // The grid as tasks (grid.ts, slurm.ts): plan takes sae's flags, less those about running and writing.
@@ -295,6 +309,9 @@ const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<
 const ALL_FLAGS = { ...FLAGS, ...GRID_FLAGS };
 
 const USAGE = {
+  export:
+    "sparseproj export <model.json> --onnx <model.onnx>   a saved model as ONNX " +
+    "(compact, with its preprocessing; opset 17)",
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
@@ -325,6 +342,7 @@ function help(command?: keyof typeof ALL_FLAGS): string {
       `  ${USAGE.merge}`,
       `  ${USAGE.slurm}`,
       `  ${USAGE.project}`,
+      `  ${USAGE.export}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -508,6 +526,7 @@ function parseSae(args: string[], name: "sae" | "plan" = "sae"): SaeCommand | { 
     attribution: Boolean(v.attribution),
     out: s("out"),
     save: s("save"),
+    fullModel: Boolean(v["full-model"]),
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
@@ -709,6 +728,15 @@ function parseProject(args: string[]): ProjectCommand | { help: string } {
   return { stage, files, output, norm, radius, thresholds: s("thresholds"), json: Boolean(v.json) };
 }
 
+function parseExport(args: string[]): ExportCommand | { help: string } {
+  const { values: v, positionals: found } = parse("export", args);
+  if (v.help) return { help: help("export") };
+  const [model] = positionals(found, ["model.json"]);
+  const onnx = v.onnx as string | undefined;
+  if (onnx === undefined) throw new UsageError("--onnx FILE is required (the only format export writes)");
+  return { model, onnx, json: Boolean(v.json) };
+}
+
 const PARSERS = {
   sae: parseSae,
   predict: parsePredict,
@@ -719,6 +747,7 @@ const PARSERS = {
   merge: parseMerge,
   slurm: parseSlurm,
   project: parseProject,
+  export: parseExport,
 };
 const RUNNERS = {
   sae: runSae,
@@ -730,6 +759,7 @@ const RUNNERS = {
   merge: (command: MergeCommand) => runMerge(command, planFlags),
   slurm: (command: SlurmCommand) => runSlurm(command, planFlags),
   project: runProject,
+  export: runExport,
 };
 const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
 
