@@ -455,9 +455,10 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
 
   const body = expected ? ` (lines 2–${expected + 1})` : "";
   const data = decodeSymbols(header, prefixCode, digits, {
-    corrupt: (problem) => new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, {
-      line: 1,
-    }),
+    corrupt: (problem) =>
+      new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, {
+        line: 1,
+      }),
     atDigit: (problem, digit) =>
       new DnaFormatError(problem, { line: 2 + Math.floor(Math.min(digit, header.digits - 1) / per) }),
   });
