@@ -207,20 +207,18 @@ function parseMetaRecord(record: Uint8Array): Parameters | null {
 }
 
 /**
- * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as a pool of oligos
- * that decodeOligos reads back from unordered, erroneous copies (see the top of this file). Throws a TypeError or
- * RangeError naming a bad argument or option.
+ * encodeOligos's options with their defaults, checked (a TypeError or RangeError naming the option), and the
+ * primers as digits. Its own function so that a command line can check its flags before reading a file.
  */
-export function encodeOligos(
-  data: Uint8Array | Int32Array | readonly number[],
-  options: StorageOptions = {},
-): EncodedOligos {
+export function checkStorageOptions(options: StorageOptions = {}): Required<StorageOptions> & {
+  left: Uint8Array;
+  right: Uint8Array;
+} {
   const o = { ...STORAGE_DEFAULTS, ...checkOptions<StorageOptions>(options) };
   checkChoice(o.code, "options.code", CODE_KINDS);
   const payload = checkInteger(o.payload, "options.payload", 1, MAX_CODEWORD - ADDRESS_BYTES);
   const innerParity = checkInteger(o.innerParity, "options.innerParity", 0, MAX_CODEWORD - ADDRESS_BYTES - payload);
-  const codeword = ADDRESS_BYTES + payload + innerParity;
-  if (codeword < MIN_CODEWORD) {
+  if (ADDRESS_BYTES + payload + innerParity < MIN_CODEWORD) {
     const least = MIN_CODEWORD - ADDRESS_BYTES;
     throw new RangeError(`options.payload + options.innerParity must be at least ${least} (the metadata's room)`);
   }
@@ -229,11 +227,25 @@ export function encodeOligos(
     throw new RangeError(`options.redundancy must be a number in 0..4; got ${redundancy}`);
   }
   const [left, right] = checkPrimers(o.primers);
+  return { ...o, payload, innerParity, redundancy, left, right };
+}
 
-  const { symbols, alphabet, prefixCode } = symbolsAndCode(data, o.code);
+/**
+ * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as a pool of oligos
+ * that decodeOligos reads back from unordered, erroneous copies (see the top of this file). Throws a TypeError or
+ * RangeError naming a bad argument or option.
+ */
+export function encodeOligos(
+  data: Uint8Array | Int32Array | readonly number[],
+  options: StorageOptions = {},
+): EncodedOligos {
+  const { code, payload, innerParity, redundancy, primers, left, right } = checkStorageOptions(options);
+  const codeword = ADDRESS_BYTES + payload + innerParity;
+
+  const { symbols, alphabet, prefixCode } = symbolsAndCode(data, code);
   const digits = prefixCode.encode(symbols);
   const header = new TextEncoder().encode(
-    JSON.stringify(codeHeader(o.code, alphabet, symbols, prefixCode, digits.length)),
+    JSON.stringify(codeHeader(code, alphabet, symbols, prefixCode, digits.length)),
   );
   const packed = digitsToBytes(digits);
   const stream = new Uint8Array(4 + header.length + packed.length);
@@ -299,7 +311,7 @@ export function encodeOligos(
   const bytes = alphabet === "bytes" ? symbols.length : 4 * symbols.length;
   const stats: StorageStats = {
     alphabet,
-    code: o.code,
+    code,
     bytes,
     oligoLength,
     dataOligos: k.reduce((a, b) => a + b, 0),
@@ -312,7 +324,7 @@ export function encodeOligos(
     longestHomopolymer: longest,
     gc: { min: gcMin, max: gcMax },
   };
-  const container = { format: "oligos", oligo: oligoLength, oligos: oligos.length, primers: o.primers };
+  const container = { format: "oligos", oligo: oligoLength, oligos: oligos.length, primers };
   const text = `${STORAGE_MAGIC}${JSON.stringify(container)}\n${oligos.join("\n")}\n`;
   return { oligos, text, stats };
 }
