@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
+  crc32,
   decodeOligos,
   DnaMissingOligosError,
   DnaReadsError,
@@ -14,7 +15,10 @@ import {
   META_COPIES,
   meetsConstraints,
   parseReads,
+  rsEncode,
+  screenOligo,
   simulateReads,
+  toNucleotides,
   toFastq,
 } from "../src/dna/index.ts";
 import { Generator } from "../src/random.ts";
@@ -157,6 +161,34 @@ test("options are checked and named", () => {
   assert.throws(() => encodeOligos(data, { primers: ["AAAAACGT", ""] }), /options\.primers\[0\] must have runs ≤ 3/);
   assert.throws(() => encodeOligos(data, { primers: ["ACGU", ""] }), /options\.primers\[0\]: column 4/);
   assert.throws(() => decodeOligos("ACGT" as unknown as string[]), /reads must be an array of strings/);
+});
+
+/** A metadata oligo (160 nt, default geometry) announcing a stream of `length` bytes in blocks of k + r. */
+function forgedMeta(length: number, k: number, r: number): string {
+  const message = new Uint8Array(39 - 8);
+  message.set([0xff, 0xff, 0, 1, 32, 4, k, r]);
+  const view = new DataView(message.buffer, 3);
+  view.setUint32(5, length);
+  view.setUint32(13, crc32(message.subarray(3, 16)));
+  const codeword = rsEncode(message, 8);
+  const digits = Uint8Array.from(
+    { length: 4 * codeword.length },
+    (_, i) => (codeword[i >> 2] >> (6 - 2 * (i & 3))) & 3,
+  );
+  return toNucleotides(screenOligo(digits));
+}
+
+test("a forged metadata oligo claiming gigabytes is refused, or reported missing, before anything is allocated", () => {
+  const { oligos } = encodeOligos(randomBytes(100, 6));
+  const data = oligos.slice(META_COPIES);
+  assert.throws(() => decodeOligos([forgedMeta(2 ** 32 - 1, 1, 254), ...data]), /over 65,534 blocks/);
+  try {
+    decodeOligos([forgedMeta(3e8, 255, 0), forgedMeta(3e8, 255, 0), ...data]);
+    assert.unreachable("no such stream is in the reads");
+  } catch (error) {
+    assert.instance(error, DnaMissingOligosError);
+    assert.ok((error as DnaMissingOligosError).missing > 9e6);
+  }
 });
 
 // Whatever the channel does, decoding gives exactly the data or a DnaReadsError.

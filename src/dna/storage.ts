@@ -91,9 +91,11 @@ interface Layout {
   firstChunk: number[];
 }
 
-function layout(p: Parameters): Layout {
+/** The blocks, or null past 65,534 of them (block 0xffff is the metadata's): checked before any array is made. */
+function layout(p: Parameters): Layout | null {
   const chunks = Math.max(1, Math.ceil(p.streamLength / p.payload));
   const blocks = Math.ceil(chunks / p.blockData);
+  if (blocks >= META_BLOCK) return null;
   const data: number[] = [],
     parity: number[] = [],
     firstChunk: number[] = [];
@@ -263,8 +265,9 @@ export function encodeOligos(
     streamLength: stream.length,
     streamCrc: crc32(stream),
   };
-  const { data: k, parity: r, firstChunk } = layout(p);
-  if (k.length >= META_BLOCK) throw new RangeError(`data is too large: ${k.length} blocks of oligos, over 65534`);
+  const blocks = layout(p);
+  if (!blocks) throw new RangeError("data is too large: over 65,534 blocks of oligos; encode it in parts");
+  const { data: k, parity: r, firstChunk } = blocks;
   const total = META_COPIES + k.reduce((a, b) => a + b, 0) + r.reduce((a, b) => a + b, 0);
   const oligoLength = left.length + SEED_DIGITS + 4 * codeword + right.length;
   if (total * (oligoLength + 1) > MAX_TEXT_LENGTH) {
@@ -457,8 +460,9 @@ export function decodeOligos(reads: readonly string[], options: DecodeOligosOpti
       `the metadata describes ${ADDRESS_BYTES + p.payload + p.innerParity}-byte oligos, but the reads hold ${codeword}`,
     );
   }
-  const { data: k, parity: r, firstChunk } = layout(p);
-  if (k.length >= META_BLOCK) throw new DnaReadsError(`the metadata announces ${k.length} blocks, over 65534`);
+  const blocks = layout(p);
+  if (!blocks) throw new DnaReadsError(`the metadata announces a stream of ${p.streamLength} bytes, over 65,534 blocks`);
+  const { data: k, parity: r, firstChunk } = blocks;
   const rows = (b: number) => k[b] + r[b];
   const validAddress = (c: Uint8Array) => {
     const b = (c[0] << 8) | c[1];
