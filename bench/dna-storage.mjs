@@ -12,7 +12,7 @@ import { convSplit, mnistImages } from "./conv-data.mjs";
 const parts = process.argv.slice(2);
 const want = (part) => !parts.length || parts.includes(part);
 const out = new URL("dna-storage.json", import.meta.url);
-const results = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : {};
+const results = {};
 
 /** Seeded random bytes: incompressible, so the prefix code neither helps nor hides anything. */
 function randomBytes(n, seed) {
@@ -103,8 +103,10 @@ if (want("curves")) {
 
 if (want("latent")) {
   await sp.init();
-  const { train, test } = convSplit(mnistImages(), 2000, 200, 0);
-  const model = sp.trainCompressor(train, { channels: 4, epochs: [4, 2], seed: 0 });
+  const { train, test } = convSplit(mnistImages(), 1000, 200, 0);
+  const t0 = performance.now();
+  const model = sp.trainCompressor(train, { channels: 4, epochs: [3, 1], seed: 0 });
+  process.stderr.write(`trained in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   const evaluation = model.evaluate(test);
   const { oligos, stats } = sp.encodeOligos(evaluation.symbols, SETTINGS.A);
   const channel = { coverage: 10, sub: 0.01, ins: 0.001, del: 0.001, dropout: 0.02, seed: 1 };
@@ -141,5 +143,8 @@ if (want("latent")) {
   console.log(JSON.stringify(results.latent, null, 2));
 }
 
-results.machine = { loadavg: loadavg(), date: new Date().toISOString() };
-writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+// Merged into what other parts wrote (read again now: parts may run at the same time).
+const machine = { loadavg: loadavg(), date: new Date().toISOString() };
+const merged = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : {};
+for (const part of ["density", "curves", "latent"]) if (want(part)) merged[`machine_${part}`] = machine;
+writeFileSync(out, JSON.stringify({ ...merged, ...results }, null, 2) + "\n");

@@ -10,6 +10,7 @@ import { parseReads } from "../dna/reads.ts";
 import { simulateReads, toFastq, type SimulateOptions } from "../dna/simulate.ts";
 import { decodeOligos, encodeOligos, STORAGE_MAGIC, type StorageOptions } from "../dna/storage.ts";
 import { DataError } from "../io/table.ts";
+import { readIntegers, readText } from "./dna.ts";
 import { checkFileDestination, reportStream, writeFile } from "./output.ts";
 
 export interface DnaStoreCommand {
@@ -28,21 +29,7 @@ export interface DnaStoreCommand {
 function readData(file: string, integers: boolean): Uint8Array | Int32Array {
   const buffer = readFileSync(file),
     bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
-  if (!integers) return bytes;
-  if (bytes.length % 4)
-    throw new DataError(`${bytes.length} bytes are not a whole number of 32-bit integers (--integers)`, { file });
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return Int32Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
-}
-
-/** A file's text; one longer than the engine's longest string is a DataError, not a crash. */
-export function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ERR_STRING_TOO_LONG") throw error;
-    throw new DataError(`too large to be ${what} this runtime can read (over 512 MiB of text)`, { file });
-  }
+  return integers ? readIntegers(file, bytes) : bytes;
 }
 
 export function runDnaStore(c: DnaStoreCommand): void {

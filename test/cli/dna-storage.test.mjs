@@ -5,21 +5,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { assertOneLineError, cliIn, scratchDir } from "./helpers.mjs";
+import { assertOneLineError, cliIn, randomBytes, scratchDir } from "./helpers.mjs";
 
 const dir = scratchDir("cli-dna-storage");
 const cli = cliIn(dir);
 
-function randomBytes(n, seed) {
-  const bytes = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    (s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5);
-    bytes[i] = s & 0xff;
-  }
-  return bytes;
-}
-
+// 1% substitutions, 0.1% insertions and deletions, 2% of the oligos lost, 10 reads per oligo on average.
+const CHANNEL = ["--coverage", "10", "--sub", "0.01", "--ins", "0.001", "--del", "0.001", "--dropout", "0.02"];
 const read = (name) => readFileSync(join(dir, name));
 const ok = (r) => assert.is(r.status, 0, r.stderr);
 
@@ -38,26 +30,7 @@ test("encode --storage → simulate (1% substitutions, indels, 2% dropout) → d
     [2, "r.fasta"],
     [3, "r.txt"],
   ]) {
-    const s = cli(
-      "dna",
-      "simulate",
-      "a.dna",
-      "-o",
-      out,
-      "--coverage",
-      "10",
-      "--sub",
-      "0.01",
-      "--ins",
-      "0.001",
-      "--del",
-      "0.001",
-      "--dropout",
-      "0.02",
-      "--seed",
-      String(seed),
-    );
-    ok(s);
+    ok(cli("dna", "simulate", "a.dna", "-o", out, ...CHANNEL, "--seed", String(seed)));
     const d = cli("dna", "decode", out, "-o", `${out}.out`, "--primers", primers, "--json");
     ok(d);
     assert.ok(Buffer.from(bytes).equals(read(`${out}.out`)), out);
@@ -68,27 +41,7 @@ test("encode --storage → simulate (1% substitutions, indels, 2% dropout) → d
   // The container itself decodes (its header names the primers); the seed makes the channel repeatable.
   ok(cli("dna", "decode", "a.dna", "-o", "c.out"));
   assert.ok(Buffer.from(bytes).equals(read("c.out")));
-  ok(
-    cli(
-      "dna",
-      "simulate",
-      "a.dna",
-      "-o",
-      "again.fastq",
-      "--coverage",
-      "10",
-      "--sub",
-      "0.01",
-      "--ins",
-      "0.001",
-      "--del",
-      "0.001",
-      "--dropout",
-      "0.02",
-      "--seed",
-      "1",
-    ),
-  );
+  ok(cli("dna", "simulate", "a.dna", "-o", "again.fastq", ...CHANNEL, "--seed", "1"));
   assert.ok(read("again.fastq").equals(read("r.fastq")));
 });
 
