@@ -103,9 +103,9 @@ if (want("curves")) {
 
 if (want("latent")) {
   await sp.init();
-  const { train, test } = convSplit(mnistImages(), 1000, 200, 0);
+  const { train, test } = convSplit(mnistImages(), 3000, 500, 0);
   const t0 = performance.now();
-  const model = sp.trainCompressor(train, { channels: 4, epochs: [3, 1], seed: 0 });
+  const model = sp.trainCompressor(train, { channels: 4, epochs: [6, 3], seed: 0 });
   process.stderr.write(`trained in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   const evaluation = model.evaluate(test);
   const { oligos, stats } = sp.encodeOligos(evaluation.symbols, SETTINGS.A);

@@ -63,7 +63,11 @@ export function runDnaStore(c: DnaStoreCommand): void {
     [
       `${c.file}: ${stats.bytes} bytes → ${c.out}: ${stats.dataOligos} data + ${stats.parityOligos} parity + ` +
         `${stats.metaOligos} metadata oligos of ${stats.oligoLength} nt in ${stats.blocks} block(s)`,
-      `${f(stats.bitsPerNucleotide)} bits per nucleotide net (primers excluded); any ${stats.minBlockParity} ` +
+      // 32 bits per latent integer would flatter the density: a latent's figure is nucleotides per integer.
+      (c.integers
+        ? `${f(stats.nucleotides / (stats.bytes / 4))} nt per integer`
+        : `${f(stats.bitsPerNucleotide)} bits per nucleotide`) +
+        ` net (primers excluded); any ${stats.minBlockParity} ` +
         `oligos of a block may be lost, ${Math.floor(c.innerParity / 2)} byte errors per oligo corrected`,
       `longest homopolymer ${stats.longestHomopolymer}, GC ${f(100 * stats.gc.min, 1)}–${f(100 * stats.gc.max, 1)}%`,
       "",
