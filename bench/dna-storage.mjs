@@ -69,7 +69,15 @@ if (want("curves")) {
               if (!(error instanceof sp.DnaReadsError)) throw error;
             }
           }
-          results.curves.push({ setting, oligos: oligos.length, bits: stats.bitsPerNucleotide, e, dropout, coverage, exact });
+          results.curves.push({
+            setting,
+            oligos: oligos.length,
+            bits: stats.bitsPerNucleotide,
+            e,
+            dropout,
+            coverage,
+            exact,
+          });
         }
         process.stderr.write(".");
       }

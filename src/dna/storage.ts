@@ -461,7 +461,8 @@ export function decodeOligos(reads: readonly string[], options: DecodeOligosOpti
     );
   }
   const blocks = layout(p);
-  if (!blocks) throw new DnaReadsError(`the metadata announces a stream of ${p.streamLength} bytes, over 65,534 blocks`);
+  if (!blocks)
+    throw new DnaReadsError(`the metadata announces a stream of ${p.streamLength} bytes, over 65,534 blocks`);
   const { data: k, parity: r, firstChunk } = blocks;
   const rows = (b: number) => k[b] + r[b];
   const validAddress = (c: Uint8Array) => {
