@@ -150,6 +150,10 @@ test("reads from FASTQ, FASTA and text; a malformed FASTQ record names its line"
     (e: unknown) => (e as { line?: number }).line === 4,
   );
   assert.throws(() => parseReads("@r1\nACGT\n-\nIIII\n"), /third line must start with \+/);
+  assert.throws(
+    () => parseReads("ACGT\nhello\n"),
+    (e: unknown) => (e as { line?: number }).line === 2,
+  );
 });
 
 test("options are checked and named", () => {

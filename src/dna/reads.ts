@@ -1,7 +1,8 @@
 // Sequencing reads from text: FASTQ (four lines a record), FASTA (">" headers, sequences over one or more lines)
 // or plain text (one read a line; "#" lines are comments, so the .dna container's oligo lines read as reads).
-// The format is told by the first character. A malformed record is a DnaFormatError naming its line; what a read
-// holds is not judged here (the decoder sets aside reads of other characters or lengths).
+// The format is told by the first character. A malformed record is a DnaFormatError naming its line, and so is a
+// plain line of anything but A/C/G/T/N, so that any other file is told apart; what a FASTQ or FASTA read holds is
+// not judged here (the decoder sets aside reads of other characters or lengths).
 import { describeValue } from "../args.ts";
 import { DnaFormatError } from "./errors.ts";
 
@@ -38,9 +39,16 @@ export function parseReads(text: string): { reads: string[]; format: "fastq" | "
     if (current) reads.push(current.join("").toUpperCase());
     return { reads, format: "fasta" };
   }
-  for (const line of lines) {
+  lines.forEach((line, i) => {
     const read = line.trim();
-    if (read !== "" && !read.startsWith("#")) reads.push(read.toUpperCase());
-  }
+    if (read === "" || read.startsWith("#")) return;
+    // Told apart from any other text here, where the reads' format is plain lines: a read is nucleotides (or N).
+    const bad = read.search(/[^ACGTN]/i);
+    if (bad >= 0) {
+      const problem = `not a .dna file, nor reads (FASTQ, FASTA, or one A/C/G/T read a line): ${JSON.stringify(read[bad])}`;
+      throw new DnaFormatError(problem, { line: i + 1 });
+    }
+    reads.push(read.toUpperCase());
+  });
   return { reads, format: "text" };
 }
