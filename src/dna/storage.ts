@@ -37,13 +37,13 @@ import { rsDecode, rsEncode } from "./rs.ts";
 import { MAX_OLIGO, SEED_DIGITS, screenOligo, unscrambleOligo } from "./scramble.ts";
 
 /** The first line of a .dna text in the storage format (version 2 of the container). */
-export const STORAGE_MAGIC = "#sparseproj-dna 2 ";
+export const STORAGE_MAGIC: string = "#sparseproj-dna 2 ";
 const ADDRESS_BYTES = 3;
 const META_BLOCK = 0xffff;
 /** Metadata oligos written, each alone enough to decode. */
-export const META_COPIES = 4;
+export const META_COPIES: number = 4;
 /** Reed–Solomon bytes of a metadata oligo: corrects 4 byte errors. */
-export const META_PARITY = 8;
+export const META_PARITY: number = 8;
 const META_RECORD = 17;
 const FORMAT_VERSION = 1;
 // Longest codeword, so that seed + codeword ≤ MAX_OLIGO nt, and the shortest that holds a metadata record.
