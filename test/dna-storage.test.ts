@@ -124,6 +124,19 @@ test("the simulator: seeded, shuffled, counts around the coverage, errors at the
     "shuffled",
   );
   assert.is(simulateReads(oligos, { dropout: 1 }).length, 0);
+  // Negative binomial counts are over-dispersed: variance mean + mean²/k (60 at mean 10, k = 2) against Poisson's 10.
+  const variance = (reads: string[]) => {
+    const counts = new Map(oligos.map((o) => [o, 0]));
+    for (const read of reads) counts.set(read, counts.get(read)! + 1);
+    const values = [...counts.values()];
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  };
+  const poisson = variance(simulateReads(oligos, { coverage: 10, seed: 6 }));
+  const overdispersed = variance(
+    simulateReads(oligos, { coverage: 10, distribution: "negative-binomial", dispersion: 2, seed: 6 }),
+  );
+  assert.ok(poisson > 7 && poisson < 13 && overdispersed > 40 && overdispersed < 85, `${poisson}, ${overdispersed}`);
   // Substitutions: mismatches against the nearest oligo at about the rate.
   const byPrefix = new Map(oligos.map((o) => [o.slice(0, 24), o]));
   let compared = 0,
