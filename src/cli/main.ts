@@ -568,7 +568,8 @@ async function dna(args: string[]): Promise<void> {
   for (const [flag, actions] of Object.entries(DNA_FLAG_ACTIONS)) {
     if (v[flag] !== undefined && !actions.includes(action)) {
       const why = action === "decode" ? ": the file says how to decode" : "";
-      throw new UsageError(`--${flag} is ${actions.map((a) => `a ${a}`).join(" or ")} flag${why}`);
+      const article = (a: string) => (a === "encode" ? "an" : "a");
+      throw new UsageError(`--${flag} is ${actions.map((a) => `${article(a)} ${a}`).join(" or ")} flag${why}`);
     }
   }
   if (out === undefined) throw new UsageError("-o/--out FILE is required");
