@@ -200,3 +200,27 @@ export {
   type EncodedDna,
   type DecodedDna,
 } from "./dna/index.ts";
+
+// DNA storage that survives synthesis and sequencing: Reed–Solomon over GF(256), addressed and protected oligos
+// with the metadata in DNA, decoding from unordered reads, and a channel simulator.
+export {
+  rsEncode,
+  rsDecode,
+  encodeOligos,
+  decodeOligos,
+  parseReads,
+  simulateReads,
+  toFastq,
+  STORAGE_DEFAULTS,
+  SIMULATE_DEFAULTS,
+  DnaReadsError,
+  DnaMissingOligosError,
+  type RsDecoded,
+  type StorageOptions,
+  type StorageStats,
+  type EncodedOligos,
+  type DecodeOligosOptions,
+  type DecodedOligos,
+  type ReadsReport,
+  type SimulateOptions,
+} from "./dna/index.ts";

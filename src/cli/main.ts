@@ -4,7 +4,7 @@
 // samples for the folds, a network too large, training that diverges), because scripts branch on the code and
 // people read the line; anything else is a bug, reported with its trace and code 70. A closed stdout pipe ends the
 // program quietly with 141. The flags are declared once, in FLAGS, and both the parser and --help read them.
-import { realpathSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -18,6 +18,9 @@ import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { type ExportCommand, runExport } from "./export.ts";
+import { runDnaReadsDecode, runDnaSimulate, runDnaStore } from "./dna-storage.ts";
+import { checkStorageOptions, STORAGE_DEFAULTS } from "../dna/storage.ts";
+import { SIMULATE_DEFAULTS } from "../dna/simulate.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import type { TableFlags } from "./input.ts";
@@ -218,7 +221,7 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", R
       type: "string",
       short: "o",
       value: "FILE",
-      help: "the file to write (required): the .dna text (encode) or the original file (decode)",
+      help: "the file to write (required): the .dna text (encode), the original file (decode), the reads (simulate)",
     },
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
@@ -239,6 +242,56 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", R
       type: "string",
       value: "BYTES",
       help: `decode: refuse a file announcing more bytes of data than this (default ${DEFAULT_MAX_BYTES}, 1 GiB)`,
+    },
+    storage: {
+      type: "boolean",
+      help: "encode: the storage format, addressed oligos with inner and outer Reed–Solomon codes (docs/dna.md)",
+    },
+    payload: {
+      type: "string",
+      value: "BYTES",
+      help: "encode --storage: data bytes per oligo",
+      default: STORAGE_DEFAULTS.payload,
+    },
+    "inner-parity": {
+      type: "string",
+      value: "BYTES",
+      help: "encode --storage: Reed–Solomon bytes per oligo (corrects half as many byte errors)",
+      default: STORAGE_DEFAULTS.innerParity,
+    },
+    redundancy: {
+      type: "string",
+      value: "R",
+      help: "encode --storage: outer parity oligos per data oligo, 0–4",
+      default: STORAGE_DEFAULTS.redundancy,
+    },
+    primers: {
+      type: "string",
+      value: "LEFT,RIGHT",
+      help: "encode --storage, decode: primers flanking every oligo (runs ≤ 3, 40–60% GC)",
+    },
+    coverage: {
+      type: "string",
+      value: "X",
+      help: "simulate: mean reads per oligo",
+      default: SIMULATE_DEFAULTS.coverage,
+    },
+    sub: { type: "string", value: "RATE", help: "simulate: substitutions per base", default: 0 },
+    ins: { type: "string", value: "RATE", help: "simulate: insertions per base", default: 0 },
+    del: { type: "string", value: "RATE", help: "simulate: deletions per base", default: 0 },
+    dropout: { type: "string", value: "P", help: "simulate: probability that an oligo is lost", default: 0 },
+    seed: { type: "string", value: "S", help: "simulate: the seed of the channel", default: 0 },
+    distribution: {
+      type: "string",
+      value: "D",
+      help: "simulate: reads per oligo, poisson or negative-binomial",
+      default: SIMULATE_DEFAULTS.distribution,
+    },
+    dispersion: {
+      type: "string",
+      value: "K",
+      help: "simulate: the negative binomial's shape (variance = mean + mean²/K)",
+      default: SIMULATE_DEFAULTS.dispersion,
     },
     json: COMMON.json,
     help: COMMON.help,
@@ -318,7 +371,9 @@ const USAGE = {
   generate:
     "sparseproj generate <model.json> <file> [flags]   new samples of each class " +
     "(Metropolis–Hastings in the latent space of the labelled table)",
-  dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
+  dna:
+    "sparseproj dna encode|decode|simulate <file> -o <out> [flags]   any file to nucleotides (.dna text) and " +
+    "back, from sequencing reads too",
   plan: "sparseproj plan <file> [sae's flags] -o <plan.json>   sae's cross-validation grid as tasks",
   run: "sparseproj run <plan.json> [--task I | --shard K/N]   run a plan's tasks (those not done yet)",
   merge: "sparseproj merge <plan.json> [--out DIR] [flags]   sae's report from the tasks' results",
@@ -578,24 +633,116 @@ function parseGenerate(args: string[]): GenerateCommand | { help: string } {
   };
 }
 
+/** The actions each dna flag belongs to (-o, --json and --help belong to all). */
+const DNA_FLAG_ACTIONS: Record<string, string[]> = {
+  code: ["encode"],
+  oligo: ["encode"],
+  constrained: ["encode"],
+  integers: ["encode"],
+  storage: ["encode"],
+  payload: ["encode"],
+  "inner-parity": ["encode"],
+  redundancy: ["encode"],
+  primers: ["encode", "decode"],
+  "max-size": ["decode"],
+  ...Object.fromEntries(
+    ["coverage", "sub", "ins", "del", "dropout", "seed", "distribution", "dispersion"].map((f) => [f, ["simulate"]]),
+  ),
+};
+
+function primersFlag(text: string | undefined): [string, string] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(",");
+  if (parts.length !== 2)
+    throw new UsageError(`--primers must be LEFT,RIGHT (either may be empty); got ${shown(text)}`);
+  return [parts[0].trim(), parts[1].trim()];
+}
+
 async function dna(args: string[]): Promise<void> {
-  const { values: v, positionals: found } = parse("dna", args);
+  const { values: v, positionals: found, text } = parse("dna", args);
   if (v.help) return void process.stdout.write(help("dna"));
-  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  const [action, file] = positionals(found, ["encode|decode|simulate", "file"]);
   const s = (name: string) => v[name] as string | undefined;
   const out = s("out");
-  if (out === undefined) throw new UsageError("-o/--out FILE is required");
-  if (action === "decode") {
-    const given = ["code", "oligo", "constrained", "integers"].find((name) => v[name] !== undefined);
-    if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
-    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
-    return runDnaDecode({ file, out, maxBytes, json: Boolean(v.json) });
+  if (!["encode", "decode", "simulate"].includes(action)) {
+    throw new UsageError(`the dna actions are encode, decode and simulate; got ${JSON.stringify(action)}`);
   }
-  if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
-  if (v["max-size"] !== undefined) throw new UsageError("--max-size is a decode flag: encoding writes the whole file");
+  for (const [flag, actions] of Object.entries(DNA_FLAG_ACTIONS)) {
+    if (v[flag] !== undefined && !actions.includes(action)) {
+      const why = action === "decode" ? ": the file says how to decode" : "";
+      const article = (a: string) => (a === "encode" ? "an" : "a");
+      throw new UsageError(`--${flag} is ${actions.map((a) => `${article(a)} ${a}`).join(" or ")} flag${why}`);
+    }
+  }
+  if (out === undefined) throw new UsageError("-o/--out FILE is required");
+  const json = Boolean(v.json);
+  if (action === "decode") {
+    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
+    // The original .dna text is told by its first line; anything else is reads of the storage format.
+    const head = Buffer.alloc(24);
+    const fd = openSync(file, "r");
+    const got = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    if (head.subarray(0, got).toString("latin1").startsWith("#sparseproj-dna 1 ")) {
+      if (v.primers !== undefined) throw new UsageError("--primers applies to reads of the storage format only");
+      return runDnaDecode({ file, out, maxBytes, json });
+    }
+    return runDnaReadsDecode({ file, out, maxBytes, json, primers: primersFlag(s("primers")) });
+  }
+  if (action === "simulate") {
+    const rate = (flag: string) => {
+      const x = decimal(flag, text(flag), true);
+      if (x > 1) throw new UsageError(`--${flag} must be a number in 0..1; got ${shown(text(flag))}`);
+      return x;
+    };
+    const distribution = text("distribution");
+    if (distribution !== "poisson" && distribution !== "negative-binomial") {
+      throw new UsageError(`--distribution must be poisson or negative-binomial; got ${shown(distribution)}`);
+    }
+    return runDnaSimulate({
+      file,
+      out,
+      json,
+      coverage: decimal("coverage", text("coverage"), true),
+      sub: rate("sub"),
+      ins: rate("ins"),
+      del: rate("del"),
+      dropout: rate("dropout"),
+      seed: integer("seed", text("seed"), 0),
+      distribution,
+      dispersion: decimal("dispersion", text("dispersion"), false),
+    });
+  }
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code))
     throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
+  const integers = Boolean(v.integers);
+  if (v.storage) {
+    const given = ["constrained", "oligo"].find((name) => v[name] !== undefined);
+    if (given) throw new UsageError(`--${given} is not a --storage flag: storage oligos are always screened`);
+    const redundancy = decimal("redundancy", text("redundancy"), true);
+    if (redundancy > 4) throw new UsageError(`--redundancy must be a number in 0..4; got ${shown(text("redundancy"))}`);
+    const store = {
+      file,
+      out,
+      code,
+      integers,
+      json,
+      payload: integer("payload", text("payload"), 1),
+      innerParity: integer("inner-parity", text("inner-parity"), 0),
+      redundancy,
+      primers: primersFlag(s("primers")) ?? (["", ""] as [string, string]),
+    };
+    try {
+      checkStorageOptions(store);
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(flagNames(error.message));
+      throw error;
+    }
+    return runDnaStore(store);
+  }
+  const given = ["payload", "inner-parity", "redundancy", "primers"].find((name) => v[name] !== undefined);
+  if (given) throw new UsageError(`--${given} is a --storage flag`);
   const constrained = Boolean(v.constrained);
   const oligo = integer("oligo", s("oligo") ?? "200", 1);
   // Longer screened oligos may find no passing seed (src/dna/scramble.ts): refused before any work is done.
@@ -603,7 +750,15 @@ async function dna(args: string[]): Promise<void> {
     const [range, got] = [`${MIN_OLIGO}..${MAX_OLIGO}`, JSON.stringify(s("oligo"))];
     throw new UsageError(`--oligo must be an integer in ${range} with --constrained; got ${got}`);
   }
-  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo, json: Boolean(v.json) });
+  runDnaEncode({ file, out, code, constrained, integers, oligo, json });
+}
+
+/** A library message about options.x as the flag --x. */
+function flagNames(message: string): string {
+  return message
+    .replace(/options\.innerParity/g, "--inner-parity")
+    .replace(/options\.primers\[(\d)\]/g, (_, i) => `--primers' ${i === "0" ? "left" : "right"} primer`)
+    .replace(/options\.(\w+)/g, "--$1");
 }
 
 function parseVae(args: string[]): VaeCommand | { help: string } {
