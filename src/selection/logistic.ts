@@ -219,7 +219,7 @@ export interface L1PathOptions {
   decades?: number;
   /** Stop the path once this many features have entered (default: every step is fitted). */
   maxFeatures?: number;
-  /** Passed to each fit (default tol 1e-6, maxIter 2000: a ranking needs the order of entry, not 1e-8). */
+  /** Passed to each fit (default tol 1e-4, scikit-learn's, and maxIter 1000: a ranking needs the order of entry). */
   tol?: number;
   maxIter?: number;
 }
@@ -243,7 +243,7 @@ export interface L1Path {
  */
 export function l1LogisticPath(m: LabelledMatrix, options: L1PathOptions = {}): L1Path {
   const counts = classCounts(m, "l1LogisticPath");
-  const { steps = 30, decades = 4, maxFeatures = m.d, tol = 1e-6, maxIter = 2000 } = options;
+  const { steps = 30, decades = 4, maxFeatures = m.d, tol = 1e-4, maxIter = 1000 } = options;
   if (!Number.isSafeInteger(steps) || steps < 1)
     throw new RangeError(`l1LogisticPath: options.steps must be a positive integer; got ${steps}`);
   if (!(decades > 0 && decades < 300))
