@@ -57,6 +57,7 @@ export const COMPARE_DEFAULTS: Readonly<{
   permutations: 0,
 });
 
+/** compareSelectors' options; COMPARE_DEFAULTS and SAE_DEFAULTS hold the defaults. */
 export interface CompareOptions {
   methods?: SelectorName[];
   /** Panel sizes; sizes above the feature count are left out (and listed in the result's skippedK). */
@@ -130,6 +131,7 @@ export interface CompareRow {
   features: Array<{ index: number; name: string; frequency: number; pValue?: number }>;
 }
 
+/** What compareSelectors gives: the settings run, every ranking with its test scores, and one row per method × k. */
 export interface CompareResult {
   samples: number;
   features: number;

@@ -6,6 +6,7 @@
 import { Generator } from "../random.ts";
 import { classCounts, type LabelledMatrix } from "./univariate.ts";
 
+/** forestImportance's options: the trees, the candidate features per split, the seed. */
 export interface ForestOptions {
   /** Trees (default 100, scikit-learn's). */
   trees?: number;

@@ -15,6 +15,7 @@ export interface LogisticModel {
   converged: boolean;
 }
 
+/** fitLogistic's options: the strength, the penalty, the stopping rule and a warm start. */
 export interface LogisticOptions {
   /** Inverse regularisation strength, as scikit-learn's C (default 1). */
   C?: number;
