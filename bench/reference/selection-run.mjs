@@ -165,6 +165,7 @@ const section = (title, cell) => {
         cell.ours,
       ),
     );
+  if (!cell.sklearn) return;
   const sk = [...new Set(sklearnRows.map((r) => r.method))];
   for (const m of sk)
     table.push(
@@ -180,7 +181,7 @@ section("accuracy % (logistic on the top k)", {
   sklearn: (r) => pct(r?.accuracy),
 });
 if (classifiers.includes("sae"))
-  section("accuracy % (SAE without projection on the top k)", { ours: (r) => pct(r?.accuracy.sae), sklearn: () => "" });
+  section("accuracy % (SAE without projection on the top k)", { ours: (r) => pct(r?.accuracy.sae) });
 section("AUC (logistic)", { ours: (r) => f3(r?.auc.logistic?.mean), sklearn: (r) => f3(r?.auc.mean) });
 section("Kuncheva index", { ours: (r) => f3(r?.kuncheva), sklearn: (r) => f3(r?.kuncheva) });
 section("Jaccard", { ours: (r) => f3(r?.jaccard), sklearn: (r) => f3(r?.jaccard) });
