@@ -293,6 +293,7 @@ function help(command?: keyof typeof FLAGS): string {
     return [
       "Usage:",
       `  ${USAGE.sae}`,
+      `  ${USAGE.compare}`,
       `  ${USAGE.predict}`,
       `  ${USAGE.generate}`,
       `  ${USAGE.vae}`,
