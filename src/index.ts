@@ -224,3 +224,30 @@ export {
   type ReadsReport,
   type SimulateOptions,
 } from "./dna/index.ts";
+// Feature selection at equal panel size (issue #25): filters, the ℓ1-logistic path, a random forest, the SAE's
+// rankings, stability indices, and compareSelectors.
+export { anovaF, kruskalH, rankByScore, type LabelledMatrix } from "./selection/univariate.ts";
+export {
+  fitLogistic,
+  logisticProba,
+  logisticSupport,
+  l1LogisticPath,
+  type LogisticModel,
+  type LogisticOptions,
+  type L1Path,
+  type L1PathOptions,
+} from "./selection/logistic.ts";
+export { forestImportance, type ForestOptions } from "./selection/forest.ts";
+export { kunchevaIndex, meanJaccard } from "./selection/stability.ts";
+export {
+  compareSelectors,
+  COMPARE_DEFAULTS,
+  SELECTOR_NAMES,
+  type CompareOptions,
+  type CompareResult,
+  type CompareRow,
+  type CompareTask,
+  type DownstreamName,
+  type SelectionRun,
+  type SelectorName,
+} from "./selection/compare.ts";

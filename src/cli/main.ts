@@ -39,6 +39,8 @@ import {
 import { runSlurm, SLURM_PARTITION, SLURM_TIME, type SlurmCommand } from "./slurm.ts";
 import { PROJECT_STAGES, type ProjectCommand, type ProjectStage, runProject } from "./project.ts";
 import type { GroupNormKind } from "../types.ts";
+import { COMPARE_DEFAULTS, type DownstreamName, SELECTOR_NAMES, type SelectorName } from "../selection/compare.ts";
+import { type CompareCommand, runCompare } from "./compare.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -83,7 +85,7 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", Record<string, Flag>> = {
+const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export" | "compare", Record<string, Flag>> = {
   sae: {
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
@@ -161,6 +163,56 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export", R
     ...COMMON,
   },
   predict: COMMON,
+  compare: {
+    methods: {
+      type: "string",
+      value: "M1,M2,…",
+      help: `feature rankers to compare: ${SELECTOR_NAMES.join(", ")}`,
+      default: COMPARE_DEFAULTS.methods.join(","),
+    },
+    k: { type: "string", value: "K1,K2,…", help: "panel sizes (features kept)", default: COMPARE_DEFAULTS.k },
+    folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
+    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
+    classifiers: {
+      type: "string",
+      value: "logistic,sae",
+      help: "classifiers trained on each panel: an l2 logistic regression (C = 1), the SAE without projection",
+      default: COMPARE_DEFAULTS.classifiers.join(","),
+    },
+    permutations: {
+      type: "string",
+      value: "P",
+      help: "rerun the selection P times on permuted labels: p-values of the selection frequencies (features.csv)",
+      default: COMPARE_DEFAULTS.permutations,
+    },
+    trees: { type: "string", value: "N", help: "trees of the random forest", default: COMPARE_DEFAULTS.trees },
+    epochs: {
+      type: "string",
+      value: "N | N1,N2",
+      help: "the SAE's epochs of phase 1 and phase 2 (rankers and classifier)",
+      default: SAE_DEFAULTS.epochs,
+    },
+    hidden: {
+      type: "string",
+      value: "N | N1,N2,…",
+      help: "the SAE's hidden layer sizes",
+      default: SAE_DEFAULTS.hidden,
+    },
+    log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
+    "no-log": { type: "boolean", help: "no log transform" },
+    impute: {
+      type: "string",
+      value: "METHOD",
+      help: `fill in missing values, fitted on each training fold (${IMPUTE_METHODS.join(", ")})`,
+    },
+    informative: {
+      type: "string",
+      value: "NAME,… | /REGEX/",
+      help: "features known to be informative (synthetic data): recall at k is reported",
+    },
+    out: { type: "string", value: "DIR", help: "write metrics, features, panels and the two plots to DIR" },
+    ...COMMON,
+  },
   vae: {
     latent: { type: "string", value: "K", help: "latent dimension", default: VAE_DEFAULTS.latent },
     hidden: {
@@ -365,6 +417,9 @@ const USAGE = {
   export:
     "sparseproj export <model.json> --onnx <model.onnx>   a saved model as ONNX " +
     "(compact, with its preprocessing; opset 17)",
+  compare:
+    "sparseproj compare <file> [flags]   feature-selection methods at equal panel size " +
+    "(accuracy, stability, chance level)",
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
@@ -388,6 +443,7 @@ function help(command?: keyof typeof ALL_FLAGS): string {
     return [
       "Usage:",
       `  ${USAGE.sae}`,
+      `  ${USAGE.compare}`,
       `  ${USAGE.predict}`,
       `  ${USAGE.generate}`,
       `  ${USAGE.vae}`,
@@ -528,15 +584,60 @@ function tableFlags(v: Record<string, string | boolean>): TableFlags {
   if (s("na-values") !== undefined) flags.naValues = list(s("na-values") as string, (part) => part);
   if (s("ignore-columns") !== undefined) flags.ignoreColumns = names("ignore-columns", s("ignore-columns") as string);
   const features = s("feature-columns");
-  const pattern = features === undefined ? null : /^\/(.+)\/([a-z]*)$/s.exec(features);
-  if (pattern) {
-    try {
-      flags.featureColumns = new RegExp(pattern[1], pattern[2]);
-    } catch (error) {
-      throw new UsageError(`--feature-columns: ${(error as Error).message}`);
-    }
-  } else if (features !== undefined) flags.featureColumns = names("feature-columns", features);
+  if (features !== undefined) flags.featureColumns = namesOrPattern("feature-columns", features);
   return flags;
+}
+
+/** A flag that takes names separated by commas, or a /regular expression/ (with flags). */
+function namesOrPattern(flag: string, text: string): string[] | RegExp {
+  const pattern = /^\/(.+)\/([a-z]*)$/s.exec(text);
+  if (!pattern) return names(flag, text);
+  try {
+    return new RegExp(pattern[1], pattern[2]);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
+
+function parseCompare(args: string[]): CompareCommand | { help: string } {
+  const { values: v, positionals: found, text } = parse("compare", args);
+  if (v.help) return { help: help("compare") };
+  const [file] = positionals(found, ["file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const methods = [...new Set(names("methods", text("methods")))] as SelectorName[];
+  const unknown = methods.find((m) => !SELECTOR_NAMES.includes(m));
+  if (unknown)
+    throw new UsageError(`--methods: unknown method ${JSON.stringify(unknown)}; known: ${SELECTOR_NAMES.join(", ")}`);
+  const classifiers = [...new Set(names("classifiers", text("classifiers")))] as DownstreamName[];
+  const odd = classifiers.find((c) => c !== "logistic" && c !== "sae");
+  if (odd) throw new UsageError(`--classifiers takes logistic and/or sae; got ${JSON.stringify(odd)}`);
+  const epochs = list(text("epochs"), (e) => e);
+  if (epochs.length > 2)
+    throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
+  if (s("out") === STDOUT) throw new UsageError("--out takes a folder");
+  const impute = s("impute");
+  if (impute !== undefined && !IMPUTE_METHODS.includes(impute as ImputeMethod))
+    throw new UsageError(`--impute must be one of ${IMPUTE_METHODS.join(", ")}; got ${JSON.stringify(impute)}`);
+  return {
+    file,
+    methods,
+    k: [...new Set(list(text("k"), (k) => integer("k", k, 1)))],
+    folds: integer("folds", text("folds"), 2),
+    seeds: integer("seeds", text("seeds"), 1),
+    classifiers,
+    permutations: integer("permutations", text("permutations"), 0),
+    trees: integer("trees", text("trees"), 1),
+    epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],
+    hidden: list(text("hidden"), (h) => integer("hidden", h, 1)),
+    log: toggle(v, "log") ?? PREPROCESS_DEFAULTS.log,
+    impute: (impute ?? null) as ImputeMethod | null,
+    ...(s("informative") !== undefined ? { informative: namesOrPattern("informative", s("informative")!) } : {}),
+    out: s("out"),
+    json: Boolean(v.json),
+    labelColumn: s("label-column"),
+    idColumn: s("id-column"),
+    tableFlags: tableFlags(v),
+  };
 }
 
 function parseSae(args: string[], name: "sae" | "plan" = "sae"): SaeCommand | { help: string } {
@@ -903,6 +1004,7 @@ const PARSERS = {
   slurm: parseSlurm,
   project: parseProject,
   export: parseExport,
+  compare: parseCompare,
 };
 const RUNNERS = {
   sae: runSae,
@@ -915,6 +1017,7 @@ const RUNNERS = {
   slurm: (command: SlurmCommand) => runSlurm(command, planFlags),
   project: runProject,
   export: runExport,
+  compare: runCompare,
 };
 const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
 
