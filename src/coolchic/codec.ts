@@ -89,7 +89,7 @@ const MAX_SIDE = 65535;
 const MAX_LEVELS = 12;
 const MAX_CONTEXT_ROWS = 3;
 const MAX_WIDTH = 64;
-const PRECISIONS = [5, 6, 7, 8, 9, 10, 11];
+const PRECISIONS = [12, 11, 10, 9, 8, 7, 6, 5, 4];
 
 function checkInteger(name: string, value: unknown, least: number, most: number): number {
   if (!Number.isSafeInteger(value) || (value as number) < least || (value as number) > most)
@@ -235,6 +235,7 @@ function quantizeWeights(
       const b = arm ? latentBits(shape, current(), symbols, ranges) : bits;
       const cost = m + (lambda * (b + candidate.reduce((sum, t) => sum + tensorBits(t), 0))) / pixels;
       if (cost < bestCost) [bestCost, best, bestMeasure] = [cost, candidate, arm ? b : m];
+      else break; // the cost falls then rises as the precision coarsens: stop at its first rise
     }
     group.forEach((name, i) => (chosen[name] = best[i]));
     if (arm) bits = bestMeasure;
