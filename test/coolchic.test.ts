@@ -275,10 +275,12 @@ test("double descent removes grids or context positions and the stream still dec
     lambda: 1e-3,
     iterations: 60,
     levels: 4,
-    sparse: { kind: "bilevelL1Inf", rho: 0.2, iterations: 30 },
+    sparse: { kind: "bilevelL1Inf", rho: 0.05, iterations: 30 },
   });
   const h = readCoolChicHeader(bytes);
-  assert.ok(h.keptGrids.length + h.keptContext.length < 4 + 12, JSON.stringify(h));
+  // Node removes 3 of the 4 grids and 7 of the 12 context positions here; the test asks for a few of either.
+  assert.ok(h.keptGrids.length + h.keptContext.length <= 4 + 12 - 4, JSON.stringify(h));
+  assert.ok(h.macsPerPixel.total < 400, JSON.stringify(h.macsPerPixel));
   const decoded = decodeImage(bytes);
   assert.ok(psnr(decoded.data, image.data) > 15);
 });
