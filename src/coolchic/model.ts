@@ -292,7 +292,23 @@ function nonzeroColumns(p: Parameter): number[] {
 
 /** Fits a model to the target: dense, or dense then projected, masked and refitted (double descent). */
 export function fitModel(target: FitTarget, sizes: Sizes, gain: number, schedule: FitSchedule): CoolChicModel {
+  // In a scope, so the target tensor is freed on return even where there is no FinalizationRegistry (workerd);
+  // the model's parameters are persistent and outlive it.
+  return scope(() => fit(target, sizes, gain, schedule));
+}
+
+function fit(target: FitTarget, sizes: Sizes, gain: number, schedule: FitSchedule): CoolChicModel {
   const model = new CoolChicModel(target, sizes, gain, new Generator(schedule.seed));
+  try {
+    fitPhases(model, target, schedule);
+  } catch (error) {
+    for (const p of model.parameters()) p.dispose();
+    throw error;
+  }
+  return model;
+}
+
+function fitPhases(model: CoolChicModel, target: FitTarget, schedule: FitSchedule): void {
   const noise = new Generator(schedule.seed + 1);
   const planes = tensor(target.planes, [target.channels, target.width * target.height]);
   runPhase(model, planes, schedule, "dense", schedule.iterations, noise);
@@ -308,7 +324,6 @@ export function fitModel(target: FitTarget, sizes: Sizes, gain: number, schedule
     model.restrict(nonzeroColumns(model.synW1), nonzeroColumns(model.armW1));
     runPhase(model, planes, schedule, "sparse", sparse.iterations ?? schedule.iterations, noise);
   }
-  return model;
 }
 
 /** Checks a projection kind for double descent: a bilevel entry of the registry. */
