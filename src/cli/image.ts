@@ -2,7 +2,7 @@
 // written with fast-png (already a dependency: pure JavaScript, so the CLI needs no native image library). Fitting
 // runs synchronously for seconds to minutes, so the progress bar is redrawn from the fitting callback.
 import { readFileSync } from "node:fs";
-import { decode, encode } from "fast-png";
+import { convertIndexedToRgb, decode, encode } from "fast-png";
 import { MultiBar } from "cli-progress";
 import { CorruptStreamError, decodeImage, encodeImage, readCoolChicHeader } from "../coolchic/codec.ts";
 import type { ImagePixels, SparseOptions } from "../coolchic/codec.ts";
@@ -36,24 +36,33 @@ function readPng(file: string): ImagePixels {
     if ((error as NodeJS.ErrnoException).syscall) throw error;
     throw new DataError(`not a readable PNG (${(error as Error).message})`, { file });
   }
-  const { width, height } = png;
-  const source = png.data;
+  const { width, height, depth } = png;
   let channels = png.channels;
-  let samples: ArrayLike<number> = source;
+  let samples: ArrayLike<number> = png.data;
+  let max = depth === 16 ? 65535 : 255;
   if (png.palette) {
-    const rgb = new Uint8Array(width * height * 3);
-    for (let i = 0; i < width * height; i++) {
-      const entry = png.palette[source[i]];
-      if (!entry) throw new DataError(`pixel ${i} uses palette entry ${source[i]}, which it does not have`, { file });
-      rgb.set(entry.slice(0, 3), i * 3);
+    try {
+      samples = convertIndexedToRgb(png); // unpacks 1-, 2- and 4-bit indices too
+    } catch (error) {
+      throw new DataError(`its palette does not cover its pixels (${(error as Error).message})`, { file });
     }
-    [samples, channels] = [rgb, 3];
+    channels = png.palette[0].length;
+  } else if (depth < 8) {
+    // Grayscale of 1, 2 or 4 bits: samples packed into bytes, each row starting on a byte.
+    const rowBytes = Math.ceil((width * depth) / 8),
+      unpacked = new Uint8Array(width * height);
+    max = 2 ** depth - 1;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const bit = x * depth;
+        unpacked[y * width + x] = (png.data[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & max;
+      }
+    samples = unpacked;
   }
   const out = channels >= 3 ? 3 : 1;
   const data = new Uint8Array(width * height * out);
-  const scale = png.depth === 16 ? 257 : png.depth < 8 && !png.palette ? 255 / (2 ** png.depth - 1) : 1;
   for (let i = 0; i < width * height; i++)
-    for (let c = 0; c < out; c++) data[i * out + c] = Math.round(samples[i * channels + c] / scale);
+    for (let c = 0; c < out; c++) data[i * out + c] = Math.round((samples[i * channels + c] * 255) / max);
   return { width, height, channels: out, data };
 }
 

@@ -30,6 +30,12 @@ writeFileSync(
   }),
 );
 
+// A 16-bit grayscale PNG: read as 8-bit grayscale.
+writeFileSync(
+  join(dir, "deep.png"),
+  encode({ width, height, channels: 1, depth: 16, data: new Uint16Array(width * height).map((_, i) => i * 199) }),
+);
+
 test("encode writes a .cc stream and reports its rate and PSNR; decode writes the PNG", () => {
   const r = cli("image", "encode", "in.png", "-o", "out.cc", "--iterations", "20", "--levels", "2", "--json");
   assert.is(r.status, 0, r.stderr);
@@ -66,6 +72,9 @@ test("encode reads a palette PNG and a sparse decoder is accepted", () => {
   );
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /palette\.png: 20 × 14 × 3 → p\.cc/);
+  const deep = cli("image", "encode", "deep.png", "-o", "d.cc", "--iterations", "4", "--levels", "2");
+  assert.is(deep.status, 0, deep.stderr);
+  assert.match(deep.stdout, /deep\.png: 20 × 14 × 1 → d\.cc/);
 });
 
 test("streams that are not .cc, or are truncated, are one-line errors naming the file", () => {
