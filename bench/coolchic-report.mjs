@@ -67,7 +67,8 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     }
     const bd = cc.length >= 4 ? bdRate(jpeg, cc) : null;
     const bdw = bdRate(jpeg, webp);
-    if (bd) console.log(`\nBD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
+    console.log("");
+    if (bd) console.log(`BD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
     if (bdw) console.log(`BD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
   } else {
     const bdw = bdRate(jpeg, webp);
