@@ -133,5 +133,14 @@ await build({
   plugins: [mainEntryExternal],
 });
 
+// sparseproj/onnx: the ONNX writer with its protobuf library (onnx-proto, CommonJS, hence the main fields), apart
+// from the main entry so that importing sparseproj loads no protobuf code. It imports only types from the library.
+await build({
+  ...common,
+  mainFields: ["module", "main"],
+  entryPoints: [`${root}src/onnx/index.ts`],
+  outfile: `${root}dist/onnx.js`,
+});
+
 sh(bin("tsc"), ["-p", "tsconfig.json"]);
 copyFileSync(`${root}src/wasm.d.ts`, `${root}dist/types/wasm.d.ts`);

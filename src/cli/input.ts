@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { ALLOW_MISSING_HINT, DataError, decodeText, parseTable, type LabelledTable } from "../io/table.ts";
 import { loadSAE, type SAEModel } from "../sae/model.ts";
 
-function readBytes(file: string): Uint8Array {
+export function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (error) {

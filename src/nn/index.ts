@@ -12,6 +12,7 @@ export {
   type ConstraintOptions,
   type ProjectionKind,
 } from "./constraints.ts";
-export { fit, type FitOptions } from "./fit.ts";
+export { fit, type FitOptions, type HostRows } from "./fit.ts";
 export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
 export { keepLargestGroups, projectAndMask, rewind } from "./prune.ts";
+export { compact, type CompactOptions, type Compacted } from "./compact.ts";

@@ -2,7 +2,7 @@
 // reconstructions, the selected features ranked by their first-layer column norm, and a JSON form that carries
 // the fitted preprocessing with the weights.
 import { scope } from "../autograd/arena.ts";
-import { noGrad, tensor } from "../autograd/tensor.ts";
+import { noGrad, type Tensor, tensor } from "../autograd/tensor.ts";
 import type { StateDict } from "../nn/module.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "./dataset.ts";
@@ -11,6 +11,33 @@ import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
+import { compactParts, type SAECompaction } from "./compact.ts";
+
+/** A chunk's input stays under this many bytes of module memory, whatever the table's width. */
+const CHUNK_BYTES = 64 * 2 ** 20;
+
+/**
+ * `forward` (no gradient) over the rows of x (n × d, row-major) a chunk at a time, its n × width outputs joined: a
+ * whole wide table as one tensor would not fit in WebAssembly memory (1,000 × 300,000 float32 is 1.2 GB). @internal
+ */
+export function forwardRows(
+  forward: (x: Tensor) => Tensor,
+  x: Float32Array,
+  n: number,
+  d: number,
+  width: number,
+  chunkBytes = CHUNK_BYTES,
+): Float32Array {
+  const out = new Float32Array(n * width);
+  const rows = Math.max(1, Math.floor(chunkBytes / (4 * d)));
+  for (let start = 0; start < n; start += rows) {
+    const end = Math.min(n, start + rows);
+    scope(() =>
+      noGrad(() => out.set(forward(tensor(x.subarray(start * d, end * d), [end - start, d])).data, start * width)),
+    );
+  }
+  return out;
+}
 
 /**
  * What a trained model knows besides its weights: its options, classes, feature names, preprocessing and history.
@@ -22,6 +49,8 @@ export interface SAEInfo {
   featureNames: string[];
   preprocessing: Preprocessing;
   history: TrainingHistory;
+  /** Present in a compact model (SAEModel.compact()): what it was made from. */
+  compact?: SAECompaction;
 }
 
 /** An input feature the model kept: its column in the data (0-based), its name, and its score. */
@@ -83,12 +112,11 @@ export class SAEModel {
       const why = "log |x + 1| is −∞ at −1; float32 holds |v| < 3.4e38";
       throw new NotFiniteError(row, column, `the value ${data.x[bad]} is not finite once preprocessed (${why})`);
     }
-    const out = scope(() =>
-      noGrad(() => {
-        const latent = this.net.forward(tensor(x, [n, d]));
-        return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
-      }),
-    );
+    const forward =
+      through === "latent"
+        ? (t: Tensor) => this.net.forward(t)
+        : (t: Tensor) => this.net.decoder.forward(this.net.forward(t));
+    const out = Float64Array.from(forwardRows(forward, x, n, d, through === "latent" ? this.classes.length : d));
     const overflow = out.findIndex((v) => !Number.isFinite(v));
     if (overflow >= 0) {
       const row = Math.floor(overflow / (out.length / n));
@@ -169,6 +197,25 @@ export class SAEModel {
     return 1 - this.selectedFeatures().length / this.features;
   }
 
+  /**
+   * The model without what its weights no longer use: its first layer holds only the selected input features (the
+   * panel, its featureNames), hidden units whose incoming or outgoing weights are all zero are gone layer by layer,
+   * and the decoder reconstructs only the panel (with the decoder projected, its hidden units that feed no kept output
+   * go too). Its predictions, probabilities and latent equal this model's to float32 rounding, from the panel's
+   * columns alone. A model with nothing to remove gives an equal copy with `compaction.changed` false. With knn
+   * imputation the neighbours are found on the panel's features only, so a row with missing values may be imputed
+   * differently. This model is not modified; the copy has its own memory (dispose both).
+   */
+  compact(): SAEModel {
+    const { net, info } = compactParts(this.net, this.info);
+    return new SAEModel(net, null, info);
+  }
+
+  /** How this compact model was made (SAEModel.compact()), or null for a full model. */
+  get compaction(): SAECompaction | null {
+    return this.info.compact ?? null;
+  }
+
   /** The model as plain JSON-able data (options, classes, preprocessing, history and weights), for loadSAE. */
   toJSON(): SAEJson {
     return { format: "sparseproj-sae", version: 1, ...this.info, state: this.net.stateDict() };
@@ -186,14 +233,29 @@ export class SAEModel {
  */
 export function loadSAE(json: SAEJson | string): SAEModel {
   const parts = readSAEJson(typeof json === "string" ? JSON.parse(json) : json);
-  const { options, classes, featureNames, preprocessing, history, state } = parts;
-  const { hidden, activation } = options;
-  const net = new MirroredAutoencoder(featureNames.length, hidden, classes.length, activation, new Generator(0));
+  const { options, classes, featureNames, preprocessing, history, state, compact } = parts;
+  const { activation } = options;
+  const [hidden, decoderHidden] = compact ? [compact.encoder, compact.decoder] : [options.hidden, undefined];
+  const net = new MirroredAutoencoder(
+    featureNames.length,
+    hidden,
+    classes.length,
+    activation,
+    new Generator(0),
+    decoderHidden,
+  );
   try {
     net.loadStateDict(state);
   } catch (error) {
     net.dispose();
     throw error;
   }
-  return new SAEModel(net, null, { options, classes, featureNames, preprocessing, history });
+  return new SAEModel(net, null, {
+    options,
+    classes,
+    featureNames,
+    preprocessing,
+    history,
+    ...(compact ? { compact } : {}),
+  });
 }

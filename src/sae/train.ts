@@ -2,12 +2,14 @@
 // chosen layer is then projected once onto the ball of radius η, the entries the projection zeroed become a
 // mask, and phase 2 trains again with the mask held (optionally from the initial values: rewind). Every choice
 // that looks at data other than the training rows (epoch, radius) uses a validation carve of those rows.
-import { scope } from "../autograd/arena.ts";
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
-import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import type { Tensor } from "../autograd/tensor.ts";
+import { keepInputs } from "../nn/compact.ts";
+import type { Linear } from "../nn/layers.ts";
+import type { Module } from "../nn/module.ts";
 import { kindNamed, MATRIX_NORMS, type ProjectionKind, PROJECTIONS } from "../projections/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
-import { fit } from "../nn/fit.ts";
+import { batchOf, fit, type HostRows } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
 import type { Parameter } from "../nn/parameter.ts";
 import { keepLargestGroups, projectAndMask, rewind } from "../nn/prune.ts";
@@ -15,7 +17,7 @@ import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
 import { validationSplit } from "./cv/folds.ts";
-import { SAEModel } from "./model.ts";
+import { forwardRows, SAEModel } from "./model.ts";
 import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import { type Radius, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
@@ -77,17 +79,21 @@ function pruneLayers(net: MirroredAutoencoder, o: ResolvedOptions, radius: Fixed
   return eta;
 }
 
-function accuracyOf(net: MirroredAutoencoder, x: Tensor, y: ArrayLike<number>, k: number): number {
-  return scope(() => {
-    const z = noGrad(() => net.forward(x)).data;
-    let right = 0;
-    for (let i = 0; i < y.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
-      if (best === y[i]) right++;
-    }
-    return right / y.length;
-  });
+/** Preprocessed rows stay in host memory; fit and forwardRows copy them into the module a batch at a time. */
+function hostRows(data: Float32Array, n: number, d: number): HostRows {
+  return { data, shape: [n, d] };
+}
+
+function accuracyOf(net: MirroredAutoencoder, x: HostRows, y: ArrayLike<number>, k: number): number {
+  const [n, d] = x.shape;
+  const z = forwardRows((t) => net.forward(t), x.data, n, d, k);
+  let right = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+    if (best === y[i]) right++;
+  }
+  return right / y.length;
 }
 
 /** A radius known before training: raw, or relative to the trained layer's norm ('auto' is searched first). */
@@ -113,37 +119,100 @@ interface Run {
   epochs: number;
 }
 
+/** The inputs of a masked first layer that some unmasked weight reads (all of them without a mask). */
+function unmaskedColumns(layer: Linear): number[] {
+  const mask = layer.weight.mask;
+  const [h, d] = layer.weight.shape;
+  const columns: number[] = [];
+  for (let j = 0; j < d; j++) {
+    let i = 0;
+    while (mask && i < h && mask[i * d + j] === 0) i++;
+    if (!mask || i < h) columns.push(j);
+  }
+  return columns;
+}
+
+/** Columns `columns` of rows x, as new rows. */
+function gatherColumns(x: HostRows, columns: number[]): HostRows {
+  const [n, d] = x.shape;
+  const data = x.data;
+  const out = new Float32Array(n * columns.length);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < columns.length; c++) out[r * columns.length + c] = data[r * d + columns[c]];
+  return hostRows(out, n, columns.length);
+}
+
+/** Puts `layer` at `index` of a Sequential (the compact first layer of phase 2, and back). */
+function setLayer(net: MirroredAutoencoder, layer: Linear): void {
+  (net.encoder as unknown as Record<number, Module>)[0] = layer;
+}
+
+/**
+ * Phase 2 on the compact first layer: the columns the mask removed are physically gone (the encoder reads x's kept
+ * columns; the decoder still reconstructs every feature, as the loss wants). Masked weights are zero and receive no
+ * update, so this trains what the masked dense layer trains, to float rounding; `restore` writes the result back
+ * into the full layer, its removed columns zero and masked. Null when the mask removes no column. @internal
+ */
+function compactFirstLayer(net: MirroredAutoencoder): { columns: number[]; restore: () => void } | null {
+  const full = net.firstLayer;
+  const columns = unmaskedColumns(full);
+  if (columns.length === full.inFeatures) return null;
+  const small = keepInputs(full, columns);
+  setLayer(net, small);
+  return {
+    columns,
+    restore: () => {
+      const [h, d, p] = [full.outFeatures, full.inFeatures, columns.length];
+      const [weights, values, mask, kept] = [full.weight.data, small.weight.data, full.weight.mask!, small.weight.mask];
+      for (let i = 0; i < h; i++) {
+        for (let c = 0; c < p; c++) {
+          weights[i * d + columns[c]] = values[i * p + c];
+          mask[i * d + columns[c]] = kept ? kept[i * p + c] : 1;
+        }
+      }
+      full.weight.setMask(mask);
+      full.bias?.data.set(small.bias!.data);
+      setLayer(net, full);
+      small.dispose();
+    },
+  };
+}
+
 /** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
 function doubleDescent(
   data: Dataset,
   o: ResolvedOptions,
-  x: Tensor,
+  x: HostRows,
   trainLabels: Int32Array,
   weights: number[] | undefined,
   radius: FixedRadius | null,
-  validation: { x: Tensor; y: Int32Array } | null,
+  validation: { x: HostRows; y: Int32Array } | null,
   onProgress?: SAEOptions["onProgress"],
   signal?: AbortSignal,
   afterPhase1?: (net: MirroredAutoencoder) => void,
+  densePhase2 = false,
 ): Run {
   const generator = new Generator(o.seed);
   const k = data.classes.length;
   const net = new MirroredAutoencoder(data.d, o.hidden, k, o.activation, generator);
   const initial = o.rewind ? net.stateDict() : null;
-  const loss = (batch: Tensor, rows: Int32Array) => {
-    const z = net.encoder.forward(batch);
+  // `input` is the encoder's view of rows `rows` of x: the whole rows, or in a compact phase 2 their kept columns.
+  let compacted: { columns: number[]; restore: () => void } | null = null;
+  const loss = (input: Tensor, rows: Int32Array) => {
+    const z = net.encoder.forward(input);
     const labels = Array.from(rows, (r) => trainLabels[r]);
+    const target = compacted ? batchOf(x, rows) : input;
     return add(
       crossEntropy(z, labels, { weight: weights }),
-      mul(smoothL1Loss(net.decoder.forward(z), batch), o.lambda),
+      mul(smoothL1Loss(net.decoder.forward(z), target), o.lambda),
     );
   };
   const started = performance.now();
-  const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void) => {
+  const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void, data = x) => {
     if (!epochs) return [];
     const optimizer = new Adam(net.parameters(), { lr: o.lr });
     try {
-      return fit(x, {
+      return fit(data, {
         optimizer,
         loss,
         epochs,
@@ -169,14 +238,30 @@ function doubleDescent(
   }
   const validationAccuracy: number[] = [];
   let best = { accuracy: -1, epoch: o.epochs[1], state: null as StateDict | null };
-  const phase2 = phase(2, o.epochs[1], (epoch) => {
-    if (!validation) return;
-    const accuracy = accuracyOf(net, validation.x, validation.y, k);
-    validationAccuracy.push(accuracy);
-    // Ties go to the later epoch: more training at the same validation accuracy.
-    if (accuracy >= best.accuracy) best = { accuracy, epoch, state: net.stateDict() };
-  });
-  if (best.state) net.loadStateDict(best.state);
+  if (o.projection !== "none" && o.projectLayers.includes("encoder") && o.epochs[1] && !densePhase2) {
+    compacted = compactFirstLayer(net);
+  }
+  const columns = compacted?.columns;
+  const validationX = validation && columns ? gatherColumns(validation.x, columns) : validation?.x;
+  let phase2: number[];
+  try {
+    phase2 = phase(
+      2,
+      o.epochs[1],
+      (epoch) => {
+        if (!validation || !validationX) return;
+        const accuracy = accuracyOf(net, validationX, validation.y, k);
+        validationAccuracy.push(accuracy);
+        // Ties go to the later epoch: more training at the same validation accuracy.
+        if (accuracy >= best.accuracy) best = { accuracy, epoch, state: net.stateDict() };
+      },
+      columns ? gatherColumns(x, columns) : x,
+    );
+    if (best.state) net.loadStateDict(best.state);
+  } finally {
+    compacted?.restore();
+    compacted = null;
+  }
   const epochs = phase1.length + phase2.length;
   return {
     net,
@@ -212,9 +297,9 @@ function searchRadius(
 ): { radius: number; tried: TrainingHistory["radiusSearch"] } {
   const [inner, held] = validationSplit(rows, data.y, data.classes.length, 0.25, o.seed + 1);
   const prep = fitPreprocessing(data.x, data.d, inner, o.preprocess);
-  const x = tensor(transformRows(prep, data.x, data.d, inner), [inner.length, data.d]);
+  const x = hostRows(transformRows(prep, data.x, data.d, inner), inner.length, data.d);
   const validation = {
-    x: tensor(transformRows(prep, data.x, data.d, held), [held.length, data.d]),
+    x: hostRows(transformRows(prep, data.x, data.d, held), held.length, data.d),
     y: Int32Array.from(held, (r) => data.y[r]),
   };
   const labels = Int32Array.from(inner, (r) => data.y[r]);
@@ -259,7 +344,14 @@ function searchRadius(
 }
 
 /** Trains on every row of `rows` (all rows by default), preprocessing fitted on them alone. @internal */
-export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array, featureNames?: string[]): SAEModel {
+export function trainOnRows(
+  data: Dataset,
+  options: SAEOptions,
+  rows: Int32Array,
+  featureNames?: string[],
+  /** Phase 2 on the dense layer with its mask, as before compaction (for the equality test and the benchmark). */
+  densePhase2 = false,
+): SAEModel {
   const o = resolveOptions(options);
   if (o.keep !== undefined && o.keep > data.d) {
     throw new RangeError(`trainSAE: options.keep is ${o.keep}, more than the ${data.d} features`);
@@ -277,10 +369,10 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
       ? validationSplit(rows, data.y, data.classes.length, o.validationFraction, o.seed + 2)
       : [rows, new Int32Array(0)];
   const preprocessing = fitPreprocessing(data.x, data.d, train, o.preprocess);
-  const x = tensor(transformRows(preprocessing, data.x, data.d, train), [train.length, data.d]);
+  const x = hostRows(transformRows(preprocessing, data.x, data.d, train), train.length, data.d);
   const validation = held.length
     ? {
-        x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]),
+        x: hostRows(transformRows(preprocessing, data.x, data.d, held), held.length, data.d),
         y: Int32Array.from(held, (r) => data.y[r]),
       }
     : null;
@@ -294,6 +386,8 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
     validation,
     options.onProgress,
     options.signal,
+    undefined,
+    densePhase2,
   );
   const history: TrainingHistory = {
     losses: run.losses,
