@@ -147,6 +147,22 @@ export { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./co
 export { addUniformNoise, roundLatent, roundSymbols } from "./compression/quantize.ts";
 export { latentRate, type LatentRate } from "./compression/rate.ts";
 
+// Cool-chic-lite: an overfitted image codec (one small decoder and latent pyramid fitted per image, an ARM entropy
+// model, rANS), its decoder bit-identical in every runtime; double descent removes latent grids and ARM context.
+export {
+  COOLCHIC_DEFAULTS,
+  CorruptStreamError,
+  decodeImage,
+  encodeImage,
+  readCoolChicHeader,
+  type CoolChicHeader,
+  type DecodeImageOptions,
+  type EncodeImageOptions,
+  type FitProgress,
+  type ImagePixels,
+  type SparseOptions,
+} from "./coolchic/index.ts";
+
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export {
   confusionMatrix,

@@ -17,6 +17,8 @@ import { VAE_DEFAULTS } from "../generative/vae.ts";
 import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
+import { runImageDecode, runImageEncode } from "./image.ts";
+import { COOLCHIC_DEFAULTS } from "../coolchic/codec.ts";
 import { type ExportCommand, runExport } from "./export.ts";
 import { runDnaReadsDecode, runDnaSimulate, runDnaStore } from "./dna-storage.ts";
 import { checkStorageOptions, STORAGE_DEFAULTS } from "../dna/storage.ts";
@@ -85,7 +87,10 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export" | "compare", Record<string, Flag>> = {
+const FLAGS: Record<
+  "sae" | "predict" | "generate" | "vae" | "dna" | "export" | "compare" | "image",
+  Record<string, Flag>
+> = {
   sae: {
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
@@ -348,6 +353,42 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna" | "export" | 
     json: COMMON.json,
     help: COMMON.help,
   },
+  image: {
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE",
+      help: "the file to write (required): the .cc stream (encode) or the PNG (decode)",
+    },
+    lambda: {
+      type: "string",
+      value: "L",
+      help: "encode: rate–distortion trade-off (MSE + L·bits/pixel; larger, fewer bits)",
+      default: COOLCHIC_DEFAULTS.lambda,
+    },
+    iterations: { type: "string", value: "N", help: "encode: fitting steps", default: COOLCHIC_DEFAULTS.iterations },
+    levels: { type: "string", value: "N", help: "encode: latent grids", default: COOLCHIC_DEFAULTS.levels },
+    seed: {
+      type: "string",
+      value: "N",
+      help: "encode: seeds initialisation and noise",
+      default: COOLCHIC_DEFAULTS.seed,
+    },
+    sparse: {
+      type: "string",
+      value: "KIND",
+      help: "encode: double descent on the decoder with bilevel-l1inf or bilevel-l11 (absent: a dense decoder)",
+    },
+    rho: { type: "string", value: "R", help: "encode: with --sparse, radius η = R·‖W‖ (0 < R ≤ 1)", default: 0.3 },
+    "max-pixels": {
+      type: "string",
+      value: "N",
+      help: "decode: refuse a stream announcing a larger image",
+      default: 2 ** 24,
+    },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
   export: {
     onnx: {
       type: "string",
@@ -436,6 +477,7 @@ const USAGE = {
   project:
     "sparseproj project --stage norms|reduce|apply <file.npy>… -o <out.npy>   " +
     "the bilevel projection of a matrix in row-block shards",
+  image: "sparseproj image encode|decode <file> -o <out> [flags]   a PNG to a Cool-chic-lite .cc stream and back",
 };
 
 function help(command?: keyof typeof ALL_FLAGS): string {
@@ -454,6 +496,7 @@ function help(command?: keyof typeof ALL_FLAGS): string {
       `  ${USAGE.slurm}`,
       `  ${USAGE.project}`,
       `  ${USAGE.export}`,
+      `  ${USAGE.image}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -862,6 +905,44 @@ function flagNames(message: string): string {
     .replace(/options\.(\w+)/g, "--$1");
 }
 
+async function image(args: string[]): Promise<void> {
+  const { values: v, positionals: found, text } = parse("image", args);
+  if (v.help) return void process.stdout.write(help("image"));
+  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  const out = v.out as string | undefined;
+  if (out === undefined) throw new UsageError("-o/--out FILE is required");
+  const encodeFlags = ["lambda", "iterations", "levels", "seed", "sparse", "rho"];
+  if (action === "decode") {
+    const given = encodeFlags.find((name) => v[name] !== undefined);
+    if (given) throw new UsageError(`--${given} is an encode flag: the .cc header says how to decode`);
+    const maxPixels = integer("max-pixels", text("max-pixels"), 1);
+    return runImageDecode({ file, out, maxPixels, json: Boolean(v.json) });
+  }
+  if (action !== "encode")
+    throw new UsageError(`the image actions are encode and decode; got ${JSON.stringify(action)}`);
+  if (v["max-pixels"] !== undefined) throw new UsageError("--max-pixels is a decode flag");
+  const kind = v.sparse as string | undefined;
+  const kinds: Record<string, "bilevelL1Inf" | "bilevelL11"> = {
+    "bilevel-l1inf": "bilevelL1Inf",
+    "bilevel-l11": "bilevelL11",
+  };
+  if (kind !== undefined && !Object.hasOwn(kinds, kind))
+    throw new UsageError(`--sparse must be bilevel-l1inf or bilevel-l11; got ${JSON.stringify(kind)}`);
+  if (kind === undefined && v.rho !== undefined) throw new UsageError("--rho needs --sparse");
+  const rho = decimal("rho", text("rho"), false);
+  if (rho > 1) throw new UsageError(`--rho must be in (0, 1]; got ${rho}`);
+  runImageEncode({
+    file,
+    out,
+    lambda: decimal("lambda", text("lambda"), true),
+    iterations: integer("iterations", text("iterations"), 1),
+    levels: integer("levels", text("levels"), 1),
+    seed: integer("seed", text("seed"), 0),
+    sparse: kind === undefined ? null : { kind: kinds[kind], rho },
+    json: Boolean(v.json),
+  });
+}
+
 function parseVae(args: string[]): VaeCommand | { help: string } {
   const { values: v, positionals: found, text } = parse("vae", args);
   if (v.help) return { help: help("vae") };
@@ -1019,18 +1100,19 @@ const RUNNERS = {
   export: runExport,
   compare: runCompare,
 };
-const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
+const COMMAND_NAMES = [...Object.keys(PARSERS), "dna", "image"];
 
 /** What a command line asks for: a command's help, a command checked and ready to run, or dna's arguments. */
 export type CommandLine =
   | { help: string }
   | { [K in keyof typeof PARSERS]: { name: K; command: Parameters<(typeof RUNNERS)[K]>[0] } }[keyof typeof PARSERS]
-  | { name: "dna"; args: string[] };
+  | { name: "dna"; args: string[] }
+  | { name: "image"; args: string[] };
 
 /** Parses and checks a command line (without `node` and the script); a UsageError says what is wrong with it. */
 export function parseCommandLine(argv: string[]): CommandLine {
   const [name, ...args] = argv;
-  if (name === "dna") return { name, args };
+  if (name === "dna" || name === "image") return { name, args } as CommandLine;
   if (name === undefined || !Object.hasOwn(PARSERS, name)) {
     throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${COMMAND_NAMES.join(", ")}`);
   }
@@ -1041,6 +1123,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
 async function execute(line: CommandLine): Promise<void> {
   if ("help" in line) process.stdout.write(line.help);
   else if (line.name === "dna") await dna(line.args);
+  else if (line.name === "image") await image(line.args);
   else await (RUNNERS[line.name] as (command: unknown) => Promise<unknown>)(line.command);
 }
 
