@@ -44,7 +44,9 @@ export class Heap {
       );
     }
     try {
-      const ptr = this.exports.alloc(Math.max(bytes, 16));
+      // An i32 result: past 2 GiB of memory the address reads as negative. Unsigned, it is a valid view offset, and
+      // ToInt32 gives wasm the same bits back.
+      const ptr = this.exports.alloc(Math.max(bytes, 16)) >>> 0;
       this.#sizes.set(ptr, bytes);
       this.#inUse += bytes;
       this.#peak = Math.max(this.#peak, this.#inUse);
