@@ -154,8 +154,11 @@ export interface Primitives {
   gatherRows(src: Buf, cols: number, index: Indices, dst: Buf): void;
   fill(x: Buf, n: number, value: number): void;
 
-  /** One image [c, h, w] unrolled into its columns matrix [c·kh·kw, oh·ow] (assembly/conv.ts). */
-  im2col(x: Buf, g: ConvGeometry, cols: Buf): void;
+  /**
+   * `images` consecutive images [c, h, w] unrolled into their columns matrices [c·kh·kw, oh·ow], one after another
+   * (assembly/conv.ts).
+   */
+  im2col(x: Buf, g: ConvGeometry, cols: Buf, images: number): void;
   /** The adjoint of im2col, added into dx. */
   col2im(cols: Buf, g: ConvGeometry, dx: Buf): void;
 }

@@ -141,7 +141,8 @@ export function wasmBackend(heap: Heap): Backend {
     huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) =>
       void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
 
-    im2col: (x, g, cols) => void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols)),
+    im2col: (x, g, cols, images) =>
+      void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols), images),
     col2im: (cols, g, dx) => void col2im(at(cols), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(dx)),
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
     upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
