@@ -104,6 +104,8 @@ export function wasmBackend(heap: Heap): Backend {
 
     matmul(a, b, c, m, n, kk, transA, transB, accumulate) {
       if (transA && transB) throw new RangeError("matmul: A and B cannot both be transposed");
+      const form = transA ? 1 : transB ? 2 : 0;
+      if (heap.splitter?.matmul(form, at(a), at(b), at(c), m, n, kk, flag(accumulate))) return;
       const kernel = transA ? matmulTN : transB ? matmulNT : matmulNN;
       kernel(at(a), at(b), at(c), m, n, kk, flag(accumulate));
     },

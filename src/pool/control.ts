@@ -25,8 +25,8 @@ export const MAX_ARGS = 12;
 export const MESSAGE_OFFSET = ARGS_OFFSET + 8 * MAX_ARGS;
 export const MESSAGE_CHARS = (SLOT_BYTES - MESSAGE_OFFSET) / 2;
 
-/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, and the exact ℓ1,∞
- * projection's per-group steps. */
+/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, the exact ℓ1,∞
+ * projection's per-group steps, and a band of rows of a training step's matrix product (src/pool/split.ts). */
 export const KERNELS = [
   "groupPartials_f32",
   "groupPartials_f64",
@@ -40,6 +40,7 @@ export const KERNELS = [
   "l1InfPrepare_f64",
   "l1InfAdvance_f32",
   "l1InfAdvance_f64",
+  "matmulRows",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

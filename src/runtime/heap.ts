@@ -15,11 +15,19 @@ export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
 
 export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
 
+/** Splits a matrix product over threads (src/pool/split.ts); false when it is too small to, and the caller runs it. */
+export interface ProductSplitter {
+  matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
+}
+
 /** The module memory as seen from TypeScript: allocation, and views that follow memory growth. */
 export class Heap {
   readonly #sizes = new Map<number, number>();
   #inUse = 0;
   #peak = 0;
+
+  /** Set when the memory is shared with workers that take bands of the matrix products (initThreads). */
+  splitter: ProductSplitter | undefined;
 
   constructor(readonly exports: KernelExports) {}
 

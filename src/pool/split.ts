@@ -1,0 +1,110 @@
+// Training on more than one thread: the large matrix products of a step split by rows of C over workers that share
+// the module memory, the calling thread taking the first band and blocking until the others are done. A band is
+// computed by matmulRows, which sums every element exactly as one call does: the bits do not depend on the split.
+// Below MIN_SPLIT_FLOPS a product stays on the calling thread (a wake-up costs more than it saves).
+import { adoptHeap, heapInUse, instantiate, type KernelVariant, kernelChoice } from "../runtime/engine.ts";
+import type { Heap, ProductSplitter } from "../runtime/heap.ts";
+import { availableCores, threadSupport } from "./spawn.ts";
+import { Team } from "./team.ts";
+import { threadsModule } from "./threads-module.ts";
+
+/**
+ * 2·m·n·k from which a product is split: measured in bench/speed.mjs ("Crossover"), where two threads first beat
+ * one on this 2-core VM.
+ */
+const MIN_SPLIT_FLOPS = 2 ** 21;
+
+// The threads module's memory limits (asconfig.json, target threads).
+const MEMORY_PAGES = { initial: 32, maximum: 65536 };
+
+/** initThreads' options. */
+export interface ThreadsOptions {
+  /** Threads a product is split over, the calling thread included; default min(2, cores). */
+  threads?: number;
+  /** The kernel build, as in init(): "auto" (default), "simd" or "relaxed-simd". */
+  kernels?: "auto" | KernelVariant;
+  /** 2·m·n·k from which a product is split (default 2^21, measured); smaller ones stay on the calling thread. */
+  minSplitFlops?: number;
+}
+
+/** Splits products over a team of workers; form 0 = NN, 1 = TN, 2 = NT (assembly/matmul.ts, matmulRows). */
+export class RowSplitter implements ProductSplitter {
+  minFlops = MIN_SPLIT_FLOPS;
+  readonly #rows: (form: number, ...args: number[]) => void;
+
+  constructor(
+    readonly heap: Heap,
+    readonly team: Team,
+  ) {
+    this.#rows = heap.exports.matmulRows as (form: number, ...args: number[]) => void;
+  }
+
+  /** Threads a product is split over (the calling thread and the workers). */
+  get threads(): number {
+    return this.team.size + 1;
+  }
+
+  matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean {
+    if (2 * m * n * k < this.minFlops || m < 2) return false;
+    const parts = Math.min(this.threads, m);
+    // Bands of whole 4-row tiles where there are enough rows, so that no band ends in a partial tile.
+    const unit = m >= 4 * parts ? 4 : 1;
+    const bounds = Array.from({ length: parts + 1 }, (_, p) => Math.min(m, Math.round((m * p) / parts / unit) * unit));
+    bounds[parts] = m;
+    const posted: number[] = [];
+    for (let p = 1; p < parts; p++)
+      posted.push(this.team.post(p - 1, "matmulRows", [form, a, b, c, m, n, k, accumulate, bounds[p], bounds[p + 1]]));
+    this.#rows(form, a, b, c, m, n, k, accumulate, bounds[0], bounds[1]);
+    for (let p = 1; p < parts; p++) this.team.join(p - 1, posted[p - 1]);
+    return true;
+  }
+}
+
+let warned = false;
+
+/**
+ * Loads the kernels on a shared memory and starts `threads − 1` workers, so that the large matrix products of
+ * training (conv, dense layers) are split over `threads` threads, bit for bit the same results as one thread. Call
+ * it once, before any tensor, projection or init(). Where threads cannot run (a page without cross-origin
+ * isolation, a host without SharedArrayBuffer or workers) it loads the one-thread kernels, warns once, and
+ * resolves to 1; otherwise to the number of threads.
+ */
+export async function initThreads(options: ThreadsOptions = {}): Promise<number> {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("initThreads(options): options must be an object");
+  const { threads = Math.min(2, await availableCores()), kernels = "auto", minSplitFlops = MIN_SPLIT_FLOPS } = options;
+  if (typeof minSplitFlops !== "number" || !(minSplitFlops >= 0))
+    throw new RangeError(
+      `initThreads(options): options.minSplitFlops must be a number ≥ 0; got ${String(minSplitFlops)}`,
+    );
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new RangeError(`initThreads(options): options.threads must be an integer from 1 to 64; got ${threads}`);
+  const relaxed = kernelChoice(kernels, "initThreads(options)");
+  if (heapInUse())
+    throw new Error("initThreads(): the kernels are loaded already; call it first, before any tensor or init()");
+  const support = threads > 1 ? await threadSupport() : "one thread was asked for";
+  if (typeof support === "string") {
+    if (threads > 1 && !warned) {
+      warned = true;
+      console.warn(`sparseproj: training runs on one thread: ${support}`);
+    }
+    await adoptHeap(relaxed);
+    return 1;
+  }
+  const module = await threadsModule(relaxed);
+  const memory = new WebAssembly.Memory({ ...MEMORY_PAGES, shared: true });
+  const heap = instantiate(module, memory);
+  const team = new Team(heap, module, memory, support, threads - 1);
+  try {
+    await team.ready();
+  } catch (error) {
+    team.close();
+    throw error;
+  }
+  team.keepAlive(false);
+  const splitter = new RowSplitter(heap, team);
+  splitter.minFlops = minSplitFlops;
+  heap.splitter = splitter;
+  await adoptHeap(relaxed, heap);
+  return threads;
+}
