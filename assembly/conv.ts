@@ -2,6 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
+import { matmulNN, matmulTN } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -148,5 +149,26 @@ export function upsampleNearestGrad(dy: usize, planes: i32, h: i32, w: i32, s: i
         store<f32>(at, accumulate ? load<f32>(at) + sum : sum);
       }
     }
+  }
+}
+
+// Images [first, last) of a batch through one convolution, each image's columns unrolled into `cols` (one image's
+// worth: this thread's scratch, still in cache for the product) and multiplied by the weight [o × c·kh·kw]:
+// y_i = W·cols_i. The unit a thread takes when a batch is split over threads (src/pool/split.ts).
+export function convForward(x: usize, weight: usize, cols: usize, y: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, o: i32, first: i32, last: i32): void {
+  const positions = oh * ow;
+  for (let i = first; i < last; i++) {
+    fields(f32At(x, i * c * h * w), c, h, w, kh, kw, stride, pad, oh, ow, cols, true);
+    matmulNN(weight, cols, f32At(y, i * o * positions), o, positions, c * kh * kw, 0);
+  }
+}
+
+// The input gradient of images [first, last): dcols_i = Wᵀ·dY_i into `dcols` (one image's scratch), added back into
+// dx_i by col2im (dx must hold a value).
+export function convInputGrad(weight: usize, dy: usize, dcols: usize, dx: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, o: i32, first: i32, last: i32): void {
+  const positions = oh * ow;
+  for (let i = first; i < last; i++) {
+    matmulTN(weight, f32At(dy, i * o * positions), dcols, c * kh * kw, positions, o, 0);
+    fields(f32At(dx, i * c * h * w), c, h, w, kh, kw, stride, pad, oh, ow, dcols, false);
   }
 }

@@ -6,7 +6,7 @@
 // optimizer steps, whose ops are in src/optim.
 import type { AdamScalars, Backend, Buf, ConvGeometry, DType, SgdScalars } from "./backend.ts";
 import { huberEnergyKernels } from "../generative/huber-energy.ts";
-import { upsampleKernels } from "./conv.ts";
+import { convKernels, upsampleKernels } from "./conv.ts";
 import { crossEntropyKernels } from "./losses.ts";
 
 class ArrayBuf implements Buf {
@@ -130,6 +130,7 @@ export function typescriptBackend(dtype: DType): Backend {
     col2im(cols, g, dx) {
       forEachField(g, (row, p, pixel) => pixel >= 0 && (dx.array[pixel] += cols.array[row * g.oh * g.ow + p]));
     },
+    ...convKernels,
     ...upsampleKernels,
 
     adamStep(w, g, m, v, mask, n, s: AdamScalars) {

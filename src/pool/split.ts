@@ -1,10 +1,12 @@
-// Training on more than one thread: the large matrix products of a step split by rows of C over workers that share
-// the module memory, the calling thread taking the first band and blocking until the others are done. A band is
-// computed by matmulRows, which sums every element exactly as one call does: the bits do not depend on the split.
+// Training on more than one thread: the large matrix products of a step split by rows of C, and convolutions by
+// images, over workers that share the module memory, the calling thread taking the first part and blocking until the
+// others are done. A band of rows is computed by matmulRows, which sums every element exactly as one call does, and
+// an image by the same kernels as on one thread: the bits do not depend on the split.
 // Below MIN_SPLIT_FLOPS a product stays on the calling thread (a wake-up costs more than it saves).
 import { adoptHeap, heapInUse, instantiate, type KernelVariant, kernelChoice } from "../runtime/engine.ts";
 import type { Heap, ProductSplitter } from "../runtime/heap.ts";
 import { availableCores, threadSupport } from "./spawn.ts";
+import type { KernelName } from "./control.ts";
 import { Team } from "./team.ts";
 import { threadsModule } from "./threads-module.ts";
 
@@ -27,17 +29,17 @@ export interface ThreadsOptions {
   minSplitFlops?: number;
 }
 
-/** Splits products over a team of workers; form 0 = NN, 1 = TN, 2 = NT (assembly/matmul.ts, matmulRows). */
+/**
+ * Splits products by rows (assembly/matmul.ts, matmulRows) and convolutions by images (assembly/conv.ts) over a team
+ * of workers.
+ */
 export class RowSplitter implements ProductSplitter {
   minFlops = MIN_SPLIT_FLOPS;
-  readonly #rows: (form: number, ...args: number[]) => void;
 
   constructor(
     readonly heap: Heap,
     readonly team: Team,
-  ) {
-    this.#rows = heap.exports.matmulRows as (form: number, ...args: number[]) => void;
-  }
+  ) {}
 
   /** Threads a product is split over (the calling thread and the workers). */
   get threads(): number {
@@ -45,18 +47,46 @@ export class RowSplitter implements ProductSplitter {
   }
 
   matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean {
-    if (2 * m * n * k < this.minFlops || m < 2) return false;
-    const parts = Math.min(this.threads, m);
+    const parts = this.#parts(2 * m * n * k, m);
+    if (parts < 2) return false;
     // Bands of whole 4-row tiles where there are enough rows, so that no band ends in a partial tile.
     const unit = m >= 4 * parts ? 4 : 1;
-    const bounds = Array.from({ length: parts + 1 }, (_, p) => Math.min(m, Math.round((m * p) / parts / unit) * unit));
-    bounds[parts] = m;
-    const posted: number[] = [];
-    for (let p = 1; p < parts; p++)
-      posted.push(this.team.post(p - 1, "matmulRows", [form, a, b, c, m, n, k, accumulate, bounds[p], bounds[p + 1]]));
-    this.#rows(form, a, b, c, m, n, k, accumulate, bounds[0], bounds[1]);
-    for (let p = 1; p < parts; p++) this.team.join(p - 1, posted[p - 1]);
+    this.#run("matmulRows", parts, m, unit, (first, last) => [form, a, b, c, m, n, k, accumulate, first, last]);
     return true;
+  }
+
+  images(
+    kernel: "convForward" | "convInputGrad",
+    count: number,
+    flops: number,
+    argsOf: (first: number, last: number, part: number) => number[],
+  ): boolean {
+    const parts = this.#parts(flops, count);
+    if (parts < 2) return false;
+    this.#run(kernel, parts, count, 1, argsOf);
+    return true;
+  }
+
+  #parts(flops: number, count: number): number {
+    return flops < this.minFlops ? 1 : Math.min(this.threads, count);
+  }
+
+  // Part 0 on the calling thread, part p on worker p − 1; returns when all are done.
+  #run(
+    kernel: KernelName,
+    parts: number,
+    count: number,
+    unit: number,
+    argsOf: (f: number, l: number, p: number) => number[],
+  ) {
+    const bounds = Array.from({ length: parts + 1 }, (_, p) =>
+      Math.min(count, Math.round((count * p) / parts / unit) * unit),
+    );
+    bounds[parts] = count;
+    const posted: number[] = [];
+    for (let p = 1; p < parts; p++) posted.push(this.team.post(p - 1, kernel, argsOf(bounds[p], bounds[p + 1], p)));
+    (this.heap.exports[kernel] as (...args: number[]) => void)(...argsOf(bounds[0], bounds[1], 0));
+    for (let p = 1; p < parts; p++) this.team.join(p - 1, posted[p - 1]);
   }
 }
 
