@@ -7,8 +7,9 @@
 // timed in native C (bench/native/matmul.c: 128-bit SSE, and the same with FMA) and PyTorch's OpenBLAS.
 // Writes bench/speed-results.json and the "Training speed" section of bench/train-results.md.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildNativeMatmul } from "./matmul-native.mjs";
 import { CROSSOVER_SHAPES, MATMUL_SHAPES, WORKLOADS } from "./speed/workloads.mjs";
 
@@ -20,6 +21,9 @@ const here = (name) => new URL(name, import.meta.url).pathname;
 const log = (...parts) => console.error(...parts);
 const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const NAMES = Object.keys(WORKLOADS);
+// The bundle under test, copied first (it is self-contained): a rebuild during the run cannot change it.
+const OURS = join(mkdtempSync(join(tmpdir(), "sparseproj-speed-")), "index.js");
+copyFileSync(here("../dist/index.js"), OURS);
 
 // Node 20 runs relaxed SIMD behind a flag; later Nodes have it on (and may not know the flag).
 const relaxedFlag = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "-e", "0"]).status === 0;
@@ -35,7 +39,7 @@ const CONFIGS = [
 
 function runOurs(config, matmul, workloads = NAMES) {
   const options = { ...config, rounds: 3, workloads, matmul };
-  if (config.dist) options.dist = new URL(config.dist, `file://${process.cwd()}/`).href;
+  options.dist = new URL(config.dist ?? OURS, `file://${process.cwd()}/`).href;
   const r = spawnSync(process.execPath, [...nodeArgs, here("speed/ours.mjs"), JSON.stringify(options)], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
@@ -132,7 +136,8 @@ lines.push(
   "<!-- speed:start (written by bench/speed.mjs; bench/train.mjs keeps this section) -->",
   "## Training speed: conv compressor, Huber-energy VAE, SAE (issue #24)",
   "",
-  `Made by \`node bench/speed.mjs --rounds ${ROUNDS}${BASELINE ? " --baseline …" : ""}\`. ${environment.node} (V8 ${v8}` +
+  `Made by \`node bench/speed.mjs --rounds ${ROUNDS}${BASELINE ? " --baseline …" : ""}\`. ` +
+    `${environment.node} (V8 ${v8}` +
     `${relaxedFlag ? ", relaxed SIMD via --experimental-wasm-relaxed-simd" : ""}); ${environment.cpu}; ` +
     `${environment.date.slice(0, 10)}; PyTorch ${environment.torch?.version ?? "—"} (one thread, ` +
     `${(environment.torch?.blas ?? []).map((p) => p.split("/").at(-1)).join(", ")}); ${environment.compiler}.`,

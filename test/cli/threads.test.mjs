@@ -16,17 +16,32 @@ const dir = scratchDir("threads");
 const script = `
 import * as sp from ${JSON.stringify(dist)};
 const [threads, minSplitFlops] = JSON.parse(process.argv[2]);
-const used = threads ? await sp.initThreads({ threads, kernels: "simd", minSplitFlops: minSplitFlops ?? undefined }) : (await sp.init({ kernels: "simd" }), 1);
+const used = threads
+  ? await sp.initThreads({ threads, kernels: "simd", minSplitFlops: minSplitFlops ?? undefined })
+  : (await sp.init({ kernels: "simd" }), 1);
 let h = 0x811c9dc5;
-const hash = (params) => { for (const p of params) for (const w of new Uint32Array(Float32Array.from(p.data).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0; };
+const hash = (params) => {
+  for (const p of params)
+    for (const w of new Uint32Array(Float32Array.from(p.data).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
+};
 const images = Float32Array.from({ length: 40 * 784 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
-const compressor = sp.trainCompressor(images, { batchSize: 20, epochs: [2, 1], hidden: [8, 16], channels: 4, projection: { rho: 0.3 } });
+const compressor = sp.trainCompressor(images, {
+  batchSize: 20, epochs: [2, 1], hidden: [8, 16], channels: 4, projection: { rho: 0.3 },
+});
 hash(compressor.net.parameters());
 const gen = new sp.Generator(3);
-const net = new sp.nn.Sequential(new sp.nn.Linear(300, 200, { generator: gen }), new sp.nn.ReLU(), new sp.nn.Linear(200, 300, { generator: gen }));
+const net = new sp.nn.Sequential(
+  new sp.nn.Linear(300, 200, { generator: gen }), new sp.nn.ReLU(), new sp.nn.Linear(200, 300, { generator: gen }),
+);
 const opt = new sp.optim.Adam(net.parameters(), { lr: 1e-3 });
 const x = sp.tensor(Float32Array.from({ length: 64 * 300 }, (_, i) => Math.cos(i * 0.11)), [64, 300]);
-for (let s = 0; s < 5; s++) sp.scope(() => { const loss = sp.F.mseLoss(net.forward(x), x); opt.zeroGrad(); loss.backward(); opt.step(); });
+for (let s = 0; s < 5; s++)
+  sp.scope(() => {
+    const loss = sp.F.mseLoss(net.forward(x), x);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  });
 hash(net.parameters());
 let refused = "";
 try { await sp.initThreads({ threads: 2 }); } catch (e) { refused = e.message; }
