@@ -3,7 +3,7 @@
 export { init, type InitOptions } from "./runtime/engine.ts";
 // Training speed (#24): which kernel build is loaded (relaxed SIMD's fused multiply-add, or plain SIMD).
 export { kernelVariant, type KernelVariant } from "./runtime/engine.ts";
-export { initThreads, type ThreadsOptions } from "./pool/split.ts";
+export { closeThreads, initThreads, type ThreadsOptions } from "./pool/split.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./projections/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./projections/bilevel.ts";
 export {

@@ -138,3 +138,16 @@ export async function initThreads(options: ThreadsOptions = {}): Promise<number>
   await adoptHeap(relaxed, heap);
   return threads;
 }
+
+/**
+ * Stops initThreads' workers; training goes on, on the calling thread, with the same kernels and memory (and the
+ * same bits). Deno has no way to let idle workers end with the program: call this there when done, as a pool's
+ * close(). Does nothing without threads, and a second time.
+ */
+export function closeThreads(): void {
+  const heap = heapInUse();
+  const splitter = heap?.splitter;
+  if (!(splitter instanceof RowSplitter)) return;
+  heap!.splitter = undefined;
+  splitter.team.close();
+}

@@ -45,6 +45,10 @@ for (let s = 0; s < 5; s++)
 hash(net.parameters());
 let refused = "";
 try { await sp.initThreads({ threads: 2 }); } catch (e) { refused = e.message; }
+// After closeThreads the same model trains on, on the calling thread: a step runs, and a second close is harmless.
+sp.closeThreads();
+sp.closeThreads();
+sp.scope(() => sp.F.mseLoss(net.forward(x), x).backward());
 console.log(JSON.stringify({ used, variant: sp.kernelVariant(), hash: h.toString(16), refused }));
 process.exit(0);
 `;
