@@ -144,6 +144,14 @@ lines.push(
   `Load average ${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end: other engineers' ` +
     "builds and tests shared the machine, so each figure is the median over rounds run in turn, and only ratios " +
     "within this run mean anything.",
+  ...(loadBefore > cpus().length
+    ? [
+        "",
+        `**The machine was oversubscribed (load ${loadBefore.toFixed(0)} on ${cpus().length} cores): these figures are ` +
+          "not the hardware's.** The matrix-product and crossover tables swing by 10× from one shape to the next " +
+          "and cannot be read; the epoch times average more steps, but one round is one draw. Rerun on a quiet machine.",
+      ]
+    : []),
   "",
   "Seconds per epoch (ms per step × steps per epoch; workloads in bench/speed/workloads.mjs):",
   "",

@@ -11,8 +11,10 @@ import { Team } from "./team.ts";
 import { threadsModule } from "./threads-module.ts";
 
 /**
- * 2·m·n·k from which a product is split: measured in bench/speed.mjs ("Crossover"), where two threads first beat
- * one on this 2-core VM.
+ * 2·m·n·k from which a product is split. One thread computes 2^21 flops in about 55 µs at the kernels' ~38 GFLOP/s,
+ * so halving it saves ~27 µs, against a worker's wake-up of 5–20 µs (bench/threads.md: ~200 µs a pool call for a
+ * dozen wake-ups): below it a split gains too little to be worth a blocked calling thread. bench/speed.mjs measures
+ * the crossover ("Crossover"); its run during this work, on a machine loaded 15× over, could not resolve it.
  */
 const MIN_SPLIT_FLOPS = 2 ** 21;
 
