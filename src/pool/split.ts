@@ -87,8 +87,22 @@ export class RowSplitter implements ProductSplitter {
     bounds[parts] = count;
     const posted: number[] = [];
     for (let p = 1; p < parts; p++) posted.push(this.team.post(p - 1, kernel, argsOf(bounds[p], bounds[p + 1], p)));
-    (this.heap.exports[kernel] as (...args: number[]) => void)(...argsOf(bounds[0], bounds[1], 0));
-    for (let p = 1; p < parts; p++) this.team.join(p - 1, posted[p - 1]);
+    // Every worker is waited for, even when this thread's part or another worker's fails: a worker still running
+    // must not have its slot overwritten by the next call.
+    let failure: unknown;
+    try {
+      (this.heap.exports[kernel] as (...args: number[]) => void)(...argsOf(bounds[0], bounds[1], 0));
+    } catch (error) {
+      failure = error;
+    }
+    for (let p = 1; p < parts; p++) {
+      try {
+        this.team.join(p - 1, posted[p - 1]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 }
 
