@@ -14,7 +14,8 @@ import { threadsModule } from "./threads-module.ts";
  * 2·m·n·k from which a product is split. One thread computes 2^21 flops in about 55 µs at the kernels' ~38 GFLOP/s,
  * so halving it saves ~27 µs, against a worker's wake-up of 5–20 µs (bench/threads.md: ~200 µs a pool call for a
  * dozen wake-ups): below it a split gains too little to be worth a blocked calling thread. bench/speed.mjs measures
- * the crossover ("Crossover"); its run during this work, on a machine loaded 15× over, could not resolve it.
+ * the crossover ("Crossover"); its runs during this work, on a machine loaded 7–15× over, had 2 threads behind at
+ * 2^21 and ahead from 4.7 Mflop, which a loaded machine (a worker not scheduled) would tilt that way.
  */
 const MIN_SPLIT_FLOPS = 2 ** 21;
 
