@@ -1,4 +1,4 @@
-// Build: AssemblyScript → two .wasm variants, the SIMD one inlined as base64, esbuild bundles per entry, .d.ts.
+// Build: AssemblyScript → four .wasm variants (SIMD, relaxed SIMD, each also for threads), inlined as base64, esbuild bundles per entry, .d.ts.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -62,7 +62,7 @@ writeFileSync(
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 mkdirSync(`${root}dist`);
-for (const target of ["simd", "threads"])
+for (const target of ["simd", "relaxed", "threads", "threads-relaxed"])
   sh(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 sh("node", ["scripts/embed-wasm.mjs"]);
 

@@ -1,6 +1,9 @@
 // sparseproj: Euclidean projections onto the ℓ1 ball, the simplex, the ℓ2 and ℓ∞ balls, and the bilevel
 // ℓ1,∞ / ℓ1,1 / ℓ1,2 balls of matrices, computed by WebAssembly SIMD kernels.
 export { init, type InitOptions } from "./runtime/engine.ts";
+// Training speed (#24): which kernel build is loaded (relaxed SIMD's fused multiply-add, or plain SIMD).
+export { kernelVariant, type KernelVariant } from "./runtime/engine.ts";
+export { closeThreads, initThreads, type ThreadsOptions } from "./pool/split.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./projections/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./projections/bilevel.ts";
 export {
