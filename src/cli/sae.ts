@@ -490,7 +490,7 @@ export async function runSae(command: SaeCommand): Promise<SaeReport> {
     idColumn: command.idColumn,
     ...(command.impute ? { allowMissing: true } : {}),
   };
-  const table = readTable(file, columns, command.tableFlags);
+  const table = await readTable(file, columns, command.tableFlags);
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
