@@ -80,7 +80,6 @@ async function readAnyTable(file: string, options: ParseTableOptions): Promise<L
   if (format === "hdf5") {
     // h5wasm's Node build reads the file in place (no copy of it in memory), loaded only for an HDF5 file.
     const h5wasm = await import("h5wasm/node");
-    await h5wasm.ready;
     return readH5adFrom(h5wasm as unknown as H5wasmFiles, resolve(file), size, options);
   }
   return parseTable(decodeText(readBytes(file)), options);

@@ -30,10 +30,15 @@ export function checkDeclaredValues(
     );
 }
 
-/** An error thrown by a format library, as one line naming the file (and column): never a trace. */
+/**
+ * An error thrown by a format library, as one line naming the file (and column): never a trace. The library's own
+ * messages say what is wrong ("thrift binary length 13242 exceeds remaining 2687 bytes"); an engine error reached
+ * inside it on damaged bytes ("Cannot read properties of null") says nothing to a user, so it is not repeated.
+ */
 export function libraryError(error: unknown, format: string, where: DataErrorLocation): DataError {
   if (error instanceof DataError) return error;
+  const engine = error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
   const message = error instanceof Error ? error.message : String(error);
-  const line = message.split("\n")[0].slice(0, 200);
+  const line = engine ? "the file is damaged or was not written as one" : message.split("\n")[0].slice(0, 200);
   return new DataError(`cannot read it as ${format}: ${line}`, where);
 }

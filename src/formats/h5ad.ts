@@ -31,9 +31,10 @@ interface H5Group extends H5Node {
   keys(): string[];
   get(name: string): H5Node | null;
 }
-/** What `readH5ad` needs of h5wasm: its File class (from "h5wasm" or, in Node, "h5wasm/node"). */
+/** What `readH5ad` needs of h5wasm (from "h5wasm" or, in Node, "h5wasm/node"): its File class and module. */
 export interface H5wasmFiles {
   readonly File: new (filename: string, mode: "r") => H5Group & { close(): unknown };
+  readonly ready: Promise<{ activate_throwing_error_handler(): number }>;
 }
 
 // HDF5 datatype classes (H5T_class_t).
@@ -71,7 +72,7 @@ class AnnData {
     try {
       value = dataset.value;
     } catch (error) {
-      throw libraryError(error, "HDF5", this.where(path));
+      throw hdf5Error(error, this.where(path));
     }
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return [value];
     if (value === null || typeof value !== "object" || typeof (value as ArrayLike<unknown>).length !== "number")
@@ -210,7 +211,7 @@ export function readAnnData(root: H5Group, size: number, options: ParseTableOpti
       try {
         values = dataset.slice([[r, end], []]);
       } catch (error) {
-        throw libraryError(error, "HDF5", h5.where("X"));
+        throw hdf5Error(error, h5.where("X"));
       }
       table.putRows(r, Float64Array.from(values as ArrayLike<number>, Number), d);
     }
@@ -270,30 +271,42 @@ export async function readH5ad(bytes: Uint8Array, options: ParseTableOptions = {
   const name = `/sparseproj-${memoryFiles++}.h5ad`;
   module.FS.writeFile(name, bytes);
   try {
-    return readH5adFrom(h5wasm as unknown as H5wasmFiles, name, bytes.byteLength, options);
+    return await readH5adFrom(h5wasm as unknown as H5wasmFiles, name, bytes.byteLength, options);
   } finally {
     module.FS.unlink(name);
   }
 }
 
-/** Opens `path` with the given h5wasm and reads it as AnnData (`readAnnData`), closing it in every case. */
-export function readH5adFrom(
+/**
+ * Opens `path` with the given h5wasm and reads it as AnnData (`readAnnData`), closing it in every case. HDF5's
+ * errors are thrown, not printed (its default prints a many-line stack on stderr and carries on).
+ */
+export async function readH5adFrom(
   h5wasm: H5wasmFiles,
   path: string,
   size: number,
   options: ParseTableOptions = {},
-): LabelledTable {
+): Promise<LabelledTable> {
+  (await h5wasm.ready).activate_throwing_error_handler();
   let root: H5Group & { close(): unknown };
   try {
     root = new h5wasm.File(path, "r");
   } catch (error) {
-    throw libraryError(error, "HDF5", { file: options.file });
+    throw hdf5Error(error, { file: options.file });
   }
   try {
     return readAnnData(root, size, options);
   } catch (error) {
-    throw libraryError(error, "AnnData", { file: options.file });
+    throw hdf5Error(error, { file: options.file });
   } finally {
     root.close();
   }
+}
+
+/** HDF5's error stack as one line: its innermost message ("truncated file: eof = …") says the most. */
+function hdf5Error(error: unknown, where: DataErrorLocation): DataError {
+  if (error instanceof DataError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  const reasons = [...text.matchAll(/ in [\w.]+\(\): ([^\n]+)/g)].map((match) => match[1]);
+  return libraryError(reasons.length ? new Error(reasons[reasons.length - 1]) : error, "HDF5", where);
 }

@@ -102,6 +102,7 @@ export async function readParquet(input: ParquetInput, options: ParseTableOption
   const groupRows = metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
   if (groupRows !== rows)
     throw new DataError(`the footer declares ${rows} rows but its row groups ${groupRows} (damaged file?)`, where);
+  checkChunks(metadata, source.byteLength, where);
   const names = columns.map((column) => column.element.name);
   const kinds = columns.map(kindOf);
   const table = new ColumnarTableBuilder({ samples: rows, names, file }, options);
@@ -162,4 +163,41 @@ export async function readParquet(input: ParquetInput, options: ParseTableOption
         columnName: name,
       });
   return table.finish();
+}
+
+interface ChunkMetadata {
+  readonly num_rows: bigint | number;
+  readonly columns: readonly {
+    readonly meta_data?: {
+      readonly path_in_schema: readonly string[];
+      readonly num_values: bigint | number;
+      readonly data_page_offset: bigint | number;
+      readonly total_compressed_size: bigint | number;
+      readonly total_uncompressed_size: bigint | number;
+    };
+  }[];
+}
+
+/**
+ * Each column chunk within the file and of the size its row group says, before hyparquet sizes its arrays by them:
+ * a damaged footer's counts would otherwise be allocated as they stand.
+ */
+function checkChunks(metadata: { row_groups: readonly ChunkMetadata[] }, bytes: number, where: { file?: string }) {
+  const most = Math.max(1 << 24, 64 * bytes);
+  for (const group of metadata.row_groups) {
+    const rows = Number(group.num_rows);
+    if (!(rows >= 0 && rows <= most))
+      throw new DataError(`a row group declares ${rows} rows in ${bytes} bytes (damaged file?)`, where);
+    for (const { meta_data: chunk } of group.columns) {
+      if (chunk === undefined) continue;
+      const columnName = chunk.path_in_schema.join(".");
+      const start = Number(chunk.data_page_offset);
+      const stored = Number(chunk.total_compressed_size);
+      const values = Number(chunk.num_values);
+      if (!(start >= 0 && stored >= 0 && start + stored <= bytes))
+        throw new DataError(`its data lies beyond the file's ${bytes} bytes (truncated?)`, { ...where, columnName });
+      if (!(values >= 0 && values <= most && Number(chunk.total_uncompressed_size) <= most))
+        throw new DataError(`declares ${values} values in ${bytes} bytes (damaged file?)`, { ...where, columnName });
+    }
+  }
 }

@@ -259,7 +259,9 @@ export class ColumnarTableBuilder {
     const { file, samples } = this.#layout;
     const data = this.#values();
     if (this.#notNumeric.size > 0) {
-      const bad = [...this.#notNumeric].map(([f, first]) => ({ ...first, numbers: this.#numbers[f] === 1 }));
+      const bad = [...this.#notNumeric]
+        .sort(([a], [b]) => a - b)
+        .map(([f, first]) => ({ ...first, numbers: this.#numbers[f] === 1 }));
       throw notNumericColumns(bad, false, { file });
     }
     const rowOf = this.#rows();
