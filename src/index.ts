@@ -35,6 +35,8 @@ export {
   type TableFormat,
   type DataErrorLocation,
 } from "./io/table.ts";
+// The web page's column mapping (issue 22): a table's first rows before its columns are chosen.
+export { previewTable, type TablePreview } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
 // Typed columns (issue #19): the rules of parseTable for tables that come as columns (sparseproj/formats' readers).
 export {
@@ -80,10 +82,26 @@ export {
   type Summary,
 } from "./sae/cross-validate.ts";
 export { chooseSetting, type TriedSetting } from "./sae/choose-setting.ts";
+// Cross-validation as tasks (one per seed × fold) run anywhere, then merged: the cluster recipes' library side.
+export {
+  mergeResults,
+  planCrossValidation,
+  runTask,
+  type CrossValidationPlan,
+  type CrossValidationTask,
+} from "./sae/cross-validate.ts";
+// NumPy's .npy files, the shards `sparseproj project` reads and writes.
+export { formatNpy, MAX_NPY_HEADER, type NpyArray, parseNpy } from "./io/npy.ts";
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
-export { SAE_DEFAULTS, type SAEOptions, type SAEProjection, type ProgressEvent } from "./sae/options.ts";
+export {
+  SAE_COMMAND_DEFAULTS,
+  SAE_DEFAULTS,
+  type SAEOptions,
+  type SAEProjection,
+  type ProgressEvent,
+} from "./sae/options.ts";
 export {
   IMPUTE_METHODS,
   PREPROCESS_DEFAULTS,

@@ -1,5 +1,6 @@
 // Runs the bundled test suite in every runtime and prints one closing line: "N passed, N failed".
-// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package ...]
+// Usage: node test/run-all.mjs [node|deno|bun|chromium|chromium-no-coop|workerd|tfjs|examples|cli|web|package
+//   |cluster ...]
 //   (default: all)
 // Two runtimes run at a time (RUN_ALL_JOBS to change): the machines have 2 cores.
 import { readdirSync } from "node:fs";
@@ -58,6 +59,8 @@ const runtimes = {
   // The web page (web/), driven in headless Chromium as a user would; imported only when selected.
   web: async () => (await import("./web/web.test.mjs")).runWebTests(),
   package: runPackageChecks,
+  // The grid as tasks on real engines (SLURM started here as root, GNU parallel, Snakemake); skipped where absent.
+  cluster: async () => (await import("./cluster/run.mjs")).runClusterSuite(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(runtimes);

@@ -30,7 +30,7 @@ function cannotRead(file: string, error: unknown): DataError {
   return new DataError(`cannot read the file: ${reason}`, { file });
 }
 
-function readBytes(file: string): Uint8Array {
+export function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (error) {

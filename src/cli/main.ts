@@ -14,7 +14,7 @@ import { MAX_OLIGO, MIN_OLIGO } from "../dna/scramble.ts";
 import { DataError } from "../io/table.ts";
 import { LATENT_SAMPLER_DEFAULTS } from "../generative/latent-sampler.ts";
 import { VAE_DEFAULTS } from "../generative/vae.ts";
-import { SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
+import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
@@ -23,6 +23,18 @@ import type { TableFlags } from "./input.ts";
 import { runPredict, type PredictCommand } from "./predict.ts";
 import { runVae, type VaeCommand } from "./vae.ts";
 import { runSae, type SaeCommand, type SaeRadius } from "./sae.ts";
+import {
+  type MergeCommand,
+  type PlanCommand,
+  planArguments,
+  type RunCommand,
+  runMerge,
+  runPlan,
+  runTasks,
+} from "./grid.ts";
+import { runSlurm, SLURM_PARTITION, SLURM_TIME, type SlurmCommand } from "./slurm.ts";
+import { PROJECT_STAGES, type ProjectCommand, type ProjectStage, runProject } from "./project.ts";
+import type { GroupNormKind } from "../types.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -82,7 +94,12 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     },
     folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
     // More than the library's one seed: the command line reports a mean ± deviation over folds × seeds.
-    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
+    seeds: {
+      type: "string",
+      value: "N",
+      help: "repeats of the folds with seeds 0..N-1",
+      default: SAE_COMMAND_DEFAULTS.seeds,
+    },
     epochs: {
       type: "string",
       value: "N | N1,N2",
@@ -223,6 +240,60 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
   },
 };
 
+// The grid as tasks (grid.ts, slurm.ts): plan takes sae's flags, less those about running and writing.
+const RESULTS: Flag = {
+  type: "string",
+  value: "DIR",
+  help: "the results folder (default: the plan's sibling NAME-results)",
+};
+const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<string, Flag>> = {
+  plan: {
+    ...Object.fromEntries(
+      Object.entries(FLAGS.sae).filter(([name]) => !["workers", "out", "save", "json"].includes(name)),
+    ),
+    output: { type: "string", short: "o", value: "FILE", help: "the plan to write (required)" },
+  },
+  run: {
+    task: { type: "string", value: "I", help: "run task I only (0-based, as SLURM_ARRAY_TASK_ID)" },
+    shard: { type: "string", value: "K/N", help: "run block K (1..N) of N contiguous blocks of the tasks" },
+    results: RESULTS,
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+  merge: {
+    results: RESULTS,
+    out: { type: "string", value: "DIR", help: "write what sae --out writes: metrics, features, the model, plots" },
+    save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+  slurm: {
+    submit: { type: "boolean", help: "submit the array and the merge job (sbatch) and print their ids" },
+    partition: { type: "string", value: "P", help: "sbatch --partition" },
+    time: { type: "string", value: "T", help: "sbatch --time per array element (MM, HH:MM:SS, D-HH:MM, …)" },
+    "cpus-per-task": { type: "string", value: "C", help: "sbatch --cpus-per-task (a task uses one)", default: 1 },
+    "max-parallel": { type: "string", value: "M", help: "at most M array elements at once (--array=…%M)" },
+    "tasks-per-job": { type: "string", value: "B", help: "tasks per array element (for tiny tasks)", default: 1 },
+    out: { type: "string", value: "DIR", help: "the merge job's --out (default: the plan's sibling NAME-report)" },
+    save: { type: "string", value: "FILE", help: "the merge job's --save" },
+    results: RESULTS,
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+  project: {
+    stage: { type: "string", value: "STAGE", help: `${PROJECT_STAGES.join(", ")} (required)` },
+    norm: { type: "string", value: "inf | 1 | 2", help: "the bilevel projection: ℓ1,∞, ℓ1,1 or ℓ1,2", default: "inf" },
+    radius: { type: "string", value: "R", help: "reduce: the radius η of the ℓ1 ball of column norms" },
+    thresholds: { type: "string", value: "FILE", help: "apply: the thresholds .npy that reduce wrote" },
+    output: { type: "string", short: "o", value: "FILE", help: "the .npy file to write (required)" },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+};
+
+/** Every command's flags. */
+const ALL_FLAGS = { ...FLAGS, ...GRID_FLAGS };
+
 const USAGE = {
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
@@ -231,9 +302,16 @@ const USAGE = {
     "sparseproj generate <model.json> <file> [flags]   new samples of each class " +
     "(Metropolis–Hastings in the latent space of the labelled table)",
   dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
+  plan: "sparseproj plan <file> [sae's flags] -o <plan.json>   sae's cross-validation grid as tasks",
+  run: "sparseproj run <plan.json> [--task I | --shard K/N]   run a plan's tasks (those not done yet)",
+  merge: "sparseproj merge <plan.json> [--out DIR] [flags]   sae's report from the tasks' results",
+  slurm: "sparseproj slurm <plan.json> [--submit] [flags]   a plan's tasks as a SLURM job array, then the merge",
+  project:
+    "sparseproj project --stage norms|reduce|apply <file.npy>… -o <out.npy>   " +
+    "the bilevel projection of a matrix in row-block shards",
 };
 
-function help(command?: keyof typeof FLAGS): string {
+function help(command?: keyof typeof ALL_FLAGS): string {
   if (!command) {
     return [
       "Usage:",
@@ -242,15 +320,20 @@ function help(command?: keyof typeof FLAGS): string {
       `  ${USAGE.generate}`,
       `  ${USAGE.vae}`,
       `  ${USAGE.dna}`,
+      `  ${USAGE.plan}`,
+      `  ${USAGE.run}`,
+      `  ${USAGE.merge}`,
+      `  ${USAGE.slurm}`,
+      `  ${USAGE.project}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
       "",
     ].join("\n");
   }
-  const flags = Object.entries(FLAGS[command]).map(([name, f]) => [
+  const flags = Object.entries(ALL_FLAGS[command]).map(([name, f]) => [
     `  ${f.short ? `-${f.short}, ` : ""}--${name}${f.value ? ` ${f.value}` : ""}`,
-    f.help + defaultNote(FLAGS[command], name, f),
+    f.help + defaultNote(ALL_FLAGS[command], name, f),
   ]);
   const width = flags.reduce((w, [left]) => Math.max(w, left.length), 0) + 2;
   return [`Usage: ${USAGE[command]}`, "", "Flags:", ...flags.map(([left, text]) => left.padEnd(width) + text), ""].join(
@@ -313,8 +396,8 @@ function shown(text: string): string {
  * its value, so its tokens are checked here instead: a string flag takes the next argument unless that is a flag
  * ("--…" or one of the command's short flags), which lets "-1" reach the check that says the value must be ≥ 0.
  */
-function parse(command: keyof typeof FLAGS, args: string[]) {
-  const flags = FLAGS[command];
+function parse(command: keyof typeof ALL_FLAGS, args: string[]) {
+  const flags = ALL_FLAGS[command];
   const options = Object.fromEntries(
     Object.entries(flags).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]),
   );
@@ -383,9 +466,9 @@ function tableFlags(v: Record<string, string | boolean>): TableFlags {
   return flags;
 }
 
-function parseSae(args: string[]): SaeCommand | { help: string } {
-  const { values: v, positionals: found, text } = parse("sae", args);
-  if (v.help) return { help: help("sae") };
+function parseSae(args: string[], name: "sae" | "plan" = "sae"): SaeCommand | { help: string } {
+  const { values: v, positionals: found, text } = parse(name, args);
+  if (v.help) return { help: help(name) };
   const [file] = positionals(found, ["file"]);
   const s = (name: string) => v[name] as string | undefined;
   const projection = text("projection") as SAEProjection;
@@ -533,8 +616,121 @@ function parseVae(args: string[]): VaeCommand | { help: string } {
   };
 }
 
-const PARSERS = { sae: parseSae, predict: parsePredict, generate: parseGenerate, vae: parseVae };
-const RUNNERS = { sae: runSae, predict: runPredict, generate: runGenerate, vae: runVae };
+// The grid as tasks: plan, run, merge (grid.ts) and slurm (slurm.ts).
+function parsePlan(args: string[]): PlanCommand | { help: string } {
+  const command = parseSae(args, "plan");
+  if ("help" in command) return command;
+  const output = parse("plan", args).values.output as string | undefined;
+  if (output === undefined) throw new UsageError("-o/--output FILE is required: the plan to write");
+  if (output === STDOUT) throw new UsageError("-o takes a file: the results folder is the plan's sibling");
+  return { ...command, output, arguments: planArguments(args, ALL_FLAGS.plan) };
+}
+
+/** The sae flags a plan stores, parsed and checked again by whoever reads the plan. */
+function planFlags(args: string[]): SaeCommand {
+  const parsed = parseSae(args, "plan");
+  if ("help" in parsed || parse("plan", args).values.output !== undefined)
+    throw new UsageError("--help and -o/--output are not flags of the cross-validation");
+  return parsed;
+}
+
+function parseGrid<K extends "run" | "merge" | "slurm">(name: K, args: string[]) {
+  const { values: v, positionals: found } = parse(name, args);
+  const s = (flag: string) => v[flag] as string | undefined;
+  const [plan] = v.help ? [""] : positionals(found, ["plan.json"]);
+  return { v, s, plan, json: Boolean(v.json) };
+}
+
+function parseRun(args: string[]): RunCommand | { help: string } {
+  const { v, s, plan, json } = parseGrid("run", args);
+  if (v.help) return { help: help("run") };
+  if (s("task") !== undefined && s("shard") !== undefined) throw new UsageError("give --task or --shard, not both");
+  let shard: [number, number] | undefined;
+  if (s("shard") !== undefined) {
+    const [k, n, more] = (s("shard") as string).split("/");
+    shard = [integer("shard", k, 1), integer("shard", n ?? "", 1)];
+    if (more !== undefined || shard[0] > shard[1])
+      throw new UsageError(`--shard is K/N with 1 ≤ K ≤ N; got ${JSON.stringify(s("shard"))}`);
+  }
+  const task = s("task") === undefined ? undefined : integer("task", s("task") as string, 0);
+  return { plan, task, shard, results: s("results"), json };
+}
+
+function parseMerge(args: string[]): MergeCommand | { help: string } {
+  const { v, s, plan, json } = parseGrid("merge", args);
+  if (v.help) return { help: help("merge") };
+  if (s("out") === STDOUT) throw new UsageError("--out takes a folder; - (stdout) is for a file, as in --save -");
+  return { plan, results: s("results"), out: s("out"), save: s("save"), json };
+}
+
+function parseSlurm(args: string[]): SlurmCommand | { help: string } {
+  const { v, s, plan, json } = parseGrid("slurm", args);
+  if (v.help) return { help: help("slurm") };
+  const time = s("time");
+  if (time !== undefined && !SLURM_TIME.test(time))
+    throw new UsageError(`--time must be sbatch's: minutes, HH:MM:SS or D-HH:MM:SS; got ${JSON.stringify(time)}`);
+  const partition = s("partition");
+  if (partition !== undefined && !SLURM_PARTITION.test(partition))
+    throw new UsageError(`--partition must be a partition name (or a list); got ${JSON.stringify(partition)}`);
+  const max = s("max-parallel");
+  return {
+    plan,
+    submit: Boolean(v.submit),
+    partition,
+    time,
+    cpusPerTask: integer("cpus-per-task", s("cpus-per-task") ?? "1", 1),
+    maxParallel: max === undefined ? undefined : integer("max-parallel", max, 1),
+    tasksPerJob: integer("tasks-per-job", s("tasks-per-job") ?? "1", 1),
+    out: s("out"),
+    save: s("save"),
+    results: s("results"),
+    json,
+  };
+}
+
+function parseProject(args: string[]): ProjectCommand | { help: string } {
+  const { values: v, positionals: files } = parse("project", args);
+  if (v.help) return { help: help("project") };
+  const s = (flag: string) => v[flag] as string | undefined;
+  const stage = s("stage") as ProjectStage;
+  if (!PROJECT_STAGES.includes(stage))
+    throw new UsageError(`--stage must be one of ${PROJECT_STAGES.join(", ")}; got ${JSON.stringify(s("stage"))}`);
+  const norm = (s("norm") ?? "inf") as GroupNormKind;
+  if (!["inf", "1", "2"].includes(norm))
+    throw new UsageError(`--norm must be inf, 1 or 2; got ${JSON.stringify(norm)}`);
+  const output = s("output");
+  if (output === undefined) throw new UsageError("-o/--output FILE is required");
+  if (stage === "reduce" ? !files.length : files.length !== 1)
+    throw new UsageError(stage === "reduce" ? "reduce takes every shard's partials" : `${stage} takes one shard`);
+  if ((stage === "reduce") !== (s("radius") !== undefined)) throw new UsageError("--radius goes with --stage reduce");
+  if ((stage === "apply") !== (s("thresholds") !== undefined))
+    throw new UsageError("--thresholds goes with --stage apply, and is required there");
+  const radius = s("radius") === undefined ? undefined : decimal("radius", s("radius") as string, true);
+  return { stage, files, output, norm, radius, thresholds: s("thresholds"), json: Boolean(v.json) };
+}
+
+const PARSERS = {
+  sae: parseSae,
+  predict: parsePredict,
+  generate: parseGenerate,
+  vae: parseVae,
+  plan: parsePlan,
+  run: parseRun,
+  merge: parseMerge,
+  slurm: parseSlurm,
+  project: parseProject,
+};
+const RUNNERS = {
+  sae: runSae,
+  predict: runPredict,
+  generate: runGenerate,
+  vae: runVae,
+  plan: runPlan,
+  run: (command: RunCommand) => runTasks(command, planFlags),
+  merge: (command: MergeCommand) => runMerge(command, planFlags),
+  slurm: (command: SlurmCommand) => runSlurm(command, planFlags),
+  project: runProject,
+};
 const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
 
 /** What a command line asks for: a command's help, a command checked and ready to run, or dna's arguments. */

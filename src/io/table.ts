@@ -145,7 +145,7 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Label
     throw new RangeError(`parseTable: unknown format ${JSON.stringify(format)}`);
   // A file read as UTF-8 without decodeText (Node's readFileSync(path, "utf8")) keeps its byte-order mark.
   const body = text.replace(/^\uFEFF/, "");
-  const delimiter = options.delimiter ?? { auto: detectDelimiter(body), csv: ",", tsv: "\t", omics: ";" }[format];
+  const delimiter = delimiterOf(body, format, options.delimiter);
   const rows = readRows(body, delimiter);
   if (rows.length === 0) throw new DataError("the file is empty", { file });
   const omics =
@@ -235,6 +235,11 @@ interface Parsed {
   readonly labelPlace: DataErrorLocation;
   /** The first missing cell in the file. */
   readonly firstMissing?: DataErrorLocation;
+}
+
+/** The separator given, else the one the format implies, else (auto) the one detected in the text. */
+function delimiterOf(text: string, format: TableFormat, given?: "," | ";" | "\t"): "," | ";" | "\t" {
+  return given ?? (format === "auto" ? detectDelimiter(text) : ({ csv: ",", tsv: "\t", omics: ";" } as const)[format]);
 }
 
 // The separator the header line holds most of, outside quoted cells; ties go to tab, then `;`.
@@ -595,4 +600,53 @@ export function encodeLabels(
 export function quoteAll(names: string[]): string {
   const shown = names.slice(0, 8).map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name));
   return shown.join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "");
+}
+
+/** The first rows of a table as parseTable reads them (`previewTable`), before its columns are chosen. */
+export interface TablePreview {
+  /** The separator found (or given). */
+  readonly delimiter: "," | ";" | "\t";
+  /** The SAE omics layout (features as rows): its first column names the rows, its header the samples. */
+  readonly omics: boolean;
+  /** The header row's cells (plain tables: the column names). */
+  readonly header: string[];
+  /** Up to `rows` rows after the header, as trimmed text cells. */
+  readonly rows: string[][];
+}
+
+/**
+ * The header and first rows of a table as text cells, read as parseTable reads them (the same separator detection,
+ * quoting, trimming and skipped blank rows), so that a user can choose the label, id and ignored columns from
+ * what the file holds. Only the beginning of `text` is parsed: about `rows` + 2 lines.
+ */
+export function previewTable(
+  text: string,
+  options: Pick<ParseTableOptions, "format" | "delimiter"> & { readonly rows?: number } = {},
+): TablePreview {
+  if (typeof text !== "string") throw new TypeError("previewTable(text): text must be a string");
+  const { format = "auto", rows: wanted = 10 } = options;
+  if (!Number.isSafeInteger(wanted) || wanted < 0)
+    throw new RangeError(`previewTable: options.rows must be an integer ≥ 0; got ${String(wanted)}`);
+  const body = text.replace(/^\uFEFF/, "");
+  // Only the first lines are parsed: enough for the header and `wanted` rows plus one, the last row read being
+  // possibly cut inside a quoted cell (dropped); twice as many lines while quoted line breaks leave too few rows.
+  let delimiter: "," | ";" | "\t" = ",";
+  let read: string[][] = [];
+  for (let lines = wanted + 3; ; lines *= 2) {
+    let end = -1;
+    for (let line = 0; line < lines && end < body.length; line++) {
+      end = body.indexOf("\n", end + 1);
+      if (end < 0) end = body.length;
+    }
+    const head = body.slice(0, Math.max(end, 0));
+    delimiter = delimiterOf(head, format, options.delimiter);
+    read = readRows(head, delimiter).map((row) => row.cells);
+    const more = /\S/g;
+    more.lastIndex = end + 1;
+    if (!more.test(body)) break;
+    read.pop();
+    if (read.length > wanted) break;
+  }
+  const omics = format === "omics" || (format === "auto" && read[0]?.[0] === "Name" && read[1]?.[0] === "Label");
+  return { delimiter, omics, header: read[0] ?? [], rows: read.slice(1, 1 + wanted) };
 }

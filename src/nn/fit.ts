@@ -2,7 +2,7 @@
 // non-finite loss stopped before it updates anything, with the epoch and step named.
 import { scope } from "../autograd/arena.ts";
 import { indexRows } from "../autograd/ops.ts";
-import { formatShape, type Tensor } from "../autograd/tensor.ts";
+import { formatShape, Tensor, zeros } from "../autograd/tensor.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { globalGenerator, type Generator } from "../random.ts";
 import { applyConstraints } from "./constraints.ts";
@@ -23,6 +23,26 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Rows held in host memory (row-major): fit copies each batch into the module's memory, so only a batch, not the
+ * table, takes WebAssembly memory. A table of 1,000 × 300,000 float32 values (1.2 GB) is larger than one block of
+ * that memory may be, and with the network's weights, gradients and Adam's moments, more than its 4 GiB.
+ */
+export interface HostRows {
+  readonly data: Float32Array;
+  readonly shape: readonly [rows: number, features: number];
+}
+
+/** Rows `indices` of `data`, as a tensor in the module's memory (freed with the step's scope). */
+export function batchOf(data: Tensor | HostRows, indices: Int32Array): Tensor {
+  if (data instanceof Tensor) return indexRows(data, indices);
+  const d = data.shape[1];
+  const batch = zeros([indices.length, d]);
+  const values = batch.data;
+  for (let i = 0; i < indices.length; i++) values.set(data.data.subarray(indices[i] * d, indices[i] * d + d), i * d);
+  return batch;
+}
+
 function positiveInteger(name: string, value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1)
     throw new RangeError(`fit: ${name} must be a positive integer; got ${String(value)}`);
@@ -30,13 +50,14 @@ function positiveInteger(name: string, value: unknown): number {
 }
 
 /**
- * Trains on the rows of a 2-D data tensor; returns the mean loss of every completed epoch, and whether the
+ * Trains on the rows of a 2-D data tensor, or of rows in host memory; returns the mean loss of every completed epoch, and whether the
  * signal stopped it early (the parameters then hold the last completed step's values).
  */
-export function fit(data: Tensor, options: FitOptions): { epochLosses: number[]; stopped: boolean } {
-  if (data?.shape?.length !== 2)
+export function fit(data: Tensor | HostRows, options: FitOptions): { epochLosses: number[]; stopped: boolean } {
+  if (data?.shape?.length !== 2 || (!(data instanceof Tensor) && data.data?.length !== data.shape[0] * data.shape[1]))
     throw new RangeError(
-      `fit: data must be a 2-D tensor [rows, features]; got ${data?.shape ? formatShape(data.shape) : String(data)}`,
+      "fit: data must be a 2-D tensor [rows, features] or host rows { data, shape: [rows, features] }; got " +
+        (data?.shape ? formatShape(data.shape) : String(data)),
     );
   const { optimizer, loss, shuffle = true, generator = globalGenerator(), onEpoch, signal } = options;
   const epochs = positiveInteger("epochs", options.epochs);
@@ -54,7 +75,7 @@ export function fit(data: Tensor, options: FitOptions): { epochLosses: number[];
       const indices = order.subarray(start, Math.min(rows, start + batchSize));
       total += scope(() => {
         optimizer.zeroGrad();
-        const value = loss(indexRows(data, indices), indices);
+        const value = loss(batchOf(data, indices), indices);
         const item = value.item();
         if (!Number.isFinite(item)) {
           throw new RangeError(

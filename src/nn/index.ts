@@ -12,6 +12,6 @@ export {
   type ConstraintOptions,
   type ProjectionKind,
 } from "./constraints.ts";
-export { fit, type FitOptions } from "./fit.ts";
+export { fit, type FitOptions, type HostRows } from "./fit.ts";
 export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
 export { keepLargestGroups, projectAndMask, rewind } from "./prune.ts";

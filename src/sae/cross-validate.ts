@@ -66,6 +66,14 @@ export function summarize(values: number[]): Summary {
  */
 type Rows = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
+/** The feature names given (checked against the data) or made up. */
+function namesOf(given: string[] | undefined, data: Dataset, what: string): string[] {
+  const featureNames = given ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
+  if (featureNames.length !== data.d)
+    throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
+  return featureNames;
+}
+
 /** What every way of running the folds shares: checked inputs, the seeds, the folds of each seed. */
 function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
   const data = toDataset(X, y, what, Boolean(options.preprocess?.impute));
@@ -76,9 +84,7 @@ function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
   const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
   if (!seedList.length || !seedList.every(Number.isInteger))
     throw new RangeError(`${what}: seeds must be a positive count or a list of integers`);
-  const featureNames = sae.featureNames ?? Array.from({ length: data.d }, (_, j) => `feature ${j + 1}`);
-  if (featureNames.length !== data.d)
-    throw new RangeError(`${what}: ${featureNames.length} feature names for ${data.d} features`);
+  const featureNames = namesOf(sae.featureNames, data, what);
   const tasks = seedList.flatMap((seed) =>
     stratifiedFolds(data.y, data.classes.length, k, seed).map((test, f) => ({ seed, fold: f + 1, test })),
   );
@@ -88,13 +94,18 @@ function plan(X: Rows, y: Labels, options: CrossValidateOptions, what: string) {
     featureNames,
     tasks,
     k,
+    seedList,
     onFold,
     onFoldResult,
     hooks: { onProgress, signal },
   };
 }
 
-function aggregate(data: Dataset, featureNames: string[], runs: FoldResult[]): CrossValidationResult {
+function aggregate(
+  data: Pick<Dataset, "n" | "classes">,
+  featureNames: string[],
+  runs: FoldResult[],
+): CrossValidationResult {
   const counts = new Map<number, { times: number; score: number }>();
   for (const run of runs) {
     for (const { index, score } of run.selected) {
@@ -147,7 +158,106 @@ function onThisThread(p: Plan): CrossValidationResult {
     p.onFoldResult?.(run);
     return run;
   });
-  return aggregate(p.data, p.featureNames, runs);
+  return mergeResults(planOf(p), runs);
+}
+
+/** One task of a cross-validation grid: the seed's fold (1-based) whose rows (`test`, increasing) are scored. */
+export interface CrossValidationTask {
+  seed: number;
+  fold: number;
+  test: Int32Array;
+}
+
+/**
+ * Everything the tasks of one setting and their merge share, as plain data (JSON once `test` is an array): the
+ * folds drawn for each seed, in the order crossValidate runs them (seed by seed, fold by fold).
+ */
+export interface CrossValidationPlan {
+  samples: number;
+  classes: Array<number | string>;
+  featureNames: string[];
+  folds: number;
+  seeds: number[];
+  tasks: CrossValidationTask[];
+}
+
+/**
+ * The folds × seeds runs of crossValidate(X, y, options) as separate tasks, for running them elsewhere (another
+ * process, a cluster's job array): each is `runTask`'s, and `mergeResults` turns their results into the
+ * CrossValidationResult that crossValidate returns.
+ */
+export function planCrossValidation(X: Rows, y: Labels, options: CrossValidateOptions = {}): CrossValidationPlan {
+  return planOf(plan(X, y, options, "planCrossValidation"));
+}
+
+/** The tasks and what their merge needs, as data. */
+function planOf(p: Plan): CrossValidationPlan {
+  return {
+    samples: p.data.n,
+    classes: p.data.classes,
+    featureNames: p.featureNames,
+    folds: p.k,
+    seeds: p.seedList,
+    tasks: p.tasks,
+  };
+}
+
+/** `test` checked as a task's test rows for n samples: integers, increasing, in range, leaving rows to train on. */
+function checkTest(test: unknown, n: number, what: string): Int32Array {
+  if (!(test instanceof Int32Array) && !Array.isArray(test))
+    throw new TypeError(`${what}: task.test must be an Int32Array or an array of row indices`);
+  const rows = Int32Array.from(test as ArrayLike<number>);
+  if (!rows.length || rows.length >= n)
+    throw new RangeError(`${what}: task.test must hold between 1 and ${n - 1} of the ${n} rows; got ${rows.length}`);
+  for (let i = 0; i < rows.length; i++) {
+    const v = (test as ArrayLike<number>)[i];
+    if (v !== rows[i] || v < 0 || v >= n || (i > 0 && v <= rows[i - 1]))
+      throw new RangeError(`${what}: task.test[${i}] must be a row index in 0..${n - 1}, above the one before`);
+  }
+  return rows;
+}
+
+/**
+ * Runs one task of planCrossValidation(X, y, options) (the same X, y and options): trains on the rows outside
+ * `task.test` and scores them, exactly as crossValidate does for that seed and fold.
+ */
+export function runTask(X: Rows, y: Labels, options: CrossValidateOptions, task: CrossValidationTask): FoldResult {
+  const what = "runTask";
+  const data = toDataset(X, y, what, Boolean(options.preprocess?.impute));
+  if (task === null || typeof task !== "object") throw new TypeError(`${what}: task must be an object`);
+  const { seed, fold } = task;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`${what}: task.seed must be an integer; got ${seed}`);
+  if (!Number.isSafeInteger(fold) || fold < 1) throw new RangeError(`${what}: task.fold must be ≥ 1; got ${fold}`);
+  const test = checkTest(task.test, data.n, what);
+  const { folds, seeds, onFold, onFoldResult, onProgress, signal, ...sae } = options;
+  const featureNames = namesOf(sae.featureNames, data, what);
+  return evaluateFold(data, { ...sae, featureNames }, seed, fold, test, featureNames, { onProgress, signal });
+}
+
+/**
+ * The CrossValidationResult of a plan's tasks from their results (`results[i]` is task i's): what crossValidate
+ * returns. Throws a RangeError naming the tasks without a result, or whose result is another task's.
+ */
+export function mergeResults(
+  plan: CrossValidationPlan,
+  results: ArrayLike<FoldResult | null | undefined>,
+): CrossValidationResult {
+  const what = "mergeResults";
+  if (plan === null || typeof plan !== "object" || !Array.isArray(plan.tasks))
+    throw new TypeError(`${what}: plan must be what planCrossValidation returns`);
+  const missing: number[] = [];
+  const runs = plan.tasks.map((task, i) => {
+    const run = results[i];
+    if (run === null || run === undefined) missing.push(i);
+    else if (run.seed !== task.seed || run.fold !== task.fold)
+      throw new RangeError(`${what}: results[${i}] is seed ${run.seed} fold ${run.fold}, not task ${i}'s`);
+    return run!;
+  });
+  if (missing.length) {
+    const shown = missing.slice(0, 20).join(", ") + (missing.length > 20 ? ", …" : "");
+    throw new RangeError(`${what}: ${missing.length} of ${plan.tasks.length} tasks have no result (${shown})`);
+  }
+  return aggregate({ n: plan.samples, classes: plan.classes }, plan.featureNames, runs);
 }
 
 export interface ParallelOptions extends CrossValidateOptions {
@@ -177,7 +287,7 @@ async function inWorkers(X: Rows, y: Labels, options: ParallelOptions & { worker
     },
     { ...p.hooks, onFoldResult: p.onFoldResult },
   );
-  return aggregate(p.data, p.featureNames, runs);
+  return mergeResults(planOf(p), runs);
 }
 
 /**

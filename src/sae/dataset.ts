@@ -10,7 +10,8 @@ import { indexClasses, MISSING_LABEL } from "../io/table.ts";
 export type Labels = ArrayLike<number> | ArrayLike<string>;
 
 export interface Dataset {
-  readonly x: Float64Array;
+  /** Float32 when the caller's values were (exactly the same numbers in half the memory), else Float64. */
+  readonly x: Float32Array | Float64Array;
   readonly n: number;
   readonly d: number;
   readonly y: Int32Array;
@@ -27,9 +28,9 @@ export function toMatrix(
   shape: { rows?: number; cols?: number },
   what: string,
   allowMissing = false,
-): { x: Float64Array; n: number; d: number } {
+): { x: Float32Array | Float64Array; n: number; d: number } {
   const nested = X != null && typeof (X as ArrayLike<unknown>)[0] === "object" && (X as ArrayLike<unknown>)[0] !== null;
-  let n: number, d: number, x: Float64Array;
+  let n: number, d: number, x: Float32Array | Float64Array;
   if (nested) {
     const rows = X as ArrayLike<ArrayLike<number>>;
     n = rows.length;
@@ -56,9 +57,14 @@ export function toMatrix(
     }
     // A typed array holds numbers only; a plain array is checked, since Float64Array.from would turn "", null and
     // [] into 0, true into 1 and "0x10" into 16.
-    x = ArrayBuffer.isView(flat)
-      ? Float64Array.from(flat)
-      : Float64Array.from(flat, (v, k) => numberAt(v, Math.floor(k / d), k % d, what));
+    // A Float32Array stays float32: every float32 is a float64, so the numbers are the same, and a 1,000 ×
+    // 1,000,000 table takes 4 GB instead of 8.
+    x =
+      flat instanceof Float32Array
+        ? Float32Array.from(flat)
+        : ArrayBuffer.isView(flat)
+          ? Float64Array.from(flat)
+          : Float64Array.from(flat, (v, k) => numberAt(v, Math.floor(k / d), k % d, what));
   }
   if (shape.cols !== undefined && d !== shape.cols)
     throw new RangeError(`${what}: X has ${d} features; the model was trained on ${shape.cols}`);

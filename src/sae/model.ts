@@ -2,7 +2,7 @@
 // reconstructions, the selected features ranked by their first-layer column norm, and a JSON form that carries
 // the fitted preprocessing with the weights.
 import { scope } from "../autograd/arena.ts";
-import { noGrad, tensor } from "../autograd/tensor.ts";
+import { noGrad, type Tensor, tensor } from "../autograd/tensor.ts";
 import type { StateDict } from "../nn/module.ts";
 import { Generator } from "../random.ts";
 import { toMatrix } from "./dataset.ts";
@@ -11,6 +11,32 @@ import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
+
+/** A chunk's input stays under this many bytes of module memory, whatever the table's width. */
+const CHUNK_BYTES = 64 * 2 ** 20;
+
+/**
+ * `forward` (no gradient) over the rows of x (n × d, row-major) a chunk at a time, its n × width outputs joined: a
+ * whole wide table as one tensor would not fit in WebAssembly memory (1,000 × 300,000 float32 is 1.2 GB). @internal
+ */
+export function forwardRows(
+  forward: (x: Tensor) => Tensor,
+  x: Float32Array,
+  n: number,
+  d: number,
+  width: number,
+  chunkBytes = CHUNK_BYTES,
+): Float32Array {
+  const out = new Float32Array(n * width);
+  const rows = Math.max(1, Math.floor(chunkBytes / (4 * d)));
+  for (let start = 0; start < n; start += rows) {
+    const end = Math.min(n, start + rows);
+    scope(() =>
+      noGrad(() => out.set(forward(tensor(x.subarray(start * d, end * d), [end - start, d])).data, start * width)),
+    );
+  }
+  return out;
+}
 
 /**
  * What a trained model knows besides its weights: its options, classes, feature names, preprocessing and history.
@@ -83,12 +109,11 @@ export class SAEModel {
       const why = "log |x + 1| is −∞ at −1; float32 holds |v| < 3.4e38";
       throw new NotFiniteError(row, column, `the value ${data.x[bad]} is not finite once preprocessed (${why})`);
     }
-    const out = scope(() =>
-      noGrad(() => {
-        const latent = this.net.forward(tensor(x, [n, d]));
-        return Float64Array.from((through === "latent" ? latent : this.net.decoder.forward(latent)).data);
-      }),
-    );
+    const forward =
+      through === "latent"
+        ? (t: Tensor) => this.net.forward(t)
+        : (t: Tensor) => this.net.decoder.forward(this.net.forward(t));
+    const out = Float64Array.from(forwardRows(forward, x, n, d, through === "latent" ? this.classes.length : d));
     const overflow = out.findIndex((v) => !Number.isFinite(v));
     if (overflow >= 0) {
       const row = Math.floor(overflow / (out.length / n));

@@ -74,6 +74,12 @@ export const SAE_DEFAULTS: Readonly<{
   seeds: 1,
 } as const);
 
+/**
+ * The defaults of `sparseproj sae` where the command line's differ from the library's (SAE_DEFAULTS): more seeds, so
+ * that it reports a mean ± deviation over folds × seeds. The web page's form starts from them too.
+ */
+export const SAE_COMMAND_DEFAULTS: Readonly<{ seeds: 5 }> = Object.freeze({ seeds: 5 } as const);
+
 /** The options of trainSAE; those left out take their value from SAE_DEFAULTS. */
 export interface SAEOptions {
   /** Hidden layer sizes of the encoder (mirrored in the decoder). */

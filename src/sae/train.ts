@@ -2,12 +2,11 @@
 // chosen layer is then projected once onto the ball of radius η, the entries the projection zeroed become a
 // mask, and phase 2 trains again with the mask held (optionally from the initial values: rewind). Every choice
 // that looks at data other than the training rows (epoch, radius) uses a validation carve of those rows.
-import { scope } from "../autograd/arena.ts";
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
-import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
+import type { Tensor } from "../autograd/tensor.ts";
 import { kindNamed, MATRIX_NORMS, type ProjectionKind, PROJECTIONS } from "../projections/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
-import { fit } from "../nn/fit.ts";
+import { fit, type HostRows } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
 import type { Parameter } from "../nn/parameter.ts";
 import { keepLargestGroups, projectAndMask, rewind } from "../nn/prune.ts";
@@ -15,7 +14,7 @@ import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
 import { toDataset, type Dataset, type Labels } from "./dataset.ts";
 import { validationSplit } from "./cv/folds.ts";
-import { SAEModel } from "./model.ts";
+import { forwardRows, SAEModel } from "./model.ts";
 import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import { type Radius, resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { fitPreprocessing, transformRows } from "./preprocess.ts";
@@ -77,17 +76,21 @@ function pruneLayers(net: MirroredAutoencoder, o: ResolvedOptions, radius: Fixed
   return eta;
 }
 
-function accuracyOf(net: MirroredAutoencoder, x: Tensor, y: ArrayLike<number>, k: number): number {
-  return scope(() => {
-    const z = noGrad(() => net.forward(x)).data;
-    let right = 0;
-    for (let i = 0; i < y.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
-      if (best === y[i]) right++;
-    }
-    return right / y.length;
-  });
+/** Preprocessed rows stay in host memory; fit and forwardRows copy them into the module a batch at a time. */
+function hostRows(data: Float32Array, n: number, d: number): HostRows {
+  return { data, shape: [n, d] };
+}
+
+function accuracyOf(net: MirroredAutoencoder, x: HostRows, y: ArrayLike<number>, k: number): number {
+  const [n, d] = x.shape;
+  const z = forwardRows((t) => net.forward(t), x.data, n, d, k);
+  let right = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+    if (best === y[i]) right++;
+  }
+  return right / y.length;
 }
 
 /** A radius known before training: raw, or relative to the trained layer's norm ('auto' is searched first). */
@@ -117,11 +120,11 @@ interface Run {
 function doubleDescent(
   data: Dataset,
   o: ResolvedOptions,
-  x: Tensor,
+  x: HostRows,
   trainLabels: Int32Array,
   weights: number[] | undefined,
   radius: FixedRadius | null,
-  validation: { x: Tensor; y: Int32Array } | null,
+  validation: { x: HostRows; y: Int32Array } | null,
   onProgress?: SAEOptions["onProgress"],
   signal?: AbortSignal,
   afterPhase1?: (net: MirroredAutoencoder) => void,
@@ -212,9 +215,9 @@ function searchRadius(
 ): { radius: number; tried: TrainingHistory["radiusSearch"] } {
   const [inner, held] = validationSplit(rows, data.y, data.classes.length, 0.25, o.seed + 1);
   const prep = fitPreprocessing(data.x, data.d, inner, o.preprocess);
-  const x = tensor(transformRows(prep, data.x, data.d, inner), [inner.length, data.d]);
+  const x = hostRows(transformRows(prep, data.x, data.d, inner), inner.length, data.d);
   const validation = {
-    x: tensor(transformRows(prep, data.x, data.d, held), [held.length, data.d]),
+    x: hostRows(transformRows(prep, data.x, data.d, held), held.length, data.d),
     y: Int32Array.from(held, (r) => data.y[r]),
   };
   const labels = Int32Array.from(inner, (r) => data.y[r]);
@@ -277,10 +280,10 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
       ? validationSplit(rows, data.y, data.classes.length, o.validationFraction, o.seed + 2)
       : [rows, new Int32Array(0)];
   const preprocessing = fitPreprocessing(data.x, data.d, train, o.preprocess);
-  const x = tensor(transformRows(preprocessing, data.x, data.d, train), [train.length, data.d]);
+  const x = hostRows(transformRows(preprocessing, data.x, data.d, train), train.length, data.d);
   const validation = held.length
     ? {
-        x: tensor(transformRows(preprocessing, data.x, data.d, held), [held.length, data.d]),
+        x: hostRows(transformRows(preprocessing, data.x, data.d, held), held.length, data.d),
         y: Int32Array.from(held, (r) => data.y[r]),
       }
     : null;

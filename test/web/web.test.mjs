@@ -7,13 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTable, SAE_DEFAULTS } from "../../dist/index.js";
 import { findChromium, NO_CHROMIUM } from "../browser/run.mjs";
+import { exploreChecks } from "./explore.mjs";
 import { openPage, train } from "./page.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const text = (page, id) => page.$eval(`#${id}`, (e) => e.textContent);
 const keptCount = async (page) => Number(/^(\d+) of/.exec(await text(page, "kept-count"))?.[1]);
-const DATA_CONTROLS = ["samples", "features", "informative", "generate", "file-input"];
-const SHOWN = { builtin: [], synthetic: DATA_CONTROLS.slice(0, 4), file: ["file-input"] };
+const MAPPING = ["preview", "label-column", "id-column", "ignore-columns", "impute"];
+const DATA_CONTROLS = ["samples", "features", "informative", "generate", "file-input", ...MAPPING];
+// "file": after a file was chosen, its column mapping is among the data controls.
+const SHOWN = { builtin: [], synthetic: DATA_CONTROLS.slice(0, 4), file: ["file-input", ...MAPPING] };
 
 /** What a user has of the data controls: those visible, and those Tab reaches between the data choice and the form. */
 async function dataControls(page) {
@@ -21,7 +24,7 @@ async function dataControls(page) {
   for (const id of DATA_CONTROLS) if (await page.isVisible(`#${id}`)) visible.push(id);
   await page.focus('input[name="source"]:checked');
   const tabbed = [];
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 12; i++) {
     await page.keyboard.press("Tab");
     const id = await page.evaluate(() => document.activeElement?.id);
     if (id === "projection") break;
@@ -46,6 +49,8 @@ export async function runWebTests() {
     total += 1;
     if (ok) passed += 1;
     lines.push(`${ok ? "✔" : "✘"} ${name}${detail ? `: ${detail}` : ""}`);
+    // WEB_TEST_VERBOSE=1: each check as it is made (run-all prints them all at the end).
+    if (process.env.WEB_TEST_VERBOSE) console.error(lines.at(-1));
   };
   const { page, errors, close } = await openPage();
   const scratch = mkdtempSync(join(tmpdir(), "sparseproj-web-"));
@@ -192,7 +197,7 @@ export async function runWebTests() {
       JSON.stringify(changed),
     );
 
-    const bad = "a,b,label\n1,x,0\n2,3,1\n";
+    const bad = "a,b,label\n1,2,0\n2,3\n";
     const expected = (() => {
       try {
         parseTable(bad, { file: "bad.csv" });
@@ -267,13 +272,20 @@ export async function runWebTests() {
     const after = await text(page, "data-summary");
     check(
       "a file dropped outside the drop zone is refused by the page (no navigation) and loads nothing",
-      outside.dragover && outside.drop && after === summaryBefore && page.url().endsWith("/index.html"),
+      outside.dragover &&
+        outside.drop &&
+        after === summaryBefore &&
+        new URL(page.url()).pathname.endsWith("/index.html"),
       `${JSON.stringify(outside)}, ${after}`,
     );
     check("no uncaught error in the page", errors.length === 0, errors.join("\n"));
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
     await close();
+  }
+  try {
+    await exploreChecks(check, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   return { output: `${lines.join("\n")}\n`, total, passed };
 }

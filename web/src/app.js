@@ -2,11 +2,15 @@
 // The page's controller: reads the controls, sends jobs to the training worker (web/src/worker.js), and turns the
 // worker's messages into the page's text, charts and heat-maps. Only the radius slider computes here (see
 // projection.js); everything slower runs in the worker.
-import { init, SAE_DEFAULTS } from "../../dist/index.js";
-import { foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
-import { download, featuresCsv } from "./downloads.js";
+import { IMPUTE_METHODS, init, SAE_COMMAND_DEFAULTS, SAE_DEFAULTS } from "../../dist/index.js";
+import { featureChart, foldChart, latentChart, lossChart, projectionName, sweepChart } from "./charts.js";
+import { download, featuresCsv, predictionsCsv } from "./downloads.js";
 import { drawHeatmap, heatmapLegend } from "./heatmap.js";
+import { guessMapping, OMICS, previewElement, storedMapping, storeMapping } from "./mapping.js";
 import { PAGE_PROJECTIONS, Reprojector } from "./projection.js";
+import { applyHash, settingsHash } from "./share.js";
+import { openTable } from "./table-file.js";
+import { attachTip } from "./tooltip.js";
 
 /** @typedef {import("./messages.ts").FromWorker} FromWorker */
 
@@ -16,9 +20,15 @@ const $ = (id) => document.getElementById(id);
 const ready = init();
 // The projection menu lists the registry's page projections; the first (bilevel ℓ1,∞) is selected.
 $("projection").append(...[...PAGE_PROJECTIONS].map(([name, { label }]) => new Option(label, name)));
+// The missing-value menu lists the package's imputations (the command line's --impute).
+$("impute").append(...IMPUTE_METHODS.map((m) => new Option(m, m)));
 const DATA_CONTROLS = [
   "generate",
   "file-input",
+  "label-column",
+  "id-column",
+  "ignore-columns",
+  "impute",
   "samples",
   "features",
   "informative",
@@ -38,6 +48,13 @@ let lastLoad = null;
 let freshData = false;
 let stopTimer;
 let view;
+/**
+ * The user's file waiting for, or read with, its column mapping: its bytes and first rows.
+ * @type {{ name: string, bytes: ArrayBuffer, preview: ReturnType<ReturnType<typeof openTable>["preview"]> } | null}
+ */
+let chosenFile = null;
+/** The last predictions shown (section 7), for their CSV. @type {import("./messages.ts").Predictions | null} */
+let predictions = null;
 
 function emptyView() {
   return {
@@ -89,14 +106,86 @@ function loadSynthetic() {
   });
 }
 
+/** A file chosen or dropped: its first rows and the mapping (remembered for its name, else guessed), then reads it. */
 async function loadFile(file) {
-  if (file) load({ source: "file", name: file.name, bytes: await file.arrayBuffer() });
+  if (!file) return;
+  const bytes = await file.arrayBuffer();
+  // Choosing the same file again (after editing it) must read it again: an input that keeps it sends no change.
+  $("file-input").value = "";
+  $("data-error").textContent = "";
+  let preview;
+  try {
+    preview = openTable(file.name, bytes).preview(8);
+  } catch (error) {
+    $("data-error").textContent = error instanceof Error ? error.message : String(error);
+    return;
+  }
+  chosenFile = { name: file.name, bytes, preview };
+  const stored = storedMapping(file.name, preview.header);
+  showMapping(stored ?? guessMapping(preview), stored !== null);
+  loadMapped();
+}
+
+/** The mapping step: the preview and the column choices, set to `mapping`. */
+function showMapping(mapping, remembered) {
+  const { name, preview } = chosenFile;
+  const options = (names) => names.map((n) => new Option(n, n));
+  $("label-column").replaceChildren(...options(preview.header));
+  $("id-column").replaceChildren(new Option("none (line numbers)", ""), ...options(preview.header));
+  $("ignore-columns").replaceChildren(...options(preview.header));
+  $("label-column").value = mapping.labelColumn;
+  $("id-column").value = mapping.idColumn ?? "";
+  for (const option of $("ignore-columns").options) option.selected = mapping.ignoreColumns.includes(option.value);
+  $("impute").value = mapping.impute ?? "";
+  $("mapping-file").textContent = name;
+  $("mapping-origin").textContent = remembered
+    ? "The columns as you last chose them for a file of this name."
+    : "A first guess from the first rows: check it.";
+  // The SAE omics layout has its labels in a row and its features as rows: only missing values are chosen.
+  $("mapping-columns").hidden = preview.omics;
+  $("mapping-omics").hidden = !preview.omics;
+  $("mapping").hidden = false;
+  showPreview(mapping);
+}
+
+function showPreview(mapping) {
+  $("preview").replaceChildren(previewElement(chosenFile.preview, mapping));
+  const wide = chosenFile.preview.header.length > 60;
+  $("preview-note").textContent = wide ? `The first 60 of ${chosenFile.preview.header.length} columns.` : "";
+}
+
+/** @returns {import("./messages.ts").Mapping} */
+function readMapping() {
+  if (chosenFile.preview.omics) return { ...OMICS, impute: $("impute").value || null };
+  const ignore = [...$("ignore-columns").selectedOptions].map((o) => o.value);
+  const label = $("label-column").value;
+  const id = $("id-column").value || null;
+  return {
+    labelColumn: label,
+    idColumn: id === label ? null : id,
+    ignoreColumns: ignore.filter((c) => c !== label && c !== id),
+    impute: $("impute").value || null,
+  };
+}
+
+/** Reads the chosen file with the mapping shown, and remembers the mapping for the file's name. */
+function loadMapped() {
+  // The table read with the previous columns is dropped: Train must never train on a mapping no longer shown.
+  clearResults();
+  view.summary = null;
+  const mapping = readMapping();
+  storeMapping(chosenFile.name, mapping);
+  showPreview(mapping);
+  load({ source: "file", name: chosenFile.name, bytes: chosenFile.bytes, mapping });
 }
 
 function showSource() {
   const source = /** @type {HTMLInputElement} */ (document.querySelector('input[name="source"]:checked')).value;
   $("synthetic").hidden = source !== "synthetic";
   $("file").hidden = source !== "file";
+  $("mapping").hidden = true;
+  chosenFile = null;
+  share();
   if (source === "builtin") load({ source: "builtin" });
   if (source === "synthetic") loadSynthetic();
   if (source === "file") unload();
@@ -115,38 +204,49 @@ function unload() {
   $("status").textContent = "Load a file to train.";
 }
 
-function describeData({ name, samples, features, classes, informative }) {
+function describeData({ name, samples, features, classes, informative, missing, impute }) {
   const counts = classes.map((c) => `${c.label} (${c.samples})`).join(", ");
   const truth = informative
     ? ` Features “informative 1”–“informative ${informative}” carry the classes; the rest are noise.`
     : "";
-  return `${name}: ${samples} samples × ${features} features; classes ${counts}.${truth}`;
+  const filled = impute ? ` ${missingText(missing)}, filled by ${impute} inside each training set.` : "";
+  return `${name}: ${samples} samples × ${features} features; classes ${counts}.${truth}${filled}`;
 }
+
+const missingText = ({ cells, rows, columns }) =>
+  `${cells} missing cell${cells === 1 ? "" : "s"} in ${rows} sample${rows === 1 ? "" : "s"} and ` +
+  `${columns} feature${columns === 1 ? "" : "s"}`;
 
 // ── training ───────────────────────────────
 
 /** The form's starting values: the library's defaults (index.html leaves them out, so they are written once). */
 function fillDefaults() {
   const { epochs, folds, hidden } = SAE_DEFAULTS;
-  const initial = { epochs1: epochs, epochs2: epochs, folds, hidden: hidden[0] };
+  const { seeds } = SAE_COMMAND_DEFAULTS;
+  const initial = { epochs1: epochs, epochs2: epochs, folds, seeds, hidden: hidden[0], radius: "auto" };
   for (const [id, value] of Object.entries(initial)) $(id).defaultValue = String(value);
 }
+
+/** The radius field: "auto" (any case), or a number. */
+const readRadius = () => ($("radius").value.trim().toLowerCase() === "auto" ? "auto" : Number($("radius").value));
 
 /** @returns {import("./messages.ts").Settings} */
 function readSettings() {
   const number = (id) => Number($(id).value);
   return {
     projection: $("projection").value,
-    radius: number("radius"),
+    radius: readRadius(),
     epochs: [number("epochs1"), number("epochs2")],
     folds: number("folds"),
+    seeds: number("seeds"),
     hidden: number("hidden"),
   };
 }
 
 function setBusy(busy) {
-  $("train").disabled = busy || !view.summary;
+  $("train").disabled = busy || !view.summary || view.summary.problem !== null;
   $("sweep").disabled = busy || !view.model;
+  $("retrain").disabled = busy || !view.model;
   $("stop").disabled = !busy;
   for (const control of DATA_CONTROLS) (typeof control === "string" ? $(control) : control).disabled = busy;
 }
@@ -162,20 +262,42 @@ function clearResults() {
     $(id).replaceChildren();
   for (const id of ["before", "after"]) $(id).getContext("2d").clearRect(0, 0, $(id).width, $(id).height);
   $("features-table").tBodies[0].replaceChildren();
-  for (const id of ["cv-summary", "train-error", "kept-count", "kept-detail", "eta-value"]) $(id).textContent = "";
-  for (const id of ["eta", "download-features", "download-model"]) $(id).disabled = true;
+  for (const id of ["cv-summary", "train-error", "kept-count", "kept-detail", "eta-value", "radius-note"])
+    $(id).textContent = "";
+  for (const id of ["eta", "retrain", "download-features", "download-model", "predict-input"]) $(id).disabled = true;
+  $("feature-detail").hidden = true;
+  clearPredictions();
+}
+
+function clearPredictions() {
+  predictions = null;
+  $("predictions-table").tBodies[0].replaceChildren();
+  $("predictions-table").tHead.replaceChildren();
+  for (const id of ["predict-summary", "predict-error"]) $(id).textContent = "";
+  $("download-predictions").disabled = true;
+  $("predict-input").value = "";
 }
 
 const RADIUS_ZERO =
   "The radius must be greater than 0: at 0 the projection removes every feature, and the model reads nothing.";
+const RADIUS_FORM = "The radius is auto (chosen inside each training set) or a number greater than 0.";
 
-/** Refuses a radius of 0 (or less) with a message that says why; other problems keep the browser's own. */
+/** Refuses a radius of 0 (or less) or one that is neither a number nor auto, with a message that says why. */
 function checkRadius() {
   const input = $("radius");
-  input.setCustomValidity(input.value !== "" && Number(input.value) <= 0 ? RADIUS_ZERO : "");
+  const radius = readRadius();
+  const problem =
+    input.value.trim() === "" || radius === "auto"
+      ? ""
+      : !Number.isFinite(radius)
+        ? RADIUS_FORM
+        : radius <= 0
+          ? RADIUS_ZERO
+          : "";
+  input.setCustomValidity(problem);
   const error = $("train-error");
-  if (input.validity.customError) error.textContent = RADIUS_ZERO;
-  else if (error.textContent === RADIUS_ZERO) error.textContent = "";
+  if (problem) error.textContent = problem;
+  else if ([RADIUS_ZERO, RADIUS_FORM].includes(error.textContent)) error.textContent = "";
 }
 
 function startTraining(event) {
@@ -186,9 +308,12 @@ function startTraining(event) {
   view.settings = readSettings();
   view.liveRuns = [];
   const [e1, e2] = view.settings.epochs;
-  view.epochsTotal = (view.settings.folds + 1) * (e1 + e2);
+  view.epochsTotal = (view.settings.folds * view.settings.seeds + 1) * (e1 + e2);
   $("progress").value = 0;
-  $("status").textContent = "Training the model shown…";
+  $("status").textContent =
+    view.settings.radius === "auto"
+      ? "Training the model shown (radius auto: first 8 radii tried on a quarter of its training rows)…"
+      : "Training the model shown…";
   setBusy(true);
   send({ type: "train", settings: view.settings });
 }
@@ -253,7 +378,10 @@ const drawLatent = () =>
     ),
   );
 const drawSweep = () =>
-  view.sweep.length && $("sweep-chart").replaceChildren(sweepChart(view.sweep, view.baseline, widthOf("sweep-chart")));
+  view.sweep.length &&
+  $("sweep-chart").replaceChildren(sweepChart(view.sweep, view.baseline, majorityShare(), widthOf("sweep-chart")));
+/** What always answering the largest class scores: the floor of a meaningful accuracy. */
+const majorityShare = () => view.summary.classes.reduce((m, c) => Math.max(m, c.samples), 0) / view.summary.samples;
 
 /** The slider's position (0–1000) as a radius: 0.1% to 100% of the layer's norm, on a log scale. */
 const sliderRadius = (full, value) => full * 10 ** (-3 + (3 * value) / 1000);
@@ -284,7 +412,11 @@ function reproject(radius = sliderRadius(view.reprojector.full, Number($("eta").
     `Heat-map of the first-layer weights after the projection at radius ${plain(radius, 3)}: ` +
       `${kept.length} feature columns remain`,
   );
-  const shown = kept.slice(0, 300).map((j) => Object.assign(document.createElement("li"), { textContent: names[j] }));
+  const shown = kept.slice(0, 300).map((j) => {
+    const item = document.createElement("li");
+    item.append(featureButton(names[j]));
+    return item;
+  });
   if (kept.length > 300)
     shown.push(Object.assign(document.createElement("li"), { textContent: `… and ${kept.length - 300} more` }));
   $("kept-list").replaceChildren(...shown);
@@ -302,8 +434,16 @@ function showModel(message) {
   $("eta").disabled = false;
   $("eta").value = sliderValue(r.full, radius);
   reproject(radius);
+  $("retrain").disabled = false;
+  $("predict-input").disabled = false;
+  $("radius-note").textContent =
+    view.settings.radius === "auto"
+      ? `Radius auto: the model shown chose η = ${plain(radius, 3)} among ${message.tried.length} radii ` +
+        `(${plain(message.tried.at(-1).radius, 3)} to ${plain(message.tried[0].radius, 3)}), by accuracy on a ` +
+        "quarter of its training rows; each cross-validation fold chooses its own inside its training rows."
+      : "";
   $("latent-note").textContent =
-    `The model shown: trained on ${message.trainSamples} samples at η = ${radius}, where phase 2 kept ` +
+    `The model shown: trained on ${message.trainSamples} samples at η = ${plain(radius, 3)}, where phase 2 kept ` +
     `${message.kept} features; held-out accuracy ${(100 * message.holdoutAccuracy).toFixed(1)}% on every ` +
     "fold-th sample of each class (large dots; crossed when misclassified).";
   $("download-model").disabled = false;
@@ -313,6 +453,14 @@ function showModel(message) {
 
 function showCrossValidation({ cv }) {
   view.cv = cv;
+  view.frequency = new Map(cv.selection.map((f) => [f.name, f]));
+  if (view.settings.radius === "auto") {
+    const radii = [...cv.radii].sort((a, b) => a - b);
+    const median = radii[Math.floor(radii.length / 2)];
+    $("radius-note").textContent +=
+      ` The ${radii.length} folds chose η from ${plain(radii[0], 3)} to ${plain(radii.at(-1), 3)} ` +
+      `(median ${plain(median, 3)}).`;
+  }
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
   $("cv-summary").textContent =
     `— mean ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)}, ` +
@@ -326,9 +474,10 @@ function showCrossValidation({ cv }) {
       value: f.frequency,
       title: pct(f.frequency),
     });
-    const cells = [String(i + 1), f.name, null, f.meanScore.toFixed(3)].map((text) =>
+    const cells = [String(i + 1), null, null, f.meanScore.toFixed(3)].map((text) =>
       Object.assign(document.createElement("td"), { textContent: text ?? "" }),
     );
+    cells[1].append(featureButton(f.name));
     cells[2].append(meter, ` ${Math.round(f.frequency * folds)} of ${folds}`);
     row.append(...cells);
     return row;
@@ -338,8 +487,77 @@ function showCrossValidation({ cv }) {
   schedule("folds", drawFolds);
 }
 
+/** A feature's name as a button: pressing it plots the feature's values by class (section 5). */
+function featureButton(name) {
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: name });
+  button.className = "feature";
+  button.dataset.feature = name;
+  return button;
+}
+
+/** A feature's selection across the folds (its tooltip, after its name), once cross-validated. */
+function selectionText(name) {
+  const f = view.frequency?.get(name);
+  const runs = view.cv?.runs.length;
+  return f
+    ? `selected in ${Math.round(f.frequency * runs)} of ${runs} folds (${(100 * f.frequency).toFixed(0)}%), ` +
+        `mean score ${f.meanScore.toFixed(3)}`
+    : view.cv
+      ? "selected in no fold"
+      : "cross-validation not done yet";
+}
+
+function showFeature({ name, values, missing }) {
+  const classes = view.summary.classes.map((c) => c.label);
+  $("feature-detail").hidden = false; // first, so that the chart takes the width shown
+  $("feature-chart").replaceChildren(featureChart(name, values, classes, widthOf("feature-chart")));
+  $("feature-title").textContent =
+    `${name} by class${missing ? ` (${missing} missing values not drawn)` : ""}: ${selectionText(name)}.`;
+  $("feature-detail").hidden = false;
+}
+
+function showPredictions({ predictions: p }) {
+  predictions = p;
+  const head = ["Sample", ...(p.accuracy === null ? [] : ["Class in the file"]), "Predicted", "Confidence"];
+  const headRow = document.createElement("tr");
+  headRow.append(
+    ...head.map((text) => Object.assign(document.createElement("th"), { scope: "col", textContent: text })),
+  );
+  $("predictions-table").tHead.replaceChildren(headRow);
+  const rows = p.rows.slice(0, 500).map((r) => {
+    const row = document.createElement("tr");
+    const cells = [
+      r.sample,
+      ...(p.accuracy === null ? [] : [r.label]),
+      r.predicted,
+      `${(100 * r.confidence).toFixed(1)}%`,
+    ];
+    row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+    return row;
+  });
+  $("predictions-table").tBodies[0].replaceChildren(...rows);
+  const right = p.accuracy === null ? "" : `; ${(100 * p.accuracy).toFixed(1)}% predicted as labelled in the file`;
+  const shown = p.rows.length > 500 ? ` (the first 500 shown; the CSV has them all)` : "";
+  $("predict-summary").textContent =
+    `${p.file}: ${p.rows.length} samples classified by the model shown, which reads ${p.panel.length} features` +
+    `${right}${shown}.`;
+  $("predict-error").textContent = "";
+  $("download-predictions").disabled = false;
+}
+
+/** Puts the settings shown in the address (never the data), so that the address is a link to them. */
+function share() {
+  const hash = settingsHash();
+  history.replaceState(null, "", hash);
+  $("share-link").href = hash;
+}
+
 function recordProgress({ event }) {
-  const name = event.fold ? `fold ${event.fold}` : "model shown";
+  const name = event.fold
+    ? view.settings.seeds > 1
+      ? `seed ${event.seed} fold ${event.fold}`
+      : `fold ${event.fold}`
+    : "model shown";
   if (!view.losses.has(name)) view.losses.set(name, [[], []]);
   view.losses.get(name)[event.phase - 1][event.epoch - 1] = event.loss;
   $("progress").value = ++view.epochsDone / view.epochsTotal;
@@ -367,10 +585,17 @@ const HANDLERS = {
     freshData = false;
     view.summary = summary;
     $("data-summary").textContent = describeData(summary);
-    $("status").textContent = "Ready to train.";
+    $("missing-summary").textContent = summary.missing.cells ? `${missingText(summary.missing)}.` : "No missing cells.";
+    $("data-error").textContent = summary.problem ?? "";
+    $("status").textContent = summary.problem ? "Not ready: see the data's message above." : "Ready to train.";
     setBusy(false);
   },
-  error({ message, data }) {
+  error({ message, data, predict }) {
+    if (predict) {
+      $("predict-error").textContent = message;
+      $("predict-summary").textContent = "";
+      return;
+    }
     $(data ? "data-error" : "train-error").textContent =
       data && view.summary ? `${message} (the data set loaded before is kept)` : message;
     if (data) {
@@ -387,6 +612,8 @@ const HANDLERS = {
     $("fold-chart").replaceChildren(foldChart(view.liveRuns, widthOf("fold-chart")));
   },
   progress: recordProgress,
+  feature: showFeature,
+  predictions: showPredictions,
   model: showModel,
   cv: showCrossValidation,
   "sweep-baseline"({ accuracy, done, total }) {
@@ -412,6 +639,8 @@ const HANDLERS = {
 
 await ready;
 fillDefaults();
+const refused = applyHash(location.hash);
+if (refused.length) $("link-note").textContent = `The link's ${refused.join(", ")} could not be used: defaults kept.`;
 view = emptyView();
 startWorker();
 document.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener("change", showSource));
@@ -439,7 +668,52 @@ window.addEventListener("drop", (event) => {
     $("data-error").textContent =
       "A file dropped outside the drop zone is ignored: choose “Your own file”, then drop it on the dashed zone.";
 });
+for (const id of ["label-column", "id-column", "ignore-columns", "impute"])
+  $(id).addEventListener("change", loadMapped);
 $("settings").addEventListener("submit", startTraining);
+$("settings").addEventListener("input", share);
+$("settings").addEventListener("change", share);
+for (const id of ["samples", "features", "informative"]) $(id).addEventListener("change", share);
+$("retrain").addEventListener("click", () => {
+  $("radius").value = plain(sliderRadius(view.reprojector.full, Number($("eta").value)), 3);
+  checkRadius();
+  share();
+  $("settings").requestSubmit();
+});
+// Pressing a feature's name (section 3's list, section 5's table) plots its values by class.
+document.addEventListener("click", (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest?.("button.feature");
+  if (button instanceof HTMLElement) send({ type: "feature", name: button.dataset.feature });
+});
+$("predict-input").addEventListener("change", async () => {
+  const file = $("predict-input").files[0];
+  if (!file) return;
+  $("predict-error").textContent = "";
+  $("predict-summary").textContent = `Classifying ${file.name}…`;
+  send({ type: "predict", name: file.name, bytes: await file.arrayBuffer() });
+});
+$("download-predictions").addEventListener("click", () =>
+  download("predictions.csv", predictionsCsv(predictions), "text/csv"),
+);
+const tip = $("tip");
+// The heat-maps' tooltips: the feature, hidden unit and weight under the pointer (the canvas is stretched by CSS).
+for (const id of ["before", "after"])
+  attachTip(tip, $(id), (event) => {
+    const r = view.reprojector;
+    if (!r) return null;
+    const box = $(id).getBoundingClientRect();
+    const c = Math.floor(((event.clientX - box.left) / box.width) * r.d);
+    const unit = Math.floor(((event.clientY - box.top) / box.height) * r.hidden);
+    if (c < 0 || c >= r.d || unit < 0 || unit >= r.hidden) return null;
+    const j = r.order[c];
+    const w = (id === "before" ? r.before : r.after)[unit * r.d + j];
+    return `${view.model.featureNames[j]} · hidden unit ${unit + 1} · weight ${plain(w, 3)}`;
+  });
+for (const id of ["kept-list", "features-table"])
+  attachTip(tip, $(id), (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest?.("button.feature");
+    return button instanceof HTMLElement ? `${button.dataset.feature}: ${selectionText(button.dataset.feature)}` : null;
+  });
 $("stop").addEventListener("click", stop);
 $("sweep").addEventListener("click", startSweep);
 $("eta").addEventListener("input", () => view.reprojector && reproject());

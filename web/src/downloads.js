@@ -17,3 +17,26 @@ export function download(name, text, type) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Predictions as CSV, the columns of `sparseproj predict`'s table: sample, label (a labelled table only), predicted,
+ * confidence, then p(class) per class.
+ */
+export function predictionsCsv({ classes, accuracy, rows }) {
+  const labelled = accuracy !== null;
+  const header = [
+    "sample",
+    ...(labelled ? ["label"] : []),
+    "predicted",
+    "confidence",
+    ...classes.map((c) => `p(${c})`),
+  ];
+  const body = rows.map((r) => [
+    r.sample,
+    ...(labelled ? [r.label] : []),
+    r.predicted,
+    String(r.confidence),
+    ...r.probabilities.map(String),
+  ]);
+  return `${csvFormatRows([header, ...body])}\n`;
+}

@@ -7,23 +7,25 @@ import {
   chooseSetting,
   crossValidate,
   DataError,
-  decodeText,
   foldsProblem,
   init,
+  loadSAE,
   makeClassification,
-  parseTable,
   pca2,
   trainSAE,
 } from "../../dist/index.js";
 import { PAGE_PROJECTIONS } from "./projection.js";
+import { openTable } from "./table-file.js";
 
 /** @typedef {import("./messages.ts").FromWorker} FromWorker */
 /** @typedef {import("./messages.ts").ToWorker} ToWorker */
 
 const scope = /** @type {import("./messages.ts").TrainingWorkerScope} */ (/** @type {unknown} */ (self));
 const ready = init();
-/** { name, X, labels, classes, y, featureNames, informative } once loaded. */
+/** { name, X, labels, classes, y, featureNames, sampleIds, informative, missing, mapping } once loaded. */
 let dataset = null;
+/** The model shown on the page, as JSON: the model that classifies new samples (section 7). */
+let shownJson = null;
 let controller = null;
 
 /** @type {(message: FromWorker, transfer?: Transferable[]) => void} */
@@ -49,10 +51,10 @@ async function load(message) {
     const name = "GC_Breast_D_MB.csv";
     const response = await fetch(new URL(name, import.meta.url));
     if (!response.ok) throw new Error(`could not fetch the built-in data set (${response.status})`);
-    return fromTable(name, parseTable(decodeText(new Uint8Array(await response.arrayBuffer())), { file: name }));
+    const mapping = { labelColumn: "label", idColumn: null, ignoreColumns: [], impute: null };
+    return fromTable(name, await response.arrayBuffer(), mapping);
   }
-  if (message.source === "file")
-    return fromTable(message.name, parseTable(decodeText(new Uint8Array(message.bytes)), { file: message.name }));
+  if (message.source === "file") return fromTable(message.name, message.bytes, message.mapping);
   const { samples, features, informative, seed } = message;
   // Unshuffled, so the informative features are the first columns and the page can say which ones they are.
   const { X, y } = makeClassification({
@@ -67,10 +69,43 @@ async function load(message) {
     j < informative ? `informative ${j + 1}` : `noise ${j + 1 - informative}`,
   );
   const labels = Array.from(y, (c) => `class ${c}`);
-  return { name: `synthetic (seed ${seed})`, X, labels, classes: ["class 0", "class 1"], y, featureNames, informative };
+  return {
+    name: `synthetic (seed ${seed})`,
+    X,
+    labels,
+    classes: ["class 0", "class 1"],
+    y,
+    featureNames,
+    sampleIds: labels.map((_, i) => `sample ${i + 1}`),
+    informative,
+    missing: { cells: 0, rows: 0, columns: 0 },
+    mapping: { labelColumn: "label", idColumn: null, ignoreColumns: [], impute: null },
+  };
 }
 
-function fromTable(name, table) {
+/** parseTable's advice to leave a text column out, as it names its option and the columns. */
+const IGNORE_HINT = /options\.ignoreColumns(?: \[.*\]|, or name the features with options\.featureColumns)$/;
+
+/**
+ * A table read with the user's mapping (parseTable's columns). Missing cells are always read (as NaN) so that the
+ * page can count them; without an imputation the summary says why Train waits.
+ * @param {string} name @param {ArrayBuffer} bytes @param {import("./messages.ts").Mapping} mapping
+ */
+function fromTable(name, bytes, mapping) {
+  let table;
+  try {
+    table = openTable(name, bytes).parse({
+      labelColumn: mapping.labelColumn,
+      idColumn: mapping.idColumn ?? undefined,
+      ignoreColumns: mapping.ignoreColumns,
+      allowMissing: true,
+    });
+  } catch (error) {
+    // parseTable's advice names its option; the page's user has the mapping's menu instead.
+    if (error instanceof DataError) error.message = error.message.replace(IGNORE_HINT, "“Columns to ignore” above");
+    throw error;
+  }
+  const { cells, rows, columns } = table.missing;
   return {
     name,
     X: table.data,
@@ -78,13 +113,32 @@ function fromTable(name, table) {
     classes: table.classes,
     y: table.y,
     featureNames: table.featureNames,
+    sampleIds: table.sampleIds,
     informative: null,
+    missing: { cells, rows, columns },
+    mapping,
   };
 }
 
-function summary({ name, labels, classes, y, featureNames, informative }) {
+/** @returns {import("./messages.ts").DataSummary} */
+function summary({ name, labels, classes, y, featureNames, informative, missing, mapping }) {
   const counts = classes.map((label, c) => ({ label, samples: y.filter((v) => v === c).length }));
-  return { name, samples: labels.length, features: featureNames.length, classes: counts, informative };
+  const problem =
+    missing.cells > 0 && !mapping.impute
+      ? `${missing.cells} missing cells in ${missing.rows} samples and ${missing.columns} features: choose how to ` +
+        "fill them (Missing values) to train"
+      : null;
+  const impute = missing.cells > 0 ? mapping.impute : null;
+  return {
+    name,
+    samples: labels.length,
+    features: featureNames.length,
+    classes: counts,
+    informative,
+    missing,
+    impute,
+    problem,
+  };
 }
 
 /** The library's fold check, made before the model shown is trained, with the data set's name and the control. */
@@ -100,6 +154,8 @@ function saeOptions(settings, signal) {
     projection: settings.projection,
     radius: settings.radius,
     featureNames: dataset.featureNames,
+    // Fitted on each training set only, as the command line's --impute.
+    ...(dataset.missing.cells > 0 ? { preprocess: { impute: dataset.mapping.impute } } : {}),
     signal,
   };
 }
@@ -110,7 +166,14 @@ function saeOptions(settings, signal) {
  */
 function crossValidated(settings, signal, { onProgress, onFoldResult } = {}) {
   const onFold = (event) => post({ type: "fold", event });
-  const options = { ...saeOptions(settings, signal), folds: settings.folds, onProgress, onFoldResult, onFold };
+  const options = {
+    ...saeOptions(settings, signal),
+    folds: settings.folds,
+    seeds: settings.seeds,
+    onProgress,
+    onFoldResult,
+    onFold,
+  };
   return crossValidate(dataset.X, dataset.labels, { ...options, workers: threads().workers });
 }
 
@@ -139,6 +202,7 @@ function trainShown(settings, signal) {
     const k = model.classes.length;
     const logits = model.encode(dataset.X);
     const predicted = model.predict(dataset.X);
+    const probabilities = model.predictProba(dataset.X);
     const [points, axes] =
       k === 2
         ? [logits, model.classes.map((c) => `logit of ${c}`)]
@@ -150,12 +214,16 @@ function trainShown(settings, signal) {
     const latent = dataset.labels.map((label, i) => ({
       x: points[2 * i],
       y: points[2 * i + 1],
+      id: dataset.sampleIds[i],
       label,
+      predicted: String(model.classes[predicted[i]]),
+      confidence: probabilities[i * k + predicted[i]],
       test: isTest[i],
       wrong: isTest[i] && predicted[i] !== classIndex.get(label),
     }));
     const testCount = isTest.filter(Boolean).length;
     const correct = latent.filter((p) => p.test && !p.wrong).length;
+    shownJson = JSON.stringify(model);
     post({
       type: "model",
       before: Float32Array.from(model.firstLayerBeforeProjection),
@@ -168,20 +236,29 @@ function trainShown(settings, signal) {
       axes,
       trainSamples: train.labels.length,
       holdoutAccuracy: correct / testCount,
-      json: JSON.stringify(model),
+      json: shownJson,
+      tried: model.info.history.radiusSearch.map(({ radius, accuracy, featureSparsity }) => ({
+        radius,
+        accuracy,
+        featureSparsity,
+      })),
     });
   } finally {
     model.dispose();
   }
 }
 
+/** @returns {import("./messages.ts").FoldBar} */
+const foldBar = (r) => ({ seed: r.seed, fold: r.fold, accuracy: r.accuracy, kept: r.selected.length });
+
 function cvMessage(cv) {
   return {
     accuracy: { mean: cv.accuracy.mean, std: cv.accuracy.std },
     auc: cv.auc.mean,
     featureSparsity: cv.featureSparsity.mean,
-    runs: cv.runs.map((r) => ({ fold: r.fold, accuracy: r.accuracy, kept: r.selected.length })),
-    selection: cv.selection.map(({ name, frequency, meanScore }) => ({ name, frequency, meanScore })),
+    runs: cv.runs.map(foldBar),
+    radii: cv.runs.map((r) => r.radius),
+    selection: cv.selection.map(({ index, name, frequency, meanScore }) => ({ index, name, frequency, meanScore })),
   };
 }
 
@@ -191,8 +268,7 @@ async function train(settings, signal) {
   post({ type: "threads", ...threads() });
   trainShown(settings, signal);
   const onProgress = (event) => post({ type: "progress", event });
-  const onFoldResult = (r) =>
-    post({ type: "fold-result", run: { fold: r.fold, accuracy: r.accuracy, kept: r.selected.length } });
+  const onFoldResult = (r) => post({ type: "fold-result", run: foldBar(r) });
   post({ type: "cv", cv: cvMessage(await crossValidated(settings, signal, { onProgress, onFoldResult })) });
 }
 
@@ -226,6 +302,101 @@ async function sweep(settings, before, signal) {
   post({ type: "sweep-chosen", point: setting, choice });
 }
 
+/** One feature's raw values (as in the file) by class, for its strip plot; missing cells are counted, not drawn. */
+function featureValues(name) {
+  const f = dataset.featureNames.indexOf(name);
+  if (f < 0) throw new Error(`no feature ${JSON.stringify(name)} in the data loaded`);
+  const d = dataset.featureNames.length;
+  const values = [];
+  let missing = 0;
+  dataset.labels.forEach((label, s) => {
+    const value = dataset.X[s * d + f];
+    if (Number.isNaN(value)) missing++;
+    else values.push({ label, value });
+  });
+  post({ type: "feature", name, values, missing });
+}
+
+/**
+ * The page's one prediction path: the model shown classifies the samples of a second table. Only the features the
+ * model reads (its panel) must be columns of that table.
+ * @param {string} name @param {ArrayBuffer} bytes
+ */
+function predictFile(name, bytes) {
+  if (!shownJson) throw new Error("train a model first: the model shown classifies the new samples");
+  const model = loadSAE(shownJson);
+  try {
+    // The model that classifies. With the compact panel model (SAEModel.compact(), another issue), this line
+    // becomes `model.compact()`, whose features are its panel; nothing below changes.
+    const predictor = model;
+    post({ type: "predictions", predictions: classify(predictor, name, bytes) });
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The samples of a table classified by `predictor` (an SAEModel, or its compact panel model): the table's id and
+ * label columns are those of the training mapping when it has them; columns past the panel are not read.
+ * @returns {import("./messages.ts").Predictions}
+ */
+function classify(predictor, name, bytes) {
+  const features = predictor.info.featureNames;
+  const panel = predictor.selectedFeatures().map((f) => f.name);
+  const requirePanel = (present) => {
+    const absent = panel.filter((f) => !present.has(f));
+    if (!absent.length) return;
+    const listed = absent
+      .slice(0, 5)
+      .map((f) => JSON.stringify(f))
+      .join(", ");
+    const more = absent.length > 5 ? ` and ${absent.length - 5} more` : "";
+    throw new DataError(`the model reads ${listed}${more}, not in this table`, { file: name });
+  };
+  const file = openTable(name, bytes);
+  const preview = file.preview(0);
+  const allowMissing = predictor.info.preprocessing.imputation != null;
+  const { labelColumn, idColumn } = dataset.mapping;
+  const header = new Set(preview.header);
+  // The omics layout names its features in rows, its labels in a row: read whole, then checked.
+  if (!preview.omics) requirePanel(header);
+  const labelled = preview.omics || header.has(labelColumn);
+  const table = file.parse(
+    preview.omics
+      ? { minClasses: 1, allowMissing }
+      : {
+          labelColumn: labelled ? labelColumn : null,
+          minClasses: 1,
+          idColumn: idColumn !== null && header.has(idColumn) ? idColumn : undefined,
+          featureColumns: features.filter((f) => header.has(f)),
+          allowMissing,
+        },
+  );
+  requirePanel(new Set(table.featureNames));
+  // A feature outside the panel has a zero first-layer column: its value changes nothing, so a table without it
+  // reads 0 there (finite through the log and z-score).
+  const column = new Map(table.featureNames.map((f, j) => [f, j]));
+  const d = features.length;
+  const x = new Float64Array(table.samples * d);
+  features.forEach((f, j) => {
+    const at = column.get(f);
+    if (at !== undefined) for (let s = 0; s < table.samples; s++) x[s * d + j] = table.data[s * table.features + at];
+  });
+  const classes = predictor.classes.map(String);
+  const k = classes.length;
+  const probabilities = predictor.predictProba(x);
+  const predicted = predictor.predict(x);
+  const rows = table.sampleIds.map((sample, s) => ({
+    sample,
+    label: labelled ? table.labels[s] : null,
+    predicted: classes[predicted[s]],
+    confidence: probabilities[s * k + predicted[s]],
+    probabilities: Array.from(probabilities.subarray(s * k, (s + 1) * k)),
+  }));
+  const right = rows.filter((r) => r.label === r.predicted).length;
+  return { file: name, classes, panel, accuracy: labelled ? right / rows.length : null, rows };
+}
+
 async function run(job) {
   controller = new AbortController();
   try {
@@ -248,8 +419,11 @@ scope.onmessage = async ({ data: message }) => {
     await ready;
     if (message.type === "load") {
       dataset = await load(message);
+      shownJson = null;
       post({ type: "data", summary: summary(dataset) });
-    } else if (message.type === "train") await run((signal) => train(message.settings, signal));
+    } else if (message.type === "feature") featureValues(message.name);
+    else if (message.type === "predict") predictFile(message.name, message.bytes);
+    else if (message.type === "train") await run((signal) => train(message.settings, signal));
     else if (message.type === "sweep") await run((signal) => sweep(message.settings, message.before, signal));
   } catch (error) {
     // DataError messages already say file, row and column; other errors keep their own message.
@@ -257,6 +431,7 @@ scope.onmessage = async ({ data: message }) => {
       type: "error",
       message: error instanceof Error ? error.message : String(error),
       data: message.type === "load",
+      predict: message.type === "predict",
     });
   }
 };
