@@ -8,6 +8,7 @@ import { checkDeclaredValues, libraryError } from "./bounds.ts";
 /** Random access to a file's bytes (hyparquet's AsyncBuffer): its length and a slice of it. */
 export interface ByteSource {
   readonly byteLength: number;
+  /** The bytes from `start` up to `end` (default: the end of the file). */
   slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer>;
 }
 
