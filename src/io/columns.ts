@@ -303,10 +303,10 @@ function firstDuplicate(names: string[]): string | undefined {
 /**
  * A LabelledTable from columns already in memory, by parseTable's rules (`options` as parseTable's: label, id,
  * ignore and feature columns, missing values, dropUnlabelled). `columns[name]` is an array of numbers (null or NaN
- * missing), of strings (read as CSV cells), or a `TableColumn`. Throws a DataError naming the column.
+ * missing), of strings (read as CSV cells; numbers among them as numbers), or a `TableColumn`. Throws a DataError naming the column.
  */
 export function tableFromColumns(
-  columns: Readonly<Record<string, TableColumn | ArrayLike<number | null> | ArrayLike<string | null>>>,
+  columns: Readonly<Record<string, TableColumn | ArrayLike<number | string | null>>>,
   options: ParseTableOptions = {},
 ): LabelledTable {
   if (columns === null || typeof columns !== "object")
