@@ -2,6 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
+import { matmulNN, matmulTN } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -62,9 +63,11 @@
   }
 }
 
-// The unrolled fields of one image.
-export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize): void {
-  fields(x, c, h, w, kh, kw, stride, pad, oh, ow, cols, true);
+// The unrolled fields of `images` consecutive images, each image's columns matrix after the one before: one call
+// per batch rather than one per image.
+export function im2col(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, cols: usize, images: i32): void {
+  const imageBytes = <usize>(c * h * w) << 2, colsBytes = <usize>(c * kh * kw * oh * ow) << 2;
+  for (let i = 0; i < images; i++) fields(x + <usize>i * imageBytes, c, h, w, kh, kw, stride, pad, oh, ow, cols + <usize>i * colsBytes, true);
 }
 
 // The adjoint of im2col: every column entry added back into the pixel it came from (dx must hold a value).
@@ -75,6 +78,29 @@ export function col2im(cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, st
 // Nearest-neighbour upsampling by an integer factor s of `planes` planes of h × w: y[p, i, j] = x[p, i / s, j / s].
 export function upsampleNearest(x: usize, planes: i32, h: i32, w: i32, s: i32, y: usize): void {
   const W = w * s;
+  if (s == 2) {
+    // The decoder's factor: each source vector becomes two, every lane twice, written to both output rows.
+    for (let r = 0; r < planes * h; r++) {
+      const src = f32At(x, r * w), dst = f32At(y, 2 * r * W);
+      let j = 0;
+      for (; j + 4 <= w; j += 4) {
+        const v = v128.load(f32At(src, j));
+        const lo = v128.shuffle<f32>(v, v, 0, 0, 1, 1), hi = v128.shuffle<f32>(v, v, 2, 2, 3, 3);
+        v128.store(f32At(dst, 2 * j), lo);
+        v128.store(f32At(dst, 2 * j + 4), hi);
+        v128.store(f32At(dst, W + 2 * j), lo);
+        v128.store(f32At(dst, W + 2 * j + 4), hi);
+      }
+      for (; j < w; j++) {
+        const v = load<f32>(f32At(src, j));
+        store<f32>(f32At(dst, 2 * j), v);
+        store<f32>(f32At(dst, 2 * j + 1), v);
+        store<f32>(f32At(dst, W + 2 * j), v);
+        store<f32>(f32At(dst, W + 2 * j + 1), v);
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < h * s; i++) {
       const src = f32At(x, (p * h + i / s) * w), dst = f32At(y, (p * h * s + i) * W);
@@ -86,6 +112,34 @@ export function upsampleNearest(x: usize, planes: i32, h: i32, w: i32, s: i32, y
 // Its adjoint: dx[p, a, b] (+)= Σ over the s × s block of dy that pixel was copied to.
 export function upsampleNearestGrad(dy: usize, planes: i32, h: i32, w: i32, s: i32, dx: usize, accumulate: i32): void {
   const W = w * s;
+  if (s == 2) {
+    // Four pixels a vector, summed in the general loop's order (from 0: 0 + −0 is +0 there too), so bit-identical.
+    const zero = f32x4.splat(0);
+    for (let r = 0; r < planes * h; r++) {
+      const row0 = f32At(dy, 2 * r * W), row1 = f32At(row0, W), out = f32At(dx, r * w);
+      let b = 0;
+      for (; b + 4 <= w; b += 4) {
+        const l0 = v128.load(f32At(row0, 2 * b)), h0 = v128.load(f32At(row0, 2 * b + 4));
+        const l1 = v128.load(f32At(row1, 2 * b)), h1 = v128.load(f32At(row1, 2 * b + 4));
+        let sum = f32x4.add(zero, v128.shuffle<f32>(l0, h0, 0, 2, 4, 6));
+        sum = f32x4.add(sum, v128.shuffle<f32>(l0, h0, 1, 3, 5, 7));
+        sum = f32x4.add(sum, v128.shuffle<f32>(l1, h1, 0, 2, 4, 6));
+        sum = f32x4.add(sum, v128.shuffle<f32>(l1, h1, 1, 3, 5, 7));
+        const at = f32At(out, b);
+        v128.store(at, accumulate ? f32x4.add(v128.load(at), sum) : sum);
+      }
+      for (; b < w; b++) {
+        let sum: f32 = 0;
+        sum += load<f32>(f32At(row0, 2 * b));
+        sum += load<f32>(f32At(row0, 2 * b + 1));
+        sum += load<f32>(f32At(row1, 2 * b));
+        sum += load<f32>(f32At(row1, 2 * b + 1));
+        const at = f32At(out, b);
+        store<f32>(at, accumulate ? load<f32>(at) + sum : sum);
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     for (let a = 0; a < h; a++) {
       for (let b = 0; b < w; b++) {
@@ -95,5 +149,26 @@ export function upsampleNearestGrad(dy: usize, planes: i32, h: i32, w: i32, s: i
         store<f32>(at, accumulate ? load<f32>(at) + sum : sum);
       }
     }
+  }
+}
+
+// Images [first, last) of a batch through one convolution, each image's columns unrolled into `cols` (one image's
+// worth: this thread's scratch, still in cache for the product) and multiplied by the weight [o × c·kh·kw]:
+// y_i = W·cols_i. The unit a thread takes when a batch is split over threads (src/pool/split.ts).
+export function convForward(x: usize, weight: usize, cols: usize, y: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, o: i32, first: i32, last: i32): void {
+  const positions = oh * ow;
+  for (let i = first; i < last; i++) {
+    fields(f32At(x, i * c * h * w), c, h, w, kh, kw, stride, pad, oh, ow, cols, true);
+    matmulNN(weight, cols, f32At(y, i * o * positions), o, positions, c * kh * kw, 0);
+  }
+}
+
+// The input gradient of images [first, last): dcols_i = Wᵀ·dY_i into `dcols` (one image's scratch), added back into
+// dx_i by col2im (dx must hold a value).
+export function convInputGrad(weight: usize, dy: usize, dcols: usize, dx: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, oh: i32, ow: i32, o: i32, first: i32, last: i32): void {
+  const positions = oh * ow;
+  for (let i = first; i < last; i++) {
+    matmulTN(weight, f32At(dy, i * o * positions), dcols, c * kh * kw, positions, o, 0);
+    fields(f32At(dx, i * c * h * w), c, h, w, kh, kw, stride, pad, oh, ow, dcols, false);
   }
 }

@@ -54,7 +54,7 @@ export { unary, unaryGrad, binary, scaleAdd, sumRows, sumCols, sumAll, gatherRow
 export { crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad } from "./losses";
 export { huberEnergy, huberEnergyGrad } from "./energy";
 export { adamStep, sgdStep } from "./optimizers";
-export { matmulNN, matmulTN, matmulNT } from "./matmul";
+export { matmulNN, matmulTN, matmulNT, matmulRows } from "./matmul";
 
 // The weighted ℓ1 ball (assembly/weighted.ts) and the trilevel projections of 3-D tensors (assembly/trilevel.ts).
 import { projectWeightedL1Ball } from "./weighted";
@@ -65,4 +65,8 @@ export function trilevelNorms_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, f
 export function trilevelNorms_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, fibreNorms: usize, groupNorms: usize): i32 { return trilevelNorms<f64>(y, a, b, c, kind, fibreNorms, groupNorms); }
 export function trilevel_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f32>(y, a, b, c, kind, eta, out, norms, aux); }
 export function trilevel_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f64>(y, a, b, c, kind, eta, out, norms, aux); }
-export { im2col, col2im, upsampleNearest, upsampleNearestGrad } from "./conv";
+export { im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad } from "./conv";
+
+// 1 in the relaxed-SIMD builds (fused multiply-add in the matrix products), 0 in the plain ones: which variant an
+// instance is, whoever compiled it.
+export function relaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }

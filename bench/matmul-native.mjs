@@ -7,12 +7,14 @@ import { join } from "node:path";
 const here = new URL("native/", import.meta.url).pathname;
 const BUILDS = {
   sse: { flags: ["-O3", "-msse4.2", "-mno-avx"], binary: "matmul_sse.out" },
+  // The same 128-bit kernels with each multiply-add fused (the C twin of the relaxed-SIMD build).
+  fma: { flags: ["-O3", "-msse4.2", "-mfma", "-ffp-contract=fast"], binary: "matmul_fma.out" },
   plain: { flags: ["-O3", "-march=native"], binary: "matmul_native.out" },
 };
 
 /**
- * Builds both binaries: { compiler, run(shapes) }, where run takes shapes [form ('NN' | 'TN' | 'NT'), m, n, k]
- * and returns { sse: [...], plain: [...] }, each entry { form, m, n, k, ns, gflops, error }; { skipped } without
+ * Builds the binaries: { compiler, run(shapes, builds) }, where run takes shapes [form ('NN' | 'TN' | 'NT'), m, n, k]
+ * and returns { sse: [...], plain: [...] } (or the builds named, 'fma' among them), each entry { form, m, n, k, ns, gflops, error }; { skipped } without
  * a C compiler.
  */
 export function buildNativeMatmul() {
@@ -30,7 +32,9 @@ export function buildNativeMatmul() {
       .split("\n")
       .map((line) => JSON.parse(line));
   return {
-    compiler: `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; plain loops: ${BUILDS.plain.flags.join(" ")}`,
-    run: (shapes) => ({ sse: runBuild("sse", shapes), plain: runBuild("plain", shapes) }),
+    compiler:
+      `${compiler}; sse: ${BUILDS.sse.flags.join(" ")}; fma: ${BUILDS.fma.flags.join(" ")}; ` +
+      `plain loops: ${BUILDS.plain.flags.join(" ")}`,
+    run: (shapes, builds = ["sse", "plain"]) => Object.fromEntries(builds.map((b) => [b, runBuild(b, shapes)])),
   };
 }

@@ -5,7 +5,7 @@
 // plain JavaScript loops, native C with 128-bit SSE (the kernels' twin) and the baselines' own products.
 // Writes bench/train-results.md and bench/train-results.json. Flags: --epochs N (default 5), --no-tfjs-cpu.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as sp from "../dist/index.js";
 import { environment } from "./environment.mjs";
 import { buildNativeMatmul } from "./matmul-native.mjs";
@@ -213,5 +213,11 @@ results.environment.pytorchBlas = results.training.pytorch.config?.blasLibraries
 
 writeFileSync(here("train-results.json"), `${JSON.stringify(results, null, 1)}\n`);
 const { trainingMarkdown } = await import("./train-report.mjs");
-writeFileSync(here("train-results.md"), trainingMarkdown(results));
+// bench/speed.mjs writes a section of its own into the same file: kept as it is.
+const previous = existsSync(here("train-results.md")) ? readFileSync(here("train-results.md"), "utf8") : "";
+const speed = /<!-- speed:start[\s\S]*<!-- speed:end -->/.exec(previous)?.[0];
+writeFileSync(
+  here("train-results.md"),
+  speed ? `${trainingMarkdown(results).trimEnd()}\n\n${speed}\n` : trainingMarkdown(results),
+);
 log("wrote bench/train-results.md and bench/train-results.json");

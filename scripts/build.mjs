@@ -1,4 +1,4 @@
-// Build: AssemblyScript → two .wasm variants, the SIMD one inlined as base64, esbuild bundles per entry, .d.ts.
+// Build: AssemblyScript → four .wasm variants (SIMD, relaxed SIMD, each also for threads), inlined as base64, esbuild bundles per entry, .d.ts.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -62,7 +62,7 @@ writeFileSync(
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 mkdirSync(`${root}dist`);
-for (const target of ["simd", "threads"])
+for (const target of ["simd", "relaxed", "threads", "threads-relaxed"])
   sh(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 sh("node", ["scripts/embed-wasm.mjs"]);
 
@@ -141,6 +141,15 @@ await build({
   outfile: `${root}dist/formats.js`,
   packages: "external",
   plugins: [mainEntryExternal],
+});
+
+// sparseproj/onnx: the ONNX writer with its protobuf library (onnx-proto, CommonJS, hence the main fields), apart
+// from the main entry so that importing sparseproj loads no protobuf code. It imports only types from the library.
+await build({
+  ...common,
+  mainFields: ["module", "main"],
+  entryPoints: [`${root}src/onnx/index.ts`],
+  outfile: `${root}dist/onnx.js`,
 });
 
 sh(bin("tsc"), ["-p", "tsconfig.json"]);

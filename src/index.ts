@@ -1,6 +1,9 @@
 // sparseproj: Euclidean projections onto the ℓ1 ball, the simplex, the ℓ2 and ℓ∞ balls, and the bilevel
 // ℓ1,∞ / ℓ1,1 / ℓ1,2 balls of matrices, computed by WebAssembly SIMD kernels.
 export { init, type InitOptions } from "./runtime/engine.ts";
+// Training speed (#24): which kernel build is loaded (relaxed SIMD's fused multiply-add, or plain SIMD).
+export { kernelVariant, type KernelVariant } from "./runtime/engine.ts";
+export { closeThreads, initThreads, type ThreadsOptions } from "./pool/split.ts";
 export { projectL1Ball, projectSimplex, projectL2Ball, projectLInfBall } from "./projections/vector.ts";
 export { bilevelL1Inf, bilevelL11, bilevelL12, normL1Inf, normL11, normL12 } from "./projections/bilevel.ts";
 export {
@@ -94,6 +97,9 @@ export {
 export { formatNpy, MAX_NPY_HEADER, type NpyArray, parseNpy } from "./io/npy.ts";
 export { foldsProblem } from "./sae/cv/folds.ts";
 export { SAEModel, loadSAE, type SAEJson, type SelectedFeature } from "./sae/model.ts";
+// Compact models (issue 20): SAEModel.compact() and nn.compact; the ONNX export is sparseproj/onnx.
+export type { SAECompaction } from "./sae/compact.ts";
+export type { CompressorCompaction } from "./compression/train.ts";
 export { integratedGradients, type IntegratedGradientsOptions } from "./sae/attribution.ts";
 export {
   SAE_COMMAND_DEFAULTS,
@@ -151,6 +157,22 @@ export { ConvAutoencoder, type ConvAutoencoderShape, type NamedConv } from "./co
 export { addUniformNoise, roundLatent, roundSymbols } from "./compression/quantize.ts";
 export { latentRate, type LatentRate } from "./compression/rate.ts";
 
+// Cool-chic-lite: an overfitted image codec (one small decoder and latent pyramid fitted per image, an ARM entropy
+// model, rANS), its decoder bit-identical in every runtime; double descent removes latent grids and ARM context.
+export {
+  COOLCHIC_DEFAULTS,
+  CorruptStreamError,
+  decodeImage,
+  encodeImage,
+  readCoolChicHeader,
+  type CoolChicHeader,
+  type DecodeImageOptions,
+  type EncodeImageOptions,
+  type FitProgress,
+  type ImagePixels,
+  type SparseOptions,
+} from "./coolchic/index.ts";
+
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export {
   confusionMatrix,
@@ -204,3 +226,54 @@ export {
   type EncodedDna,
   type DecodedDna,
 } from "./dna/index.ts";
+
+// DNA storage that survives synthesis and sequencing: Reed–Solomon over GF(256), addressed and protected oligos
+// with the metadata in DNA, decoding from unordered reads, and a channel simulator.
+export {
+  rsEncode,
+  rsDecode,
+  encodeOligos,
+  decodeOligos,
+  parseReads,
+  simulateReads,
+  toFastq,
+  STORAGE_DEFAULTS,
+  SIMULATE_DEFAULTS,
+  DnaReadsError,
+  DnaMissingOligosError,
+  type RsDecoded,
+  type StorageOptions,
+  type StorageStats,
+  type EncodedOligos,
+  type DecodeOligosOptions,
+  type DecodedOligos,
+  type ReadsReport,
+  type SimulateOptions,
+} from "./dna/index.ts";
+// Feature selection at equal panel size (issue #25): filters, the ℓ1-logistic path, a random forest, the SAE's
+// rankings, stability indices, and compareSelectors.
+export { anovaF, kruskalH, rankByScore, type LabelledMatrix } from "./selection/univariate.ts";
+export {
+  fitLogistic,
+  logisticProba,
+  logisticSupport,
+  l1LogisticPath,
+  type LogisticModel,
+  type LogisticOptions,
+  type L1Path,
+  type L1PathOptions,
+} from "./selection/logistic.ts";
+export { forestImportance, type ForestOptions } from "./selection/forest.ts";
+export { kunchevaIndex, meanJaccard } from "./selection/stability.ts";
+export {
+  compareSelectors,
+  COMPARE_DEFAULTS,
+  SELECTOR_NAMES,
+  type CompareOptions,
+  type CompareResult,
+  type CompareRow,
+  type CompareTask,
+  type DownstreamName,
+  type SelectionRun,
+  type SelectorName,
+} from "./selection/compare.ts";

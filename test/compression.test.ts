@@ -8,6 +8,7 @@ import {
   ConvAutoencoder,
   Generator,
   groupedNorm,
+  kernelVariant,
   latentRate,
   noGrad,
   roundLatent,
@@ -17,6 +18,7 @@ import {
   trainCompressor,
   F,
 } from "../src/index.ts";
+import { fingerprintsOf } from "./helpers.ts";
 
 const test = suite("compression: conv autoencoder, quantized latent, rate, double descent");
 
@@ -262,8 +264,8 @@ test("one seed gives the same compressor bit for bit in every runtime (convoluti
   };
   const first = fingerprint();
   assert.is(fingerprint(), first);
-  // As Node computed it; Deno, Bun, Chromium and workerd run this same test.
-  assert.is(first, "24a67567");
+  // As Node computed it; Deno, Bun, Chromium and workerd run this same test (per kernel build: training.test.ts).
+  assert.ok(fingerprintsOf(kernelVariant(), "24a67567", "7e64a74b").includes(first), first);
 });
 
 test("trainCompressor validates its inputs", () => {

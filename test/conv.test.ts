@@ -3,6 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { F, Generator, nn, scope, tensor, type Tensor } from "../src/index.ts";
+import { __setColumnsBudget } from "../src/autograd/conv.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
 import { randomInt, rng } from "./helpers.ts";
 
@@ -123,6 +124,63 @@ test("the WebAssembly kernels (im2col, col2im, upsampling) agree with the TypeSc
         );
       }),
     );
+  }
+});
+
+test("conv2d's weight gradient, columns unrolled 1, 2, 4 images or the whole batch at a time: the same bits", () => {
+  const random = rng(44);
+  const values = (size: number) => Float32Array.from({ length: size }, () => random() * 2 - 1);
+  const [xv, wv, bv] = [values(5 * 3 * 9 * 7), values(4 * 3 * 3 * 3), values(4)];
+  const run = () =>
+    scope(() => {
+      const x = tensor(xv, [5, 3, 9, 7], { requiresGrad: true }),
+        w = tensor(wv, [4, 3, 3, 3], { requiresGrad: true }),
+        b = tensor(bv, [4], { requiresGrad: true });
+      const y = F.conv2d(x, w, b, { stride: 2, padding: 1 });
+      F.sum(F.mul(y, y)).backward();
+      return [y, x.grad!, w.grad!, b.grad!].map((v) => Array.from(v.data));
+    });
+  const whole = run();
+  const perImage = 4 * 27 * 5 * 4; // fields · positions · 4 bytes
+  try {
+    for (const images of [1, 2, 4]) {
+      __setColumnsBudget(images * perImage);
+      assert.equal(run(), whole, `chunks of ${images} image(s)`);
+    }
+  } finally {
+    __setColumnsBudget();
+  }
+});
+
+test("upsampleNearest ×2 and its gradient in float32: the definition's values and summation order, bit for bit", () => {
+  const random = rng(45);
+  for (const [planes, h, w] of [
+    [3, 2, 5],
+    [2, 7, 8],
+    [1, 1, 1],
+  ]) {
+    const xv = Float32Array.from({ length: planes * h * w }, () => random() * 2 - 1);
+    const dyv = Float32Array.from({ length: planes * h * w * 4 }, () => random() * 2 - 1);
+    dyv[0] = dyv[1] = dyv[2 * w] = dyv[2 * w + 1] = -0; // a block of −0 sums to +0 from 0, as in the loop
+    const [y, dx] = scope(() => {
+      const x = tensor(xv, [1, planes, h, w], { requiresGrad: true });
+      const out = F.upsampleNearest(x, 2);
+      F.sum(F.mul(out, tensor(dyv, [1, planes, 2 * h, 2 * w]))).backward();
+      return [Array.from(out.data), Array.from(x.grad!.data)];
+    });
+    const W = 2 * w;
+    for (let p = 0; p < planes; p++)
+      for (let a = 0; a < h; a++)
+        for (let b = 0; b < w; b++) {
+          let sum = 0;
+          for (let i = 0; i < 2; i++)
+            for (let j = 0; j < 2; j++) {
+              const at = (p * 2 * h + 2 * a + i) * W + 2 * b + j;
+              assert.is(y[at], xv[(p * h + a) * w + b]);
+              sum = Math.fround(sum + dyv[at]);
+            }
+          assert.ok(Object.is(dx[(p * h + a) * w + b], sum), `dx[${p}, ${a}, ${b}]`);
+        }
   }
 });
 

@@ -73,3 +73,11 @@ export function throwsNamed(call: () => unknown, type: ErrorConstructor, pattern
   }
   assert.unreachable(`${what}: no error thrown`);
 }
+
+/**
+ * The training fingerprints a kernel build may reach: the plain SIMD build's one value; with relaxed SIMD the fused
+ * one (a CPU with FMA) or the plain one (without: the engine then multiplies and adds).
+ */
+export function fingerprintsOf(variant: string, plain: string, fused: string): string[] {
+  return variant === "relaxed-simd" ? [fused, plain] : [plain];
+}

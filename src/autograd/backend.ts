@@ -154,8 +154,11 @@ export interface Primitives {
   gatherRows(src: Buf, cols: number, index: Indices, dst: Buf): void;
   fill(x: Buf, n: number, value: number): void;
 
-  /** One image [c, h, w] unrolled into its columns matrix [c·kh·kw, oh·ow] (assembly/conv.ts). */
-  im2col(x: Buf, g: ConvGeometry, cols: Buf): void;
+  /**
+   * `images` consecutive images [c, h, w] unrolled into their columns matrices [c·kh·kw, oh·ow], one after another
+   * (assembly/conv.ts).
+   */
+  im2col(x: Buf, g: ConvGeometry, cols: Buf, images: number): void;
   /** The adjoint of im2col, added into dx. */
   col2im(cols: Buf, g: ConvGeometry, dx: Buf): void;
 }
@@ -195,6 +198,11 @@ export interface FusedKernels {
   huberEnergy(z: Buf, n: number, k: number, c0: number, c1: number): number;
   /** dz (+)= scale·∂/∂z of huberEnergy; a coincident pair contributes the subgradient 0. */
   huberEnergyGrad(z: Buf, n: number, k: number, c1: number, scale: number, dz: Buf, accumulate: boolean): void;
+  /** y_i = W·im2col(x_i) for each of `images` images (W [o, c·kh·kw], y [images, o, oh·ow]): conv2d's product
+   * (conv.ts). */
+  convForward(x: Buf, weight: Buf, y: Buf, g: ConvGeometry, o: number, images: number): void;
+  /** dx_i += col2im(Wᵀ·dY_i) for each image: conv2d's input gradient (dx must hold a value). */
+  convInputGrad(weight: Buf, dy: Buf, dx: Buf, g: ConvGeometry, o: number, images: number): void;
   /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint (conv.ts). */
   upsampleNearest(x: Buf, planes: number, h: number, w: number, s: number, y: Buf): void;
   upsampleNearestGrad(dy: Buf, planes: number, h: number, w: number, s: number, dx: Buf, accumulate: boolean): void;

@@ -6,7 +6,7 @@
 // optimizer steps, whose ops are in src/optim.
 import type { AdamScalars, Backend, Buf, ConvGeometry, DType, SgdScalars } from "./backend.ts";
 import { huberEnergyKernels } from "../generative/huber-energy.ts";
-import { upsampleKernels } from "./conv.ts";
+import { convKernels, upsampleKernels } from "./conv.ts";
 import { crossEntropyKernels } from "./losses.ts";
 
 class ArrayBuf implements Buf {
@@ -120,12 +120,17 @@ export function typescriptBackend(dtype: DType): Backend {
 
     ...huberEnergyKernels,
 
-    im2col(x, g, cols) {
-      forEachField(g, (row, p, pixel) => (cols.array[row * g.oh * g.ow + p] = pixel < 0 ? 0 : x.array[pixel]));
+    im2col(x, g, cols, images) {
+      const [size, fields] = [g.c * g.h * g.w, g.c * g.kh * g.kw * g.oh * g.ow];
+      for (let i = 0; i < images; i++)
+        forEachField(g, (row, p, pixel) => {
+          cols.array[i * fields + row * g.oh * g.ow + p] = pixel < 0 ? 0 : x.array[i * size + pixel];
+        });
     },
     col2im(cols, g, dx) {
       forEachField(g, (row, p, pixel) => pixel >= 0 && (dx.array[pixel] += cols.array[row * g.oh * g.ow + p]));
     },
+    ...convKernels,
     ...upsampleKernels,
 
     adamStep(w, g, m, v, mask, n, s: AdamScalars) {

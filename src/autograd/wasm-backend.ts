@@ -3,7 +3,7 @@
 // elementwise function, binary operation, broadcast mode, pointwise loss) as its code.
 import type { Heap } from "../runtime/heap.ts";
 import { allocPersistent, allocTemporary, type Lifetime } from "./arena.ts";
-import type { Backend, Buf, Indices } from "./backend.ts";
+import type { Backend, Buf, ConvGeometry, Indices } from "./backend.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -71,12 +71,34 @@ export function wasmBackend(heap: Heap): Backend {
       "gatherRows",
       "fill",
     ].map(k);
-  const [im2col, col2im, upsampleNearest, upsampleNearestGrad] = [
+  const [im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad] = [
     "im2col",
     "col2im",
     "upsampleNearest",
     "upsampleNearestGrad",
+    "convForward",
+    "convInputGrad",
   ].map(k);
+  const geometry = (g: ConvGeometry) => [g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow];
+  // A batch's convolution kernel (assembly/conv.ts) over ranges of images, each part with one image's scratch: on
+  // the calling thread, or split over the threads when there are threads and the batch is worth it.
+  const convBatch = (
+    name: "convForward" | "convInputGrad",
+    operands: [number, number, number],
+    g: ConvGeometry,
+    o: number,
+    images: number,
+  ) => {
+    const perImage = g.c * g.kh * g.kw * g.oh * g.ow;
+    const parts = Math.min(heap.splitter?.threads ?? 1, images);
+    const scratch = new WasmBuf(Math.max(1, parts) * perImage, Float32Array);
+    const argsOf = (first: number, last: number, part: number) => {
+      const [a, b, c] = operands;
+      return [a, b, at(scratch) + part * perImage * 4, c, ...geometry(g), o, first, last];
+    };
+    if (heap.splitter?.images(name, images, 2 * o * perImage * images, argsOf)) return;
+    (name === "convForward" ? convForward : convInputGrad)(...argsOf(0, images, 0));
+  };
   const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
     "crossEntropy",
     "crossEntropyGrad",
@@ -104,6 +126,8 @@ export function wasmBackend(heap: Heap): Backend {
 
     matmul(a, b, c, m, n, kk, transA, transB, accumulate) {
       if (transA && transB) throw new RangeError("matmul: A and B cannot both be transposed");
+      const form = transA ? 1 : transB ? 2 : 0;
+      if (heap.splitter?.matmul(form, at(a), at(b), at(c), m, n, kk, flag(accumulate))) return;
       const kernel = transA ? matmulTN : transB ? matmulNT : matmulNN;
       kernel(at(a), at(b), at(c), m, n, kk, flag(accumulate));
     },
@@ -141,8 +165,12 @@ export function wasmBackend(heap: Heap): Backend {
     huberEnergyGrad: (z, n, kk, c1, scale, dz, accumulate) =>
       void huberEnergyGrad(at(z), n, kk, c1, scale, at(dz), flag(accumulate)),
 
-    im2col: (x, g, cols) => void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols)),
+    im2col: (x, g, cols, images) =>
+      void im2col(at(x), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(cols), images),
     col2im: (cols, g, dx) => void col2im(at(cols), g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow, at(dx)),
+    convForward: (x, weight, y, g, o, images) => convBatch("convForward", [at(x), at(weight), at(y)], g, o, images),
+    convInputGrad: (weight, dy, dx, g, o, images) =>
+      convBatch("convInputGrad", [at(weight), at(dy), at(dx)], g, o, images),
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
     upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
       void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),

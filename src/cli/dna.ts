@@ -20,7 +20,7 @@ export interface DnaEncodeCommand {
 }
 
 /** The file's 32-bit little-endian integers; a length that is not a multiple of 4 is a DataError. */
-function readIntegers(file: string, bytes: Uint8Array): Int32Array {
+export function readIntegers(file: string, bytes: Uint8Array): Int32Array {
   if (bytes.length % 4)
     throw new DataError(`${bytes.length} bytes are not a whole number of 32-bit integers (--integers)`, { file });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -81,13 +81,13 @@ export interface DnaDecodeCommand {
   json: boolean;
 }
 
-/** The .dna text of a file; one longer than the engine's longest string is a DataError, not a crash. */
-function readText(file: string): string {
+/** A file's text (`what` it should be); one longer than the engine's longest string is a DataError, not a crash. */
+export function readText(file: string, what = "a .dna file"): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ERR_STRING_TOO_LONG") throw error;
-    throw new DataError("too large to be a .dna file this runtime can read (over 512 MiB of text)", { file });
+    throw new DataError(`too large to be ${what} this runtime can read (over 512 MiB of text)`, { file });
   }
 }
 

@@ -4,7 +4,7 @@
 // samples for the folds, a network too large, training that diverges), because scripts branch on the code and
 // people read the line; anything else is a bug, reported with its trace and code 70. A closed stdout pipe ends the
 // program quietly with 141. The flags are declared once, in FLAGS, and both the parser and --help read them.
-import { realpathSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -17,6 +17,12 @@ import { VAE_DEFAULTS } from "../generative/vae.ts";
 import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection } from "../sae/options.ts";
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
+import { runImageDecode, runImageEncode } from "./image.ts";
+import { COOLCHIC_DEFAULTS } from "../coolchic/codec.ts";
+import { type ExportCommand, runExport } from "./export.ts";
+import { runDnaReadsDecode, runDnaSimulate, runDnaStore } from "./dna-storage.ts";
+import { checkStorageOptions, STORAGE_DEFAULTS } from "../dna/storage.ts";
+import { SIMULATE_DEFAULTS } from "../dna/simulate.ts";
 import { runGenerate, type GenerateCommand } from "./generate.ts";
 import { STDOUT } from "./output.ts";
 import type { TableFlags } from "./input.ts";
@@ -35,6 +41,8 @@ import {
 import { runSlurm, SLURM_PARTITION, SLURM_TIME, type SlurmCommand } from "./slurm.ts";
 import { PROJECT_STAGES, type ProjectCommand, type ProjectStage, runProject } from "./project.ts";
 import type { GroupNormKind } from "../types.ts";
+import { COMPARE_DEFAULTS, type DownstreamName, SELECTOR_NAMES, type SelectorName } from "../selection/compare.ts";
+import { type CompareCommand, runCompare } from "./compare.ts";
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {}
@@ -79,7 +87,10 @@ const COMMON: Record<string, Flag> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<string, Flag>> = {
+const FLAGS: Record<
+  "sae" | "predict" | "generate" | "vae" | "dna" | "export" | "compare" | "image",
+  Record<string, Flag>
+> = {
   sae: {
     projection: { type: "string", value: "KIND", help: SAE_PROJECTIONS.join(", "), default: SAE_DEFAULTS.projection },
     keep: { type: "string", value: "K", help: "with --projection top-k: the input features kept (magnitude pruning)" },
@@ -150,9 +161,63 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
     },
     out: { type: "string", value: "DIR", help: "write metrics, features, predictions, the model and plots to DIR" },
     save: { type: "string", value: "FILE", help: "write the model (trained on every row) to FILE" },
+    "full-model": {
+      type: "boolean",
+      help: "with --out or --save: write the dense model (every feature), not the compact panel model",
+    },
     ...COMMON,
   },
   predict: COMMON,
+  compare: {
+    methods: {
+      type: "string",
+      value: "M1,M2,…",
+      help: `feature rankers to compare: ${SELECTOR_NAMES.join(", ")}`,
+      default: COMPARE_DEFAULTS.methods.join(","),
+    },
+    k: { type: "string", value: "K1,K2,…", help: "panel sizes (features kept)", default: COMPARE_DEFAULTS.k },
+    folds: { type: "string", value: "K", help: "stratified folds", default: SAE_DEFAULTS.folds },
+    seeds: { type: "string", value: "N", help: "repeats of the folds with seeds 0..N-1", default: 5 },
+    classifiers: {
+      type: "string",
+      value: "logistic,sae",
+      help: "classifiers trained on each panel: an l2 logistic regression (C = 1), the SAE without projection",
+      default: COMPARE_DEFAULTS.classifiers.join(","),
+    },
+    permutations: {
+      type: "string",
+      value: "P",
+      help: "rerun the selection P times on permuted labels: p-values of the selection frequencies (features.csv)",
+      default: COMPARE_DEFAULTS.permutations,
+    },
+    trees: { type: "string", value: "N", help: "trees of the random forest", default: COMPARE_DEFAULTS.trees },
+    epochs: {
+      type: "string",
+      value: "N | N1,N2",
+      help: "the SAE's epochs of phase 1 and phase 2 (rankers and classifier)",
+      default: SAE_DEFAULTS.epochs,
+    },
+    hidden: {
+      type: "string",
+      value: "N | N1,N2,…",
+      help: "the SAE's hidden layer sizes",
+      default: SAE_DEFAULTS.hidden,
+    },
+    log: { type: "boolean", help: "log(|x + 1|) before the z-score (default: when every value is ≥ 0)" },
+    "no-log": { type: "boolean", help: "no log transform" },
+    impute: {
+      type: "string",
+      value: "METHOD",
+      help: `fill in missing values, fitted on each training fold (${IMPUTE_METHODS.join(", ")})`,
+    },
+    informative: {
+      type: "string",
+      value: "NAME,… | /REGEX/",
+      help: "features known to be informative (synthetic data): recall at k is reported",
+    },
+    out: { type: "string", value: "DIR", help: "write metrics, features, panels and the two plots to DIR" },
+    ...COMMON,
+  },
   vae: {
     latent: { type: "string", value: "K", help: "latent dimension", default: VAE_DEFAULTS.latent },
     hidden: {
@@ -213,7 +278,7 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
       type: "string",
       short: "o",
       value: "FILE",
-      help: "the file to write (required): the .dna text (encode) or the original file (decode)",
+      help: "the file to write (required): the .dna text (encode), the original file (decode), the reads (simulate)",
     },
     code: { type: "string", value: "KIND", help: `encode: ${CODE_KINDS.join(", ")} (default huffman)` },
     constrained: { type: "boolean", help: "encode: screened oligos, no run over 3 nt and 40–60% GC in each" },
@@ -234,6 +299,101 @@ const FLAGS: Record<"sae" | "predict" | "generate" | "vae" | "dna", Record<strin
       type: "string",
       value: "BYTES",
       help: `decode: refuse a file announcing more bytes of data than this (default ${DEFAULT_MAX_BYTES}, 1 GiB)`,
+    },
+    storage: {
+      type: "boolean",
+      help: "encode: the storage format, addressed oligos with inner and outer Reed–Solomon codes (docs/dna.md)",
+    },
+    payload: {
+      type: "string",
+      value: "BYTES",
+      help: "encode --storage: data bytes per oligo",
+      default: STORAGE_DEFAULTS.payload,
+    },
+    "inner-parity": {
+      type: "string",
+      value: "BYTES",
+      help: "encode --storage: Reed–Solomon bytes per oligo (corrects half as many byte errors)",
+      default: STORAGE_DEFAULTS.innerParity,
+    },
+    redundancy: {
+      type: "string",
+      value: "R",
+      help: "encode --storage: outer parity oligos per data oligo, 0–4",
+      default: STORAGE_DEFAULTS.redundancy,
+    },
+    primers: {
+      type: "string",
+      value: "LEFT,RIGHT",
+      help: "encode --storage, decode: primers flanking every oligo (runs ≤ 3, 40–60% GC)",
+    },
+    coverage: {
+      type: "string",
+      value: "X",
+      help: "simulate: mean reads per oligo",
+      default: SIMULATE_DEFAULTS.coverage,
+    },
+    sub: { type: "string", value: "RATE", help: "simulate: substitutions per base", default: 0 },
+    ins: { type: "string", value: "RATE", help: "simulate: insertions per base", default: 0 },
+    del: { type: "string", value: "RATE", help: "simulate: deletions per base", default: 0 },
+    dropout: { type: "string", value: "P", help: "simulate: probability that an oligo is lost", default: 0 },
+    seed: { type: "string", value: "S", help: "simulate: the seed of the channel", default: 0 },
+    distribution: {
+      type: "string",
+      value: "D",
+      help: "simulate: reads per oligo, poisson or negative-binomial",
+      default: SIMULATE_DEFAULTS.distribution,
+    },
+    dispersion: {
+      type: "string",
+      value: "K",
+      help: "simulate: the negative binomial's shape (variance = mean + mean²/K)",
+      default: SIMULATE_DEFAULTS.dispersion,
+    },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+  image: {
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE",
+      help: "the file to write (required): the .cc stream (encode) or the PNG (decode)",
+    },
+    lambda: {
+      type: "string",
+      value: "L",
+      help: "encode: rate–distortion trade-off (MSE + L·bits/pixel; larger, fewer bits)",
+      default: COOLCHIC_DEFAULTS.lambda,
+    },
+    iterations: { type: "string", value: "N", help: "encode: fitting steps", default: COOLCHIC_DEFAULTS.iterations },
+    levels: { type: "string", value: "N", help: "encode: latent grids", default: COOLCHIC_DEFAULTS.levels },
+    seed: {
+      type: "string",
+      value: "N",
+      help: "encode: seeds initialisation and noise",
+      default: COOLCHIC_DEFAULTS.seed,
+    },
+    sparse: {
+      type: "string",
+      value: "KIND",
+      help: "encode: double descent on the decoder with bilevel-l1inf or bilevel-l11 (absent: a dense decoder)",
+    },
+    rho: { type: "string", value: "R", help: "encode: with --sparse, radius η = R·‖W‖ (0 < R ≤ 1)", default: 0.3 },
+    "max-pixels": {
+      type: "string",
+      value: "N",
+      help: "decode: refuse a stream announcing a larger image",
+      default: 2 ** 24,
+    },
+    json: COMMON.json,
+    help: COMMON.help,
+  },
+  export: {
+    onnx: {
+      type: "string",
+      value: "FILE",
+      help: "write the model as ONNX (opset 17): the compact model, its preprocessing included",
     },
     json: COMMON.json,
     help: COMMON.help,
@@ -295,13 +455,21 @@ const GRID_FLAGS: Record<"plan" | "run" | "merge" | "slurm" | "project", Record<
 const ALL_FLAGS = { ...FLAGS, ...GRID_FLAGS };
 
 const USAGE = {
+  export:
+    "sparseproj export <model.json> --onnx <model.onnx>   a saved model as ONNX " +
+    "(compact, with its preprocessing; opset 17)",
+  compare:
+    "sparseproj compare <file> [flags]   feature-selection methods at equal panel size " +
+    "(accuracy, stability, chance level)",
   sae: "sparseproj sae <file> [flags]   cross-validate a supervised autoencoder on a labelled table",
   predict: "sparseproj predict <model.json> <file> [flags]   classify the samples of a table with a saved model",
   vae: "sparseproj vae <file> [flags]   train a Huber-energy VAE on a table's features and generate new rows",
   generate:
     "sparseproj generate <model.json> <file> [flags]   new samples of each class " +
     "(Metropolis–Hastings in the latent space of the labelled table)",
-  dna: "sparseproj dna encode|decode <file> -o <out> [flags]   any file to nucleotides (.dna text) and back",
+  dna:
+    "sparseproj dna encode|decode|simulate <file> -o <out> [flags]   any file to nucleotides (.dna text) and " +
+    "back, from sequencing reads too",
   plan: "sparseproj plan <file> [sae's flags] -o <plan.json>   sae's cross-validation grid as tasks",
   run: "sparseproj run <plan.json> [--task I | --shard K/N]   run a plan's tasks (those not done yet)",
   merge: "sparseproj merge <plan.json> [--out DIR] [flags]   sae's report from the tasks' results",
@@ -309,6 +477,7 @@ const USAGE = {
   project:
     "sparseproj project --stage norms|reduce|apply <file.npy>… -o <out.npy>   " +
     "the bilevel projection of a matrix in row-block shards",
+  image: "sparseproj image encode|decode <file> -o <out> [flags]   a PNG to a Cool-chic-lite .cc stream and back",
 };
 
 function help(command?: keyof typeof ALL_FLAGS): string {
@@ -316,6 +485,7 @@ function help(command?: keyof typeof ALL_FLAGS): string {
     return [
       "Usage:",
       `  ${USAGE.sae}`,
+      `  ${USAGE.compare}`,
       `  ${USAGE.predict}`,
       `  ${USAGE.generate}`,
       `  ${USAGE.vae}`,
@@ -325,6 +495,8 @@ function help(command?: keyof typeof ALL_FLAGS): string {
       `  ${USAGE.merge}`,
       `  ${USAGE.slurm}`,
       `  ${USAGE.project}`,
+      `  ${USAGE.export}`,
+      `  ${USAGE.image}`,
       "",
       "Tables: CSV/TSV with a header row, one sample per row and a label column, or the omics layout",
       "(`;`-separated, a Name row, a Label row, one row per feature). Run `sparseproj <command> --help` for flags.",
@@ -455,15 +627,60 @@ function tableFlags(v: Record<string, string | boolean>): TableFlags {
   if (s("na-values") !== undefined) flags.naValues = list(s("na-values") as string, (part) => part);
   if (s("ignore-columns") !== undefined) flags.ignoreColumns = names("ignore-columns", s("ignore-columns") as string);
   const features = s("feature-columns");
-  const pattern = features === undefined ? null : /^\/(.+)\/([a-z]*)$/s.exec(features);
-  if (pattern) {
-    try {
-      flags.featureColumns = new RegExp(pattern[1], pattern[2]);
-    } catch (error) {
-      throw new UsageError(`--feature-columns: ${(error as Error).message}`);
-    }
-  } else if (features !== undefined) flags.featureColumns = names("feature-columns", features);
+  if (features !== undefined) flags.featureColumns = namesOrPattern("feature-columns", features);
   return flags;
+}
+
+/** A flag that takes names separated by commas, or a /regular expression/ (with flags). */
+function namesOrPattern(flag: string, text: string): string[] | RegExp {
+  const pattern = /^\/(.+)\/([a-z]*)$/s.exec(text);
+  if (!pattern) return names(flag, text);
+  try {
+    return new RegExp(pattern[1], pattern[2]);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
+
+function parseCompare(args: string[]): CompareCommand | { help: string } {
+  const { values: v, positionals: found, text } = parse("compare", args);
+  if (v.help) return { help: help("compare") };
+  const [file] = positionals(found, ["file"]);
+  const s = (name: string) => v[name] as string | undefined;
+  const methods = [...new Set(names("methods", text("methods")))] as SelectorName[];
+  const unknown = methods.find((m) => !SELECTOR_NAMES.includes(m));
+  if (unknown)
+    throw new UsageError(`--methods: unknown method ${JSON.stringify(unknown)}; known: ${SELECTOR_NAMES.join(", ")}`);
+  const classifiers = [...new Set(names("classifiers", text("classifiers")))] as DownstreamName[];
+  const odd = classifiers.find((c) => c !== "logistic" && c !== "sae");
+  if (odd) throw new UsageError(`--classifiers takes logistic and/or sae; got ${JSON.stringify(odd)}`);
+  const epochs = list(text("epochs"), (e) => e);
+  if (epochs.length > 2)
+    throw new UsageError(`--epochs takes one number or two (phase 1, phase 2); got ${JSON.stringify(s("epochs"))}`);
+  if (s("out") === STDOUT) throw new UsageError("--out takes a folder");
+  const impute = s("impute");
+  if (impute !== undefined && !IMPUTE_METHODS.includes(impute as ImputeMethod))
+    throw new UsageError(`--impute must be one of ${IMPUTE_METHODS.join(", ")}; got ${JSON.stringify(impute)}`);
+  return {
+    file,
+    methods,
+    k: [...new Set(list(text("k"), (k) => integer("k", k, 1)))],
+    folds: integer("folds", text("folds"), 2),
+    seeds: integer("seeds", text("seeds"), 1),
+    classifiers,
+    permutations: integer("permutations", text("permutations"), 0),
+    trees: integer("trees", text("trees"), 1),
+    epochs: [integer("epochs", epochs[0], 1), integer("epochs", epochs[1] ?? epochs[0], 0)],
+    hidden: list(text("hidden"), (h) => integer("hidden", h, 1)),
+    log: toggle(v, "log") ?? PREPROCESS_DEFAULTS.log,
+    impute: (impute ?? null) as ImputeMethod | null,
+    ...(s("informative") !== undefined ? { informative: namesOrPattern("informative", s("informative")!) } : {}),
+    out: s("out"),
+    json: Boolean(v.json),
+    labelColumn: s("label-column"),
+    idColumn: s("id-column"),
+    tableFlags: tableFlags(v),
+  };
 }
 
 function parseSae(args: string[], name: "sae" | "plan" = "sae"): SaeCommand | { help: string } {
@@ -508,6 +725,7 @@ function parseSae(args: string[], name: "sae" | "plan" = "sae"): SaeCommand | { 
     attribution: Boolean(v.attribution),
     out: s("out"),
     save: s("save"),
+    fullModel: Boolean(v["full-model"]),
     json: Boolean(v.json),
     labelColumn: s("label-column"),
     idColumn: s("id-column"),
@@ -559,24 +777,116 @@ function parseGenerate(args: string[]): GenerateCommand | { help: string } {
   };
 }
 
+/** The actions each dna flag belongs to (-o, --json and --help belong to all). */
+const DNA_FLAG_ACTIONS: Record<string, string[]> = {
+  code: ["encode"],
+  oligo: ["encode"],
+  constrained: ["encode"],
+  integers: ["encode"],
+  storage: ["encode"],
+  payload: ["encode"],
+  "inner-parity": ["encode"],
+  redundancy: ["encode"],
+  primers: ["encode", "decode"],
+  "max-size": ["decode"],
+  ...Object.fromEntries(
+    ["coverage", "sub", "ins", "del", "dropout", "seed", "distribution", "dispersion"].map((f) => [f, ["simulate"]]),
+  ),
+};
+
+function primersFlag(text: string | undefined): [string, string] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(",");
+  if (parts.length !== 2)
+    throw new UsageError(`--primers must be LEFT,RIGHT (either may be empty); got ${shown(text)}`);
+  return [parts[0].trim(), parts[1].trim()];
+}
+
 async function dna(args: string[]): Promise<void> {
-  const { values: v, positionals: found } = parse("dna", args);
+  const { values: v, positionals: found, text } = parse("dna", args);
   if (v.help) return void process.stdout.write(help("dna"));
-  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  const [action, file] = positionals(found, ["encode|decode|simulate", "file"]);
   const s = (name: string) => v[name] as string | undefined;
   const out = s("out");
-  if (out === undefined) throw new UsageError("-o/--out FILE is required");
-  if (action === "decode") {
-    const given = ["code", "oligo", "constrained", "integers"].find((name) => v[name] !== undefined);
-    if (given) throw new UsageError(`--${given} is an encode flag: the .dna header says how to decode`);
-    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
-    return runDnaDecode({ file, out, maxBytes, json: Boolean(v.json) });
+  if (!["encode", "decode", "simulate"].includes(action)) {
+    throw new UsageError(`the dna actions are encode, decode and simulate; got ${JSON.stringify(action)}`);
   }
-  if (action !== "encode") throw new UsageError(`the dna actions are encode and decode; got ${JSON.stringify(action)}`);
-  if (v["max-size"] !== undefined) throw new UsageError("--max-size is a decode flag: encoding writes the whole file");
+  for (const [flag, actions] of Object.entries(DNA_FLAG_ACTIONS)) {
+    if (v[flag] !== undefined && !actions.includes(action)) {
+      const why = action === "decode" ? ": the file says how to decode" : "";
+      const article = (a: string) => (a === "encode" ? "an" : "a");
+      throw new UsageError(`--${flag} is ${actions.map((a) => `${article(a)} ${a}`).join(" or ")} flag${why}`);
+    }
+  }
+  if (out === undefined) throw new UsageError("-o/--out FILE is required");
+  const json = Boolean(v.json);
+  if (action === "decode") {
+    const maxBytes = integer("max-size", s("max-size") ?? String(DEFAULT_MAX_BYTES), 0);
+    // The original .dna text is told by its first line; anything else is reads of the storage format.
+    const head = Buffer.alloc(24);
+    const fd = openSync(file, "r");
+    const got = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    if (head.subarray(0, got).toString("latin1").startsWith("#sparseproj-dna 1 ")) {
+      if (v.primers !== undefined) throw new UsageError("--primers applies to reads of the storage format only");
+      return runDnaDecode({ file, out, maxBytes, json });
+    }
+    return runDnaReadsDecode({ file, out, maxBytes, json, primers: primersFlag(s("primers")) });
+  }
+  if (action === "simulate") {
+    const rate = (flag: string) => {
+      const x = decimal(flag, text(flag), true);
+      if (x > 1) throw new UsageError(`--${flag} must be a number in 0..1; got ${shown(text(flag))}`);
+      return x;
+    };
+    const distribution = text("distribution");
+    if (distribution !== "poisson" && distribution !== "negative-binomial") {
+      throw new UsageError(`--distribution must be poisson or negative-binomial; got ${shown(distribution)}`);
+    }
+    return runDnaSimulate({
+      file,
+      out,
+      json,
+      coverage: decimal("coverage", text("coverage"), true),
+      sub: rate("sub"),
+      ins: rate("ins"),
+      del: rate("del"),
+      dropout: rate("dropout"),
+      seed: integer("seed", text("seed"), 0),
+      distribution,
+      dispersion: decimal("dispersion", text("dispersion"), false),
+    });
+  }
   const code = (s("code") ?? "huffman") as CodeKind;
   if (!CODE_KINDS.includes(code))
     throw new UsageError(`--code must be one of ${CODE_KINDS.join(", ")}; got ${JSON.stringify(code)}`);
+  const integers = Boolean(v.integers);
+  if (v.storage) {
+    const given = ["constrained", "oligo"].find((name) => v[name] !== undefined);
+    if (given) throw new UsageError(`--${given} is not a --storage flag: storage oligos are always screened`);
+    const redundancy = decimal("redundancy", text("redundancy"), true);
+    if (redundancy > 4) throw new UsageError(`--redundancy must be a number in 0..4; got ${shown(text("redundancy"))}`);
+    const store = {
+      file,
+      out,
+      code,
+      integers,
+      json,
+      payload: integer("payload", text("payload"), 1),
+      innerParity: integer("inner-parity", text("inner-parity"), 0),
+      redundancy,
+      primers: primersFlag(s("primers")) ?? (["", ""] as [string, string]),
+    };
+    try {
+      checkStorageOptions(store);
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(flagNames(error.message));
+      throw error;
+    }
+    return runDnaStore(store);
+  }
+  const given = ["payload", "inner-parity", "redundancy", "primers"].find((name) => v[name] !== undefined);
+  if (given) throw new UsageError(`--${given} is a --storage flag`);
   const constrained = Boolean(v.constrained);
   const oligo = integer("oligo", s("oligo") ?? "200", 1);
   // Longer screened oligos may find no passing seed (src/dna/scramble.ts): refused before any work is done.
@@ -584,7 +894,53 @@ async function dna(args: string[]): Promise<void> {
     const [range, got] = [`${MIN_OLIGO}..${MAX_OLIGO}`, JSON.stringify(s("oligo"))];
     throw new UsageError(`--oligo must be an integer in ${range} with --constrained; got ${got}`);
   }
-  runDnaEncode({ file, out, code, constrained, integers: Boolean(v.integers), oligo, json: Boolean(v.json) });
+  runDnaEncode({ file, out, code, constrained, integers, oligo, json });
+}
+
+/** A library message about options.x as the flag --x. */
+function flagNames(message: string): string {
+  return message
+    .replace(/options\.innerParity/g, "--inner-parity")
+    .replace(/options\.primers\[(\d)\]/g, (_, i) => `--primers' ${i === "0" ? "left" : "right"} primer`)
+    .replace(/options\.(\w+)/g, "--$1");
+}
+
+async function image(args: string[]): Promise<void> {
+  const { values: v, positionals: found, text } = parse("image", args);
+  if (v.help) return void process.stdout.write(help("image"));
+  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  const out = v.out as string | undefined;
+  if (out === undefined) throw new UsageError("-o/--out FILE is required");
+  const encodeFlags = ["lambda", "iterations", "levels", "seed", "sparse", "rho"];
+  if (action === "decode") {
+    const given = encodeFlags.find((name) => v[name] !== undefined);
+    if (given) throw new UsageError(`--${given} is an encode flag: the .cc header says how to decode`);
+    const maxPixels = integer("max-pixels", text("max-pixels"), 1);
+    return runImageDecode({ file, out, maxPixels, json: Boolean(v.json) });
+  }
+  if (action !== "encode")
+    throw new UsageError(`the image actions are encode and decode; got ${JSON.stringify(action)}`);
+  if (v["max-pixels"] !== undefined) throw new UsageError("--max-pixels is a decode flag");
+  const kind = v.sparse as string | undefined;
+  const kinds: Record<string, "bilevelL1Inf" | "bilevelL11"> = {
+    "bilevel-l1inf": "bilevelL1Inf",
+    "bilevel-l11": "bilevelL11",
+  };
+  if (kind !== undefined && !Object.hasOwn(kinds, kind))
+    throw new UsageError(`--sparse must be bilevel-l1inf or bilevel-l11; got ${JSON.stringify(kind)}`);
+  if (kind === undefined && v.rho !== undefined) throw new UsageError("--rho needs --sparse");
+  const rho = decimal("rho", text("rho"), false);
+  if (rho > 1) throw new UsageError(`--rho must be in (0, 1]; got ${rho}`);
+  runImageEncode({
+    file,
+    out,
+    lambda: decimal("lambda", text("lambda"), true),
+    iterations: integer("iterations", text("iterations"), 1),
+    levels: integer("levels", text("levels"), 1),
+    seed: integer("seed", text("seed"), 0),
+    sparse: kind === undefined ? null : { kind: kinds[kind], rho },
+    json: Boolean(v.json),
+  });
 }
 
 function parseVae(args: string[]): VaeCommand | { help: string } {
@@ -709,6 +1065,15 @@ function parseProject(args: string[]): ProjectCommand | { help: string } {
   return { stage, files, output, norm, radius, thresholds: s("thresholds"), json: Boolean(v.json) };
 }
 
+function parseExport(args: string[]): ExportCommand | { help: string } {
+  const { values: v, positionals: found } = parse("export", args);
+  if (v.help) return { help: help("export") };
+  const [model] = positionals(found, ["model.json"]);
+  const onnx = v.onnx as string | undefined;
+  if (onnx === undefined) throw new UsageError("--onnx FILE is required (the only format export writes)");
+  return { model, onnx, json: Boolean(v.json) };
+}
+
 const PARSERS = {
   sae: parseSae,
   predict: parsePredict,
@@ -719,6 +1084,8 @@ const PARSERS = {
   merge: parseMerge,
   slurm: parseSlurm,
   project: parseProject,
+  export: parseExport,
+  compare: parseCompare,
 };
 const RUNNERS = {
   sae: runSae,
@@ -730,19 +1097,22 @@ const RUNNERS = {
   merge: (command: MergeCommand) => runMerge(command, planFlags),
   slurm: (command: SlurmCommand) => runSlurm(command, planFlags),
   project: runProject,
+  export: runExport,
+  compare: runCompare,
 };
-const COMMAND_NAMES = [...Object.keys(PARSERS), "dna"];
+const COMMAND_NAMES = [...Object.keys(PARSERS), "dna", "image"];
 
 /** What a command line asks for: a command's help, a command checked and ready to run, or dna's arguments. */
 export type CommandLine =
   | { help: string }
   | { [K in keyof typeof PARSERS]: { name: K; command: Parameters<(typeof RUNNERS)[K]>[0] } }[keyof typeof PARSERS]
-  | { name: "dna"; args: string[] };
+  | { name: "dna"; args: string[] }
+  | { name: "image"; args: string[] };
 
 /** Parses and checks a command line (without `node` and the script); a UsageError says what is wrong with it. */
 export function parseCommandLine(argv: string[]): CommandLine {
   const [name, ...args] = argv;
-  if (name === "dna") return { name, args };
+  if (name === "dna" || name === "image") return { name, args } as CommandLine;
   if (name === undefined || !Object.hasOwn(PARSERS, name)) {
     throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${COMMAND_NAMES.join(", ")}`);
   }
@@ -753,6 +1123,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
 async function execute(line: CommandLine): Promise<void> {
   if ("help" in line) process.stdout.write(line.help);
   else if (line.name === "dna") await dna(line.args);
+  else if (line.name === "image") await image(line.args);
   else await (RUNNERS[line.name] as (command: unknown) => Promise<unknown>)(line.command);
 }
 

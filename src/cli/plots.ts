@@ -327,3 +327,54 @@ export function weightsFigure(before: Float32Array, after: Float32Array, hidden:
     ],
   });
 }
+
+/** One method's values at each panel size k (mean, and optionally ± std), for panelSizeFigure. */
+export interface PanelSizeSeries {
+  label: string;
+  points: Array<{ k: number; mean: number; std?: number }>;
+}
+
+/**
+ * A value against the panel size k, one line per method (compare's accuracy and stability plots): `yLabel` names
+ * the value, `domain` its range.
+ */
+export function panelSizeFigure(
+  title: string,
+  subtitle: string,
+  yLabel: string,
+  series: PanelSizeSeries[],
+  domain: [number, number],
+): string {
+  const marks: Plot.Markish[] = [];
+  const legend: Swatch[] = [];
+  series.forEach(({ label, points }, s) => {
+    const color = PALETTE[s % PALETTE.length];
+    const rows = points.filter((p) => Number.isFinite(p.mean));
+    const spread = rows.filter((p) => p.std !== undefined && Number.isFinite(p.std));
+    marks.push(
+      Plot.ruleX(spread, { x: "k", y1: (p) => p.mean - p.std!, y2: (p) => p.mean + p.std!, stroke: color }),
+      Plot.line(rows, { x: "k", y: "mean", stroke: color, strokeWidth: 2 }),
+      Plot.dot(rows, { x: "k", y: "mean", fill: color, r: 3.5 }),
+    );
+    legend.push({ label, color });
+  });
+  const ks = [...new Set(series.flatMap((s) => s.points.map((p) => p.k)))].sort((a, b) => a - b);
+  const svg = plot({
+    width: 680,
+    height: 400,
+    marginLeft: 50,
+    marginBottom: 45,
+    x: {
+      type: "log",
+      inset: 20,
+      label: "features kept k (log scale)",
+      labelAnchor: "center",
+      labelArrow: "none",
+      ticks: ks,
+      tickFormat: (k: number) => String(k),
+    },
+    y: { domain, label: yLabel, grid: true },
+    marks,
+  });
+  return compose({ title, subtitle, legend, panels: [{ svg }] });
+}

@@ -43,13 +43,17 @@ export function modelColumns(table: LabelledTable, model: SAEModel, file: string
   const column = new Map(table.featureNames.map((name, f) => [name, f]));
   const missing = model.info.featureNames.filter((name) => !column.has(name));
   if (missing.length) {
+    // A compact model's features are its panel, short enough to list (up to 20) so the lab knows what to measure.
+    const shown = model.compaction ? 20 : 5;
     const listed = missing
-      .slice(0, 5)
+      .slice(0, shown)
       .map((n) => JSON.stringify(n))
       .join(", ");
-    const verb = missing.length > 5 ? ` and ${missing.length - 5} more are` : missing.length > 1 ? " are" : " is";
+    const more = missing.length - shown;
+    const verb = more > 0 ? ` and ${more} more are` : missing.length > 1 ? " are" : " is";
+    const whose = model.compaction ? "panel" : "model";
     throw new DataError(
-      `the model's feature${missing.length > 1 ? "s" : ""} ${listed}${verb} not a column of the table`,
+      `the ${whose}'s feature${missing.length > 1 ? "s" : ""} ${listed}${verb} not a column of the table`,
       { file },
     );
   }

@@ -76,3 +76,29 @@ export function createProgress(totalEpochs: number, stream: NodeJS.WriteStream =
     },
   };
 }
+
+/** A bar counting `total` steps of a job that is not trained epoch by epoch (compare's rankings and panels). */
+export interface StepProgress {
+  /** A step starts: what it is, shown beside the bar; `done` steps are finished. */
+  step(label: string, done: number): void;
+  stop(): void;
+}
+
+/** One bar for `total` steps; silent when stderr is not a terminal. */
+export function createStepProgress(total: number, stream: NodeJS.WriteStream = process.stderr): StepProgress {
+  if (!stream.isTTY) return { step() {}, stop() {} };
+  const bars = new MultiBar({ stream, hideCursor: false, clearOnComplete: true, barsize: 30, gracefulExit: false });
+  const bar = bars.create(total, 0, { label: "" }, { format: "{bar} {value}/{total} · ETA {eta_formatted} · {label}" });
+  let stopped = false;
+  return {
+    step(label, done) {
+      bar.update(done, { label });
+      bars.update();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bars.stop();
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { csv, reportStream, textTable, writeDirectory, writeFile, type Cell } fr
 import { latentFigure, lossFigure, radiusFigure, weightsFigure } from "./plots.ts";
 import type { Progress } from "./progress.ts";
 import type { SaeCommand, SaeRadius } from "./sae.ts";
+import { modelFiles, savedModel } from "./panel.ts";
 
 export interface Setting {
   projection: SAEProjection;
@@ -66,6 +67,7 @@ export const OUTPUT_FILES = [
   "predictions.csv",
   "attribution.csv",
   "model.json",
+  "panel.csv",
   "missing.csv",
   "radius.svg",
   "loss.svg",
@@ -355,7 +357,7 @@ function outputFiles(
     { name: "features.csv", content: featuresCsv(settings, results) },
     { name: "predictions.csv", content: predictionsCsv(settings, results, table) },
     ...(command.attribution ? [{ name: "attribution.csv", content: attributionCsv(settings, results) }] : []),
-    { name: "model.json", content: `${JSON.stringify(model)}\n` },
+    ...modelFiles(model, report.model!, settings, results, command.fullModel),
     ...(command.impute ? [{ name: "missing.csv", content: missingCsv(table) }] : []),
     {
       name: "loss.svg",
@@ -440,7 +442,7 @@ export function writeReport(
     progress.stop();
     const files = command.out ? outputFiles(command, report, settings, results, table, model!) : [];
     if (command.out) writeDirectory(command.out, files, OUTPUT_FILES);
-    if (command.save) writeFile(command.save, `${JSON.stringify(model)}\n`);
+    if (command.save) writeFile(command.save, savedModel(model!, command.fullModel));
     const stream = reportStream(command.save);
     if (command.json) stream.write(`${JSON.stringify(report)}\n`);
     else {

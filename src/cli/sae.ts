@@ -42,6 +42,8 @@ export interface SaeCommand {
   attribution: boolean;
   out?: string;
   save?: string;
+  /** Write the dense model (all features) rather than the compact one (the panel). */
+  fullModel?: boolean;
   json: boolean;
   labelColumn?: string;
   idColumn?: string;

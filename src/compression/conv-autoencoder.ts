@@ -8,7 +8,7 @@ import type { Tensor } from "../autograd/tensor.ts";
 import { Conv2d, UpsampleNearest } from "../nn/conv.ts";
 import { ReLU, Sequential } from "../nn/layers.ts";
 import { Module } from "../nn/module.ts";
-import type { Generator } from "../random.ts";
+import { Generator } from "../random.ts";
 
 /** The compressor network's shape: image side, latent channels, hidden widths and latent gain. */
 export interface ConvAutoencoderShape {
@@ -37,9 +37,13 @@ export class ConvAutoencoder extends Module {
   readonly encoder: Sequential;
   readonly decoder: Sequential;
 
+  /**
+   * A new network initialised from `generator`, or (`layers`) one made of given encoder and decoder layers, as
+   * Compressor.compact() makes: its widths are no longer the mirror of `shape.hidden`.
+   */
   constructor(
     readonly shape: Readonly<ConvAutoencoderShape>,
-    generator: Generator,
+    source: Generator | { encoder: Sequential; decoder: Sequential },
   ) {
     super();
     const { side, channels, hidden } = shape;
@@ -52,6 +56,12 @@ export class ConvAutoencoder extends Module {
       throw new RangeError(
         `ConvAutoencoder: side must be a positive multiple of ${scale} (2^hidden.length); got ${side}`,
       );
+    if (!(source instanceof Generator)) {
+      this.encoder = source.encoder;
+      this.decoder = source.decoder;
+      return;
+    }
+    const generator = source;
     const conv = (i: number, o: number, stride: number) => new Conv2d(i, o, 3, { stride, padding: 1, generator });
     const widths = [1, ...hidden];
     const down = hidden.flatMap((h, k) => [conv(widths[k], h, 2), new ReLU()]);

@@ -13,6 +13,7 @@ import { add, mul, reshape } from "../autograd/ops.ts";
 import { noGrad, tensor, type Tensor } from "../autograd/tensor.ts";
 import { BILEVEL_ENTRIES, type BilevelEntry, kindNamed } from "../projections/registry.ts";
 import { bilevelNorm, projectionConstraint } from "../nn/constraints.ts";
+import { compact } from "../nn/compact.ts";
 import { fit } from "../nn/fit.ts";
 import { projectAndMask, rewind } from "../nn/prune.ts";
 import { layerSparsity, type LayerSparsity } from "../nn/sparsity.ts";
@@ -99,13 +100,46 @@ export interface CompressorHistory {
 
 const psnr = (mse: number) => 10 * Math.log10(1 / mse);
 
+/** How a compact compressor (Compressor.compact()) was made from its full one. */
+export interface CompressorCompaction {
+  /** False when nothing could be removed: the compact compressor computes what the full one does. */
+  changed: boolean;
+  /** The full compressor's latent channels that the compact one keeps (its channel c is latentChannels[c]). */
+  latentChannels: number[];
+  /** Weights and biases before and after. */
+  parameters: { before: number; after: number };
+}
+
 /** A trained convolutional compressor: evaluate images, its kept latent channels, its sparsity. */
 export class Compressor {
   /** @internal */
   constructor(
     readonly net: ConvAutoencoder,
     readonly history: CompressorHistory,
+    /** Present on a compact compressor (compact()): what it was made from. */
+    readonly compaction: CompressorCompaction | null = null,
   ) {}
+
+  /**
+   * The compressor without the channels its weights no longer use: every convolution's dead input channels and the
+   * previous convolution's filters that made them, and the latent channels the decoder does not read (so its latent
+   * has only `compaction.latentChannels`). Encoding, decoding and PSNR equal the full compressor's to float32
+   * rounding; its sparsity() then counts the MACs it really runs. This compressor is not modified.
+   */
+  compact(): Compressor {
+    const decoder = compact(this.net.decoder, { inputs: "used" });
+    const latentChannels = decoder.inputs;
+    const encoder = compact(this.net.encoder, { inputs: "all", outputs: latentChannels });
+    const shape = { ...this.shape, channels: latentChannels.length };
+    const net = new ConvAutoencoder(shape, { encoder: encoder.module, decoder: decoder.module });
+    const before = this.compaction?.parameters.before ?? encoder.parameters.before + decoder.parameters.before;
+    const original = this.compaction?.latentChannels;
+    return new Compressor(net, this.history, {
+      changed: encoder.changed || decoder.changed,
+      latentChannels: original ? latentChannels.map((c) => original[c]) : latentChannels,
+      parameters: { before, after: encoder.parameters.after + decoder.parameters.after },
+    });
+  }
 
   get shape(): Readonly<ConvAutoencoderShape> {
     return this.net.shape;

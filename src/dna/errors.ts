@@ -53,3 +53,30 @@ export class DnaScreeningError extends RangeError {
     this.name = "DnaScreeningError";
   }
 }
+
+/**
+ * Reads or oligos that do not decode to exactly what was encoded (storage.ts): no metadata oligo, a stream whose
+ * checksum fails, more damage than the codes correct. A DnaFormatError without a line: reads have no order.
+ */
+export class DnaReadsError extends DnaFormatError {
+  constructor(problem: string) {
+    super(problem);
+    this.name = "DnaReadsError";
+  }
+}
+
+/** More oligos missing from the reads than the outer code recovers. */
+export class DnaMissingOligosError extends DnaReadsError {
+  constructor(
+    problem: string,
+    /** Oligos (data and parity, metadata excluded) with no decodable read. */
+    readonly missing: number,
+    /** Of those, how many the outer code cannot make up for: at least this many more oligos are needed. */
+    readonly beyondCapacity: number,
+    /** Oligos written (data and parity). */
+    readonly total: number,
+  ) {
+    super(problem);
+    this.name = "DnaMissingOligosError";
+  }
+}

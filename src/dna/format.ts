@@ -122,6 +122,54 @@ function perLine(oligo: number, constrained: boolean): number {
   return constrained ? oligo - SEED_DIGITS : oligo;
 }
 
+/** The data's symbols and alphabet, after checking `data`, and its prefix code of kind `code`. */
+export function symbolsAndCode(
+  data: unknown,
+  code: CodeKind,
+): { symbols: Uint8Array | Int32Array; alphabet: Alphabet; h: Histogram; prefixCode: PrefixCode } {
+  const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
+  let symbols: Uint8Array | Int32Array;
+  if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
+  else if (!Array.isArray(data)) {
+    const expected = "a Uint8Array, an Int32Array or an array of 32-bit integers";
+    throw new TypeError(`data must be ${expected}; got ${describeValue(data)}`);
+  } else {
+    checkSymbols(data, "data");
+    const bad = data.findIndex((x) => x !== (x | 0));
+    if (bad >= 0) throw new RangeError(`data[${bad}] is not a 32-bit integer: ${data[bad]}`);
+    symbols = Int32Array.from(data);
+  }
+  const h = histogram(symbols);
+  return { symbols, alphabet, h, prefixCode: new PrefixCode(codeLengths(h, code)) };
+}
+
+/** What decoding a code stream needs besides its digits: the .dna header's fields that describe the code. */
+export interface CodeHeader {
+  alphabet: Alphabet;
+  code: CodeKind;
+  symbols: number;
+  digits: number;
+  crc32: string;
+  table: Array<[number, number[]]>;
+}
+
+/** The header describing `symbols` coded by `prefixCode` into `digits` digits. */
+export function codeHeader(
+  code: CodeKind,
+  alphabet: Alphabet,
+  symbols: Uint8Array | Int32Array,
+  prefixCode: PrefixCode,
+  digits: number,
+): CodeHeader {
+  const table: Array<[number, number[]]> = [];
+  for (const [symbol, length] of prefixCode.lengths) {
+    if (table.at(-1)?.[0] !== length) table.push([length, []]);
+    table.at(-1)![1].push(symbol);
+  }
+  const crc32 = hex8(dataCrc(alphabet, symbols.length, (i) => symbols[i]));
+  return { alphabet, code, symbols: symbols.length, digits, crc32, table };
+}
+
 /**
  * Encodes bytes (a Uint8Array) or integers (an Int32Array, or an array of 32-bit integers) as .dna text.
  * Throws a TypeError or RangeError naming a bad argument, option or array element, and a DnaScreeningError (a
@@ -143,21 +191,7 @@ export function encodeDna(
     const range = `${MIN_OLIGO}..${MAX_OLIGO}`;
     throw new RangeError(`options.oligo must be an integer in ${range} with constrained: true; got ${oligo}`);
   }
-  const alphabet: Alphabet = data instanceof Uint8Array ? "bytes" : "integers";
-  let symbols: Uint8Array | Int32Array;
-  if (data instanceof Uint8Array || data instanceof Int32Array) symbols = data;
-  else if (!Array.isArray(data)) {
-    const expected = "a Uint8Array, an Int32Array or an array of 32-bit integers";
-    throw new TypeError(`data must be ${expected}; got ${describeValue(data)}`);
-  } else {
-    checkSymbols(data, "data");
-    const bad = data.findIndex((x) => x !== (x | 0));
-    if (bad >= 0) throw new RangeError(`data[${bad}] is not a 32-bit integer: ${data[bad]}`);
-    symbols = Int32Array.from(data);
-  }
-
-  const h = histogram(symbols);
-  const prefixCode = new PrefixCode(codeLengths(h, code));
+  const { symbols, h, prefixCode, alphabet } = symbolsAndCode(data, code);
   const per = perLine(oligo, constrained);
   // Every line's nucleotides back to back; unconstrained, that is the code stream itself.
   const width = constrained ? oligo : per;
@@ -176,13 +210,7 @@ export function encodeDna(
   }
   const line = (k: number) => stream.subarray(k * width, (k + 1) * width);
 
-  const table: Array<[number, number[]]> = [];
-  for (const [symbol, length] of prefixCode.lengths) {
-    if (table.at(-1)?.[0] !== length) table.push([length, []]);
-    table.at(-1)![1].push(symbol);
-  }
-  const crc32 = hex8(dataCrc(alphabet, symbols.length, (i) => symbols[i]));
-  const header = { alphabet, code, symbols: symbols.length, digits: digits.length, crc32, constrained, oligo, table };
+  const header = { ...codeHeader(code, alphabet, symbols, prefixCode, digits.length), constrained, oligo };
   // One string sliced into lines rather than a string per line: a fraction of the garbage on large files.
   const letters = toNucleotides(stream);
   const parts = [MAGIC + JSON.stringify(header)];
@@ -222,15 +250,9 @@ export function encodeDna(
   return { text, stats };
 }
 
-interface Header {
-  alphabet: Alphabet;
-  code: CodeKind;
-  symbols: number;
-  digits: number;
-  crc32: string;
+interface Header extends CodeHeader {
   constrained: boolean;
   oligo: number;
-  table: Array<[number, number[]]>;
 }
 
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -256,18 +278,42 @@ function parseHeader(line: string): { header: Header; lengths: Map<number, numbe
   } catch {
     throw bad("the header is not valid JSON");
   }
+  const lengths = checkCodeHeader(h, bad, () => {
+    const field = (name: keyof Header, ok: boolean, must: string) => {
+      if (!ok) throw bad(`"${name}" must be ${must}; got ${shown(h[name])}`);
+    };
+    field("constrained", typeof h.constrained === "boolean", "true or false");
+    const least = h.constrained ? MIN_OLIGO : 1;
+    field("oligo", isCount(h.oligo) && h.oligo >= least, `an integer ≥ ${least}`);
+  });
+  return { header: h, lengths };
+}
+
+/**
+ * Checks the fields of a parsed header that describe a code (`more` checks others before the table), throwing
+ * bad(problem) at the first problem; returns the table's codeword lengths.
+ */
+export function checkCodeHeader(
+  h: unknown,
+  bad: (problem: string) => Error,
+  more: () => void = () => {},
+): Map<number, number> {
   if (typeof h !== "object" || h === null) throw bad("the header is not a JSON object");
-  const field = (name: keyof Header, ok: boolean, must: string) => {
-    if (!ok) throw bad(`"${name}" must be ${must}; got ${shown(h[name])}`);
+  const header = h as CodeHeader;
+  const field = (name: keyof CodeHeader, ok: boolean, must: string) => {
+    if (!ok) throw bad(`"${name}" must be ${must}; got ${shown(header[name])}`);
   };
-  field("alphabet", h.alphabet === "bytes" || h.alphabet === "integers", `"bytes" or "integers"`);
-  field("code", CODE_KINDS.includes(h.code), `one of ${CODE_KINDS.join(", ")}`);
-  field("symbols", isCount(h.symbols) && h.symbols <= 2 ** 31 - 1, "an integer in 0..2^31−1");
-  field("digits", isCount(h.digits), "an integer ≥ 0");
-  field("crc32", typeof h.crc32 === "string" && /^[0-9a-f]{8}$/.test(h.crc32), "8 lowercase hexadecimal digits");
-  field("constrained", typeof h.constrained === "boolean", "true or false");
-  const least = h.constrained ? MIN_OLIGO : 1;
-  field("oligo", isCount(h.oligo) && h.oligo >= least, `an integer ≥ ${least}`);
+  field("alphabet", header.alphabet === "bytes" || header.alphabet === "integers", `"bytes" or "integers"`);
+  field("code", CODE_KINDS.includes(header.code), `one of ${CODE_KINDS.join(", ")}`);
+  field("symbols", isCount(header.symbols) && header.symbols <= 2 ** 31 - 1, "an integer in 0..2^31−1");
+  field("digits", isCount(header.digits), "an integer ≥ 0");
+  const crc = header.crc32;
+  field("crc32", typeof crc === "string" && /^[0-9a-f]{8}$/.test(crc), "8 lowercase hexadecimal digits");
+  more();
+  return tableLengths(header, bad);
+}
+
+function tableLengths(h: CodeHeader, bad: (problem: string) => Error): Map<number, number> {
   if (!Array.isArray(h.table)) throw bad(`"table" must be an array of [length, [symbols…]]`);
   const lengths = new Map<number, number>();
   const [lo, hi] = h.alphabet === "bytes" ? [0, 255] : [-(2 ** 31), 2 ** 31 - 1];
@@ -290,7 +336,7 @@ function parseHeader(line: string): { header: Header; lengths: Map<number, numbe
     });
   }
   if (h.symbols > 0 && lengths.size === 0) throw bad(`the table is empty but "symbols" is ${h.symbols}`);
-  return { header: h, lengths };
+  return lengths;
 }
 
 /**
@@ -299,8 +345,7 @@ function parseHeader(line: string): { header: Header; lengths: Map<number, numbe
  * to at most "digits" digits (bounding the code's memory by the text's size), and "symbols" symbols of the
  * shortest to the longest codeword make "digits" (bounding the data by the text, unless the codeword is empty).
  */
-function headerCode(h: Header, lengths: Map<number, number>): PrefixCode {
-  const bad = (problem: string) => new DnaFormatError(problem, { line: 1 });
+function headerCode(h: CodeHeader, lengths: Map<number, number>, bad: (problem: string) => Error): PrefixCode {
   let sum = 0,
     shortest = lengths.size ? Infinity : 0,
     longest = 0;
@@ -382,7 +427,7 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
     const found = lines[i + 1].length;
     if (found !== width) throw new DnaFormatError(`${found} nucleotides; expected ${width}`, { line: i + 2 });
   }
-  const prefixCode = headerCode(header, lengths);
+  const prefixCode = headerCode(header, lengths, (problem) => new DnaFormatError(problem, { line: 1 }));
 
   const digits = new Uint8Array(header.digits);
   for (let i = 0; i < expected; i++) {
@@ -408,35 +453,72 @@ export function decodeDna(text: string, options: DecodeDnaOptions = {}): Decoded
     digits.set(payload.subarray(0, payloadDigits(i)), i * per);
   }
 
+  const body = expected ? ` (lines 2–${expected + 1})` : "";
+  const data = decodeSymbols(header, prefixCode, digits, {
+    corrupt: (problem) =>
+      new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, {
+        line: 1,
+      }),
+    atDigit: (problem, digit) =>
+      new DnaFormatError(problem, { line: 2 + Math.floor(Math.min(digit, header.digits - 1) / per) }),
+  });
+  return { data, alphabet: header.alphabet, code: header.code, constrained: header.constrained, oligo: header.oligo };
+}
+
+/**
+ * The symbols of a code stream whose header has been checked, verified against the header's CRC-32: a code
+ * stream that does not decode is atDigit(problem, digit), a wrong checksum corrupt(problem).
+ */
+function decodeSymbols(
+  header: CodeHeader,
+  prefixCode: PrefixCode,
+  digits: Uint8Array,
+  errors: { corrupt: (problem: string) => Error; atDigit: (problem: string, digit: number) => Error },
+): Uint8Array | Int32Array {
   const checkCrc = (crc: number) => {
     if (hex8(crc) === header.crc32) return;
-    const body = expected ? ` (lines 2–${expected + 1})` : "";
-    const problem = `the decoded data's CRC-32 is ${hex8(crc)} but the header says ${header.crc32}`;
-    throw new DnaFormatError(`${problem}: the nucleotides${body} or the header's table were altered`, { line: 1 });
+    throw errors.corrupt(`the decoded data's CRC-32 is ${hex8(crc)} but the header says ${header.crc32}`);
   };
   const Data = header.alphabet === "bytes" ? Uint8Array : Int32Array;
-  const decoded = (data: Uint8Array | Int32Array): DecodedDna => ({
-    data,
-    alphabet: header.alphabet,
-    code: header.code,
-    constrained: header.constrained,
-    oligo: header.oligo,
-  });
   // An empty codeword: no digit says how many symbols there are, so the checksum comes before the data is made.
   if (header.digits === 0 && header.symbols > 0) {
     const [symbol] = prefixCode.lengths.keys();
     checkCrc(dataCrc(header.alphabet, header.symbols, () => symbol));
-    return decoded(new Data(header.symbols).fill(symbol));
+    return new Data(header.symbols).fill(symbol);
   }
   const data = new Data(header.symbols);
   try {
     prefixCode.decode(digits, data);
   } catch (error) {
     if (!(error instanceof DnaFormatError)) throw error;
-    throw new DnaFormatError(error.message, {
-      line: 2 + Math.floor(Math.min(error.digit ?? 0, header.digits - 1) / per),
-    });
+    throw errors.atDigit(error.message, error.digit ?? 0);
   }
   checkCrc(dataCrc(header.alphabet, data.length, (i) => data[i]));
-  return decoded(data);
+  return data;
+}
+
+/**
+ * Decodes a code stream given its header as parsed JSON (unchecked: anything) and its digits, for containers
+ * other than the .dna text (storage.ts). Every problem is bad(problem); a header announcing more than maxBytes
+ * bytes of data is refused before anything is allocated, and the digits must be exactly the header's count.
+ */
+export function decodeCodeStream(
+  json: unknown,
+  digits: Uint8Array,
+  maxBytes: number,
+  bad: (problem: string) => Error,
+): { data: Uint8Array | Int32Array; alphabet: Alphabet; code: CodeKind } {
+  const lengths = checkCodeHeader(json, bad);
+  const header = json as CodeHeader;
+  const bytes = header.symbols * (header.alphabet === "bytes" ? 1 : 4);
+  if (bytes > maxBytes) throw bad(`the header announces ${bytes} bytes of data, over maxBytes = ${maxBytes}`);
+  if (header.digits !== digits.length) {
+    throw bad(`the header announces ${header.digits} digits of code; the stream holds ${digits.length}`);
+  }
+  const prefixCode = headerCode(header, lengths, bad);
+  const data = decodeSymbols(header, prefixCode, digits, {
+    corrupt: bad,
+    atDigit: (problem, digit) => bad(`digit ${digit} of the code stream: ${problem}`),
+  });
+  return { data, alphabet: header.alphabet, code: header.code };
 }

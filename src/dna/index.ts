@@ -38,4 +38,29 @@ export {
   type EncodedDna,
   type DecodedDna,
 } from "./format.ts";
-export { DnaFormatError, DnaScreeningError, DnaSizeError, DnaTextLengthError } from "./errors.ts";
+export {
+  DnaFormatError,
+  DnaScreeningError,
+  DnaSizeError,
+  DnaTextLengthError,
+  DnaReadsError,
+  DnaMissingOligosError,
+} from "./errors.ts";
+// The storage format: addressed oligos with inner and outer Reed–Solomon codes, decoded from unordered reads.
+export { rsEncode, rsDecode, type RsDecoded } from "./rs.ts";
+export {
+  encodeOligos,
+  decodeOligos,
+  STORAGE_DEFAULTS,
+  STORAGE_MAGIC,
+  META_COPIES,
+  META_PARITY,
+  type StorageOptions,
+  type StorageStats,
+  type EncodedOligos,
+  type DecodeOligosOptions,
+  type DecodedOligos,
+  type ReadsReport,
+} from "./storage.ts";
+export { parseReads } from "./reads.ts";
+export { simulateReads, toFastq, SIMULATE_DEFAULTS, type SimulateOptions } from "./simulate.ts";

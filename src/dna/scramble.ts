@@ -34,19 +34,28 @@ function xorKeystream(payload: Uint8Array, seed: number, out: Uint8Array, offset
 
 /**
  * One oligo of `payload.length + SEED_DIGITS` digits meeting both constraints, from the first seed that gives one.
- * Throws a DnaScreeningError (a RangeError) if none does, which oligos over MAX_OLIGO nt may well do.
+ * With flanks (primers, as digits), the oligo is left + seed + scrambled payload + right and the constraints hold
+ * on the whole of it, junctions included. Throws a DnaScreeningError (a RangeError) if no seed gives one, which
+ * oligos over MAX_OLIGO nt may well do.
  */
-export function screenOligo(payload: Uint8Array): Uint8Array {
+export function screenOligo(payload: Uint8Array, left: Uint8Array = NONE, right: Uint8Array = NONE): Uint8Array {
   checkDigits(payload, "payload");
-  const oligo = new Uint8Array(SEED_DIGITS + payload.length);
+  checkDigits(left, "left");
+  checkDigits(right, "right");
+  const start = left.length;
+  const oligo = new Uint8Array(start + SEED_DIGITS + payload.length + right.length);
+  oligo.set(left);
+  oligo.set(right, start + SEED_DIGITS + payload.length);
   for (let seed = 0; seed < SEEDS; seed++) {
-    for (let d = 0; d < SEED_DIGITS; d++) oligo[d] = (seed >>> (2 * (SEED_DIGITS - 1 - d))) & 3;
-    xorKeystream(payload, seed, oligo, SEED_DIGITS);
+    for (let d = 0; d < SEED_DIGITS; d++) oligo[start + d] = (seed >>> (2 * (SEED_DIGITS - 1 - d))) & 3;
+    xorKeystream(payload, seed, oligo, start + SEED_DIGITS);
     if (meetsConstraints(oligo)) return oligo;
   }
   const problem = `no seed of ${SEEDS} gives a ${oligo.length}-nt oligo without runs over 3 and with 40–60% GC`;
   throw new DnaScreeningError(problem);
 }
+
+const NONE = new Uint8Array(0);
 
 /** The payload digits of a screened oligo (XOR is its own inverse). */
 export function unscrambleOligo(oligo: Uint8Array): Uint8Array {

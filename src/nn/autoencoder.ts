@@ -29,10 +29,18 @@ export class MirroredAutoencoder extends Module {
   readonly encoder: Sequential;
   readonly decoder: Sequential;
 
-  constructor(features: number, hidden: number[], latent: number, activation: Activation, generator: Generator) {
+  /** `decoderHidden` (default: `hidden` reversed) sizes a decoder that is not a mirror, as a compacted one. */
+  constructor(
+    features: number,
+    hidden: number[],
+    latent: number,
+    activation: Activation,
+    generator: Generator,
+    decoderHidden: number[] = [...hidden].reverse(),
+  ) {
     super();
     this.encoder = perceptron([features, ...hidden, latent], activation, generator);
-    this.decoder = perceptron([latent, ...[...hidden].reverse(), features], activation, generator);
+    this.decoder = perceptron([latent, ...decoderHidden, features], activation, generator);
   }
 
   /** The latent code (the supervised autoencoder's class logits). */

@@ -15,3 +15,4 @@ export {
 export { fit, type FitOptions, type HostRows } from "./fit.ts";
 export { layerSparsity, type LayerSparsity } from "./sparsity.ts";
 export { keepLargestGroups, projectAndMask, rewind } from "./prune.ts";
+export { compact, type CompactOptions, type Compacted } from "./compact.ts";

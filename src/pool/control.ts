@@ -19,14 +19,15 @@ export const MESSAGE_LENGTH = 6;
 
 // Float64 arguments (pointers, sizes, codes: all exact in a double) from this byte offset.
 export const ARGS_OFFSET = 32;
-export const MAX_ARGS = 12;
+export const MAX_ARGS = 16;
 
 // A worker's error message as UTF-16 code units, cut to what fits.
 export const MESSAGE_OFFSET = ARGS_OFFSET + 8 * MAX_ARGS;
 export const MESSAGE_CHARS = (SLOT_BYTES - MESSAGE_OFFSET) / 2;
 
-/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, and the exact ℓ1,∞
- * projection's per-group steps. */
+/** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, the exact ℓ1,∞
+ * projection's per-group steps, and a training step's share of a matrix product or of a batch's convolution
+ * (src/pool/split.ts). */
 export const KERNELS = [
   "groupPartials_f32",
   "groupPartials_f64",
@@ -40,6 +41,9 @@ export const KERNELS = [
   "l1InfPrepare_f64",
   "l1InfAdvance_f32",
   "l1InfAdvance_f64",
+  "matmulRows",
+  "convForward",
+  "convInputGrad",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

@@ -46,6 +46,9 @@ interface Member {
 /** Test hooks: the next task on a worker makes it throw, or kills it while it runs. */
 export type Sabotage = "throw" | "terminate";
 
+// Whether this thread may block in Atomics.wait (not a browser's main thread): found out on the first refusal.
+let canBlock = true;
+
 // Without Atomics.waitAsync (Firefox) the caller learns of completions from a message the worker posts.
 const notifyByMessage = typeof (Atomics as { waitAsync?: unknown }).waitAsync !== "function";
 
@@ -93,6 +96,47 @@ export class Team {
     if (sabotage === "terminate") this.terminate(i, "was terminated during a task (test hook)");
     else if (!notifyByMessage) void this.#watch(i, slot, seq);
     return result;
+  }
+
+  /**
+   * Posts a kernel call to worker i for `join` to wait on, outside the Promise bookkeeping of runKernel: the
+   * synchronous path of a training step (src/pool/split.ts), on a team of its own. Returns the task's number.
+   */
+  post(i: number, kernel: KernelName, args: number[]): number {
+    const { control, args: slotArgs } = this.#members[i].slot;
+    control[KERNEL] = KERNELS.indexOf(kernel);
+    control[ARGC] = args.length;
+    slotArgs.set(args);
+    const seq = (control[SEQ] + 1) | 0;
+    Atomics.store(control, SEQ, seq);
+    Atomics.notify(control, SEQ);
+    return seq;
+  }
+
+  /**
+   * Blocks until worker i has run task `seq` (Atomics.wait where the thread may block, else spinning: a browser's
+   * main thread), and throws its failure. A lost worker cannot be seen from here (its events wait for the event
+   * loop), so a task not done after `limitMs` throws instead of hanging.
+   */
+  join(i: number, seq: number, limitMs = 600_000): void {
+    const { control, message } = this.#members[i].slot;
+    const start = Date.now();
+    for (let spins = 0; Atomics.load(control, DONE) !== seq; spins++) {
+      if (spins < 1 << 12) continue; // the other share usually ends within microseconds of ours
+      if (canBlock) {
+        try {
+          Atomics.wait(control, DONE, Atomics.load(control, DONE), 50);
+        } catch {
+          canBlock = false;
+        }
+      }
+      if ((spins & 0xffff) === 0 && Date.now() - start > limitMs)
+        throw new Error(`sparseproj: training thread ${i + 1} did not finish its share in ${limitMs / 1000} s`);
+    }
+    if (control[FAILED]) {
+      const text = Array.from(message.subarray(0, control[MESSAGE_LENGTH]), (c) => String.fromCharCode(c)).join("");
+      throw new Error(`sparseproj: training thread ${i + 1} failed: ${text}`);
+    }
   }
 
   /** Resolves when no task is running: only then may the blocks they work on be freed. */

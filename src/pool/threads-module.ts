@@ -1,7 +1,9 @@
-// The threads variant of the kernels (shared imported memory), inlined as base64 by scripts/embed-wasm.mjs.
+// The threads variants of the kernels (shared imported memory), plain and relaxed SIMD, inlined as base64 by
+// scripts/embed-wasm.mjs.
 import { decodeBase64 } from "../runtime/base64.ts";
+import { threadsRelaxedWasmBase64 } from "./threads-relaxed-wasm.generated.ts";
 import { threadsWasmBase64 } from "./threads-wasm.generated.ts";
 
-export function threadsModule(): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(decodeBase64(threadsWasmBase64));
+export function threadsModule(relaxed = false): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(decodeBase64(relaxed ? threadsRelaxedWasmBase64 : threadsWasmBase64));
 }

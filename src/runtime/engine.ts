@@ -1,5 +1,12 @@
+import { relaxedSimdSupported } from "./features.ts";
 import { Heap, type KernelExports } from "./heap.ts";
 import { defaultModule, defaultModuleSync } from "./wasm-source.ts";
+
+/**
+ * The kernels' builds: `"simd"` (128-bit SIMD, the same bits in every runtime) and `"relaxed-simd"` (the same with
+ * fused multiply-add in the matrix products: faster, rounded once instead of twice).
+ */
+export type KernelVariant = "simd" | "relaxed-simd";
 
 /** Options of `init()`. */
 export interface InitOptions {
@@ -8,6 +15,11 @@ export interface InitOptions {
    * import the shipped `.wasm` as a module and pass it here.
    */
   module?: WebAssembly.Module;
+  /**
+   * Which build to load: `"auto"` (the default: relaxed SIMD where the engine validates it, plain SIMD elsewhere),
+   * `"simd"` (bit-for-bit the same training in every runtime) or `"relaxed-simd"` (an error where unsupported).
+   */
+  kernels?: "auto" | KernelVariant;
 }
 
 let current: Heap | undefined;
@@ -41,13 +53,49 @@ function readString(memory: WebAssembly.Memory, ptr: number): string {
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options === null || typeof options !== "object") throw new TypeError("init(options): options must be an object");
-  const { module } = options;
+  const { module, kernels = "auto" } = options;
   if (module !== undefined && !(module instanceof WebAssembly.Module)) {
     throw new TypeError("init(options): options.module must be a WebAssembly.Module");
   }
-  if (current && module === undefined) return;
-  currentModule = module ?? (await defaultModule());
+  const relaxed = kernelChoice(kernels, "init(options)");
+  if (current && module === undefined) {
+    if (options.kernels !== undefined && options.kernels !== "auto" && kernelVariant() !== options.kernels)
+      throw new Error(
+        `init(options): the ${kernelVariant()} kernels are loaded already; ask for ${options.kernels} ` +
+          "in the first init(), before any tensor or projection",
+      );
+    return;
+  }
+  currentModule = module ?? (await defaultModule(relaxed));
   current = instantiate(currentModule);
+}
+
+/** Whether options.kernels (checked; `caller` names the function in errors) asks for the relaxed-SIMD build. */
+export function kernelChoice(kernels: unknown, caller: string): boolean {
+  if (kernels !== "auto" && kernels !== "simd" && kernels !== "relaxed-simd")
+    throw new TypeError(`${caller}: options.kernels must be 'auto', 'simd' or 'relaxed-simd'; got ${String(kernels)}`);
+  if (kernels === "relaxed-simd" && !relaxedSimdSupported())
+    throw new Error(`${caller}: this engine does not run relaxed SIMD (V8 ≥ 11.4: Node ≥ 22, Chrome ≥ 114)`);
+  return kernels === "relaxed-simd" || (kernels === "auto" && relaxedSimdSupported());
+}
+
+/** The kernels loaded, if any (without loading them). */
+export function heapInUse(): Heap | undefined {
+  return current;
+}
+
+/**
+ * Makes `heap` (the threads module on a shared memory: src/pool/split.ts), or a new instance, the kernels in use;
+ * workers that take a module of their own (cross-validation folds) get the one-thread build of the same variant.
+ */
+export async function adoptHeap(relaxed: boolean, heap?: Heap): Promise<void> {
+  currentModule = await defaultModule(relaxed);
+  current = heap ?? instantiate(currentModule);
+}
+
+/** The build of the kernels in use (loading them if need be): fused multiply-add or not. */
+export function kernelVariant(): KernelVariant {
+  return (heap().exports.relaxedSimd as () => number)() ? "relaxed-simd" : "simd";
 }
 
 /** The compiled module in use (workers are handed it rather than compiling their own). */
@@ -61,7 +109,7 @@ export function heap(): Heap {
   if (current) return current;
   let module: WebAssembly.Module;
   try {
-    module = defaultModuleSync();
+    module = defaultModuleSync(relaxedSimdSupported());
   } catch (cause) {
     throw new Error(
       "sparseproj is not initialized and this host cannot compile WebAssembly synchronously: " +

@@ -15,11 +15,29 @@ export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
 
 export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
 
+/** Splits a step's large kernels over threads (src/pool/split.ts); false when too small to, and the caller runs it. */
+export interface ProductSplitter {
+  /** Threads a job is split over, the calling thread included. */
+  readonly threads: number;
+  /** C = op(A)·op(B) by bands of rows; form 0 = NN, 1 = TN, 2 = NT. */
+  matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
+  /** A convolution kernel over images [0, count) by ranges of images; argsOf gives part p's arguments. */
+  images(
+    kernel: "convForward" | "convInputGrad",
+    count: number,
+    flops: number,
+    argsOf: (first: number, last: number, part: number) => number[],
+  ): boolean;
+}
+
 /** The module memory as seen from TypeScript: allocation, and views that follow memory growth. */
 export class Heap {
   readonly #sizes = new Map<number, number>();
   #inUse = 0;
   #peak = 0;
+
+  /** Set when the memory is shared with workers that take bands of the matrix products (initThreads). */
+  splitter: ProductSplitter | undefined;
 
   constructor(readonly exports: KernelExports) {}
 
@@ -44,7 +62,9 @@ export class Heap {
       );
     }
     try {
-      const ptr = this.exports.alloc(Math.max(bytes, 16));
+      // An i32 result: past 2 GiB of memory the address reads as negative. Unsigned, it is a valid view offset, and
+      // ToInt32 gives wasm the same bits back.
+      const ptr = this.exports.alloc(Math.max(bytes, 16)) >>> 0;
       this.#sizes.set(ptr, bytes);
       this.#inUse += bytes;
       this.#peak = Math.max(this.#peak, this.#inUse);

@@ -8,6 +8,7 @@ import type { StateDict, StateEntry } from "../nn/module.ts";
 import { resolveOptions, type ResolvedOptions, type SAEOptions } from "./options.ts";
 import { IMPUTE_METHODS, type Imputation, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
+import type { SAECompaction } from "./compact.ts";
 
 /** A dimension of the network and the field of the model that declares it (for messages). */
 export interface Dim {
@@ -22,7 +23,12 @@ export type Layout = Array<[name: string, shape: Dim[]]>;
  * The parameters of MirroredAutoencoder(features, hidden, out): the encoder features → hidden… → out, then
  * the mirrored decoder. Its Linear layers sit at the even indices of each Sequential, an activation between two.
  */
-export function autoencoderLayout(features: Dim, hidden: Dim[], out: Dim): Layout {
+export function autoencoderLayout(
+  features: Dim,
+  hidden: Dim[],
+  out: Dim,
+  decoderHidden: Dim[] = [...hidden].reverse(),
+): Layout {
   const layout: Layout = [];
   const mlp = (prefix: string, sizes: Dim[]) => {
     for (let i = 0; i + 1 < sizes.length; i++) {
@@ -30,7 +36,7 @@ export function autoencoderLayout(features: Dim, hidden: Dim[], out: Dim): Layou
     }
   };
   mlp("encoder", [features, ...hidden, out]);
-  mlp("decoder", [out, ...[...hidden].reverse(), features]);
+  mlp("decoder", [out, ...decoderHidden, features]);
   return layout;
 }
 
@@ -228,6 +234,7 @@ export interface SAEParts {
   preprocessing: Preprocessing;
   history: TrainingHistory;
   state: StateDict;
+  compact?: SAECompaction;
 }
 
 // Options resolveOptions checks by String(value) in its messages: anything but a primitive (or, for the lists,
@@ -350,6 +357,36 @@ function checkHistory(f: ModelFields, value: unknown): TrainingHistory {
   return h as unknown as TrainingHistory;
 }
 
+/**
+ * A compact model's `compact` field: hidden sizes no larger than the trained ones (options.hidden, the decoder's
+ * reversed), and a source model with at least the panel's features.
+ */
+function checkCompaction(f: ModelFields, value: unknown, options: ResolvedOptions, features: number): SAECompaction {
+  const path = "model.compact";
+  const c = f.object(value, path);
+  const changed = f.boolean(c.changed, `${path}.changed`);
+  const sourceFeatures = f.positiveInteger(c.sourceFeatures, `${path}.sourceFeatures`);
+  if (sourceFeatures < features) {
+    throw f.rangeError(`${path}.sourceFeatures`, `is ${sourceFeatures}, fewer than the ${features} feature names`);
+  }
+  const sizes = (key: "encoder" | "decoder", trained: number[]) => {
+    const at = `${path}.${key}`;
+    const list = f.array(c[key], at);
+    if (list.length !== trained.length) {
+      throw f.rangeError(at, `has ${list.length} sizes; model.options.hidden has ${trained.length}`);
+    }
+    const checked: number[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const size = f.positiveInteger(list[i], `${at}[${i}]`);
+      if (size > trained[i]) throw f.rangeError(`${at}[${i}]`, `is ${size}, more than the ${trained[i]} units trained`);
+      checked.push(size);
+    }
+    return checked;
+  };
+  const encoder = sizes("encoder", options.hidden);
+  return { changed, sourceFeatures, encoder, decoder: sizes("decoder", [...options.hidden].reverse()) };
+}
+
 /** A supervised autoencoder's JSON (SAEModel.toJSON()) checked field by field, before any allocation. */
 export function readSAEJson(value: unknown): SAEParts {
   const f = new ModelFields("loadSAE");
@@ -360,7 +397,15 @@ export function readSAEJson(value: unknown): SAEParts {
   const features = { size: featureNames.length, field: "model.featureNames.length" };
   const hidden = options.hidden.map((size, i) => ({ size, field: `model.options.hidden[${i}]` }));
   const out = { size: classes.length, field: "model.classes.length" };
-  const state = f.state(model.state, autoencoderLayout(features, hidden, out));
+  const compact =
+    model.compact === undefined ? undefined : checkCompaction(f, model.compact, options, featureNames.length);
+  const dimsOf = (sizes: number[], key: string) =>
+    sizes.map((size, i) => ({ size, field: `model.compact.${key}[${i}]` }));
+  const layout = compact
+    ? autoencoderLayout(features, dimsOf(compact.encoder, "encoder"), out, dimsOf(compact.decoder, "decoder"))
+    : autoencoderLayout(features, hidden, out);
+  const state = f.state(model.state, layout);
   const preprocessing = checkPreprocessing(f, model.preprocessing, features);
-  return { options, classes, featureNames, preprocessing, history: checkHistory(f, model.history), state };
+  const parts = { options, classes, featureNames, preprocessing, history: checkHistory(f, model.history), state };
+  return compact ? { ...parts, compact } : parts;
 }

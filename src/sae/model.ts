@@ -11,6 +11,7 @@ import { MirroredAutoencoder } from "../nn/autoencoder.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { NotFiniteError, transformRows, untransform, type Preprocessing } from "./preprocess.ts";
 import type { TrainingHistory } from "./train.ts";
+import { compactParts, type SAECompaction } from "./compact.ts";
 
 /** A chunk's input stays under this many bytes of module memory, whatever the table's width. */
 const CHUNK_BYTES = 64 * 2 ** 20;
@@ -48,6 +49,8 @@ export interface SAEInfo {
   featureNames: string[];
   preprocessing: Preprocessing;
   history: TrainingHistory;
+  /** Present in a compact model (SAEModel.compact()): what it was made from. */
+  compact?: SAECompaction;
 }
 
 /** An input feature the model kept: its column in the data (0-based), its name, and its score. */
@@ -194,6 +197,25 @@ export class SAEModel {
     return 1 - this.selectedFeatures().length / this.features;
   }
 
+  /**
+   * The model without what its weights no longer use: its first layer holds only the selected input features (the
+   * panel, its featureNames), hidden units whose incoming or outgoing weights are all zero are gone layer by layer,
+   * and the decoder reconstructs only the panel (with the decoder projected, its hidden units that feed no kept output
+   * go too). Its predictions, probabilities and latent equal this model's to float32 rounding, from the panel's
+   * columns alone. A model with nothing to remove gives an equal copy with `compaction.changed` false. With knn
+   * imputation the neighbours are found on the panel's features only, so a row with missing values may be imputed
+   * differently. This model is not modified; the copy has its own memory (dispose both).
+   */
+  compact(): SAEModel {
+    const { net, info } = compactParts(this.net, this.info);
+    return new SAEModel(net, null, info);
+  }
+
+  /** How this compact model was made (SAEModel.compact()), or null for a full model. */
+  get compaction(): SAECompaction | null {
+    return this.info.compact ?? null;
+  }
+
   /** The model as plain JSON-able data (options, classes, preprocessing, history and weights), for loadSAE. */
   toJSON(): SAEJson {
     return { format: "sparseproj-sae", version: 1, ...this.info, state: this.net.stateDict() };
@@ -211,14 +233,29 @@ export class SAEModel {
  */
 export function loadSAE(json: SAEJson | string): SAEModel {
   const parts = readSAEJson(typeof json === "string" ? JSON.parse(json) : json);
-  const { options, classes, featureNames, preprocessing, history, state } = parts;
-  const { hidden, activation } = options;
-  const net = new MirroredAutoencoder(featureNames.length, hidden, classes.length, activation, new Generator(0));
+  const { options, classes, featureNames, preprocessing, history, state, compact } = parts;
+  const { activation } = options;
+  const [hidden, decoderHidden] = compact ? [compact.encoder, compact.decoder] : [options.hidden, undefined];
+  const net = new MirroredAutoencoder(
+    featureNames.length,
+    hidden,
+    classes.length,
+    activation,
+    new Generator(0),
+    decoderHidden,
+  );
   try {
     net.loadStateDict(state);
   } catch (error) {
     net.dispose();
     throw error;
   }
-  return new SAEModel(net, null, { options, classes, featureNames, preprocessing, history });
+  return new SAEModel(net, null, {
+    options,
+    classes,
+    featureNames,
+    preprocessing,
+    history,
+    ...(compact ? { compact } : {}),
+  });
 }

@@ -4,9 +4,12 @@
 // that looks at data other than the training rows (epoch, radius) uses a validation carve of those rows.
 import { add, crossEntropy, mul, smoothL1Loss } from "../autograd/functional.ts";
 import type { Tensor } from "../autograd/tensor.ts";
+import { keepInputs } from "../nn/compact.ts";
+import type { Linear } from "../nn/layers.ts";
+import type { Module } from "../nn/module.ts";
 import { kindNamed, MATRIX_NORMS, type ProjectionKind, PROJECTIONS } from "../projections/registry.ts";
 import { projectionConstraint } from "../nn/constraints.ts";
-import { fit, type HostRows } from "../nn/fit.ts";
+import { batchOf, fit, type HostRows } from "../nn/fit.ts";
 import type { StateDict } from "../nn/module.ts";
 import type { Parameter } from "../nn/parameter.ts";
 import { keepLargestGroups, projectAndMask, rewind } from "../nn/prune.ts";
@@ -116,6 +119,65 @@ interface Run {
   epochs: number;
 }
 
+/** The inputs of a masked first layer that some unmasked weight reads (all of them without a mask). */
+function unmaskedColumns(layer: Linear): number[] {
+  const mask = layer.weight.mask;
+  const [h, d] = layer.weight.shape;
+  const columns: number[] = [];
+  for (let j = 0; j < d; j++) {
+    let i = 0;
+    while (mask && i < h && mask[i * d + j] === 0) i++;
+    if (!mask || i < h) columns.push(j);
+  }
+  return columns;
+}
+
+/** Columns `columns` of rows x, as new rows. */
+function gatherColumns(x: HostRows, columns: number[]): HostRows {
+  const [n, d] = x.shape;
+  const data = x.data;
+  const out = new Float32Array(n * columns.length);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < columns.length; c++) out[r * columns.length + c] = data[r * d + columns[c]];
+  return hostRows(out, n, columns.length);
+}
+
+/** Puts `layer` at `index` of a Sequential (the compact first layer of phase 2, and back). */
+function setLayer(net: MirroredAutoencoder, layer: Linear): void {
+  (net.encoder as unknown as Record<number, Module>)[0] = layer;
+}
+
+/**
+ * Phase 2 on the compact first layer: the columns the mask removed are physically gone (the encoder reads x's kept
+ * columns; the decoder still reconstructs every feature, as the loss wants). Masked weights are zero and receive no
+ * update, so this trains what the masked dense layer trains, to float rounding; `restore` writes the result back
+ * into the full layer, its removed columns zero and masked. Null when the mask removes no column. @internal
+ */
+function compactFirstLayer(net: MirroredAutoencoder): { columns: number[]; restore: () => void } | null {
+  const full = net.firstLayer;
+  const columns = unmaskedColumns(full);
+  if (columns.length === full.inFeatures) return null;
+  const small = keepInputs(full, columns);
+  setLayer(net, small);
+  return {
+    columns,
+    restore: () => {
+      const [h, d, p] = [full.outFeatures, full.inFeatures, columns.length];
+      const [weights, values, mask, kept] = [full.weight.data, small.weight.data, full.weight.mask!, small.weight.mask];
+      for (let i = 0; i < h; i++) {
+        for (let c = 0; c < p; c++) {
+          weights[i * d + columns[c]] = values[i * p + c];
+          mask[i * d + columns[c]] = kept ? kept[i * p + c] : 1;
+        }
+      }
+      full.weight.setMask(mask);
+      full.bias?.data.set(small.bias!.data);
+      setLayer(net, full);
+      small.dispose();
+    },
+  };
+}
+
 /** Both phases on rows `train` (validation rows, if any, only score phase-2 epochs). */
 function doubleDescent(
   data: Dataset,
@@ -128,25 +190,29 @@ function doubleDescent(
   onProgress?: SAEOptions["onProgress"],
   signal?: AbortSignal,
   afterPhase1?: (net: MirroredAutoencoder) => void,
+  densePhase2 = false,
 ): Run {
   const generator = new Generator(o.seed);
   const k = data.classes.length;
   const net = new MirroredAutoencoder(data.d, o.hidden, k, o.activation, generator);
   const initial = o.rewind ? net.stateDict() : null;
-  const loss = (batch: Tensor, rows: Int32Array) => {
-    const z = net.encoder.forward(batch);
+  // `input` is the encoder's view of rows `rows` of x: the whole rows, or in a compact phase 2 their kept columns.
+  let compacted: { columns: number[]; restore: () => void } | null = null;
+  const loss = (input: Tensor, rows: Int32Array) => {
+    const z = net.encoder.forward(input);
     const labels = Array.from(rows, (r) => trainLabels[r]);
+    const target = compacted ? batchOf(x, rows) : input;
     return add(
       crossEntropy(z, labels, { weight: weights }),
-      mul(smoothL1Loss(net.decoder.forward(z), batch), o.lambda),
+      mul(smoothL1Loss(net.decoder.forward(z), target), o.lambda),
     );
   };
   const started = performance.now();
-  const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void) => {
+  const phase = (p: 1 | 2, epochs: number, onEpoch?: (epoch: number) => void, data = x) => {
     if (!epochs) return [];
     const optimizer = new Adam(net.parameters(), { lr: o.lr });
     try {
-      return fit(x, {
+      return fit(data, {
         optimizer,
         loss,
         epochs,
@@ -172,14 +238,30 @@ function doubleDescent(
   }
   const validationAccuracy: number[] = [];
   let best = { accuracy: -1, epoch: o.epochs[1], state: null as StateDict | null };
-  const phase2 = phase(2, o.epochs[1], (epoch) => {
-    if (!validation) return;
-    const accuracy = accuracyOf(net, validation.x, validation.y, k);
-    validationAccuracy.push(accuracy);
-    // Ties go to the later epoch: more training at the same validation accuracy.
-    if (accuracy >= best.accuracy) best = { accuracy, epoch, state: net.stateDict() };
-  });
-  if (best.state) net.loadStateDict(best.state);
+  if (o.projection !== "none" && o.projectLayers.includes("encoder") && o.epochs[1] && !densePhase2) {
+    compacted = compactFirstLayer(net);
+  }
+  const columns = compacted?.columns;
+  const validationX = validation && columns ? gatherColumns(validation.x, columns) : validation?.x;
+  let phase2: number[];
+  try {
+    phase2 = phase(
+      2,
+      o.epochs[1],
+      (epoch) => {
+        if (!validation || !validationX) return;
+        const accuracy = accuracyOf(net, validationX, validation.y, k);
+        validationAccuracy.push(accuracy);
+        // Ties go to the later epoch: more training at the same validation accuracy.
+        if (accuracy >= best.accuracy) best = { accuracy, epoch, state: net.stateDict() };
+      },
+      columns ? gatherColumns(x, columns) : x,
+    );
+    if (best.state) net.loadStateDict(best.state);
+  } finally {
+    compacted?.restore();
+    compacted = null;
+  }
   const epochs = phase1.length + phase2.length;
   return {
     net,
@@ -262,7 +344,14 @@ function searchRadius(
 }
 
 /** Trains on every row of `rows` (all rows by default), preprocessing fitted on them alone. @internal */
-export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array, featureNames?: string[]): SAEModel {
+export function trainOnRows(
+  data: Dataset,
+  options: SAEOptions,
+  rows: Int32Array,
+  featureNames?: string[],
+  /** Phase 2 on the dense layer with its mask, as before compaction (for the equality test and the benchmark). */
+  densePhase2 = false,
+): SAEModel {
   const o = resolveOptions(options);
   if (o.keep !== undefined && o.keep > data.d) {
     throw new RangeError(`trainSAE: options.keep is ${o.keep}, more than the ${data.d} features`);
@@ -297,6 +386,8 @@ export function trainOnRows(data: Dataset, options: SAEOptions, rows: Int32Array
     validation,
     options.onProgress,
     options.signal,
+    undefined,
+    densePhase2,
   );
   const history: TrainingHistory = {
     losses: run.losses,

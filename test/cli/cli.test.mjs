@@ -198,6 +198,7 @@ test("--out writes every documented file, parseable; predict reproduces the save
     "loss.svg",
     "metrics.csv",
     "model.json",
+    "panel.csv",
     "predictions.csv",
     "radius.svg",
     "results.json",
@@ -246,7 +247,8 @@ test("--out writes every documented file, parseable; predict reproduces the save
   // predict: the same probabilities as the model itself, with the columns in another order.
   const model = loadSAE(readFileSync(join(out, "model.json"), "utf8"));
   const t = table();
-  const x = t.slice(1).map((row) => row.slice(1, -1).map(Number));
+  // The saved model is compact: its features (the panel) are some of the table's columns.
+  const x = t.slice(1).map((row) => model.info.featureNames.map((name) => Number(row[t[0].indexOf(name)])));
   const expected = model.predictProba(x);
   const shuffled = t.map((row) => [row.at(-1), ...row.slice(1, -1).reverse(), row[0]]);
   const p = cli("predict", join(out, "model.json"), write("shuffled.csv", shuffled), "--id-column", "id", "--json");

@@ -5,24 +5,13 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliIn, scratchDir } from "./helpers.mjs";
+import { cliIn, randomBytes, scratchDir } from "./helpers.mjs";
 import { crc32 } from "../../dist/index.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 const dir = scratchDir("cli-dna");
 
 const cli = cliIn(dir);
-
-/** Seeded random bytes (a 32-bit xorshift), so a failure can be replayed. */
-function randomBytes(n, seed) {
-  const bytes = new Uint8Array(n);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    (s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5);
-    bytes[i] = s & 0xff;
-  }
-  return bytes;
-}
 
 function roundTrip(name, bytes, ...flags) {
   writeFileSync(join(dir, name), bytes);

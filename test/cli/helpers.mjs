@@ -32,3 +32,14 @@ export function assertOneLineError(r, pattern) {
   assert.match(r.stderr, pattern);
   assert.not.match(r.stderr, /internal error|\n\s+at /);
 }
+
+/** Seeded random bytes (a 32-bit xorshift), so a failure can be replayed. */
+export function randomBytes(n, seed) {
+  const bytes = new Uint8Array(n);
+  let s = seed | 0 || 1;
+  for (let i = 0; i < n; i++) {
+    (s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5);
+    bytes[i] = s & 0xff;
+  }
+  return bytes;
+}

@@ -39,8 +39,10 @@ test("sae on 20 × 300,000: cross-validates, writes every file, saves a model th
     features.slice(1).every((line) => /^bilevel-l1inf,1,\d+,f\d+,/.test(line)),
     "each row names a feature",
   );
+  // The saved model is compact: its features are the panel the projection kept, each a column of the table.
   const model = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
-  assert.is(model.featureNames.length, FEATURES);
+  assert.is(model.compact.sourceFeatures, FEATURES);
+  assert.ok(model.featureNames.length >= 1 && model.featureNames.length <= FEATURES, `${model.featureNames.length}`);
   const p = cli("predict", "model.json", "wide.csv", "--id-column", "id", "--json");
   assert.is(p.status, 0, p.stderr);
   assert.is(JSON.parse(p.stdout).predictions.length, SAMPLES);

@@ -223,7 +223,7 @@ function trainShown(settings, signal) {
     }));
     const testCount = isTest.filter(Boolean).length;
     const correct = latent.filter((p) => p.test && !p.wrong).length;
-    shownJson = JSON.stringify(model);
+    shownJson = compactJson(model);
     post({
       type: "model",
       before: Float32Array.from(model.firstLayerBeforeProjection),
@@ -250,6 +250,16 @@ function trainShown(settings, signal) {
 
 /** @returns {import("./messages.ts").FoldBar} */
 const foldBar = (r) => ({ seed: r.seed, fold: r.fold, accuracy: r.accuracy, kept: r.selected.length });
+
+/** The model to download: the compact one, whose features are its panel (what `sparseproj predict` then needs). */
+function compactJson(model) {
+  const small = model.compact();
+  try {
+    return JSON.stringify(small);
+  } finally {
+    small.dispose();
+  }
+}
 
 function cvMessage(cv) {
   return {
@@ -324,19 +334,17 @@ function featureValues(name) {
  */
 function predictFile(name, bytes) {
   if (!shownJson) throw new Error("train a model first: the model shown classifies the new samples");
+  // The compact panel model (the download): its features are its panel, all a new table needs.
   const model = loadSAE(shownJson);
   try {
-    // The model that classifies. With the compact panel model (SAEModel.compact(), another issue), this line
-    // becomes `model.compact()`, whose features are its panel; nothing below changes.
-    const predictor = model;
-    post({ type: "predictions", predictions: classify(predictor, name, bytes) });
+    post({ type: "predictions", predictions: classify(model, name, bytes) });
   } finally {
     model.dispose();
   }
 }
 
 /**
- * The samples of a table classified by `predictor` (an SAEModel, or its compact panel model): the table's id and
+ * The samples of a table classified by `predictor` (the compact panel model): the table's id and
  * label columns are those of the training mapping when it has them; columns past the panel are not read.
  * @returns {import("./messages.ts").Predictions}
  */

@@ -1,0 +1,98 @@
+// Tables for docs/coolchic.md from bench/coolchic.mjs's JSON lines: Cool-chic-lite's points, JPEG and WebP at the
+// nearest rates, and the Bjøntegaard delta rate (BD-rate) against JPEG over the PSNR range both cover.
+// Usage: node bench/coolchic-report.mjs results.jsonl...
+import { readFileSync } from "node:fs";
+
+const points = process.argv
+  .slice(2)
+  .flatMap((f) => readFileSync(f, "utf8").split("\n"))
+  .filter((l) => l.startsWith("{"))
+  .map((l) => JSON.parse(l));
+
+/** Least-squares cubic a0 + a1·x + a2·x² + a3·x³ through (x, y), by the normal equations. */
+function cubic(xs, ys) {
+  const m = Array.from({ length: 4 }, () => new Array(5).fill(0));
+  xs.forEach((x, i) => {
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 4; c++) m[r][c] += x ** (r + c);
+      m[r][4] += ys[i] * x ** r;
+    }
+  });
+  for (let c = 0; c < 4; c++) {
+    const p = m.slice(c).reduce((best, row, k) => (Math.abs(row[c]) > Math.abs(m[best][c]) ? c + k : best), c);
+    [m[c], m[p]] = [m[p], m[c]];
+    for (let r = 0; r < 4; r++) {
+      if (r === c) continue;
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k < 5; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((row, r) => row[4] / row[r]);
+}
+
+const integral = (a, lo, hi) => a.reduce((s, coef, k) => s + (coef * (hi ** (k + 1) - lo ** (k + 1))) / (k + 1), 0);
+
+/** BD-rate of `test` against `anchor` (arrays of { bpp, psnr }), in %: negative saves bits. */
+function bdRate(anchor, test) {
+  const lo = Math.max(Math.min(...anchor.map((p) => p.psnr)), Math.min(...test.map((p) => p.psnr)));
+  const hi = Math.min(Math.max(...anchor.map((p) => p.psnr)), Math.max(...test.map((p) => p.psnr)));
+  if (!(hi > lo)) return null;
+  const fit = (ps) =>
+    cubic(
+      ps.map((p) => p.psnr),
+      ps.map((p) => Math.log10(p.bpp)),
+    );
+  const diff = (integral(fit(test), lo, hi) - integral(fit(anchor), lo, hi)) / (hi - lo);
+  return { percent: (10 ** diff - 1) * 100, lo, hi };
+}
+
+const f = (x, d = 2) => x.toFixed(d);
+for (const image of [...new Set(points.map((p) => p.image))]) {
+  const of = (codec) => points.filter((p) => p.image === image && p.codec === codec).sort((a, b) => a.bpp - b.bpp);
+  const jpeg = of("jpeg"),
+    webp = of("webp"),
+    cc = of("coolchic").filter((p) => p.iterations === 400);
+  console.log(`\n### ${image}\n`);
+  if (cc.length) {
+    console.log("| λ | Cool-chic-lite bpp | PSNR | JPEG (nearest rate) bpp | PSNR | WebP bpp | PSNR |");
+    console.log("|---|---|---|---|---|---|---|");
+    const nearest = (list, bpp) => list.reduce((b, p) => (Math.abs(p.bpp - bpp) < Math.abs(b.bpp - bpp) ? p : b));
+    for (const p of cc) {
+      const j = nearest(jpeg, p.bpp),
+        w = nearest(webp, p.bpp);
+      console.log(
+        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
+          `${f(w.bpp, 3)} (q ${w.q}) | ${f(w.psnr)} |`,
+      );
+    }
+    const bd = cc.length >= 4 ? bdRate(jpeg, cc) : null;
+    const bdw = bdRate(jpeg, webp);
+    console.log("");
+    if (bd) console.log(`BD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
+    if (bdw) console.log(`BD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
+  } else {
+    const bdw = bdRate(jpeg, webp);
+    console.log("| q | JPEG bpp | PSNR | WebP bpp | PSNR |\n|---|---|---|---|---|");
+    for (const j of jpeg) {
+      const w = webp.find((p) => p.q === j.q);
+      console.log(`| ${j.q} | ${f(j.bpp, 3)} | ${f(j.psnr)} | ${f(w.bpp, 3)} | ${f(w.psnr)} |`);
+    }
+    if (bdw) console.log(`\nBD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
+  }
+  const others = points.filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p));
+  if (others.length) {
+    console.log(
+      "\n| fit | λ | bpp | PSNR | decoder parameters | MAC/pixel | grids kept | context kept | fit s | decode s |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
+      const fit = p.sparse
+        ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
+        : `dense, ${p.iterations}`;
+      console.log(
+        `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${p.decoderParameters} | ${f(p.macsPerPixel.total, 0)} | ` +
+          `${p.keptGrids.length} | ${p.keptContext} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
+      );
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Cool-chic-lite's rate–distortion measurements (docs/coolchic.md): 256 × 256 centre crops of scikit-image's
+// photographs, coded by encodeImage at several λ (dense and double-descent sparse), and by JPEG and WebP (Debian's
+// cjpeg/cwebp) over their quality ranges. Prints one JSON line per point.
+// Usage: node bench/coolchic.mjs codec <image> <lambda,...> [iterations] [sparse JSON]
+//        node bench/coolchic.mjs baseline <image>
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// COOLCHIC_DIST: another build of the package to measure (a copy of dist/ kept while the source changes).
+const { decodeImage, encodeImage, readCoolChicHeader } = await import(process.env.COOLCHIC_DIST ?? "../dist/index.js");
+
+const SIDE = 256;
+const dir = mkdtempSync(join(tmpdir(), "coolchic-"));
+
+/** The centre SIDE × SIDE crop of skimage.data.<name>(), as { width, height, channels, data }. */
+function crop(name) {
+  const script = `
+import sys, numpy as np
+from skimage import data
+im = getattr(data, sys.argv[1])()
+h, w = im.shape[:2]; y, x = (h - ${SIDE}) // 2, (w - ${SIDE}) // 2
+c = im[y:y + ${SIDE}, x:x + ${SIDE}]
+sys.stdout.buffer.write(bytes([c.ndim == 3 and 3 or 1]) + np.ascontiguousarray(c, dtype=np.uint8).tobytes())`;
+  const out = execFileSync("/usr/bin/python3", ["-c", script, name], { maxBuffer: 1 << 24 });
+  return { width: SIDE, height: SIDE, channels: out[0], data: new Uint8Array(out.subarray(1)) };
+}
+
+const psnr = (a, b) => {
+  let se = 0;
+  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
+  return 10 * Math.log10((255 * 255) / (se / a.length));
+};
+
+function netpbm(image) {
+  const magic = image.channels === 3 ? "P6" : "P5";
+  const head = Buffer.from(`${magic}\n${image.width} ${image.height}\n255\n`);
+  return Buffer.concat([head, Buffer.from(image.data)]);
+}
+
+function readNetpbm(bytes) {
+  const text = bytes.subarray(0, 64).toString("latin1");
+  const m = /^(P[56])\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(text);
+  return bytes.subarray(m[0].length);
+}
+
+const [mode, name, lambdas, iterations = "400", sparse] = process.argv.slice(2);
+const image = crop(name);
+const pixels = SIDE * SIDE;
+if (mode === "baseline") {
+  const source = join(dir, "in.pnm");
+  writeFileSync(source, netpbm(image));
+  for (const q of [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95]) {
+    const jpg = join(dir, "out.jpg");
+    execFileSync("cjpeg", ["-quality", String(q), "-optimize", "-outfile", jpg, source], { stdio: "ignore" });
+    const decoded = readNetpbm(execFileSync("djpeg", ["-pnm", jpg], { maxBuffer: 1 << 24 }));
+    const size = readFileSync(jpg).length;
+    console.log(
+      JSON.stringify({ image: name, codec: "jpeg", q, bpp: (8 * size) / pixels, psnr: psnr(image.data, decoded) }),
+    );
+    const webp = join(dir, "out.webp"),
+      back = join(dir, "back.pnm");
+    execFileSync("cwebp", ["-quiet", "-q", String(q), "-m", "6", source, "-o", webp]);
+    execFileSync("dwebp", ["-quiet", webp, "-ppm", "-o", back]);
+    let decodedWebp = readNetpbm(readFileSync(back));
+    if (image.channels === 1) decodedWebp = decodedWebp.filter((_, i) => i % 3 === 0); // dwebp writes RGB
+    const wsize = readFileSync(webp).length;
+    console.log(
+      JSON.stringify({ image: name, codec: "webp", q, bpp: (8 * wsize) / pixels, psnr: psnr(image.data, decodedWebp) }),
+    );
+  }
+} else {
+  for (const lambda of lambdas.split(",").map(Number)) {
+    const options = { lambda, iterations: Number(iterations), sparse: sparse ? JSON.parse(sparse) : null };
+    let t = performance.now();
+    const bytes = encodeImage(image, options);
+    const fitSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const decoded = decodeImage(bytes);
+    const decodeSeconds = (performance.now() - t) / 1000;
+    const h = readCoolChicHeader(bytes);
+    console.log(
+      JSON.stringify({
+        image: name,
+        codec: sparse ? "coolchic-sparse" : "coolchic",
+        ...options,
+        bpp: (8 * bytes.length) / pixels,
+        psnr: psnr(image.data, decoded.data),
+        bytes: bytes.length,
+        parameterBytes: h.parameterBytes,
+        decoderParameters: h.decoderParameters,
+        macsPerPixel: h.macsPerPixel,
+        keptGrids: h.keptGrids,
+        keptContext: h.keptContext.length,
+        fitSeconds,
+        decodeSeconds,
+      }),
+    );
+  }
+}

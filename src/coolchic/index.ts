@@ -1,0 +1,14 @@
+// Cool-chic-lite: an overfitted image codec (Orange's Cool-chic, reduced) whose decoder runs in every runtime.
+export {
+  COOLCHIC_DEFAULTS,
+  CorruptStreamError,
+  decodeImage,
+  encodeImage,
+  readCoolChicHeader,
+  type CoolChicHeader,
+  type DecodeImageOptions,
+  type EncodeImageOptions,
+  type FitProgress,
+  type ImagePixels,
+  type SparseOptions,
+} from "./codec.ts";
