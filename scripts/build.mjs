@@ -121,7 +121,7 @@ const mainEntryExternal = {
   name: "main-entry-external",
   setup(b) {
     b.onResolve({ filter: /^\.\.\/index\.ts$/ }, (args) =>
-      args.importer.includes("/src/tfjs/") ? { path: "sparseproj", external: true } : undefined,
+      /\/src\/(tfjs|formats)\//.test(args.importer) ? { path: "sparseproj", external: true } : undefined,
     );
   },
 };
@@ -130,6 +130,16 @@ await build({
   entryPoints: [`${root}src/tfjs/index.ts`],
   outfile: `${root}dist/tfjs.js`,
   external: ["@tensorflow/*"],
+  plugins: [mainEntryExternal],
+});
+
+// sparseproj/formats: Parquet, Arrow and AnnData readers; their libraries stay npm dependencies, imported on first
+// use, and the table rules come from the main entry.
+await build({
+  ...common,
+  entryPoints: [`${root}src/formats/index.ts`],
+  outfile: `${root}dist/formats.js`,
+  packages: "external",
   plugins: [mainEntryExternal],
 });
 

@@ -41,6 +41,13 @@ export {
 // The web page's column mapping (issue 22): a table's first rows before its columns are chosen.
 export { previewTable, type TablePreview } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
+// Typed columns (issue #19): the rules of parseTable for tables that come as columns (sparseproj/formats' readers).
+export {
+  tableFromColumns,
+  ColumnarTableBuilder,
+  type TableColumn,
+  type ColumnLayout,
+} from "./io/columns.ts";
 export { parseIdx, type IdxArray, type IdxType } from "./io/idx.ts";
 export { WasmArray } from "./runtime/wasm-array.ts";
 export type {

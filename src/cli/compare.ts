@@ -187,7 +187,7 @@ export async function runCompare(command: CompareCommand): Promise<CompareReport
     idColumn: command.idColumn,
     ...(command.impute ? { allowMissing: true } : {}),
   };
-  const table = readTable(file, columns, command.tableFlags);
+  const table = await readTable(file, columns, command.tableFlags);
   const problem = foldsProblem(table.y, table.classes, command.folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
   if (command.methods.some((m) => m.startsWith("sae-") || m === "top-k") || command.classifiers.includes("sae"))

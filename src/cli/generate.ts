@@ -38,7 +38,7 @@ export async function runGenerate(command: GenerateCommand): Promise<GenerateRep
   if (command.out) checkFileDestination(command.out);
   const model = readModel(command.model);
   try {
-    const table = readTable(
+    const table = await readTable(
       command.file,
       {
         labelColumn: command.labelColumn,

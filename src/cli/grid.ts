@@ -138,9 +138,9 @@ function resultsFolder(plan: string, given?: string): string {
 const resultFile = (results: string, index: number) => join(results, `task-${index}.json`);
 
 /** Runs `sparseproj plan`: checks the table and flags as sae would, then writes the plan. */
-export function runPlan(command: PlanCommand): PlanFile {
+export async function runPlan(command: PlanCommand): Promise<PlanFile> {
   const { output, arguments: _, ...sae } = command;
-  const table = readSaeTable(command);
+  const table = await readSaeTable(command);
   checkFileDestination(output);
   const settings = settingsOf(command);
   const dataSha = sha256(readBytes(command.file));
@@ -227,11 +227,11 @@ function parseJson(bytes: Buffer, path: string, what: string): unknown {
  * Reads and checks `plan` (see the top of this file) and the data it names, whose SHA-256 must be the plan's;
  * `parseArguments` is the command line's parser of sae's flags (main.ts), which checks the stored flags again.
  */
-export function loadPlan(
+export async function loadPlan(
   plan: string,
   parseArguments: (args: string[]) => SaeCommand,
   resultsGiven?: string,
-): LoadedPlan {
+): Promise<LoadedPlan> {
   const json = parseJson(readBounded(plan, MAX_PLAN_BYTES, "plan"), plan, "plan");
   const check: Check = (ok, problem) => {
     if (!ok) throw new DataError(`not a plan of this sparseproj: ${problem}`, { file: plan });
@@ -295,7 +295,7 @@ export function loadPlan(
     throw new DataError(`has changed since ${plan} was made (its SHA-256 differs); make the plan again`, {
       file: path,
     });
-  const table = readSaeTable(command, path);
+  const table = await readSaeTable(command, path);
   check(table.samples === samples, `"samples" is ${samples} but ${path} has ${table.samples}`);
 
   // The task list must be the one the settings, seeds and folds give, with the keys they give.
@@ -469,8 +469,8 @@ function selected(command: RunCommand, plan: LoadedPlan): LoadedPlan["tasks"] {
 }
 
 /** Runs `sparseproj run`: the selected tasks not done yet, each result written whole as soon as it is done. */
-export function runTasks(command: RunCommand, parseArguments: (args: string[]) => SaeCommand): void {
-  const plan = loadPlan(command.plan, parseArguments, command.results);
+export async function runTasks(command: RunCommand, parseArguments: (args: string[]) => SaeCommand): Promise<void> {
+  const plan = await loadPlan(command.plan, parseArguments, command.results);
   const tasks = selected(command, plan);
   try {
     mkdirSync(plan.results, { recursive: true });
@@ -530,8 +530,8 @@ export function runTasks(command: RunCommand, parseArguments: (args: string[]) =
 const indices = (list: number[]) => list.slice(0, 20).join(", ") + (list.length > 20 ? `, … (${list.length})` : "");
 
 /** Runs `sparseproj merge`: sae's report, files and plots from the tasks' results, or which tasks lack one. */
-export function runMerge(command: MergeCommand, parseArguments: (args: string[]) => SaeCommand): void {
-  const plan = loadPlan(command.plan, parseArguments, command.results);
+export async function runMerge(command: MergeCommand, parseArguments: (args: string[]) => SaeCommand): Promise<void> {
+  const plan = await loadPlan(command.plan, parseArguments, command.results);
   if (command.out) checkDestination(command.out, OUTPUT_FILES);
   if (command.save) checkFileDestination(command.save);
   const found = plan.tasks.map((task) => readResult(plan, task, true));

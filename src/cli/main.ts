@@ -1188,6 +1188,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export { parse as parseFlags };
+/** For the tests: the table a command reads from a file (any format). */
+export { readTable } from "./input.ts";
 
 // Run when executed (node dist/cli.js, or npm's bin link to it), not when imported (examples/demo.mjs).
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {

@@ -77,7 +77,7 @@ function classify(model: SAEModel, x: Float64Array, table: LabelledTable, file: 
 }
 
 /** The samples to classify; empty cells read as missing when the model imputes them (trained with --impute). */
-function readSamples(command: PredictCommand, model: SAEModel): LabelledTable {
+function readSamples(command: PredictCommand, model: SAEModel): Promise<LabelledTable> {
   const { file, labelColumn, idColumn } = command;
   const missing = model.info.preprocessing.imputation ? { allowMissing: true } : {};
   const columns = { labelColumn, labelsOptional: labelColumn === undefined, idColumn, minClasses: 1, ...missing };
@@ -88,7 +88,7 @@ function readSamples(command: PredictCommand, model: SAEModel): LabelledTable {
 export async function runPredict(command: PredictCommand): Promise<PredictReport> {
   const model = readModel(command.model);
   try {
-    const table = readSamples(command, model);
+    const table = await readSamples(command, model);
     const labelled = table.labels.length > 0;
     const x = modelColumns(table, model, command.file);
     const classes = model.classes.map(String);

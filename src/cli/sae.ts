@@ -82,13 +82,13 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
 }
 
 /** The table `command` reads, checked as sae checks it before anything runs (also for `sparseproj plan`). */
-export function readSaeTable(command: SaeCommand, file = command.file): LabelledTable {
+export async function readSaeTable(command: SaeCommand, file = command.file): Promise<LabelledTable> {
   const columns = {
     labelColumn: command.labelColumn,
     idColumn: command.idColumn,
     ...(command.impute ? { allowMissing: true } : {}),
   };
-  const table = readTable(file, columns, command.tableFlags);
+  const table = await readTable(file, columns, command.tableFlags);
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, command.folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
@@ -99,7 +99,7 @@ export function readSaeTable(command: SaeCommand, file = command.file): Labelled
 /** Runs `sparseproj sae`; returns the report it printed. */
 export async function runSae(command: SaeCommand): Promise<SaeReport> {
   const { folds, seeds } = command;
-  const table = readSaeTable(command);
+  const table = await readSaeTable(command);
   if (command.out) checkDestination(command.out, OUTPUT_FILES);
   if (command.save) checkFileDestination(command.save);
   const settings = settingsOf(command);

@@ -65,9 +65,9 @@ function sbatch(args: string[]): string {
 }
 
 /** Runs `sparseproj slurm`: writes the array and merge scripts beside the plan, and submits them with --submit. */
-export function runSlurm(command: SlurmCommand, parseArguments: (args: string[]) => SaeCommand): void {
+export async function runSlurm(command: SlurmCommand, parseArguments: (args: string[]) => SaeCommand): Promise<void> {
   const planPath = resolve(command.plan);
-  const plan = loadPlan(planPath, parseArguments, command.results && resolve(command.results));
+  const plan = await loadPlan(planPath, parseArguments, command.results && resolve(command.results));
   const results = resolve(plan.results);
   const n = plan.tasks.length;
   const elements = Math.ceil(n / command.tasksPerJob);

@@ -47,7 +47,7 @@ export interface VaeReport {
 
 /** Runs `sparseproj vae`; returns the report it printed. */
 export async function runVae(command: VaeCommand): Promise<VaeReport> {
-  const table = readTable(
+  const table = await readTable(
     command.file,
     {
       labelColumn: command.labelColumn,

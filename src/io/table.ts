@@ -152,25 +152,12 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Label
     format === "omics" || (format === "auto" && rows[0].cells[0] === "Name" && rows[1]?.cells[0] === "Label");
   // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
   const decimalComma = delimiter !== ",";
-  const naValues = options.naValues === undefined ? undefined : new Set(options.naValues);
-  const reading: Reading = {
-    decimalComma,
-    isMissing: naValues ? (cell) => cell === "" || naValues.has(cell) : (cell) => MISSING_LABEL.test(cell),
-    options,
-  };
+  const reading: Reading = { decimalComma, isMissing: missingTest(options.naValues), options };
   const { labelPlace, firstMissing, ...table } = omics ? fromFeatureRows(rows, reading) : fromSampleRows(rows, reading);
   const samples = table.sampleIds.length;
   const features = table.featureNames.length;
   const missing = countMissing(table.data, samples, features);
-  if (missing.cells > 0 && !options.allowMissing) {
-    const [down, across] = omics ? [missing.columns, missing.rows] : [missing.rows, missing.columns];
-    const first = `row ${firstMissing?.row}, column ${firstMissing?.column} ${JSON.stringify(firstMissing?.columnName)}`;
-    throw new DataError(
-      `${plural(missing.cells, "missing cell")} in ${plural(down, "row")} and ${plural(across, "column")} ` +
-        `(first at ${first}); ${ALLOW_MISSING_HINT}, or fill them first`,
-      { file },
-    );
-  }
+  if (missing.cells > 0 && !options.allowMissing) throw missingRefused(missing, firstMissing, omics, file);
   return {
     ...table,
     ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2),
@@ -180,12 +167,35 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Label
   };
 }
 
+/** How `naValues` (or the default list) tells a missing cell. */
+export function missingTest(naValues: readonly string[] | undefined): (cell: string) => boolean {
+  if (naValues === undefined) return (cell) => MISSING_LABEL.test(cell);
+  const marks = new Set(naValues);
+  return (cell) => cell === "" || marks.has(cell);
+}
+
+/** The error refusing missing cells without `allowMissing`: it counts them and points at the first. */
+export function missingRefused(
+  missing: MissingSummary,
+  firstMissing: DataErrorLocation | undefined,
+  transposed: boolean,
+  file: string | undefined,
+): DataError {
+  const [down, across] = transposed ? [missing.columns, missing.rows] : [missing.rows, missing.columns];
+  const first = `row ${firstMissing?.row}, column ${firstMissing?.column} ${JSON.stringify(firstMissing?.columnName)}`;
+  return new DataError(
+    `${plural(missing.cells, "missing cell")} in ${plural(down, "row")} and ${plural(across, "column")} ` +
+      `(first at ${first}); ${ALLOW_MISSING_HINT}, or fill them first`,
+    { file },
+  );
+}
+
 /** The end of the message refusing missing cells; the command line says how it fills them instead. */
 export const ALLOW_MISSING_HINT = "set options.allowMissing to read them as NaN";
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
-function countMissing(data: Float64Array, samples: number, features: number): MissingSummary {
+export function countMissing(data: Float64Array, samples: number, features: number): MissingSummary {
   const perFeature = new Float64Array(features);
   let cells = 0;
   let rows = 0;
@@ -209,7 +219,7 @@ function countMissing(data: Float64Array, samples: number, features: number): Mi
 }
 
 /** How the cells of one file are read. */
-interface Reading {
+export interface Reading {
   readonly decimalComma: boolean;
   readonly isMissing: (cell: string) => boolean;
   readonly options: ParseTableOptions;
@@ -233,7 +243,7 @@ function delimiterOf(text: string, format: TableFormat, given?: "," | ";" | "\t"
 }
 
 // The separator the header line holds most of, outside quoted cells; ties go to tab, then `;`.
-function detectDelimiter(text: string): "," | ";" | "\t" {
+export function detectDelimiter(text: string): "," | ";" | "\t" {
   const header = /^[^\r\n]*\S[^\r\n]*/m.exec(text)?.[0] ?? "";
   const counts = { "\t": 0, ";": 0, ",": 0 };
   let quoted = false;
@@ -310,35 +320,26 @@ function fromSampleRows(rows: Row[], reading: Reading): Parsed {
   let firstMissing: DataErrorLocation | undefined;
   // Per feature column that holds a cell other than a number or a missing value: its first such cell, and whether
   // it holds numbers too (a typo in a numeric column, named by row and column, not an annotation column).
-  const notNumeric = new Map<number, { cell: string; line: number; numbers: boolean }>();
+  const notNumeric = new Map<number, { cell: string; line: number }>();
   const numbers = new Uint8Array(features);
   body.forEach(({ cells, line }, s) => {
     if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt), isMissing);
     featureAt.forEach((c, f) => {
       const value = cellValue(cells[c], reading);
       if (value === null) {
-        if (!notNumeric.has(f)) notNumeric.set(f, { cell: cells[c], line, numbers: false });
+        if (!notNumeric.has(f)) notNumeric.set(f, { cell: cells[c], line });
       } else if (Number.isNaN(value)) firstMissing ??= at(line, c);
       else numbers[f] = 1;
       data[s * features + f] = value ?? NaN;
     });
   });
   if (notNumeric.size > 0) {
-    const bad = [...notNumeric].map(([f, first]) => ({ ...first, f, numbers: numbers[f] === 1 }));
-    if (bad.length === 1 && bad[0].numbers)
-      throw numberProblem(bad[0].cell, reading.decimalComma, at(bad[0].line, featureAt[bad[0].f]));
-    const badNames = bad.map(({ f }) => names[featureAt[f]]);
-    const listed = bad
-      .slice(0, 8)
-      .map(({ f, cell, line }) => `${JSON.stringify(names[featureAt[f]])} (${shortCell(cell)} at row ${line})`);
-    const more = bad.length > 8 ? ` and ${bad.length - 8} more` : "";
-    const hint =
-      bad.length <= 20
-        ? `leave ${bad.length === 1 ? "it" : "them"} out with options.ignoreColumns ${JSON.stringify(badNames)}`
-        : "leave them out with options.ignoreColumns, or name the features with options.featureColumns";
-    const problem =
-      bad.length === 1 ? `the column ${listed[0]} is not numeric` : `${bad.length} columns are not numeric: `;
-    throw new DataError(`${bad.length === 1 ? problem : problem + listed.join(", ") + more}; ${hint}`, headerPlace);
+    const bad = [...notNumeric].map(([f, { cell, line }]) => ({
+      cell,
+      numbers: numbers[f] === 1,
+      at: at(line, featureAt[f]),
+    }));
+    throw notNumericColumns(bad, reading.decimalComma, headerPlace);
   }
   return {
     sampleIds: body.map(({ cells, line }) => (idAt < 0 ? String(line) : cells[idAt])),
@@ -351,8 +352,44 @@ function fromSampleRows(rows: Row[], reading: Reading): Parsed {
   };
 }
 
+/** A feature column holding something other than numbers: its first such cell, or its type. */
+export interface NotNumericColumn {
+  /** The first cell that is neither a number nor missing (text columns). */
+  readonly cell?: string;
+  /** What the column holds instead, when it has no cells to show ("boolean", "date"...). */
+  readonly type?: string;
+  /** Whether the column holds numbers too: then its one bad cell is a typo, reported by row and column. */
+  readonly numbers: boolean;
+  /** Where the first bad cell is (or the column's name only). */
+  readonly at: DataErrorLocation;
+}
+
+/**
+ * One error for every feature column that is not numeric: a single typo in an otherwise numeric column is named
+ * by its row and column; annotation columns are listed with the `ignoreColumns` that leaves them out.
+ */
+export function notNumericColumns(bad: NotNumericColumn[], decimalComma: boolean, place: DataErrorLocation) {
+  if (bad.length === 1 && bad[0].numbers && bad[0].cell !== undefined)
+    return numberProblem(bad[0].cell, decimalComma, bad[0].at);
+  const badNames = bad.map(({ at }) => at.columnName ?? "");
+  const listed = bad
+    .slice(0, 8)
+    .map(
+      ({ at, cell, type }) =>
+        `${JSON.stringify(at.columnName)} (${cell === undefined ? type : `${shortCell(cell)} at row ${at.row}`})`,
+    );
+  const more = bad.length > 8 ? ` and ${bad.length - 8} more` : "";
+  const hint =
+    bad.length <= 20
+      ? `leave ${bad.length === 1 ? "it" : "them"} out with options.ignoreColumns ${JSON.stringify(badNames)}`
+      : "leave them out with options.ignoreColumns, or name the features with options.featureColumns";
+  const problem =
+    bad.length === 1 ? `the column ${listed[0]} is not numeric` : `${bad.length} columns are not numeric: `;
+  return new DataError(`${bad.length === 1 ? problem : problem + listed.join(", ") + more}; ${hint}`, place);
+}
+
 /** The candidates (indices into names) that `ignoreColumns` and `featureColumns` leave as features. */
-function selectFeatures(
+export function selectFeatures(
   names: string[],
   candidates: number[],
   options: ParseTableOptions,
@@ -375,7 +412,7 @@ function selectFeatures(
   return kept;
 }
 
-function findColumn(names: string[], wanted: string, role: string, place: DataErrorLocation): number {
+export function findColumn(names: string[], wanted: string, role: string, place: DataErrorLocation): number {
   const exact = names.indexOf(wanted);
   if (exact >= 0) return exact;
   const matches = names.flatMap((name, c) => (name.toLowerCase() === wanted.toLowerCase() ? [c] : []));
@@ -482,7 +519,7 @@ const DECIMAL_COMMA = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_FINITE = /^[+-]?(?:inf|infinity)$/i;
 
 /** A cell's number; NaN when it marks a missing value, null when it is neither (numberProblem says why). */
-function cellValue(cell: string, { decimalComma, isMissing }: Reading): number | null {
+export function cellValue(cell: string, { decimalComma, isMissing }: Reading): number | null {
   if (isMissing(cell)) return NaN;
   const text = decimalComma && DECIMAL_COMMA.test(cell) ? cell.replace(",", ".") : cell;
   const value = NUMBER.test(text) ? Number(text) : NaN;
@@ -490,7 +527,7 @@ function cellValue(cell: string, { decimalComma, isMissing }: Reading): number |
 }
 
 /** Why a cell that cellValue refused is not a number. */
-function numberProblem(cell: string, decimalComma: boolean, where: DataErrorLocation): DataError {
+export function numberProblem(cell: string, decimalComma: boolean, where: DataErrorLocation): DataError {
   if (NOT_FINITE.test(cell)) return new DataError(`'${cell}' is not a finite number`, where);
   if (NUMBER.test(cell) || (decimalComma && DECIMAL_COMMA.test(cell)))
     return new DataError(`'${cell}' is beyond the range of a double`, where);
@@ -504,12 +541,12 @@ function numberProblem(cell: string, decimalComma: boolean, where: DataErrorLoca
   return new DataError(`${shortCell(cell)} is not a number`, where);
 }
 
-const shortCell = (cell: string) => `'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}'`;
+export const shortCell = (cell: string) => `'${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}'`;
 
 /** How a missing value is written, by default: never a class of its own, and NaN in a feature with allowMissing. */
 export const MISSING_LABEL: RegExp = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
 
-function checkLabel(label: string, where: DataErrorLocation, isMissing: (cell: string) => boolean): void {
+export function checkLabel(label: string, where: DataErrorLocation, isMissing: (cell: string) => boolean): void {
   if (isMissing(label)) {
     throw new DataError(
       label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`,
@@ -544,7 +581,7 @@ export function indexClasses<L extends number | string>(
   return { keys: sorted, y: Int32Array.from(keys, (key) => index.get(key)!) };
 }
 
-function encodeLabels(
+export function encodeLabels(
   labels: string[],
   place: DataErrorLocation,
   minClasses: number,
@@ -560,7 +597,7 @@ function encodeLabels(
 }
 
 /** Names for a one-line message: a 300,000-column header, or a header swallowed by a stray quote, is cut short. */
-function quoteAll(names: string[]): string {
+export function quoteAll(names: string[]): string {
   const shown = names.slice(0, 8).map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name));
   return shown.join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "");
 }
