@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { assertWithinUnits } from "./timing.ts";
 import { DataError, decodeText, parseTable } from "../src/index.ts";
 
 const test = suite("parseTable on random and mutated input (fast-check)");
@@ -82,30 +83,29 @@ function mutate(text: string, edits: Array<{ at: number; insert?: string; remove
 
 /** Parses, and checks that what came back is whole and consistent, or that the error is the documented one. */
 function parsesOrNamesTheFile(text: string): void {
-  const started = Date.now();
-  try {
-    const t = parseTable(text, { file: FILE });
-    assert.is(t.data.length, t.samples * t.features, "data is samples × features");
-    assert.is(t.sampleIds.length, t.samples);
-    assert.is(t.featureNames.length, t.features);
-    assert.is(t.y.length, t.samples);
-    assert.ok(t.classes.length >= 2, "a labelled table has two classes");
-    assert.ok(new Set(t.featureNames).size === t.features, "feature names distinct");
-    for (let i = 0; i < t.data.length; i++)
-      if (!Number.isFinite(t.data[i])) assert.unreachable(`data[${i}] = ${t.data[i]}`);
-    for (let i = 0; i < t.y.length; i++)
-      if (!(t.y[i] >= 0 && t.y[i] < t.classes.length)) assert.unreachable(`y[${i}] = ${t.y[i]}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    if (!(error instanceof DataError)) throw new Error(`not a DataError: ${(error as Error)?.stack ?? error}`);
-    assert.ok(error.message.startsWith(`${FILE}`), `the message names the file: ${error.message}`);
-    assert.ok(error.message.length < 600, "one readable line");
-  }
-  // Linear in the text: a few ms here; a generous bound that only a blow-up (quadratic, backtracking) crosses.
-  assert.ok(
-    Date.now() - started < 2000 + text.length / 100,
-    `${Date.now() - started} ms for ${text.length} characters`,
-  );
+  const parses = () => {
+    try {
+      const t = parseTable(text, { file: FILE });
+      assert.is(t.data.length, t.samples * t.features, "data is samples × features");
+      assert.is(t.sampleIds.length, t.samples);
+      assert.is(t.featureNames.length, t.features);
+      assert.is(t.y.length, t.samples);
+      assert.ok(t.classes.length >= 2, "a labelled table has two classes");
+      assert.ok(new Set(t.featureNames).size === t.features, "feature names distinct");
+      for (let i = 0; i < t.data.length; i++)
+        if (!Number.isFinite(t.data[i])) assert.unreachable(`data[${i}] = ${t.data[i]}`);
+      for (let i = 0; i < t.y.length; i++)
+        if (!(t.y[i] >= 0 && t.y[i] < t.classes.length)) assert.unreachable(`y[${i}] = ${t.y[i]}`);
+    } catch (error) {
+      if (error instanceof assert.Assertion) throw error;
+      if (!(error instanceof DataError)) throw new Error(`not a DataError: ${(error as Error)?.stack ?? error}`);
+      assert.ok(error.message.startsWith(`${FILE}`), `the message names the file: ${error.message}`);
+      assert.ok(error.message.length < 600, "one readable line");
+    }
+  };
+  // Linear in the text: ≤ 2 units of test/timing.ts (~0.12 ms each) for these texts, ~0.0002 per character (20 kB
+  // in 1-4); a bound 100× the per-character cost that only a blow-up (quadratic, backtracking) crosses.
+  assertWithinUnits(parses, 100 + text.length / 50, `parsing ${text.length} characters`);
 }
 
 test("valid tables parse, whatever the layout", () => {

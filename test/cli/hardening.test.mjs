@@ -21,19 +21,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { assertCpuWithin, cliCpuIn } from "./helpers.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "sparseproj-hardening-"));
 const SAE = ["--folds", "2", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--id-column", "id", "--workers", "1"];
 const VAE = ["--epochs", "2", "--hidden", "4", "--latent", "2", "--samples", "3", "--id-column", "id"];
-// A run that would take minutes if it trained: a check that must come first has to answer in seconds.
+// A run that would take minutes if it trained: a check that must come first answers for about the CPU time of
+// node starting (`--help`'s, 0.43 s; a refusal here is ~1.1 of it), not the minutes of training.
 const FOREVER = ["--epochs", "1000000"];
-const QUICK_MS = 30_000;
+// A finite limit for any command here, generous since the machine is shared; never a timing assertion.
+const HANG_MS = 120_000;
+const cliCpu = cliCpuIn(dir, { timeout: HANG_MS });
 
 function cli(args, options = {}) {
-  const spawned = { cwd: dir, encoding: "utf8", timeout: QUICK_MS * 4, ...options };
+  const spawned = { cwd: dir, encoding: "utf8", timeout: HANG_MS, ...options };
   const { status, signal, stdout, stderr } = spawnSync(process.execPath, [`${root}dist/cli.js`, ...args], spawned);
   return { status, signal, stdout, stderr };
+}
+
+/** Runs a command that must stop before any work: asserts its CPU time is about node starting, not training. */
+function refusedAtOnce(args) {
+  const r = cliCpu(...args);
+  if (r.signal === null) assertCpuWithin(r, 4, `${args.join(" ")}: the check before any work`);
+  return r;
 }
 
 /** Asserts a failure: the exit code, one line on stderr holding each of `says`, nothing on stdout. */
@@ -138,17 +149,16 @@ test("- writes the result on stdout and the report on stderr", () => {
 test("a symbolic link or a folder as the output is refused before any work", () => {
   writeFileSync(join(dir, "kept.csv"), "kept");
   symlinkSync(join(dir, "kept.csv"), join(dir, "link.csv"));
-  const quick = { timeout: QUICK_MS };
-  fails(cli(["vae", "t.csv", ...VAE, ...FOREVER, "--out", "link.csv"], quick), 1, ["link.csv", "symbolic link"]);
+  fails(refusedAtOnce(["vae", "t.csv", ...VAE, ...FOREVER, "--out", "link.csv"]), 1, ["link.csv", "symbolic link"]);
   assert.is(readFileSync(join(dir, "kept.csv"), "utf8"), "kept");
   symlinkSync(join(dir, "nowhere"), join(dir, "dangling.json"));
-  fails(cli(["sae", "t.csv", ...SAE, ...FOREVER, "--save", "dangling.json"], quick), 1, ["dangling.json", "link"]);
+  fails(refusedAtOnce(["sae", "t.csv", ...SAE, ...FOREVER, "--save", "dangling.json"]), 1, ["dangling.json", "link"]);
   assert.not.ok(existsSync(join(dir, "nowhere")));
   mkdirSync(join(dir, "afolder"));
   fails(cli(["generate", "m.json", "t.csv", "--id-column", "id", "--out", "afolder"]), 1, ["afolder", "folder"]);
   mkdirSync(join(dir, "real-out"));
   symlinkSync(join(dir, "real-out"), join(dir, "out-link"));
-  fails(cli(["sae", "t.csv", ...SAE, ...FOREVER, "--out", "out-link"], quick), 1, ["out-link", "symbolic link"]);
+  fails(refusedAtOnce(["sae", "t.csv", ...SAE, ...FOREVER, "--out", "out-link"]), 1, ["out-link", "symbolic link"]);
 });
 
 test("an output folder that is missing or cannot be written is found before training, and named", () => {
@@ -160,7 +170,7 @@ test("an output folder that is missing or cannot be written is found before trai
     [["generate", "m.json", "t.csv", "--id-column", "id", "--out", "nodir/x.csv"], "nodir/x.csv"],
   ];
   for (const [args, path] of cases) {
-    const r = cli(args, { timeout: QUICK_MS });
+    const r = refusedAtOnce(args);
     fails(r, 1, [path]);
     assert.not.ok(r.stderr.includes(".partial"), `names the argument, not a temporary: ${r.stderr}`);
   }
