@@ -342,7 +342,9 @@ export async function exploreChecks(check, scratch) {
       (p, s) =>
         p.sample !== inPage.sampleIds[s] ||
         p.predicted !== inPage.labels[s] ||
-        Math.abs(p.confidence - inPage.data[s * inPage.features + confidence]) > 1e-12,
+        // Chromium runs the relaxed-SIMD kernels (fused multiply-add), Node 20 without its flag the plain ones:
+        // the same model rounds differently in the last float32 bits (docs/performance.md), never by more.
+        Math.abs(p.confidence - inPage.data[s * inPage.features + confidence]) > 1e-5,
     );
     check(
       "predictions in the page equal `sparseproj predict` on the same model JSON and table (class and confidence)",
