@@ -3,7 +3,6 @@
 import type { LabelledTable } from "../io/table.ts";
 import { DataError } from "../io/table.ts";
 import type { Summary } from "../sae/cross-validate.ts";
-import { foldsProblem } from "../sae/cv/folds.ts";
 import type { ImputeMethod } from "../sae/preprocess.ts";
 import {
   type CompareResult,
@@ -12,11 +11,11 @@ import {
   type DownstreamName,
   type SelectorName,
 } from "../selection/compare.ts";
-import { readTable, type TableFlags } from "./input.ts";
+import type { TableFlags } from "./input.ts";
 import { checkDestination, csv, reportStream, textTable, writeDirectory } from "./output.ts";
 import { panelSizeFigure } from "./plots.ts";
 import { createStepProgress } from "./progress.ts";
-import { checkNetworkSize } from "./sae.ts";
+import { readSaeTable } from "./sae.ts";
 
 export interface CompareCommand {
   file: string;
@@ -182,16 +181,9 @@ function informativeIndices(table: LabelledTable, given: string[] | RegExp, file
 /** Runs `sparseproj compare`; returns the report it printed. */
 export async function runCompare(command: CompareCommand): Promise<CompareReport> {
   const { file } = command;
-  const columns = {
-    labelColumn: command.labelColumn,
-    idColumn: command.idColumn,
-    ...(command.impute ? { allowMissing: true } : {}),
-  };
-  const table = await readTable(file, columns, command.tableFlags);
-  const problem = foldsProblem(table.y, table.classes, command.folds);
-  if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
-  if (command.methods.some((m) => m.startsWith("sae-") || m === "top-k") || command.classifiers.includes("sae"))
-    checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
+  const trainsSae =
+    command.methods.some((m) => m.startsWith("sae-") || m === "top-k") || command.classifiers.includes("sae");
+  const table = await readSaeTable(command, file, trainsSae);
   if (command.out) checkDestination(command.out, COMPARE_OUTPUT_FILES);
   const informative = command.informative ? informativeIndices(table, command.informative, file) : undefined;
   const progress = createStepProgress(

@@ -81,8 +81,17 @@ export function checkNetworkSize(layers: number[], flags: string, file: string):
   if (problem) throw new DataError(`a network of ${layers.join(" → ")} units ${problem}; lower ${flags}`, { file });
 }
 
-/** The table `command` reads, checked as sae checks it before anything runs (also for `sparseproj plan`). */
-export async function readSaeTable(command: SaeCommand, file = command.file): Promise<LabelledTable> {
+/** What readSaeTable needs of a command: sae's, plan's or compare's. */
+type TableCommand = Pick<
+  SaeCommand,
+  "file" | "labelColumn" | "idColumn" | "impute" | "tableFlags" | "folds" | "hidden"
+>;
+
+/**
+ * The table `command` reads, checked as sae checks it before anything runs (also for `sparseproj plan` and
+ * `compare`; `network`: whether an autoencoder of `command.hidden` will be trained on it, whose size is checked).
+ */
+export async function readSaeTable(command: TableCommand, file = command.file, network = true): Promise<LabelledTable> {
   const columns = {
     labelColumn: command.labelColumn,
     idColumn: command.idColumn,
@@ -92,7 +101,7 @@ export async function readSaeTable(command: SaeCommand, file = command.file): Pr
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, command.folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
-  checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
+  if (network) checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
   return table;
 }
 
