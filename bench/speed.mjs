@@ -141,9 +141,9 @@ lines.push(
     `${relaxedFlag ? ", relaxed SIMD via --experimental-wasm-relaxed-simd" : ""}); ${environment.cpu}; ` +
     `${environment.date.slice(0, 10)}; PyTorch ${environment.torch?.version ?? "—"} (one thread, ` +
     `${(environment.torch?.blas ?? []).map((p) => p.split("/").at(-1)).join(", ")}); ${environment.compiler}.`,
-  `Load average ${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end: other engineers' ` +
-    "builds and tests shared the machine, so each figure is the median over rounds run in turn, and only ratios " +
-    "within this run mean anything.",
+  `Load average ${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end ` +
+    `(${cpus().length} logical cores). Each figure is the median over rounds run in turn, and ratios are taken ` +
+    "within this run only.",
   ...(loadBefore > cpus().length
     ? [
         "",
