@@ -221,6 +221,47 @@ test("magic bytes decide, not the extension", async () => {
   assertOneLineError(r, /really-parquet\.csv: .*"site".*--ignore-columns site/);
 });
 
+test("Parquet pages: many per column chunk, nulls, dictionaries, uncompressed or not, as hyparquet's own reader", async () => {
+  // A column chunk's pages are decoded one by one (readParquet's own page loop, not hyparquet's parquetRead): here
+  // pages of a few values, row groups of 7, repeated values (dictionary pages), nulls, both codecs; the reference is
+  // hyparquet's parquetReadObjects on the same bytes, read by tableFromColumns.
+  const { parquetReadObjects } = await import("hyparquet");
+  const { tableFromColumns } = await import("../../dist/index.js");
+  const random = rng(7);
+  const n = 53;
+  const columns = {
+    label: Array.from({ length: n }, (_, r) => ["a", "b"][r % 2]),
+    few: Array.from({ length: n }, () => [1.5, -2, 3][Math.floor(random() * 3)]),
+    holes: Array.from({ length: n }, () => (random() < 0.3 ? null : random() * 100 - 50)),
+    ints: Array.from({ length: n }, () => Math.floor(random() * 1000) - 500),
+    text: Array.from({ length: n }, () => (random() < 0.2 ? null : String(Math.floor(random() * 9)))),
+  };
+  for (const codec of ["UNCOMPRESSED", "SNAPPY"]) {
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: "label", data: columns.label, type: "STRING" },
+          { name: "few", data: columns.few, type: "DOUBLE" },
+          { name: "holes", data: columns.holes, type: "DOUBLE" },
+          { name: "ints", data: Int32Array.from(columns.ints), type: "INT32" },
+          { name: "text", data: columns.text, type: "STRING" },
+        ],
+        rowGroupSize: 7,
+        pageSize: 24,
+        codec,
+      }),
+    );
+    const objects = await parquetReadObjects({ file: bytes.buffer });
+    const names = Object.keys(columns);
+    const reference = tableFromColumns(
+      Object.fromEntries(names.map((name) => [name, objects.map((o) => o[name] ?? null)])),
+      { allowMissing: true },
+    );
+    assertSameTable(await readTable(bytes, { allowMissing: true }), reference, `${codec} pages`);
+    assert.equal(reference.missing.columns, 2);
+  }
+});
+
 test("typed columns that are not numbers are listed together, with the flag that leaves them out", () => {
   const bytes = parquetWriteBuffer({
     columnData: [
