@@ -57,7 +57,8 @@ async function readParquetFile(file: string, size: number, options: ParseTableOp
       async slice(start, end = size) {
         const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
         const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
-        return bytes.buffer.slice(0, bytesRead);
+        // A run of column chunks is 32 MiB: not copied again unless the file was shorter than it said.
+        return bytesRead === bytes.length ? bytes.buffer : bytes.buffer.slice(0, bytesRead);
       },
     };
     return await readParquet(source, options);

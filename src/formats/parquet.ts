@@ -268,7 +268,7 @@ async function readFlat(
           parsers: pages.DEFAULT_PARSERS,
           compressors,
         };
-        decodeChunk(pages, reader, decoder, groupRows, (values, rowStart) =>
+        decodeChunk(pages, reader, decoder, requiredOf(decoder, root, node), groupRows, (values, rowStart) =>
           onChunk(name, values, groupStart + rowStart),
         );
       }
@@ -276,6 +276,11 @@ async function readFlat(
     }
     groupStart += groupRows;
   }
+}
+
+/** A flat column's decoder as if the column were required: its values read without definition levels. */
+function requiredOf<D extends object>(decoder: D, root: unknown, node: SchemaNode): D {
+  return { ...decoder, schemaPath: [root, { ...node, element: { ...node.element, repetition_type: "REQUIRED" } }] };
 }
 
 /** The parts of hyparquet that read one column chunk's pages (its src/column, datapage, convert and plain). */
@@ -304,7 +309,13 @@ interface PageHeader {
   compressed_page_size: number;
   data_page_header?: { num_values: number; encoding: string };
   dictionary_page_header?: { num_values: number };
-  data_page_header_v2?: { num_values: number; encoding: string };
+  data_page_header_v2?: {
+    num_values: number;
+    num_nulls: number;
+    encoding: string;
+    repetition_levels_byte_length: number;
+    definition_levels_byte_length: number;
+  };
 }
 interface DecodedPage {
   definitionLevels?: ArrayLike<number>;
@@ -320,6 +331,7 @@ function decodeChunk(
   pages: PageReaders,
   reader: Reader,
   decoder: { type: string; codec: unknown; compressors: unknown; element: { type_length?: number } },
+  required: unknown,
   rows: number,
   onValues: (values: ArrayLike<unknown>, rowStart: number) => void,
 ): void {
@@ -354,8 +366,23 @@ function decodeChunk(
       page = pages.readDataPage(inflate(), header.data_page_header, decoder);
       ({ encoding, num_values: count } = header.data_page_header);
     } else if (header.type === "DATA_PAGE_V2" && header.data_page_header_v2) {
-      page = pages.readDataPageV2(bytes, header, decoder);
-      ({ encoding, num_values: count } = header.data_page_header_v2);
+      const v2 = header.data_page_header_v2;
+      ({ encoding, num_values: count } = v2);
+      const levels = v2.repetition_levels_byte_length + v2.definition_levels_byte_length;
+      // No null: the levels (all at their maximum) are skipped, not decoded into an array per page, by reading the
+      // values as those of a required column; most of a wide table's garbage, and so of its collection time.
+      page =
+        v2.num_nulls === 0 && v2.repetition_levels_byte_length === 0
+          ? pages.readDataPageV2(
+              bytes.subarray(levels),
+              {
+                ...header,
+                uncompressed_page_size: header.uncompressed_page_size - levels,
+                data_page_header_v2: { ...v2, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
+              },
+              required,
+            )
+          : pages.readDataPageV2(bytes, header, decoder);
     } else throw new Error(`parquet unsupported page type: ${header.type}`);
     const values = pages.convertWithDictionary(page.dataPage, dictionary, encoding, decoder);
     const levels = page.definitionLevels;
