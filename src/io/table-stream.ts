@@ -166,6 +166,7 @@ export class TableTextReader {
     this.#format = checkFormat(options, "TableTextReader");
   }
 
+  /** The next chunk of the text; throws a DataError as soon as one is certain. */
   push(text: string): void {
     if (typeof text !== "string") throw new TypeError("TableTextReader.push(text): text must be a string");
     if (!this.#started && text.length > 0) {
