@@ -95,6 +95,8 @@ const messyTable = fc
     eol: fc.constantFrom("\n", "\r\n", "\r"),
     bom: fc.boolean(),
     trailing: fc.constantFrom("", "\n", "\r\n", "\n\n"),
+    // Blank lines before the header: the separator is detected on the first line holding something.
+    lead: fc.constantFrom("", "", "\n", " \r\n\t\n", "\r\r\n  \n"),
     names: fc.shuffledSubarray(["id", "f1", "f2", "f3", "F3", "g", "Sex"], { minLength: 1 }),
     badName: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, fc.constantFrom("", "f1", "label")),
     rows: fc.array(
@@ -130,7 +132,22 @@ const messyTable = fc
     formatGiven: fc.nat(5),
   })
   .map(
-    ({ omics, delimiter, eol, bom, trailing, names, badName, rows, options, useId, ignoreSex, formatGiven, clean }) => {
+    ({
+      omics,
+      delimiter,
+      eol,
+      bom,
+      trailing,
+      names,
+      badName,
+      rows,
+      options,
+      useId,
+      ignoreSex,
+      formatGiven,
+      clean,
+      lead,
+    }) => {
       // Half the tables hold only numbers and missing values (quoted or not), to be read whole and compared.
       if (clean) for (const r of rows) r.cells = r.cells.map((c) => (/^ ?"?[\d.e-]*[\r\n]*"?$/.test(c) ? c : "2"));
       const header = [...names, "label"];
@@ -166,7 +183,7 @@ const messyTable = fc
         ...(formatGiven > 1 ? { labelColumn: "label", featureColumns: undefined } : {}),
         file: FILE,
       };
-      return { text: (bom ? "\uFEFF" : "") + text + trailing, options: o };
+      return { text: (bom ? "\uFEFF" : "") + lead + text + trailing, options: o };
     },
   );
 

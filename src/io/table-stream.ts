@@ -157,6 +157,8 @@ export class TableTextReader {
   readonly #format: ReturnType<typeof checkFormat>;
   /** The text before the separator is known (the first non-blank line, when it is detected). */
   #head: string | null = "";
+  /** Where the lines of `#head` that may hold a non-space character start. */
+  #blank = 0;
   #splitter: RowSplitter | undefined;
   #rows: TableRows | undefined;
   #started = false;
@@ -181,8 +183,12 @@ export class TableTextReader {
     const given = this.#options.delimiter;
     // Detection reads the first line holding a non-space character: wait until it is whole.
     if (given === undefined && this.#format === "auto") {
-      const found = /[\r\n]/.test(text) ? FIRST_LINE.exec(this.#head as string) : null;
-      if (found === null || found.index + found[0].length === (this.#head as string).length) return;
+      if (!/[\r\n]/.test(text)) return;
+      const head = this.#head as string;
+      // Only the lines not yet known to be blank are searched: a file of blank lines is not searched again and again.
+      const found = FIRST_LINE.exec(head.slice(this.#blank));
+      if (found === null) this.#blank = Math.max(head.lastIndexOf("\n"), head.lastIndexOf("\r")) + 1;
+      if (found === null || this.#blank + found.index + found[0].length === head.length) return;
     }
     this.#begin();
   }
