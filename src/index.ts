@@ -41,6 +41,8 @@ export {
 // The web page's column mapping (issue 22): a table's first rows before its columns are chosen.
 export { previewTable, type TablePreview } from "./io/table.ts";
 export { decodeText } from "./io/decode.ts";
+// Delimited tables read a chunk at a time (issue #19): parseTable's table without holding the text.
+export { parseTableStream, TableTextReader, type TableSource } from "./io/table-stream.ts";
 // Typed columns (issue #19): the rules of parseTable for tables that come as columns (sparseproj/formats' readers).
 export {
   tableFromColumns,

@@ -1,20 +1,14 @@
 // Reading the command line's input files: a labelled table and a saved model. Whatever goes wrong becomes a
 // DataError that names the file, so the command reports it as one line with exit code 1.
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { readArrow } from "../formats/arrow.ts";
 import { type DataFormat, detectFormat, SIGNATURE_BYTES } from "../formats/detect.ts";
 import { type H5wasmFiles, readH5adFrom } from "../formats/h5ad.ts";
 import { type ByteSource, readParquet } from "../formats/parquet.ts";
-import {
-  ALLOW_MISSING_HINT,
-  DataError,
-  decodeText,
-  type LabelledTable,
-  type ParseTableOptions,
-  parseTable,
-} from "../io/table.ts";
+import { ALLOW_MISSING_HINT, DataError, decodeText, type LabelledTable, type ParseTableOptions } from "../io/table.ts";
+import { parseTableStream } from "../io/table-stream.ts";
 import { loadSAE, type SAEModel } from "../sae/model.ts";
 
 function cannotRead(file: string, error: unknown): DataError {
@@ -63,7 +57,8 @@ async function readParquetFile(file: string, size: number, options: ParseTableOp
       async slice(start, end = size) {
         const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
         const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
-        return bytes.buffer.slice(0, bytesRead);
+        // A run of column chunks is 32 MiB: not copied again unless the file was shorter than it said.
+        return bytesRead === bytes.length ? bytes.buffer : bytes.buffer.slice(0, bytesRead);
       },
     };
     return await readParquet(source, options);
@@ -82,7 +77,32 @@ async function readAnyTable(file: string, options: ParseTableOptions): Promise<L
     const h5wasm = await import("h5wasm/node");
     return readH5adFrom(h5wasm as unknown as H5wasmFiles, resolve(file), size, options);
   }
-  return parseTable(decodeText(readBytes(file)), options);
+  return parseTableStream(() => fileChunks(file), options);
+}
+
+/** Bytes a text table is read in: its text is never held whole, only its numbers. */
+const CHUNK_BYTES = 1 << 20;
+
+async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    throw cannotRead(file, error);
+  }
+  // One buffer for every chunk: each is read into the table before the next is asked for.
+  const bytes = new Uint8Array(CHUNK_BYTES);
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(bytes, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield bytes.subarray(0, bytesRead);
+    }
+  } catch (error) {
+    throw error instanceof DataError ? error : cannotRead(file, error);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The table flags every command that reads a table shares (COMMON in main.ts); see ParseTableOptions. */

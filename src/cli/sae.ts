@@ -98,11 +98,32 @@ export async function readSaeTable(command: TableCommand, file = command.file, n
     ...(command.impute ? { allowMissing: true } : {}),
   };
   const table = await readTable(file, columns, command.tableFlags);
+  if (command.impute) checkSomethingObserved(table, file, command.idColumn !== undefined);
   // The library's check, made before anything runs so that the message names the file and the flag to change.
   const problem = foldsProblem(table.y, table.classes, command.folds);
   if (problem) throw new DataError(`${problem} (lower --folds)`, { file });
   if (network) checkNetworkSize([table.features, ...command.hidden, table.classes.length], "--hidden", file);
   return table;
+}
+
+/**
+ * A sample missing every feature has nothing to impute from, in whichever fold it lands: refused before training,
+ * by its id, where the imputation inside a fold (possibly in a worker) only knows its index.
+ */
+function checkSomethingObserved(table: LabelledTable, file: string, hasIds: boolean): void {
+  const { data, samples, features, sampleIds } = table;
+  for (let s = 0; s < samples; s++) {
+    let f = 0;
+    while (f < features && Number.isNaN(data[s * features + f])) f++;
+    if (f < features) continue;
+    const which = hasIds
+      ? `sample ${JSON.stringify(sampleIds[s])} (sample ${s + 1} of ${samples})`
+      : `sample ${s + 1} of ${samples} (id ${JSON.stringify(sampleIds[s])})`;
+    throw new DataError(
+      `${which}: all ${features} features are missing; nothing to impute from (leave the sample out)`,
+      { file },
+    );
+  }
 }
 
 /** Runs `sparseproj sae`; returns the report it printed. */

@@ -118,3 +118,25 @@ export async function readArrow(bytes: Uint8Array, options: ParseTableOptions = 
   });
   return table.finish();
 }
+
+/** The first `rows` rows of an Arrow IPC file or stream as text cells (a column-mapping preview). */
+export async function previewArrow(
+  bytes: Uint8Array,
+  rows: number,
+  file?: string,
+): Promise<{ header: string[]; rows: string[][] }> {
+  const { tableFromIPC } = await import("apache-arrow");
+  try {
+    const arrow = tableFromIPC(bytes);
+    const header = arrow.schema.fields.map((field) => field.name);
+    const columns = header.map((_, c) => arrow.getChildAt(c) as ArrowVector | null);
+    return {
+      header,
+      rows: Array.from({ length: Math.min(rows, arrow.numRows) }, (_, r) =>
+        columns.map((column) => (column?.isValid(r) ? (asText(column.get(r)) ?? "") : "")),
+      ),
+    };
+  } catch (error) {
+    throw libraryError(error, "Arrow IPC", { file });
+  }
+}

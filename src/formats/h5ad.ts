@@ -265,16 +265,51 @@ let memoryFiles = 0;
  */
 export async function readH5ad(bytes: Uint8Array, options: ParseTableOptions = {}): Promise<LabelledTable> {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("readH5ad(bytes): bytes must be a Uint8Array");
+  return inMemory(bytes, options.file, (root) => readAnnData(root, bytes.byteLength, options));
+}
+
+/** `read` of an AnnData file's bytes, copied into h5wasm's in-memory file system for the read, then removed. */
+async function inMemory<T>(bytes: Uint8Array, file: string | undefined, read: (root: H5Group) => T): Promise<T> {
   const h5wasm = await import("h5wasm");
   const module = await h5wasm.ready;
-  // h5wasm reads files from its in-memory file system: the bytes are copied there for the read, then removed.
   const name = `/sparseproj-${memoryFiles++}.h5ad`;
   module.FS.writeFile(name, bytes);
   try {
-    return await readH5adFrom(h5wasm as unknown as H5wasmFiles, name, bytes.byteLength, options);
+    return await openAnnData(h5wasm as unknown as H5wasmFiles, name, file, read);
   } finally {
     module.FS.unlink(name);
   }
+}
+
+/**
+ * The first `rows` samples of an AnnData file (its bytes) as text cells, for a column-mapping preview: `obs`'s
+ * columns, then `X`'s, named by `var`. X is read whole (with the missing values it has), then cut.
+ */
+export async function previewH5ad(
+  bytes: Uint8Array,
+  rows: number,
+  file?: string,
+): Promise<{ header: string[]; rows: string[][] }> {
+  return inMemory(bytes, file, (root) => {
+    const table = readAnnData(root, bytes.byteLength, { file, labelColumn: null, allowMissing: true });
+    const h5 = new AnnData(file, bytes.byteLength);
+    const obs = h5.group(root, "obs", "obs");
+    const names = h5.columns(obs);
+    const n = Math.min(rows, table.samples);
+    const obsCells = names.map((name) => {
+      const column = h5.column(obs, name, table.samples);
+      if (column.kind === "other") return new Array<string>(n).fill(`(${column.type})`);
+      return Array.from({ length: n }, (_, r) => String(column.values[r] ?? ""));
+    });
+    const d = table.features;
+    return {
+      header: [...names, ...table.featureNames],
+      rows: Array.from({ length: n }, (_, r) => [
+        ...obsCells.map((cells) => cells[r]),
+        ...Array.from(table.data.subarray(r * d, (r + 1) * d), (v) => (Number.isNaN(v) ? "" : String(v))),
+      ]),
+    };
+  });
 }
 
 /**
@@ -287,17 +322,27 @@ export async function readH5adFrom(
   size: number,
   options: ParseTableOptions = {},
 ): Promise<LabelledTable> {
+  return openAnnData(h5wasm, path, options.file, (root) => readAnnData(root, size, options));
+}
+
+/** `read` of the file at `path`, opened with h5wasm and closed in every case; HDF5's errors as one DataError. */
+async function openAnnData<T>(
+  h5wasm: H5wasmFiles,
+  path: string,
+  file: string | undefined,
+  read: (root: H5Group) => T,
+): Promise<T> {
   (await h5wasm.ready).activate_throwing_error_handler();
   let root: H5Group & { close(): unknown };
   try {
     root = new h5wasm.File(path, "r");
   } catch (error) {
-    throw hdf5Error(error, { file: options.file });
+    throw hdf5Error(error, { file });
   }
   try {
-    return readAnnData(root, size, options);
+    return read(root);
   } catch (error) {
-    throw hdf5Error(error, { file: options.file });
+    throw hdf5Error(error, { file });
   } finally {
     root.close();
   }

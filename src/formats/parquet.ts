@@ -5,8 +5,8 @@ import { ColumnarTableBuilder, type TableColumn } from "../index.ts";
 import { DataError, type LabelledTable, type ParseTableOptions } from "../index.ts";
 import { checkDeclaredValues, libraryError } from "./bounds.ts";
 
-/** Columns per hyparquet read: each read costs the batch's width squared, the whole read width × BATCH. */
-const BATCH = 1000;
+/** The most bytes read at once: adjacent column chunks are read together up to this. */
+const RUN_BYTES = 1 << 25;
 
 /** Random access to a file's bytes (hyparquet's AsyncBuffer): its length and a slice of it. */
 export interface ByteSource {
@@ -111,43 +111,31 @@ export async function readParquet(input: ParquetInput, options: ParseTableOption
   const kinds = columns.map(kindOf);
   const table = new ColumnarTableBuilder({ samples: rows, names, file }, options);
   checkDeclaredValues(rows, table.featureAt.length, source.byteLength, where);
-  // hyparquet walks every schema column for each column it reads (getTreePath, assembleAsync): quadratic in the
-  // width, hours at 500,000 columns. So columns are read a batch at a time, each time with the metadata pruned to
-  // that batch (a flat schema: the root and its leaves), which keeps the whole read linear.
+  // A flat schema (every table writer's) is decoded a column chunk at a time with hyparquet's readColumn, its
+  // bytes read in runs of adjacent chunks: parquetRead walks every schema column for each column it reads
+  // (getTreePath, assembleAsync), which made a read quadratic in the width (hours at 500,000 columns), and even in
+  // batches spent most of its time planning and assembling rather than decoding.
   const flat = metadata.schema.length === columns.length + 1 && columns.every((c) => !c.children.length);
-  const elementOf = new Map(metadata.schema.slice(1).map((element) => [element.name, element]));
-  const chunksOf = metadata.row_groups.map(
-    (group) => new Map(group.columns.map((chunk) => [chunk.meta_data?.path_in_schema[0], chunk])),
-  );
-  const pruned = (batch: string[]): typeof metadata => ({
-    ...metadata,
-    schema: [{ ...metadata.schema[0], num_children: batch.length }, ...batch.map((name) => elementOf.get(name)!)],
-    row_groups: metadata.row_groups.map((group, g) => ({
-      ...group,
-      columns: batch.map((name) => chunksOf[g].get(name)!),
-    })),
-  });
   const read = async (
     wanted: string[],
     onChunk: (name: string, values: ArrayLike<unknown>, rowStart: number) => void,
   ) => {
-    const batches = flat
-      ? Array.from({ length: Math.ceil(wanted.length / BATCH) }, (_, b) => wanted.slice(b * BATCH, (b + 1) * BATCH))
-      : [wanted];
     try {
-      for (const batch of batches) {
-        const has = new Set(batch);
+      if (flat) await readFlat(source, metadata, new Set(wanted), file, compressors, onChunk);
+      else {
+        const has = new Set(wanted);
         await parquetRead({
           file: source,
-          metadata: flat ? pruned(batch) : metadata,
+          metadata,
           // hyparquet tests `columns.includes(name)` per column chunk: a Set's lookup instead of a scan.
-          columns: Object.defineProperty([...batch], "includes", { value: (name: string) => has.has(name) }),
+          columns: Object.defineProperty([...wanted], "includes", { value: (name: string) => has.has(name) }),
           compressors,
           onChunk: ({ columnName, columnData, rowStart }) =>
             onChunk(columnName, columnData as ArrayLike<unknown>, rowStart),
         });
       }
     } catch (error) {
+      if (error instanceof DataError) throw error;
       throw libraryError(error, "Parquet", where);
     }
   };
@@ -185,6 +173,227 @@ export async function readParquet(input: ParquetInput, options: ParseTableOption
         columnName: name,
       });
   return table.finish();
+}
+
+/**
+ * The first `rows` rows of a Parquet file as text cells, for a column-mapping preview: every column's name, the
+ * values of the first PREVIEW_COLUMNS (a missing value empty).
+ */
+export async function previewParquet(
+  input: ParquetInput,
+  rows: number,
+  file?: string,
+): Promise<{ header: string[]; rows: string[][] }> {
+  const source = asSource(input);
+  const [{ parquetMetadataAsync, parquetSchema, parquetReadObjects }, { compressors }] = await Promise.all([
+    import("hyparquet"),
+    import("hyparquet-compressors"),
+  ]);
+  try {
+    const metadata = await parquetMetadataAsync(source);
+    checkChunks(metadata, source.byteLength, { file });
+    const header = parquetSchema(metadata).children.map((column) => column.element.name);
+    const shown = header.slice(0, PREVIEW_COLUMNS);
+    const objects = await parquetReadObjects({ file: source, metadata, columns: shown, rowEnd: rows, compressors });
+    return {
+      header,
+      rows: objects.map((object) => header.map((name) => asText((object as Record<string, unknown>)[name]) ?? "")),
+    };
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw libraryError(error, "Parquet", { file });
+  }
+}
+
+/** Columns whose values a preview shows (a page shows fewer). */
+const PREVIEW_COLUMNS = 200;
+
+type Metadata = Awaited<ReturnType<typeof import("hyparquet").parquetMetadataAsync>>;
+
+/**
+ * The wanted columns of a flat schema, a row group and a column chunk at a time: each chunk's bytes (read with its
+ * neighbours, up to RUN_BYTES at once) decoded by hyparquet's readColumn, its pages handed on as they come.
+ */
+async function readFlat(
+  source: ByteSource,
+  metadata: Metadata,
+  wanted: Set<string>,
+  file: string | undefined,
+  compressors: Record<string, unknown>,
+  onChunk: (name: string, values: ArrayLike<unknown>, rowStart: number) => void,
+): Promise<void> {
+  const [column, datapage, convert, plain, { parquetSchema }] = await Promise.all([
+    import("hyparquet/src/column.js"),
+    import("hyparquet/src/datapage.js"),
+    import("hyparquet/src/convert.js"),
+    import("hyparquet/src/plain.js"),
+    import("hyparquet"),
+  ]);
+  const pages: PageReaders = { ...column, ...datapage, ...convert, ...plain } as unknown as PageReaders;
+  const root = parquetSchema(metadata);
+  const nodeOf = new Map(root.children.map((node) => [node.element.name, node]));
+  let groupStart = 0;
+  for (const group of metadata.row_groups) {
+    const groupRows = Number(group.num_rows);
+    const chunks = group.columns
+      .flatMap(({ meta_data: meta }) => {
+        const name = meta?.path_in_schema[0];
+        if (meta === undefined || name === undefined || !wanted.has(name)) return [];
+        const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+        return [{ name, meta, start, end: start + Number(meta.total_compressed_size) }];
+      })
+      .sort((a, b) => a.start - b.start);
+    for (const { name, start, end } of chunks)
+      if (!(start >= 0 && end <= source.byteLength))
+        throw new DataError(`its data lies beyond the file's ${source.byteLength} bytes (truncated?)`, {
+          file,
+          columnName: name,
+        });
+    for (let first = 0; first < chunks.length; ) {
+      const runStart = chunks[first].start;
+      let runEnd = chunks[first].end;
+      let last = first + 1;
+      for (; last < chunks.length && chunks[last].end - runStart <= RUN_BYTES; last++)
+        runEnd = Math.max(runEnd, chunks[last].end);
+      const bytes = await source.slice(runStart, runEnd);
+      for (const { name, meta, start, end } of chunks.slice(first, last)) {
+        const node = nodeOf.get(name);
+        if (node === undefined) continue;
+        const reader = { view: new DataView(bytes, start - runStart, end - start), offset: 0 };
+        const decoder = {
+          ...meta,
+          pathInSchema: meta.path_in_schema,
+          element: node.element,
+          schemaPath: [root, node],
+          parsers: pages.DEFAULT_PARSERS,
+          compressors,
+        };
+        decodeChunk(pages, reader, decoder, requiredOf(decoder, root, node), groupRows, (values, rowStart) =>
+          onChunk(name, values, groupStart + rowStart),
+        );
+      }
+      first = last;
+    }
+    groupStart += groupRows;
+  }
+}
+
+/** A flat column's decoder as if the column were required: its values read without definition levels. */
+function requiredOf<D extends object>(decoder: D, root: unknown, node: SchemaNode): D {
+  return { ...decoder, schemaPath: [root, { ...node, element: { ...node.element, repetition_type: "REQUIRED" } }] };
+}
+
+/** The parts of hyparquet that read one column chunk's pages (its src/column, datapage, convert and plain). */
+interface PageReaders {
+  parquetHeader(reader: Reader): PageHeader;
+  decompressPage(bytes: Uint8Array, size: number, codec: unknown, compressors: unknown): Uint8Array;
+  readDataPage(bytes: Uint8Array, header: unknown, decoder: unknown): DecodedPage;
+  readDataPageV2(bytes: Uint8Array, header: PageHeader, decoder: unknown): DecodedPage;
+  convert(values: ArrayLike<unknown>, decoder: unknown): ArrayLike<unknown>;
+  convertWithDictionary(
+    values: ArrayLike<unknown>,
+    dictionary: ArrayLike<unknown> | undefined,
+    encoding: string,
+    decoder: unknown,
+  ): ArrayLike<unknown>;
+  readPlain(reader: Reader, type: string, count: number, fixedLength: number | undefined): ArrayLike<unknown>;
+  DEFAULT_PARSERS: unknown;
+}
+interface Reader {
+  view: DataView;
+  offset: number;
+}
+interface PageHeader {
+  type: string;
+  uncompressed_page_size: number;
+  compressed_page_size: number;
+  data_page_header?: { num_values: number; encoding: string };
+  dictionary_page_header?: { num_values: number };
+  data_page_header_v2?: {
+    num_values: number;
+    num_nulls: number;
+    encoding: string;
+    repetition_levels_byte_length: number;
+    definition_levels_byte_length: number;
+  };
+}
+interface DecodedPage {
+  definitionLevels?: ArrayLike<number>;
+  dataPage: ArrayLike<unknown>;
+}
+
+/**
+ * The pages of one column chunk of a flat column, as hyparquet's readColumn reads them (dictionary, data pages v1
+ * and v2), without its list assembly: a flat column's values are the page's own typed array when it has no null,
+ * else spread over the page's rows with a null where the definition level says so. `onValues` gets each page.
+ */
+function decodeChunk(
+  pages: PageReaders,
+  reader: Reader,
+  decoder: { type: string; codec: unknown; compressors: unknown; element: { type_length?: number } },
+  required: unknown,
+  rows: number,
+  onValues: (values: ArrayLike<unknown>, rowStart: number) => void,
+): void {
+  let dictionary: ArrayLike<unknown> | undefined;
+  let row = 0;
+  while (row < rows && reader.offset < reader.view.byteLength - 1) {
+    const header = pages.parquetHeader(reader);
+    const bytes = new Uint8Array(
+      reader.view.buffer,
+      reader.view.byteOffset + reader.offset,
+      header.compressed_page_size,
+    );
+    reader.offset += header.compressed_page_size;
+    const inflate = () =>
+      pages.decompressPage(bytes, Number(header.uncompressed_page_size), decoder.codec, decoder.compressors);
+    let page: DecodedPage;
+    let encoding: string;
+    let count: number;
+    if (header.type === "DICTIONARY_PAGE" && header.dictionary_page_header) {
+      const inflated = inflate();
+      const view = new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength);
+      const values = pages.readPlain(
+        { view, offset: 0 },
+        decoder.type,
+        header.dictionary_page_header.num_values,
+        decoder.element.type_length,
+      );
+      dictionary = pages.convert(values, decoder);
+      continue;
+    }
+    if (header.type === "DATA_PAGE" && header.data_page_header) {
+      page = pages.readDataPage(inflate(), header.data_page_header, decoder);
+      ({ encoding, num_values: count } = header.data_page_header);
+    } else if (header.type === "DATA_PAGE_V2" && header.data_page_header_v2) {
+      const v2 = header.data_page_header_v2;
+      ({ encoding, num_values: count } = v2);
+      const levels = v2.repetition_levels_byte_length + v2.definition_levels_byte_length;
+      // No null: the levels (all at their maximum) are skipped, not decoded into an array per page, by reading the
+      // values as those of a required column; most of a wide table's garbage, and so of its collection time.
+      page =
+        v2.num_nulls === 0 && v2.repetition_levels_byte_length === 0
+          ? pages.readDataPageV2(
+              bytes.subarray(levels),
+              {
+                ...header,
+                uncompressed_page_size: header.uncompressed_page_size - levels,
+                data_page_header_v2: { ...v2, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
+              },
+              required,
+            )
+          : pages.readDataPageV2(bytes, header, decoder);
+    } else throw new Error(`parquet unsupported page type: ${header.type}`);
+    const values = pages.convertWithDictionary(page.dataPage, dictionary, encoding, decoder);
+    const levels = page.definitionLevels;
+    if (!levels?.length || values.length === count) onValues(values, row);
+    else {
+      const spread: unknown[] = new Array(levels.length).fill(null);
+      for (let i = 0, v = 0; i < levels.length; i++) if (levels[i]) spread[i] = values[v++];
+      onValues(spread, row);
+    }
+    row += levels?.length ? levels.length : count;
+  }
 }
 
 interface ChunkMetadata {

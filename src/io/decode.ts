@@ -16,8 +16,13 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder("windows-1252")
-      .decode(bytes)
-      .replace(/[\u0080-\u009f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]);
+    return decodeWindows1252(bytes);
   }
+}
+
+/** Windows-1252 bytes as text, the same in every runtime; a single-byte code, so a file may be decoded in pieces. */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder("windows-1252")
+    .decode(bytes)
+    .replace(/[\u0080-\u009f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]);
 }

@@ -126,11 +126,6 @@ export class DataError extends Error {
   }
 }
 
-interface Row {
-  readonly cells: string[];
-  readonly line: number;
-}
-
 /**
  * Reads a labelled table. Cells are trimmed; blank lines and rows of empty cells are skipped. With `;` or tab
  * separators a decimal comma is read as a decimal point (`1,5` → 1.5). Duplicate column names (plain) and
@@ -140,31 +135,82 @@ interface Row {
  */
 export function parseTable(text: string, options: ParseTableOptions = {}): LabelledTable {
   if (typeof text !== "string") throw new TypeError("parseTable(text): text must be a string");
-  const { format = "auto", file } = options;
-  if (!["auto", "csv", "tsv", "omics"].includes(format))
-    throw new RangeError(`parseTable: unknown format ${JSON.stringify(format)}`);
+  const format = checkFormat(options, "parseTable");
   // A file read as UTF-8 without decodeText (Node's readFileSync(path, "utf8")) keeps its byte-order mark.
   const body = text.replace(/^\uFEFF/, "");
   const delimiter = delimiterOf(body, format, options.delimiter);
   const rows = readRows(body, delimiter);
-  if (rows.length === 0) throw new DataError("the file is empty", { file });
-  const omics =
-    format === "omics" || (format === "auto" && rows[0].cells[0] === "Name" && rows[1]?.cells[0] === "Label");
-  // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
-  const decimalComma = delimiter !== ",";
-  const reading: Reading = { decimalComma, isMissing: missingTest(options.naValues), options };
-  const { labelPlace, firstMissing, ...table } = omics ? fromFeatureRows(rows, reading) : fromSampleRows(rows, reading);
-  const samples = table.sampleIds.length;
-  const features = table.featureNames.length;
-  const missing = countMissing(table.data, samples, features);
-  if (missing.cells > 0 && !options.allowMissing) throw missingRefused(missing, firstMissing, omics, file);
-  return {
-    ...table,
-    ...encodeLabels(table.labels, labelPlace, options.minClasses ?? 2),
-    samples,
-    features,
-    ...(options.allowMissing ? { missing } : {}),
-  };
+  const reader = new TableRows(delimiter, options);
+  for (const row of rows) reader.add(row);
+  return reader.finish();
+}
+
+/** The layout option, checked: "auto" unless given. */
+export function checkFormat(options: ParseTableOptions, caller: string): TableFormat {
+  const { format = "auto" } = options;
+  if (!["auto", "csv", "tsv", "omics"].includes(format))
+    throw new RangeError(`${caller}: unknown format ${JSON.stringify(format)}`);
+  return format;
+}
+
+/** One row of a delimited table: its cells, trimmed, and the line it starts on (1-based). */
+export interface Row {
+  readonly cells: string[];
+  readonly line: number;
+}
+
+/**
+ * The rows of a delimited table (blank rows already skipped), one at a time, read into a LabelledTable by
+ * parseTable's rules: whether the whole text was split into rows at once (parseTable) or a chunk at a time
+ * (parseTableStream), the same table and the same first error. Errors that only the whole table can decide (a
+ * missing label before a row of the wrong width, columns that are not numeric) wait for `finish`.
+ */
+export class TableRows {
+  readonly #options: ParseTableOptions;
+  readonly #reading: Reading;
+  #first: Row | undefined;
+  #reader: SampleRows | FeatureRows | undefined;
+
+  constructor(delimiter: "," | ";" | "\t", options: ParseTableOptions) {
+    this.#options = options;
+    // In a comma-separated file a comma cannot be a decimal separator; elsewhere European spreadsheets write one.
+    this.#reading = { decimalComma: delimiter !== ",", isMissing: missingTest(options.naValues), options };
+  }
+
+  add(row: Row): void {
+    if (this.#reader) this.#reader.add(row);
+    else if (this.#first === undefined) this.#first = row;
+    else this.#reader = this.#start(this.#first, row);
+  }
+
+  #start(first: Row, second: Row | undefined): SampleRows | FeatureRows {
+    const { format = "auto" } = this.#options;
+    const omics =
+      format === "omics" || (format === "auto" && first.cells[0] === "Name" && second?.cells[0] === "Label");
+    if (omics) return new FeatureRows(first, second, this.#reading);
+    const reader = new SampleRows(first, this.#reading);
+    if (second) reader.add(second);
+    return reader;
+  }
+
+  finish(): LabelledTable {
+    const { file } = this.#options;
+    if (this.#first === undefined) throw new DataError("the file is empty", { file });
+    this.#reader ??= this.#start(this.#first, undefined);
+    const omics = this.#reader instanceof FeatureRows;
+    const { labelPlace, firstMissing, ...table } = this.#reader.finish();
+    const samples = table.sampleIds.length;
+    const features = table.featureNames.length;
+    const missing = countMissing(table.data, samples, features);
+    if (missing.cells > 0 && !this.#options.allowMissing) throw missingRefused(missing, firstMissing, omics, file);
+    return {
+      ...table,
+      ...encodeLabels(table.labels, labelPlace, this.#options.minClasses ?? 2),
+      samples,
+      features,
+      ...(this.#options.allowMissing ? { missing } : {}),
+    };
+  }
 }
 
 /** How `naValues` (or the default list) tells a missing cell. */
@@ -242,9 +288,12 @@ function delimiterOf(text: string, format: TableFormat, given?: "," | ";" | "\t"
   return given ?? (format === "auto" ? detectDelimiter(text) : ({ csv: ",", tsv: "\t", omics: ";" } as const)[format]);
 }
 
+/** The first line holding a non-space character (where the separator is detected). */
+export const FIRST_LINE: RegExp = /^[^\r\n]*\S[^\r\n]*/m;
+
 // The separator the header line holds most of, outside quoted cells; ties go to tab, then `;`.
 export function detectDelimiter(text: string): "," | ";" | "\t" {
-  const header = /^[^\r\n]*\S[^\r\n]*/m.exec(text)?.[0] ?? "";
+  const header = FIRST_LINE.exec(text)?.[0] ?? "";
   const counts = { "\t": 0, ";": 0, ",": 0 };
   let quoted = false;
   for (const ch of header) {
@@ -273,84 +322,133 @@ function readRows(text: string, delimiter: string): Row[] {
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
+/** Values per block of rows while a table's length is unknown: 2 MiB, copied into one array at the end. */
+const BLOCK_VALUES = 1 << 18;
+
 // Plain layout: a header row, then one sample per row.
-function fromSampleRows(rows: Row[], reading: Reading): Parsed {
-  const { options, isMissing } = reading;
-  const { file, labelColumn = "label", idColumn, labelsOptional = false } = options;
-  const [header, ...allRows] = rows;
-  const names = header.cells;
-  const at = (row: number, column: number): DataErrorLocation => ({
-    file,
-    row,
-    column: column + 1,
-    columnName: names[column],
-  });
-  // A map, not indexOf: a methylation array's 450,000 names would make the check quadratic (minutes).
-  const firstColumn = new Map<string, number>();
-  names.forEach((name, c) => {
-    if (name === "") throw new DataError("the column has no name", at(header.line, c));
-    const first = firstColumn.get(name);
-    if (first !== undefined) throw new DataError(`column ${first + 1} has the same name`, at(header.line, c));
-    firstColumn.set(name, c);
-  });
-  const labelled =
-    labelColumn !== null &&
-    !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
-  const headerPlace = { file, row: header.line };
-  const labelAt = labelled ? findColumn(names, labelColumn, "label", headerPlace) : -1;
-  const idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", headerPlace);
-  const candidates = names.flatMap((_, c) => (c === labelAt || c === idAt ? [] : [c]));
-  if (candidates.length === 0)
-    throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, headerPlace);
-  const featureAt = selectFeatures(names, candidates, options, headerPlace);
-  if (allRows.length === 0) throw new DataError("no samples: the header is the only row", headerPlace);
-  for (const { cells, line } of allRows) {
-    if (cells.length !== names.length)
-      throw new DataError(`${cells.length} cells where the header (row ${header.line}) has ${names.length}`, {
-        file,
-        row: line,
-      });
-  }
-  const body =
-    options.dropUnlabelled && labelAt >= 0 ? allRows.filter(({ cells }) => !isMissing(cells[labelAt])) : allRows;
-  if (body.length === 0)
-    throw new DataError(`no samples: none of the ${allRows.length} rows has a label`, { file, row: header.line });
-  const features = featureAt.length;
-  const data = new Float64Array(body.length * features);
-  let firstMissing: DataErrorLocation | undefined;
+class SampleRows {
+  readonly #reading: Reading;
+  readonly #header: Row;
+  readonly #labelAt: number;
+  readonly #idAt: number;
+  readonly #featureAt: number[];
+  readonly #blockRows: number;
+  /** Rows of values, `#blockRows` at a time: the row count is not known until the end. */
+  readonly #blocks: Float64Array[] = [];
+  readonly #sampleIds: string[] = [];
+  readonly #labels: string[] = [];
+  #rows = 0;
+  #dropped = 0;
+  /** The first row without a label: an error, unless a row of the wrong width comes later (checked first). */
+  #labelError: DataError | undefined;
+  #firstMissing: DataErrorLocation | undefined;
   // Per feature column that holds a cell other than a number or a missing value: its first such cell, and whether
   // it holds numbers too (a typo in a numeric column, named by row and column, not an annotation column).
-  const notNumeric = new Map<number, { cell: string; line: number }>();
-  const numbers = new Uint8Array(features);
-  body.forEach(({ cells, line }, s) => {
-    if (labelAt >= 0) checkLabel(cells[labelAt], at(line, labelAt), isMissing);
-    featureAt.forEach((c, f) => {
-      const value = cellValue(cells[c], reading);
-      if (value === null) {
-        if (!notNumeric.has(f)) notNumeric.set(f, { cell: cells[c], line });
-      } else if (Number.isNaN(value)) firstMissing ??= at(line, c);
-      else numbers[f] = 1;
-      data[s * features + f] = value ?? NaN;
+  readonly #notNumeric = new Map<number, { cell: string; line: number }>();
+  readonly #numbers: Uint8Array;
+
+  constructor(header: Row, reading: Reading) {
+    this.#reading = reading;
+    this.#header = header;
+    const { file, labelColumn = "label", idColumn, labelsOptional = false } = reading.options;
+    const names = header.cells;
+    // A map, not indexOf: a methylation array's 450,000 names would make the check quadratic (minutes).
+    const firstColumn = new Map<string, number>();
+    names.forEach((name, c) => {
+      if (name === "") throw new DataError("the column has no name", this.#at(header.line, c));
+      const first = firstColumn.get(name);
+      if (first !== undefined) throw new DataError(`column ${first + 1} has the same name`, this.#at(header.line, c));
+      firstColumn.set(name, c);
     });
-  });
-  if (notNumeric.size > 0) {
-    const bad = [...notNumeric].map(([f, { cell, line }]) => ({
-      cell,
-      numbers: numbers[f] === 1,
-      at: at(line, featureAt[f]),
-    }));
-    throw notNumericColumns(bad, reading.decimalComma, headerPlace);
+    const labelled =
+      labelColumn !== null &&
+      !(labelsOptional && !names.some((name) => name.toLowerCase() === labelColumn.toLowerCase()));
+    const headerPlace = { file, row: header.line };
+    this.#labelAt = labelled ? findColumn(names, labelColumn, "label", headerPlace) : -1;
+    this.#idAt = idColumn === undefined ? -1 : findColumn(names, idColumn, "id", headerPlace);
+    const candidates = names.flatMap((_, c) => (c === this.#labelAt || c === this.#idAt ? [] : [c]));
+    if (candidates.length === 0)
+      throw new DataError(`no feature columns: the only columns are ${quoteAll(names)}`, headerPlace);
+    this.#featureAt = selectFeatures(names, candidates, reading.options, headerPlace);
+    this.#blockRows = Math.max(1, Math.floor(BLOCK_VALUES / this.#featureAt.length));
+    this.#numbers = new Uint8Array(this.#featureAt.length);
   }
-  return {
-    sampleIds: body.map(({ cells, line }) => (idAt < 0 ? String(line) : cells[idAt])),
-    labels: labelAt < 0 ? [] : body.map(({ cells }) => cells[labelAt]),
-    featureNames: featureAt.map((c) => names[c]),
-    data,
-    droppedUnlabelled: allRows.length - body.length,
-    labelPlace: { file, column: labelAt + 1, columnName: names[labelAt] },
-    firstMissing,
-  };
+
+  #at(row: number, column: number): DataErrorLocation {
+    return { file: this.#reading.options.file, row, column: column + 1, columnName: this.#header.cells[column] };
+  }
+
+  add({ cells, line }: Row): void {
+    const { options, isMissing } = this.#reading;
+    const width = this.#header.cells.length;
+    this.#rows++;
+    if (cells.length !== width)
+      throw new DataError(`${cells.length} cells where the header (row ${this.#header.line}) has ${width}`, {
+        file: options.file,
+        row: line,
+      });
+    if (this.#labelError) return;
+    const labelAt = this.#labelAt;
+    if (labelAt >= 0 && isMissing(cells[labelAt])) {
+      if (options.dropUnlabelled) this.#dropped++;
+      else this.#labelError = labelProblem(cells[labelAt], this.#at(line, labelAt), isMissing);
+      return;
+    }
+    const features = this.#featureAt.length;
+    const s = this.#sampleIds.length;
+    const block = Math.floor(s / this.#blockRows);
+    if (block === this.#blocks.length) this.#blocks.push(new Float64Array(this.#blockRows * features));
+    const values = this.#blocks[block];
+    const offset = (s - block * this.#blockRows) * features;
+    for (let f = 0; f < features; f++) {
+      const c = this.#featureAt[f];
+      const value = cellValue(cells[c], this.#reading);
+      if (value === null) {
+        if (!this.#notNumeric.has(f)) this.#notNumeric.set(f, { cell: cells[c], line });
+      } else if (Number.isNaN(value)) this.#firstMissing ??= this.#at(line, c);
+      else this.#numbers[f] = 1;
+      values[offset + f] = value ?? NaN;
+    }
+    this.#sampleIds.push(this.#idAt < 0 ? String(line) : cells[this.#idAt]);
+    if (labelAt >= 0) this.#labels.push(cells[labelAt]);
+  }
+
+  finish(): Parsed {
+    const { file } = this.#reading.options;
+    const header = this.#header;
+    const headerPlace = { file, row: header.line };
+    if (this.#rows === 0) throw new DataError("no samples: the header is the only row", headerPlace);
+    if (this.#dropped === this.#rows)
+      throw new DataError(`no samples: none of the ${this.#rows} rows has a label`, headerPlace);
+    if (this.#labelError) throw this.#labelError;
+    if (this.#notNumeric.size > 0) {
+      const bad = [...this.#notNumeric].map(([f, { cell, line }]) => ({
+        cell,
+        numbers: this.#numbers[f] === 1,
+        at: this.#at(line, this.#featureAt[f]),
+      }));
+      throw notNumericColumns(bad, this.#reading.decimalComma, headerPlace);
+    }
+    const data = new Float64Array(this.#sampleIds.length * this.#featureAt.length);
+    const blockValues = this.#blockRows * this.#featureAt.length;
+    // The values are held twice only while copied, each block let go once copied.
+    this.#blocks.forEach((block, b) => {
+      data.set(block.subarray(0, Math.min(blockValues, data.length - b * blockValues)), b * blockValues);
+      this.#blocks[b] = EMPTY;
+    });
+    return {
+      sampleIds: this.#sampleIds,
+      labels: this.#labels,
+      featureNames: this.#featureAt.map((c) => header.cells[c]),
+      data,
+      droppedUnlabelled: this.#dropped,
+      labelPlace: { file, column: this.#labelAt + 1, columnName: header.cells[this.#labelAt] },
+      firstMissing: this.#firstMissing,
+    };
+  }
 }
+
+const EMPTY = new Float64Array(0);
 
 /** A feature column holding something other than numbers: its first such cell, or its type. */
 export interface NotNumericColumn {
@@ -426,91 +524,127 @@ export function findColumn(names: string[], wanted: string, role: string, place:
   throw new DataError(problem, place);
 }
 
+/** One feature row of the omics layout, read before it is known whether the feature is selected. */
+interface FeatureRow {
+  readonly name: string;
+  /** Its values per sample kept, or the first problem in it (reported only if the feature is selected). */
+  readonly values: Float64Array | DataError;
+  /** The file column of its first missing value, or -1. */
+  readonly missingAt: number;
+  readonly line: number;
+}
+
 // SAE omics layout: `Name;<sample ids>`, `Label;<labels>`, then `<feature>;<value per sample>` rows.
-function fromFeatureRows(rows: Row[], reading: Reading): Parsed {
-  const { options, isMissing } = reading;
-  const { file } = options;
-  const [nameRow, labelRow, ...allFeatureRows] = rows;
-  if (nameRow.cells[0] !== "Name") {
-    throw new DataError(
-      `an omics table starts with a Name row of sample ids, not ${JSON.stringify(nameRow.cells[0])}`,
-      { file, row: nameRow.line, column: 1 },
+class FeatureRows {
+  readonly #reading: Reading;
+  readonly #nameRow: Row;
+  readonly #labelRow: Row;
+  /** The file columns of the samples kept: all, or those with a label. */
+  readonly #sampleAt: number[];
+  readonly #rows: FeatureRow[] = [];
+  readonly #featureLine = new Map<string, number>();
+
+  constructor(nameRow: Row, labelRow: Row | undefined, reading: Reading) {
+    const { options, isMissing } = reading;
+    const { file } = options;
+    this.#reading = reading;
+    this.#nameRow = nameRow;
+    if (nameRow.cells[0] !== "Name") {
+      throw new DataError(
+        `an omics table starts with a Name row of sample ids, not ${JSON.stringify(nameRow.cells[0])}`,
+        { file, row: nameRow.line, column: 1 },
+      );
+    }
+    if (labelRow === undefined) throw new DataError("no Label row after the Name row", { file, row: nameRow.line });
+    this.#labelRow = labelRow;
+    if (labelRow.cells[0] !== "Label") {
+      throw new DataError(
+        `the row after the Name row must be the Label row, not ${JSON.stringify(labelRow.cells[0])}`,
+        { file, row: labelRow.line, column: 1 },
+      );
+    }
+    const width = nameRow.cells.length;
+    if (width < 2) throw new DataError("no samples: the Name row holds no sample ids", { file, row: nameRow.line });
+    const labelWidth = this.#widthProblem(labelRow);
+    if (labelWidth) throw labelWidth;
+    this.#sampleAt = labelRow.cells.flatMap((label, c) =>
+      c === 0 || (options.dropUnlabelled && isMissing(label)) ? [] : [c],
     );
+    if (this.#sampleAt.length === 0)
+      throw new DataError(`no samples: none of the ${width - 1} samples has a label`, { file, row: labelRow.line });
+    for (const c of this.#sampleAt) checkLabel(labelRow.cells[c], this.#at(labelRow.line, c), isMissing);
   }
-  if (labelRow === undefined) throw new DataError("no Label row after the Name row", { file, row: nameRow.line });
-  if (labelRow.cells[0] !== "Label") {
-    throw new DataError(`the row after the Name row must be the Label row, not ${JSON.stringify(labelRow.cells[0])}`, {
-      file,
-      row: labelRow.line,
-      column: 1,
+
+  #at(row: number, column: number): DataErrorLocation {
+    return { file: this.#reading.options.file, row, column: column + 1, columnName: this.#nameRow.cells[column] };
+  }
+
+  #widthProblem({ cells, line }: Row): DataError | undefined {
+    const width = this.#nameRow.cells.length;
+    if (cells.length === width) return undefined;
+    return new DataError(`${cells.length} cells where the Name row (row ${this.#nameRow.line}) has ${width}`, {
+      file: this.#reading.options.file,
+      row: line,
     });
   }
-  const width = nameRow.cells.length;
-  if (width < 2) throw new DataError("no samples: the Name row holds no sample ids", { file, row: nameRow.line });
-  const at = (row: number, column: number): DataErrorLocation => ({
-    file,
-    row,
-    column: column + 1,
-    columnName: nameRow.cells[column],
-  });
-  const checkWidth = ({ cells, line }: Row) => {
-    if (cells.length !== width)
-      throw new DataError(`${cells.length} cells where the Name row (row ${nameRow.line}) has ${width}`, {
-        file,
-        row: line,
-      });
-  };
-  checkWidth(labelRow);
-  // The file columns of the samples kept: all, or those with a label.
-  const sampleAt = labelRow.cells.flatMap((label, c) =>
-    c === 0 || (options.dropUnlabelled && isMissing(label)) ? [] : [c],
-  );
-  if (sampleAt.length === 0)
-    throw new DataError(`no samples: none of the ${width - 1} samples has a label`, { file, row: labelRow.line });
-  for (const c of sampleAt) checkLabel(labelRow.cells[c], at(labelRow.line, c), isMissing);
-  if (allFeatureRows.length === 0)
-    throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
-  const featureLine = new Map<string, number>();
-  for (const { cells, line } of allFeatureRows) {
-    if (cells[0] === "") throw new DataError("the feature has no name", { file, row: line, column: 1 });
-    const first = featureLine.get(cells[0]);
+
+  add(row: Row): void {
+    const { cells, line } = row;
+    const { file } = this.#reading.options;
+    const name = cells[0];
+    if (name === "") throw new DataError("the feature has no name", { file, row: line, column: 1 });
+    const first = this.#featureLine.get(name);
     if (first !== undefined)
-      throw new DataError(`feature ${JSON.stringify(cells[0])} is also on row ${first}`, {
-        file,
-        row: line,
-        column: 1,
-      });
-    featureLine.set(cells[0], line);
+      throw new DataError(`feature ${JSON.stringify(name)} is also on row ${first}`, { file, row: line, column: 1 });
+    this.#featureLine.set(name, line);
+    let values: Float64Array | DataError | undefined = this.#widthProblem(row);
+    let missingAt = -1;
+    if (values === undefined) {
+      const read = new Float64Array(this.#sampleAt.length);
+      for (let s = 0; s < read.length && values === undefined; s++) {
+        const c = this.#sampleAt[s];
+        const value = cellValue(cells[c], this.#reading);
+        if (value === null) values = numberProblem(cells[c], this.#reading.decimalComma, this.#at(line, c));
+        else if (Number.isNaN(value) && missingAt < 0) missingAt = c;
+        read[s] = value ?? NaN;
+      }
+      values ??= read;
+    }
+    this.#rows.push({ name, values, missingAt, line });
   }
-  const allNames = allFeatureRows.map(({ cells }) => cells[0]);
-  const featureRows = selectFeatures(
-    allNames,
-    allNames.map((_, f) => f),
-    options,
-    { file },
-  ).map((f) => allFeatureRows[f]);
-  const samples = sampleAt.length;
-  const features = featureRows.length;
-  const data = new Float64Array(samples * features);
-  let firstMissing: DataErrorLocation | undefined;
-  featureRows.forEach((row, f) => {
-    checkWidth(row);
-    sampleAt.forEach((c, s) => {
-      const value = cellValue(row.cells[c], reading);
-      if (value === null) throw numberProblem(row.cells[c], reading.decimalComma, at(row.line, c));
-      if (Number.isNaN(value)) firstMissing ??= at(row.line, c);
-      data[s * features + f] = value;
+
+  finish(): Parsed {
+    const { options } = this.#reading;
+    const { file } = options;
+    const labelRow = this.#labelRow;
+    if (this.#rows.length === 0)
+      throw new DataError("no feature rows after the Label row", { file, row: labelRow.line });
+    const allNames = this.#rows.map(({ name }) => name);
+    const selected = selectFeatures(
+      allNames,
+      allNames.map((_, f) => f),
+      options,
+      { file },
+    ).map((f) => this.#rows[f]);
+    const samples = this.#sampleAt.length;
+    const features = selected.length;
+    const data = new Float64Array(samples * features);
+    let firstMissing: DataErrorLocation | undefined;
+    selected.forEach(({ values, missingAt, line }, f) => {
+      if (values instanceof DataError) throw values;
+      if (missingAt >= 0) firstMissing ??= this.#at(line, missingAt);
+      for (let s = 0; s < samples; s++) data[s * features + f] = values[s];
     });
-  });
-  return {
-    sampleIds: sampleAt.map((c) => nameRow.cells[c]),
-    labels: sampleAt.map((c) => labelRow.cells[c]),
-    featureNames: featureRows.map(({ cells }) => cells[0]),
-    data,
-    droppedUnlabelled: width - 1 - samples,
-    labelPlace: { file, row: labelRow.line },
-    firstMissing,
-  };
+    return {
+      sampleIds: this.#sampleAt.map((c) => this.#nameRow.cells[c]),
+      labels: this.#sampleAt.map((c) => labelRow.cells[c]),
+      featureNames: selected.map(({ name }) => name),
+      data,
+      droppedUnlabelled: this.#nameRow.cells.length - 1 - samples,
+      labelPlace: { file, row: labelRow.line },
+      firstMissing,
+    };
+  }
 }
 
 // Strict where Number() is lenient: it reads "" as 0 and accepts "0x1F", " 1 " and "Infinity".
@@ -547,12 +681,21 @@ export const shortCell = (cell: string) => `'${cell.length > 40 ? `${cell.slice(
 export const MISSING_LABEL: RegExp = /^(?:|na|nan|n\/a|null|#n\/a|\.)$/i;
 
 export function checkLabel(label: string, where: DataErrorLocation, isMissing: (cell: string) => boolean): void {
-  if (isMissing(label)) {
-    throw new DataError(
-      label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`,
-      where,
-    );
-  }
+  const problem = labelProblem(label, where, isMissing);
+  if (problem) throw problem;
+}
+
+/** Why a label is not a class (a missing value), or undefined. */
+function labelProblem(
+  label: string,
+  where: DataErrorLocation,
+  isMissing: (cell: string) => boolean,
+): DataError | undefined {
+  if (!isMissing(label)) return undefined;
+  return new DataError(
+    label === "" ? "the label is empty" : `the label '${label}' marks a missing value, not a class`,
+    where,
+  );
 }
 
 /**

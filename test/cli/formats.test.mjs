@@ -187,6 +187,22 @@ if (noAnndata) {
     assert.equal(table.featureNames, ["g2", "g4"]);
   });
 
+  test("previewBytes of an .h5ad: obs's columns, then X's named by var, the first rows", async () => {
+    const r = writeH5ad();
+    assert.is(r.status, 0, r.stderr);
+    const { previewBytes } = await import("../../dist/formats.js");
+    const preview = await previewBytes(readFileSync(at("dense.h5ad")), { rows: 3 });
+    assert.is(preview.format, "hdf5");
+    assert.equal(preview.header, ["group", "site", "age", ...FEATURES]);
+    rows.slice(0, 3).forEach((row, i) => {
+      assert.equal(preview.rows[i].slice(0, 3), [row.group ?? "", row.site, String(row.age)]);
+      assert.equal(
+        preview.rows[i].slice(3).map((cell) => (cell === "" ? null : Number(cell))),
+        row.values,
+      );
+    });
+  });
+
   test("an .h5ad declaring 20,000 × 20,000 values it does not hold is refused before allocating", async () => {
     assert.is(writeH5ad().status, 0);
     const r = cli("sae", "huge.h5ad", "--label-column", "group");
@@ -219,6 +235,81 @@ test("magic bytes decide, not the extension", async () => {
     assertSameTable(await readTableFile(at(file), OPTIONS), reference, file);
   const r = cli("sae", "really-parquet.csv", "--label-column", "group", "--id-column", "sample", "--drop-unlabelled");
   assertOneLineError(r, /really-parquet\.csv: .*"site".*--ignore-columns site/);
+});
+
+test("Parquet pages: many per column chunk, nulls, dictionaries, uncompressed or not, as hyparquet's own reader", async () => {
+  // A column chunk's pages are decoded one by one (readParquet's own page loop, not hyparquet's parquetRead): here
+  // pages of a few values, row groups of 7, repeated values (dictionary pages), nulls, both codecs; the reference is
+  // hyparquet's parquetReadObjects on the same bytes, read by tableFromColumns.
+  const { parquetReadObjects } = await import("hyparquet");
+  const { tableFromColumns } = await import("../../dist/index.js");
+  const random = rng(7);
+  const n = 53;
+  const columns = {
+    label: Array.from({ length: n }, (_, r) => ["a", "b"][r % 2]),
+    few: Array.from({ length: n }, () => [1.5, -2, 3][Math.floor(random() * 3)]),
+    holes: Array.from({ length: n }, () => (random() < 0.3 ? null : random() * 100 - 50)),
+    ints: Array.from({ length: n }, () => Math.floor(random() * 1000) - 500),
+    text: Array.from({ length: n }, () => (random() < 0.2 ? null : String(Math.floor(random() * 9)))),
+  };
+  for (const codec of ["UNCOMPRESSED", "SNAPPY"]) {
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: "label", data: columns.label, type: "STRING" },
+          { name: "few", data: columns.few, type: "DOUBLE" },
+          { name: "holes", data: columns.holes, type: "DOUBLE" },
+          { name: "ints", data: Int32Array.from(columns.ints), type: "INT32" },
+          { name: "text", data: columns.text, type: "STRING" },
+        ],
+        rowGroupSize: 7,
+        pageSize: 24,
+        codec,
+      }),
+    );
+    const objects = await parquetReadObjects({ file: bytes.buffer });
+    const names = Object.keys(columns);
+    const reference = tableFromColumns(
+      Object.fromEntries(names.map((name) => [name, objects.map((o) => o[name] ?? null)])),
+      { allowMissing: true },
+    );
+    assertSameTable(await readTable(bytes, { allowMissing: true }), reference, `${codec} pages`);
+    assert.equal(reference.missing.columns, 2);
+  }
+});
+
+test("previewBytes: the header and first rows as text, whatever the format, as the CSV's preview", async () => {
+  const { previewBytes } = await import("../../dist/formats.js");
+  const fromCsv = await previewBytes(new TextEncoder().encode(csvText), { rows: 4 });
+  assert.is(fromCsv.format, "text");
+  assert.equal(fromCsv.header, ["sample", "group", "site", "age", ...FEATURES]);
+  const arrowFile = arrow.tableToIPC(arrowTable, "file");
+  const sameCell = (a, b) => a === b || (b === "NA" && a === "") || Number(a) === Number(b);
+  for (const [format, bytes] of [
+    ["parquet", parquetBytes],
+    ["arrow-file", arrowFile],
+  ]) {
+    const preview = await previewBytes(bytes, { rows: 4 });
+    assert.is(preview.format, format);
+    assert.equal(preview.header, fromCsv.header, format);
+    assert.is(preview.rows.length, 4);
+    // A missing value is an empty cell; numbers are the same numbers (the CSV writes NA).
+    preview.rows.forEach((row, r) =>
+      row.forEach((cell, c) => assert.ok(sameCell(cell, fromCsv.rows[r][c]), `${format} ${r},${c}: ${cell}`)),
+    );
+  }
+  const none = await previewBytes(parquetBytes, { rows: 0 });
+  assert.equal(none.rows, []);
+  const bad = await previewBytes(parquetBytes, { rows: -1 }).catch((error) => error);
+  assert.instance(bad, RangeError);
+  let refused = null;
+  try {
+    await previewBytes(parquetBytes.subarray(0, 40), { rows: 2, file: "cut.parquet" });
+  } catch (error) {
+    refused = error;
+  }
+  assert.instance(refused, DataError);
+  assert.match(refused.message, /^cut\.parquet: /);
 });
 
 test("typed columns that are not numbers are listed together, with the flag that leaves them out", () => {

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliIn, scratchDir } from "./helpers.mjs";
+import { assertOneLineError, cliIn, scratchDir } from "./helpers.mjs";
 import { parseCommandLine } from "../../dist/cli.js";
 import { PREPROCESS_DEFAULTS } from "../../dist/index.js";
 
@@ -70,6 +70,27 @@ test("sae --impute: a printed line, imputed and dropped in --json and results.js
   assert.is(plain.status, 0, plain.stderr);
   assert.not.ok("missing" in JSON.parse(plain.stdout));
   assert.not.ok("imputed" in JSON.parse(plain.stdout).runs[0]);
+});
+
+test("a sample missing every feature is named by its id, before training, in every worker setting", () => {
+  writeTable("t.csv");
+  const lines = readFileSync(join(dir, "t.csv"), "utf8").split("\n");
+  // The 7th sample (s6, line 8) loses every value; s3 loses some, which is imputed as usual.
+  lines[7] = "s6,,NA,,.,a";
+  lines[4] = "s3,,1.5,,2,b";
+  writeFileSync(join(dir, "gaps.csv"), lines.join("\n"));
+  for (const workers of ["1", "2"]) {
+    const r = cli("sae", "gaps.csv", ...FAST.slice(0, -2), "--workers", workers, "--impute", "mean");
+    assertOneLineError(r, /gaps\.csv: sample "s6" \(sample 7 of 20\): all 4 features are missing; nothing to impute/);
+  }
+  // Without an id column the sample is named by its place, its id being its line in the file.
+  const noIds = cli("sae", "gaps.csv", "--ignore-columns", "id", "--folds", "2", "--epochs", "2", "--impute", "median");
+  assertOneLineError(noIds, /gaps\.csv: sample 7 of 20 \(id "8"\): all 4 features are missing/);
+  // One value observed is enough.
+  lines[7] = "s6,,NA,0.5,.,a";
+  writeFileSync(join(dir, "gaps.csv"), lines.join("\n"));
+  const ok = cli("sae", "gaps.csv", ...FAST, "--impute", "mean", "--no-baseline");
+  assert.is(ok.status, 0, ok.stderr);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,10 +2,10 @@
 // values, the auto radius and "retrain at this radius", the tooltips and a feature's values by class, the sweep's
 // bands, predictions in the page against `sparseproj predict`, and a shared link. Driven in headless Chromium as a
 // user would (what is visible, what the pointer shows), each check reported through `check` as web.test.mjs does.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { csvFormatRows } from "d3-dsv";
+import { basename, join } from "node:path";
+import { csvFormatRows, csvParseRows } from "d3-dsv";
 import { init, loadSAE, parseTable, SAE_COMMAND_DEFAULTS, SAE_DEFAULTS } from "../../dist/index.js";
 import { openPage, train } from "./page.mjs";
 
@@ -44,6 +44,104 @@ async function chooseFile(page, path) {
   await page.waitForFunction(() => !document.getElementById("mapping").hidden);
   await page.waitForFunction(() => /samples ×|missing cells/.test(document.getElementById("data-summary").textContent));
 }
+
+/**
+ * Chooses `path` and maps it as the lab table: class Group, the id column `id` ("" for none), Batch and Site
+ * ignored. Returns the preview's column names and the page's summary of the table (without the file's name).
+ */
+async function mapLabTable(page, path, id) {
+  await chooseFile(page, path);
+  // The summary names the file once it is read: until then the page may still show the previous file's mapping.
+  const name = `${basename(path)}:`;
+  await page.waitForFunction((n) => document.getElementById("data-summary").textContent.startsWith(n), name);
+  const header = await page.$$eval("#preview-table thead th", (cells) => cells.map((c) => c.textContent));
+  await page.selectOption("#label-column", "Group");
+  await page.selectOption("#id-column", id);
+  await page.selectOption("#ignore-columns", ["Batch", "Site"]);
+  await page.waitForFunction(() => /ER positive/.test(document.getElementById("data-summary").textContent));
+  return { header, summary: (await text(page, "data-summary")).replace(/^[^:]*: /, "") };
+}
+
+/**
+ * The lab table as Parquet (hyparquet-writer) and as AnnData (Debian's anndata, as test/cli/formats.test.mjs makes
+ * it), each chosen in the page like a CSV: its preview, its mapping, the same summary as the CSV with that mapping.
+ * Also a damaged Parquet file's one-line message. Returns [name, ok, detail] for `check`.
+ */
+async function binaryFileChecks(page, scratch) {
+  const checks = [];
+  const csv = labTable(12);
+  const lab = parseTable(csv, { labelColumn: "Group", idColumn: "sample_id", ignoreColumns: ["Batch", "Site"] });
+  writeFileSync(join(scratch, "lab12.csv"), csv);
+  const { summary: fromCsv } = await mapLabTable(page, join(scratch, "lab12.csv"), "sample_id");
+
+  const { parquetWriteBuffer } = await import("hyparquet-writer");
+  const columns = parseTable(csv, { labelColumn: null, ignoreColumns: ["sample_id", "Batch", "Group", "Site"] });
+  const rows = csvParseRows(csv).slice(1);
+  const columnData = [
+    ...["sample_id", "Batch", "Group", "Site"].map((name, c) => ({
+      name,
+      data: rows.map((r) => r[c]),
+      type: "STRING",
+    })),
+    ...columns.featureNames.map((name, f) => ({
+      name,
+      data: Float64Array.from({ length: columns.samples }, (_, s) => columns.data[s * columns.features + f]),
+      type: "DOUBLE",
+    })),
+  ];
+  // Named .bin: the page goes by the bytes, not the name.
+  const parquet = join(scratch, "lab12.parquet.bin");
+  writeFileSync(parquet, new Uint8Array(parquetWriteBuffer({ columnData })));
+  const { header, summary: fromParquet } = await mapLabTable(page, parquet, "sample_id");
+  checks.push([
+    "a Parquet file (whatever its name) loads through the mapping step into the table its CSV gives",
+    header.slice(0, 5).join() === `sample_id,Batch,Group,Site,${lab.featureNames[0]}` && fromParquet === fromCsv,
+    `${header.slice(0, 5).join()} | ${fromParquet} | ${fromCsv}`,
+  ]);
+
+  const damaged = join(scratch, "cells.parquet");
+  writeFileSync(damaged, "PAR1 not a footer PAR1");
+  await page.setInputFiles("#file-input", damaged);
+  await page.waitForFunction(() => /cells\.parquet/.test(document.getElementById("data-error").textContent));
+  const error = await text(page, "data-error");
+  checks.push([
+    "a damaged Parquet file gets one line naming it",
+    /^cells\.parquet: \S/.test(error) && !/\n/.test(error),
+    error,
+  ]);
+
+  const anndata = spawnSync(PYTHON, ["-c", "import anndata"], { encoding: "utf8" });
+  if (anndata.status !== 0) {
+    checks.push([`AnnData in the page: skipped, Debian's anndata is not installed (${PYTHON})`, true]);
+    return checks;
+  }
+  writeFileSync(
+    join(scratch, "lab12.json"),
+    JSON.stringify({ rows, features: columns.featureNames, data: Array.from(columns.data) }),
+  );
+  const h5ad = join(scratch, "lab12.h5ad");
+  const written = spawnSync(PYTHON, ["-c", WRITE_H5AD, join(scratch, "lab12.json"), h5ad], { encoding: "utf8" });
+  if (written.status !== 0) throw new Error(written.stderr);
+  const { header: obsHeader, summary: fromH5ad } = await mapLabTable(page, h5ad, "");
+  checks.push([
+    "an AnnData file loads through the mapping step (obs columns, then X named by var) into the CSV's table",
+    obsHeader.slice(0, 4).join() === `Batch,Group,Site,${lab.featureNames[0]}` && fromH5ad === fromCsv,
+    `${obsHeader.slice(0, 4).join()} | ${fromH5ad} | ${fromCsv}`,
+  ]);
+  return checks;
+}
+
+const PYTHON = "/usr/bin/python3";
+// The lab table as anndata writes it: obs (index sample_id; Batch, Group and Site categorical), X dense, var names.
+const WRITE_H5AD = `
+import json, sys, anndata, numpy as np, pandas as pd
+t = json.load(open(sys.argv[1]))
+n, d = len(t["rows"]), len(t["features"])
+X = np.array(t["data"], dtype=np.float64).reshape(n, d)
+obs = pd.DataFrame({k: pd.Categorical([r[i] for r in t["rows"]]) for i, k in ((1, "Batch"), (2, "Group"), (3, "Site"))},
+                   index=[r[0] for r in t["rows"]])
+anndata.AnnData(X=X, obs=obs, var=pd.DataFrame(index=t["features"]), dtype=np.float64).write_h5ad(sys.argv[2])
+`;
 
 /** The mapping as the page's controls show it. */
 const shownMapping = (page) =>
@@ -288,15 +386,8 @@ export async function exploreChecks(check, scratch) {
         omics.shown.join() === "#mapping-omics,#impute",
       JSON.stringify(omics),
     );
-    const parquet = join(scratch, "cells.parquet");
-    writeFileSync(parquet, "PAR1");
-    await page.setInputFiles("#file-input", parquet);
-    await page.waitForFunction(() => /Parquet/.test(document.getElementById("data-error").textContent));
-    check(
-      "a Parquet file gets a message saying to save it as CSV or TSV (its reader is not in the page yet)",
-      /cells\.parquet: Parquet files are not read in this page yet/.test(await text(page, "data-error")),
-      await text(page, "data-error"),
-    );
+    // ── Parquet and AnnData: detected by their bytes, read by sparseproj/formats, the same mapping step ──
+    for (const check_ of await binaryFileChecks(page, scratch)) check(...check_);
 
     // ── the sweep: ± std bands, an axis floor at the majority class ──
     await page.check('input[name="source"][value="builtin"]');

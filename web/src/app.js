@@ -50,7 +50,7 @@ let stopTimer;
 let view;
 /**
  * The user's file waiting for, or read with, its column mapping: its bytes and first rows.
- * @type {{ name: string, bytes: ArrayBuffer, preview: ReturnType<ReturnType<typeof openTable>["preview"]> } | null}
+ * @type {{ name: string, bytes: ArrayBuffer, preview: ReturnType<Awaited<ReturnType<typeof openTable>>["preview"]> } | null}
  */
 let chosenFile = null;
 /** The last predictions shown (section 7), for their CSV. @type {import("./messages.ts").Predictions | null} */
@@ -115,7 +115,7 @@ async function loadFile(file) {
   $("data-error").textContent = "";
   let preview;
   try {
-    preview = openTable(file.name, bytes).preview(8);
+    preview = (await openTable(file.name, bytes)).preview(8);
   } catch (error) {
     $("data-error").textContent = error instanceof Error ? error.message : String(error);
     return;

@@ -91,10 +91,10 @@ const IGNORE_HINT = /options\.ignoreColumns(?: \[.*\]|, or name the features wit
  * page can count them; without an imputation the summary says why Train waits.
  * @param {string} name @param {ArrayBuffer} bytes @param {import("./messages.ts").Mapping} mapping
  */
-function fromTable(name, bytes, mapping) {
+async function fromTable(name, bytes, mapping) {
   let table;
   try {
-    table = openTable(name, bytes).parse({
+    table = await (await openTable(name, bytes)).parse({
       labelColumn: mapping.labelColumn,
       idColumn: mapping.idColumn ?? undefined,
       ignoreColumns: mapping.ignoreColumns,
@@ -332,12 +332,12 @@ function featureValues(name) {
  * model reads (its panel) must be columns of that table.
  * @param {string} name @param {ArrayBuffer} bytes
  */
-function predictFile(name, bytes) {
+async function predictFile(name, bytes) {
   if (!shownJson) throw new Error("train a model first: the model shown classifies the new samples");
   // The compact panel model (the download): its features are its panel, all a new table needs.
   const model = loadSAE(shownJson);
   try {
-    post({ type: "predictions", predictions: classify(model, name, bytes) });
+    post({ type: "predictions", predictions: await classify(model, name, bytes) });
   } finally {
     model.dispose();
   }
@@ -346,9 +346,9 @@ function predictFile(name, bytes) {
 /**
  * The samples of a table classified by `predictor` (the compact panel model): the table's id and
  * label columns are those of the training mapping when it has them; columns past the panel are not read.
- * @returns {import("./messages.ts").Predictions}
+ * @returns {Promise<import("./messages.ts").Predictions>}
  */
-function classify(predictor, name, bytes) {
+async function classify(predictor, name, bytes) {
   const features = predictor.info.featureNames;
   const panel = predictor.selectedFeatures().map((f) => f.name);
   const requirePanel = (present) => {
@@ -361,7 +361,7 @@ function classify(predictor, name, bytes) {
     const more = absent.length > 5 ? ` and ${absent.length - 5} more` : "";
     throw new DataError(`the model reads ${listed}${more}, not in this table`, { file: name });
   };
-  const file = openTable(name, bytes);
+  const file = await openTable(name, bytes, 0);
   const preview = file.preview(0);
   const allowMissing = predictor.info.preprocessing.imputation != null;
   const { labelColumn, idColumn } = dataset.mapping;
@@ -369,7 +369,7 @@ function classify(predictor, name, bytes) {
   // The omics layout names its features in rows, its labels in a row: read whole, then checked.
   if (!preview.omics) requirePanel(header);
   const labelled = preview.omics || header.has(labelColumn);
-  const table = file.parse(
+  const table = await file.parse(
     preview.omics
       ? { minClasses: 1, allowMissing }
       : {
@@ -430,7 +430,7 @@ scope.onmessage = async ({ data: message }) => {
       shownJson = null;
       post({ type: "data", summary: summary(dataset) });
     } else if (message.type === "feature") featureValues(message.name);
-    else if (message.type === "predict") predictFile(message.name, message.bytes);
+    else if (message.type === "predict") await predictFile(message.name, message.bytes);
     else if (message.type === "train") await run((signal) => train(message.settings, signal));
     else if (message.type === "sweep") await run((signal) => sweep(message.settings, message.before, signal));
   } catch (error) {
