@@ -130,6 +130,41 @@ test("every elementwise function of the table and its gradient", () => {
   }
 });
 
+test("elementwise kernels: four-lane vectors give the scalar form's bits (the tail path, one value a call)", () => {
+  // The vector forms (relu, σ, SiLU, exp and every derivative) run the scalar form's operations lane by lane, expf
+  // included; values off expf's main path (|x| ≥ 88, ±∞, NaN), subnormals and ±0 are mixed into every vector.
+  const random = rng(29);
+  const special = [NaN, Infinity, -Infinity, 0, -0, 88, -88, 87.99, -87.99, -104, 1e-40, -1e-40, 89, -103, 1e-30];
+  const n = 4003;
+  const x = Array.from({ length: n }, (_, i) =>
+    i % 7 === 0 ? special[(i / 7) % special.length] : (random() * 2 - 1) * [3, 30, 120][i % 3],
+  );
+  const dy = Array.from({ length: n }, (_, i) => (random() * 2 - 1) * (i % 11 === 0 ? 1e-36 : 1));
+  const dx0 = signed(random, n);
+  const bits = (buf: Buf) =>
+    Array.from(new Uint32Array(Float32Array.from(buf.array).buffer), (b, i) =>
+      Number.isNaN(buf.array[i]) ? "NaN" : b,
+    );
+  const be = backendFor("float32");
+  for (const op of UNARY_OPS) {
+    scope(() => {
+      const [xs, y, one, dys] = [x, x, x, dy].map((v) => both(v)[0]);
+      be.unary(op, xs, y, n);
+      for (let i = 0; i < n; i++) be.unary(op, be.view(xs, i, 1), be.view(one, i, 1), 1);
+      assert.equal(bits(y), bits(one), `unary ${op.name}`);
+      for (const accumulate of [false, true]) {
+        const [dx, dxOne] = [both(dx0)[0], both(dx0)[0]];
+        be.unaryGrad(op, xs, y, dys, dx, n, accumulate);
+        for (let i = 0; i < n; i++) {
+          const [xi, yi, dyi, dxi] = [xs, y, dys, dxOne].map((b) => be.view(b, i, 1));
+          be.unaryGrad(op, xi, yi, dyi, dxi, 1, accumulate);
+        }
+        assert.equal(bits(dx), bits(dxOne), `unaryGrad ${op.name} accumulate=${accumulate}`);
+      }
+    });
+  }
+});
+
 test("unary results and gradients below the smallest normal f32 are flushed to 0 (flush-to-zero), others kept", () => {
   scope(() => {
     const be = backendFor("float32");
