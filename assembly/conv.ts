@@ -2,7 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
-import { matmulNN, matmulTN } from "./matmul";
+import { matmulNN, matmulNTStrided, matmulTN } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -170,5 +170,21 @@ export function convInputGrad(weight: usize, dy: usize, dcols: usize, dx: usize,
   for (let i = first; i < last; i++) {
     matmulTN(weight, f32At(dy, i * o * positions), dcols, c * kh * kw, positions, o, 0);
     fields(f32At(dx, i * c * h * w), c, h, w, kh, kw, stride, pad, oh, ow, dcols, false);
+  }
+}
+
+// The weight gradient for input channels [first, last): dW[:, first·kh·kw, last·kh·kw) (+)= Σ_i dY_i·cols_iᵀ over
+// the `images` images in order, each image's columns of those channels unrolled into `cols` (this thread's scratch,
+// read back by the product from cache). The unit a thread takes when the gradient is split over threads: its
+// columns of dW are summed by it alone, image after image as on one thread, so the split gives the same bits.
+// The output size follows from the geometry (the call has no room for it: src/pool/control.ts, MAX_ARGS).
+export function convWeightGrad(x: usize, dy: usize, cols: usize, dw: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32, o: i32, images: i32, first: i32, last: i32, accumulate: i32): void {
+  const oh = (h + 2 * pad - kh) / stride + 1, ow = (w + 2 * pad - kw) / stride + 1;
+  const positions = oh * ow, channels = last - first;
+  if (channels <= 0) return;
+  const dwFirst = f32At(dw, first * kh * kw), ldc = <usize>(c * kh * kw) << 2;
+  for (let i = 0; i < images; i++) {
+    fields(f32At(x, (i * c + first) * h * w), channels, h, w, kh, kw, stride, pad, oh, ow, cols, true);
+    matmulNTStrided(f32At(dy, i * o * positions), cols, dwFirst, o, channels * kh * kw, positions, ldc, accumulate || i > 0 ? 1 : 0);
   }
 }

@@ -290,8 +290,8 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
   }
 }
 
-@inline function smallK(a: usize, b: usize, c: usize, m: i32, n: i32, KK: i32, accumulate: i32): void {
-  const ld = <usize>KK << 2, ldc = <usize>n << 2;
+@inline function smallK(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, KK: i32, accumulate: i32): void {
+  const ld = <usize>KK << 2;
   let j = 0;
   for (; j + 4 <= n; j += 4) smallKColumns(a, b + <usize>j * ld, c + (<usize>j << 2), m, ldc, KK, 4, accumulate);
   const left = n - j;
@@ -303,14 +303,14 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
 
 // One function per k: inlined into one, binaryen's code folding merges the 8 copies back into one with k a
 // variable, and the guards then run per row.
-function smallK0(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 0, accumulate); }
-function smallK1(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 1, accumulate); }
-function smallK2(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 2, accumulate); }
-function smallK3(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 3, accumulate); }
-function smallK4(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 4, accumulate); }
-function smallK5(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 5, accumulate); }
-function smallK6(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 6, accumulate); }
-function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 7, accumulate); }
+function smallK0(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 0, accumulate); }
+function smallK1(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 1, accumulate); }
+function smallK2(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 2, accumulate); }
+function smallK3(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 3, accumulate); }
+function smallK4(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 4, accumulate); }
+function smallK5(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 5, accumulate); }
+function smallK6(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 6, accumulate); }
+function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 7, accumulate); }
 
 // [B(j,p), B(j+1,p), …] from b = &B(j,p), rows ld bytes apart, `cols` lanes (the others zero).
 @inline function gatherColumn(b: usize, ld: usize, cols: i32): v128 {
@@ -322,20 +322,26 @@ function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32):
 }
 
 export function matmulNT(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
+  matmulNTStrided(a, b, c, m, n, k, <usize>n << 2, accumulate);
+}
+
+// NT into a C whose rows are ldc bytes apart (a block of columns of a wider matrix: a convolution's weight gradient
+// for a range of input channels). An element's sum depends on k alone, not on n, ldc or where its tile starts.
+export function matmulNTStrided(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, ldc: usize, accumulate: i32): void {
   if (k < SMALL_K) {
     switch (k) {
-      case 0: smallK0(a, b, c, m, n, accumulate); break;
-      case 1: smallK1(a, b, c, m, n, accumulate); break;
-      case 2: smallK2(a, b, c, m, n, accumulate); break;
-      case 3: smallK3(a, b, c, m, n, accumulate); break;
-      case 4: smallK4(a, b, c, m, n, accumulate); break;
-      case 5: smallK5(a, b, c, m, n, accumulate); break;
-      case 6: smallK6(a, b, c, m, n, accumulate); break;
-      default: smallK7(a, b, c, m, n, accumulate);
+      case 0: smallK0(a, b, c, m, n, ldc, accumulate); break;
+      case 1: smallK1(a, b, c, m, n, ldc, accumulate); break;
+      case 2: smallK2(a, b, c, m, n, ldc, accumulate); break;
+      case 3: smallK3(a, b, c, m, n, ldc, accumulate); break;
+      case 4: smallK4(a, b, c, m, n, ldc, accumulate); break;
+      case 5: smallK5(a, b, c, m, n, ldc, accumulate); break;
+      case 6: smallK6(a, b, c, m, n, ldc, accumulate); break;
+      default: smallK7(a, b, c, m, n, ldc, accumulate);
     }
     return;
   }
-  const ld = <usize>k << 2, ldc = <usize>n << 2;
+  const ld = <usize>k << 2;
   const head = k & 3;
   // Lanes below k % 4 kept (none when k % 4 = 0: the head vector then adds zeros).
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(head));

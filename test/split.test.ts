@@ -80,4 +80,67 @@ test("matmulRows split over 2 and 3 threads equals one matmul call bit for bit (
   }
 });
 
+test("conv2d's weight gradient split by input channels over 2 and 3 threads equals one call bit for bit", async () => {
+  const support = await threadSupport();
+  if (typeof support === "string") {
+    assert.not.ok(threadsExpected, `threads expected here but: ${support}`);
+    return;
+  }
+  support.dispose();
+  const random = rng(72);
+  for (const relaxed of relaxedSimdSupported() ? [false, true] : [false]) {
+    for (const workers of [1, 2]) {
+      const spawner = await threadSupport();
+      if (typeof spawner === "string") throw new Error(spawner);
+      const module = await threadsModule(relaxed);
+      // A small maximum: every shared memory of 4 GiB reserves its address space until it is collected.
+      const memory = new WebAssembly.Memory({ initial: 32, maximum: 256, shared: true });
+      const heap = instantiate(module, memory);
+      const team = new Team(heap, module, memory, spawner, workers);
+      try {
+        await team.ready();
+        const splitter = new RowSplitter(heap, team);
+        splitter.minFlops = 0;
+        // [images, c, h, w, o, k, stride, pad]: channels fewer than threads, odd counts, stride 2, small outputs.
+        for (const [n, c, h, w, o, k, stride, pad] of [
+          [3, 5, 9, 7, 4, 3, 1, 1],
+          [2, 2, 6, 5, 3, 3, 2, 1],
+          [4, 7, 4, 4, 2, 2, 2, 0],
+          [2, 1, 5, 5, 3, 3, 1, 1],
+        ]) {
+          const oh = Math.floor((h + 2 * pad - k) / stride) + 1,
+            ow = Math.floor((w + 2 * pad - k) / stride) + 1;
+          const perChannel = k * k * oh * ow;
+          for (const accumulate of [0, 1]) {
+            const ptr = (length: number) => heap.alloc(4 * length, "a test buffer");
+            const f32 = (p: number, length: number) => new Float32Array(memory.buffer, p, length);
+            const [x, dy, dw1, dw2] = [n * c * h * w, n * o * oh * ow, o * c * k * k, o * c * k * k].map(ptr);
+            const scratch = ptr(splitter.threads * c * perChannel); // a whole image's columns for each part
+            for (const [p, length] of [
+              [x, n * c * h * w],
+              [dy, n * o * oh * ow],
+              [dw1, o * c * k * k],
+            ])
+              f32(p, length).forEach((_, i, v) => (v[i] = random() * 2 - 1));
+            f32(dw2, o * c * k * k).set(f32(dw1, o * c * k * k));
+            const argsOf = (first: number, last: number, at: number, dw: number) =>
+              [x, dy, at, dw, c, h, w, k, k, stride, pad, o, n, first, last, accumulate] as number[];
+            (heap.exports.convWeightGrad as Kernel)(...argsOf(0, c, scratch, dw1));
+            const split = splitter.ranges("convWeightGrad", c, 1, (first, last, part) =>
+              argsOf(first, last, scratch + part * c * perChannel * 4, dw2),
+            );
+            assert.is(split, c > 1, "split where there are channels to split");
+            if (!split) (heap.exports.convWeightGrad as Kernel)(...argsOf(0, c, scratch, dw2));
+            const [one, many] = [dw1, dw2].map((p) => Array.from(new Uint32Array(memory.buffer, p, o * c * k * k)));
+            assert.equal(many, one, `${JSON.stringify({ n, c, h, w, o, k, stride, pad, accumulate, relaxed })}`);
+            for (const p of [x, dy, dw1, dw2, scratch]) heap.free(p);
+          }
+        }
+      } finally {
+        team.close();
+      }
+    }
+  }
+});
+
 test.run();

@@ -71,13 +71,14 @@ export function wasmBackend(heap: Heap): Backend {
       "gatherRows",
       "fill",
     ].map(k);
-  const [im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad] = [
+  const [im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad, convWeightGrad] = [
     "im2col",
     "col2im",
     "upsampleNearest",
     "upsampleNearestGrad",
     "convForward",
     "convInputGrad",
+    "convWeightGrad",
   ].map(k);
   const geometry = (g: ConvGeometry) => [g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow];
   // A batch's convolution kernel (assembly/conv.ts) over ranges of images, each part with one image's scratch: on
@@ -96,8 +97,29 @@ export function wasmBackend(heap: Heap): Backend {
       const [a, b, c] = operands;
       return [a, b, at(scratch) + part * perImage * 4, c, ...geometry(g), o, first, last];
     };
-    if (heap.splitter?.images(name, images, 2 * o * perImage * images, argsOf)) return;
+    if (heap.splitter?.ranges(name, images, 2 * o * perImage * images, argsOf)) return;
     (name === "convForward" ? convForward : convInputGrad)(...argsOf(0, images, 0));
+  };
+  // The weight gradient over ranges of input channels, each part with one image's columns of its channels.
+  const convWeightGradOf = (x: Buf, dy: Buf, dw: Buf, g: ConvGeometry, o: number, images: number, acc: boolean) => {
+    const perChannel = g.kh * g.kw * g.oh * g.ow;
+    const parts = Math.min(heap.splitter?.threads ?? 1, g.c);
+    const share = Math.ceil(g.c / parts) * perChannel;
+    const scratch = new WasmBuf(parts * share, Float32Array);
+    const argsOf = (first: number, last: number, part: number) => [
+      at(x),
+      at(dy),
+      at(scratch) + part * share * 4,
+      at(dw),
+      ...geometry(g).slice(0, 7),
+      o,
+      images,
+      first,
+      last,
+      flag(acc),
+    ];
+    if (heap.splitter?.ranges("convWeightGrad", g.c, 2 * o * g.c * perChannel * images, argsOf)) return;
+    convWeightGrad(...argsOf(0, g.c, 0));
   };
   const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
     "crossEntropy",
@@ -171,6 +193,7 @@ export function wasmBackend(heap: Heap): Backend {
     convForward: (x, weight, y, g, o, images) => convBatch("convForward", [at(x), at(weight), at(y)], g, o, images),
     convInputGrad: (weight, dy, dx, g, o, images) =>
       convBatch("convInputGrad", [at(weight), at(dy), at(dx)], g, o, images),
+    convWeightGrad: convWeightGradOf,
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
     upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
       void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),

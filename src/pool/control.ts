@@ -44,6 +44,7 @@ export const KERNELS = [
   "matmulRows",
   "convForward",
   "convInputGrad",
+  "convWeightGrad",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

@@ -21,9 +21,12 @@ export interface ProductSplitter {
   readonly threads: number;
   /** C = op(A)·op(B) by bands of rows; form 0 = NN, 1 = TN, 2 = NT. */
   matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
-  /** A convolution kernel over images [0, count) by ranges of images; argsOf gives part p's arguments. */
-  images(
-    kernel: "convForward" | "convInputGrad",
+  /**
+   * A convolution kernel over [0, count) by ranges: of images (forward, input gradient) or of input channels (weight
+   * gradient); argsOf gives part p's arguments.
+   */
+  ranges(
+    kernel: "convForward" | "convInputGrad" | "convWeightGrad",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
