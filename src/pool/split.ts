@@ -61,14 +61,16 @@ export class RowSplitter implements ProductSplitter {
   }
 
   ranges(
-    kernel: "convForward" | "convInputGrad" | "convWeightGrad",
+    kernel: "convForward" | "convInputGrad" | "convWeightGrad" | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
   ): boolean {
     const parts = this.#parts(flops, count);
     if (parts < 2) return false;
-    this.#run(kernel, parts, count, 1, argsOf);
+    // Adam's ranges start on whole vectors (16-byte aligned loads), a speed matter only: its lanes and its scalar tail
+    // compute alike.
+    this.#run(kernel, parts, count, kernel === "adamStep" && count >= 4 * parts ? 4 : 1, argsOf);
     return true;
   }
 

@@ -22,11 +22,12 @@ export interface ProductSplitter {
   /** C = op(A)·op(B) by bands of rows; form 0 = NN, 1 = TN, 2 = NT. */
   matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
   /**
-   * A convolution kernel over [0, count) by ranges: of images (forward, input gradient) or of input channels (weight
-   * gradient); argsOf gives part p's arguments.
+   * A kernel over [0, count) by ranges: of images (convolution forward, input gradient), of input channels
+   * (convolution weight gradient) or of elements (Adam); `flops` is the work in product flops (the crossover's unit);
+   * argsOf gives part p's arguments.
    */
   ranges(
-    kernel: "convForward" | "convInputGrad" | "convWeightGrad",
+    kernel: "convForward" | "convInputGrad" | "convWeightGrad" | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
