@@ -32,6 +32,7 @@
 
 const SMALL_K = 8;
 const K_BLOCK = 64;
+const N_PANEL = 1024; // a multiple of the 8-column tile
 
 // acc + x·y: two roundings in the SIMD build; in the relaxed-SIMD build (asconfig.json, target relaxed) one fused
 // multiply-add where the engine and CPU have it (x86 FMA3, Arm), which doubles the products' peak rate.
@@ -144,35 +145,43 @@ const K_BLOCK = 64;
   if (rows > 3) storeScalar(c + 3 * ldc, s3, accumulate);
 }
 
-// One band of `rows` rows of C (a and c at the band's first row), across all n columns.
-@inline function axpyBand(a: usize, ars: usize, aps: usize, b: usize, c: usize, n: i32, k: i32, rows: i32, accumulate: i32): void {
-  const ldb = <usize>n << 2;
+// One band of `rows` rows of C (a and c at the band's first row), across `width` columns; B and C rows ld bytes apart.
+@inline function axpyBand(a: usize, ars: usize, aps: usize, b: usize, c: usize, ld: usize, width: i32, k: i32, rows: i32, accumulate: i32): void {
   let j = 0;
-  for (; j + 8 <= n; j += 8) axpyTile(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, 2, accumulate);
-  if (j + 4 <= n) {
-    axpyTile(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, 1, accumulate);
+  for (; j + 8 <= width; j += 8) axpyTile(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, 2, accumulate);
+  if (j + 4 <= width) {
+    axpyTile(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, 1, accumulate);
     j += 4;
   }
-  for (; j < n; j++) axpyColumn(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, accumulate);
+  for (; j < width; j++) axpyColumn(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, accumulate);
 }
 
-// C = A·B with A(i,p) at a + i·ars + p·aps (bytes).
+// C = A·B with A(i,p) at a + i·ars + p·aps (bytes), in panels of N_PANEL columns: every band of rows sweeps one
+// panel of B (K_BLOCK × N_PANEL values, a quarter of L2) before the next, so a wide B (the SAE's 100 000 features:
+// 13–40 MB) is read from memory once per k-block, not once per band of 4 rows. An element's operations (its k-blocks
+// in order, its column's tile form: panels are whole tiles, the last one ends as the whole would) do not change.
 @inline function axpyForm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
-  const ldc = <usize>n << 2;
-  let p0 = 0;
+  const ld = <usize>n << 2;
+  let j0 = 0;
   do {
-    const kc = min(K_BLOCK, k - p0);
-    const ak = a + <usize>p0 * aps, bk = b + <usize>p0 * ldc;
-    const acc = p0 > 0 ? 1 : accumulate;
-    let i = 0;
-    for (; i + 4 <= m; i += 4) axpyBand(ak + <usize>i * ars, ars, aps, bk, c + <usize>i * ldc, n, kc, 4, acc);
-    const left = m - i;
-    const ai = ak + <usize>i * ars, ci = c + <usize>i * ldc;
-    if (left == 3) axpyBand(ai, ars, aps, bk, ci, n, kc, 3, acc);
-    else if (left == 2) axpyBand(ai, ars, aps, bk, ci, n, kc, 2, acc);
-    else if (left == 1) axpyBand(ai, ars, aps, bk, ci, n, kc, 1, acc);
-    p0 += kc;
-  } while (p0 < k);
+    const width = min(N_PANEL, n - j0);
+    const bj = b + (<usize>j0 << 2), cj = c + (<usize>j0 << 2);
+    let p0 = 0;
+    do {
+      const kc = min(K_BLOCK, k - p0);
+      const ak = a + <usize>p0 * aps, bk = bj + <usize>p0 * ld;
+      const acc = p0 > 0 ? 1 : accumulate;
+      let i = 0;
+      for (; i + 4 <= m; i += 4) axpyBand(ak + <usize>i * ars, ars, aps, bk, cj + <usize>i * ld, ld, width, kc, 4, acc);
+      const left = m - i;
+      const ai = ak + <usize>i * ars, ci = cj + <usize>i * ld;
+      if (left == 3) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 3, acc);
+      else if (left == 2) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 2, acc);
+      else if (left == 1) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 1, acc);
+      p0 += kc;
+    } while (p0 < k);
+    j0 += N_PANEL;
+  } while (j0 < n);
 }
 
 export function matmulNN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
