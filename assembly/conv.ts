@@ -2,7 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
-import { matmulNN, matmulNTStrided, matmulTN } from "./matmul";
+import { K_BLOCK, madd, matmulNN, matmulNTStrided, matmulTN } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -186,5 +186,109 @@ export function convWeightGrad(x: usize, dy: usize, cols: usize, dw: usize, c: i
   for (let i = 0; i < images; i++) {
     fields(f32At(x, (i * c + first) * h * w), channels, h, w, kh, kw, stride, pad, oh, ow, cols, true);
     matmulNTStrided(f32At(dy, i * o * positions), cols, dwFirst, o, channels * kh * kw, positions, ldc, accumulate || i > 0 ? 1 : 0);
+  }
+}
+
+// ---- a stride-1 convolution without its columns matrix ----
+// convForward unrolls 451 KB of columns per image for the last decoder layer (16 → 1 channel at 28 × 28), then reads
+// them once for a product with one output row: the unrolling was nearly all of its time. For stride 1 the columns are
+// shifted windows of the zero-padded image, cols(f, (oy, ox)) = P[ch, oy + i, ox + j] for f = (ch, i, j), so the
+// product can read them there. Each output element takes the product's own operations (matmulNN, the axpy form):
+// its fields in blocks of K_BLOCK, in order, each block summed from zero with madd and added to the blocks before —
+// the same bits, when every column of the product is a vector lane (positions % 4 = 0: no scalar tail columns).
+
+// `count` (1..4) lanes of a vector at c, the others 0.
+@inline function loadLanes(c: usize, count: i32): v128 {
+  if (count >= 4) return v128.load(c);
+  let v = v128.load32_zero(c);
+  if (count > 1) v = v128.load32_lane(c + 4, v, 1);
+  if (count > 2) v = v128.load32_lane(c + 8, v, 2);
+  return v;
+}
+
+@inline function storeLanes(c: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(c, v);
+    return;
+  }
+  store<f32>(c, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(c + 4, f32x4.extract_lane(v, 1));
+  if (count > 2) store<f32>(c + 8, f32x4.extract_lane(v, 2));
+}
+
+// Output rows r0..r0+rows (rows 1..4 a constant) at `count` (1..8) positions from ox0 of output row oy.
+@inline function directTile(offsets: usize, weight: usize, fields: i32, positions: i32, rowAt: usize, cAt: usize, count: i32, rows: i32): void {
+  const wStride = <usize>fields << 2, cStride = <usize>positions << 2;
+  const zero = f32x4.splat(0);
+  const n0 = min(count, 4), n1 = count - 4;
+  for (let p0 = 0; p0 < fields; p0 += K_BLOCK) {
+    const kc = min(K_BLOCK, fields - p0);
+    let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+    let a = weight + (<usize>p0 << 2);
+    for (let p = p0; p < p0 + kc; p++) {
+      const src = rowAt + <usize>load<i32>(offsets + (<usize>p << 2));
+      const b0 = v128.load(src), b1 = v128.load(src, 16);
+      let x = v128.load32_splat(a);
+      s00 = madd(s00, x, b0);
+      s01 = madd(s01, x, b1);
+      if (rows > 1) {
+        x = v128.load32_splat(a + wStride);
+        s10 = madd(s10, x, b0);
+        s11 = madd(s11, x, b1);
+      }
+      if (rows > 2) {
+        x = v128.load32_splat(a + 2 * wStride);
+        s20 = madd(s20, x, b0);
+        s21 = madd(s21, x, b1);
+      }
+      if (rows > 3) {
+        x = v128.load32_splat(a + 3 * wStride);
+        s30 = madd(s30, x, b0);
+        s31 = madd(s31, x, b1);
+      }
+      a += 4;
+    }
+    const more = p0 > 0;
+    directStore(cAt, s00, s01, n0, n1, more);
+    if (rows > 1) directStore(cAt + cStride, s10, s11, n0, n1, more);
+    if (rows > 2) directStore(cAt + 2 * cStride, s20, s21, n0, n1, more);
+    if (rows > 3) directStore(cAt + 3 * cStride, s30, s31, n0, n1, more);
+  }
+}
+
+// A block's sums into C's valid lanes, added to the blocks before (matmulNN's accumulate form: s + C).
+@inline function directStore(c: usize, s0: v128, s1: v128, n0: i32, n1: i32, more: bool): void {
+  storeLanes(c, more ? f32x4.add(s0, loadLanes(c, n0)) : s0, n0);
+  if (n1 > 0) storeLanes(c + 16, more ? f32x4.add(s1, loadLanes(c + 16, n1)) : s1, n1);
+}
+
+// Images [first, last) of a stride-1 convolution, y_i = W·cols_i, with `scratch` this thread's: the zero-padded
+// image (c·(h + 2pad)·(w + 2pad) values and 8 of slack for the last tile's unused lanes), then each field's byte
+// offset in it (c·kh·kw i32). The caller takes it only where oh·ow % 4 = 0.
+export function convForwardDirect(x: usize, weight: usize, scratch: usize, y: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, pad: i32, o: i32, first: i32, last: i32): void {
+  const ph = h + 2 * pad, pw = w + 2 * pad, oh = ph - kh + 1, ow = pw - kw + 1;
+  const fields = c * kh * kw, positions = oh * ow;
+  const padded = scratch, offsets = f32At(scratch, c * ph * pw + 8);
+  for (let ch = 0; ch < c; ch++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) store<i32>(offsets + (<usize>((ch * kh + i) * kw + j) << 2), ((ch * ph + i) * pw + j) << 2);
+  zero(padded, c * ph * pw + 8);
+  for (let img = first; img < last; img++) {
+    const image = f32At(x, img * c * h * w);
+    for (let ch = 0; ch < c; ch++)
+      for (let r = 0; r < h; r++) copy(f32At(padded, (ch * ph + r + pad) * pw + pad), f32At(image, (ch * h + r) * w), w);
+    const yimg = f32At(y, img * o * positions);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox0 = 0; ox0 < ow; ox0 += 8) {
+        const count = min(8, ow - ox0);
+        const rowAt = f32At(padded, oy * pw + ox0), cAt = f32At(yimg, oy * ow + ox0);
+        let r0 = 0;
+        for (; r0 + 4 <= o; r0 += 4) directTile(offsets, f32At(weight, r0 * fields), fields, positions, rowAt, f32At(cAt, r0 * positions), count, 4);
+        const left = o - r0, wAt = f32At(weight, r0 * fields), at = f32At(cAt, r0 * positions);
+        if (left == 3) directTile(offsets, wAt, fields, positions, rowAt, at, count, 3);
+        else if (left == 2) directTile(offsets, wAt, fields, positions, rowAt, at, count, 2);
+        else if (left == 1) directTile(offsets, wAt, fields, positions, rowAt, at, count, 1);
+      }
+    }
   }
 }

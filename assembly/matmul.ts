@@ -31,12 +31,12 @@
 //   left to win (bench/matmul-speed.mjs).
 
 const SMALL_K = 8;
-const K_BLOCK = 64;
+export const K_BLOCK = 64;
 const N_PANEL = 1024; // a multiple of the 8-column tile
 
 // acc + x·y: two roundings in the SIMD build; in the relaxed-SIMD build (asconfig.json, target relaxed) one fused
 // multiply-add where the engine and CPU have it (x86 FMA3, Arm), which doubles the products' peak rate.
-@inline function madd(acc: v128, x: v128, y: v128): v128 {
+@inline export function madd(acc: v128, x: v128, y: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
 }

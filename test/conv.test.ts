@@ -163,6 +163,41 @@ test("conv2d's weight gradient kernel: the image-by-image composition (im2col + 
   }
 });
 
+test("conv2d's stride-1 forward without columns: im2col + product's bits (plain or relaxed build, as loaded)", () => {
+  // convForwardDirect reads the columns from the zero-padded image; every output element must take the product's
+  // operations. Shapes: fields below and above the product's k-block (64), outputs 1..6 (partial bands of 4), rows
+  // of 28, 6, 8, 12, 5 and 10 positions (partial tiles), padding 0 and 1.
+  const random = rng(46);
+  const be = backendFor("float32");
+  for (const [n, c, h, w, o, k, pad] of [
+    [2, 16, 28, 28, 1, 3, 1],
+    [3, 8, 6, 6, 5, 3, 1],
+    [2, 3, 14, 10, 6, 3, 0],
+    [1, 2, 6, 12, 2, 1, 0],
+    [1, 2, 4, 5, 2, 1, 0],
+    [2, 9, 10, 10, 3, 3, 1],
+  ]) {
+    const oh = h + 2 * pad - k + 1,
+      ow = w + 2 * pad - k + 1;
+    assert.is((oh * ow) % 4, 0, "a shape the direct kernel takes");
+    const g = { c, h, w, kh: k, kw: k, stride: 1, pad, oh, ow };
+    scope(() => {
+      const buf = (v: Float32Array) => {
+        const b = be.alloc(v.length);
+        b.array.set(v);
+        return b;
+      };
+      const values = (size: number) => Float32Array.from({ length: size }, () => random() * 2 - 1);
+      const [x, weight] = [values(n * c * h * w), values(o * c * k * k)].map(buf);
+      const [direct, composed] = [0, 1].map(() => buf(new Float32Array(n * o * oh * ow).fill(NaN)));
+      be.convForward(x, weight, direct, g, o, n);
+      convKernels.convForward.call(be, x, weight, composed, g, o, n);
+      const bits = (b: typeof direct) => Array.from(new Uint32Array(Float32Array.from(b.array).buffer));
+      assert.equal(bits(direct), bits(composed), `${JSON.stringify(g)} o=${o} n=${n}`);
+    });
+  }
+});
+
 test("upsampleNearest ×2 and its gradient in float32: the definition's values and summation order, bit for bit", () => {
   const random = rng(45);
   for (const [planes, h, w] of [

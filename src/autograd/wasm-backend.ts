@@ -78,15 +78,15 @@ export function wasmBackend(heap: Heap): Backend {
       "gatherRows",
       "fill",
     ].map(k);
-  const [im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad, convWeightGrad] = [
+  const [im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad] = [
     "im2col",
     "col2im",
     "upsampleNearest",
     "upsampleNearestGrad",
     "convForward",
     "convInputGrad",
-    "convWeightGrad",
   ].map(k);
+  const [convForwardDirect, convWeightGrad] = ["convForwardDirect", "convWeightGrad"].map(k);
   const geometry = (g: ConvGeometry) => [g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow];
   // A batch's convolution kernel (assembly/conv.ts) over ranges of images, each part with one image's scratch: on
   // the calling thread, or split over the threads when there are threads and the batch is worth it.
@@ -98,6 +98,21 @@ export function wasmBackend(heap: Heap): Backend {
     images: number,
   ) => {
     const perImage = g.c * g.kh * g.kw * g.oh * g.ow;
+    if (name === "convForward" && g.stride === 1 && (g.oh * g.ow) % 4 === 0) {
+      // Without the columns (assembly/conv.ts, convForwardDirect): each part's scratch is the zero-padded image, 8
+      // values of slack and the fields' offsets.
+      const [x, weight, y] = operands;
+      const share = g.c * (g.h + 2 * g.pad) * (g.w + 2 * g.pad) + 8 + g.c * g.kh * g.kw;
+      const parts = Math.min(heap.splitter?.threads ?? 1, images);
+      const scratch = new WasmBuf(Math.max(1, parts) * share, Float32Array);
+      const argsOf = (first: number, last: number, part: number) => {
+        const shape = [g.c, g.h, g.w, g.kh, g.kw, g.pad];
+        return [x, weight, at(scratch) + part * share * 4, y, ...shape, o, first, last];
+      };
+      if (heap.splitter?.ranges("convForwardDirect", images, 2 * o * perImage * images, argsOf)) return;
+      convForwardDirect(...argsOf(0, images, 0));
+      return;
+    }
     const parts = Math.min(heap.splitter?.threads ?? 1, images);
     const scratch = new WasmBuf(Math.max(1, parts) * perImage, Float32Array);
     const argsOf = (first: number, last: number, part: number) => {

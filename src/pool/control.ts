@@ -46,6 +46,7 @@ export const KERNELS = [
   "convInputGrad",
   "convWeightGrad",
   "adamStep",
+  "convForwardDirect",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

@@ -61,7 +61,7 @@ export class RowSplitter implements ProductSplitter {
   }
 
   ranges(
-    kernel: "convForward" | "convInputGrad" | "convWeightGrad" | "adamStep",
+    kernel: "convForward" | "convForwardDirect" | "convInputGrad" | "convWeightGrad" | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],

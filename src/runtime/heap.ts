@@ -27,7 +27,7 @@ export interface ProductSplitter {
    * argsOf gives part p's arguments.
    */
   ranges(
-    kernel: "convForward" | "convInputGrad" | "convWeightGrad" | "adamStep",
+    kernel: "convForward" | "convForwardDirect" | "convInputGrad" | "convWeightGrad" | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
