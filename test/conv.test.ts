@@ -164,8 +164,8 @@ test("conv2d's weight gradient kernel: the image-by-image composition (im2col + 
 });
 
 test("conv2d's stride-1 forward without columns: im2col + product's bits (plain or relaxed build, as loaded)", () => {
-  // convForwardDirect reads the columns from the zero-padded image; every output element must take the product's
-  // operations. Shapes: fields below and above the product's k-block (64), outputs 1..6 (partial bands of 4), rows
+  // convForwardDirect reads the columns from the zero-padded image: every output element must take the product's
+  // operations. The input gradient beside it (its fused kernel against the composition) checks the same shapes. Shapes: fields below and above the product's k-block (64), outputs 1..6 (partial bands of 4), rows
   // of 28, 6, 8, 12, 5 and 10 positions (partial tiles), padding 0 and 1.
   const random = rng(46);
   const be = backendFor("float32");
@@ -174,6 +174,7 @@ test("conv2d's stride-1 forward without columns: im2col + product's bits (plain 
     [3, 8, 6, 6, 5, 3, 1],
     [2, 3, 14, 10, 6, 3, 0],
     [1, 2, 6, 12, 2, 1, 0],
+    [2, 5, 6, 10, 1, 3, 1],
     [1, 2, 4, 5, 2, 1, 0],
     [2, 9, 10, 10, 3, 3, 1],
   ]) {
@@ -194,6 +195,12 @@ test("conv2d's stride-1 forward without columns: im2col + product's bits (plain 
       convKernels.convForward.call(be, x, weight, composed, g, o, n);
       const bits = (b: typeof direct) => Array.from(new Uint32Array(Float32Array.from(b.array).buffer));
       assert.equal(bits(direct), bits(composed), `${JSON.stringify(g)} o=${o} n=${n}`);
+      // The input gradient, added into a dx that holds values.
+      const [dy, dx0] = [values(n * o * oh * ow), values(n * c * h * w)];
+      const [dxDirect, dxComposed] = [buf(dx0), buf(dx0)];
+      be.convInputGrad(weight, buf(dy), dxDirect, g, o, n);
+      convKernels.convInputGrad.call(be, weight, buf(dy), dxComposed, g, o, n);
+      assert.equal(bits(dxDirect), bits(dxComposed), `input gradient ${JSON.stringify(g)} o=${o} n=${n}`);
     });
   }
 });
