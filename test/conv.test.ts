@@ -6,7 +6,7 @@ import { F, Generator, nn, scope, tensor, type Tensor } from "../src/index.ts";
 import { convKernels } from "../src/autograd/conv.ts";
 import { backendFor } from "../src/autograd/tensor.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
-import { randomInt, rng } from "./helpers.ts";
+import { convOutput, randomInt, rng } from "./helpers.ts";
 
 const test = suite("convolution: conv2d and nearest upsampling");
 
@@ -140,8 +140,7 @@ test("conv2d's weight gradient kernel: the image-by-image composition (im2col + 
     [2, 4, 4, 3, 3, 2, 2, 0],
     [1, 1, 2, 2, 2, 1, 1, 0],
   ]) {
-    const oh = Math.floor((h + 2 * pad - k) / stride) + 1,
-      ow = Math.floor((w + 2 * pad - k) / stride) + 1;
+    const [oh, ow] = convOutput(h, w, k, stride, pad);
     const g = { c, h, w, kh: k, kw: k, stride, pad, oh, ow };
     for (const accumulate of [false, true]) {
       scope(() => {
@@ -178,8 +177,7 @@ test("conv2d's stride-1 forward without columns: im2col + product's bits (plain 
     [1, 2, 4, 5, 2, 1, 0],
     [2, 9, 10, 10, 3, 3, 1],
   ]) {
-    const oh = h + 2 * pad - k + 1,
-      ow = w + 2 * pad - k + 1;
+    const [oh, ow] = convOutput(h, w, k, 1, pad);
     assert.is((oh * ow) % 4, 0, "a shape the direct kernel takes");
     const g = { c, h, w, kh: k, kw: k, stride: 1, pad, oh, ow };
     scope(() => {

@@ -11,7 +11,7 @@ import { RowSplitter } from "../src/pool/split.ts";
 import { threadSupport } from "../src/pool/spawn.ts";
 import { Team } from "../src/pool/team.ts";
 import { threadsModule } from "../src/pool/threads-module.ts";
-import { rng } from "./helpers.ts";
+import { convOutput, rng } from "./helpers.ts";
 
 const test = suite("training threads: products split by rows, bit for bit");
 
@@ -109,8 +109,7 @@ test("conv2d's weight gradient split by input channels over 2 and 3 threads equa
       [4, 7, 4, 4, 2, 2, 2, 0],
       [2, 1, 5, 5, 3, 3, 1, 1],
     ]) {
-      const oh = Math.floor((h + 2 * pad - k) / stride) + 1,
-        ow = Math.floor((w + 2 * pad - k) / stride) + 1;
+      const [oh, ow] = convOutput(h, w, k, stride, pad);
       const perChannel = k * k * oh * ow,
         size = o * c * k * k;
       for (const accumulate of [0, 1]) {
