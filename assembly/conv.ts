@@ -2,7 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
-import { K_BLOCK, madd, matmulNN, matmulNTStrided, matmulTN } from "./matmul";
+import { K_BLOCK, madd, matmulNN, matmulNTStrided, matmulTN, storeLanes as storeLanesInto, storeVector, sum4 } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -290,5 +290,85 @@ export function convForwardDirect(x: usize, weight: usize, scratch: usize, y: us
         else if (left == 1) directTile(offsets, wAt, fields, positions, rowAt, at, count, 1);
       }
     }
+  }
+}
+
+// The weight gradient of a stride-1 convolution whose output rows are whole vectors (ow % 4 = 0, oh·ow ≥ 8), for
+// input channels [first, last), without the columns: matmulNTStrided's dot form (one or two rows of dY_i against
+// four columns of cols_iᵀ, one lane accumulator each from +0, madd along the positions four at a time, summed across
+// lanes by sum4, then added to dW) with each column of cols_i — a field's window — read from the zero-padded image,
+// a vector of positions being four pixels of one padded row. The same bits as convWeightGrad.
+@inline function windowTile(a: usize, ld: usize, padded: usize, offsets: usize, f: i32, c: usize, ldc: usize, oh: i32, ow: i32, pw: i32, rows: i32, cols: i32, accumulate: i32): void {
+  const zero = f32x4.splat(0);
+  let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+  const b0 = padded + <usize>load<i32>(offsets + (<usize>f << 2));
+  const b1 = cols > 1 ? padded + <usize>load<i32>(offsets + (<usize>(f + 1) << 2)) : b0;
+  const b2 = cols > 2 ? padded + <usize>load<i32>(offsets + (<usize>(f + 2) << 2)) : b0;
+  const b3 = cols > 3 ? padded + <usize>load<i32>(offsets + (<usize>(f + 3) << 2)) : b0;
+  for (let oy = 0; oy < oh; oy++) {
+    const row = <usize>(oy * pw) << 2;
+    for (let x = 0; x < ow; x += 4) {
+      const at = row + (<usize>x << 2);
+      const a0 = v128.load(a), a1 = rows > 1 ? v128.load(a + ld) : zero;
+      let y = v128.load(b0 + at);
+      s00 = madd(s00, a0, y);
+      if (rows > 1) s10 = madd(s10, a1, y);
+      if (cols > 1) {
+        y = v128.load(b1 + at);
+        s01 = madd(s01, a0, y);
+        if (rows > 1) s11 = madd(s11, a1, y);
+      }
+      if (cols > 2) {
+        y = v128.load(b2 + at);
+        s02 = madd(s02, a0, y);
+        if (rows > 1) s12 = madd(s12, a1, y);
+      }
+      if (cols > 3) {
+        y = v128.load(b3 + at);
+        s03 = madd(s03, a0, y);
+        if (rows > 1) s13 = madd(s13, a1, y);
+      }
+      a += 16;
+    }
+  }
+  const r0 = sum4(s00, s01, s02, s03);
+  if (cols > 3) storeVector(c, r0, accumulate);
+  else storeLanesInto(c, r0, cols, accumulate);
+  if (rows > 1) {
+    const r1 = sum4(s10, s11, s12, s13);
+    if (cols > 3) storeVector(c + ldc, r1, accumulate);
+    else storeLanesInto(c + ldc, r1, cols, accumulate);
+  }
+}
+
+@inline function windowColumns(dyimg: usize, ld: usize, padded: usize, offsets: usize, f: i32, c: usize, ldc: usize, o: i32, oh: i32, ow: i32, pw: i32, cols: i32, accumulate: i32): void {
+  let i = 0;
+  for (; i + 2 <= o; i += 2) windowTile(dyimg + <usize>i * ld, ld, padded, offsets, f, c + <usize>i * ldc, ldc, oh, ow, pw, 2, cols, accumulate);
+  if (i < o) windowTile(dyimg + <usize>i * ld, ld, padded, offsets, f, c + <usize>i * ldc, ldc, oh, ow, pw, 1, cols, accumulate);
+}
+
+// `scratch`: the zero-padded channels [first, last) of an image (and 8 values of slack), then their fields' offsets.
+export function convWeightGradDirect(x: usize, dy: usize, scratch: usize, dw: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, pad: i32, o: i32, images: i32, first: i32, last: i32, accumulate: i32): void {
+  const ph = h + 2 * pad, pw = w + 2 * pad, oh = ph - kh + 1, ow = pw - kw + 1;
+  const positions = oh * ow, channels = last - first;
+  if (channels <= 0) return;
+  const n = channels * kh * kw, ld = <usize>positions << 2, ldc = <usize>(c * kh * kw) << 2;
+  const padded = scratch, offsets = f32At(scratch, channels * ph * pw + 8);
+  for (let ch = 0; ch < channels; ch++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) store<i32>(offsets + (<usize>((ch * kh + i) * kw + j) << 2), ((ch * ph + i) * pw + j) << 2);
+  zero(padded, channels * ph * pw + 8);
+  const dwFirst = f32At(dw, first * kh * kw);
+  for (let img = 0; img < images; img++) {
+    const image = f32At(x, (img * c + first) * h * w), dyimg = f32At(dy, img * o * positions);
+    for (let ch = 0; ch < channels; ch++)
+      for (let r = 0; r < h; r++) copy(f32At(padded, (ch * ph + r + pad) * pw + pad), f32At(image, (ch * h + r) * w), w);
+    const acc = accumulate || img > 0 ? 1 : 0;
+    let f = 0;
+    for (; f + 4 <= n; f += 4) windowColumns(dyimg, ld, padded, offsets, f, f32At(dwFirst, f), ldc, o, oh, ow, pw, 4, acc);
+    const left = n - f, at = f32At(dwFirst, f);
+    if (left == 3) windowColumns(dyimg, ld, padded, offsets, f, at, ldc, o, oh, ow, pw, 3, acc);
+    else if (left == 2) windowColumns(dyimg, ld, padded, offsets, f, at, ldc, o, oh, ow, pw, 2, acc);
+    else if (left == 1) windowColumns(dyimg, ld, padded, offsets, f, at, ldc, o, oh, ow, pw, 1, acc);
   }
 }

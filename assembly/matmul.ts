@@ -41,7 +41,7 @@ const N_PANEL = 1024; // a multiple of the 8-column tile
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
-@inline function storeVector(c: usize, value: v128, accumulate: i32): void {
+@inline export function storeVector(c: usize, value: v128, accumulate: i32): void {
   v128.store(c, accumulate ? f32x4.add(v128.load(c), value) : value);
 }
 
@@ -50,14 +50,14 @@ const N_PANEL = 1024; // a multiple of the 8-column tile
 }
 
 // The first `count` (0..3) lanes of a vector store; the others are dropped.
-@inline function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
+@inline export function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
   storeScalar(c, f32x4.extract_lane(value, 0), accumulate);
   if (count > 1) storeScalar(c + 4, f32x4.extract_lane(value, 1), accumulate);
   if (count > 2) storeScalar(c + 8, f32x4.extract_lane(value, 2), accumulate);
 }
 
 // [Σ v0, Σ v1, Σ v2, Σ v3]: unpack pairs and add twice.
-@inline function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   const t0 = f32x4.add(v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), v128.shuffle<f32>(v0, v1, 2, 6, 3, 7));
   const t1 = f32x4.add(v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), v128.shuffle<f32>(v2, v3, 2, 6, 3, 7));
   return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));

@@ -131,7 +131,8 @@ test("the WebAssembly kernels (im2col, col2im, upsampling) agree with the TypeSc
 test("conv2d's weight gradient kernel: the image-by-image composition (im2col + product) bit for bit", () => {
   // convWeightGrad runs, in one call, what the TypeScript form composes from the primitives: one image's columns,
   // then dW (+)= dY_i·colsᵀ, images in order. Run on the WebAssembly primitives, the two must give the same bits,
-  // overwriting garbage or accumulating, for strides, paddings and outputs of fewer than 8 positions (small-k NT).
+  // overwriting garbage or accumulating, for strides, paddings and outputs of fewer than 8 positions (small-k NT),
+  // and where the kernel reads the columns from the padded image instead of unrolling them.
   const random = rng(44);
   const be = backendFor("float32");
   for (const [n, c, h, w, o, k, stride, pad] of [
@@ -139,6 +140,10 @@ test("conv2d's weight gradient kernel: the image-by-image composition (im2col + 
     [3, 2, 6, 6, 5, 3, 1, 1],
     [2, 4, 4, 3, 3, 2, 2, 0],
     [1, 1, 2, 2, 2, 1, 1, 0],
+    // Stride 1 with output rows of whole vectors: the columns read from the padded image (convWeightGradDirect).
+    [2, 16, 28, 28, 1, 3, 1, 1],
+    [3, 5, 6, 8, 3, 3, 1, 1],
+    [2, 3, 5, 4, 2, 1, 1, 0],
   ]) {
     const [oh, ow] = convOutput(h, w, k, stride, pad);
     const g = { c, h, w, kh: k, kw: k, stride, pad, oh, ow };

@@ -86,7 +86,11 @@ export function wasmBackend(heap: Heap): Backend {
     "convForward",
     "convInputGrad",
   ].map(k);
-  const [convForwardDirect, convWeightGrad] = ["convForwardDirect", "convWeightGrad"].map(k);
+  const [convForwardDirect, convWeightGrad, convWeightGradDirect] = [
+    "convForwardDirect",
+    "convWeightGrad",
+    "convWeightGradDirect",
+  ].map(k);
   const geometry = (g: ConvGeometry) => [g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow];
   // A batch's convolution kernel (assembly/conv.ts) over ranges of images, each part with one image's scratch: on
   // the calling thread, or split over the threads when there are threads and the batch is worth it.
@@ -126,6 +130,21 @@ export function wasmBackend(heap: Heap): Backend {
   const convWeightGradOf = (x: Buf, dy: Buf, dw: Buf, g: ConvGeometry, o: number, images: number, acc: boolean) => {
     const perChannel = g.kh * g.kw * g.oh * g.ow;
     const parts = Math.min(heap.splitter?.threads ?? 1, g.c);
+    if (g.stride === 1 && g.ow % 4 === 0 && g.oh * g.ow >= 8) {
+      // The columns read from the zero-padded channels (convWeightGradDirect): a part's scratch is its channels
+      // padded, 8 values of slack and its fields' offsets.
+      const channels = Math.ceil(g.c / parts);
+      const share = channels * ((g.h + 2 * g.pad) * (g.w + 2 * g.pad) + g.kh * g.kw) + 8;
+      const scratch = new WasmBuf(parts * share, Float32Array);
+      const argsOf = (first: number, last: number, part: number) => {
+        const shape = [g.c, g.h, g.w, g.kh, g.kw, g.pad];
+        return [at(x), at(dy), at(scratch) + part * share * 4, at(dw), ...shape, o, images, first, last, flag(acc)];
+      };
+      const flops = 2 * o * g.c * perChannel * images;
+      if (heap.splitter?.ranges("convWeightGradDirect", g.c, flops, argsOf)) return;
+      convWeightGradDirect(...argsOf(0, g.c, 0));
+      return;
+    }
     const share = Math.ceil(g.c / parts) * perChannel;
     const scratch = new WasmBuf(parts * share, Float32Array);
     const argsOf = (first: number, last: number, part: number) => [

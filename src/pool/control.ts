@@ -47,6 +47,7 @@ export const KERNELS = [
   "convWeightGrad",
   "adamStep",
   "convForwardDirect",
+  "convWeightGradDirect",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

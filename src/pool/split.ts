@@ -61,7 +61,13 @@ export class RowSplitter implements ProductSplitter {
   }
 
   ranges(
-    kernel: "convForward" | "convForwardDirect" | "convInputGrad" | "convWeightGrad" | "adamStep",
+    kernel:
+      | "convForward"
+      | "convForwardDirect"
+      | "convInputGrad"
+      | "convWeightGrad"
+      | "convWeightGradDirect"
+      | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],

@@ -27,7 +27,13 @@ export interface ProductSplitter {
    * argsOf gives part p's arguments.
    */
   ranges(
-    kernel: "convForward" | "convForwardDirect" | "convInputGrad" | "convWeightGrad" | "adamStep",
+    kernel:
+      | "convForward"
+      | "convForwardDirect"
+      | "convInputGrad"
+      | "convWeightGrad"
+      | "convWeightGradDirect"
+      | "adamStep",
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
