@@ -37,7 +37,10 @@ const relaxedFlag = spawnSync(process.execPath, ["--experimental-wasm-relaxed-si
 const nodeArgs = relaxedFlag ? ["--experimental-wasm-relaxed-simd"] : [];
 
 const CONFIGS = [
-  ...(BASELINE ? [{ key: "baseline", label: "before #24 (baseline build), 1 thread", dist: BASELINE }] : []),
+  // A baseline with initThreads runs as labelled too (one thread, plain SIMD), not at its defaults.
+  ...(BASELINE
+    ? [{ key: "baseline", label: "before #24 (baseline build), 1 thread", dist: BASELINE, kernels: "simd", threads: 1 }]
+    : []),
   { key: "simd1", label: "SIMD, 1 thread", kernels: "simd", threads: 1 },
   { key: "relaxed1", label: "relaxed SIMD (FMA), 1 thread", kernels: "relaxed-simd", threads: 1 },
   { key: "simd2", label: "SIMD, 2 threads", kernels: "simd", threads: 2 },
