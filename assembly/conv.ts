@@ -197,6 +197,20 @@ export function convWeightGrad(x: usize, dy: usize, cols: usize, dw: usize, c: i
 // its fields in blocks of K_BLOCK, in order, each block summed from zero with madd and added to the blocks before —
 // the same bits, when every column of the product is a vector lane (positions % 4 = 0: no scalar tail columns).
 
+// The byte offset of field f = (ch, i, j) in a zero-padded image of rows pw wide: where its window starts.
+@inline function fieldOffsets(offsets: usize, channels: i32, kh: i32, kw: i32, ph: i32, pw: i32): void {
+  for (let ch = 0; ch < channels; ch++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) store<i32>(offsets + (<usize>((ch * kh + i) * kw + j) << 2), ((ch * ph + i) * pw + j) << 2);
+}
+
+// An image's channels into the interior of their zero-padded copy (the border stays as it was zeroed).
+@inline function padImage(padded: usize, image: usize, channels: i32, h: i32, w: i32, pad: i32): void {
+  const ph = h + 2 * pad, pw = w + 2 * pad;
+  for (let ch = 0; ch < channels; ch++)
+    for (let r = 0; r < h; r++) copy(f32At(padded, (ch * ph + r + pad) * pw + pad), f32At(image, (ch * h + r) * w), w);
+}
+
 // `count` (1..4) lanes of a vector at c, the others 0.
 @inline function loadLanes(c: usize, count: i32): v128 {
   if (count >= 4) return v128.load(c);
@@ -269,14 +283,11 @@ export function convForwardDirect(x: usize, weight: usize, scratch: usize, y: us
   const ph = h + 2 * pad, pw = w + 2 * pad, oh = ph - kh + 1, ow = pw - kw + 1;
   const fields = c * kh * kw, positions = oh * ow;
   const padded = scratch, offsets = f32At(scratch, c * ph * pw + 8);
-  for (let ch = 0; ch < c; ch++)
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) store<i32>(offsets + (<usize>((ch * kh + i) * kw + j) << 2), ((ch * ph + i) * pw + j) << 2);
+  fieldOffsets(offsets, c, kh, kw, ph, pw);
   zero(padded, c * ph * pw + 8);
   for (let img = first; img < last; img++) {
     const image = f32At(x, img * c * h * w);
-    for (let ch = 0; ch < c; ch++)
-      for (let r = 0; r < h; r++) copy(f32At(padded, (ch * ph + r + pad) * pw + pad), f32At(image, (ch * h + r) * w), w);
+    padImage(padded, image, c, h, w, pad);
     const yimg = f32At(y, img * o * positions);
     for (let oy = 0; oy < oh; oy++) {
       for (let ox0 = 0; ox0 < ow; ox0 += 8) {
@@ -354,15 +365,12 @@ export function convWeightGradDirect(x: usize, dy: usize, scratch: usize, dw: us
   if (channels <= 0) return;
   const n = channels * kh * kw, ld = <usize>positions << 2, ldc = <usize>(c * kh * kw) << 2;
   const padded = scratch, offsets = f32At(scratch, channels * ph * pw + 8);
-  for (let ch = 0; ch < channels; ch++)
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) store<i32>(offsets + (<usize>((ch * kh + i) * kw + j) << 2), ((ch * ph + i) * pw + j) << 2);
+  fieldOffsets(offsets, channels, kh, kw, ph, pw);
   zero(padded, channels * ph * pw + 8);
   const dwFirst = f32At(dw, first * kh * kw);
   for (let img = 0; img < images; img++) {
     const image = f32At(x, (img * c + first) * h * w), dyimg = f32At(dy, img * o * positions);
-    for (let ch = 0; ch < channels; ch++)
-      for (let r = 0; r < h; r++) copy(f32At(padded, (ch * ph + r + pad) * pw + pad), f32At(image, (ch * h + r) * w), w);
+    padImage(padded, image, channels, h, w, pad);
     const acc = accumulate || img > 0 ? 1 : 0;
     let f = 0;
     for (; f + 4 <= n; f += 4) windowColumns(dyimg, ld, padded, offsets, f, f32At(dwFirst, f), ldc, o, oh, ow, pw, 4, acc);

@@ -6,7 +6,7 @@
 // split.
 // Below MIN_SPLIT_FLOPS a product stays on the calling thread (a wake-up costs more than it saves).
 import { adoptHeap, heapInUse, instantiate, type KernelVariant, kernelChoice } from "../runtime/engine.ts";
-import type { Heap, ProductSplitter } from "../runtime/heap.ts";
+import type { Heap, ProductSplitter, RangeKernel } from "../runtime/heap.ts";
 import { availableCores, threadSupport } from "./spawn.ts";
 import type { KernelName } from "./control.ts";
 import { Team } from "./team.ts";
@@ -61,13 +61,7 @@ export class RowSplitter implements ProductSplitter {
   }
 
   ranges(
-    kernel:
-      | "convForward"
-      | "convForwardDirect"
-      | "convInputGrad"
-      | "convWeightGrad"
-      | "convWeightGradDirect"
-      | "adamStep",
+    kernel: RangeKernel,
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],

@@ -15,6 +15,15 @@ export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
 
 export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
 
+/** The kernels a splitter runs over ranges (of images, input channels or elements). */
+export type RangeKernel =
+  | "convForward"
+  | "convForwardDirect"
+  | "convInputGrad"
+  | "convWeightGrad"
+  | "convWeightGradDirect"
+  | "adamStep";
+
 /** Splits a step's large kernels over threads (src/pool/split.ts); false when too small to, and the caller runs it. */
 export interface ProductSplitter {
   /** Threads a job is split over, the calling thread included. */
@@ -27,13 +36,7 @@ export interface ProductSplitter {
    * argsOf gives part p's arguments.
    */
   ranges(
-    kernel:
-      | "convForward"
-      | "convForwardDirect"
-      | "convInputGrad"
-      | "convWeightGrad"
-      | "convWeightGradDirect"
-      | "adamStep",
+    kernel: RangeKernel,
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
