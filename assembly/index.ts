@@ -65,7 +65,7 @@ export function trilevelNorms_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, f
 export function trilevelNorms_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, fibreNorms: usize, groupNorms: usize): i32 { return trilevelNorms<f64>(y, a, b, c, kind, fibreNorms, groupNorms); }
 export function trilevel_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f32>(y, a, b, c, kind, eta, out, norms, aux); }
 export function trilevel_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f64>(y, a, b, c, kind, eta, out, norms, aux); }
-export { im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convInputGrad } from "./conv";
+export { im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convForwardDirect, convInputGrad, convWeightGrad, convWeightGradDirect } from "./conv";
 
 // 1 in the relaxed-SIMD builds (fused multiply-add in the matrix products), 0 in the plain ones: which variant an
 // instance is, whoever compiled it.

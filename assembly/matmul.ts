@@ -31,16 +31,17 @@
 //   left to win (bench/matmul-speed.mjs).
 
 const SMALL_K = 8;
-const K_BLOCK = 64;
+export const K_BLOCK = 64;
+const N_PANEL = 1024; // a multiple of the 8-column tile
 
 // acc + x·y: two roundings in the SIMD build; in the relaxed-SIMD build (asconfig.json, target relaxed) one fused
 // multiply-add where the engine and CPU have it (x86 FMA3, Arm), which doubles the products' peak rate.
-@inline function madd(acc: v128, x: v128, y: v128): v128 {
+@inline export function madd(acc: v128, x: v128, y: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
-@inline function storeVector(c: usize, value: v128, accumulate: i32): void {
+@inline export function storeVector(c: usize, value: v128, accumulate: i32): void {
   v128.store(c, accumulate ? f32x4.add(v128.load(c), value) : value);
 }
 
@@ -49,14 +50,14 @@ const K_BLOCK = 64;
 }
 
 // The first `count` (0..3) lanes of a vector store; the others are dropped.
-@inline function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
+@inline export function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
   storeScalar(c, f32x4.extract_lane(value, 0), accumulate);
   if (count > 1) storeScalar(c + 4, f32x4.extract_lane(value, 1), accumulate);
   if (count > 2) storeScalar(c + 8, f32x4.extract_lane(value, 2), accumulate);
 }
 
 // [Σ v0, Σ v1, Σ v2, Σ v3]: unpack pairs and add twice.
-@inline function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   const t0 = f32x4.add(v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), v128.shuffle<f32>(v0, v1, 2, 6, 3, 7));
   const t1 = f32x4.add(v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), v128.shuffle<f32>(v2, v3, 2, 6, 3, 7));
   return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
@@ -144,35 +145,43 @@ const K_BLOCK = 64;
   if (rows > 3) storeScalar(c + 3 * ldc, s3, accumulate);
 }
 
-// One band of `rows` rows of C (a and c at the band's first row), across all n columns.
-@inline function axpyBand(a: usize, ars: usize, aps: usize, b: usize, c: usize, n: i32, k: i32, rows: i32, accumulate: i32): void {
-  const ldb = <usize>n << 2;
+// One band of `rows` rows of C (a and c at the band's first row), across `width` columns; B and C rows ld bytes apart.
+@inline function axpyBand(a: usize, ars: usize, aps: usize, b: usize, c: usize, ld: usize, width: i32, k: i32, rows: i32, accumulate: i32): void {
   let j = 0;
-  for (; j + 8 <= n; j += 8) axpyTile(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, 2, accumulate);
-  if (j + 4 <= n) {
-    axpyTile(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, 1, accumulate);
+  for (; j + 8 <= width; j += 8) axpyTile(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, 2, accumulate);
+  if (j + 4 <= width) {
+    axpyTile(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, 1, accumulate);
     j += 4;
   }
-  for (; j < n; j++) axpyColumn(a, ars, aps, b + (<usize>j << 2), ldb, c + (<usize>j << 2), ldb, k, rows, accumulate);
+  for (; j < width; j++) axpyColumn(a, ars, aps, b + (<usize>j << 2), ld, c + (<usize>j << 2), ld, k, rows, accumulate);
 }
 
-// C = A·B with A(i,p) at a + i·ars + p·aps (bytes).
+// C = A·B with A(i,p) at a + i·ars + p·aps (bytes), in panels of N_PANEL columns: every band of rows sweeps one
+// panel of B (K_BLOCK × N_PANEL values, a quarter of L2) before the next, so a wide B (the SAE's 100 000 features:
+// 13–40 MB) is read from memory once per k-block, not once per band of 4 rows. An element's operations (its k-blocks
+// in order, its column's tile form: panels are whole tiles, the last one ends as the whole would) do not change.
 @inline function axpyForm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
-  const ldc = <usize>n << 2;
-  let p0 = 0;
+  const ld = <usize>n << 2;
+  let j0 = 0;
   do {
-    const kc = min(K_BLOCK, k - p0);
-    const ak = a + <usize>p0 * aps, bk = b + <usize>p0 * ldc;
-    const acc = p0 > 0 ? 1 : accumulate;
-    let i = 0;
-    for (; i + 4 <= m; i += 4) axpyBand(ak + <usize>i * ars, ars, aps, bk, c + <usize>i * ldc, n, kc, 4, acc);
-    const left = m - i;
-    const ai = ak + <usize>i * ars, ci = c + <usize>i * ldc;
-    if (left == 3) axpyBand(ai, ars, aps, bk, ci, n, kc, 3, acc);
-    else if (left == 2) axpyBand(ai, ars, aps, bk, ci, n, kc, 2, acc);
-    else if (left == 1) axpyBand(ai, ars, aps, bk, ci, n, kc, 1, acc);
-    p0 += kc;
-  } while (p0 < k);
+    const width = min(N_PANEL, n - j0);
+    const bj = b + (<usize>j0 << 2), cj = c + (<usize>j0 << 2);
+    let p0 = 0;
+    do {
+      const kc = min(K_BLOCK, k - p0);
+      const ak = a + <usize>p0 * aps, bk = bj + <usize>p0 * ld;
+      const acc = p0 > 0 ? 1 : accumulate;
+      let i = 0;
+      for (; i + 4 <= m; i += 4) axpyBand(ak + <usize>i * ars, ars, aps, bk, cj + <usize>i * ld, ld, width, kc, 4, acc);
+      const left = m - i;
+      const ai = ak + <usize>i * ars, ci = cj + <usize>i * ld;
+      if (left == 3) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 3, acc);
+      else if (left == 2) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 2, acc);
+      else if (left == 1) axpyBand(ai, ars, aps, bk, ci, ld, width, kc, 1, acc);
+      p0 += kc;
+    } while (p0 < k);
+    j0 += N_PANEL;
+  } while (j0 < n);
 }
 
 export function matmulNN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
@@ -290,8 +299,8 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
   }
 }
 
-@inline function smallK(a: usize, b: usize, c: usize, m: i32, n: i32, KK: i32, accumulate: i32): void {
-  const ld = <usize>KK << 2, ldc = <usize>n << 2;
+@inline function smallK(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, KK: i32, accumulate: i32): void {
+  const ld = <usize>KK << 2;
   let j = 0;
   for (; j + 4 <= n; j += 4) smallKColumns(a, b + <usize>j * ld, c + (<usize>j << 2), m, ldc, KK, 4, accumulate);
   const left = n - j;
@@ -303,14 +312,14 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
 
 // One function per k: inlined into one, binaryen's code folding merges the 8 copies back into one with k a
 // variable, and the guards then run per row.
-function smallK0(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 0, accumulate); }
-function smallK1(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 1, accumulate); }
-function smallK2(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 2, accumulate); }
-function smallK3(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 3, accumulate); }
-function smallK4(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 4, accumulate); }
-function smallK5(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 5, accumulate); }
-function smallK6(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 6, accumulate); }
-function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32): void { smallK(a, b, c, m, n, 7, accumulate); }
+function smallK0(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 0, accumulate); }
+function smallK1(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 1, accumulate); }
+function smallK2(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 2, accumulate); }
+function smallK3(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 3, accumulate); }
+function smallK4(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 4, accumulate); }
+function smallK5(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 5, accumulate); }
+function smallK6(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 6, accumulate); }
+function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, ldc: usize, accumulate: i32): void { smallK(a, b, c, m, n, ldc, 7, accumulate); }
 
 // [B(j,p), B(j+1,p), …] from b = &B(j,p), rows ld bytes apart, `cols` lanes (the others zero).
 @inline function gatherColumn(b: usize, ld: usize, cols: i32): v128 {
@@ -322,20 +331,26 @@ function smallK7(a: usize, b: usize, c: usize, m: i32, n: i32, accumulate: i32):
 }
 
 export function matmulNT(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
+  matmulNTStrided(a, b, c, m, n, k, <usize>n << 2, accumulate);
+}
+
+// NT into a C whose rows are ldc bytes apart (a block of columns of a wider matrix: a convolution's weight gradient
+// for a range of input channels). An element's sum depends on k alone, not on n, ldc or where its tile starts.
+export function matmulNTStrided(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, ldc: usize, accumulate: i32): void {
   if (k < SMALL_K) {
     switch (k) {
-      case 0: smallK0(a, b, c, m, n, accumulate); break;
-      case 1: smallK1(a, b, c, m, n, accumulate); break;
-      case 2: smallK2(a, b, c, m, n, accumulate); break;
-      case 3: smallK3(a, b, c, m, n, accumulate); break;
-      case 4: smallK4(a, b, c, m, n, accumulate); break;
-      case 5: smallK5(a, b, c, m, n, accumulate); break;
-      case 6: smallK6(a, b, c, m, n, accumulate); break;
-      default: smallK7(a, b, c, m, n, accumulate);
+      case 0: smallK0(a, b, c, m, n, ldc, accumulate); break;
+      case 1: smallK1(a, b, c, m, n, ldc, accumulate); break;
+      case 2: smallK2(a, b, c, m, n, ldc, accumulate); break;
+      case 3: smallK3(a, b, c, m, n, ldc, accumulate); break;
+      case 4: smallK4(a, b, c, m, n, ldc, accumulate); break;
+      case 5: smallK5(a, b, c, m, n, ldc, accumulate); break;
+      case 6: smallK6(a, b, c, m, n, ldc, accumulate); break;
+      default: smallK7(a, b, c, m, n, ldc, accumulate);
     }
     return;
   }
-  const ld = <usize>k << 2, ldc = <usize>n << 2;
+  const ld = <usize>k << 2;
   const head = k & 3;
   // Lanes below k % 4 kept (none when k % 4 = 0: the head vector then adds zeros).
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(head));

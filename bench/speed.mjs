@@ -1,11 +1,14 @@
-// `node bench/speed.mjs [--rounds N] [--baseline path/to/index.js] [--quick]`: training speed on this machine, each
+// `node bench/speed.mjs [--rounds N] [--baseline path/to/index.js] [--quick] [--only conv,vae]`: training speed on this
+// machine, each
 // lever of issue #24 measured in one run. Configurations — a baseline build (--baseline: a dist/index.js from before
 // the levers, optional), ours with plain SIMD and with relaxed SIMD (fused multiply-add), each on 1 and 2 threads
 // (initThreads), and PyTorch on one thread (bench/speed/torch_speed.py) — run one process at a time, in turn, round
 // after round, so that the machine's load falls on all of them alike; every figure is a median over rounds, and the
 // ratios compare figures from the same run. Workloads and shapes: bench/speed/workloads.mjs. Matrix products are also
 // timed in native C (bench/native/matmul.c: 128-bit SSE, and the same with FMA) and PyTorch's OpenBLAS.
-// Writes bench/speed-results.json and the "Training speed" section of bench/train-results.md.
+// Writes bench/speed-results.json and the "Training speed" section of bench/train-results.md. `--only` times just the
+// workloads named (no products, no crossover) and prints their table, leaving both files alone: a quick look while
+// working, never the record.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -20,7 +23,11 @@ const BASELINE = flag("--baseline", null);
 const here = (name) => new URL(name, import.meta.url).pathname;
 const log = (...parts) => console.error(...parts);
 const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
-const NAMES = Object.keys(WORKLOADS);
+const ONLY = flag("--only", null)?.split(",");
+for (const name of ONLY ?? []) {
+  if (!(name in WORKLOADS)) throw new Error(`--only: no workload ${name}; choose from ${Object.keys(WORKLOADS)}`);
+}
+const NAMES = ONLY ?? Object.keys(WORKLOADS);
 // The bundle under test, copied first (it is self-contained): a rebuild during the run cannot change it.
 const OURS = join(mkdtempSync(join(tmpdir(), "sparseproj-speed-")), "index.js");
 copyFileSync(here("../dist/index.js"), OURS);
@@ -30,7 +37,10 @@ const relaxedFlag = spawnSync(process.execPath, ["--experimental-wasm-relaxed-si
 const nodeArgs = relaxedFlag ? ["--experimental-wasm-relaxed-simd"] : [];
 
 const CONFIGS = [
-  ...(BASELINE ? [{ key: "baseline", label: "before #24 (baseline build), 1 thread", dist: BASELINE }] : []),
+  // A baseline with initThreads runs as labelled too (one thread, plain SIMD), not at its defaults.
+  ...(BASELINE
+    ? [{ key: "baseline", label: "before #24 (baseline build), 1 thread", dist: BASELINE, kernels: "simd", threads: 1 }]
+    : []),
   { key: "simd1", label: "SIMD, 1 thread", kernels: "simd", threads: 1 },
   { key: "relaxed1", label: "relaxed SIMD (FMA), 1 thread", kernels: "relaxed-simd", threads: 1 },
   { key: "simd2", label: "SIMD, 2 threads", kernels: "simd", threads: 2 },
@@ -49,9 +59,11 @@ function runOurs(config, matmul, workloads = NAMES) {
 }
 
 function runTorch(matmul) {
+  const names = NAMES.filter((n) => n !== "wide");
+  if (!names.length && !matmul) return null;
   const spec = {
     workloads: WORKLOADS,
-    names: NAMES.filter((n) => n !== "wide"),
+    names,
     rounds: 3,
     matmul: matmul ? MATMUL_SHAPES : [],
   };
@@ -68,20 +80,20 @@ const rounds = Object.fromEntries([...CONFIGS.map((c) => c.key), "torch"].map((k
 for (let round = 0; round < ROUNDS; round++) {
   for (const config of CONFIGS) {
     log(`round ${round + 1}/${ROUNDS}: ${config.label} (load ${loadavg()[0].toFixed(1)})`);
-    rounds[config.key].push(runOurs(config, true));
+    rounds[config.key].push(runOurs(config, !ONLY));
   }
   log(`round ${round + 1}/${ROUNDS}: PyTorch`);
-  const torch = runTorch(true);
+  const torch = runTorch(!ONLY);
   if (torch) rounds.torch.push(torch);
 }
 // The crossover: products forced onto 2 threads (minSplitFlops 0) against 1 thread, in turn.
 const sweep = { one: [], two: [] };
-for (let round = 0; round < ROUNDS; round++) {
+for (let round = 0; round < (ONLY ? 0 : ROUNDS); round++) {
   log(`crossover sweep, round ${round + 1}/${ROUNDS}`);
   sweep.one.push(runOurs({ kernels: "simd", threads: 1 }, "sweep", []).matmul);
   sweep.two.push(runOurs({ kernels: "simd", threads: 2, minSplitFlops: 0 }, "sweep", []).matmul);
 }
-const native = buildNativeMatmul();
+const native = ONLY ? { skipped: "--only" } : buildNativeMatmul();
 const nativeRuns = native.skipped ? [] : [0, 1, 2].map(() => native.run(MATMUL_SHAPES, ["sse", "fma"]));
 const loadAfter = loadavg()[0];
 
@@ -113,6 +125,34 @@ for (const build of ["sse", "fma"]) {
   };
 }
 
+const fmt = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? "—" : x.toFixed(digits));
+const cell = (key, name) => summary[key]?.steps[name]?.secondsPerEpoch;
+const epochRows = () =>
+  NAMES.map((name) => {
+    const best = Math.min(...CONFIGS.map((c) => cell(c.key, name) ?? Infinity));
+    const torch = cell("torch", name);
+    return (
+      `| ${name} | ${CONFIGS.map((c) => fmt(cell(c.key, name), 3)).join(" | ")} | ${fmt(torch, 3)} | ` +
+      `${torch ? `${fmt(best / torch)}×` : "—"} |`
+    );
+  });
+const epochHeader = [
+  `| workload | ${CONFIGS.map((c) => c.label).join(" | ")} | PyTorch, 1 thread | best / PyTorch |`,
+  `|---|${CONFIGS.map(() => "---:").join("|")}|---:|---:|`,
+];
+if (ONLY) {
+  console.log(
+    [
+      `Seconds per epoch, median of ${ROUNDS} round(s); load average ${loadBefore.toFixed(1)} → ` +
+        `${loadavg()[0].toFixed(1)} on ${cpus().length} logical cores:`,
+      "",
+      ...epochHeader,
+      ...epochRows(),
+    ].join("\n"),
+  );
+  process.exit(0);
+}
+
 const v8 = process.versions.v8;
 const environment = {
   date: new Date().toISOString(),
@@ -129,8 +169,6 @@ const environment = {
 writeFileSync(here("speed-results.json"), `${JSON.stringify({ environment, summary, rounds, sweep }, null, 1)}\n`);
 
 // ---- the report ----
-const fmt = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? "—" : x.toFixed(digits));
-const cell = (key, name) => summary[key]?.steps[name]?.secondsPerEpoch;
 const lines = [];
 lines.push(
   "<!-- speed:start (written by bench/speed.mjs; bench/train.mjs keeps this section) -->",
@@ -155,17 +193,9 @@ lines.push(
   "",
   "Seconds per epoch (ms per step × steps per epoch; workloads in bench/speed/workloads.mjs):",
   "",
-  `| workload | ${CONFIGS.map((c) => c.label).join(" | ")} | PyTorch, 1 thread | best / PyTorch |`,
-  `|---|${CONFIGS.map(() => "---:").join("|")}|---:|---:|`,
+  ...epochHeader,
+  ...epochRows(),
 );
-for (const name of NAMES) {
-  const best = Math.min(...CONFIGS.map((c) => cell(c.key, name) ?? Infinity));
-  const torch = cell("torch", name);
-  lines.push(
-    `| ${name} | ${CONFIGS.map((c) => fmt(cell(c.key, name), 3)).join(" | ")} | ${fmt(torch, 3)} | ` +
-      `${torch ? `${fmt(best / torch)}×` : "—"} |`,
-  );
-}
 // Each lever's share of the gain: the log of its ratio over the log of the whole ratio (baseline → best).
 const levers = [
   ["less overhead per op (baseline → SIMD, 1 thread)", "baseline", "simd1"],

@@ -130,6 +130,41 @@ test("every elementwise function of the table and its gradient", () => {
   }
 });
 
+/** A buffer's f32 bit patterns, NaN as one value (its payload is the engine's). */
+const bits = (buf: Buf) =>
+  Array.from(new Uint32Array(Float32Array.from(buf.array).buffer), (b, i) => (Number.isNaN(buf.array[i]) ? "NaN" : b));
+
+test("elementwise kernels: four-lane vectors give the scalar form's bits (the tail path, one value a call)", () => {
+  // The vector forms (relu, σ, SiLU, exp and every derivative) run the scalar form's operations lane by lane, expf
+  // included; values off expf's main path (|x| ≥ 88, ±∞, NaN), subnormals and ±0 are mixed into every vector.
+  const random = rng(29);
+  const special = [NaN, Infinity, -Infinity, 0, -0, 88, -88, 87.99, -87.99, -104, 1e-40, -1e-40, 89, -103, 1e-30];
+  const n = 4003;
+  const x = Array.from({ length: n }, (_, i) =>
+    i % 7 === 0 ? special[(i / 7) % special.length] : (random() * 2 - 1) * [3, 30, 120][i % 3],
+  );
+  const dy = Array.from({ length: n }, (_, i) => (random() * 2 - 1) * (i % 11 === 0 ? 1e-36 : 1));
+  const dx0 = signed(random, n);
+  const be = backendFor("float32");
+  for (const op of UNARY_OPS) {
+    scope(() => {
+      const [xs, y, one, dys] = [x, x, x, dy].map((v) => both(v)[0]);
+      be.unary(op, xs, y, n);
+      for (let i = 0; i < n; i++) be.unary(op, be.view(xs, i, 1), be.view(one, i, 1), 1);
+      assert.equal(bits(y), bits(one), `unary ${op.name}`);
+      for (const accumulate of [false, true]) {
+        const [dx, dxOne] = [both(dx0)[0], both(dx0)[0]];
+        be.unaryGrad(op, xs, y, dys, dx, n, accumulate);
+        for (let i = 0; i < n; i++) {
+          const [xi, yi, dyi, dxi] = [xs, y, dys, dxOne].map((b) => be.view(b, i, 1));
+          be.unaryGrad(op, xi, yi, dyi, dxi, 1, accumulate);
+        }
+        assert.equal(bits(dx), bits(dxOne), `unaryGrad ${op.name} accumulate=${accumulate}`);
+      }
+    });
+  }
+});
+
 test("unary results and gradients below the smallest normal f32 are flushed to 0 (flush-to-zero), others kept", () => {
   scope(() => {
     const be = backendFor("float32");
@@ -340,6 +375,58 @@ test("Adam and SGD steps, with and without mask, momentum, Nesterov, weight deca
           [0, 2],
           () => 1e-6,
         );
+      }
+    }
+  }
+});
+
+test("pointwise losses: the sum of the table's ℓ(d) in order, exactly (terms four at a time, added one by one)", () => {
+  const random = rng(38);
+  const be = backendFor("float32");
+  for (const n of [0, 1, 5, 8, 1003]) {
+    const a = Float32Array.from(signed(random, n, 2)),
+      b = Float32Array.from(signed(random, n, 2));
+    for (const kind of POINTWISE_LOSSES) {
+      for (const beta of [0, 0.7]) {
+        for (const withB of [true, false]) {
+          let want = 0;
+          for (let i = 0; i < n; i++) want += kind.value(Math.fround(a[i] - (withB ? b[i] : 0)), beta);
+          const got = scope(() => be.pointwiseLoss(kind, both(a)[0], withB ? both(b)[0] : null, n, beta));
+          assert.ok(Object.is(got, want), `${kind.name} β=${beta} n=${n} b=${withB}: ${got} vs ${want}`);
+        }
+      }
+    }
+  }
+});
+
+test("pointwise loss gradients: four-lane vectors give the scalar form's bits, b or no b, accumulating or not", () => {
+  const random = rng(39);
+  const n = 1003;
+  const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5];
+  const a = Array.from({ length: n }, (_, i) => (i % 9 === 0 ? special[(i / 9) % special.length] : random() * 4 - 2));
+  const b = signed(random, n, 2).map((v, i) => (i % 13 === 0 ? a[i] : v)); // d = 0 too
+  const [da0, db0] = [signed(random, n), signed(random, n)];
+  const be = backendFor("float32");
+  for (const kind of POINTWISE_LOSSES) {
+    for (const beta of [0, 0.7]) {
+      for (const [withB, accumulateA, accumulateB] of [
+        [true, false, false],
+        [true, true, true],
+        [false, true, false],
+      ]) {
+        scope(() => {
+          const [as, bs] = [both(a)[0], withB ? both(b)[0] : null];
+          const [da, db, daOne, dbOne] = [da0, db0, da0, db0].map((v) => both(v)[0]);
+          be.pointwiseLossGrad(kind, as, bs, n, beta, 0.37, da, accumulateA, withB ? db : null, accumulateB);
+          for (let i = 0; i < n; i++) {
+            const one = (buf: Buf | null) => (buf ? be.view(buf, i, 1) : null);
+            const dbi = withB ? one(dbOne) : null;
+            be.pointwiseLossGrad(kind, one(as)!, one(bs), 1, beta, 0.37, one(daOne)!, accumulateA, dbi, accumulateB);
+          }
+          const what = `${kind.name} β=${beta} b=${withB} accumulate ${accumulateA}/${accumulateB}`;
+          assert.equal(bits(da), bits(daOne), `${what}: da`);
+          assert.equal(bits(db), bits(dbOne), `${what}: db`);
+        });
       }
     }
   }

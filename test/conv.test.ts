@@ -3,9 +3,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { F, Generator, nn, scope, tensor, type Tensor } from "../src/index.ts";
-import { __setColumnsBudget } from "../src/autograd/conv.ts";
+import { convKernels } from "../src/autograd/conv.ts";
+import { backendFor } from "../src/autograd/tensor.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
-import { randomInt, rng } from "./helpers.ts";
+import { convOutput, randomInt, rng } from "./helpers.ts";
 
 const test = suite("convolution: conv2d and nearest upsampling");
 
@@ -127,28 +128,83 @@ test("the WebAssembly kernels (im2col, col2im, upsampling) agree with the TypeSc
   }
 });
 
-test("conv2d's weight gradient, columns unrolled 1, 2, 4 images or the whole batch at a time: the same bits", () => {
+test("conv2d's weight gradient kernel: the image-by-image composition (im2col + product) bit for bit", () => {
+  // convWeightGrad runs, in one call, what the TypeScript form composes from the primitives: one image's columns,
+  // then dW (+)= dY_i·colsᵀ, images in order. Run on the WebAssembly primitives, the two must give the same bits,
+  // overwriting garbage or accumulating, for strides, paddings and outputs of fewer than 8 positions (small-k NT),
+  // and where the kernel reads the columns from the padded image instead of unrolling them.
   const random = rng(44);
-  const values = (size: number) => Float32Array.from({ length: size }, () => random() * 2 - 1);
-  const [xv, wv, bv] = [values(5 * 3 * 9 * 7), values(4 * 3 * 3 * 3), values(4)];
-  const run = () =>
-    scope(() => {
-      const x = tensor(xv, [5, 3, 9, 7], { requiresGrad: true }),
-        w = tensor(wv, [4, 3, 3, 3], { requiresGrad: true }),
-        b = tensor(bv, [4], { requiresGrad: true });
-      const y = F.conv2d(x, w, b, { stride: 2, padding: 1 });
-      F.sum(F.mul(y, y)).backward();
-      return [y, x.grad!, w.grad!, b.grad!].map((v) => Array.from(v.data));
-    });
-  const whole = run();
-  const perImage = 4 * 27 * 5 * 4; // fields · positions · 4 bytes
-  try {
-    for (const images of [1, 2, 4]) {
-      __setColumnsBudget(images * perImage);
-      assert.equal(run(), whole, `chunks of ${images} image(s)`);
+  const be = backendFor("float32");
+  for (const [n, c, h, w, o, k, stride, pad] of [
+    [5, 3, 9, 7, 4, 3, 2, 1],
+    [3, 2, 6, 6, 5, 3, 1, 1],
+    [2, 4, 4, 3, 3, 2, 2, 0],
+    [1, 1, 2, 2, 2, 1, 1, 0],
+    // Stride 1 with output rows of whole vectors: the columns read from the padded image (convWeightGradDirect).
+    [2, 16, 28, 28, 1, 3, 1, 1],
+    [3, 5, 6, 8, 3, 3, 1, 1],
+    [2, 3, 5, 4, 2, 1, 1, 0],
+  ]) {
+    const [oh, ow] = convOutput(h, w, k, stride, pad);
+    const g = { c, h, w, kh: k, kw: k, stride, pad, oh, ow };
+    for (const accumulate of [false, true]) {
+      scope(() => {
+        const values = (size: number) => Float32Array.from({ length: size }, () => random() * 2 - 1);
+        const buf = (v: Float32Array) => {
+          const b = be.alloc(v.length);
+          b.array.set(v);
+          return b;
+        };
+        const [x, dy] = [values(n * c * h * w), values(n * o * oh * ow)].map(buf);
+        const start = accumulate ? values(o * c * k * k) : new Float32Array(o * c * k * k).fill(NaN);
+        const [fused, composed] = [buf(start), buf(start)];
+        be.convWeightGrad(x, dy, fused, g, o, n, accumulate);
+        convKernels.convWeightGrad.call(be, x, dy, composed, g, o, n, accumulate);
+        const bits = (b: typeof fused) => Array.from(new Uint32Array(Float32Array.from(b.array).buffer));
+        assert.equal(bits(fused), bits(composed), `${JSON.stringify(g)} o=${o} n=${n} accumulate=${accumulate}`);
+      });
     }
-  } finally {
-    __setColumnsBudget();
+  }
+});
+
+test("conv2d's stride-1 forward without columns: im2col + product's bits (plain or relaxed build, as loaded)", () => {
+  // convForwardDirect reads the columns from the zero-padded image: every output element must take the product's
+  // operations. The input gradient beside it (its fused kernel against the composition) checks the same shapes. Shapes: fields below and above the product's k-block (64), outputs 1..6 (partial bands of 4), rows
+  // of 28, 6, 8, 12, 5 and 10 positions (partial tiles), padding 0 and 1.
+  const random = rng(46);
+  const be = backendFor("float32");
+  for (const [n, c, h, w, o, k, pad] of [
+    [2, 16, 28, 28, 1, 3, 1],
+    [3, 8, 6, 6, 5, 3, 1],
+    [2, 3, 14, 10, 6, 3, 0],
+    [1, 2, 6, 12, 2, 1, 0],
+    [2, 5, 6, 10, 1, 3, 1],
+    [1, 2, 4, 5, 2, 1, 0],
+    [2, 9, 10, 10, 3, 3, 1],
+  ]) {
+    const [oh, ow] = convOutput(h, w, k, 1, pad);
+    assert.is((oh * ow) % 4, 0, "a shape the direct kernel takes");
+    const g = { c, h, w, kh: k, kw: k, stride: 1, pad, oh, ow };
+    scope(() => {
+      const buf = (v: Float32Array) => {
+        const b = be.alloc(v.length);
+        b.array.set(v);
+        return b;
+      };
+      const values = (size: number) => Float32Array.from({ length: size }, () => random() * 2 - 1);
+      const [x, weight] = [values(n * c * h * w), values(o * c * k * k)].map(buf);
+      const [direct, composed] = [0, 1].map(() => buf(new Float32Array(n * o * oh * ow).fill(NaN)));
+      be.convForward(x, weight, direct, g, o, n);
+      convKernels.convForward.call(be, x, weight, composed, g, o, n);
+      const bits = (b: typeof direct) => Array.from(new Uint32Array(Float32Array.from(b.array).buffer));
+      assert.equal(bits(direct), bits(composed), `${JSON.stringify(g)} o=${o} n=${n}`);
+      // The input gradient, added into a dx that holds values.
+      const [dy, dx0] = [values(n * o * oh * ow), values(n * c * h * w)];
+      const [dxDirect, dxComposed] = [buf(dx0), buf(dx0)];
+      be.convInputGrad(weight, buf(dy), dxDirect, g, o, n);
+      convKernels.convInputGrad.call(be, weight, buf(dy), dxComposed, g, o, n);
+      assert.equal(bits(dxDirect), bits(dxComposed), `input gradient ${JSON.stringify(g)} o=${o} n=${n}`);
+    });
   }
 });
 

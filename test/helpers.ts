@@ -81,3 +81,8 @@ export function throwsNamed(call: () => unknown, type: ErrorConstructor, pattern
 export function fingerprintsOf(variant: string, plain: string, fused: string): string[] {
   return variant === "relaxed-simd" ? [fused, plain] : [plain];
 }
+
+/** A convolution's output rows and columns: ⌊(size + 2·pad − k) / stride⌋ + 1 each. */
+export function convOutput(h: number, w: number, k: number, stride: number, pad: number): [number, number] {
+  return [Math.floor((h + 2 * pad - k) / stride) + 1, Math.floor((w + 2 * pad - k) / stride) + 1];
+}

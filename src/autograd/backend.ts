@@ -203,6 +203,8 @@ export interface FusedKernels {
   convForward(x: Buf, weight: Buf, y: Buf, g: ConvGeometry, o: number, images: number): void;
   /** dx_i += col2im(Wᵀ·dY_i) for each image: conv2d's input gradient (dx must hold a value). */
   convInputGrad(weight: Buf, dy: Buf, dx: Buf, g: ConvGeometry, o: number, images: number): void;
+  /** dW (+)= Σ_i dY_i·im2col(x_i)ᵀ over the images in order: conv2d's weight gradient (dW [o, c·kh·kw]). */
+  convWeightGrad(x: Buf, dy: Buf, dw: Buf, g: ConvGeometry, o: number, images: number, accumulate: boolean): void;
   /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint (conv.ts). */
   upsampleNearest(x: Buf, planes: number, h: number, w: number, s: number, y: Buf): void;
   upsampleNearestGrad(dy: Buf, planes: number, h: number, w: number, s: number, dx: Buf, accumulate: boolean): void;

@@ -1,23 +1,9 @@
 // Convolution and nearest-neighbour upsampling on NCHW batches, with PyTorch's weight layout [O, C, kh, kw].
-// conv2d is im2col + one product per image on the matmul kernels, a batch in one kernel call (convForward,
-// convInputGrad: split by images over threads when there are threads); the weight gradient unrolls the columns again
-// (as many images per call as COLUMNS_BUDGET holds) rather than keeping N copies alive until the sweep comes back.
+// conv2d is im2col + one product per image on the matmul kernels, each of its three products a batch in one kernel
+// call (convForward, convInputGrad: split by images over threads when there are threads; convWeightGrad: by input
+// channels, so that each weight's gradient is summed over the images by one thread).
 import { ADD, type Backend, COLUMN, FULL, type ConvGeometry, type FusedKernels } from "./backend.ts";
 import { empty, formatShape, Tensor } from "./tensor.ts";
-
-/**
- * Bytes of columns unrolled in one call for the weight gradient: half a 1 MiB L2, so that the product reads them from
- * the cache they were written to. Keeping the forward pass's columns of a batch instead (50 MB for the anchor
- * compressor at batch 64) measured slower than unrolling them again: 142 against 105 ms a step, the products then
- * reading them from memory.
- */
-const COLUMNS_BUDGET = 1 << 19;
-let columnsBudget = COLUMNS_BUDGET;
-
-/** @internal Test hook: the columns budget in bytes (no argument: the default). */
-export function __setColumnsBudget(bytes: number = COLUMNS_BUDGET): void {
-  columnsBudget = bytes;
-}
 
 /** conv2d's options: the same stride along H and W (default 1), and zeros padded on every side (default 0). */
 export interface Conv2dOptions {
@@ -55,9 +41,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new RangeError(`conv2d: a ${kh} × ${kw} kernel does not fit a ${h} × ${w} image with padding ${pad}`);
   const g: ConvGeometry = { c, h, w, kh, kw, stride, pad, oh, ow };
   const be = x.backend;
-  const fields = c * kh * kw,
-    positions = oh * ow;
-  const perImage = fields * positions;
+  const positions = oh * ow;
   const out = empty(x, [n, o, oh, ow], "conv2d");
   be.convForward(x.buf, weight.buf, out.buf, g, o, n);
   let tiled: Tensor["buf"] | null = null;
@@ -74,20 +58,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       be.convInputGrad(weight.buf, dy, dx.buf, g, o, n);
     }
     const dw = weight.requiresGrad ? weight.gradTarget() : null;
-    if (dw) {
-      // dW = Σᵢ dYᵢ·colsᵢᵀ, image after image: the columns of as many images as fit the budget unrolled in one call.
-      const chunk = Math.max(1, Math.min(n, Math.floor(columnsBudget / (4 * perImage))));
-      const cols = be.alloc(chunk * perImage);
-      for (let first = 0; first < n; first += chunk) {
-        const count = Math.min(chunk, n - first);
-        be.im2col(be.view(x.buf, first * c * h * w, count * c * h * w), g, cols, count);
-        for (let k = 0; k < count; k++) {
-          const i = first + k;
-          const [dyi, colsi] = [be.view(dy, i * o * positions, o * positions), be.view(cols, k * perImage, perImage)];
-          be.matmul(dyi, colsi, dw.buf, o, fields, positions, false, true, dw.accumulate || i > 0);
-        }
-      }
-    }
+    if (dw) be.convWeightGrad(x.buf, dy, dw.buf, g, o, n, dw.accumulate);
     if (bias?.requiresGrad) {
       const perImage = be.alloc(n * o);
       be.sumCols(dy, n * o, positions, perImage, false);
@@ -115,7 +86,7 @@ export function upsampleNearest(x: Tensor, scale: number): Tensor {
  * conv2d's batch kernels from the primitives, image by image (the TypeScript backend; the WebAssembly one runs the
  * same steps in one call, split over threads by images when there are threads).
  */
-export const convKernels: Pick<FusedKernels, "convForward" | "convInputGrad"> = {
+export const convKernels: Pick<FusedKernels, "convForward" | "convInputGrad" | "convWeightGrad"> = {
   convForward(this: Backend, x, weight, y, g, o, images) {
     const [size, fields, positions] = [g.c * g.h * g.w, g.c * g.kh * g.kw, g.oh * g.ow];
     const cols = this.alloc(fields * positions);
@@ -150,6 +121,15 @@ export const convKernels: Pick<FusedKernels, "convForward" | "convInputGrad"> = 
         false,
       );
       this.col2im(dcols, g, this.view(dx, i * size, size));
+    }
+  },
+  convWeightGrad(this: Backend, x, dy, dw, g, o, images, accumulate) {
+    const [size, fields, positions] = [g.c * g.h * g.w, g.c * g.kh * g.kw, g.oh * g.ow];
+    const cols = this.alloc(fields * positions);
+    for (let i = 0; i < images; i++) {
+      this.im2col(this.view(x, i * size, size), g, cols, 1);
+      const dyi = this.view(dy, i * o * positions, o * positions);
+      this.matmul(dyi, cols, dw, o, fields, positions, false, true, accumulate || i > 0);
     }
   },
 };

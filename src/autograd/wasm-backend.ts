@@ -51,6 +51,13 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
   }
 }
 
+/**
+ * What one element of an Adam step weighs against the split's crossover in product flops: 1.2 ns on one thread (two
+ * divisions and a square root a vector; 0.5 ms for the VAE's 406 000 parameters), the time of ~48 flops of the
+ * products at ~38 GFLOP/s. So a parameter is split from ~44 000 elements.
+ */
+const ADAM_FLOPS = 48;
+
 const at = (b: Buf | Indices | null) => (b ? (b as unknown as WasmBuf<Float32Array | Int32Array>).address : 0);
 const flag = (value: boolean) => (value ? 1 : 0);
 
@@ -79,6 +86,11 @@ export function wasmBackend(heap: Heap): Backend {
     "convForward",
     "convInputGrad",
   ].map(k);
+  const [convForwardDirect, convWeightGrad, convWeightGradDirect] = [
+    "convForwardDirect",
+    "convWeightGrad",
+    "convWeightGradDirect",
+  ].map(k);
   const geometry = (g: ConvGeometry) => [g.c, g.h, g.w, g.kh, g.kw, g.stride, g.pad, g.oh, g.ow];
   // A batch's convolution kernel (assembly/conv.ts) over ranges of images, each part with one image's scratch: on
   // the calling thread, or split over the threads when there are threads and the batch is worth it.
@@ -90,14 +102,65 @@ export function wasmBackend(heap: Heap): Backend {
     images: number,
   ) => {
     const perImage = g.c * g.kh * g.kw * g.oh * g.ow;
+    if (name === "convForward" && g.stride === 1 && (g.oh * g.ow) % 4 === 0) {
+      // Without the columns (assembly/conv.ts, convForwardDirect): each part's scratch is the zero-padded image, 8
+      // values of slack and the fields' offsets.
+      const [x, weight, y] = operands;
+      const share = g.c * (g.h + 2 * g.pad) * (g.w + 2 * g.pad) + 8 + g.c * g.kh * g.kw;
+      const parts = Math.min(heap.splitter?.threads ?? 1, images);
+      const scratch = new WasmBuf(Math.max(1, parts) * share, Float32Array);
+      const argsOf = (first: number, last: number, part: number) => {
+        const shape = [g.c, g.h, g.w, g.kh, g.kw, g.pad];
+        return [x, weight, at(scratch) + part * share * 4, y, ...shape, o, first, last];
+      };
+      if (heap.splitter?.ranges("convForwardDirect", images, 2 * o * perImage * images, argsOf)) return;
+      convForwardDirect(...argsOf(0, images, 0));
+      return;
+    }
     const parts = Math.min(heap.splitter?.threads ?? 1, images);
     const scratch = new WasmBuf(Math.max(1, parts) * perImage, Float32Array);
     const argsOf = (first: number, last: number, part: number) => {
       const [a, b, c] = operands;
       return [a, b, at(scratch) + part * perImage * 4, c, ...geometry(g), o, first, last];
     };
-    if (heap.splitter?.images(name, images, 2 * o * perImage * images, argsOf)) return;
+    if (heap.splitter?.ranges(name, images, 2 * o * perImage * images, argsOf)) return;
     (name === "convForward" ? convForward : convInputGrad)(...argsOf(0, images, 0));
+  };
+  // The weight gradient over ranges of input channels, each part with one image's columns of its channels.
+  const convWeightGradOf = (x: Buf, dy: Buf, dw: Buf, g: ConvGeometry, o: number, images: number, acc: boolean) => {
+    const perChannel = g.kh * g.kw * g.oh * g.ow;
+    const parts = Math.min(heap.splitter?.threads ?? 1, g.c);
+    if (g.stride === 1 && g.ow % 4 === 0 && g.oh * g.ow >= 8) {
+      // The columns read from the zero-padded channels (convWeightGradDirect): a part's scratch is its channels
+      // padded, 8 values of slack and its fields' offsets.
+      const channels = Math.ceil(g.c / parts);
+      const share = channels * ((g.h + 2 * g.pad) * (g.w + 2 * g.pad) + g.kh * g.kw) + 8;
+      const scratch = new WasmBuf(parts * share, Float32Array);
+      const argsOf = (first: number, last: number, part: number) => {
+        const shape = [g.c, g.h, g.w, g.kh, g.kw, g.pad];
+        return [at(x), at(dy), at(scratch) + part * share * 4, at(dw), ...shape, o, images, first, last, flag(acc)];
+      };
+      const flops = 2 * o * g.c * perChannel * images;
+      if (heap.splitter?.ranges("convWeightGradDirect", g.c, flops, argsOf)) return;
+      convWeightGradDirect(...argsOf(0, g.c, 0));
+      return;
+    }
+    const share = Math.ceil(g.c / parts) * perChannel;
+    const scratch = new WasmBuf(parts * share, Float32Array);
+    const argsOf = (first: number, last: number, part: number) => [
+      at(x),
+      at(dy),
+      at(scratch) + part * share * 4,
+      at(dw),
+      ...geometry(g).slice(0, 7),
+      o,
+      images,
+      first,
+      last,
+      flag(acc),
+    ];
+    if (heap.splitter?.ranges("convWeightGrad", g.c, 2 * o * g.c * perChannel * images, argsOf)) return;
+    convWeightGrad(...argsOf(0, g.c, 0));
   };
   const [crossEntropy, crossEntropyGrad, pointwiseLoss, pointwiseLossGrad, adamStep, sgdStep] = [
     "crossEntropy",
@@ -171,18 +234,17 @@ export function wasmBackend(heap: Heap): Backend {
     convForward: (x, weight, y, g, o, images) => convBatch("convForward", [at(x), at(weight), at(y)], g, o, images),
     convInputGrad: (weight, dy, dx, g, o, images) =>
       convBatch("convInputGrad", [at(weight), at(dy), at(dx)], g, o, images),
+    convWeightGrad: convWeightGradOf,
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
     upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
       void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),
 
-    adamStep: (w, g, m, v, mask, n, s) =>
-      void adamStep(
-        at(w),
-        at(g),
-        at(m),
-        at(v),
-        at(mask),
-        n,
+    adamStep(w, g, m, v, mask, n, s) {
+      // Elements [first, last), each updated on its own: split over threads, the same bits.
+      const argsOf = (first: number, last: number) => [
+        ...[w, g, m, v].map((b) => at(b) + 4 * first),
+        mask ? at(mask) + 4 * first : 0,
+        last - first,
         s.lr,
         s.beta1,
         s.beta2,
@@ -190,7 +252,10 @@ export function wasmBackend(heap: Heap): Backend {
         s.weightDecay,
         s.biasCorrection1,
         s.biasCorrection2Sqrt,
-      ),
+      ];
+      if (heap.splitter?.ranges("adamStep", n, ADAM_FLOPS * n, argsOf)) return;
+      adamStep(...argsOf(0, n));
+    },
     sgdStep: (w, g, buf, mask, n, s) =>
       void sgdStep(
         at(w),

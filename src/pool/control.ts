@@ -26,8 +26,8 @@ export const MESSAGE_OFFSET = ARGS_OFFSET + 8 * MAX_ARGS;
 export const MESSAGE_CHARS = (SLOT_BYTES - MESSAGE_OFFSET) / 2;
 
 /** The kernels a worker runs, by index in KERNEL: the bilevel stages that touch every element, the exact ℓ1,∞
- * projection's per-group steps, and a training step's share of a matrix product or of a batch's convolution
- * (src/pool/split.ts). */
+ * projection's per-group steps, and a training step's share of a matrix product, of a batch's convolution or of an
+ * Adam step (src/pool/split.ts). */
 export const KERNELS = [
   "groupPartials_f32",
   "groupPartials_f64",
@@ -44,6 +44,10 @@ export const KERNELS = [
   "matmulRows",
   "convForward",
   "convInputGrad",
+  "convWeightGrad",
+  "adamStep",
+  "convForwardDirect",
+  "convWeightGradDirect",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

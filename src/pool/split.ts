@@ -1,10 +1,12 @@
 // Training on more than one thread: the large matrix products of a step split by rows of C, and convolutions by
-// images, over workers that share the module memory, the calling thread taking the first part and blocking until the
-// others are done. A band of rows is computed by matmulRows, which sums every element exactly as one call does, and
-// an image by the same kernels as on one thread: the bits do not depend on the split.
+// images (forward, input gradient) or by input channels (weight gradient), over workers that share the module memory,
+// the calling thread taking the first part and blocking until the others are done. A band of rows is computed by
+// matmulRows, which sums every element exactly as one call does, an image by the same kernels as on one thread, and a
+// range of channels' weight gradient by one thread summing over the images in order: the bits do not depend on the
+// split.
 // Below MIN_SPLIT_FLOPS a product stays on the calling thread (a wake-up costs more than it saves).
 import { adoptHeap, heapInUse, instantiate, type KernelVariant, kernelChoice } from "../runtime/engine.ts";
-import type { Heap, ProductSplitter } from "../runtime/heap.ts";
+import type { Heap, ProductSplitter, RangeKernel } from "../runtime/heap.ts";
 import { availableCores, threadSupport } from "./spawn.ts";
 import type { KernelName } from "./control.ts";
 import { Team } from "./team.ts";
@@ -33,8 +35,8 @@ export interface ThreadsOptions {
 }
 
 /**
- * Splits products by rows (assembly/matmul.ts, matmulRows) and convolutions by images (assembly/conv.ts) over a team
- * of workers.
+ * Splits products by rows (assembly/matmul.ts, matmulRows) and convolutions by images or input channels
+ * (assembly/conv.ts) over a team of workers.
  */
 export class RowSplitter implements ProductSplitter {
   minFlops = MIN_SPLIT_FLOPS;
@@ -58,15 +60,17 @@ export class RowSplitter implements ProductSplitter {
     return true;
   }
 
-  images(
-    kernel: "convForward" | "convInputGrad",
+  ranges(
+    kernel: RangeKernel,
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
   ): boolean {
     const parts = this.#parts(flops, count);
     if (parts < 2) return false;
-    this.#run(kernel, parts, count, 1, argsOf);
+    // Adam's ranges start on whole vectors (16-byte aligned loads), a speed matter only: its lanes and its scalar tail
+    // compute alike.
+    this.#run(kernel, parts, count, kernel === "adamStep" && count >= 4 * parts ? 4 : 1, argsOf);
     return true;
   }
 

@@ -15,15 +15,28 @@ export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
 
 export const BYTES: Record<ElementType, number> = { f32: 4, f64: 8 };
 
+/** The kernels a splitter runs over ranges (of images, input channels or elements). */
+export type RangeKernel =
+  | "convForward"
+  | "convForwardDirect"
+  | "convInputGrad"
+  | "convWeightGrad"
+  | "convWeightGradDirect"
+  | "adamStep";
+
 /** Splits a step's large kernels over threads (src/pool/split.ts); false when too small to, and the caller runs it. */
 export interface ProductSplitter {
   /** Threads a job is split over, the calling thread included. */
   readonly threads: number;
   /** C = op(A)·op(B) by bands of rows; form 0 = NN, 1 = TN, 2 = NT. */
   matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
-  /** A convolution kernel over images [0, count) by ranges of images; argsOf gives part p's arguments. */
-  images(
-    kernel: "convForward" | "convInputGrad",
+  /**
+   * A kernel over [0, count) by ranges: of images (convolution forward, input gradient), of input channels
+   * (convolution weight gradient) or of elements (Adam); `flops` is the work in product flops (the crossover's unit);
+   * argsOf gives part p's arguments.
+   */
+  ranges(
+    kernel: RangeKernel,
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
