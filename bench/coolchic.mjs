@@ -72,8 +72,14 @@ if (mode === "baseline") {
 } else {
   for (const lambda of lambdas.split(",").map(Number)) {
     const options = { lambda, iterations: Number(iterations), sparse: sparse ? JSON.parse(sparse) : null };
+    // The loss curve, sampled 20 times a phase: whether the rate has settled by the end of the fit.
+    const curve = [];
+    const onProgress = (e) => {
+      if (e.iteration % Math.max(1, Math.round(e.iterations / 20)) === 0)
+        curve.push([e.phase, e.iteration, +e.loss.toPrecision(4), +e.bitsPerPixel.toFixed(4), +e.psnr.toFixed(2)]);
+    };
     let t = performance.now();
-    const bytes = encodeImage(image, options);
+    const bytes = encodeImage(image, { ...options, onProgress });
     const fitSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const decoded = decodeImage(bytes);
@@ -94,6 +100,7 @@ if (mode === "baseline") {
         keptContext: h.keptContext.length,
         fitSeconds,
         decodeSeconds,
+        curve,
       }),
     );
   }
