@@ -1,6 +1,8 @@
 // Tables for docs/coolchic.md from bench/coolchic.mjs's JSON lines: Cool-chic-lite's points, JPEG and WebP at the
 // nearest rates, and the Bjøntegaard delta rate (BD-rate) against JPEG over the PSNR range both cover.
-// Usage: node bench/coolchic-report.mjs results.jsonl...
+// The rate–distortion points are the dense fits of RD_ITERATIONS steps (default: the step count most dense points
+// have); every other Cool-chic-lite point of an image (sparse fits, longer dense fits) goes in its second table.
+// Usage: [RD_ITERATIONS=n] node bench/coolchic-report.mjs results.jsonl...
 import { readFileSync } from "node:fs";
 
 const points = process.argv
@@ -47,21 +49,37 @@ function bdRate(anchor, test) {
 }
 
 const f = (x, d = 2) => x.toFixed(d);
+const denseCounts = new Map();
+for (const p of points.filter((p) => p.codec === "coolchic"))
+  denseCounts.set(p.iterations, (denseCounts.get(p.iterations) ?? 0) + 1);
+const rdIterations = Number(
+  process.env.RD_ITERATIONS ?? [...denseCounts].reduce((best, e) => (e[1] > best[1] ? e : best), [0, 0])[0],
+);
+/** The estimated rate (bits per pixel, noisy latent) at the last step before hard rounding, from the loss curve. */
+const noisyRate = (p) => {
+  const last = p.iterations - Math.round(p.iterations * 0.1);
+  const phase = p.sparse ? "sparse" : "dense";
+  const before = (p.curve ?? []).filter((c) => c[0] === phase && c[1] <= (p.sparse ? p.sparse.iterations * 0.9 : last));
+  return before.length ? f(before.at(-1)[3], 3) : "–";
+};
 for (const image of [...new Set(points.map((p) => p.image))]) {
   const of = (codec) => points.filter((p) => p.image === image && p.codec === codec).sort((a, b) => a.bpp - b.bpp);
   const jpeg = of("jpeg"),
     webp = of("webp"),
-    cc = of("coolchic").filter((p) => p.iterations === 400);
+    cc = of("coolchic").filter((p) => p.iterations === rdIterations);
   console.log(`\n### ${image}\n`);
   if (cc.length) {
-    console.log("| λ | Cool-chic-lite bpp | PSNR | JPEG (nearest rate) bpp | PSNR | WebP bpp | PSNR |");
-    console.log("|---|---|---|---|---|---|---|");
+    console.log(
+      `Cool-chic-lite ${rdIterations} steps. Noisy rate: the latent's estimated rate just before hard rounding.\n`,
+    );
+    console.log("| λ | Cool-chic-lite bpp | PSNR | noisy rate | JPEG (nearest rate) bpp | PSNR | WebP bpp | PSNR |");
+    console.log("|---|---|---|---|---|---|---|---|");
     const nearest = (list, bpp) => list.reduce((b, p) => (Math.abs(p.bpp - bpp) < Math.abs(b.bpp - bpp) ? p : b));
     for (const p of cc) {
       const j = nearest(jpeg, p.bpp),
         w = nearest(webp, p.bpp);
       console.log(
-        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
+        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${noisyRate(p)} | ${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
           `${f(w.bpp, 3)} (q ${w.q}) | ${f(w.psnr)} |`,
       );
     }
@@ -82,15 +100,20 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
   const others = points.filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p));
   if (others.length) {
     console.log(
-      "\n| fit | λ | bpp | PSNR | decoder parameters | MAC/pixel | grids kept | context kept | fit s | decode s |",
+      "\n| fit | λ | bpp | PSNR | decoder parameters (removed) | MAC/pixel (removed) | grids kept | context kept | " +
+        "fit s | decode s |",
     );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
+    const dense = cc.find((c) => c.lambda === 0.001) ?? others.find((c) => !c.sparse);
+    const removed = (now, before) => (before ? ` (${f(100 * (1 - now / before), 0)} %)` : "");
     for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
       const fit = p.sparse
         ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
         : `dense, ${p.iterations}`;
       console.log(
-        `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${p.decoderParameters} | ${f(p.macsPerPixel.total, 0)} | ` +
+        `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ` +
+          `${p.decoderParameters}${removed(p.decoderParameters, dense?.decoderParameters)} | ` +
+          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, dense?.macsPerPixel.total)} | ` +
           `${p.keptGrids.length} | ${p.keptContext} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
       );
     }

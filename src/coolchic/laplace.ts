@@ -125,17 +125,49 @@ export function encodeSymbol(coder: RansEncoder, s: number, mu: number, b: numbe
   coder.put(start, cumulative(s + 1, mu, b, alphabet) - start);
 }
 
-/** Decodes one symbol under Laplace(μ, b): the s whose interval holds the coder's slot, by bisection. */
+/**
+ * Decodes one symbol under Laplace(μ, b): the s whose interval holds the coder's slot. The search gallops out from
+ * the symbol nearest μ (where the mass is) and then bisects, so a well-predicted symbol costs a few table values;
+ * the symbol found is the only one whose interval holds the slot, however it is searched for.
+ */
 export function decodeSymbol(coder: RansDecoder, mu: number, b: number, alphabet: Alphabet): number {
   const slot = coder.peek();
-  let lo = alphabet.lo,
-    hi = alphabet.hi; // invariant: cumulative(lo) ≤ slot < cumulative(hi + 1)
-  while (lo < hi) {
-    const mid = lo + Math.ceil((hi - lo) / 2);
-    if (cumulative(mid, mu, b, alphabet) <= slot) lo = mid;
-    else hi = mid - 1;
+  const { lo: first, hi: last } = alphabet;
+  const at = (s: number) => cumulative(s, mu, b, alphabet);
+  // Invariant: at(a) ≤ slot < at(z), first ≤ a < z ≤ last + 1 (at(first) = 0 and at(last + 1) = 2^16 hold it).
+  const guess = Math.min(Math.max(Math.round(mu), first), last);
+  let a = guess,
+    ca = at(guess),
+    z: number,
+    cz: number;
+  if (ca <= slot) {
+    [z, cz] = [last + 1, PROB_SCALE];
+    for (let step = 1; a + step <= last; step *= 2) {
+      const c = at(a + step);
+      if (c > slot) {
+        [z, cz] = [a + step, c];
+        break;
+      }
+      [a, ca] = [a + step, c];
+    }
+  } else {
+    [z, cz] = [a, ca];
+    [a, ca] = [first, 0];
+    for (let step = 1; z - step > first; step *= 2) {
+      const c = at(z - step);
+      if (c <= slot) {
+        [a, ca] = [z - step, c];
+        break;
+      }
+      [z, cz] = [z - step, c];
+    }
   }
-  const start = cumulative(lo, mu, b, alphabet);
-  coder.advance(start, cumulative(lo + 1, mu, b, alphabet) - start);
-  return lo;
+  while (z - a > 1) {
+    const mid = a + Math.floor((z - a) / 2),
+      c = at(mid);
+    if (c <= slot) [a, ca] = [mid, c];
+    else [z, cz] = [mid, c];
+  }
+  coder.advance(ca, cz - ca);
+  return a;
 }
