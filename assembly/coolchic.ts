@@ -26,41 +26,43 @@
   return num < 0 ? 0 : <f32>(num & (2 * s - 1)) * half;
 }
 
-// y[i, j] = (1 − ty)·((1 − tx)·x[r0, c0] + tx·x[r0, c1]) + ty·((1 − tx)·x[r1, c0] + tx·x[r1, c1]); s a power of 2.
-export function upsampleBilinear(x: usize, gh: i32, gw: i32, s: i32, height: i32, width: i32, y: usize): void {
+// Visits every output pixel of a grid's upsampled plane with its four taps: forward, the pixel is the weighted sum
+// of the taps, y[i, j] = (1 − ty)·((1 − tx)·x[r0, c0] + tx·x[r0, c1]) + ty·((1 − tx)·x[r1, c0] + tx·x[r1, c1]);
+// the adjoint adds the pixel's gradient back into its taps with the same weights. s is a power of 2.
+@inline function bilinearWalk(
+  grid: usize, gh: i32, gw: i32, s: i32, height: i32, width: i32, plane: usize, adjoint: bool,
+): void {
   const shift = ctz(s), half = <f32>0.5 / <f32>s;
   for (let i = 0; i < height; i++) {
     const fy = tapOf(i, s, shift), ty = weightOf(i, s, half);
-    const r0 = f32At(x, min(fy, gh - 1) * gw), r1 = f32At(x, min(fy + 1, gh - 1) * gw);
-    const out = f32At(y, i * width);
+    const r0 = f32At(grid, min(fy, gh - 1) * gw), r1 = f32At(grid, min(fy + 1, gh - 1) * gw);
+    const row = f32At(plane, i * width);
     for (let j = 0; j < width; j++) {
       const fx = tapOf(j, s, shift), tx = weightOf(j, s, half);
       const c0 = min(fx, gw - 1), c1 = min(fx + 1, gw - 1);
-      const top = (<f32>1 - tx) * load<f32>(f32At(r0, c0)) + tx * load<f32>(f32At(r0, c1));
-      const bottom = (<f32>1 - tx) * load<f32>(f32At(r1, c0)) + tx * load<f32>(f32At(r1, c1));
-      store<f32>(f32At(out, j), (<f32>1 - ty) * top + ty * bottom);
+      if (adjoint) {
+        const d = load<f32>(f32At(row, j));
+        const top = (<f32>1 - ty) * d, bottom = ty * d;
+        store<f32>(f32At(r0, c0), load<f32>(f32At(r0, c0)) + (<f32>1 - tx) * top);
+        store<f32>(f32At(r0, c1), load<f32>(f32At(r0, c1)) + tx * top);
+        store<f32>(f32At(r1, c0), load<f32>(f32At(r1, c0)) + (<f32>1 - tx) * bottom);
+        store<f32>(f32At(r1, c1), load<f32>(f32At(r1, c1)) + tx * bottom);
+      } else {
+        const top = (<f32>1 - tx) * load<f32>(f32At(r0, c0)) + tx * load<f32>(f32At(r0, c1));
+        const bottom = (<f32>1 - tx) * load<f32>(f32At(r1, c0)) + tx * load<f32>(f32At(r1, c1));
+        store<f32>(f32At(row, j), (<f32>1 - ty) * top + ty * bottom);
+      }
     }
   }
 }
 
-// Its adjoint, added into dx: each output gradient goes back to its four taps with the same weights.
+export function upsampleBilinear(x: usize, gh: i32, gw: i32, s: i32, height: i32, width: i32, y: usize): void {
+  bilinearWalk(x, gh, gw, s, height, width, y, false);
+}
+
+// Its adjoint, added into dx.
 export function upsampleBilinearGrad(dy: usize, gh: i32, gw: i32, s: i32, height: i32, width: i32, dx: usize): void {
-  const shift = ctz(s), half = <f32>0.5 / <f32>s;
-  for (let i = 0; i < height; i++) {
-    const fy = tapOf(i, s, shift), ty = weightOf(i, s, half);
-    const r0 = f32At(dx, min(fy, gh - 1) * gw), r1 = f32At(dx, min(fy + 1, gh - 1) * gw);
-    const row = f32At(dy, i * width);
-    for (let j = 0; j < width; j++) {
-      const fx = tapOf(j, s, shift), tx = weightOf(j, s, half);
-      const c0 = min(fx, gw - 1), c1 = min(fx + 1, gw - 1);
-      const d = load<f32>(f32At(row, j));
-      const top = (<f32>1 - ty) * d, bottom = ty * d;
-      store<f32>(f32At(r0, c0), load<f32>(f32At(r0, c0)) + (<f32>1 - tx) * top);
-      store<f32>(f32At(r0, c1), load<f32>(f32At(r0, c1)) + tx * top);
-      store<f32>(f32At(r1, c0), load<f32>(f32At(r1, c0)) + (<f32>1 - tx) * bottom);
-      store<f32>(f32At(r1, c1), load<f32>(f32At(r1, c1)) + tx * bottom);
-    }
-  }
+  bilinearWalk(dx, gh, gw, s, height, width, dy, true);
 }
 
 // y[i] = x[index[i]], or 0 where index[i] = −1; returns the first i whose index is outside −1..size − 1 (nothing
