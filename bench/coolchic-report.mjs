@@ -2,11 +2,19 @@
 // nearest rates, and the Bjøntegaard delta rate (BD-rate) against JPEG over the PSNR range both cover.
 // The rate–distortion points are the dense fits of RD_ITERATIONS steps (default: the step count most dense points
 // have); every other Cool-chic-lite point of an image (sparse fits, longer dense fits) goes in its second table.
-// Usage: [RD_ITERATIONS=n] node bench/coolchic-report.mjs results.jsonl...
-import { readFileSync } from "node:fs";
+// With --svg DIR, it also writes DIR/<image>-rd.svg (PSNR against bpp, the three codecs) and DIR/<image>-sparsity.svg
+// (PSNR against the share of the decoder's multiplications removed, at the sparse runs' λ).
+// Usage: [RD_ITERATIONS=n] node bench/coolchic-report.mjs [--svg DIR] results.jsonl...
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as Plot from "@observablehq/plot";
+import { plotSvg } from "./plot-svg.mjs";
 
-const points = process.argv
-  .slice(2)
+const args = process.argv.slice(2);
+const svgAt = args.indexOf("--svg");
+const svgDir = svgAt >= 0 ? args.splice(svgAt, 2)[1] : null;
+if (svgDir) mkdirSync(svgDir, { recursive: true });
+
+const points = args
   .flatMap((f) => readFileSync(f, "utf8").split("\n"))
   .filter((l) => l.startsWith("{"))
   .map((l) => JSON.parse(l));
@@ -87,6 +95,25 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     const bdw = bdRate(jpeg, webp);
     console.log("");
     if (bd) console.log(`BD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
+    if (svgDir) {
+      const rows = [...jpeg, ...webp, ...cc].map((p) => ({
+        ...p,
+        codec: p.codec === "coolchic" ? "Cool-chic-lite" : p.codec,
+      }));
+      const svg = plotSvg({
+        width: 600,
+        height: 380,
+        title: `${image} (256 × 256): PSNR against rate`,
+        x: { label: "bits per pixel (whole file)", grid: true },
+        y: { label: "PSNR (dB)", grid: true },
+        color: { legend: true },
+        marks: [
+          Plot.line(rows, { x: "bpp", y: "psnr", stroke: "codec", sort: "bpp" }),
+          Plot.dot(rows, { x: "bpp", y: "psnr", fill: "codec", r: 3 }),
+        ],
+      });
+      writeFileSync(`${svgDir}/${image}-rd.svg`, svg);
+    }
     if (bdw) console.log(`BD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
   } else {
     const bdw = bdRate(jpeg, webp);
@@ -116,6 +143,25 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
           `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, dense?.macsPerPixel.total)} | ` +
           `${p.keptGrids.length} | ${p.keptContext} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
       );
+    }
+    if (svgDir && dense) {
+      const rows = [dense, ...others].map((p) => ({
+        psnr: p.psnr,
+        removed: 100 * (1 - p.macsPerPixel.total / dense.macsPerPixel.total),
+        label: p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`,
+      }));
+      const svg = plotSvg({
+        width: 600,
+        height: 380,
+        title: `${image}, λ = ${dense.lambda}: PSNR against the decoder's multiplications removed (bilevel ℓ1,∞)`,
+        x: { label: "multiplications per pixel removed (%)", grid: true, domain: [0, 100] },
+        y: { label: "PSNR (dB)", grid: true },
+        marks: [
+          Plot.dot(rows, { x: "removed", y: "psnr", r: 4 }),
+          Plot.text(rows, { x: "removed", y: "psnr", text: "label", dx: 6, textAnchor: "start", fontSize: 9 }),
+        ],
+      });
+      writeFileSync(`${svgDir}/${image}-sparsity.svg`, svg);
     }
   }
 }
