@@ -87,7 +87,8 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
       const j = nearest(jpeg, p.bpp),
         w = nearest(webp, p.bpp);
       console.log(
-        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${noisyRate(p)} | ${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
+        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${noisyRate(p)} | ` +
+          `${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
           `${f(w.bpp, 3)} (q ${w.q}) | ${f(w.psnr)} |`,
       );
     }

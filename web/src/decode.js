@@ -28,7 +28,9 @@ function draw(canvas, { width, height, channels, data }) {
 /** PSNR in dB of the decoded samples against the original's (its red channel for a grayscale stream), or a reason. */
 function psnr(image, reference) {
   if (image.width !== reference.width || image.height !== reference.height)
-    return `The original is ${reference.width} × ${reference.height}; the stream is ${image.width} × ${image.height}.`;
+    return (
+      `The original is ${reference.width} × ${reference.height}; ` + `the stream is ${image.width} × ${image.height}.`
+    );
   const { width, height, channels, data } = image;
   let se = 0;
   for (let i = 0; i < width * height; i++) {
