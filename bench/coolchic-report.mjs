@@ -101,16 +101,19 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
         ...p,
         codec: p.codec === "coolchic" ? "Cool-chic-lite" : p.codec,
       }));
+      // No title or legend: with them Plot returns an HTML <figure>, not an SVG. Each curve is named at its end.
+      const ends = ["jpeg", "webp", "Cool-chic-lite"].map((c) => rows.filter((p) => p.codec === c).at(-1));
       const svg = plotSvg({
         width: 600,
         height: 380,
-        title: `${image} (256 × 256): PSNR against rate`,
-        x: { label: "bits per pixel (whole file)", grid: true },
+        marginRight: 90,
+        x: { label: `${image}: bits per pixel (whole file)`, grid: true },
         y: { label: "PSNR (dB)", grid: true },
-        color: { legend: true },
+        color: { domain: ["jpeg", "webp", "Cool-chic-lite"], range: ["#1f4fb8", "#2a8a3a", "#c0392b"] },
         marks: [
           Plot.line(rows, { x: "bpp", y: "psnr", stroke: "codec", sort: "bpp" }),
           Plot.dot(rows, { x: "bpp", y: "psnr", fill: "codec", r: 3 }),
+          Plot.text(ends, { x: "bpp", y: "psnr", text: "codec", fill: "codec", dx: 6, textAnchor: "start" }),
         ],
       });
       writeFileSync(`${svgDir}/${image}-rd.svg`, svg);
@@ -149,13 +152,16 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
       const rows = [dense, ...others].map((p) => ({
         psnr: p.psnr,
         removed: 100 * (1 - p.macsPerPixel.total / dense.macsPerPixel.total),
-        label: p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`,
+        label: `${p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`,
       }));
       const svg = plotSvg({
         width: 600,
         height: 380,
-        title: `${image}, λ = ${dense.lambda}: PSNR against the decoder's multiplications removed (bilevel ℓ1,∞)`,
-        x: { label: "multiplications per pixel removed (%)", grid: true, domain: [0, 100] },
+        x: {
+          label: `${image}, λ = ${dense.lambda}: multiplications per pixel removed (%)`,
+          grid: true,
+          domain: [0, 100],
+        },
         y: { label: "PSNR (dB)", grid: true },
         marks: [
           Plot.dot(rows, { x: "removed", y: "psnr", r: 4 }),
