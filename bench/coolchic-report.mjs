@@ -128,7 +128,10 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     }
     if (bdw) console.log(`\nBD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
   }
-  const others = points.filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p));
+  // The sparse fits and longer dense fits, by multiplications per pixel (the dense ones first).
+  const others = points
+    .filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p))
+    .sort((a, b) => b.macsPerPixel.total - a.macsPerPixel.total);
   if (others.length) {
     console.log(
       "\n| fit | λ | bpp | PSNR | decoder parameters (removed) | MAC/pixel (removed) | grids kept | context kept | " +
