@@ -66,6 +66,8 @@ export function trilevelNorms_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, f
 export function trilevel_f32(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f32>(y, a, b, c, kind, eta, out, norms, aux); }
 export function trilevel_f64(y: usize, a: i32, b: i32, c: i32, kind: i32, eta: f64, out: usize, norms: usize, aux: usize): i32 { return trilevel<f64>(y, a, b, c, kind, eta, out, norms, aux); }
 export { im2col, col2im, upsampleNearest, upsampleNearestGrad, convForward, convForwardDirect, convInputGrad, convWeightGrad, convWeightGradDirect } from "./conv";
+// Cool-chic-lite's fitting ops (assembly/coolchic.ts).
+export { upsampleBilinear, upsampleBilinearGrad, gatherPadded, gatherPaddedGrad, laplaceRate } from "./coolchic";
 
 // 1 in the relaxed-SIMD builds (fused multiply-add in the matrix products), 0 in the plain ones: which variant an
 // instance is, whoever compiled it.

@@ -10,10 +10,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
 import * as sp from "../dist/index.js";
 import { convSplit, FASHION_DIR, fashionImages, mnistImages } from "./conv-data.mjs";
 import { imageGridPng } from "./generative-figures.mjs";
+import { plotSvg } from "./plot-svg.mjs";
 
 const here = (path) => new URL(path, import.meta.url);
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -100,13 +100,6 @@ function runAll(data, runs) {
     model.dispose();
     return result;
   });
-}
-
-function plotSvg(options) {
-  const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
-  const svg = Plot.plot({ ...options, document });
-  svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  return svg.outerHTML.replace("<svg", '<svg style="background:white"') + "\n";
 }
 
 const family = (r) =>

@@ -1,10 +1,20 @@
 // Tables for docs/coolchic.md from bench/coolchic.mjs's JSON lines: Cool-chic-lite's points, JPEG and WebP at the
 // nearest rates, and the Bjøntegaard delta rate (BD-rate) against JPEG over the PSNR range both cover.
-// Usage: node bench/coolchic-report.mjs results.jsonl...
-import { readFileSync } from "node:fs";
+// The rate–distortion points are the dense fits of RD_ITERATIONS steps (default: the step count most dense points
+// have); every other Cool-chic-lite point of an image (sparse fits, longer dense fits) goes in its second table.
+// With --svg DIR, it also writes DIR/<image>-rd.svg (PSNR against bpp, the three codecs) and DIR/<image>-sparsity.svg
+// (PSNR against the share of the decoder's multiplications removed, at the sparse runs' λ).
+// Usage: [RD_ITERATIONS=n] node bench/coolchic-report.mjs [--svg DIR] results.jsonl...
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as Plot from "@observablehq/plot";
+import { plotSvg } from "./plot-svg.mjs";
 
-const points = process.argv
-  .slice(2)
+const args = process.argv.slice(2);
+const svgAt = args.indexOf("--svg");
+const svgDir = svgAt >= 0 ? args.splice(svgAt, 2)[1] : null;
+if (svgDir) mkdirSync(svgDir, { recursive: true });
+
+const points = args
   .flatMap((f) => readFileSync(f, "utf8").split("\n"))
   .filter((l) => l.startsWith("{"))
   .map((l) => JSON.parse(l));
@@ -47,21 +57,38 @@ function bdRate(anchor, test) {
 }
 
 const f = (x, d = 2) => x.toFixed(d);
+const denseCounts = new Map();
+for (const p of points.filter((p) => p.codec === "coolchic"))
+  denseCounts.set(p.iterations, (denseCounts.get(p.iterations) ?? 0) + 1);
+const rdIterations = Number(
+  process.env.RD_ITERATIONS ?? [...denseCounts].reduce((best, e) => (e[1] > best[1] ? e : best), [0, 0])[0],
+);
+/** The estimated rate (bits per pixel, noisy latent) at the last step before hard rounding, from the loss curve. */
+const noisyRate = (p) => {
+  const last = p.iterations - Math.round(p.iterations * 0.1);
+  const phase = p.sparse ? "sparse" : "dense";
+  const before = (p.curve ?? []).filter((c) => c[0] === phase && c[1] <= (p.sparse ? p.sparse.iterations * 0.9 : last));
+  return before.length ? f(before.at(-1)[3], 3) : "–";
+};
 for (const image of [...new Set(points.map((p) => p.image))]) {
   const of = (codec) => points.filter((p) => p.image === image && p.codec === codec).sort((a, b) => a.bpp - b.bpp);
   const jpeg = of("jpeg"),
     webp = of("webp"),
-    cc = of("coolchic").filter((p) => p.iterations === 400);
+    cc = of("coolchic").filter((p) => p.iterations === rdIterations);
   console.log(`\n### ${image}\n`);
   if (cc.length) {
-    console.log("| λ | Cool-chic-lite bpp | PSNR | JPEG (nearest rate) bpp | PSNR | WebP bpp | PSNR |");
-    console.log("|---|---|---|---|---|---|---|");
+    console.log(
+      `Cool-chic-lite ${rdIterations} steps. Noisy rate: the latent's estimated rate just before hard rounding.\n`,
+    );
+    console.log("| λ | Cool-chic-lite bpp | PSNR | noisy rate | JPEG (nearest rate) bpp | PSNR | WebP bpp | PSNR |");
+    console.log("|---|---|---|---|---|---|---|---|");
     const nearest = (list, bpp) => list.reduce((b, p) => (Math.abs(p.bpp - bpp) < Math.abs(b.bpp - bpp) ? p : b));
     for (const p of cc) {
       const j = nearest(jpeg, p.bpp),
         w = nearest(webp, p.bpp);
       console.log(
-        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
+        `| ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${noisyRate(p)} | ` +
+          `${f(j.bpp, 3)} (q ${j.q}) | ${f(j.psnr)} | ` +
           `${f(w.bpp, 3)} (q ${w.q}) | ${f(w.psnr)} |`,
       );
     }
@@ -69,6 +96,28 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     const bdw = bdRate(jpeg, webp);
     console.log("");
     if (bd) console.log(`BD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
+    if (svgDir) {
+      const rows = [...jpeg, ...webp, ...cc].map((p) => ({
+        ...p,
+        codec: p.codec === "coolchic" ? "Cool-chic-lite" : p.codec,
+      }));
+      // No title or legend: with them Plot returns an HTML <figure>, not an SVG. Each curve is named at its end.
+      const ends = ["jpeg", "webp", "Cool-chic-lite"].map((c) => rows.filter((p) => p.codec === c).at(-1));
+      const svg = plotSvg({
+        width: 600,
+        height: 380,
+        marginRight: 90,
+        x: { label: `${image}: bits per pixel (whole file)`, grid: true },
+        y: { label: "PSNR (dB)", grid: true },
+        color: { domain: ["jpeg", "webp", "Cool-chic-lite"], range: ["#1f4fb8", "#2a8a3a", "#c0392b"] },
+        marks: [
+          Plot.line(rows, { x: "bpp", y: "psnr", stroke: "codec", sort: "bpp" }),
+          Plot.dot(rows, { x: "bpp", y: "psnr", fill: "codec", r: 3 }),
+          Plot.text(ends, { x: "bpp", y: "psnr", text: "codec", fill: "codec", dx: 6, textAnchor: "start" }),
+        ],
+      });
+      writeFileSync(`${svgDir}/${image}-rd.svg`, svg);
+    }
     if (bdw) console.log(`BD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
   } else {
     const bdw = bdRate(jpeg, webp);
@@ -79,20 +128,50 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     }
     if (bdw) console.log(`\nBD-rate vs JPEG: WebP ${f(bdw.percent, 1)} % (PSNR ${f(bdw.lo)}–${f(bdw.hi)} dB)`);
   }
-  const others = points.filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p));
+  // The sparse fits and longer dense fits, by multiplications per pixel (the dense ones first).
+  const others = points
+    .filter((p) => p.image === image && p.codec.startsWith("coolchic") && !cc.includes(p))
+    .sort((a, b) => b.macsPerPixel.total - a.macsPerPixel.total);
   if (others.length) {
     console.log(
-      "\n| fit | λ | bpp | PSNR | decoder parameters | MAC/pixel | grids kept | context kept | fit s | decode s |",
+      "\n| fit | λ | bpp | PSNR | decoder parameters (removed) | MAC/pixel (removed) | grids kept | context kept | " +
+        "fit s | decode s |",
     );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
+    const dense = cc.find((c) => c.lambda === 0.001) ?? others.find((c) => !c.sparse);
+    const removed = (now, before) => (before ? ` (${f(100 * (1 - now / before), 0)} %)` : "");
     for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
       const fit = p.sparse
         ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
         : `dense, ${p.iterations}`;
       console.log(
-        `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ${p.decoderParameters} | ${f(p.macsPerPixel.total, 0)} | ` +
+        `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ` +
+          `${p.decoderParameters}${removed(p.decoderParameters, dense?.decoderParameters)} | ` +
+          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, dense?.macsPerPixel.total)} | ` +
           `${p.keptGrids.length} | ${p.keptContext} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
       );
+    }
+    if (svgDir && dense) {
+      const rows = [dense, ...others].map((p) => ({
+        psnr: p.psnr,
+        removed: 100 * (1 - p.macsPerPixel.total / dense.macsPerPixel.total),
+        label: `${p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`,
+      }));
+      const svg = plotSvg({
+        width: 600,
+        height: 380,
+        x: {
+          label: `${image}, λ = ${dense.lambda}: multiplications per pixel removed (%)`,
+          grid: true,
+          domain: [0, 100],
+        },
+        y: { label: "PSNR (dB)", grid: true },
+        marks: [
+          Plot.dot(rows, { x: "removed", y: "psnr", r: 4 }),
+          Plot.text(rows, { x: "removed", y: "psnr", text: "label", dx: 6, textAnchor: "start", fontSize: 9 }),
+        ],
+      });
+      writeFileSync(`${svgDir}/${image}-sparsity.svg`, svg);
     }
   }
 }

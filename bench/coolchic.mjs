@@ -1,7 +1,7 @@
 // Cool-chic-lite's rate–distortion measurements (docs/coolchic.md): 256 × 256 centre crops of scikit-image's
 // photographs, coded by encodeImage at several λ (dense and double-descent sparse), and by JPEG and WebP (Debian's
 // cjpeg/cwebp) over their quality ranges. Prints one JSON line per point.
-// Usage: node bench/coolchic.mjs codec <image> <lambda,...> [iterations] [sparse JSON]
+// Usage: node bench/coolchic.mjs codec <image> <lambda,...> [iterations] [sparse JSON or null] [options JSON]
 //        node bench/coolchic.mjs baseline <image>
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -44,7 +44,7 @@ function readNetpbm(bytes) {
   return bytes.subarray(m[0].length);
 }
 
-const [mode, name, lambdas, iterations = "400", sparse] = process.argv.slice(2);
+const [mode, name, lambdas, iterations = "400", sparse, extra] = process.argv.slice(2);
 const image = crop(name);
 const pixels = SIDE * SIDE;
 if (mode === "baseline") {
@@ -71,9 +71,20 @@ if (mode === "baseline") {
   }
 } else {
   for (const lambda of lambdas.split(",").map(Number)) {
-    const options = { lambda, iterations: Number(iterations), sparse: sparse ? JSON.parse(sparse) : null };
+    const options = {
+      lambda,
+      iterations: Number(iterations),
+      sparse: sparse ? JSON.parse(sparse) : null,
+      ...(extra ? JSON.parse(extra) : {}),
+    };
+    // The loss curve, sampled 20 times a phase: whether the rate has settled by the end of the fit.
+    const curve = [];
+    const onProgress = (e) => {
+      if (e.iteration % Math.max(1, Math.round(e.iterations / 20)) === 0)
+        curve.push([e.phase, e.iteration, +e.loss.toPrecision(4), +e.bitsPerPixel.toFixed(4), +e.psnr.toFixed(2)]);
+    };
     let t = performance.now();
-    const bytes = encodeImage(image, options);
+    const bytes = encodeImage(image, { ...options, onProgress });
     const fitSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const decoded = decodeImage(bytes);
@@ -94,6 +105,7 @@ if (mode === "baseline") {
         keptContext: h.keptContext.length,
         fitSeconds,
         decodeSeconds,
+        curve,
       }),
     );
   }

@@ -432,4 +432,68 @@ test("pointwise loss gradients: four-lane vectors give the scalar form's bits, b
   }
 });
 
+test("Cool-chic-lite's ops: bilinear upsampling and its adjoint, padded gather and scatter, Laplace rate", () => {
+  const random = rng(27);
+  // Grids of every factor up to 1:32 on odd and tiny images (one pixel, one row), with ⌈size/s⌉ latents a side.
+  for (const [height, width] of [
+    [1, 1],
+    [1, 9],
+    [7, 5],
+    [17, 33],
+    [64, 40],
+  ])
+    for (const s of [1, 2, 4, 8, 32]) {
+      const [gh, gw] = [Math.ceil(height / s), Math.ceil(width / s)];
+      compare(
+        `upsampleBilinear ${height}×${width} /${s}`,
+        [signed(random, gh * gw), signed(random, height * width)],
+        (be, [x, y]) => be.upsampleBilinear(x, gh, gw, s, height, width, y),
+        [1],
+        () => 1e-6 * 3,
+      );
+      compare(
+        `upsampleBilinearGrad ${height}×${width} /${s}`,
+        [signed(random, height * width), signed(random, gh * gw)],
+        (be, [dy, dx]) => be.upsampleBilinearGrad(dy, gh, gw, s, height, width, dx),
+        [1],
+        () => 1e-6 * 3 * (s + 1) ** 2,
+      );
+    }
+  for (const n of [0, 1, 6, 200]) {
+    // Repeated indices (the scatter adds them in order) and −1 (padding) among them.
+    const index = Array.from({ length: 3 * n }, () => randomInt(random, -1, Math.max(0, n - 1)));
+    if (!n) index.length = 0;
+    compare(
+      `gatherPadded ${n}`,
+      [signed(random, n), signed(random, index.length)],
+      (be, [x, y]) => be.gatherPadded(x, n, be.indices(index), y),
+      [1],
+      () => 0,
+    );
+    compare(
+      `gatherPaddedGrad ${n}`,
+      [signed(random, index.length), signed(random, n)],
+      (be, [dy, dx]) => be.gatherPaddedGrad(dy, be.indices(index), dx),
+      [1],
+      () => 1e-6 * 3 * index.length,
+    );
+  }
+  for (const bad of [-2, 6])
+    for (const be of [backendFor("float32"), reference])
+      scope(() => assert.is(be.gatherPadded(be.alloc(6), 6, be.indices([0, -1, bad, 1]), be.alloc(4)), 2));
+  // Symbols near and far from μ (the clamp 2⁻¹⁶ reached), log-scales across and beyond the clamp [−4.6, 8].
+  for (const n of [0, 1, 500]) {
+    const y = Array.from({ length: n }, () => randomInt(random, -30, 30));
+    const mu = Array.from({ length: n }, (_, i) => y[i] + (random() * 2 - 1) * (i % 5 === 0 ? 25 : 2));
+    const s = Array.from({ length: n }, () => random() * 16 - 7);
+    compare(
+      `laplaceRate ${n}`,
+      [y, mu, s, signed(random, n), signed(random, n)],
+      (be, [yb, mb, sb, dy, ds]) => be.laplaceRate(yb, mb, sb, n, dy, ds),
+      [3, 4],
+      () => 1e-6,
+    );
+  }
+});
+
 test.run();

@@ -168,6 +168,33 @@ test("the frequency tables: strictly increasing from 0 to 2^16, every symbol at 
   }
 });
 
+test("decodeSymbol finds every symbol, μ inside, at the edge of and far outside the alphabet", () => {
+  const cases: Array<[number, number, number, number]> = [
+    [0, 1, -40, 40],
+    [39.6, 0.3, -40, 40],
+    [500, 2, -7, 3],
+    [-500, 0.05, -7, 3],
+    [0.2, 3000, -100, 100],
+    [3, 1, 0, 0],
+  ];
+  const g = new Generator(11);
+  const picks: Array<[number, number]> = [];
+  const encoder = new RansEncoder();
+  for (let i = 0; i < 4000; i++) {
+    const c = g.int(cases.length),
+      [mu, b, lo, hi] = cases[c];
+    const s = lo + g.int(hi - lo + 1);
+    picks.push([c, s]);
+    encodeSymbol(encoder, s, mu, b, { lo, hi });
+  }
+  const decoder = new RansDecoder(encoder.finish());
+  for (const [c, s] of picks) {
+    const [mu, b, lo, hi] = cases[c];
+    assert.is(decodeSymbol(decoder, mu, b, { lo, hi }), s);
+  }
+  decoder.finish();
+});
+
 test("laplaceRate's gradients against finite differences (float64)", () => {
   const g = new Generator(5);
   const random = () => g.random();

@@ -1,4 +1,5 @@
-// Bundles the page (web/src/app.js and its training worker web/src/worker.js) into web/build/ with esbuild, and
+// Bundles the page (web/src/app.js and its training worker web/src/worker.js) and the Cool-chic-lite decoder page
+// (web/src/decode.js, for web/decode.html) into web/build/ with esbuild, and
 // copies the built-in data set beside them, so that web/ is a folder of static files.
 // Why a bundle rather than plain ES modules: Observable Plot's ESM build imports d3 and its helpers by bare
 // specifiers, which a browser resolves only through an import map naming each of them in node_modules; and the
@@ -14,7 +15,7 @@ export async function buildWeb() {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [`${root}web/src/app.js`, `${root}web/src/worker.js`],
+    entryPoints: [`${root}web/src/app.js`, `${root}web/src/worker.js`, `${root}web/src/decode.js`],
     outdir: out,
     bundle: true,
     splitting: true,

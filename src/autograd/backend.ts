@@ -208,6 +208,23 @@ export interface FusedKernels {
   /** Nearest-neighbour upsampling of `planes` planes h × w by the integer factor s, and its adjoint (conv.ts). */
   upsampleNearest(x: Buf, planes: number, h: number, w: number, s: number, y: Buf): void;
   upsampleNearestGrad(dy: Buf, planes: number, h: number, w: number, s: number, dx: Buf, accumulate: boolean): void;
+  /**
+   * Bilinear upsampling (align_corners = false, edges clamped) of one latent grid gh × gw by the factor s to
+   * height × width, and its adjoint added into dx (Cool-chic-lite's upsamplePyramid, src/coolchic/pyramid.ts).
+   */
+  upsampleBilinear(x: Buf, gh: number, gw: number, s: number, height: number, width: number, y: Buf): void;
+  upsampleBilinearGrad(dy: Buf, gh: number, gw: number, s: number, height: number, width: number, dx: Buf): void;
+  /**
+   * y[i] = x[index[i]], 0 where index[i] is −1; returns the first i whose index is outside −1..size − 1, or −1. The
+   * adjoint adds dy back into dx (src/coolchic/pyramid.ts).
+   */
+  gatherPadded(x: Buf, size: number, index: Indices, y: Buf): number;
+  gatherPaddedGrad(dy: Buf, index: Indices, dx: Buf): void;
+  /**
+   * Σ −log₂ max(P(y_i), 2⁻¹⁶) under Laplace(μ_i, e^clamp(s_i)), in bits; each term's ∂/∂y goes to dy and ∂/∂s to ds
+   * (src/coolchic/laplace.ts).
+   */
+  laplaceRate(y: Buf, mu: Buf, logScale: Buf, n: number, dy: Buf, ds: Buf): number;
   /** The optimizers' updates (src/optim), masked entries held at 0. */
   adamStep(w: Buf, g: Buf, m: Buf, v: Buf, mask: Buf | null, n: number, s: AdamScalars): void;
   sgdStep(w: Buf, g: Buf, buf: Buf | null, mask: Buf | null, n: number, s: SgdScalars): void;

@@ -2,12 +2,14 @@
 // array's own type. It is the reference the WebAssembly kernels are tested against, and in float64 the backend
 // of finite-difference gradient checks. Transcendentals use the host's Math, so its last bits may differ
 // between engines: seeded, bit-for-bit training runs use the WebAssembly backend.
-// The fused kernels' loops are beside their ops (losses.ts, conv.ts, generative/huber-energy.ts), but for the
-// optimizer steps, whose ops are in src/optim.
+// The fused kernels' loops are beside their ops (losses.ts, conv.ts, generative/huber-energy.ts, coolchic/), but for
+// the optimizer steps, whose ops are in src/optim.
 import type { AdamScalars, Backend, Buf, ConvGeometry, DType, SgdScalars } from "./backend.ts";
 import { huberEnergyKernels } from "../generative/huber-energy.ts";
 import { convKernels, upsampleKernels } from "./conv.ts";
 import { crossEntropyKernels } from "./losses.ts";
+import { laplaceKernels } from "../coolchic/laplace.ts";
+import { pyramidKernels } from "../coolchic/pyramid.ts";
 
 class ArrayBuf implements Buf {
   constructor(readonly array: Float32Array | Float64Array) {}
@@ -119,6 +121,8 @@ export function typescriptBackend(dtype: DType): Backend {
     },
 
     ...huberEnergyKernels,
+    ...pyramidKernels,
+    ...laplaceKernels,
 
     im2col(x, g, cols, images) {
       const [size, fields] = [g.c * g.h * g.w, g.c * g.kh * g.kw * g.oh * g.ow];

@@ -4,6 +4,7 @@
 import type { Heap } from "../runtime/heap.ts";
 import { allocPersistent, allocTemporary, type Lifetime } from "./arena.ts";
 import type { Backend, Buf, ConvGeometry, Indices } from "./backend.ts";
+import { LOG_SCALE_MAX, LOG_SCALE_MIN, MIN_PROBABILITY } from "../coolchic/laplace.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -171,6 +172,13 @@ export function wasmBackend(heap: Heap): Backend {
     "sgdStep",
   ].map(k);
   const [huberEnergy, huberEnergyGrad] = ["huberEnergy", "huberEnergyGrad"].map(k);
+  const [upsampleBilinear, upsampleBilinearGrad, gatherPadded, gatherPaddedGrad, laplaceRate] = [
+    "upsampleBilinear",
+    "upsampleBilinearGrad",
+    "gatherPadded",
+    "gatherPaddedGrad",
+    "laplaceRate",
+  ].map(k);
   return {
     name: "wasm",
     dtype: "float32",
@@ -238,6 +246,13 @@ export function wasmBackend(heap: Heap): Backend {
     upsampleNearest: (x, planes, h, w, s, y) => void upsampleNearest(at(x), planes, h, w, s, at(y)),
     upsampleNearestGrad: (dy, planes, h, w, s, dx, accumulate) =>
       void upsampleNearestGrad(at(dy), planes, h, w, s, at(dx), flag(accumulate)),
+    upsampleBilinear: (x, gh, gw, s, height, width, y) => void upsampleBilinear(at(x), gh, gw, s, height, width, at(y)),
+    upsampleBilinearGrad: (dy, gh, gw, s, height, width, dx) =>
+      void upsampleBilinearGrad(at(dy), gh, gw, s, height, width, at(dx)),
+    gatherPadded: (x, size, index, y) => gatherPadded(at(x), size, at(index), index.length, at(y)),
+    gatherPaddedGrad: (dy, index, dx) => void gatherPaddedGrad(at(dy), at(index), index.length, at(dx)),
+    laplaceRate: (y, mu, logScale, n, dy, ds) =>
+      laplaceRate(at(y), at(mu), at(logScale), n, LOG_SCALE_MIN, LOG_SCALE_MAX, MIN_PROBABILITY, at(dy), at(ds)),
 
     adamStep(w, g, m, v, mask, n, s) {
       // Elements [first, last), each updated on its own: split over threads, the same bits.

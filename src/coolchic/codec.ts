@@ -168,12 +168,12 @@ function alphabets(shape: NetworkShape, symbols: Float64Array): Alphabet[] {
 function latentBits(shape: NetworkShape, w: Weights, symbols: Float64Array, ranges: Alphabet[]): number {
   const arm = new Arm(shape, w);
   const p = pyramid(shape.height, shape.width, shape.levels);
-  const rangeOf = new Map(shape.keptGrids.map((l, i) => [l, ranges[i]]));
   let bits = 0;
-  forEachLatent(shape, p, symbols, (index, grid, ctx) => {
-    const [mu, b] = arm.predict(ctx);
-    const s = symbols[index],
-      range = rangeOf.get(grid)!;
+  forEachLatent(shape, p, symbols, (index, kept, ctx) => {
+    arm.predict(ctx);
+    const { mu, scale: b } = arm,
+      s = symbols[index],
+      range = ranges[kept];
     bits += PROB_BITS - detLog2(cumulative(s + 1, mu, b, range) - cumulative(s, mu, b, range));
   });
   return bits;
@@ -280,10 +280,9 @@ function writeStream(
   for (const name of PARAMETER_NAMES) weights[name] = dequantize(chosen[name]);
   const coder = new RansEncoder();
   const arm = new Arm(shape, weights);
-  const rangeOf = new Map(shape.keptGrids.map((l, i) => [l, ranges[i]]));
-  forEachLatent(shape, pyramid(shape.height, shape.width, shape.levels), symbols, (index, grid, ctx) => {
-    const [mu, b] = arm.predict(ctx);
-    encodeSymbol(coder, symbols[index], mu, b, rangeOf.get(grid)!);
+  forEachLatent(shape, pyramid(shape.height, shape.width, shape.levels), symbols, (index, kept, ctx) => {
+    arm.predict(ctx);
+    encodeSymbol(coder, symbols[index], arm.mu, arm.scale, ranges[kept]);
   });
   const latents = coder.finish();
   const head: number[] = [...MAGIC];
@@ -488,10 +487,9 @@ export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {})
   const latent = new Float64Array(p.size);
   const coder = new RansDecoder(bytes.subarray(start + shape.parameterBytes, bytes.length - 4));
   const arm = new Arm(shape, weights);
-  const rangeOf = new Map(shape.keptGrids.map((l, i) => [l, ranges[i]]));
-  forEachLatent(shape, p, latent, (index, grid, ctx) => {
-    const [mu, b] = arm.predict(ctx);
-    latent[index] = decodeSymbol(coder, mu, b, rangeOf.get(grid)!);
+  forEachLatent(shape, p, latent, (index, kept, ctx) => {
+    arm.predict(ctx);
+    latent[index] = decodeSymbol(coder, arm.mu, arm.scale, ranges[kept]);
   });
   coder.finish();
   const planes = synthesize(shape, weights, latent);

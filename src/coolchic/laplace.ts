@@ -2,6 +2,7 @@
 // on either backend) and the integer frequency tables that the range coder uses, built identically by encoder and
 // decoder from the ARM's (μ, log b). Both clamp a symbol's probability at 2⁻¹⁶ as Cool-chic does, so that no
 // latent costs more than 16 bits and the coder's tables give every symbol of the alphabet a non-zero frequency.
+import type { FusedKernels } from "../autograd/backend.ts";
 import { empty, formatShape, Tensor } from "../autograd/tensor.ts";
 import { detExp, detLog2 } from "./detmath.ts";
 import { PROB_BITS, PROB_SCALE, type RansDecoder, type RansEncoder } from "./rans.ts";
@@ -53,43 +54,49 @@ export function laplaceRate(y: Tensor, mu: Tensor, logScale: Tensor): Tensor {
     );
   if (y.backend !== mu.backend || y.backend !== logScale.backend)
     throw new TypeError("laplaceRate: y, mu and logScale must have one dtype");
-  const n = y.size;
-  const dx = new Float64Array(n),
-    ds = new Float64Array(n);
+  const n = y.size,
+    be = y.backend;
+  // Each term's derivatives, made in the forward pass and scaled by the output's gradient in the backward one.
+  const dx = be.alloc(n),
+    ds = be.alloc(n);
   const out = empty(y, [], "laplaceRate");
-  const ya = y.data,
-    ma = mu.data,
-    sa = logScale.data;
-  let bits = 0;
-  for (let i = 0; i < n; i++) {
-    const s = sa[i];
-    const b = laplaceScale(s);
-    const x = ya[i] - ma[i];
-    const { p, fLo, fHi } = binProbability(x, b);
-    if (p < MIN_PROBABILITY) {
-      bits += PROB_BITS; // −log₂ 2⁻¹⁶
-      continue;
-    }
-    bits -= detLog2(p);
-    const dBits = -1 / (p * Math.LN2); // ∂(−log₂ P)/∂P
-    dx[i] = dBits * (fHi - fLo);
-    // ∂F(t)/∂b = −(t/b)·f(t), and ∂b/∂s = b inside the clamp
-    if (s > LOG_SCALE_MIN && s < LOG_SCALE_MAX) ds[i] = dBits * -((x + 0.5) * fHi - (x - 0.5) * fLo);
-  }
-  out.buf.array[0] = bits;
+  be.fill(out.buf, 1, be.laplaceRate(y.buf, mu.buf, logScale.buf, n, dx, ds));
   return out.record([y, mu, logScale], () => {
     const g = out.grad!.buf.array[0];
-    const into = (t: Tensor, values: Float64Array, sign: number) => {
+    const into = (t: Tensor, values: typeof dx, sign: number) => {
       if (!t.requiresGrad) return;
       const { buf, accumulate } = t.gradTarget();
-      const a = buf.array;
-      for (let i = 0; i < n; i++) a[i] = (accumulate ? a[i] : 0) + sign * g * values[i];
+      be.scaleAdd(values, sign * g, buf, n, accumulate);
     };
     into(y, dx, 1);
     into(mu, dx, -1);
     into(logScale, ds, 1);
   });
 }
+
+/** The rate's fused kernel in float64 with the deterministic exp and log₂ (assembly/coolchic.ts has the f32 one). */
+export const laplaceKernels: Pick<FusedKernels, "laplaceRate"> = {
+  laplaceRate(y, mu, logScale, n, dy, ds) {
+    let bits = 0;
+    for (let i = 0; i < n; i++) {
+      const s = logScale.array[i];
+      const x = y.array[i] - mu.array[i];
+      const b = laplaceScale(s);
+      const { p, fLo, fHi } = binProbability(x, b);
+      dy.array[i] = ds.array[i] = 0;
+      if (p < MIN_PROBABILITY) {
+        bits += PROB_BITS; // −log₂ 2⁻¹⁶
+        continue;
+      }
+      bits -= detLog2(p);
+      const dBits = -1 / (p * Math.LN2); // ∂(−log₂ P)/∂P
+      dy.array[i] = dBits * (fHi - fLo);
+      // ∂F(t)/∂b = −(t/b)·f(t), and ∂b/∂s = b inside the clamp
+      if (s > LOG_SCALE_MIN && s < LOG_SCALE_MAX) ds.array[i] = dBits * -((x + 0.5) * fHi - (x - 0.5) * fLo);
+    }
+    return bits;
+  },
+};
 
 /** The alphabet lo..hi of one latent grid and the frequency-table arithmetic on it. */
 export interface Alphabet {
@@ -118,17 +125,49 @@ export function encodeSymbol(coder: RansEncoder, s: number, mu: number, b: numbe
   coder.put(start, cumulative(s + 1, mu, b, alphabet) - start);
 }
 
-/** Decodes one symbol under Laplace(μ, b): the s whose interval holds the coder's slot, by bisection. */
+/**
+ * Decodes one symbol under Laplace(μ, b): the s whose interval holds the coder's slot. The search gallops out from
+ * the symbol nearest μ (where the mass is) and then bisects, so a well-predicted symbol costs a few table values;
+ * the symbol found is the only one whose interval holds the slot, however it is searched for.
+ */
 export function decodeSymbol(coder: RansDecoder, mu: number, b: number, alphabet: Alphabet): number {
   const slot = coder.peek();
-  let lo = alphabet.lo,
-    hi = alphabet.hi; // invariant: cumulative(lo) ≤ slot < cumulative(hi + 1)
-  while (lo < hi) {
-    const mid = lo + Math.ceil((hi - lo) / 2);
-    if (cumulative(mid, mu, b, alphabet) <= slot) lo = mid;
-    else hi = mid - 1;
+  const { lo: first, hi: last } = alphabet;
+  const at = (s: number) => cumulative(s, mu, b, alphabet);
+  // Invariant: at(a) ≤ slot < at(z), first ≤ a < z ≤ last + 1 (at(first) = 0 and at(last + 1) = 2^16 hold it).
+  const guess = Math.min(Math.max(Math.round(mu), first), last);
+  let a = guess,
+    ca = at(guess),
+    z: number,
+    cz: number;
+  if (ca <= slot) {
+    [z, cz] = [last + 1, PROB_SCALE];
+    for (let step = 1; a + step <= last; step *= 2) {
+      const c = at(a + step);
+      if (c > slot) {
+        [z, cz] = [a + step, c];
+        break;
+      }
+      [a, ca] = [a + step, c];
+    }
+  } else {
+    [z, cz] = [a, ca];
+    [a, ca] = [first, 0];
+    for (let step = 1; z - step > first; step *= 2) {
+      const c = at(z - step);
+      if (c <= slot) {
+        [a, ca] = [z - step, c];
+        break;
+      }
+      [z, cz] = [z - step, c];
+    }
   }
-  const start = cumulative(lo, mu, b, alphabet);
-  coder.advance(start, cumulative(lo + 1, mu, b, alphabet) - start);
-  return lo;
+  while (z - a > 1) {
+    const mid = a + Math.floor((z - a) / 2),
+      c = at(mid);
+    if (c <= slot) [a, ca] = [mid, c];
+    else [z, cz] = [mid, c];
+  }
+  coder.advance(ca, cz - ca);
+  return a;
 }

@@ -90,6 +90,9 @@ export function macsPerPixel(s: NetworkShape): { arm: number; upsampling: number
 export class Arm {
   readonly #h1: Float64Array;
   readonly #h2: Float64Array;
+  /** The last prediction's μ and b (fields rather than a returned pair: no allocation per latent). */
+  mu = 0;
+  scale = 1;
   constructor(
     readonly shape: NetworkShape,
     readonly w: Weights,
@@ -98,8 +101,8 @@ export class Arm {
     this.#h2 = new Float64Array(shape.armHidden);
   }
 
-  /** [μ, b] for the context ctx. */
-  predict(ctx: Float64Array): [number, number] {
+  /** Sets mu and scale for the context ctx. */
+  predict(ctx: Float64Array): void {
     const { armW1, armB1, armW2, armB2, armMuW, armMuB, armScaleW, armScaleB } = this.w;
     const a = this.shape.armHidden,
       k = ctx.length,
@@ -121,32 +124,38 @@ export class Arm {
       mu += armMuW[j] * h2[j];
       s += armScaleW[j] * h2[j];
     }
-    return [mu, laplaceScale(s)];
+    this.mu = mu;
+    this.scale = laplaceScale(s);
   }
 }
 
-/** Visits every latent of the kept grids in decoding order with its context read from `latent` (0 outside). */
+/**
+ * Visits every latent of the kept grids in decoding order with its context read from `latent` (0 outside); `kept`
+ * is the grid's position in shape.keptGrids.
+ */
 export function forEachLatent(
   shape: NetworkShape,
   p: Pyramid,
   latent: Float64Array,
-  visit: (index: number, grid: number, ctx: Float64Array) => void,
+  visit: (index: number, kept: number, ctx: Float64Array) => void,
 ): void {
   const offsets = causalOffsets(shape.contextRows);
-  const kept = shape.keptContext.map((c) => offsets[c]);
-  const ctx = new Float64Array(kept.length);
-  for (const l of shape.keptGrids) {
+  const k = shape.keptContext.length;
+  const dy = Int32Array.from(shape.keptContext, (c) => offsets[c][0]),
+    dx = Int32Array.from(shape.keptContext, (c) => offsets[c][1]);
+  const ctx = new Float64Array(k);
+  shape.keptGrids.forEach((l, kept) => {
     const g = p.grids[l];
     for (let i = 0; i < g.h; i++)
       for (let j = 0; j < g.w; j++) {
-        for (let c = 0; c < kept.length; c++) {
-          const y = i + kept[c][0],
-            x = j + kept[c][1];
+        for (let c = 0; c < k; c++) {
+          const y = i + dy[c],
+            x = j + dx[c];
           ctx[c] = y >= 0 && x >= 0 && x < g.w ? latent[g.offset + y * g.w + x] : 0;
         }
-        visit(g.offset + i * g.w + j, l, ctx);
+        visit(g.offset + i * g.w + j, kept, ctx);
       }
-  }
+  });
 }
 
 /** A 3 × 3 convolution with zero padding of planes x [c, H·W], plus bias: y [c, H·W]. */

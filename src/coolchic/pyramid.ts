@@ -1,7 +1,8 @@
 // The latent pyramid's geometry and the two ops that read it: bilinear upsampling of every grid to the image's
 // size (stacked as the synthesis' input channels), and the gather of each latent's causal neighbours for the ARM.
-// Both kernels are plain loops shared by the fitting op and the deterministic decoder, so that the encoder's
-// measure of the decoded image is the decoder's.
+// Fitting runs them as fused kernels (assembly/coolchic.ts on f32; the loops here in float64, which are also the
+// deterministic decoder's upsampling, so that the encoder's measure of the decoded image is the decoder's).
+import type { FusedKernels } from "../autograd/backend.ts";
 import { empty, formatShape, Tensor } from "../autograd/tensor.ts";
 
 /** One grid of the pyramid: its size and where its values start in the flat latent. */
@@ -93,17 +94,23 @@ export function upsamplePyramid(latent: Tensor, p: Pyramid, kept: readonly numbe
   if (!(latent instanceof Tensor)) throw new TypeError("upsamplePyramid: latent must be a Tensor");
   if (latent.size !== p.size)
     throw new RangeError(`upsamplePyramid: latent ${formatShape(latent.shape)} is not the pyramid's ${p.size} values`);
-  const plane = p.height * p.width;
+  const { height, width } = p,
+    plane = height * width,
+    be = latent.backend;
   const out = empty(latent, [kept.length, plane], "upsamplePyramid");
-  const src = latent.data,
-    dst = out.data;
-  kept.forEach((l, k) => bilinear(src, p.grids[l], p.height, p.width, dst, k * plane));
+  const grid = (buf: typeof out.buf, l: number) => be.view(buf, p.grids[l].offset, p.grids[l].h * p.grids[l].w);
+  kept.forEach((l, k) => {
+    const { h, w, factor } = p.grids[l];
+    be.upsampleBilinear(grid(latent.buf, l), h, w, factor, height, width, be.view(out.buf, k * plane, plane));
+  });
   return out.record([latent], () => {
     const { buf, accumulate } = latent.gradTarget();
-    const dx = buf.array;
-    if (!accumulate) dx.fill(0, 0, latent.size);
-    const dy = out.grad!.buf.array;
-    kept.forEach((l, k) => bilinear(dx, p.grids[l], p.height, p.width, dy, k * plane, true));
+    if (!accumulate) be.fill(buf, latent.size, 0);
+    const dy = out.grad!.buf;
+    kept.forEach((l, k) => {
+      const { h, w, factor } = p.grids[l];
+      be.upsampleBilinearGrad(be.view(dy, k * plane, plane), h, w, factor, height, width, grid(buf, l));
+    });
   });
 }
 
@@ -152,18 +159,38 @@ export function gatherPadded(input: Tensor, index: Int32Array, shape: readonly n
   if (!(input instanceof Tensor)) throw new TypeError("gatherPadded: x must be a Tensor");
   if (shape.reduce((a, b) => a * b, 1) !== index.length)
     throw new RangeError(`gatherPadded: shape ${formatShape(shape)} does not hold ${index.length} indices`);
-  for (let i = 0; i < index.length; i++)
-    if (!(index[i] >= -1 && index[i] < input.size))
-      throw new RangeError(`gatherPadded: index[${i}] = ${index[i]} is outside x (${input.size} values)`);
+  const be = input.backend;
   const out = empty(input, shape, "gatherPadded");
-  const x = input.data,
-    y = out.data;
-  for (let i = 0; i < index.length; i++) y[i] = index[i] < 0 ? 0 : x[index[i]];
+  const staged = be.indices(index);
+  const bad = be.gatherPadded(input.buf, input.size, staged, out.buf);
+  if (bad >= 0) throw new RangeError(`gatherPadded: index[${bad}] = ${index[bad]} is outside x (${input.size} values)`);
   return out.record([input], () => {
     const { buf, accumulate } = input.gradTarget();
-    const dx = buf.array;
-    if (!accumulate) dx.fill(0, 0, input.size);
-    const dy = out.grad!.buf.array;
-    for (let i = 0; i < index.length; i++) if (index[i] >= 0) dx[index[i]] += dy[i];
+    if (!accumulate) be.fill(buf, input.size, 0);
+    be.gatherPaddedGrad(out.grad!.buf, staged, buf);
   });
 }
+
+/** The pyramid ops' fused kernels in float64 (assembly/coolchic.ts has the f32 ones). */
+export const pyramidKernels: Pick<
+  FusedKernels,
+  "upsampleBilinear" | "upsampleBilinearGrad" | "gatherPadded" | "gatherPaddedGrad"
+> = {
+  upsampleBilinear(x, gh, gw, s, height, width, y) {
+    bilinear(x.array, { h: gh, w: gw, offset: 0, factor: s }, height, width, y.array, 0);
+  },
+  upsampleBilinearGrad(dy, gh, gw, s, height, width, dx) {
+    bilinear(dx.array, { h: gh, w: gw, offset: 0, factor: s }, height, width, dy.array, 0, true);
+  },
+  gatherPadded(x, size, index, y) {
+    for (let i = 0; i < index.length; i++) {
+      const k = index.array[i];
+      if (!(k >= -1 && k < size)) return i;
+      y.array[i] = k < 0 ? 0 : x.array[k];
+    }
+    return -1;
+  },
+  gatherPaddedGrad(dy, index, dx) {
+    for (let i = 0; i < index.length; i++) if (index.array[i] >= 0) dx.array[index.array[i]] += dy.array[i];
+  },
+};

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTable, SAE_DEFAULTS } from "../../dist/index.js";
 import { findChromium, NO_CHROMIUM } from "../browser/run.mjs";
+import { decodePageChecks } from "./decode.mjs";
 import { exploreChecks } from "./explore.mjs";
 import { openPage, train } from "./page.mjs";
 
@@ -284,6 +285,7 @@ export async function runWebTests() {
   }
   try {
     await exploreChecks(check, scratch);
+    await decodePageChecks(check, scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
