@@ -182,7 +182,9 @@ lines.push(
   `Load average ${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end ` +
     `(${cpus().length} logical cores). Each figure is the median over rounds run in turn, and ratios are taken ` +
     "within this run only.",
-  ...(loadBefore > cpus().length
+  // The one-minute averages lag: the start still counts what ran just before, the end counts this run's own threads.
+  // Only both above the core count mean that other work shared the run.
+  ...(Math.min(loadBefore, loadAfter) > cpus().length
     ? [
         "",
         `**The machine was oversubscribed (load ${loadBefore.toFixed(0)} on ${cpus().length} cores): these figures are ` +
