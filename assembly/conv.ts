@@ -2,7 +2,7 @@
 // Conv2d is one product with the weight, on the SIMD matmul kernels. Layout: an image is [C, H, W] row-major (one
 // item of an NCHW batch); its columns matrix is [C·kh·kw, oh·ow]: row (c, i, j), column (oy, ox) holds
 // x[c, oy·stride − pad + i, ox·stride − pad + j], or 0 where that falls in the padding.
-import { K_BLOCK, madd, matmulNN, matmulNTStrided, matmulTN, storeLanes as storeLanesInto, storeVector, sum4 } from "./matmul";
+import { K_BLOCK, madd, matmulNN, matmulNTStrided, matmulTN, storeDotTile } from "./matmul";
 
 @inline function f32At(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
@@ -342,14 +342,7 @@ export function convForwardDirect(x: usize, weight: usize, scratch: usize, y: us
       a += 16;
     }
   }
-  const r0 = sum4(s00, s01, s02, s03);
-  if (cols > 3) storeVector(c, r0, accumulate);
-  else storeLanesInto(c, r0, cols, accumulate);
-  if (rows > 1) {
-    const r1 = sum4(s10, s11, s12, s13);
-    if (cols > 3) storeVector(c + ldc, r1, accumulate);
-    else storeLanesInto(c + ldc, r1, cols, accumulate);
-  }
+  storeDotTile(c, ldc, s00, s01, s02, s03, s10, s11, s12, s13, rows, cols, accumulate);
 }
 
 @inline function windowColumns(dyimg: usize, ld: usize, padded: usize, offsets: usize, f: i32, c: usize, ldc: usize, o: i32, oh: i32, ow: i32, pw: i32, cols: i32, accumulate: i32): void {

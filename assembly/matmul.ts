@@ -41,7 +41,7 @@ const N_PANEL = 1024; // a multiple of the 8-column tile
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
-@inline export function storeVector(c: usize, value: v128, accumulate: i32): void {
+@inline function storeVector(c: usize, value: v128, accumulate: i32): void {
   v128.store(c, accumulate ? f32x4.add(v128.load(c), value) : value);
 }
 
@@ -50,17 +50,32 @@ const N_PANEL = 1024; // a multiple of the 8-column tile
 }
 
 // The first `count` (0..3) lanes of a vector store; the others are dropped.
-@inline export function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
+@inline function storeLanes(c: usize, value: v128, count: i32, accumulate: i32): void {
   storeScalar(c, f32x4.extract_lane(value, 0), accumulate);
   if (count > 1) storeScalar(c + 4, f32x4.extract_lane(value, 1), accumulate);
   if (count > 2) storeScalar(c + 8, f32x4.extract_lane(value, 2), accumulate);
 }
 
 // [Σ v0, Σ v1, Σ v2, Σ v3]: unpack pairs and add twice.
-@inline export function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline function sum4(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   const t0 = f32x4.add(v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), v128.shuffle<f32>(v0, v1, 2, 6, 3, 7));
   const t1 = f32x4.add(v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), v128.shuffle<f32>(v2, v3, 2, 6, 3, 7));
   return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+}
+
+// A dot-form tile's result: row r's `cols` outputs are the lane sums of s_r0 … s_r3 (rows 1 or 2, cols 1 to 4).
+@inline export function storeDotTile(
+  c: usize, ldc: usize, s00: v128, s01: v128, s02: v128, s03: v128, s10: v128, s11: v128, s12: v128, s13: v128,
+  rows: i32, cols: i32, accumulate: i32,
+): void {
+  const r0 = sum4(s00, s01, s02, s03);
+  if (cols > 3) storeVector(c, r0, accumulate);
+  else storeLanes(c, r0, cols, accumulate);
+  if (rows > 1) {
+    const r1 = sum4(s10, s11, s12, s13);
+    if (cols > 3) storeVector(c + ldc, r1, accumulate);
+    else storeLanes(c + ldc, r1, cols, accumulate);
+  }
 }
 
 // ---- axpy form (NN, TN) ----
@@ -244,14 +259,7 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
     a += 16;
     b += 16;
   }
-  const r0 = sum4(s00, s01, s02, s03);
-  if (cols > 3) storeVector(c, r0, accumulate);
-  else storeLanes(c, r0, cols, accumulate);
-  if (rows > 1) {
-    const r1 = sum4(s10, s11, s12, s13);
-    if (cols > 3) storeVector(c + ldc, r1, accumulate);
-    else storeLanes(c + ldc, r1, cols, accumulate);
-  }
+  storeDotTile(c, ldc, s00, s01, s02, s03, s10, s11, s12, s13, rows, cols, accumulate);
 }
 
 // All row pairs of A against `cols` rows of B at b (c at column j).
