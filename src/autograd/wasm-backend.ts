@@ -268,7 +268,9 @@ export function wasmBackend(heap: Heap): Backend {
         s.biasCorrection1,
         s.biasCorrection2Sqrt,
       ];
-      if (heap.splitter?.ranges("adamStep", n, ADAM_FLOPS * n, argsOf)) return;
+      // Parts start on whole vectors (16-byte aligned loads), a speed matter only: the lanes and the scalar tail
+      // compute alike.
+      if (heap.splitter?.ranges("adamStep", n, ADAM_FLOPS * n, argsOf, 4)) return;
       adamStep(...argsOf(0, n));
     },
     sgdStep: (w, g, buf, mask, n, s) =>

@@ -65,12 +65,11 @@ export class RowSplitter implements ProductSplitter {
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
+    unit = 1,
   ): boolean {
     const parts = this.#parts(flops, count);
     if (parts < 2) return false;
-    // Adam's ranges start on whole vectors (16-byte aligned loads), a speed matter only: its lanes and its scalar tail
-    // compute alike.
-    this.#run(kernel, parts, count, kernel === "adamStep" && count >= 4 * parts ? 4 : 1, argsOf);
+    this.#run(kernel, parts, count, count >= unit * parts ? unit : 1, argsOf);
     return true;
   }
 

@@ -33,13 +33,14 @@ export interface ProductSplitter {
   /**
    * A kernel over [0, count) by ranges: of images (convolution forward, input gradient), of input channels
    * (convolution weight gradient) or of elements (Adam); `flops` is the work in product flops (the crossover's unit);
-   * argsOf gives part p's arguments.
+   * argsOf gives part p's arguments. Parts start on multiples of `unit` (default 1) where every part can have one.
    */
   ranges(
     kernel: RangeKernel,
     count: number,
     flops: number,
     argsOf: (first: number, last: number, part: number) => number[],
+    unit?: number,
   ): boolean;
 }
 
