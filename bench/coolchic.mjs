@@ -7,24 +7,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crop, SIDE } from "./coolchic/crop.mjs";
 // COOLCHIC_DIST: another build of the package to measure (a copy of dist/ kept while the source changes).
 const { decodeImage, encodeImage, readCoolChicHeader } = await import(process.env.COOLCHIC_DIST ?? "../dist/index.js");
 
-const SIDE = 256;
 const dir = mkdtempSync(join(tmpdir(), "coolchic-"));
-
-/** The centre SIDE × SIDE crop of skimage.data.<name>(), as { width, height, channels, data }. */
-function crop(name) {
-  const script = `
-import sys, numpy as np
-from skimage import data
-im = getattr(data, sys.argv[1])()
-h, w = im.shape[:2]; y, x = (h - ${SIDE}) // 2, (w - ${SIDE}) // 2
-c = im[y:y + ${SIDE}, x:x + ${SIDE}]
-sys.stdout.buffer.write(bytes([c.ndim == 3 and 3 or 1]) + np.ascontiguousarray(c, dtype=np.uint8).tobytes())`;
-  const out = execFileSync("/usr/bin/python3", ["-c", script, name], { maxBuffer: 1 << 24 });
-  return { width: SIDE, height: SIDE, channels: out[0], data: new Uint8Array(out.subarray(1)) };
-}
 
 const psnr = (a, b) => {
   let se = 0;
