@@ -61,8 +61,8 @@ class AnnData {
     return { file: this.#file, ...(columnName === undefined ? { columnName: path } : { columnName }) };
   }
 
-  /** A dataset's whole value, after checking that the file can hold what it declares. */
-  read(dataset: H5Dataset, path: string): ArrayLike<unknown> {
+  /** A dataset's value (its `first` values when given), after checking that the file can hold it all. */
+  read(dataset: H5Dataset, path: string, first?: number): ArrayLike<unknown> {
     const { total_size: count, size, vlen } = dataset.metadata;
     // Uncompressed, the values are in the file; compressed, deflate's limit on expansion still bounds them.
     const perValue = dataset.filters.length > 0 ? 1 / 1032 : vlen ? 1 : size;
@@ -70,7 +70,7 @@ class AnnData {
       throw new DataError(`declares ${count} values, more than a ${this.#bytes}-byte file holds`, this.where(path));
     let value: unknown;
     try {
-      value = dataset.value;
+      value = first === undefined ? dataset.value : dataset.slice([[0, first]]);
     } catch (error) {
       throw hdf5Error(error, this.where(path));
     }
@@ -169,11 +169,22 @@ const shapeOf = (value: unknown): number[] =>
     ? Array.from(value as ArrayLike<unknown>, Number)
     : [];
 
+/** The first `rows` values of an obs column. */
+const firstRows = (column: TableColumn, rows: number): TableColumn =>
+  column.kind === "other"
+    ? column
+    : ({ kind: column.kind, values: Array.prototype.slice.call(column.values, 0, rows) } as TableColumn);
+
 /**
  * Reads an AnnData file already open in h5wasm. `size` is the file's size in bytes, against which every declared
- * shape is checked.
+ * shape is checked. `rowLimit` reads only the first samples (a preview): X's other rows are never decoded.
  */
-export function readAnnData(root: H5Group, size: number, options: ParseTableOptions = {}): LabelledTable {
+export function readAnnData(
+  root: H5Group,
+  size: number,
+  options: ParseTableOptions = {},
+  rowLimit = Number.POSITIVE_INFINITY,
+): LabelledTable {
   const { file } = options;
   const h5 = new AnnData(file, size);
   const obsNode = root.get("obs");
@@ -186,20 +197,22 @@ export function readAnnData(root: H5Group, size: number, options: ParseTableOpti
   const sampleIds = h5.index(obs, "obs");
   const featureNames = h5.index(varGroup, "var");
   const names = h5.columns(obs);
-  const samples = sampleIds.length;
-  const table = new ColumnarTableBuilder({ samples, names, featureNames, sampleIds, file }, options);
+  const total = sampleIds.length;
+  const samples = Math.min(total, rowLimit);
+  const layout = { samples, names, featureNames, sampleIds: sampleIds.slice(0, samples), file };
+  const table = new ColumnarTableBuilder(layout, options);
   const d = featureNames.length;
-  checkDeclaredValues(samples, d, size, h5.where("X"));
-  if (table.labelAt >= 0) table.setLabels(h5.column(obs, names[table.labelAt], samples));
-  if (table.idAt >= 0) table.setIds(h5.column(obs, names[table.idAt], samples));
+  checkDeclaredValues(total, d, size, h5.where("X"));
+  if (table.labelAt >= 0) table.setLabels(firstRows(h5.column(obs, names[table.labelAt], total), samples));
+  if (table.idAt >= 0) table.setIds(firstRows(h5.column(obs, names[table.idAt], total), samples));
   const x = root.get("X");
   if (x === null) throw new DataError("is missing", h5.where("X"));
   const encoding = encodingOf(x);
   if (x.type === "Dataset") {
     const dataset = x as H5Dataset;
     const shape = dataset.shape ?? [];
-    if (shape.length !== 2 || shape[0] !== samples || shape[1] !== d)
-      throw new DataError(`has shape ${shape.join(" × ")} where obs and var make ${samples} × ${d}`, h5.where("X"));
+    if (shape.length !== 2 || shape[0] !== total || shape[1] !== d)
+      throw new DataError(`has shape ${shape.join(" × ")} where obs and var make ${total} × ${d}`, h5.where("X"));
     const { type, size: itemSize, total_size } = dataset.metadata;
     if (type !== INTEGER && type !== FLOAT) throw new DataError("does not hold numbers", h5.where("X"));
     if (dataset.filters.length === 0 && total_size * itemSize > size)
@@ -218,26 +231,33 @@ export function readAnnData(root: H5Group, size: number, options: ParseTableOpti
   } else if (encoding === "csr_matrix" || encoding === "csc_matrix" || encoding === "csr" || encoding === "csc") {
     const group = x as H5Group;
     const shape = shapeOf(attr(group, "shape") ?? attr(group, "h5sparse_shape"));
-    if (shape.length !== 2 || shape[0] !== samples || shape[1] !== d)
-      throw new DataError(`has shape ${shape.join(" × ")} where obs and var make ${samples} × ${d}`, h5.where("X"));
+    if (shape.length !== 2 || shape[0] !== total || shape[1] !== d)
+      throw new DataError(`has shape ${shape.join(" × ")} where obs and var make ${total} × ${d}`, h5.where("X"));
     const byRow = encoding.startsWith("csr");
-    const data = h5.read(h5.dataset(group, "data", "X/data"), "X/data") as ArrayLike<number>;
-    const indices = h5.read(h5.dataset(group, "indices", "X/indices"), "X/indices");
     const indptr = h5.read(h5.dataset(group, "indptr", "X/indptr"), "X/indptr");
-    const outer = byRow ? samples : d;
-    const inner = byRow ? d : samples;
-    if (indptr.length !== outer + 1 || indices.length !== data.length)
+    const dataSet = h5.dataset(group, "data", "X/data");
+    const indicesSet = h5.dataset(group, "indices", "X/indices");
+    const stored = dataSet.metadata.total_size;
+    const outer = byRow ? total : d;
+    const inner = byRow ? d : total;
+    if (indptr.length !== outer + 1 || indicesSet.metadata.total_size !== stored)
       throw new DataError(
         `indptr has ${indptr.length} entries for ${outer} ${byRow ? "rows" : "columns"}, ` +
-          `indices ${indices.length} for ${data.length} values (damaged file?)`,
+          `indices ${indicesSet.metadata.total_size} for ${stored} values (damaged file?)`,
         h5.where("X"),
       );
+    // A preview of CSR rows reads the values of those rows only.
+    const used = byRow && samples < total ? Number(indptr[samples]) : undefined;
+    if (used !== undefined && !(Number.isSafeInteger(used) && used >= 0 && used <= stored))
+      throw new DataError(`indptr is not increasing within the data at entry ${samples + 1}`, h5.where("X/indptr"));
+    const data = h5.read(dataSet, "X/data", used) as ArrayLike<number>;
+    const indices = h5.read(indicesSet, "X/indices", used);
     const line = new Float64Array(inner);
     const featureOf = new Int32Array(d).fill(-1);
     table.featureAt.forEach((c, f) => {
       featureOf[c] = f;
     });
-    for (let o = 0; o < outer; o++) {
+    for (let o = 0; o < (byRow ? samples : outer); o++) {
       const start = Number(indptr[o]);
       const end = Number(indptr[o + 1]);
       if (!(start <= end && start >= 0 && end <= data.length))
@@ -250,7 +270,7 @@ export function readAnnData(root: H5Group, size: number, options: ParseTableOpti
         line[i] += Number(data[k]); // scipy's reading: duplicate entries add up
       }
       if (byRow) table.putRows(o, line, d);
-      else table.putFeature(featureOf[o], 0, { kind: "number", values: line });
+      else table.putFeature(featureOf[o], 0, { kind: "number", values: line.subarray(0, samples) });
     }
   } else throw new DataError(`holds a ${encoding || "group"} this reader does not know`, h5.where("X"));
   return table.finish();
@@ -283,7 +303,7 @@ async function inMemory<T>(bytes: Uint8Array, file: string | undefined, read: (r
 
 /**
  * The first `rows` samples of an AnnData file (its bytes) as text cells, for a column-mapping preview: `obs`'s
- * columns, then `X`'s, named by `var`. X is read whole (with the missing values it has), then cut.
+ * columns, then `X`'s, named by `var`. Only those rows of X are read (with the missing values they have).
  */
 export async function previewH5ad(
   bytes: Uint8Array,
@@ -291,13 +311,14 @@ export async function previewH5ad(
   file?: string,
 ): Promise<{ header: string[]; rows: string[][] }> {
   return inMemory(bytes, file, (root) => {
-    const table = readAnnData(root, bytes.byteLength, { file, labelColumn: null, allowMissing: true });
+    const table = readAnnData(root, bytes.byteLength, { file, labelColumn: null, allowMissing: true }, Math.max(rows, 1));
     const h5 = new AnnData(file, bytes.byteLength);
     const obs = h5.group(root, "obs", "obs");
     const names = h5.columns(obs);
     const n = Math.min(rows, table.samples);
+    const total = h5.index(obs, "obs").length;
     const obsCells = names.map((name) => {
-      const column = h5.column(obs, name, table.samples);
+      const column = h5.column(obs, name, total);
       if (column.kind === "other") return new Array<string>(n).fill(`(${column.type})`);
       return Array.from({ length: n }, (_, r) => String(column.values[r] ?? ""));
     });

@@ -187,20 +187,25 @@ if (noAnndata) {
     assert.equal(table.featureNames, ["g2", "g4"]);
   });
 
-  test("previewBytes of an .h5ad: obs's columns, then X's named by var, the first rows", async () => {
+  test("previewBytes of an .h5ad (every layout): obs's columns, then X's named by var, the first rows", async () => {
     const r = writeH5ad();
     assert.is(r.status, 0, r.stderr);
     const { previewBytes } = await import("../../dist/formats.js");
-    const preview = await previewBytes(readFileSync(at("dense.h5ad")), { rows: 3 });
-    assert.is(preview.format, "hdf5");
-    assert.equal(preview.header, ["group", "site", "age", ...FEATURES]);
-    rows.slice(0, 3).forEach((row, i) => {
-      assert.equal(preview.rows[i].slice(0, 3), [row.group ?? "", row.site, String(row.age)]);
-      assert.equal(
-        preview.rows[i].slice(3).map((cell) => (cell === "" ? null : Number(cell))),
-        row.values,
-      );
-    });
+    for (const name of H5AD)
+      for (const count of [0, 1, 3, rows.length, rows.length + 5]) {
+        const preview = await previewBytes(readFileSync(at(`${name}.h5ad`)), { rows: count });
+        assert.is(preview.format, "hdf5");
+        assert.equal(preview.header, ["group", "site", "age", ...FEATURES]);
+        assert.is(preview.rows.length, Math.min(count, rows.length), `${name}, ${count} rows`);
+        rows.slice(0, count).forEach((row, i) => {
+          assert.equal(preview.rows[i].slice(0, 3), [row.group ?? "", row.site, String(row.age)]);
+          assert.equal(
+            preview.rows[i].slice(3).map((cell) => (cell === "" ? null : Number(cell))),
+            row.values,
+            `${name}, row ${i + 1} of ${count}`,
+          );
+        });
+      }
   });
 
   test("an .h5ad declaring 20,000 × 20,000 values it does not hold is refused before allocating", async () => {
