@@ -432,6 +432,25 @@ test("pointwise loss gradients: four-lane vectors give the scalar form's bits, b
   }
 });
 
+test("firstNonFinite: the first NaN or ±Infinity at every place of a vector and the tail, or −1", () => {
+  const random = rng(43);
+  for (const n of [0, 1, 3, 4, 5, 8, 13, 1003]) {
+    const places = n > 16 ? [0, 3, 4, 500, 999, 1000, 1002] : Array.from({ length: n }, (_, i) => i);
+    for (const place of [-1, ...places]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const values = signed(random, n, 1e38).map((v, i) => (i % 7 === 3 ? 1e-40 : v));
+        if (place >= 0) values[place] = bad;
+        if (place >= 0 && place + 2 < n) values[place + 2] = NaN; // a later one is not named
+        scope(() => {
+          const [wasm, ts] = both(values);
+          assert.is(backendFor("float32").firstNonFinite(wasm, n), place, `n=${n} at ${place}: ${bad}`);
+          assert.is(reference.firstNonFinite(ts, n), place, `reference n=${n} at ${place}`);
+        });
+      }
+    }
+  }
+});
+
 test("adamStep: its vectors (one and two a turn) give the scalar tail's bits, masked or not, with weight decay", () => {
   // The vector loops run the scalar tail's operations lane by lane; ±0, tiny and huge values mixed in.
   const random = rng(41);

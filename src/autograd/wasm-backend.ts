@@ -171,7 +171,9 @@ export function wasmBackend(heap: Heap): Backend {
     "adamStep",
     "sgdStep",
   ].map(k);
-  const [huberEnergy, huberEnergyGrad] = ["huberEnergy", "huberEnergyGrad"].map(k);
+  const [huberEnergy, huberEnergyGrad, firstNonFinite] = ["huberEnergy", "huberEnergyGrad", "firstNonFinite_f32"].map(
+    k,
+  );
   const [upsampleBilinear, upsampleBilinearGrad, gatherPadded, gatherPaddedGrad, laplaceRate] = [
     "upsampleBilinear",
     "upsampleBilinearGrad",
@@ -213,6 +215,7 @@ export function wasmBackend(heap: Heap): Backend {
     sumAll: (x, n) => sumAll(at(x), n),
     gatherRows: (src, cols, index, dst) => void gatherRows(at(src), cols, at(index), index.length, at(dst)),
     fill: (x, n, value) => void fill(at(x), n, value),
+    firstNonFinite: (x, n) => firstNonFinite(at(x), n),
 
     crossEntropy: (logits, labels, weights, rows, kk, probs) =>
       crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
