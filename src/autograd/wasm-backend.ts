@@ -224,7 +224,7 @@ export function wasmBackend(heap: Heap): Backend {
     unary(op, x, y, n) {
       const argsOf = (first: number, last: number) => [op.code, ...[x, y].map((b) => from(b, first)), last - first];
       const flops = (UNARY_FLOPS[op.name] ?? UNARY_FLOPS.sigmoid)[0] * n;
-      if (!heap.splitter?.ranges("unary", n, flops, argsOf, 4)) unary(...argsOf(0, n));
+      if (!heap.splitter?.ranges("unary", n, flops, argsOf, 4)) unary(op.code, at(x), at(y), n);
     },
     unaryGrad(op, x, y, dy, dx, n, accumulate) {
       const argsOf = (first: number, last: number) => [
@@ -234,7 +234,8 @@ export function wasmBackend(heap: Heap): Backend {
         flag(accumulate),
       ];
       const flops = (UNARY_FLOPS[op.name] ?? UNARY_FLOPS.sigmoid)[1] * n;
-      if (!heap.splitter?.ranges("unaryGrad", n, flops, argsOf, 4)) unaryGrad(...argsOf(0, n));
+      if (!heap.splitter?.ranges("unaryGrad", n, flops, argsOf, 4))
+        unaryGrad(op.code, at(x), at(y), at(dy), at(dx), n, flag(accumulate));
     },
     binary: (op, a, aMode, b, bMode, c, rows, cols) =>
       void binary(op.code, at(a), aMode.code, at(b), bMode.code, at(c), rows, cols),
@@ -288,21 +289,16 @@ export function wasmBackend(heap: Heap): Backend {
 
     adamStep(w, g, m, v, mask, n, s) {
       // Elements [first, last), each updated on its own: split over threads, the same bits.
+      const scalars = [s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.biasCorrection1, s.biasCorrection2Sqrt];
       const argsOf = (first: number, last: number) => [
         ...[w, g, m, v, mask].map((b) => from(b, first)),
         last - first,
-        s.lr,
-        s.beta1,
-        s.beta2,
-        s.eps,
-        s.weightDecay,
-        s.biasCorrection1,
-        s.biasCorrection2Sqrt,
+        ...scalars,
       ];
       // Parts start on whole vectors (16-byte aligned loads), a speed matter only: the lanes and the scalar tail
       // compute alike.
       if (heap.splitter?.ranges("adamStep", n, ADAM_FLOPS * n, argsOf, 4)) return;
-      adamStep(...argsOf(0, n));
+      adamStep(at(w), at(g), at(m), at(v), at(mask), n, ...scalars);
     },
     sgdStep: (w, g, buf, mask, n, s) =>
       void sgdStep(
