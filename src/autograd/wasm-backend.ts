@@ -53,11 +53,11 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
 }
 
 /**
- * What one element of an Adam step weighs against the split's crossover in product flops: 1.2 ns on one thread (two
- * divisions and a square root a vector; 0.5 ms for the VAE's 406 000 parameters), the time of ~48 flops of the
- * products at ~38 GFLOP/s. So a parameter is split from ~44 000 elements.
+ * What one element of an Adam step weighs against the split's crossover in product flops: 0.84 ns on one thread (two
+ * divisions and a square root a vector, two vectors a turn; 1.2 ns one a turn), the time of ~32 flops of the
+ * products at ~38 GFLOP/s. So a parameter is split from ~65 000 elements.
  */
-const ADAM_FLOPS = 48;
+const ADAM_FLOPS = 32;
 
 /**
  * What one value of an elementwise function and of its gradient weighs against the crossover, in product flops (~38 a
