@@ -20,17 +20,13 @@ export function adamStep(w: usize, g: usize, m: usize, v: usize, mask: usize, n:
   const c2 = f32x4.splat(<f32>biasCorrection2Sqrt), step = f32x4.splat(<f32>(-lr / biasCorrection1));
   const one = f32x4.splat(1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const keep = mask ? v128.load(f32At(mask, i)) : one;
-    const wi = v128.load(f32At(w, i));
-    const gi = f32x4.add(f32x4.mul(v128.load(f32At(g, i)), keep), f32x4.mul(wi, decay));
-    const mi = f32x4.add(f32x4.mul(v128.load(f32At(m, i)), b1), f32x4.mul(gi, a1));
-    const vi = f32x4.add(f32x4.mul(v128.load(f32At(v, i)), b2), f32x4.mul(f32x4.mul(gi, gi), a2));
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), c2), e);
-    v128.store(f32At(m, i), mi);
-    v128.store(f32At(v, i), vi);
-    v128.store(f32At(w, i), f32x4.mul(f32x4.add(wi, f32x4.mul(step, f32x4.div(mi, denom))), keep));
+  // Two vectors a turn: an element's chain (a square root and two divisions, ~40 cycles) is long, and one vector a
+  // turn left too few independent chains in flight to keep the divider busy (1.17 → 0.83 ns an element, one thread).
+  for (; i + 8 <= n; i += 8) {
+    adamVector(w, g, m, v, mask, i, b1, a1, b2, a2, decay, e, c2, step, one);
+    adamVector(w, g, m, v, mask, i + 4, b1, a1, b2, a2, decay, e, c2, step, one);
   }
+  for (; i + 4 <= n; i += 4) adamVector(w, g, m, v, mask, i, b1, a1, b2, a2, decay, e, c2, step, one);
   for (; i < n; i++) {
     const keep = maskAt(mask, i);
     const wi = load<f32>(f32At(w, i));
@@ -42,6 +38,19 @@ export function adamStep(w: usize, g: usize, m: usize, v: usize, mask: usize, n:
     store<f32>(f32At(v, i), vi);
     store<f32>(f32At(w, i), (wi + <f32>(-lr / biasCorrection1) * (mi / denom)) * keep);
   }
+}
+
+// Elements i..i+4 of an Adam step: the scalar tail's operations lane by lane.
+@inline function adamVector(w: usize, g: usize, m: usize, v: usize, mask: usize, i: i32, b1: v128, a1: v128, b2: v128, a2: v128, decay: v128, e: v128, c2: v128, step: v128, one: v128): void {
+  const keep = mask ? v128.load(f32At(mask, i)) : one;
+  const wi = v128.load(f32At(w, i));
+  const gi = f32x4.add(f32x4.mul(v128.load(f32At(g, i)), keep), f32x4.mul(wi, decay));
+  const mi = f32x4.add(f32x4.mul(v128.load(f32At(m, i)), b1), f32x4.mul(gi, a1));
+  const vi = f32x4.add(f32x4.mul(v128.load(f32At(v, i)), b2), f32x4.mul(f32x4.mul(gi, gi), a2));
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), c2), e);
+  v128.store(f32At(m, i), mi);
+  v128.store(f32At(v, i), vi);
+  v128.store(f32At(w, i), f32x4.mul(f32x4.add(wi, f32x4.mul(step, f32x4.div(mi, denom))), keep));
 }
 
 // SGD with momentum (torch.optim.SGD): d ← g + λw; buf ← d on the first step, else μ·buf + (1 − τ)·d;

@@ -150,9 +150,17 @@ export let scannedMax: f64 = 0;
   return count + i32(<f64>candidate > bound);
 }
 
-// Index of the first NaN or ±Infinity, or −1: only run to name the culprit after a pass saw a non-finite result.
+// Index of the first NaN or ±Infinity, or −1: run to name the culprit after a pass saw a non-finite result, and on
+// every batch copied into a tensor. x − x is 0 for a finite x and NaN otherwise; whole vectors are tested until one
+// holds a culprit, then its lanes and the tail one value at a time.
 export function firstNonFinite<T>(y: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const zero = v128.splat<T>(0);
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
+    const v = v128.load(addressOf<T>(y, i));
+    if (v128.any_true(v128.ne<T>(v128.sub<T>(v, v), zero))) break;
+  }
+  for (; i < n; i++) {
     const value = load<T>(addressOf<T>(y, i));
     if (value - value != 0) return i;
   }

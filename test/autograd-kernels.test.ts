@@ -432,6 +432,66 @@ test("pointwise loss gradients: four-lane vectors give the scalar form's bits, b
   }
 });
 
+test("firstNonFinite: the first NaN or ±Infinity at every place of a vector and the tail, or −1", () => {
+  const random = rng(43);
+  for (const n of [0, 1, 3, 4, 5, 8, 13, 1003]) {
+    const places = n > 16 ? [0, 3, 4, 500, 999, 1000, 1002] : Array.from({ length: n }, (_, i) => i);
+    for (const place of [-1, ...places]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const values = signed(random, n, 1e38).map((v, i) => (i % 7 === 3 ? 1e-40 : v));
+        if (place >= 0) values[place] = bad;
+        if (place >= 0 && place + 2 < n) values[place + 2] = NaN; // a later one is not named
+        scope(() => {
+          const [wasm, ts] = both(values);
+          assert.is(backendFor("float32").firstNonFinite(wasm, n), place, `n=${n} at ${place}: ${bad}`);
+          assert.is(reference.firstNonFinite(ts, n), place, `reference n=${n} at ${place}`);
+        });
+      }
+    }
+  }
+});
+
+test("adamStep: its vectors (one and two a turn) give the scalar tail's bits, masked or not, with weight decay", () => {
+  // The vector loops run the scalar tail's operations lane by lane; ±0, tiny and huge values mixed in.
+  const random = rng(41);
+  const special = [0, -0, 1e-30, -1e-30, 1e20, -1e20, 1e-38];
+  const be = backendFor("float32");
+  for (const n of [3, 4, 7, 8, 13, 16, 1003]) {
+    const pick = (i: number, scale: number) => (i % 5 === 0 ? special[i % special.length] : (random() * 2 - 1) * scale);
+    const inputs = [
+      Array.from({ length: n }, (_, i) => pick(i, 2)),
+      Array.from({ length: n }, (_, i) => pick(i + 1, 3)),
+      Array.from({ length: n }, (_, i) => pick(i + 2, 0.1)),
+      Array.from({ length: n }, (_, i) => Math.abs(pick(i + 3, 0.1))),
+      Array.from({ length: n }, () => Number(random() < 0.7)),
+    ];
+    for (const [masked, weightDecay] of [
+      [false, 0],
+      [true, 0.01],
+    ] as const) {
+      const s = {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay,
+        biasCorrection1: 1 - 0.9 ** 7,
+        biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 7),
+      };
+      scope(() => {
+        const [whole, single] = [0, 1].map(() => inputs.map((v) => both(v)[0]));
+        const [w, g, m, v, mask] = whole;
+        be.adamStep(w, g, m, v, masked ? mask : null, n, s);
+        for (let i = 0; i < n; i++) {
+          const [wi, gi, mi, vi, ki] = single.map((b) => be.view(b, i, 1));
+          be.adamStep(wi, gi, mi, vi, masked ? ki : null, 1, s);
+        }
+        for (const b of [0, 2, 3]) assert.equal(bits(whole[b]), bits(single[b]), `n=${n} masked=${masked} [${b}]`);
+      });
+    }
+  }
+});
+
 test("Cool-chic-lite's ops: bilinear upsampling and its adjoint, padded gather and scatter, Laplace rate", () => {
   const random = rng(27);
   // Grids of every factor up to 1:32 on odd and tiny images (one pixel, one row), with ⌈size/s⌉ latents a side.

@@ -315,6 +315,23 @@ test("shape errors name the op and both shapes", () => {
   assert.throws(() => F.reshape(a, [4, -1]), /cannot view \[2, 3\]/);
   assert.throws(() => F.add(a, tensor([1, 2, 3, 4, 5, 6], [2, 3])), /operands are float64 and float32/);
   assert.throws(() => tensor([1, NaN]), /values\[1\] is NaN/);
+  // A Float32Array is checked after the copy, by the kernel: the same error, wherever the culprit is, on either dtype.
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [at, bad] of [
+      [0, NaN],
+      [5, Infinity],
+      [8, -Infinity],
+      [10, NaN],
+    ] as const) {
+      const values = Float32Array.from({ length: 11 }, (_, i) => i - 5);
+      values[at] = bad;
+      if (at !== 10) values[10] = NaN; // a later culprit is not the one named
+      assert.throws(() => tensor(values, undefined, { dtype }), new RegExp(`values\\[${at}\\] is ${bad};`), dtype);
+    }
+    assert.equal(Array.from(tensor(new Float32Array([1e-40, -0, 3.4e38]), undefined, { dtype }).data), [
+      ...new Float32Array([1e-40, -0, 3.4e38]),
+    ]);
+  }
   assert.throws(() => F.relu(null as unknown as Tensor), /relu: x must be a Tensor/);
 });
 

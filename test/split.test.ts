@@ -1,7 +1,7 @@
 // Work of a training step split over threads (src/pool/split.ts): every band of rows computed by a worker is summed
 // as one call sums it, so the split product is bit-identical to the one-thread product, for every form, shape (rows
 // fewer than threads, partial tiles, k below and above the small-k and vector widths) and kernel build; likewise a
-// convolution's weight gradient split by input channels, and an Adam step split by elements.
+// convolution's weight gradient split by input channels, and an Adam step and elementwise functions split by values.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { instantiate } from "../src/runtime/engine.ts";
@@ -11,6 +11,8 @@ import { RowSplitter } from "../src/pool/split.ts";
 import { threadSupport } from "../src/pool/spawn.ts";
 import { Team } from "../src/pool/team.ts";
 import { threadsModule } from "../src/pool/threads-module.ts";
+import { UNARY_OPS } from "../src/autograd/backend.ts";
+import "../src/autograd/ops.ts"; // defines the elementwise functions (fills UNARY_OPS)
 import { convOutput, rng } from "./helpers.ts";
 
 const test = suite("training threads: products split by rows, bit for bit");
@@ -173,6 +175,36 @@ test("an Adam step split by elements over 2 and 3 threads equals one call bit fo
           assert.equal(bitsAt(memory, blocks[1][b], n), bitsAt(memory, blocks[0][b], n), `n=${n} ${b} ${relaxed}`);
         for (const p of blocks.flat()) heap.free(p);
       }
+    }
+  });
+});
+
+test("elementwise functions and their gradients split by values over 2 and 3 threads equal one call bit for bit", async () => {
+  const random = rng(79);
+  await eachSplitter((heap, memory, splitter, relaxed) => {
+    for (const n of [2, 5, 9, 103, 4099]) {
+      // x spans expf's range and beyond (|x| ≥ 88 takes the scalar path), log's NaN for x < 0 included.
+      const [x, y1, y2, dy, dx1, dx2] = [0, 1, 2, 3, 4, 5].map(() => randomBlock(heap, memory, random, n));
+      new Float32Array(memory.buffer, x, n).forEach((v, i, a) => (a[i] = v * [3, 40, 120][i % 3]));
+      for (const op of UNARY_OPS) {
+        (heap.exports.unary as Kernel)(op.code, x, y1, n);
+        assert.ok(splitter.ranges("unary", n, 1, (f, l) => [op.code, x + 4 * f, y2 + 4 * f, l - f], 4));
+        const what = `${op.name} n=${n} ${relaxed}`;
+        assert.equal(bitsAt(memory, y2, n), bitsAt(memory, y1, n), what);
+        for (const accumulate of [0, 1]) {
+          new Float32Array(memory.buffer, dx2, n).set(new Float32Array(memory.buffer, dx1, n));
+          (heap.exports.unaryGrad as Kernel)(op.code, x, y1, dy, dx1, n, accumulate);
+          const argsOf = (f: number, l: number) => [
+            op.code,
+            ...[x, y1, dy, dx2].map((p) => p + 4 * f),
+            l - f,
+            accumulate,
+          ];
+          assert.ok(splitter.ranges("unaryGrad", n, 1, argsOf, 4));
+          assert.equal(bitsAt(memory, dx2, n), bitsAt(memory, dx1, n), `${what} gradient ${accumulate}`);
+        }
+      }
+      for (const p of [x, y1, y2, dy, dx1, dx2]) heap.free(p);
     }
   });
 });

@@ -153,6 +153,8 @@ export interface Primitives {
   sumAll(x: Buf, n: number): number;
   gatherRows(src: Buf, cols: number, index: Indices, dst: Buf): void;
   fill(x: Buf, n: number, value: number): void;
+  /** Index of the first NaN or ±Infinity among x's first n values, or −1. */
+  firstNonFinite(x: Buf, n: number): number;
 
   /**
    * `images` consecutive images [c, h, w] unrolled into their columns matrices [c·kh·kw, oh·ow], one after another

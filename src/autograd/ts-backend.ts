@@ -105,6 +105,11 @@ export function typescriptBackend(dtype: DType): Backend {
     fill(x, n, value) {
       x.array.fill(value, 0, n);
     },
+    firstNonFinite(x, n) {
+      const a = x.array;
+      for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) return i;
+      return -1;
+    },
 
     ...crossEntropyKernels,
     pointwiseLoss(kind, a, b, n, beta) {

@@ -53,14 +53,30 @@ class WasmBuf<A extends Float32Array | Int32Array = Float32Array> {
 }
 
 /**
- * What one element of an Adam step weighs against the split's crossover in product flops: 1.2 ns on one thread (two
- * divisions and a square root a vector; 0.5 ms for the VAE's 406 000 parameters), the time of ~48 flops of the
- * products at ~38 GFLOP/s. So a parameter is split from ~44 000 elements.
+ * What one element of an Adam step weighs against the split's crossover in product flops: 0.84 ns on one thread (two
+ * divisions and a square root a vector, two vectors a turn; 1.2 ns one a turn), the time of ~32 flops of the
+ * products at ~38 GFLOP/s. So a parameter is split from ~65 000 elements.
  */
-const ADAM_FLOPS = 48;
+const ADAM_FLOPS = 32;
+
+/**
+ * What one value of an elementwise function and of its gradient weighs against the crossover, in product flops (~38 a
+ * nanosecond): one thread, relaxed SIMD, 100 352 values, best of 200 calls (load ~5). σ on the VAE's batch (2.7 ns a
+ * value: e^x) is split; ReLU's 0.2 ns a value never pays a wake-up at these sizes. Unlisted functions weigh as σ.
+ */
+const UNARY_FLOPS: Readonly<Record<string, readonly [number, number]>> = {
+  exp: [58, 10],
+  log: [120, 11],
+  relu: [8, 13],
+  silu: [105, 112],
+  tanh: [580, 11],
+  sigmoid: [103, 11],
+};
 
 const at = (b: Buf | Indices | null) => (b ? (b as unknown as WasmBuf<Float32Array | Int32Array>).address : 0);
 const flag = (value: boolean) => (value ? 1 : 0);
+/** The address of element `first` of an f32 buffer; 0 (no buffer) stays 0. */
+const from = (b: Buf | null, first: number) => (b ? at(b) + 4 * first : 0);
 
 export function wasmBackend(heap: Heap): Backend {
   const k = (name: string) => heap.exports[name] as Kernel;
@@ -171,7 +187,9 @@ export function wasmBackend(heap: Heap): Backend {
     "adamStep",
     "sgdStep",
   ].map(k);
-  const [huberEnergy, huberEnergyGrad] = ["huberEnergy", "huberEnergyGrad"].map(k);
+  const [huberEnergy, huberEnergyGrad, firstNonFinite] = ["huberEnergy", "huberEnergyGrad", "firstNonFinite_f32"].map(
+    k,
+  );
   const [upsampleBilinear, upsampleBilinearGrad, gatherPadded, gatherPaddedGrad, laplaceRate] = [
     "upsampleBilinear",
     "upsampleBilinearGrad",
@@ -202,9 +220,23 @@ export function wasmBackend(heap: Heap): Backend {
       const kernel = transA ? matmulTN : transB ? matmulNT : matmulNN;
       kernel(at(a), at(b), at(c), m, n, kk, flag(accumulate));
     },
-    unary: (op, x, y, n) => void unary(op.code, at(x), at(y), n),
-    unaryGrad: (op, x, y, dy, dx, n, accumulate) =>
-      void unaryGrad(op.code, at(x), at(y), at(dy), at(dx), n, flag(accumulate)),
+    // Values [first, last), each computed on its own: split over threads, the same bits. Parts start on whole vectors.
+    unary(op, x, y, n) {
+      const argsOf = (first: number, last: number) => [op.code, ...[x, y].map((b) => from(b, first)), last - first];
+      const flops = (UNARY_FLOPS[op.name] ?? UNARY_FLOPS.sigmoid)[0] * n;
+      if (!heap.splitter?.ranges("unary", n, flops, argsOf, 4)) unary(op.code, at(x), at(y), n);
+    },
+    unaryGrad(op, x, y, dy, dx, n, accumulate) {
+      const argsOf = (first: number, last: number) => [
+        op.code,
+        ...[x, y, dy, dx].map((b) => from(b, first)),
+        last - first,
+        flag(accumulate),
+      ];
+      const flops = (UNARY_FLOPS[op.name] ?? UNARY_FLOPS.sigmoid)[1] * n;
+      if (!heap.splitter?.ranges("unaryGrad", n, flops, argsOf, 4))
+        unaryGrad(op.code, at(x), at(y), at(dy), at(dx), n, flag(accumulate));
+    },
     binary: (op, a, aMode, b, bMode, c, rows, cols) =>
       void binary(op.code, at(a), aMode.code, at(b), bMode.code, at(c), rows, cols),
     scaleAdd: (x, alpha, y, n, accumulate) => void scaleAdd(at(x), alpha, at(y), n, flag(accumulate)),
@@ -213,6 +245,7 @@ export function wasmBackend(heap: Heap): Backend {
     sumAll: (x, n) => sumAll(at(x), n),
     gatherRows: (src, cols, index, dst) => void gatherRows(at(src), cols, at(index), index.length, at(dst)),
     fill: (x, n, value) => void fill(at(x), n, value),
+    firstNonFinite: (x, n) => firstNonFinite(at(x), n),
 
     crossEntropy: (logits, labels, weights, rows, kk, probs) =>
       crossEntropy(at(logits), at(labels), at(weights), rows, kk, at(probs)),
@@ -256,22 +289,16 @@ export function wasmBackend(heap: Heap): Backend {
 
     adamStep(w, g, m, v, mask, n, s) {
       // Elements [first, last), each updated on its own: split over threads, the same bits.
+      const scalars = [s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.biasCorrection1, s.biasCorrection2Sqrt];
       const argsOf = (first: number, last: number) => [
-        ...[w, g, m, v].map((b) => at(b) + 4 * first),
-        mask ? at(mask) + 4 * first : 0,
+        ...[w, g, m, v, mask].map((b) => from(b, first)),
         last - first,
-        s.lr,
-        s.beta1,
-        s.beta2,
-        s.eps,
-        s.weightDecay,
-        s.biasCorrection1,
-        s.biasCorrection2Sqrt,
+        ...scalars,
       ];
       // Parts start on whole vectors (16-byte aligned loads), a speed matter only: the lanes and the scalar tail
       // compute alike.
       if (heap.splitter?.ranges("adamStep", n, ADAM_FLOPS * n, argsOf, 4)) return;
-      adamStep(...argsOf(0, n));
+      adamStep(at(w), at(g), at(m), at(v), at(mask), n, ...scalars);
     },
     sgdStep: (w, g, buf, mask, n, s) =>
       void sgdStep(

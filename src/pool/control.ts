@@ -48,6 +48,8 @@ export const KERNELS = [
   "adamStep",
   "convForwardDirect",
   "convWeightGradDirect",
+  "unary",
+  "unaryGrad",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

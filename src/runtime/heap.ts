@@ -22,7 +22,9 @@ export type RangeKernel =
   | "convInputGrad"
   | "convWeightGrad"
   | "convWeightGradDirect"
-  | "adamStep";
+  | "adamStep"
+  | "unary"
+  | "unaryGrad";
 
 /** Splits a step's large kernels over threads (src/pool/split.ts); false when too small to, and the caller runs it. */
 export interface ProductSplitter {
@@ -32,7 +34,7 @@ export interface ProductSplitter {
   matmul(form: number, a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): boolean;
   /**
    * A kernel over [0, count) by ranges: of images (convolution forward, input gradient), of input channels
-   * (convolution weight gradient) or of elements (Adam); `flops` is the work in product flops (the crossover's unit);
+   * (convolution weight gradient) or of elements (Adam, elementwise functions); `flops` is the work in product flops (the crossover's unit);
    * argsOf gives part p's arguments. Parts start on multiples of `unit` (default 1) where every part can have one.
    */
   ranges(
