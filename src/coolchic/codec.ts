@@ -491,7 +491,12 @@ export function readCoolChicHeader(bytes: Uint8Array, options: DecodeImageOption
 export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): ImagePixels {
   const { shape, planes } = decodePlanes(bytes, options);
   const channels = shape.channels as 1 | 3;
-  return { width: shape.width, height: shape.height, channels, data: toPixels(planes, channels, shape.width * shape.height) };
+  return {
+    width: shape.width,
+    height: shape.height,
+    channels,
+    data: toPixels(planes, channels, shape.width * shape.height),
+  };
 }
 
 /** Decodes a .cc stream to its header and its synthesised planes [channels, H·W] (float64, before 8-bit rounding). */

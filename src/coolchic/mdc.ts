@@ -16,7 +16,7 @@
 import { scope } from "../autograd/arena.ts";
 import { mseLoss } from "../autograd/losses.ts";
 import { add, mul, reshape } from "../autograd/ops.ts";
-import { tensor } from "../autograd/tensor.ts";
+import { tensor, type Tensor } from "../autograd/tensor.ts";
 import { crc32 } from "../dna/crc32.ts";
 import { Adam } from "../optim/adam.ts";
 import { Generator } from "../random.ts";
@@ -68,6 +68,19 @@ export interface MdcHeader {
 const MAGIC = [0x43, 0x43, 0x4d, 1]; // "CCM", version 1
 const HEAD = MAGIC.length + 2 + 4;
 
+/** The MDC distortion D(mean of the sides) + w·(D(side 1) + D(side 2)), MSE each, with its three terms. */
+export function mdcDistortion(
+  side1: Tensor,
+  side2: Tensor,
+  target: Tensor,
+  sideWeight: number,
+): { distortion: Tensor; central: Tensor; d1: Tensor; d2: Tensor } {
+  const central = mseLoss(mul(add(side1, side2), 0.5), target);
+  const d1 = mseLoss(side1, target),
+    d2 = mseLoss(side2, target);
+  return { distortion: add(central, mul(add(d1, d2), sideWeight)), central, d1, d2 };
+}
+
 /** Fits the two descriptions' models jointly (dense, or dense then projected and refitted). */
 function fitJoint(settings: EncodeSettings, sideWeight: number, onProgress: EncodeImageMdcOptions["onProgress"]) {
   const { target, sizes, gain, schedule } = settings;
@@ -97,7 +110,7 @@ function fitJoint(settings: EncodeSettings, sideWeight: number, onProgress: Enco
 
 function runJoint(
   models: [CoolChicModel, CoolChicModel],
-  target: ReturnType<typeof tensor>,
+  target: Tensor,
   { schedule, target: t }: EncodeSettings,
   sideWeight: number,
   phase: "dense" | "sparse",
@@ -115,11 +128,9 @@ function runJoint(
           const yq = m.quantized(noisy ? noise : null);
           return { image: reshape(m.forward(yq), [t.channels, pixels]), bits: m.rate(yq) };
         });
-        const central = mseLoss(mul(add(sides[0].image, sides[1].image), 0.5), target);
-        const d1 = mseLoss(sides[0].image, target),
-          d2 = mseLoss(sides[1].image, target);
+        const { distortion, central, d1, d2 } = mdcDistortion(sides[0].image, sides[1].image, target, sideWeight);
         const bits = add(sides[0].bits, sides[1].bits);
-        const loss = add(add(central, mul(add(d1, d2), sideWeight)), mul(bits, schedule.lambda / pixels));
+        const loss = add(distortion, mul(bits, schedule.lambda / pixels));
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
@@ -131,7 +142,9 @@ function runJoint(
         };
       });
       if (!Number.isFinite(stats.loss))
-        throw new RangeError(`encodeImageMdc: fitting diverged at iteration ${step + 1} (loss ${stats.loss}); lower lr`);
+        throw new RangeError(
+          `encodeImageMdc: fitting diverged at iteration ${step + 1} (loss ${stats.loss}); lower lr`,
+        );
       onProgress?.({
         phase,
         iteration: step + 1,
@@ -206,7 +219,9 @@ function unwrap(bytes: Uint8Array, what: string): { description: number; pairTag
   const description = bytes[MAGIC.length],
     count = bytes[MAGIC.length + 1];
   if (count !== 2 || (description !== 1 && description !== 2))
-    throw new CorruptStreamError(`${what}: MDC header says description ${description} of ${count}; expected 1 or 2 of 2`);
+    throw new CorruptStreamError(
+      `${what}: MDC header says description ${description} of ${count}; expected 1 or 2 of 2`,
+    );
   return { description, pairTag: view.getUint32(MAGIC.length + 2), inner: bytes.subarray(HEAD, bytes.length - 4) };
 }
 

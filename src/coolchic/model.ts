@@ -340,7 +340,6 @@ export function projectDecoder(model: CoolChicModel, sparse: SparseOptions): voi
 /** Checks a projection kind for double descent: a bilevel entry of the registry. */
 export function checkSparseKind(kind: unknown, caller = "encodeImage"): ProjectionKind {
   const entry = typeof kind === "string" ? projectionOf(kind as ProjectionKind) : undefined;
-  if (!entry?.grouped)
-    throw new TypeError(`${caller}: sparse.kind must be a bilevel projection; got ${String(kind)}`);
+  if (!entry?.grouped) throw new TypeError(`${caller}: sparse.kind must be a bilevel projection; got ${String(kind)}`);
   return kind as ProjectionKind;
 }
