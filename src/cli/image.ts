@@ -28,7 +28,7 @@ export interface ImageDecodeCommand {
 }
 
 /** A PNG's pixels as 8-bit grayscale or RGB: palettes expanded, 16-bit samples rounded, alpha dropped. */
-function readPng(file: string): ImagePixels {
+export function readPng(file: string): ImagePixels {
   let png: ReturnType<typeof decode>;
   try {
     png = decode(readFileSync(file));
@@ -66,14 +66,14 @@ function readPng(file: string): ImagePixels {
   return { width, height, channels: out, data };
 }
 
-const psnr = (a: Uint8Array, b: Uint8Array) => {
+export const psnr = (a: Uint8Array, b: Uint8Array): number => {
   let se = 0;
   for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
   return se === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / (se / a.length));
 };
 
 /** A bar on stderr for the fitting steps (only on a terminal). */
-function fittingBar(total: number, stream: NodeJS.WriteStream = process.stderr) {
+export function fittingBar(total: number, stream: NodeJS.WriteStream = process.stderr) {
   if (!stream.isTTY) return { update() {}, stop() {} };
   const bars = new MultiBar({ stream, hideCursor: false, clearOnComplete: true, barsize: 30, gracefulExit: false });
   const bar = bars.create(
