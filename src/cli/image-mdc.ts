@@ -4,9 +4,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import { encode } from "fast-png";
 import { CorruptStreamError } from "../coolchic/codec.ts";
-import { decodeImageMdc, encodeImageMdc, readMdcHeader } from "../coolchic/mdc.ts";
+import { decodeImageMdc, encodeImageMdc, type MdcFitProgress, readMdcHeader } from "../coolchic/mdc.ts";
 import { DataError } from "../io/table.ts";
-import { fittingBar, psnr, readPng, type ImageDecodeCommand, type ImageEncodeCommand } from "./image.ts";
+import { fitWithBar, psnr, readPng, type ImageDecodeCommand, type ImageEncodeCommand } from "./image.ts";
 import { checkFileDestination, reportStream, writeFile } from "./output.ts";
 
 /** The two descriptions' file names: out.cc → out.1.cc and out.2.cc (out → out.1 and out.2). */
@@ -27,28 +27,12 @@ export function runImageEncodeMdc(c: ImageEncodeCommand): void {
   const outs = descriptionPaths(c.out);
   for (const out of outs) checkFileDestination(out);
   const image = readPng(c.file);
-  const total = c.iterations + (c.sparse ? (c.sparse.iterations ?? c.iterations) : 0);
-  const bar = fittingBar(total);
-  const started = performance.now();
-  let streams: [Uint8Array, Uint8Array];
-  try {
-    streams = encodeImageMdc(image, {
-      lambda: c.lambda,
-      iterations: c.iterations,
-      levels: c.levels,
-      seed: c.seed,
-      sparse: c.sparse,
-      onProgress: (e) =>
-        bar.update(
-          (e.phase === "sparse" ? c.iterations : 0) + e.iteration,
-          ` · ${e.phase} · ${e.sideBitsPerPixel.map((b) => b.toFixed(3)).join(" + ")} bpp · ` +
-            `central ${e.psnr.toFixed(2)} dB`,
-        ),
-    });
-  } finally {
-    bar.stop();
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const { result: streams, seconds } = fitWithBar(
+    c,
+    (options) => encodeImageMdc(image, options),
+    (e: MdcFitProgress) =>
+      ` · ${e.phase} · ${e.sideBitsPerPixel.map((b) => b.toFixed(3)).join(" + ")} bpp · central ${e.psnr.toFixed(2)} dB`,
+  );
   writeFile(outs[0], streams[0]);
   try {
     writeFile(outs[1], streams[1]);
