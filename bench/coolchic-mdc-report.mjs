@@ -1,7 +1,7 @@
 // The multiple-description tables for docs/coolchic.md from bench/coolchic.mjs's JSON lines ("mdc" and "codec"
 // runs of one image): each description's rate and PSNR alone, the central PSNR from both, and the single-description
 // fits of the same step budget beside them; the decoder removed by double descent. With --svg DIR, it also writes
-// DIR/<image>-mdc.svg: PSNR against bits per pixel for the side, central and single-description points.
+// DIR/<image>-mdc-dense.svg and -sparse.svg: PSNR against bits per pixel, side, central and single description.
 // Usage: node bench/coolchic-mdc-report.mjs [--svg DIR] results.jsonl...
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as Plot from "@observablehq/plot";
@@ -19,11 +19,15 @@ const points = args
 
 const f = (x, d = 2) => x.toFixed(d);
 const fitName = (p) =>
-  p.sparse ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}` : `dense, ${p.iterations}`;
+  (p.sparse ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}` : `dense, ${p.iterations}`) +
+  (p.sideWeight === undefined ? "" : `, w=${p.sideWeight}`);
+/** A fit's setting without its λ: the points of one curve share it. */
+const setting = (p) => JSON.stringify([p.iterations, p.sparse ?? null, p.sideWeight ?? null]);
 const sameFit = (a, b) =>
   a.image === b.image &&
   a.lambda === b.lambda &&
   a.iterations === b.iterations &&
+  (a.sideWeight === undefined || b.sideWeight === undefined) &&
   JSON.stringify(a.sparse ?? null) === JSON.stringify(b.sparse ?? null);
 const removed = (now, before) => (before ? ` (${f(100 * (1 - now / before), 0)} %)` : "");
 
@@ -53,35 +57,42 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     );
   }
   if (svgDir) {
-    const rows = [];
-    for (const p of mdc) {
-      const kind = p.sparse ? "sparse" : "dense";
-      p.sides.forEach((d, i) => rows.push({ series: `MDC side ${i + 1}, ${kind}`, bpp: d.bpp, psnr: d.psnr }));
-      rows.push({ series: `MDC central (both), ${kind}`, bpp: p.bpp, psnr: p.centralPsnr });
+    // Curves only (the settings run at two or more λ), dense and sparse in a figure each.
+    const curves = mdc.filter((p) => mdc.filter((q) => setting(q) === setting(p)).length >= 2);
+    for (const kind of ["dense", "sparse"]) {
+      const of = (p) => (p.sparse ? "sparse" : "dense") === kind;
+      const rows = [];
+      for (const p of curves.filter(of)) {
+        p.sides.forEach((d, i) => rows.push({ series: `side ${i + 1} (one file)`, bpp: d.bpp, psnr: d.psnr }));
+        rows.push({ series: "central (both files)", bpp: p.bpp, psnr: p.centralPsnr });
+      }
+      for (const s of single.filter((q) => of(q) && curves.some((p) => sameFit(p, q))))
+        rows.push({ series: "single description", bpp: s.bpp, psnr: s.psnr });
+      if (!rows.length) continue;
+      const series = ["side 1 (one file)", "side 2 (one file)", "central (both files)", "single description"];
+      const ends = series
+        .map((name) =>
+          rows
+            .filter((r) => r.series === name)
+            .sort((x, y) => x.bpp - y.bpp)
+            .at(-1),
+        )
+        .filter(Boolean);
+      // No title or legend: with them Plot returns an HTML <figure>, not an SVG. Each curve is named at its end.
+      const svg = plotSvg({
+        width: 640,
+        height: 380,
+        marginRight: 140,
+        x: { label: `${image}, MDC ${kind}: bits per pixel`, grid: true },
+        y: { label: "PSNR (dB)", grid: true },
+        color: { domain: series, range: ["#1f4fb8", "#2a8a3a", "#c0392b", "#777777"] },
+        marks: [
+          Plot.line(rows, { x: "bpp", y: "psnr", stroke: "series", sort: "bpp" }),
+          Plot.dot(rows, { x: "bpp", y: "psnr", fill: "series", r: 3 }),
+          Plot.text(ends, { x: "bpp", y: "psnr", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
+        ],
+      });
+      writeFileSync(`${svgDir}/${image}-mdc-${kind}.svg`, svg);
     }
-    for (const s of single.filter((q) => mdc.some((p) => sameFit(p, q))))
-      rows.push({ series: `single description, ${s.sparse ? "sparse" : "dense"}`, bpp: s.bpp, psnr: s.psnr });
-    const series = [...new Set(rows.map((r) => r.series))].sort();
-    const ends = series.map((name) =>
-      rows
-        .filter((r) => r.series === name)
-        .sort((x, y) => x.bpp - y.bpp)
-        .at(-1),
-    );
-    // No title or legend: with them Plot returns an HTML <figure>, not an SVG. Each curve is named at its end.
-    const svg = plotSvg({
-      width: 720,
-      height: 420,
-      marginRight: 190,
-      x: { label: `${image}: bits per pixel (side: one file; central: both files)`, grid: true },
-      y: { label: "PSNR (dB)", grid: true },
-      color: { domain: series, scheme: "tableau10" },
-      marks: [
-        Plot.line(rows, { x: "bpp", y: "psnr", stroke: "series", sort: "bpp" }),
-        Plot.dot(rows, { x: "bpp", y: "psnr", fill: "series", r: 3 }),
-        Plot.text(ends, { x: "bpp", y: "psnr", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
-      ],
-    });
-    writeFileSync(`${svgDir}/${image}-mdc.svg`, svg);
   }
 }
