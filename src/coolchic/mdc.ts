@@ -31,7 +31,7 @@ import {
   type EncodeSettings,
   type ImagePixels,
 } from "./codec.ts";
-import { CoolChicModel, type FitProgress, projectDecoder, psnrOf, scheduleStep } from "./model.ts";
+import { CoolChicModel, type FitProgress, sparsifyDecoder, psnrOf, scheduleStep } from "./model.ts";
 import { toPixels } from "./network.ts";
 import { CorruptStreamError } from "./rans.ts";
 
@@ -97,7 +97,7 @@ function fitJoint(settings: EncodeSettings, sideWeight: number, onProgress: Enco
         runJoint(models, planes, settings, sideWeight, phase, iterations, noise, onProgress);
       run("dense", schedule.iterations);
       if (schedule.sparse) {
-        for (const m of models) projectDecoder(m, schedule.sparse);
+        for (const m of models) sparsifyDecoder(m, schedule.sparse);
         run("sparse", schedule.sparse.iterations ?? schedule.iterations);
       }
     } catch (error) {

@@ -320,13 +320,13 @@ function fitPhases(model: CoolChicModel, target: FitTarget, schedule: FitSchedul
   runPhase(model, planes, schedule, "dense", schedule.iterations, noise);
   const sparse = schedule.sparse;
   if (sparse) {
-    projectDecoder(model, sparse);
+    sparsifyDecoder(model, sparse);
     runPhase(model, planes, schedule, "sparse", sparse.iterations ?? schedule.iterations, noise);
   }
 }
 
-/** Double descent's projection: the synthesis' grid columns and the ARM's context columns, masked from now on. */
-export function projectDecoder(model: CoolChicModel, sparse: SparseOptions): void {
+/** Double descent's middle step: project the decoder, then hold what it removed at zero (masks, kept groups). */
+export function sparsifyDecoder(model: CoolChicModel, sparse: SparseOptions): void {
   const kind = sparse.kind ?? "bilevelL1Inf";
   noGrad(() => {
     for (const w of [model.synW1, model.armW1]) {
