@@ -2,6 +2,7 @@
 // photographs, coded by encodeImage at several λ (dense and double-descent sparse), and by JPEG and WebP (Debian's
 // cjpeg/cwebp) over their quality ranges. Prints one JSON line per point.
 // Usage: node bench/coolchic.mjs codec <image> <lambda,...> [iterations] [sparse JSON or null] [options JSON]
+//        node bench/coolchic.mjs mdc <image> <lambda,...> [iterations] [sparse JSON or null] [options JSON]
 //        node bench/coolchic.mjs baseline <image>
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crop, SIDE } from "./coolchic/crop.mjs";
 // COOLCHIC_DIST: another build of the package to measure (a copy of dist/ kept while the source changes).
-const { decodeImage, encodeImage, readCoolChicHeader } = await import(process.env.COOLCHIC_DIST ?? "../dist/index.js");
+const { decodeImage, decodeImageMdc, encodeImage, encodeImageMdc, readCoolChicHeader, readMdcHeader } = await import(
+  process.env.COOLCHIC_DIST ?? "../dist/index.js"
+);
 
 const dir = mkdtempSync(join(tmpdir(), "coolchic-"));
 
@@ -54,6 +57,51 @@ if (mode === "baseline") {
     const wsize = readFileSync(webp).length;
     console.log(
       JSON.stringify({ image: name, codec: "webp", q, bpp: (8 * wsize) / pixels, psnr: psnr(image.data, decodedWebp) }),
+    );
+  }
+} else if (mode === "mdc") {
+  // Two descriptions (encodeImageMdc): each side's rate and PSNR alone, and the central PSNR from both.
+  for (const lambda of lambdas.split(",").map(Number)) {
+    const options = {
+      lambda,
+      iterations: Number(iterations),
+      sparse: sparse && sparse !== "null" ? JSON.parse(sparse) : null,
+      ...(extra ? JSON.parse(extra) : {}),
+    };
+    const curve = [];
+    const onProgress = (e) => {
+      if (e.iteration % Math.max(1, Math.round(e.iterations / 20)) === 0)
+        curve.push([e.phase, e.iteration, +e.loss.toPrecision(4), ...e.sideBitsPerPixel.map((b) => +b.toFixed(4))]);
+    };
+    let t = performance.now();
+    const streams = encodeImageMdc(image, { ...options, onProgress });
+    const fitSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const central = decodeImageMdc(streams);
+    const decodeSeconds = (performance.now() - t) / 1000;
+    const sides = streams.map((s) => {
+      const h = readMdcHeader(s).stream;
+      return {
+        bpp: (8 * s.length) / pixels,
+        psnr: psnr(image.data, decodeImageMdc([s]).data),
+        decoderParameters: h.decoderParameters,
+        macsPerPixel: h.macsPerPixel.total,
+        keptGrids: h.keptGrids,
+        keptContext: h.keptContext.length,
+      };
+    });
+    console.log(
+      JSON.stringify({
+        image: name,
+        codec: options.sparse ? "mdc-sparse" : "mdc",
+        ...options,
+        sides,
+        centralPsnr: psnr(image.data, central.data),
+        bpp: sides[0].bpp + sides[1].bpp,
+        fitSeconds,
+        decodeSeconds,
+        curve,
+      }),
     );
   }
 } else {

@@ -175,6 +175,17 @@ export {
   type SparseOptions,
 } from "./coolchic/index.ts";
 
+// Cool-chic-lite multiple-description coding: two .cc descriptions, each decodable alone, better together.
+export {
+  decodeImageMdc,
+  encodeImageMdc,
+  MDC_DEFAULTS,
+  readMdcHeader,
+  type EncodeImageMdcOptions,
+  type MdcFitProgress,
+  type MdcHeader,
+} from "./coolchic/index.ts";
+
 // Metrics: classification (scikit-learn's conventions), silhouette, a 2-D PCA for plots.
 export {
   confusionMatrix,

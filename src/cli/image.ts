@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { convertIndexedToRgb, decode, encode } from "fast-png";
 import { MultiBar } from "cli-progress";
 import { CorruptStreamError, decodeImage, encodeImage, readCoolChicHeader } from "../coolchic/codec.ts";
-import type { ImagePixels, SparseOptions } from "../coolchic/codec.ts";
+import type { FitProgress, ImagePixels, SparseOptions } from "../coolchic/codec.ts";
 import { DataError } from "../io/table.ts";
 import { checkFileDestination, reportStream, writeFile } from "./output.ts";
 
@@ -28,7 +28,7 @@ export interface ImageDecodeCommand {
 }
 
 /** A PNG's pixels as 8-bit grayscale or RGB: palettes expanded, 16-bit samples rounded, alpha dropped. */
-function readPng(file: string): ImagePixels {
+export function readPng(file: string): ImagePixels {
   let png: ReturnType<typeof decode>;
   try {
     png = decode(readFileSync(file));
@@ -66,7 +66,7 @@ function readPng(file: string): ImagePixels {
   return { width, height, channels: out, data };
 }
 
-const psnr = (a: Uint8Array, b: Uint8Array) => {
+export const psnr = (a: Uint8Array, b: Uint8Array): number => {
   let se = 0;
   for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2;
   return se === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / (se / a.length));
@@ -96,30 +96,48 @@ function fittingBar(total: number, stream: NodeJS.WriteStream = process.stderr) 
   };
 }
 
-export function runImageEncode(c: ImageEncodeCommand): void {
-  checkFileDestination(c.out);
-  const image = readPng(c.file);
+/** The command's fitting options, with a progress callback that advances the bar by every step. */
+interface FitOptions<E extends FitProgress> {
+  lambda: number;
+  iterations: number;
+  levels: number;
+  seed: number;
+  sparse: SparseOptions | null;
+  onProgress: (event: E) => void;
+}
+
+/** Runs an encoder with the command's fitting options and a progress bar; returns its result and the seconds. */
+export function fitWithBar<E extends FitProgress, R>(
+  c: ImageEncodeCommand,
+  run: (options: FitOptions<E>) => R,
+  info: (event: E) => string,
+): { result: R; seconds: number } {
   const total = c.iterations + (c.sparse ? (c.sparse.iterations ?? c.iterations) : 0);
   const bar = fittingBar(total);
   const started = performance.now();
-  let bytes: Uint8Array;
   try {
-    bytes = encodeImage(image, {
+    const result = run({
       lambda: c.lambda,
       iterations: c.iterations,
       levels: c.levels,
       seed: c.seed,
       sparse: c.sparse,
-      onProgress: (e) =>
-        bar.update(
-          (e.phase === "sparse" ? c.iterations : 0) + e.iteration,
-          ` · ${e.phase} · ${e.bitsPerPixel.toFixed(3)} bpp · ${e.psnr.toFixed(2)} dB`,
-        ),
+      onProgress: (e) => bar.update((e.phase === "sparse" ? c.iterations : 0) + e.iteration, info(e)),
     });
+    return { result, seconds: (performance.now() - started) / 1000 };
   } finally {
     bar.stop();
   }
-  const seconds = (performance.now() - started) / 1000;
+}
+
+export function runImageEncode(c: ImageEncodeCommand): void {
+  checkFileDestination(c.out);
+  const image = readPng(c.file);
+  const { result: bytes, seconds } = fitWithBar(
+    c,
+    (options) => encodeImage(image, options),
+    (e: FitProgress) => ` · ${e.phase} · ${e.bitsPerPixel.toFixed(3)} bpp · ${e.psnr.toFixed(2)} dB`,
+  );
   writeFile(c.out, bytes);
   const decoded = decodeImage(bytes);
   const h = readCoolChicHeader(bytes);

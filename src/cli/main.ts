@@ -18,6 +18,7 @@ import { SAE_COMMAND_DEFAULTS, SAE_DEFAULTS, SAE_PROJECTIONS, type SAEProjection
 import { IMPUTE_METHODS, type ImputeMethod, PREPROCESS_DEFAULTS } from "../sae/preprocess.ts";
 import { runDnaDecode, runDnaEncode } from "./dna.ts";
 import { runImageDecode, runImageEncode } from "./image.ts";
+import { isMdcFile, runImageDecodeMdc, runImageEncodeMdc } from "./image-mdc.ts";
 import { COOLCHIC_DEFAULTS } from "../coolchic/codec.ts";
 import { type ExportCommand, runExport } from "./export.ts";
 import { runDnaReadsDecode, runDnaSimulate, runDnaStore } from "./dna-storage.ts";
@@ -380,6 +381,12 @@ const FLAGS: Record<
       help: "encode: double descent on the decoder with bilevel-l1inf or bilevel-l11 (absent: a dense decoder)",
     },
     rho: { type: "string", value: "R", help: "encode: with --sparse, radius η = R·‖W‖ (0 < R ≤ 1)", default: 0.3 },
+    descriptions: {
+      type: "string",
+      value: "N",
+      help: "encode: 2 writes two MDC descriptions, OUT with .1/.2 before its extension (decode takes one or both)",
+      default: 1,
+    },
     "max-pixels": {
       type: "string",
       value: "N",
@@ -477,7 +484,8 @@ const USAGE = {
   project:
     "sparseproj project --stage norms|reduce|apply <file.npy>… -o <out.npy>   " +
     "the bilevel projection of a matrix in row-block shards",
-  image: "sparseproj image encode|decode <file> -o <out> [flags]   a PNG to a Cool-chic-lite .cc stream and back",
+  image:
+    "sparseproj image encode|decode <file> [file2] -o <out> [flags]   a PNG to a Cool-chic-lite .cc stream and back",
 };
 
 function help(command?: keyof typeof ALL_FLAGS): string {
@@ -908,14 +916,25 @@ function flagNames(message: string): string {
 async function image(args: string[]): Promise<void> {
   const { values: v, positionals: found, text } = parse("image", args);
   if (v.help) return void process.stdout.write(help("image"));
-  const [action, file] = positionals(found, ["encode|decode", "file"]);
+  // decode takes a second file: the other description of an MDC pair.
+  const [action, file, second] = positionals(
+    found,
+    found[0] === "decode" && found.length === 3 ? ["decode", "file", "file2"] : ["encode|decode", "file"],
+  );
   const out = v.out as string | undefined;
   if (out === undefined) throw new UsageError("-o/--out FILE is required");
-  const encodeFlags = ["lambda", "iterations", "levels", "seed", "sparse", "rho"];
+  const encodeFlags = ["lambda", "iterations", "levels", "seed", "sparse", "rho", "descriptions"];
   if (action === "decode") {
     const given = encodeFlags.find((name) => v[name] !== undefined);
     if (given) throw new UsageError(`--${given} is an encode flag: the .cc header says how to decode`);
     const maxPixels = integer("max-pixels", text("max-pixels"), 1);
+    if (second !== undefined || isMdcFile(file))
+      return runImageDecodeMdc({
+        files: second === undefined ? [file] : [file, second],
+        out,
+        maxPixels,
+        json: Boolean(v.json),
+      });
     return runImageDecode({ file, out, maxPixels, json: Boolean(v.json) });
   }
   if (action !== "encode")
@@ -931,7 +950,10 @@ async function image(args: string[]): Promise<void> {
   if (kind === undefined && v.rho !== undefined) throw new UsageError("--rho needs --sparse");
   const rho = decimal("rho", text("rho"), false);
   if (rho > 1) throw new UsageError(`--rho must be in (0, 1]; got ${rho}`);
-  runImageEncode({
+  const descriptions = integer("descriptions", text("descriptions"), 1);
+  if (descriptions > 2) throw new UsageError(`--descriptions must be 1 or 2; got ${descriptions}`);
+  if (descriptions === 2 && out === STDOUT) throw new UsageError("--descriptions 2 writes two files: -o takes a file");
+  (descriptions === 2 ? runImageEncodeMdc : runImageEncode)({
     file,
     out,
     lambda: decimal("lambda", text("lambda"), true),

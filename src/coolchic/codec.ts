@@ -10,7 +10,15 @@ import { crc32 } from "../dna/crc32.ts";
 import { detLog2 } from "./detmath.ts";
 import { BitReader, BitWriter, signedCodeLength } from "./bits.ts";
 import { cumulative, decodeSymbol, encodeSymbol, MAX_ALPHABET, type Alphabet } from "./laplace.ts";
-import { checkSparseKind, fitModel, type FitProgress, type FitTarget, type SparseOptions } from "./model.ts";
+import {
+  checkSparseKind,
+  fitModel,
+  type CoolChicModel,
+  type FitProgress,
+  type FitSchedule,
+  type FitTarget,
+  type SparseOptions,
+} from "./model.ts";
 import {
   Arm,
   forEachLatent,
@@ -91,24 +99,24 @@ const MAX_CONTEXT_ROWS = 3;
 const MAX_WIDTH = 64;
 const PRECISIONS = [12, 11, 10, 9, 8, 7, 6, 5, 4];
 
-function checkInteger(name: string, value: unknown, least: number, most: number): number {
+function checkInteger(name: string, value: unknown, least: number, most: number, caller = "encodeImage"): number {
   if (!Number.isSafeInteger(value) || (value as number) < least || (value as number) > most)
-    throw new RangeError(`encodeImage: ${name} must be an integer in ${least}..${most}; got ${String(value)}`);
+    throw new RangeError(`${caller}: ${name} must be an integer in ${least}..${most}; got ${String(value)}`);
   return value as number;
 }
 
-function checkImage(image: ImagePixels): FitTarget {
-  if (image === null || typeof image !== "object") throw new TypeError("encodeImage: image must be an object");
+function checkImage(image: ImagePixels, caller: string): FitTarget {
+  if (image === null || typeof image !== "object") throw new TypeError(`${caller}: image must be an object`);
   const { width, height, channels, data } = image;
-  checkInteger("image.width", width, 1, MAX_SIDE);
-  checkInteger("image.height", height, 1, MAX_SIDE);
+  checkInteger("image.width", width, 1, MAX_SIDE, caller);
+  checkInteger("image.height", height, 1, MAX_SIDE, caller);
   if (channels !== 1 && channels !== 3)
-    throw new RangeError(`encodeImage: image.channels must be 1 or 3; got ${String(channels)}`);
+    throw new RangeError(`${caller}: image.channels must be 1 or 3; got ${String(channels)}`);
   if (!((data as unknown) instanceof Uint8Array) && !((data as unknown) instanceof Uint8ClampedArray))
-    throw new TypeError("encodeImage: image.data must be a Uint8Array");
+    throw new TypeError(`${caller}: image.data must be a Uint8Array`);
   if (data.length !== width * height * channels)
     throw new RangeError(
-      `encodeImage: image.data has ${data.length} samples; ${width} × ${height} × ${channels} needs ` +
+      `${caller}: image.data has ${data.length} samples; ${width} × ${height} × ${channels} needs ` +
         `${width * height * channels}`,
     );
   const plane = width * height,
@@ -313,35 +321,40 @@ function writeStream(
 const levelsFor = (width: number, height: number, wanted: number) =>
   Math.max(1, Math.min(wanted, Math.floor(Math.log2(Math.min(width, height))) + 1));
 
-/**
- * Fits a Cool-chic-lite decoder and latent pyramid to `image` by minimising MSE + λ·rate and returns the .cc
- * stream (header, quantized parameters, range-coded latent, CRC-32). Takes seconds to minutes (see iterations).
- */
-export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}): Uint8Array {
-  const target = checkImage(image);
+/** A checked encoding request: the target planes, the model's sizes, its gain and the fitting schedule. */
+export interface EncodeSettings {
+  target: FitTarget;
+  sizes: Pick<NetworkShape, "levels" | "contextRows" | "synthesisHidden" | "armHidden">;
+  gain: number;
+  schedule: FitSchedule;
+}
+
+/** Checks encodeImage's (or another encoder's, named `caller`) image and options against COOLCHIC_DEFAULTS. */
+export function encodeSettings(image: ImagePixels, options: EncodeImageOptions, caller: string): EncodeSettings {
+  const target = checkImage(image, caller);
   const o = { ...COOLCHIC_DEFAULTS, ...options };
   if (!(typeof o.lambda === "number" && o.lambda >= 0 && Number.isFinite(o.lambda)))
-    throw new RangeError(`encodeImage: lambda must be a finite number ≥ 0; got ${String(o.lambda)}`);
-  checkInteger("levels", o.levels, 1, MAX_LEVELS);
-  checkInteger("contextRows", o.contextRows, 0, MAX_CONTEXT_ROWS);
-  checkInteger("synthesisHidden", o.synthesisHidden, 1, MAX_WIDTH);
-  checkInteger("armHidden", o.armHidden, 1, MAX_WIDTH);
-  checkInteger("iterations", o.iterations, 1, 1e7);
+    throw new RangeError(`${caller}: lambda must be a finite number ≥ 0; got ${String(o.lambda)}`);
+  checkInteger("levels", o.levels, 1, MAX_LEVELS, caller);
+  checkInteger("contextRows", o.contextRows, 0, MAX_CONTEXT_ROWS, caller);
+  checkInteger("synthesisHidden", o.synthesisHidden, 1, MAX_WIDTH, caller);
+  checkInteger("armHidden", o.armHidden, 1, MAX_WIDTH, caller);
+  checkInteger("iterations", o.iterations, 1, 1e7, caller);
   for (const [name, v] of [
     ["gain", o.gain],
     ["lr", o.lr],
   ] as const)
     if (!(typeof v === "number" && v > 0 && Number.isFinite(v)))
-      throw new RangeError(`encodeImage: ${name} must be a finite number > 0; got ${String(v)}`);
+      throw new RangeError(`${caller}: ${name} must be a finite number > 0; got ${String(v)}`);
   if (!(o.roundingFraction >= 0 && o.roundingFraction < 1))
-    throw new RangeError(`encodeImage: roundingFraction must be in [0, 1); got ${String(o.roundingFraction)}`);
-  if (!Number.isSafeInteger(o.seed)) throw new TypeError(`encodeImage: seed must be an integer; got ${o.seed}`);
+    throw new RangeError(`${caller}: roundingFraction must be in [0, 1); got ${String(o.roundingFraction)}`);
+  if (!Number.isSafeInteger(o.seed)) throw new TypeError(`${caller}: seed must be an integer; got ${o.seed}`);
   const sparse = options.sparse ?? null;
   if (sparse) {
-    checkSparseKind(sparse.kind ?? "bilevelL1Inf");
+    checkSparseKind(sparse.kind ?? "bilevelL1Inf", caller);
     if (!(typeof sparse.rho === "number" && sparse.rho > 0 && sparse.rho <= 1))
-      throw new RangeError(`encodeImage: sparse.rho must be in (0, 1]; got ${String(sparse.rho)}`);
-    if (sparse.iterations !== undefined) checkInteger("sparse.iterations", sparse.iterations, 1, 1e7);
+      throw new RangeError(`${caller}: sparse.rho must be in (0, 1]; got ${String(sparse.rho)}`);
+    if (sparse.iterations !== undefined) checkInteger("sparse.iterations", sparse.iterations, 1, 1e7, caller);
   }
   const sizes = {
     levels: levelsFor(target.width, target.height, o.levels),
@@ -349,7 +362,7 @@ export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}
     synthesisHidden: o.synthesisHidden,
     armHidden: o.armHidden,
   };
-  const model = fitModel(target, sizes, o.gain, {
+  const schedule: FitSchedule = {
     lambda: o.lambda,
     iterations: o.iterations,
     roundingFraction: o.roundingFraction,
@@ -357,13 +370,28 @@ export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}
     seed: o.seed,
     sparse,
     onProgress: options.onProgress,
-  });
+  };
+  return { target, sizes, gain: o.gain, schedule };
+}
+
+/** The .cc stream of a fitted model: its parameters quantized by rate–distortion at λ, its latent range-coded. */
+export function writeFitted(model: CoolChicModel, target: FitTarget, lambda: number): Uint8Array {
+  const { shape, weights } = model.export();
+  const symbols = model.symbols();
+  const ranges = alphabets(shape, symbols);
+  const chosen = quantizeWeights(shape, weights, symbols, ranges, target, lambda);
+  return writeStream(shape, chosen, symbols, ranges);
+}
+
+/**
+ * Fits a Cool-chic-lite decoder and latent pyramid to `image` by minimising MSE + λ·rate and returns the .cc
+ * stream (header, quantized parameters, range-coded latent, CRC-32). Takes seconds to minutes (see iterations).
+ */
+export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}): Uint8Array {
+  const { target, sizes, gain, schedule } = encodeSettings(image, options, "encodeImage");
+  const model = fitModel(target, sizes, gain, schedule);
   try {
-    const { shape, weights } = model.export();
-    const symbols = model.symbols();
-    const ranges = alphabets(shape, symbols);
-    const chosen = quantizeWeights(shape, weights, symbols, ranges, target, o.lambda);
-    return writeStream(shape, chosen, symbols, ranges);
+    return writeFitted(model, target, schedule.lambda);
   } finally {
     for (const p of model.parameters()) p.dispose();
   }
@@ -461,6 +489,21 @@ export function readCoolChicHeader(bytes: Uint8Array, options: DecodeImageOption
  * truncated or corrupted stream throws CorruptStreamError.
  */
 export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): ImagePixels {
+  const { shape, planes } = decodePlanes(bytes, options);
+  const channels = shape.channels as 1 | 3;
+  return {
+    width: shape.width,
+    height: shape.height,
+    channels,
+    data: toPixels(planes, channels, shape.width * shape.height),
+  };
+}
+
+/** Decodes a .cc stream to its header and its synthesised planes [channels, H·W] (float64, before 8-bit rounding). */
+export function decodePlanes(
+  bytes: Uint8Array,
+  options: DecodeImageOptions = {},
+): { shape: CoolChicHeader; planes: Float64Array } {
   const maxPixels = options.maxPixels ?? 2 ** 24;
   if (!(typeof maxPixels === "number" && maxPixels >= 1))
     throw new RangeError(`decodeImage: maxPixels must be a number ≥ 1; got ${String(maxPixels)}`);
@@ -492,7 +535,5 @@ export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {})
     latent[index] = decodeSymbol(coder, arm.mu, arm.scale, ranges[kept]);
   });
   coder.finish();
-  const planes = synthesize(shape, weights, latent);
-  const channels = shape.channels as 1 | 3;
-  return { width: shape.width, height: shape.height, channels, data: toPixels(planes, channels, p.height * p.width) };
+  return { shape, planes: synthesize(shape, weights, latent) };
 }

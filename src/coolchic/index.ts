@@ -12,3 +12,13 @@ export {
   type ImagePixels,
   type SparseOptions,
 } from "./codec.ts";
+// Multiple-description coding: two descriptions, each decodable alone, better together.
+export {
+  decodeImageMdc,
+  encodeImageMdc,
+  MDC_DEFAULTS,
+  readMdcHeader,
+  type EncodeImageMdcOptions,
+  type MdcFitProgress,
+  type MdcHeader,
+} from "./mdc.ts";

@@ -230,7 +230,18 @@ export interface SparseOptions {
   iterations?: number;
 }
 
-const psnrOf = (mse: number) => 10 * Math.log10(1 / mse);
+export const psnrOf = (mse: number): number => 10 * Math.log10(1 / mse);
+
+/** Sets step t's learning rate and returns whether the step uses noise (false: hard rounding). */
+export function scheduleStep(optimizer: Adam, schedule: FitSchedule, t: number, iterations: number): boolean {
+  const rounding = Math.round(iterations * schedule.roundingFraction);
+  const noisy = t < iterations - rounding;
+  // Cosine decay within each part of the schedule; the rounding part restarts at a tenth of the rate.
+  const [start, length, base] = noisy ? [0, iterations - rounding, 1] : [iterations - rounding, rounding, 0.1];
+  const lr = schedule.lr * base * (0.5 + 0.5 * Math.cos((Math.PI * (t - start)) / length));
+  for (const entry of optimizer.entries) entry.options.lr = Math.max(lr, schedule.lr * 1e-3);
+  return noisy;
+}
 
 function runPhase(
   model: CoolChicModel,
@@ -241,15 +252,10 @@ function runPhase(
   noise: Generator,
 ): void {
   const optimizer = new Adam(model.parameters(), { lr: schedule.lr });
-  const rounding = Math.round(iterations * schedule.roundingFraction);
   const pixels = model.target.width * model.target.height;
   try {
     for (let t = 0; t < iterations; t++) {
-      const noisy = t < iterations - rounding;
-      // Cosine decay within each part of the schedule; the rounding part restarts at a tenth of the rate.
-      const [start, length, base] = noisy ? [0, iterations - rounding, 1] : [iterations - rounding, rounding, 0.1];
-      const lr = schedule.lr * base * (0.5 + 0.5 * Math.cos((Math.PI * (t - start)) / length));
-      for (const entry of optimizer.entries) entry.options.lr = Math.max(lr, schedule.lr * 1e-3);
+      const noisy = scheduleStep(optimizer, schedule, t, iterations);
       const stats = scope(() => {
         const yq = model.quantized(noisy ? noise : null);
         const image = reshape(model.forward(yq), [model.target.channels, pixels]);
@@ -314,22 +320,26 @@ function fitPhases(model: CoolChicModel, target: FitTarget, schedule: FitSchedul
   runPhase(model, planes, schedule, "dense", schedule.iterations, noise);
   const sparse = schedule.sparse;
   if (sparse) {
-    const kind = sparse.kind ?? "bilevelL1Inf";
-    noGrad(() => {
-      for (const w of [model.synW1, model.armW1]) {
-        const radius = sparse.rho * bilevelNorm(kind, w);
-        projectAndMask(w, (p) => projectionConstraint(kind, { radius }).apply(p));
-      }
-    });
-    model.restrict(nonzeroColumns(model.synW1), nonzeroColumns(model.armW1));
+    sparsifyDecoder(model, sparse);
     runPhase(model, planes, schedule, "sparse", sparse.iterations ?? schedule.iterations, noise);
   }
 }
 
+/** Double descent's middle step: project the decoder, then hold what it removed at zero (masks, kept groups). */
+export function sparsifyDecoder(model: CoolChicModel, sparse: SparseOptions): void {
+  const kind = sparse.kind ?? "bilevelL1Inf";
+  noGrad(() => {
+    for (const w of [model.synW1, model.armW1]) {
+      const radius = sparse.rho * bilevelNorm(kind, w);
+      projectAndMask(w, (p) => projectionConstraint(kind, { radius }).apply(p));
+    }
+  });
+  model.restrict(nonzeroColumns(model.synW1), nonzeroColumns(model.armW1));
+}
+
 /** Checks a projection kind for double descent: a bilevel entry of the registry. */
-export function checkSparseKind(kind: unknown): ProjectionKind {
+export function checkSparseKind(kind: unknown, caller = "encodeImage"): ProjectionKind {
   const entry = typeof kind === "string" ? projectionOf(kind as ProjectionKind) : undefined;
-  if (!entry?.grouped)
-    throw new TypeError(`encodeImage: sparse.kind must be a bilevel projection; got ${String(kind)}`);
+  if (!entry?.grouped) throw new TypeError(`${caller}: sparse.kind must be a bilevel projection; got ${String(kind)}`);
   return kind as ProjectionKind;
 }
