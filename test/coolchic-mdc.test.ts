@@ -141,6 +141,19 @@ test("damaged, foreign and mismatched descriptions are refused", () => {
   assert.throws(() => decodeImageMdc([one, one]), /both streams are description 1/);
   const forged = resealed(other2, (d) => d.set(one.subarray(6, 10), 6));
   assert.throws(() => decodeImageMdc([one, forged]), /different encodings/);
+  // A crafted pair whose tag matches but whose halves are images of different shapes.
+  const wider = inner(encodeImageMdc({ ...image, width: 16, data: image.data.subarray(0, 256) }, { iterations: 3 })[1]);
+  const both = new Uint8Array(inner(one).length + wider.length);
+  both.set(inner(one));
+  both.set(wider, inner(one).length);
+  const tag = crc32(both);
+  const crafted = [inner(one), wider].map((stream, i) => {
+    const out = new Uint8Array(14 + stream.length);
+    out.set([0x43, 0x43, 0x4d, 1, i + 1, 2]);
+    out.set(stream, 10);
+    return resealed(out, (d) => new DataView(d.buffer).setUint32(6, tag));
+  });
+  assert.throws(() => decodeImageMdc(crafted), /different shapes/);
 });
 
 test("bad arguments name themselves", () => {

@@ -262,6 +262,10 @@ export function decodeImageMdc(descriptions: readonly Uint8Array[], options: Dec
   const plane = width * height;
   let planes = decoded[0].planes;
   if (decoded.length === 2) {
+    // A crafted pair can carry a matching tag; the two halves of one encoding always share the image's shape.
+    const other = decoded[1].shape;
+    if (other.width !== width || other.height !== height || other.channels !== channels)
+      throw new RangeError("decodeImageMdc: descriptions[0] and descriptions[1] describe images of different shapes");
     const [a, b] = [planes, decoded[1].planes];
     planes = new Float64Array(a.length);
     for (let i = 0; i < a.length; i++) planes[i] = (a[i] + b[i]) * 0.5; // a + b = b + a exactly: order-free
