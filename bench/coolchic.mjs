@@ -103,6 +103,8 @@ if (mode === "baseline") {
         macsPerPixel: h.macsPerPixel,
         keptGrids: h.keptGrids,
         keptContext: h.keptContext.length,
+        synthesisHidden: h.synthesisHidden,
+        armHidden: h.armHidden,
         fitSeconds,
         decodeSeconds,
         curve,

@@ -58,7 +58,7 @@ export interface EncodeImageOptions {
   lr?: number;
   /** Seeds initialisation and noise. */
   seed?: number;
-  /** Double descent on the decoder (ℓ1,∞ or ℓ1,1 by latent grid and by context position); null: dense. */
+  /** Double descent on the decoder (ℓ1,∞ or ℓ1,1 by latent grid, context position and hidden unit); null: dense. */
   sparse?: SparseOptions | null;
   /** Called after every fitting step. */
   onProgress?: (event: FitProgress) => void;
@@ -447,6 +447,14 @@ function readHeader(bytes: Uint8Array, maxPixels: number): { header: CoolChicHea
   const shapes = parameterShapes(shape);
   let decoderParameters = 0;
   for (const name of PARAMETER_NAMES) decoderParameters += shapes[name].reduce((a, b) => a * b, 1);
+  // Every value is at least one bit, every tensor's precision and order 8, every grid's range 6: widths or masks
+  // that ask for more than the section holds are refused before anything is allocated for them.
+  const leastBits = decoderParameters + 8 * PARAMETER_NAMES.length + 6 * keptGrids.length;
+  if (leastBits > 8 * parameterBytes)
+    throw new CorruptStreamError(
+      `.cc header: a decoder of widths ${shape.synthesisHidden} and ${shape.armHidden} needs at least ` +
+        `${Math.ceil(leastBits / 8)} parameter bytes; the stream has ${parameterBytes}`,
+    );
   const header = { ...shape, parameterBytes, latentBytes, decoderParameters, macsPerPixel: macsPerPixel(shape) };
   return { header, start: r.pos };
 }
