@@ -81,7 +81,7 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
   const of = (codec) => points.filter((p) => p.image === image && p.codec === codec).sort((a, b) => a.bpp - b.bpp);
   const jpeg = of("jpeg"),
     webp = of("webp"),
-    cc = of("coolchic").filter((p) => p.iterations === rdIterations);
+    cc = of("coolchic").filter((p) => p.iterations === rdIterations && !p.softRounding && !p.roundingFraction);
   // The sparse setting fitted at the most λ values (3 or more): the sparse rate–distortion curve.
   const settings = new Map();
   for (const p of of("coolchic-sparse").filter((p) => p.sparse)) {
@@ -164,7 +164,9 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
       const fit = p.sparse
         ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
-        : `dense, ${p.iterations}`;
+        : `dense, ${p.iterations}${p.softRounding ? ", soft rounding" : ""}${
+            p.roundingFraction ? `, rounding ${p.roundingFraction}` : ""
+          }`;
       console.log(
         `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ` +
           `${p.decoderParameters}${removed(p.decoderParameters, dense?.decoderParameters)} | ` +

@@ -10,6 +10,7 @@ import { cumulative, decodeSymbol, encodeSymbol, laplaceRate, laplaceScale } fro
 import { causalOffsets, gatherPadded, pyramid, upsamplePyramid } from "../src/coolchic/pyramid.ts";
 import { PROB_SCALE, RansDecoder, RansEncoder } from "../src/coolchic/rans.ts";
 import { fitModel } from "../src/coolchic/model.ts";
+import { softRound } from "../src/coolchic/softround.ts";
 import {
   Arm,
   forEachLatent,
@@ -204,6 +205,42 @@ test("decodeSymbol finds every symbol, μ inside, at the edge of and far outside
   decoder.finish();
 });
 
+test("softRound: Agustsson & Theis's values, rounding and identity at the limits, gradients (float64)", () => {
+  const g = new Generator(11);
+  const random = () => g.random();
+  const reference = (y: number, t: number) =>
+    Math.floor(y) + 0.5 + (0.5 * Math.tanh((y - Math.floor(y) - 0.5) / t)) / Math.tanh(1 / (2 * t));
+  const xs = Array.from({ length: 200 }, () => g.uniform(-6, 6));
+  xs.push(-2, -1, 0, 1, 3, -1.5, 0.5, 2.5, -1e-9, 1 - 1e-12);
+  for (const t of [0.05, 0.1, 0.3, 1, 10]) {
+    const out = softRound(tensor(xs, [xs.length], { dtype: "float64" }), t).toArray();
+    xs.forEach((x, i) => assert.ok(Math.abs(out[i] - reference(x, t)) < 1e-12, `s_${t}(${x}) = ${out[i]}`));
+    // Integers and half-integers are fixed points; it is increasing.
+    for (const [x, i] of [-2, -1, 0, 1, 3, -1.5, 0.5, 2.5].map((x) => [x, xs.indexOf(x)]))
+      assert.ok(Math.abs(out[i] - x) < 1e-12, `s_${t}(${x})`);
+    const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
+    for (let k = 1; k < order.length; k++) assert.ok(out[order[k]] >= out[order[k - 1]]);
+  }
+  const sharp = softRound(tensor(xs, [xs.length], { dtype: "float64" }), 0.01).toArray(),
+    soft = softRound(tensor(xs, [xs.length], { dtype: "float64" }), 100).toArray();
+  xs.forEach((x, i) => {
+    // Away from the half-integers, where rounding jumps.
+    if (Math.abs(x - Math.floor(x) - 0.5) > 0.1) assert.ok(Math.abs(sharp[i] - Math.round(x)) < 1e-6, `${x}`);
+    assert.ok(Math.abs(soft[i] - x) < 1e-4, `${x}`);
+  });
+  assert.throws(() => softRound(tensor([1]), 0), /temperature/);
+  // Its derivative is continuous across the integers, so finite differences may straddle them.
+  for (const t of [0.1, 0.3, 2]) {
+    const x = randomTensor(random, [16], (v) => v * 4);
+    gradcheck(
+      `softRound T=${t}`,
+      scalarize(random, (inputs) => softRound(inputs[0], t)),
+      [x],
+      1e-5,
+    );
+  }
+});
+
 test("laplaceRate's gradients against finite differences (float64)", () => {
   const g = new Generator(5);
   const random = () => g.random();
@@ -375,7 +412,7 @@ test("hidden units removed: the compact decoder computes exactly what the masked
   }
 });
 
-test("the header round-trips reduced widths; the stream of a sparse decoder states and decodes them", () => {
+test("the header round-trips reduced widths; a sparse decoder (soft rounding) states and decodes them", () => {
   const image = { width: 16, height: 12, channels: 3 as const, data: synthetic(16, 12, 3) };
   const narrow = encodeImage(image, { iterations: 30, levels: 3, synthesisHidden: 5, armHidden: 3 });
   const h = readCoolChicHeader(narrow);
@@ -384,7 +421,12 @@ test("the header round-trips reduced widths; the stream of a sparse decoder stat
   // ARM: 3·12 + 3 + 9 + 3 + 2·(3 + 1); synthesis: 5·3 + 5 + 3·5 + 3; residuals: 2·(81 + 3).
   assert.is(h.decoderParameters, 59 + 38 + 168);
   assert.is(decodeImage(narrow).data.length, 16 * 12 * 3);
-  const sparse = encodeImage(image, { iterations: 40, levels: 3, sparse: { rho: 0.1, iterations: 20 } });
+  const sparse = encodeImage(image, {
+    iterations: 40,
+    levels: 3,
+    softRounding: true,
+    sparse: { rho: 0.1, iterations: 20 },
+  });
   const s = readCoolChicHeader(sparse);
   assert.ok(s.synthesisHidden < 16 && s.armHidden < 12, JSON.stringify(s));
   assert.is(decodeImage(sparse).data.length, 16 * 12 * 3);
@@ -472,6 +514,7 @@ test("decodeImage refuses truncated, corrupted and foreign streams; bad argument
   assert.throws(() => encodeImage(image, { lambda: -1 }), /lambda/);
   assert.throws(() => encodeImage(image, { sparse: { rho: 2 } }), /rho/);
   assert.throws(() => encodeImage(image, { sparse: { rho: 0.5, kind: "l1" } }), /bilevel/);
+  assert.throws(() => encodeImage(image, { softRounding: "yes" as unknown as boolean }), /softRounding/);
 });
 
 test.run();

@@ -55,6 +55,8 @@ export interface EncodeImageOptions {
   iterations?: number;
   /** The final fraction of the steps run with hard rounding instead of noise. */
   roundingFraction?: number;
+  /** Soft rounding around the noise while fitting, annealed towards rounding (Agustsson & Theis; Cool-chic). */
+  softRounding?: boolean;
   lr?: number;
   /** Seeds initialisation and noise. */
   seed?: number;
@@ -74,6 +76,7 @@ export const COOLCHIC_DEFAULTS: Readonly<Required<Omit<EncodeImageOptions, "onPr
   gain: 16,
   iterations: 1000,
   roundingFraction: 0.1,
+  softRounding: false,
   lr: 0.01,
   seed: 0,
 };
@@ -335,6 +338,8 @@ export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}
       throw new RangeError(`encodeImage: ${name} must be a finite number > 0; got ${String(v)}`);
   if (!(o.roundingFraction >= 0 && o.roundingFraction < 1))
     throw new RangeError(`encodeImage: roundingFraction must be in [0, 1); got ${String(o.roundingFraction)}`);
+  if (typeof o.softRounding !== "boolean")
+    throw new TypeError(`encodeImage: softRounding must be true or false; got ${String(o.softRounding)}`);
   if (!Number.isSafeInteger(o.seed)) throw new TypeError(`encodeImage: seed must be an integer; got ${o.seed}`);
   const sparse = options.sparse ?? null;
   if (sparse) {
@@ -353,6 +358,7 @@ export function encodeImage(image: ImagePixels, options: EncodeImageOptions = {}
     lambda: o.lambda,
     iterations: o.iterations,
     roundingFraction: o.roundingFraction,
+    softRounding: o.softRounding,
     lr: o.lr,
     seed: o.seed,
     sparse,

@@ -18,6 +18,7 @@ import { Adam } from "../optim/adam.ts";
 import { projectionOf, type ProjectionKind } from "../projections/registry.ts";
 import { Generator } from "../random.ts";
 import { laplaceRate } from "./laplace.ts";
+import { softRound } from "./softround.ts";
 import { PARAMETER_NAMES, type NetworkShape, type Weights } from "./network.ts";
 import { causalOffsets, contextIndex, gatherPadded, pyramid, upsamplePyramid, type Pyramid } from "./pyramid.ts";
 
@@ -127,13 +128,17 @@ export class CoolChicModel extends Module {
     return (this.#index ??= contextIndex(this.pyramid, this.keptGrids, offsets));
   }
 
-  /** The scaled latent with noise (training) or hard rounding and a straight-through gradient. */
-  quantized(noise: Generator | null): Tensor {
+  /**
+   * The scaled latent with noise (training) or hard rounding and a straight-through gradient. With a temperature,
+   * the noise sits between two soft roundings, s_T(s_T(y) + u) (Agustsson & Theis's form, as Cool-chic fits).
+   */
+  quantized(noise: Generator | null, temperature = 0): Tensor {
     const y = mul(this.latent, this.gain);
     const values = y.data,
       delta = new Float32Array(y.size);
     for (let i = 0; i < delta.length; i++)
       delta[i] = noise ? noise.uniform(-0.5, 0.5) : Math.round(values[i]) - values[i];
+    if (noise && temperature > 0) return softRound(add(softRound(y, temperature), tensor(delta, y.shape)), temperature);
     return add(y, tensor(delta, y.shape));
   }
 
@@ -279,6 +284,8 @@ export interface FitSchedule {
   iterations: number;
   /** The fraction of the iterations, at the end, with hard rounding instead of noise. */
   roundingFraction: number;
+  /** Soft rounding around the noise, its temperature annealed from SOFT_ROUNDING[0] to [1] (default false). */
+  softRounding?: boolean;
   lr: number;
   seed: number;
   sparse: SparseOptions | null;
@@ -296,6 +303,9 @@ export interface SparseOptions {
 }
 
 const psnrOf = (mse: number) => 10 * Math.log10(1 / mse);
+
+/** Soft rounding's temperature at the start and at the end of the noisy steps (Cool-chic anneals 0.3 → 0.1). */
+export const SOFT_ROUNDING: readonly [number, number] = [0.3, 0.1];
 
 function runPhase(
   model: CoolChicModel,
@@ -316,7 +326,9 @@ function runPhase(
       const lr = schedule.lr * base * (0.5 + 0.5 * Math.cos((Math.PI * (t - start)) / length));
       for (const entry of optimizer.entries) entry.options.lr = Math.max(lr, schedule.lr * 1e-3);
       const stats = scope(() => {
-        const yq = model.quantized(noisy ? noise : null);
+        const [t0, t1] = SOFT_ROUNDING,
+          temperature = schedule.softRounding ? t0 + ((t1 - t0) * t) / Math.max(1, iterations - rounding - 1) : 0;
+        const yq = model.quantized(noisy ? noise : null, temperature);
         const image = reshape(model.forward(yq), [model.target.channels, pixels]);
         const distortion = mseLoss(image, target);
         const bits = model.rate(yq);
