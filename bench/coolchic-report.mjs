@@ -84,7 +84,7 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     cc = of("coolchic").filter((p) => p.iterations === rdIterations && !p.softRounding && !p.roundingFraction);
   // The sparse setting fitted at the most λ values (3 or more): the sparse rate–distortion curve.
   const settings = new Map();
-  for (const p of of("coolchic-sparse").filter((p) => p.sparse)) {
+  for (const p of of("coolchic-sparse").filter((p) => p.sparse && !p.softRounding && !p.roundingFraction)) {
     const name = `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`;
     settings.set(name, [...(settings.get(name) ?? []), p]);
   }
@@ -156,29 +156,33 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
   if (others.length) {
     console.log(
       "\n| fit | λ | bpp | PSNR | decoder parameters (removed) | MAC/pixel (removed) | grids kept | context kept | " +
-        "hidden units kept (synthesis, ARM) | fit s | decode s |",
+        "hidden units kept (synthesis, ARM) | vs dense 3000 at its λ: dB, rate | fit s | decode s |",
     );
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     const dense = cc.find((c) => c.lambda === 0.001) ?? others.find((c) => !c.sparse);
+    // Shares removed and costs are against the dense fit of the same λ.
+    const denseAt = (lambda) => cc.find((c) => c.lambda === lambda);
     const removed = (now, before) => (before ? ` (${f(100 * (1 - now / before), 0)} %)` : "");
+    const cost = (p, d) =>
+      d ? `${(p.psnr - d.psnr).toFixed(2)}, ${p.bpp > d.bpp ? "+" : ""}${f(100 * (p.bpp / d.bpp - 1), 0)} %` : "–";
     for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
+      const options = `${p.softRounding ? ", soft rounding" : ""}${p.roundingFraction ? `, rounding ${p.roundingFraction}` : ""}`;
       const fit = p.sparse
-        ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
-        : `dense, ${p.iterations}${p.softRounding ? ", soft rounding" : ""}${
-            p.roundingFraction ? `, rounding ${p.roundingFraction}` : ""
-          }`;
+        ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}${options}`
+        : `dense, ${p.iterations}${options}`;
       console.log(
         `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ` +
-          `${p.decoderParameters}${removed(p.decoderParameters, dense?.decoderParameters)} | ` +
-          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, dense?.macsPerPixel.total)} | ` +
-          `${p.keptGrids.length} | ${p.keptContext} | ${p.synthesisHidden ?? "–"}, ${p.armHidden ?? "–"} | ` +
-          `${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
+          `${p.decoderParameters}${removed(p.decoderParameters, denseAt(p.lambda)?.decoderParameters)} | ` +
+          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, denseAt(p.lambda)?.macsPerPixel.total)} | ` +
+          `${p.keptGrids.length} | ${p.keptContext} | ${p.synthesisHidden ?? 16}, ${p.armHidden ?? 12} | ` +
+          `${cost(p, denseAt(p.lambda))} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
       );
     }
     if (svgDir && dense) {
       // Each fit twice: the share of parameters and the share of multiplications removed, at its PSNR.
-      const rows = [dense, ...others].flatMap((p) => {
-        const label = `${p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`;
+      const plotted = others.filter((p) => p.lambda === dense.lambda && !p.softRounding && !p.roundingFraction);
+      const rows = [dense, ...plotted].flatMap((p) => {
+        const label = `${p.sparse ? `${p.sparse.kind === "bilevelL11" ? "ℓ1,1 " : ""}ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`;
         return [
           {
             psnr: p.psnr,
@@ -197,7 +201,7 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
       const svg = plotSvg({
         width: 600,
         height: 380,
-        marginRight: 20,
+        marginRight: 100,
         x: {
           label: `${image}, λ = ${dense.lambda}: share of the decoder removed (%), ● MACs/pixel ▲ parameters`,
           grid: true,

@@ -93,7 +93,7 @@ if (mode === "baseline") {
     console.log(
       JSON.stringify({
         image: name,
-        codec: sparse ? "coolchic-sparse" : "coolchic",
+        codec: options.sparse ? "coolchic-sparse" : "coolchic",
         ...options,
         bpp: (8 * bytes.length) / pixels,
         psnr: psnr(image.data, decoded.data),

@@ -304,7 +304,7 @@ export interface SparseOptions {
 
 const psnrOf = (mse: number) => 10 * Math.log10(1 / mse);
 
-/** Soft rounding's temperature at the start and at the end of the noisy steps (Cool-chic anneals 0.3 → 0.1). */
+/** Soft rounding's temperature at the start and at the end of the noisy steps, annealed linearly between. */
 export const SOFT_ROUNDING: readonly [number, number] = [0.3, 0.1];
 
 function runPhase(
