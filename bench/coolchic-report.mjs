@@ -2,8 +2,10 @@
 // nearest rates, and the Bjøntegaard delta rate (BD-rate) against JPEG over the PSNR range both cover.
 // The rate–distortion points are the dense fits of RD_ITERATIONS steps (default: the step count most dense points
 // have); every other Cool-chic-lite point of an image (sparse fits, longer dense fits) goes in its second table.
-// With --svg DIR, it also writes DIR/<image>-rd.svg (PSNR against bpp, the three codecs) and DIR/<image>-sparsity.svg
-// (PSNR against the share of the decoder's multiplications removed, at the sparse runs' λ).
+// The sparse fits of one setting (kind, ρ, steps) at 3 or more λ are a sparse rate–distortion curve, with its own
+// BD-rate. With --svg DIR, it also writes DIR/<image>-rd.svg (PSNR against bpp, the codecs) and
+// DIR/<image>-sparsity.svg (PSNR against the share of the decoder's parameters and multiplications removed, at the
+// sparse runs' λ).
 // Usage: [RD_ITERATIONS=n] node bench/coolchic-report.mjs [--svg DIR] results.jsonl...
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as Plot from "@observablehq/plot";
@@ -19,38 +21,43 @@ const points = args
   .filter((l) => l.startsWith("{"))
   .map((l) => JSON.parse(l));
 
-/** Least-squares cubic a0 + a1·x + a2·x² + a3·x³ through (x, y), by the normal equations. */
-function cubic(xs, ys) {
-  const m = Array.from({ length: 4 }, () => new Array(5).fill(0));
+/** Least-squares polynomial a0 + a1·x + … of `degree` through (x, y), by the normal equations. */
+function polyfit(xs, ys, degree) {
+  const n = degree + 1;
+  const m = Array.from({ length: n }, () => new Array(n + 1).fill(0));
   xs.forEach((x, i) => {
-    for (let r = 0; r < 4; r++) {
-      for (let c = 0; c < 4; c++) m[r][c] += x ** (r + c);
-      m[r][4] += ys[i] * x ** r;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) m[r][c] += x ** (r + c);
+      m[r][n] += ys[i] * x ** r;
     }
   });
-  for (let c = 0; c < 4; c++) {
+  for (let c = 0; c < n; c++) {
     const p = m.slice(c).reduce((best, row, k) => (Math.abs(row[c]) > Math.abs(m[best][c]) ? c + k : best), c);
     [m[c], m[p]] = [m[p], m[c]];
-    for (let r = 0; r < 4; r++) {
+    for (let r = 0; r < n; r++) {
       if (r === c) continue;
       const f = m[r][c] / m[c][c];
-      for (let k = c; k < 5; k++) m[r][k] -= f * m[c][k];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
     }
   }
-  return m.map((row, r) => row[4] / row[r]);
+  return m.map((row, r) => row[n] / row[r]);
 }
 
 const integral = (a, lo, hi) => a.reduce((s, coef, k) => s + (coef * (hi ** (k + 1) - lo ** (k + 1))) / (k + 1), 0);
 
-/** BD-rate of `test` against `anchor` (arrays of { bpp, psnr }), in %: negative saves bits. */
+/**
+ * BD-rate of `test` against `anchor` (arrays of { bpp, psnr }), in %: negative saves bits. Cubic fits as
+ * Bjøntegaard's, quadratic for a curve of 3 points.
+ */
 function bdRate(anchor, test) {
   const lo = Math.max(Math.min(...anchor.map((p) => p.psnr)), Math.min(...test.map((p) => p.psnr)));
   const hi = Math.min(Math.max(...anchor.map((p) => p.psnr)), Math.max(...test.map((p) => p.psnr)));
   if (!(hi > lo)) return null;
   const fit = (ps) =>
-    cubic(
+    polyfit(
       ps.map((p) => p.psnr),
       ps.map((p) => Math.log10(p.bpp)),
+      Math.min(3, ps.length - 1),
     );
   const diff = (integral(fit(test), lo, hi) - integral(fit(anchor), lo, hi)) / (hi - lo);
   return { percent: (10 ** diff - 1) * 100, lo, hi };
@@ -74,7 +81,17 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
   const of = (codec) => points.filter((p) => p.image === image && p.codec === codec).sort((a, b) => a.bpp - b.bpp);
   const jpeg = of("jpeg"),
     webp = of("webp"),
-    cc = of("coolchic").filter((p) => p.iterations === rdIterations);
+    cc = of("coolchic").filter((p) => p.iterations === rdIterations && !p.softRounding && !p.roundingFraction);
+  // The sparse setting fitted at the most λ values (3 or more): the sparse rate–distortion curve.
+  const settings = new Map();
+  for (const p of of("coolchic-sparse").filter((p) => p.sparse && !p.softRounding && !p.roundingFraction)) {
+    const name = `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`;
+    settings.set(name, [...(settings.get(name) ?? []), p]);
+  }
+  const [sparseName, sparseCurve] = [...settings]
+    .map(([name, ps]) => [name, [...new Map(ps.map((p) => [p.lambda, p])).values()].sort((a, b) => a.bpp - b.bpp)])
+    .reduce((best, e) => (e[1].length > best[1].length ? e : best), ["", []]);
+  const sparseRd = sparseCurve.length >= 3 ? sparseCurve : [];
   console.log(`\n### ${image}\n`);
   if (cc.length) {
     console.log(
@@ -96,20 +113,24 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
     const bdw = bdRate(jpeg, webp);
     console.log("");
     if (bd) console.log(`BD-rate vs JPEG: Cool-chic-lite ${f(bd.percent, 1)} % (PSNR ${f(bd.lo)}–${f(bd.hi)} dB)`);
+    const bds = sparseRd.length ? bdRate(jpeg, sparseRd) : null;
+    if (bds) {
+      const range = `PSNR ${f(bds.lo)}–${f(bds.hi)} dB, ${sparseRd.length} λ`;
+      console.log(`BD-rate vs JPEG: Cool-chic-lite sparse (${sparseName}) ${f(bds.percent, 1)} % (${range})`);
+    }
     if (svgDir) {
-      const rows = [...jpeg, ...webp, ...cc].map((p) => ({
-        ...p,
-        codec: p.codec === "coolchic" ? "Cool-chic-lite" : p.codec,
-      }));
+      const names = { coolchic: "Cool-chic-lite", "coolchic-sparse": "sparse" };
+      const rows = [...jpeg, ...webp, ...cc, ...sparseRd].map((p) => ({ ...p, codec: names[p.codec] ?? p.codec }));
       // No title or legend: with them Plot returns an HTML <figure>, not an SVG. Each curve is named at its end.
-      const ends = ["jpeg", "webp", "Cool-chic-lite"].map((c) => rows.filter((p) => p.codec === c).at(-1));
+      const codecs = ["jpeg", "webp", "Cool-chic-lite", "sparse"];
+      const ends = codecs.map((c) => rows.filter((p) => p.codec === c).at(-1)).filter(Boolean);
       const svg = plotSvg({
         width: 600,
         height: 380,
         marginRight: 90,
         x: { label: `${image}: bits per pixel (whole file)`, grid: true },
         y: { label: "PSNR (dB)", grid: true },
-        color: { domain: ["jpeg", "webp", "Cool-chic-lite"], range: ["#1f4fb8", "#2a8a3a", "#c0392b"] },
+        color: { domain: codecs, range: ["#1f4fb8", "#2a8a3a", "#c0392b", "#e67e22"] },
         marks: [
           Plot.line(rows, { x: "bpp", y: "psnr", stroke: "codec", sort: "bpp" }),
           Plot.dot(rows, { x: "bpp", y: "psnr", fill: "codec", r: 3 }),
@@ -135,41 +156,70 @@ for (const image of [...new Set(points.map((p) => p.image))]) {
   if (others.length) {
     console.log(
       "\n| fit | λ | bpp | PSNR | decoder parameters (removed) | MAC/pixel (removed) | grids kept | context kept | " +
-        "fit s | decode s |",
+        "hidden units kept (synthesis, ARM) | vs dense 3000 at its λ: dB, rate | fit s | decode s |",
     );
-    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     const dense = cc.find((c) => c.lambda === 0.001) ?? others.find((c) => !c.sparse);
+    // Shares removed and costs are against the dense fit of the same λ.
+    const denseAt = (lambda) => cc.find((c) => c.lambda === lambda);
     const removed = (now, before) => (before ? ` (${f(100 * (1 - now / before), 0)} %)` : "");
+    const cost = (p, d) =>
+      d ? `${(p.psnr - d.psnr).toFixed(2)}, ${p.bpp > d.bpp ? "+" : ""}${f(100 * (p.bpp / d.bpp - 1), 0)} %` : "–";
     for (const p of [...cc.filter((c) => c.lambda === 0.001), ...others]) {
+      const options = `${p.softRounding ? ", soft rounding" : ""}${p.roundingFraction ? `, rounding ${p.roundingFraction}` : ""}`;
       const fit = p.sparse
-        ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}`
-        : `dense, ${p.iterations}`;
+        ? `${p.sparse.kind} ρ=${p.sparse.rho}, ${p.iterations}+${p.sparse.iterations}${options}`
+        : `dense, ${p.iterations}${options}`;
       console.log(
         `| ${fit} | ${p.lambda} | ${f(p.bpp, 3)} | ${f(p.psnr)} | ` +
-          `${p.decoderParameters}${removed(p.decoderParameters, dense?.decoderParameters)} | ` +
-          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, dense?.macsPerPixel.total)} | ` +
-          `${p.keptGrids.length} | ${p.keptContext} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
+          `${p.decoderParameters}${removed(p.decoderParameters, denseAt(p.lambda)?.decoderParameters)} | ` +
+          `${f(p.macsPerPixel.total, 0)}${removed(p.macsPerPixel.total, denseAt(p.lambda)?.macsPerPixel.total)} | ` +
+          `${p.keptGrids.length} | ${p.keptContext} | ${p.synthesisHidden ?? 16}, ${p.armHidden ?? 12} | ` +
+          `${cost(p, denseAt(p.lambda))} | ${f(p.fitSeconds, 0)} | ${f(p.decodeSeconds, 2)} |`,
       );
     }
     if (svgDir && dense) {
-      const rows = [dense, ...others].map((p) => ({
-        psnr: p.psnr,
-        removed: 100 * (1 - p.macsPerPixel.total / dense.macsPerPixel.total),
-        label: `${p.sparse ? `ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`,
-      }));
+      // Each fit twice: the share of parameters and the share of multiplications removed, at its PSNR.
+      const plotted = others.filter((p) => p.lambda === dense.lambda && !p.softRounding && !p.roundingFraction);
+      const rows = [dense, ...plotted].flatMap((p) => {
+        const label = `${p.sparse ? `${p.sparse.kind === "bilevelL11" ? "ℓ1,1 " : ""}ρ = ${p.sparse.rho}` : `dense ${p.iterations}`}, ${f(p.bpp, 3)} bpp`;
+        return [
+          {
+            psnr: p.psnr,
+            measure: "parameters",
+            label: "",
+            removed: 100 * (1 - p.decoderParameters / dense.decoderParameters),
+          },
+          {
+            psnr: p.psnr,
+            measure: "MACs/pixel",
+            label,
+            removed: 100 * (1 - p.macsPerPixel.total / dense.macsPerPixel.total),
+          },
+        ];
+      });
       const svg = plotSvg({
         width: 600,
         height: 380,
+        marginRight: 100,
         x: {
-          label: `${image}, λ = ${dense.lambda}: multiplications per pixel removed (%)`,
+          label: `${image}, λ = ${dense.lambda}: share of the decoder removed (%), ● MACs/pixel ▲ parameters`,
           grid: true,
           domain: [0, 100],
         },
         y: { label: "PSNR (dB)", grid: true },
         marks: [
-          Plot.dot(rows, { x: "removed", y: "psnr", r: 4 }),
+          Plot.dot(rows, {
+            x: "removed",
+            y: "psnr",
+            r: 4,
+            symbol: "measure",
+            fill: "measure",
+          }),
           Plot.text(rows, { x: "removed", y: "psnr", text: "label", dx: 6, textAnchor: "start", fontSize: 9 }),
         ],
+        symbol: { domain: ["MACs/pixel", "parameters"], range: ["circle", "triangle"] },
+        color: { domain: ["MACs/pixel", "parameters"], range: ["#c0392b", "#1f4fb8"] },
       });
       writeFileSync(`${svgDir}/${image}-sparsity.svg`, svg);
     }

@@ -128,7 +128,7 @@ if (mode === "baseline") {
     console.log(
       JSON.stringify({
         image: name,
-        codec: sparse ? "coolchic-sparse" : "coolchic",
+        codec: options.sparse ? "coolchic-sparse" : "coolchic",
         ...options,
         bpp: (8 * bytes.length) / pixels,
         psnr: psnr(image.data, decoded.data),
@@ -138,6 +138,8 @@ if (mode === "baseline") {
         macsPerPixel: h.macsPerPixel,
         keptGrids: h.keptGrids,
         keptContext: h.keptContext.length,
+        synthesisHidden: h.synthesisHidden,
+        armHidden: h.armHidden,
         fitSeconds,
         decodeSeconds,
         curve,

@@ -9,6 +9,16 @@ import { detExp, detLog2 } from "../src/coolchic/detmath.ts";
 import { cumulative, decodeSymbol, encodeSymbol, laplaceRate, laplaceScale } from "../src/coolchic/laplace.ts";
 import { causalOffsets, gatherPadded, pyramid, upsamplePyramid } from "../src/coolchic/pyramid.ts";
 import { PROB_SCALE, RansDecoder, RansEncoder } from "../src/coolchic/rans.ts";
+import { fitModel } from "../src/coolchic/model.ts";
+import { softRound } from "../src/coolchic/softround.ts";
+import {
+  Arm,
+  forEachLatent,
+  parameterShapes,
+  synthesize,
+  type NetworkShape,
+  type Weights,
+} from "../src/coolchic/network.ts";
 import { COOLCHIC_FIXTURE } from "./fixtures/coolchic-fixture.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
 import { tensor } from "../src/index.ts";
@@ -195,6 +205,42 @@ test("decodeSymbol finds every symbol, μ inside, at the edge of and far outside
   decoder.finish();
 });
 
+test("softRound: Agustsson & Theis's values, rounding and identity at the limits, gradients (float64)", () => {
+  const g = new Generator(11);
+  const random = () => g.random();
+  const reference = (y: number, t: number) =>
+    Math.floor(y) + 0.5 + (0.5 * Math.tanh((y - Math.floor(y) - 0.5) / t)) / Math.tanh(1 / (2 * t));
+  const xs = Array.from({ length: 200 }, () => g.uniform(-6, 6));
+  xs.push(-2, -1, 0, 1, 3, -1.5, 0.5, 2.5, -1e-9, 1 - 1e-12);
+  for (const t of [0.05, 0.1, 0.3, 1, 10]) {
+    const out = softRound(tensor(xs, [xs.length], { dtype: "float64" }), t).toArray();
+    xs.forEach((x, i) => assert.ok(Math.abs(out[i] - reference(x, t)) < 1e-12, `s_${t}(${x}) = ${out[i]}`));
+    // Integers and half-integers are fixed points; it is increasing.
+    for (const [x, i] of [-2, -1, 0, 1, 3, -1.5, 0.5, 2.5].map((x) => [x, xs.indexOf(x)]))
+      assert.ok(Math.abs(out[i] - x) < 1e-12, `s_${t}(${x})`);
+    const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
+    for (let k = 1; k < order.length; k++) assert.ok(out[order[k]] >= out[order[k - 1]]);
+  }
+  const sharp = softRound(tensor(xs, [xs.length], { dtype: "float64" }), 0.01).toArray(),
+    soft = softRound(tensor(xs, [xs.length], { dtype: "float64" }), 100).toArray();
+  xs.forEach((x, i) => {
+    // Away from the half-integers, where rounding jumps.
+    if (Math.abs(x - Math.floor(x) - 0.5) > 0.1) assert.ok(Math.abs(sharp[i] - Math.round(x)) < 1e-6, `${x}`);
+    assert.ok(Math.abs(soft[i] - x) < 1e-4, `${x}`);
+  });
+  assert.throws(() => softRound(tensor([1]), 0), /temperature/);
+  // Its derivative is continuous across the integers, so finite differences may straddle them.
+  for (const t of [0.1, 0.3, 2]) {
+    const x = randomTensor(random, [16], (v) => v * 4);
+    gradcheck(
+      `softRound T=${t}`,
+      scalarize(random, (inputs) => softRound(inputs[0], t)),
+      [x],
+      1e-5,
+    );
+  }
+});
+
 test("laplaceRate's gradients against finite differences (float64)", () => {
   const g = new Generator(5);
   const random = () => g.random();
@@ -312,6 +358,131 @@ test("double descent removes grids or context positions and the stream still dec
   assert.ok(psnr(decoded.data, image.data) > 15);
 });
 
+/** Every latent's ARM prediction (μ, b) and the synthesised planes of a decoder on the symbols. */
+function decoderOutputs(shape: NetworkShape, w: Weights, symbols: Float64Array): number[] {
+  const arm = new Arm(shape, w),
+    out: number[] = [];
+  forEachLatent(shape, pyramid(shape.height, shape.width, shape.levels), symbols, (_, __, ctx) => {
+    arm.predict(ctx);
+    out.push(arm.mu, arm.scale);
+  });
+  for (const v of synthesize(shape, w, symbols)) out.push(v);
+  return out;
+}
+
+test("hidden units removed: the compact decoder computes exactly what the masked model does", () => {
+  const width = 16,
+    height = 16,
+    data = synthetic(width, height, 1);
+  const target = { width, height, channels: 1, planes: Float32Array.from(data, (v) => v / 255) };
+  const sizes = { levels: 4, contextRows: 2, synthesisHidden: 16, armHidden: 12 };
+  for (const kind of ["bilevelL1Inf", "bilevelL11"] as const) {
+    const schedule = { lambda: 1e-3, iterations: 60, roundingFraction: 0.1, lr: 0.01, seed: 3, sparse: null };
+    const model = fitModel(target, sizes, 16, { ...schedule, sparse: { kind, rho: 0.1, iterations: 20 } });
+    try {
+      const compact = model.export(),
+        full = model.export(false);
+      const what = `${kind}: ${JSON.stringify(compact.shape)}`;
+      assert.ok(compact.shape.synthesisHidden < 16 && compact.shape.armHidden < 12, what);
+      assert.is(full.shape.synthesisHidden, 16);
+      assert.is(full.shape.armHidden, 12);
+      // The compact weights have the reduced shapes, and the masked model holds every removed unit at zero.
+      const shapes = parameterShapes(compact.shape);
+      for (const [name, values] of Object.entries(compact.weights))
+        assert.is(
+          values.length,
+          shapes[name as keyof Weights].reduce((x, y) => x * y, 1),
+          name,
+        );
+      const removed = Array.from({ length: 12 }, (_, j) => j).filter((j) => !model.keptArmUnits.includes(j));
+      for (const j of removed) {
+        assert.is(full.weights.armB1[j], 0);
+        assert.is(full.weights.armMuW[j], 0);
+        for (let i = 0; i < 12; i++) assert.is(full.weights.armW2[i * 12 + j] + full.weights.armW2[j * 12 + i], 0);
+      }
+      const symbols = model.symbols();
+      const a = decoderOutputs(compact.shape, compact.weights, symbols),
+        b = decoderOutputs(full.shape, full.weights, symbols);
+      assert.is(a.length, b.length);
+      for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i]) assert.unreachable(`${what}: output ${i}: ${a[i]} ≠ ${b[i]}`);
+    } finally {
+      for (const p of model.parameters()) p.dispose();
+    }
+  }
+});
+
+test("the header round-trips reduced widths; a sparse decoder (soft rounding) states and decodes them", () => {
+  const image = { width: 16, height: 12, channels: 3 as const, data: synthetic(16, 12, 3) };
+  const narrow = encodeImage(image, { iterations: 30, levels: 3, synthesisHidden: 5, armHidden: 3 });
+  const h = readCoolChicHeader(narrow);
+  assert.is(h.synthesisHidden, 5);
+  assert.is(h.armHidden, 3);
+  // ARM: 3·12 + 3 + 9 + 3 + 2·(3 + 1); synthesis: 5·3 + 5 + 3·5 + 3; residuals: 2·(81 + 3).
+  assert.is(h.decoderParameters, 59 + 38 + 168);
+  assert.is(decodeImage(narrow).data.length, 16 * 12 * 3);
+  const sparse = encodeImage(image, {
+    iterations: 40,
+    levels: 3,
+    softRounding: true,
+    sparse: { rho: 0.1, iterations: 20 },
+  });
+  const s = readCoolChicHeader(sparse);
+  assert.ok(s.synthesisHidden < 16 && s.armHidden < 12, JSON.stringify(s));
+  assert.is(decodeImage(sparse).data.length, 16 * 12 * 3);
+});
+
+/** The stream with header fields (indices after the signature) replaced, and its CRC-32 made right again. */
+function withHeader(bytes: Uint8Array, changes: Record<number, number>): Uint8Array {
+  const fields: number[] = [];
+  let pos = 4;
+  for (let f = 0; f < 11; f++) {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[pos++];
+      v += (byte & 127) * 2 ** shift;
+      if (byte < 128) break;
+    }
+    fields.push(changes[f] ?? v);
+  }
+  const head = [...bytes.subarray(0, 4)];
+  for (let v of fields) {
+    while (v >= 128) {
+      head.push((v % 128) | 128);
+      v = Math.floor(v / 128);
+    }
+    head.push(v);
+  }
+  const out = new Uint8Array(head.length + bytes.length - pos);
+  out.set(head);
+  out.set(bytes.subarray(pos, bytes.length - 4), head.length);
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)));
+  return out;
+}
+
+test("headers whose widths are 0, too large, or more than the parameter section holds are refused", () => {
+  const bytes = Uint8Array.from(atob(COOLCHIC_FIXTURE.stream), (c) => c.charCodeAt(0));
+  const SYNTHESIS = 7,
+    ARM = 8;
+  assert.equal(decodeImage(withHeader(bytes, {})), decodeImage(bytes)); // the helper itself changes nothing
+  const refused = (changes: Record<number, number>, message: RegExp, headerOnly = true) => {
+    const damaged = withHeader(bytes, changes);
+    const reads = headerOnly
+      ? [() => readCoolChicHeader(damaged), () => decodeImage(damaged)]
+      : [() => decodeImage(damaged)];
+    for (const read of reads)
+      assert.throws(read, (e: unknown) => e instanceof CorruptStreamError && message.test(e.message));
+  };
+  refused({ [SYNTHESIS]: 0 }, /synthesis width 0 is outside 1\.\.64/);
+  refused({ [ARM]: 0 }, /ARM width 0 is outside 1\.\.64/);
+  refused({ [ARM]: 65 }, /ARM width 65 is outside/);
+  refused({ [SYNTHESIS]: 64, [ARM]: 64 }, /widths 64 and 64 needs at least \d+ parameter bytes/);
+  // A width one off the one encoded fits the section's size (the header reads), but its parameters do not decode.
+  const h = readCoolChicHeader(bytes);
+  refused({ [ARM]: h.armHidden + 1 }, /truncated|corrupted/, false);
+  refused({ [SYNTHESIS]: h.synthesisHidden - 1 }, /truncated|corrupted/, false);
+});
+
 test("the committed .cc fixture (encoded in Node) decodes to the same pixels here", () => {
   const bytes = Uint8Array.from(atob(COOLCHIC_FIXTURE.stream), (c) => c.charCodeAt(0));
   const image = decodeImage(bytes);
@@ -343,6 +514,7 @@ test("decodeImage refuses truncated, corrupted and foreign streams; bad argument
   assert.throws(() => encodeImage(image, { lambda: -1 }), /lambda/);
   assert.throws(() => encodeImage(image, { sparse: { rho: 2 } }), /rho/);
   assert.throws(() => encodeImage(image, { sparse: { rho: 0.5, kind: "l1" } }), /bilevel/);
+  assert.throws(() => encodeImage(image, { softRounding: "yes" as unknown as boolean }), /softRounding/);
 });
 
 test.run();

@@ -157,6 +157,8 @@ export function runImageEncode(c: ImageEncodeCommand): void {
     macsPerPixel: Math.round(h.macsPerPixel.total),
     keptGrids: h.keptGrids,
     keptContext: h.keptContext.length,
+    synthesisHidden: h.synthesisHidden,
+    armHidden: h.armHidden,
     seconds,
   };
   const report = reportStream(c.out);

@@ -63,10 +63,12 @@ export interface EncodeImageOptions {
   iterations?: number;
   /** The final fraction of the steps run with hard rounding instead of noise. */
   roundingFraction?: number;
+  /** Soft rounding around the noise while fitting, annealed towards rounding (Agustsson & Theis; Cool-chic). */
+  softRounding?: boolean;
   lr?: number;
   /** Seeds initialisation and noise. */
   seed?: number;
-  /** Double descent on the decoder (ℓ1,∞ or ℓ1,1 by latent grid and by context position); null: dense. */
+  /** Double descent on the decoder (ℓ1,∞ or ℓ1,1 by latent grid, context position and hidden unit); null: dense. */
   sparse?: SparseOptions | null;
   /** Called after every fitting step. */
   onProgress?: (event: FitProgress) => void;
@@ -82,6 +84,7 @@ export const COOLCHIC_DEFAULTS: Readonly<Required<Omit<EncodeImageOptions, "onPr
   gain: 16,
   iterations: 1000,
   roundingFraction: 0.1,
+  softRounding: false,
   lr: 0.01,
   seed: 0,
 };
@@ -348,6 +351,8 @@ export function encodeSettings(image: ImagePixels, options: EncodeImageOptions, 
       throw new RangeError(`${caller}: ${name} must be a finite number > 0; got ${String(v)}`);
   if (!(o.roundingFraction >= 0 && o.roundingFraction < 1))
     throw new RangeError(`${caller}: roundingFraction must be in [0, 1); got ${String(o.roundingFraction)}`);
+  if (typeof o.softRounding !== "boolean")
+    throw new TypeError(`${caller}: softRounding must be true or false; got ${String(o.softRounding)}`);
   if (!Number.isSafeInteger(o.seed)) throw new TypeError(`${caller}: seed must be an integer; got ${o.seed}`);
   const sparse = options.sparse ?? null;
   if (sparse) {
@@ -366,6 +371,7 @@ export function encodeSettings(image: ImagePixels, options: EncodeImageOptions, 
     lambda: o.lambda,
     iterations: o.iterations,
     roundingFraction: o.roundingFraction,
+    softRounding: o.softRounding,
     lr: o.lr,
     seed: o.seed,
     sparse,
@@ -475,6 +481,14 @@ function readHeader(bytes: Uint8Array, maxPixels: number): { header: CoolChicHea
   const shapes = parameterShapes(shape);
   let decoderParameters = 0;
   for (const name of PARAMETER_NAMES) decoderParameters += shapes[name].reduce((a, b) => a * b, 1);
+  // Every value is at least one bit, every tensor's precision and order 8, every grid's range 6: widths or masks
+  // that ask for more than the section holds are refused before anything is allocated for them.
+  const leastBits = decoderParameters + 8 * PARAMETER_NAMES.length + 6 * keptGrids.length;
+  if (leastBits > 8 * parameterBytes)
+    throw new CorruptStreamError(
+      `.cc header: a decoder of widths ${shape.synthesisHidden} and ${shape.armHidden} needs at least ` +
+        `${Math.ceil(leastBits / 8)} parameter bytes; the stream has ${parameterBytes}`,
+    );
   const header = { ...shape, parameterBytes, latentBytes, decoderParameters, macsPerPixel: macsPerPixel(shape) };
   return { header, start: r.pos };
 }

@@ -122,10 +122,10 @@ function runJoint(
   const pixels = t.width * t.height;
   try {
     for (let step = 0; step < iterations; step++) {
-      const noisy = scheduleStep(optimizer, schedule, step, iterations);
+      const { noisy, temperature } = scheduleStep(optimizer, schedule, step, iterations);
       const stats = scope(() => {
         const sides = models.map((m) => {
-          const yq = m.quantized(noisy ? noise : null);
+          const yq = m.quantized(noisy ? noise : null, temperature);
           return { image: reshape(m.forward(yq), [t.channels, pixels]), bits: m.rate(yq) };
         });
         const { distortion, central, d1, d2 } = mdcDistortion(sides[0].image, sides[1].image, target, sideWeight);

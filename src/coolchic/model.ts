@@ -2,8 +2,9 @@
 // times a gain before quantization), bilinear upsampling, the synthesis (1 × 1 layers, then two 3 × 3 residual
 // layers) and the ARM with its Laplace rate. Fitting minimises MSE + λ·bits per pixel by Adam, with uniform noise
 // in place of rounding, then a short phase of hard rounding with a straight-through gradient (Cool-chic's
-// schedule, shortened). Double descent projects the synthesis' first layer by latent grid and the ARM's first layer
-// by context position, so that a removed group is a grid not coded and a context value not read.
+// schedule, shortened). Double descent projects four groupings, so that a removed group is work saved: the
+// synthesis' first layer by latent grid (a grid not coded), its second layer by hidden unit, the ARM's first layer
+// by context position (a context value not read) and the ARM's outgoing weights by hidden unit (see ARM_UNIT_PARTS).
 import { conv2d } from "../autograd/conv.ts";
 import { mseLoss } from "../autograd/losses.ts";
 import { add, linear, matmul, mul, relu, reshape } from "../autograd/ops.ts";
@@ -17,6 +18,7 @@ import { Adam } from "../optim/adam.ts";
 import { projectionOf, type ProjectionKind } from "../projections/registry.ts";
 import { Generator } from "../random.ts";
 import { laplaceRate } from "./laplace.ts";
+import { softRound } from "./softround.ts";
 import { PARAMETER_NAMES, type NetworkShape, type Weights } from "./network.ts";
 import { causalOffsets, contextIndex, gatherPadded, pyramid, upsamplePyramid, type Pyramid } from "./pyramid.ts";
 
@@ -66,6 +68,9 @@ export class CoolChicModel extends Module {
   readonly resB2: Parameter;
   keptGrids: number[];
   keptContext: number[];
+  /** The synthesis' and the ARM's hidden units the decoder keeps (all until double descent removes some). */
+  keptSynthesisUnits: number[];
+  keptArmUnits: number[];
   #index: { context: Int32Array; targets: Int32Array } | null = null;
 
   constructor(
@@ -113,6 +118,8 @@ export class CoolChicModel extends Module {
     }
     this.keptGrids = Array.from({ length: levels }, (_, l) => l);
     this.keptContext = Array.from({ length: k }, (_, i) => i);
+    this.keptSynthesisUnits = Array.from({ length: f }, (_, i) => i);
+    this.keptArmUnits = Array.from({ length: a }, (_, i) => i);
   }
 
   /** The ARM's gather tables for the kept grids and context positions. */
@@ -121,13 +128,17 @@ export class CoolChicModel extends Module {
     return (this.#index ??= contextIndex(this.pyramid, this.keptGrids, offsets));
   }
 
-  /** The scaled latent with noise (training) or hard rounding and a straight-through gradient. */
-  quantized(noise: Generator | null): Tensor {
+  /**
+   * The scaled latent with noise (training) or hard rounding and a straight-through gradient. With a temperature,
+   * the noise sits between two soft roundings, s_T(s_T(y) + u) (Agustsson & Theis's form, as Cool-chic fits).
+   */
+  quantized(noise: Generator | null, temperature = 0): Tensor {
     const y = mul(this.latent, this.gain);
     const values = y.data,
       delta = new Float32Array(y.size);
     for (let i = 0; i < delta.length; i++)
       delta[i] = noise ? noise.uniform(-0.5, 0.5) : Math.round(values[i]) - values[i];
+    if (noise && temperature > 0) return softRound(add(softRound(y, temperature), tensor(delta, y.shape)), temperature);
     return add(y, tensor(delta, y.shape));
   }
 
@@ -158,10 +169,21 @@ export class CoolChicModel extends Module {
     return laplaceRate(gatherPadded(yq, targets, [n]), mu, s);
   }
 
-  /** Holds the grids and context positions outside `grids` and `context` at zero from now on. */
-  restrict(grids: number[], context: number[]): void {
+  /**
+   * Holds the grids, context positions and hidden units outside the kept ones at zero from now on: the latent of a
+   * removed grid, and every weight and bias of a removed unit (its incoming row too, which its zero outgoing
+   * weights already made dead), so that the masked model computes exactly what the compact decoder does.
+   */
+  restrict(
+    grids: number[],
+    context: number[],
+    synthesisUnits: number[] = this.keptSynthesisUnits,
+    armUnits: number[] = this.keptArmUnits,
+  ): void {
     this.keptGrids = grids;
     this.keptContext = context;
+    this.keptSynthesisUnits = synthesisUnits;
+    this.keptArmUnits = armUnits;
     this.#index = null;
     const latentMask = new Float32Array(this.pyramid.size);
     for (const l of grids) {
@@ -169,30 +191,53 @@ export class CoolChicModel extends Module {
       latentMask.fill(1, g.offset, g.offset + g.h * g.w);
     }
     this.latent.setMask(latentMask);
+    const syn = new Set(synthesisUnits),
+      arm = new Set(armUnits),
+      all = () => true;
+    const rowIn = (kept: Set<number>) => (r: number) => kept.has(r);
+    keepOnly(this.synW1, rowIn(syn), all);
+    keepOnly(this.synB1, rowIn(syn), all);
+    keepOnly(this.synW2, all, rowIn(syn));
+    keepOnly(this.armW1, rowIn(arm), all);
+    keepOnly(this.armB1, rowIn(arm), all);
+    keepOnly(this.armW2, rowIn(arm), rowIn(arm));
+    keepOnly(this.armB2, rowIn(arm), all);
+    keepOnly(this.armMuW, all, rowIn(arm));
+    keepOnly(this.armScaleW, all, rowIn(arm));
   }
 
-  /** The decoder's shape and its parameters (kept grids and context positions only) as float64. */
-  export(): { shape: NetworkShape; weights: Weights } {
+  /**
+   * The decoder's shape and its parameters as float64: the compact decoder (kept grids, context positions and hidden
+   * units only, the widths reduced), or with compact false every unit at the full widths, removed ones zero.
+   */
+  export(compact = true): { shape: NetworkShape; weights: Weights } {
     const { width, height, channels } = this.target;
+    const everyUnit = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const syn = compact ? this.keptSynthesisUnits : everyUnit(this.sizes.synthesisHidden),
+      arm = compact ? this.keptArmUnits : everyUnit(this.sizes.armHidden);
     const shape: NetworkShape = {
       width,
       height,
       channels,
       ...this.sizes,
+      synthesisHidden: syn.length,
+      armHidden: arm.length,
       keptGrids: [...this.keptGrids],
       keptContext: [...this.keptContext],
     };
-    const columns = (p: Parameter, keep: number[]) => {
-      const [rows, cols] = p.shape,
-        data = p.data;
-      const out = new Float64Array(rows * keep.length);
-      for (let r = 0; r < rows; r++) keep.forEach((c, j) => (out[r * keep.length + j] = data[r * cols + c]));
-      return out;
-    };
     const weights = {} as Weights;
     for (const name of PARAMETER_NAMES) weights[name] = Float64Array.from(this[name].data);
-    weights.armW1 = columns(this.armW1, this.keptContext);
-    weights.synW1 = columns(this.synW1, this.keptGrids);
+    const sub = (p: Parameter, rows: number[] | null, cols: number[] | null) =>
+      submatrix(p.data, p.shape[0], p.shape.length > 1 ? p.shape[1] : 1, rows, cols);
+    weights.armW1 = sub(this.armW1, arm, this.keptContext);
+    weights.armB1 = sub(this.armB1, arm, null);
+    weights.armW2 = sub(this.armW2, arm, arm);
+    weights.armB2 = sub(this.armB2, arm, null);
+    weights.armMuW = sub(this.armMuW, null, arm);
+    weights.armScaleW = sub(this.armScaleW, null, arm);
+    weights.synW1 = sub(this.synW1, syn, this.keptGrids);
+    weights.synB1 = sub(this.synB1, syn, null);
+    weights.synW2 = sub(this.synW2, null, syn);
     return { shape, weights };
   }
 
@@ -208,12 +253,39 @@ export class CoolChicModel extends Module {
   }
 }
 
+/** The rows and columns `rows`, `cols` (null: all) of a row-major [rowCount, colCount] matrix, as float64. */
+function submatrix(
+  data: ArrayLike<number>,
+  rowCount: number,
+  colCount: number,
+  rows: number[] | null,
+  cols: number[] | null,
+): Float64Array {
+  const r = rows ?? Array.from({ length: rowCount }, (_, i) => i),
+    c = cols ?? Array.from({ length: colCount }, (_, j) => j);
+  const out = new Float64Array(r.length * c.length);
+  r.forEach((i, a) => c.forEach((j, b) => (out[a * c.length + b] = data[i * colCount + j])));
+  return out;
+}
+
+/** Adds to p's mask the entries outside the kept rows and columns (a vector is one column). */
+function keepOnly(p: Parameter, row: (r: number) => boolean, col: (c: number) => boolean): void {
+  const cols = p.shape.length > 1 ? p.shape[1] : 1;
+  const mask = p.mask ?? new Float32Array(p.size).fill(1);
+  let removed = false;
+  for (let i = 0; i < mask.length; i++)
+    if (!row(Math.floor(i / cols)) || !col(i % cols)) [mask[i], removed] = [0, true];
+  if (removed || p.mask) p.setMask(mask);
+}
+
 /** How fitting runs (the defaults are in COOLCHIC_DEFAULTS). */
 export interface FitSchedule {
   lambda: number;
   iterations: number;
   /** The fraction of the iterations, at the end, with hard rounding instead of noise. */
   roundingFraction: number;
+  /** Soft rounding around the noise, its temperature annealed from SOFT_ROUNDING[0] to [1] (default false). */
+  softRounding?: boolean;
   lr: number;
   seed: number;
   sparse: SparseOptions | null;
@@ -224,7 +296,7 @@ export interface FitSchedule {
 export interface SparseOptions {
   /** A bilevel projection of the registry (default 'bilevelL1Inf'; 'bilevelL11' is the ℓ1,1 one). */
   kind?: ProjectionKind;
-  /** η = rho·‖W‖ for each projected weight, its own norm at the end of the first phase (0 < rho ≤ 1). */
+  /** One ρ for the four groupings: each is projected with η = rho·(its own norm after the first phase), 0 < rho ≤ 1. */
   rho: number;
   /** Iterations of the second phase, masks held (default: the first phase's). */
   iterations?: number;
@@ -232,15 +304,28 @@ export interface SparseOptions {
 
 export const psnrOf = (mse: number): number => 10 * Math.log10(1 / mse);
 
-/** Sets step t's learning rate and returns whether the step uses noise (false: hard rounding). */
-export function scheduleStep(optimizer: Adam, schedule: FitSchedule, t: number, iterations: number): boolean {
+/** Soft rounding's temperature at the start and at the end of the noisy steps, annealed linearly between. */
+export const SOFT_ROUNDING: readonly [number, number] = [0.3, 0.1];
+
+/**
+ * Sets step t's learning rate and says how the step quantizes: with noise (false: hard rounding) and soft rounding's
+ * temperature (0: none).
+ */
+export function scheduleStep(
+  optimizer: Adam,
+  schedule: FitSchedule,
+  t: number,
+  iterations: number,
+): { noisy: boolean; temperature: number } {
   const rounding = Math.round(iterations * schedule.roundingFraction);
   const noisy = t < iterations - rounding;
   // Cosine decay within each part of the schedule; the rounding part restarts at a tenth of the rate.
   const [start, length, base] = noisy ? [0, iterations - rounding, 1] : [iterations - rounding, rounding, 0.1];
   const lr = schedule.lr * base * (0.5 + 0.5 * Math.cos((Math.PI * (t - start)) / length));
   for (const entry of optimizer.entries) entry.options.lr = Math.max(lr, schedule.lr * 1e-3);
-  return noisy;
+  const [t0, t1] = SOFT_ROUNDING;
+  const temperature = schedule.softRounding ? t0 + ((t1 - t0) * t) / Math.max(1, iterations - rounding - 1) : 0;
+  return { noisy, temperature };
 }
 
 function runPhase(
@@ -255,9 +340,9 @@ function runPhase(
   const pixels = model.target.width * model.target.height;
   try {
     for (let t = 0; t < iterations; t++) {
-      const noisy = scheduleStep(optimizer, schedule, t, iterations);
+      const { noisy, temperature } = scheduleStep(optimizer, schedule, t, iterations);
       const stats = scope(() => {
-        const yq = model.quantized(noisy ? noise : null);
+        const yq = model.quantized(noisy ? noise : null, temperature);
         const image = reshape(model.forward(yq), [model.target.channels, pixels]);
         const distortion = mseLoss(image, target);
         const bits = model.rate(yq);
@@ -283,17 +368,50 @@ function runPhase(
   }
 }
 
-/** The nonzero columns of a 2-D parameter. */
-function nonzeroColumns(p: Parameter): number[] {
-  const [rows, cols] = p.shape,
+/** The columns of a 2-D parameter with a nonzero entry in one of the rows `rows` (null: any row). */
+function nonzeroColumns(p: Parameter, rows: number[] | null = null): number[] {
+  const [rowCount, cols] = p.shape,
     data = p.data;
+  const r = rows ?? Array.from({ length: rowCount }, (_, i) => i);
   const kept: number[] = [];
-  for (let c = 0; c < cols; c++) {
-    let used = false;
-    for (let r = 0; r < rows && !used; r++) used = data[r * cols + c] !== 0;
-    if (used) kept.push(c);
-  }
+  for (let c = 0; c < cols; c++) if (r.some((i) => data[i * cols + c] !== 0)) kept.push(c);
   return kept;
+}
+
+/**
+ * The ARM's hidden unit j is read by column j of W2 and by the heads' weights j (μ and log b); the residual ties
+ * the two hidden layers' unit j together, so when all of these are zero neither h1[j] nor h2[j] reaches the output,
+ * and W1's row j, b1[j], W2's row j and b2[j] go too. Stacked, these outgoing weights are [W2; wμ; w_b], [a + 2, a],
+ * whose column j is unit j's group: the matrix the projection works on.
+ */
+const ARM_UNIT_PARTS = ["armW2", "armMuW", "armScaleW"] as const;
+
+/** Projects each grouping of the decoder onto its bilevel ball of radius rho·(its own norm) and masks the zeros. */
+function projectDecoder(model: CoolChicModel, kind: ProjectionKind, rho: number): void {
+  const project = (w: Parameter) => {
+    const radius = rho * bilevelNorm(kind, w);
+    projectAndMask(w, (p) => projectionConstraint(kind, { radius }).apply(p));
+  };
+  for (const w of [model.synW1, model.synW2, model.armW1]) project(w);
+  const a = model.sizes.armHidden,
+    parts = ARM_UNIT_PARTS.map((name) => model[name]);
+  const stacked = new Parameter([a + 2, a]);
+  try {
+    let offset = 0;
+    for (const p of parts) {
+      stacked.data.set(p.data, offset);
+      offset += p.size;
+    }
+    project(stacked);
+    offset = 0;
+    for (const p of parts) {
+      const part = stacked.data.subarray(offset, (offset += p.size));
+      p.data.set(part);
+      p.setMask(Array.from(part, (v) => (v === 0 ? 0 : 1)));
+    }
+  } finally {
+    stacked.dispose();
+  }
 }
 
 /** Fits a model to the target: dense, or dense then projected, masked and refitted (double descent). */
@@ -327,14 +445,17 @@ function fitPhases(model: CoolChicModel, target: FitTarget, schedule: FitSchedul
 
 /** Double descent's middle step: project the decoder, then hold what it removed at zero (masks, kept groups). */
 export function sparsifyDecoder(model: CoolChicModel, sparse: SparseOptions): void {
-  const kind = sparse.kind ?? "bilevelL1Inf";
-  noGrad(() => {
-    for (const w of [model.synW1, model.armW1]) {
-      const radius = sparse.rho * bilevelNorm(kind, w);
-      projectAndMask(w, (p) => projectionConstraint(kind, { radius }).apply(p));
-    }
-  });
-  model.restrict(nonzeroColumns(model.synW1), nonzeroColumns(model.armW1));
+  noGrad(() => projectDecoder(model, sparse.kind ?? "bilevelL1Inf", sparse.rho));
+  // A unit is kept if its outgoing weights are not all zero; a grid or context position if a kept unit reads it.
+  const synthesisUnits = nonzeroColumns(model.synW2);
+  const armReaders = ARM_UNIT_PARTS.map((name) => nonzeroColumns(model[name]));
+  const armUnits = model.keptArmUnits.filter((j) => armReaders.some((kept) => kept.includes(j)));
+  model.restrict(
+    nonzeroColumns(model.synW1, synthesisUnits),
+    nonzeroColumns(model.armW1, armUnits),
+    synthesisUnits,
+    armUnits,
+  );
 }
 
 /** Checks a projection kind for double descent: a bilevel entry of the registry. */
