@@ -4,7 +4,15 @@
 // Node, decoded in every runtime), and truncated or corrupted streams refused.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { crc32, CorruptStreamError, decodeImage, encodeImage, Generator, readCoolChicHeader } from "../src/index.ts";
+import {
+  crc32,
+  CorruptStreamError,
+  decodeImage,
+  encodeImage,
+  Generator,
+  kernelVariant,
+  readCoolChicHeader,
+} from "../src/index.ts";
 import { detExp, detLog2 } from "../src/coolchic/detmath.ts";
 import { cumulative, decodeSymbol, encodeSymbol, laplaceRate, laplaceScale } from "../src/coolchic/laplace.ts";
 import { causalOffsets, gatherPadded, pyramid, upsamplePyramid } from "../src/coolchic/pyramid.ts";
@@ -21,6 +29,7 @@ import {
 } from "../src/coolchic/network.ts";
 import { COOLCHIC_FIXTURE } from "./fixtures/coolchic-fixture.ts";
 import { gradcheck, randomTensor, scalarize } from "./gradcheck.ts";
+import { fingerprintsOf } from "./helpers.ts";
 import { tensor } from "../src/index.ts";
 
 const test = suite("coolchic: entropy coder, Laplace rate, pyramid ops, codec");
@@ -481,6 +490,21 @@ test("headers whose widths are 0, too large, or more than the parameter section 
   const h = readCoolChicHeader(bytes);
   refused({ [ARM]: h.armHidden + 1 }, /truncated|corrupted/, false);
   refused({ [SYNTHESIS]: h.synthesisHidden - 1 }, /truncated|corrupted/, false);
+});
+
+test("encoding the fixture's image here writes the bytes Node wrote (a seeded fit is the same everywhere)", () => {
+  const { width, height, options } = COOLCHIC_FIXTURE;
+  const data = Uint8Array.from(atob(COOLCHIC_FIXTURE.pixels), (c) => c.charCodeAt(0));
+  const bytes = encodeImage({ width, height, channels: 3, data }, options);
+  const expected = Uint8Array.from(atob(COOLCHIC_FIXTURE.stream), (c) => c.charCodeAt(0));
+  if (kernelVariant() !== "relaxed-simd") assert.equal(bytes, expected);
+  // Relaxed SIMD fuses the products' multiply-adds on a CPU with FMA (the fixture's other stream) or not.
+  else
+    assert.ok(
+      fingerprintsOf(kernelVariant(), `${crc32(expected)}`, `${COOLCHIC_FIXTURE.fusedStreamCrc32}`).includes(
+        `${crc32(bytes)}`,
+      ),
+    );
 });
 
 test("the committed .cc fixture (encoded in Node) decodes to the same pixels here", () => {
