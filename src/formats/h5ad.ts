@@ -311,7 +311,12 @@ export async function previewH5ad(
   file?: string,
 ): Promise<{ header: string[]; rows: string[][] }> {
   return inMemory(bytes, file, (root) => {
-    const table = readAnnData(root, bytes.byteLength, { file, labelColumn: null, allowMissing: true }, Math.max(rows, 1));
+    const table = readAnnData(
+      root,
+      bytes.byteLength,
+      { file, labelColumn: null, allowMissing: true },
+      Math.max(rows, 1),
+    );
     const h5 = new AnnData(file, bytes.byteLength);
     const obs = h5.group(root, "obs", "obs");
     const names = h5.columns(obs);
