@@ -21,6 +21,14 @@ export function coolchicFixture() {
   return { bytes: new Uint8Array(Buffer.from(stream, "base64")), crc: Number(/pixelsCrc32: (\d+)/.exec(source)[1]) };
 }
 
+/** The committed MDC pair's streams and the CRC-32s of side 1, side 2 and the central pixels Node decodes. */
+function mdcFixture() {
+  const source = readFileSync(`${root}test/fixtures/coolchic-mdc-fixture.ts`, "utf8");
+  const streams = /streams:\s*\[\s*"([^"]+)",\s*"([^"]+)"/.exec(source).slice(1);
+  const crcs = /pixelsCrc32: \[([\d, ]+)\]/.exec(source)[1].split(",").map(Number);
+  return { streams: streams.map((s) => new Uint8Array(Buffer.from(s, "base64"))), crcs };
+}
+
 /** Opens web/decode.html; resolves to { page, errors, close }. */
 async function openDecoder() {
   await buildWeb();
@@ -94,6 +102,27 @@ export async function decodePageChecks(check, scratch) {
     await page.waitForFunction(() => /PSNR/.test(document.getElementById("psnr").textContent));
     const psnr = await text(page, "psnr");
     check("with the original opened, the page shows the PSNR", psnr === `PSNR: ${expected} dB`, psnr);
+
+    // The two descriptions of the committed MDC pair: each alone (a side), then both (the central image).
+    const mdc = mdcFixture();
+    const halves = mdc.streams.map((d, i) => {
+      const path = join(scratch, `pair.${i + 1}.cc`);
+      writeFileSync(path, d);
+      return path;
+    });
+    for (const [paths, crcAt, what] of [
+      [[halves[1]], 1, "description 2 of 2 \\(side\\)"],
+      [halves, 2, "both descriptions \\(central\\)"],
+    ]) {
+      await openStream(page, paths);
+      const said = await text(page, "decode-summary");
+      const pixels = crc32(await canvasSamples(page, 3));
+      check(
+        `an MDC pair on the page: ${what.replace(/\\/g, "")} gives Node's pixels`,
+        new RegExp(what).test(said) && pixels === mdc.crcs[crcAt],
+        `${said}; CRC ${pixels} vs ${mdc.crcs[crcAt]}`,
+      );
+    }
 
     const damaged = bytes.slice();
     damaged[20] ^= 0x40;

@@ -1,8 +1,15 @@
 // @ts-check
-// The decoder page (web/decode.html): decodes a .cc stream with the package's decodeImage, draws it, and when an
-// original image is given, draws it beside and shows the PSNR. Decoding runs on this thread: a 256 × 256 stream
-// takes a fraction of a second; the status line is painted before it starts.
-import { CorruptStreamError, decodeImage, readCoolChicHeader } from "../../dist/index.js";
+// The decoder page (web/decode.html): decodes a .cc stream with the package's decodeImage (or one or both
+// descriptions of a multiple-description pair with decodeImageMdc), draws it, and when an original image is given,
+// draws it beside and shows the PSNR. Decoding runs on this thread: a 256 × 256 stream takes a fraction of a second;
+// the status line is painted before it starts.
+import {
+  CorruptStreamError,
+  decodeImage,
+  decodeImageMdc,
+  readCoolChicHeader,
+  readMdcHeader,
+} from "../../dist/index.js";
 
 /** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -48,28 +55,56 @@ function showPsnr() {
   $("psnr").textContent = decoded && original ? psnr(decoded, original) : "";
 }
 
+/** An MDC description starts "CCM"; a single-description stream "CCL". */
+const isDescription = (bytes) => bytes[0] === 0x43 && bytes[1] === 0x43 && bytes[2] === 0x4d;
+
+/**
+ * Decodes one .cc stream, or one or two MDC descriptions, and says what it decoded: the decoder's size is each
+ * stream's own (a pair's two decoders are listed both).
+ */
+function decodeFiles(streams) {
+  if (streams.length === 1 && !isDescription(streams[0])) {
+    const header = readCoolChicHeader(streams[0]);
+    return { image: decodeImage(streams[0]), kind: "", decoders: [header] };
+  }
+  if (!streams.every(isDescription))
+    throw new RangeError("two files are decoded as the two descriptions of one pair; give .cc files one at a time");
+  const headers = streams.map((bytes) => readMdcHeader(bytes));
+  const kind =
+    streams.length === 2
+      ? "both descriptions (central)"
+      : `description ${headers[0].description} of ${headers[0].descriptions} (side)`;
+  return { image: decodeImageMdc(streams), kind, decoders: headers.map((h) => h.stream) };
+}
+
 $("cc-input").addEventListener("change", async (event) => {
-  const file = event.target.files?.[0];
-  if (!file) return;
+  const files = [...(event.target.files ?? [])];
+  if (!files.length) return;
+  const names = files.map((f) => f.name).join(" + ");
   $("decode-error").textContent = "";
-  $("decode-summary").textContent = `Decoding ${file.name}…`;
+  $("decode-summary").textContent = `Decoding ${names}…`;
   decoded = null;
   showPsnr();
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  const streams = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
   await new Promise((resolve) => setTimeout(resolve, 0)); // paint the status first
   try {
-    const header = readCoolChicHeader(bytes);
+    if (streams.length > 2) throw new RangeError("open one .cc file, or the two descriptions of an MDC pair");
     const start = performance.now();
-    decoded = decodeImage(bytes);
+    const { image, kind, decoders } = decodeFiles(streams);
     const ms = performance.now() - start;
+    decoded = image;
     draw($("decoded"), decoded);
     const { width, height, channels } = decoded;
-    const bpp = (8 * bytes.length) / (width * height);
+    const bytes = streams.reduce((sum, s) => sum + s.length, 0);
+    const bpp = (8 * bytes) / (width * height);
+    const sizes = decoders.map(
+      (h) => `${h.decoderParameters} parameters, ${Math.round(h.macsPerPixel.total)} multiplications per pixel`,
+    );
     $("decode-summary").dataset.decodeMs = String(ms);
     $("decode-summary").textContent =
-      `${file.name}: ${width} × ${height}, ${channels === 3 ? "RGB" : "grayscale"}, ${bytes.length} bytes ` +
-      `(${bpp.toFixed(3)} bits per pixel); decoder of ${header.decoderParameters} parameters, ` +
-      `${Math.round(header.macsPerPixel.total)} multiplications per pixel; decoded in ${ms.toFixed(0)} ms.`;
+      `${names}${kind ? `, ${kind}` : ""}: ${width} × ${height}, ${channels === 3 ? "RGB" : "grayscale"}, ` +
+      `${bytes} bytes (${bpp.toFixed(3)} bits per pixel); ${decoders.length === 2 ? "decoders" : "decoder"}: ` +
+      `${sizes.join("; ")}; decoded in ${ms.toFixed(0)} ms.`;
   } catch (error) {
     const what = error instanceof CorruptStreamError ? "Not a valid .cc stream" : "Could not decode";
     $("decode-summary").textContent = "No image decoded.";
