@@ -2,11 +2,10 @@
 // .cc descriptions written as OUT with .1/.2 before its extension; decode takes one (its side reconstruction) or
 // both (the central one), in either order.
 import { readFileSync, rmSync } from "node:fs";
-import { encode } from "fast-png";
 import { CorruptStreamError } from "../coolchic/codec.ts";
 import { decodeImageMdc, encodeImageMdc, type MdcFitProgress, readMdcHeader } from "../coolchic/mdc.ts";
 import { DataError } from "../io/table.ts";
-import { fitWithBar, psnr, readPng, type ImageDecodeCommand, type ImageEncodeCommand } from "./image.ts";
+import { fitWithBar, psnr, readPng, writeDecoded, type ImageDecodeCommand, type ImageEncodeCommand } from "./image.ts";
 import { checkFileDestination, reportStream, writeFile } from "./output.ts";
 
 /** The two descriptions' file names: out.cc → out.1.cc and out.2.cc (out → out.1 and out.2). */
@@ -105,12 +104,6 @@ export function runImageDecodeMdc(c: Omit<ImageDecodeCommand, "file"> & { files:
     throw error;
   }
   const seconds = (performance.now() - started) / 1000;
-  writeFile(c.out, encode({ width: image.width, height: image.height, channels: image.channels, data: image.data }));
-  const stats = { files: c.files, out: c.out, width: image.width, height: image.height, channels: image.channels };
-  const report = reportStream(c.out);
-  if (c.json) return void report.write(`${JSON.stringify({ ...stats, seconds }, null, 2)}\n`);
-  report.write(
-    `${c.files.join(" + ")} → ${c.out}: ${image.width} × ${image.height} × ${image.channels} ` +
-      `(${c.files.length === 2 ? "central" : "one description"}); ${seconds.toFixed(2)} s\n`,
-  );
+  const note = ` (${c.files.length === 2 ? "central" : "one description"})`;
+  writeDecoded(c, { files: c.files }, image, seconds, c.files.join(" + "), note);
 }

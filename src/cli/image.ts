@@ -182,10 +182,28 @@ export function runImageDecode(c: ImageDecodeCommand): void {
       throw new DataError((error as Error).message, { file: c.file });
     throw error;
   }
-  const seconds = (performance.now() - started) / 1000;
-  writeFile(c.out, encode({ width: image.width, height: image.height, channels: image.channels, data: image.data }));
-  const stats = { file: c.file, out: c.out, width: image.width, height: image.height, channels: image.channels };
+  writeDecoded(c, { file: c.file }, image, (performance.now() - started) / 1000, c.file);
+}
+
+/**
+ * Writes a decoded image to `c.out` as PNG and reports it, for `image decode` of one stream or of MDC descriptions:
+ * `source` (the stream's file or files) and the image's size as JSON, or one line, `label` naming the input and
+ * `note` saying what was decoded.
+ */
+export function writeDecoded(
+  c: { out: string; json: boolean },
+  source: { file: string } | { files: string[] },
+  image: ImagePixels,
+  seconds: number,
+  label: string,
+  note = "",
+): void {
+  const { width, height, channels } = image;
+  writeFile(c.out, encode({ width, height, channels, data: image.data }));
   const report = reportStream(c.out);
-  if (c.json) return void report.write(`${JSON.stringify({ ...stats, seconds }, null, 2)}\n`);
-  report.write(`${c.file} → ${c.out}: ${image.width} × ${image.height} × ${image.channels}; ${seconds.toFixed(2)} s\n`);
+  if (c.json)
+    return void report.write(
+      `${JSON.stringify({ ...source, out: c.out, width, height, channels, seconds }, null, 2)}\n`,
+    );
+  report.write(`${label} → ${c.out}: ${width} × ${height} × ${channels}${note}; ${seconds.toFixed(2)} s\n`);
 }
